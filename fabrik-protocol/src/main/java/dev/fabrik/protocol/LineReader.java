@@ -1,0 +1,101 @@
+package dev.fabrik.protocol;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads newline-terminated lines from a stream with a hard cap on their length.
+ *
+ * <p>Both {@code CMD\r\n} (Go, Node, Python) and {@code CMD\n} (Ruby writes with {@code puts}) are
+ * accepted; the terminator is stripped. A line longer than the cap is consumed up to its newline and
+ * reported as {@link LineTooLongException}, so the stream stays framed and the caller can answer
+ * {@code -ERR} and carry on. Not thread-safe: one reader per connection.
+ */
+public final class LineReader {
+  private final InputStream in;
+  private final int maxLineBytes;
+  private final byte[] buf;
+  private int pos;
+  private int limit;
+  private byte[] line = new byte[256];
+
+  public LineReader(InputStream in, int maxLineBytes) {
+    if (maxLineBytes < 1) {
+      throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
+    }
+    this.in = in;
+    this.maxLineBytes = maxLineBytes;
+    this.buf = new byte[16 * 1024];
+  }
+
+  /**
+   * Returns the next line without its terminator, or {@code null} at a clean end of stream (no
+   * partial line pending).
+   *
+   * @throws EOFException the stream ended in the middle of a line (a half-sent command)
+   * @throws LineTooLongException the line exceeded the cap; it has been skipped
+   */
+  public String readLine() throws IOException {
+    int len = 0;
+    boolean tooLong = false;
+    long seen = 0;
+    while (true) {
+      if (pos == limit) {
+        int n = in.read(buf, 0, buf.length);
+        if (n < 0) {
+          if (len == 0 && seen == 0) {
+            return null;
+          }
+          throw new EOFException("stream ended inside a line");
+        }
+        pos = 0;
+        limit = n;
+      }
+      int start = pos;
+      int nl = -1;
+      for (int i = pos; i < limit; i++) {
+        if (buf[i] == '\n') {
+          nl = i;
+          break;
+        }
+      }
+      int end = nl >= 0 ? nl : limit;
+      int chunk = end - start;
+      seen += chunk;
+      if (!tooLong) {
+        if (len + chunk > maxLineBytes + 1) { // +1 leaves room for a CR before the LF
+          tooLong = true;
+        } else {
+          ensure(len + chunk);
+          System.arraycopy(buf, start, line, len, chunk);
+          len += chunk;
+        }
+      }
+      pos = nl >= 0 ? nl + 1 : limit;
+      if (nl >= 0) {
+        break;
+      }
+    }
+    if (len > 0 && line[len - 1] == '\r') {
+      len--;
+    }
+    if (tooLong || len > maxLineBytes) {
+      throw new LineTooLongException(maxLineBytes);
+    }
+    return new String(line, 0, len, StandardCharsets.UTF_8);
+  }
+
+  /** Bytes already buffered and not yet returned; lets a server tell if a client pipelined. */
+  public int available() {
+    return limit - pos;
+  }
+
+  private void ensure(int capacity) {
+    if (capacity > line.length) {
+      int next = Math.max(capacity, Math.min(maxLineBytes + 1, line.length * 2));
+      line = java.util.Arrays.copyOf(line, Math.max(next, capacity));
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package dev.fabrik.server.config;
+
+import dev.fabrik.server.storage.Durability;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a server needs to start, frozen: build one with {@link #builder()}. Defaults match
+ * Faktory's where it has one (port 7419, loopback only, 2000 connections, dead jobs kept 180 days).
+ *
+ * @param bindHost address to listen on; anything but loopback requires a password
+ * @param port command port; 0 picks a free one (tests)
+ * @param webBindHost address of the HTTP admin/UI listener
+ * @param webPort HTTP port; 0 picks a free one, -1 disables HTTP
+ * @param password null or empty for none
+ * @param storage {@code sqlite} (default) or {@code memory}
+ * @param dataDir directory of the SQLite database
+ * @param durability what an answered write survives
+ * @param tls certificate and key, or null for plain TCP
+ * @param maxConnections handshaken connections beyond this are told so and closed
+ * @param maxLineBytes longest command line accepted; longer lines get {@code -ERR}
+ * @param maxJobBytes largest single job payload accepted by PUSH/PUSHB
+ * @param deadTtl how long a dead job is kept
+ * @param deadMaxSize most dead jobs kept; the oldest are dropped beyond it
+ * @param workerTtl a worker not heard from for this long is forgotten and its sockets closed
+ * @param fetchWait how long FETCH blocks when every queue is empty
+ * @param handshakeTimeout time a new connection has to send HELLO
+ */
+public record ServerConfig(
+    String bindHost,
+    int port,
+    String webBindHost,
+    int webPort,
+    String password,
+    String storage,
+    Path dataDir,
+    Durability durability,
+    TlsConfig tls,
+    int maxConnections,
+    int maxLineBytes,
+    int maxJobBytes,
+    Duration deadTtl,
+    long deadMaxSize,
+    Duration workerTtl,
+    Duration fetchWait,
+    Duration handshakeTimeout) {
+
+  public static final int DEFAULT_PORT = 7419;
+  public static final int DEFAULT_WEB_PORT = 7420;
+
+  public ServerConfig {
+    Objects.requireNonNull(bindHost, "bindHost");
+    Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(durability, "durability");
+    if (!storage.equals("sqlite") && !storage.equals("memory")) {
+      throw new IllegalArgumentException("storage must be sqlite or memory, not " + storage);
+    }
+    if (storage.equals("sqlite")) {
+      Objects.requireNonNull(dataDir, "dataDir");
+    }
+  }
+
+  public boolean hasPassword() {
+    return password != null && !password.isEmpty();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.bindHost = bindHost;
+    b.port = port;
+    b.webBindHost = webBindHost;
+    b.webPort = webPort;
+    b.password = password;
+    b.storage = storage;
+    b.dataDir = dataDir;
+    b.durability = durability;
+    b.tls = tls;
+    b.maxConnections = maxConnections;
+    b.maxLineBytes = maxLineBytes;
+    b.maxJobBytes = maxJobBytes;
+    b.deadTtl = deadTtl;
+    b.deadMaxSize = deadMaxSize;
+    b.workerTtl = workerTtl;
+    b.fetchWait = fetchWait;
+    b.handshakeTimeout = handshakeTimeout;
+    return b;
+  }
+
+  /** Certificate chain and private key, both PEM. */
+  public record TlsConfig(Path certificatePem, Path privateKeyPem) {}
+
+  public static final class Builder {
+    private String bindHost = "127.0.0.1";
+    private int port = DEFAULT_PORT;
+    private String webBindHost = "127.0.0.1";
+    private int webPort = DEFAULT_WEB_PORT;
+    private String password;
+    private String storage = "sqlite";
+    private Path dataDir = Path.of(System.getProperty("user.home"), ".fabrik", "data");
+    private Durability durability = Durability.PROCESS_CRASH;
+    private TlsConfig tls;
+    private int maxConnections = 2000;
+    private int maxLineBytes = 16 * 1024 * 1024;
+    private int maxJobBytes = 8 * 1024 * 1024;
+    private Duration deadTtl = Duration.ofDays(180);
+    private long deadMaxSize = 1_000_000;
+    private Duration workerTtl = Duration.ofSeconds(60);
+    private Duration fetchWait = Duration.ofSeconds(2);
+    private Duration handshakeTimeout = Duration.ofSeconds(2);
+
+    private Builder() {}
+
+    public Builder bindHost(String v) {
+      bindHost = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    public Builder webBindHost(String v) {
+      webBindHost = v;
+      return this;
+    }
+
+    public Builder webPort(int v) {
+      webPort = v;
+      return this;
+    }
+
+    public Builder password(String v) {
+      password = v;
+      return this;
+    }
+
+    public Builder storage(String v) {
+      storage = v;
+      return this;
+    }
+
+    public Builder dataDir(Path v) {
+      dataDir = v;
+      return this;
+    }
+
+    public Builder durability(Durability v) {
+      durability = v;
+      return this;
+    }
+
+    public Builder tls(TlsConfig v) {
+      tls = v;
+      return this;
+    }
+
+    public Builder maxConnections(int v) {
+      maxConnections = v;
+      return this;
+    }
+
+    public Builder maxLineBytes(int v) {
+      maxLineBytes = v;
+      return this;
+    }
+
+    public Builder maxJobBytes(int v) {
+      maxJobBytes = v;
+      return this;
+    }
+
+    public Builder deadTtl(Duration v) {
+      deadTtl = v;
+      return this;
+    }
+
+    public Builder deadMaxSize(long v) {
+      deadMaxSize = v;
+      return this;
+    }
+
+    public Builder workerTtl(Duration v) {
+      workerTtl = v;
+      return this;
+    }
+
+    public Builder fetchWait(Duration v) {
+      fetchWait = v;
+      return this;
+    }
+
+    public Builder handshakeTimeout(Duration v) {
+      handshakeTimeout = v;
+      return this;
+    }
+
+    public ServerConfig build() {
+      return new ServerConfig(bindHost, port, webBindHost, webPort, password, storage, dataDir,
+          durability, tls, maxConnections, maxLineBytes, maxJobBytes, deadTtl, deadMaxSize,
+          workerTtl, fetchWait, handshakeTimeout);
+    }
+  }
+}

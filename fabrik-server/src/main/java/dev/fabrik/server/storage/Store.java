@@ -1,0 +1,157 @@
+package dev.fabrik.server.storage;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * The whole storage contract of the server: named FIFO queues, the three sorted sets (scheduled,
+ * retries, dead), reservations of fetched jobs, and the processed/failed counters.
+ *
+ * <p>Payloads are the compact JSON bytes of a job; a store never parses them (the manager owns the
+ * job format). Every method that changes state returns only once the change is as durable as the
+ * store's durability setting promises; a job handed to {@link #enqueue} is fetchable from the moment
+ * the call returns (and never before it is durable). All methods are thread-safe.
+ *
+ * <p>Operations that must be atomic in a shared database (several server nodes on one PostgreSQL)
+ * are single calls here: {@link #reserve}, {@link #acknowledge}, {@link #fail}, {@link
+ * #enqueueDue}, {@link #mutate}. An embedded store may keep reservations in memory only: after a
+ * crash every job that was reserved is simply in its queue again (at-least-once).
+ *
+ * <p>Every implementation passes {@code StoreContract} in the tests.
+ */
+public interface Store extends AutoCloseable {
+
+  // ---------------------------------------------------------------- queues
+
+  /**
+   * Appends each job to the back of its queue (registering the queue), in list order, atomically:
+   * either all are stored or the call throws and none is.
+   *
+   * @throws StorageException the jobs were not stored (disk full, I/O error, store closed)
+   */
+  void enqueue(List<QueuedJob> jobs);
+
+  /**
+   * Takes the oldest job from the first non-empty queue of {@code queues} (in the given order) and
+   * records a reservation for it; paused queues are NOT skipped here (the manager filters them).
+   * Never blocks waiting for work.
+   *
+   * @return the reservation, or empty when every named queue is empty
+   */
+  Optional<Reservation> reserve(List<String> queues, String wid, Instant now, Instant expiresAt);
+
+  /** Calls {@code listener} after jobs become fetchable in a queue (after enqueue or a move). */
+  void onEnqueued(EnqueueListener listener);
+
+  long queueSize(String queue);
+
+  /** Every known queue (one that has held a job and was not removed) with its size, by name. */
+  Map<String, Long> queueSizes();
+
+  /** The payload of the job that would be fetched next from {@code queue}, if any. */
+  Optional<byte[]> peek(String queue);
+
+  /** Up to {@code limit} jobs of a queue from its head, skipping the first {@code offset}. */
+  List<QueuedJob> browse(String queue, long offset, int limit);
+
+  /** Pauses known queues; unknown names are ignored. The flag is durable. */
+  void pause(Collection<String> queues);
+
+  void resume(Collection<String> queues);
+
+  /** Deletes the queues' jobs, unregisters them and clears their paused flags. */
+  void remove(Collection<String> queues);
+
+  Set<String> pausedQueues();
+
+  // ---------------------------------------------------------------- reservations
+
+  /**
+   * ACK: removes the reservation and the job for good and counts one processed job.
+   *
+   * @return the reservation that was removed, or empty when {@code jid} holds none
+   */
+  Optional<Reservation> acknowledge(String jid);
+
+  /**
+   * FAIL or reservation expiry: removes the reservation, counts one processed and one failed job,
+   * and stores whatever {@code decision} says (a retry, a dead entry, or nothing) in one atomic step.
+   *
+   * @return the reservation that was failed, or empty when {@code jid} holds none
+   */
+  Optional<Reservation> fail(String jid, FailureDecision decision);
+
+  /** Moves a reservation's deadline later (never earlier). False when there is no reservation. */
+  boolean extendReservation(String jid, Instant until);
+
+  /** Reservations whose deadline is at or before {@code now}, oldest deadline first. */
+  List<Reservation> expiredReservations(Instant now, int limit);
+
+  long workingSize();
+
+  /** Current reservations, oldest first, at most {@code limit}. */
+  List<Reservation> reservations(int limit);
+
+  // ---------------------------------------------------------------- sorted sets
+
+  /** Adds a job to a set scored by {@code score} (run-at for scheduled/retries, expiry for dead). */
+  void addToSet(SetName set, Instant score, QueuedJob job);
+
+  /**
+   * Moves up to {@code limit} entries of {@code set} scored at or before {@code now} to the back of
+   * their queues, lowest score first, rewriting each payload with {@code restamp} (which sets
+   * {@code enqueued_at}). Atomic per call.
+   *
+   * @return how many entries were moved
+   */
+  int enqueueDue(SetName set, Instant now, int limit, UnaryOperator<byte[]> restamp);
+
+  /** Deletes up to {@code limit} entries scored at or before {@code now}; returns how many. */
+  int purgeDue(SetName set, Instant now, int limit);
+
+  /** Deletes the lowest-scored entries until at most {@code maxSize} remain; returns how many. */
+  int trim(SetName set, long maxSize);
+
+  long setSize(SetName set);
+
+  /**
+   * Applies {@code mutation} to every entry of {@code set} that {@code filter} accepts.
+   *
+   * @return how many entries were changed
+   */
+  int mutate(SetName set, Predicate<SetEntry> filter, Mutation mutation);
+
+  /**
+   * Entries of a set in score order starting after {@code after} (null for the first page): cursor
+   * paging stays fast at millions of entries.
+   */
+  List<SetEntry> scan(SetName set, SetEntry.Key after, int limit);
+
+  Optional<SetEntry> find(SetName set, SetEntry.Key key);
+
+  // ---------------------------------------------------------------- counters and admin
+
+  Counters counters();
+
+  /** Wipes every job, queue, set, reservation, counter and paused flag. */
+  void flush();
+
+  /** Bytes the store occupies on disk (0 for memory). */
+  long sizeOnDisk();
+
+  /** Flushes and closes; idempotent. Calls after close throw {@link StorageException}. */
+  @Override
+  void close();
+
+  /** Told which queue received jobs, so blocked FETCHes can wake. Must not block. */
+  @FunctionalInterface
+  interface EnqueueListener {
+    void enqueued(String queue, int count);
+  }
+}
