@@ -120,8 +120,8 @@ public final class InfoReport {
     scanner(tasks.putObject("Retries"), ran.get("Retries"), stats.retries());
     scanner(tasks.putObject("Scheduled"), ran.get("Scheduled"), stats.scheduled());
     ObjectNode live = tasks.putObject("Workers");
-    live.put("reaped", moved(ran, "Workers"));
-    live.put("size", workers.list().size());
+    live.put("reaped", nonNegative(workers.reapedTotal()));
+    live.put("size", workers.size());
     f.put("total_failures", nonNegative(stats.totalFailures()));
     f.put("total_processed", nonNegative(stats.totalProcessed()));
     f.put("total_enqueued", enqueued);

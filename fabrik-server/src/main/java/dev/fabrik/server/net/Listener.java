@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLServerSocket;
 import org.slf4j.Logger;
@@ -35,8 +34,7 @@ public final class Listener implements Service {
   private final WorkerRegistry workers;
   private final Clock clock;
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger handshaken = new AtomicInteger();
-  private final AtomicLong commandCount = new AtomicLong();
+  private final ConnectionStats stats;
   private final AtomicLong connectionIds = new AtomicLong();
   private final Object activity = new Object();
   private volatile boolean stopping;
@@ -45,8 +43,14 @@ public final class Listener implements Service {
   private boolean started;
   private boolean stopped;
 
-  public Listener(ServerConfig config, CommandTable commands, WorkerRegistry workers, Clock clock) {
+  public Listener(
+      ServerConfig config,
+      CommandTable commands,
+      WorkerRegistry workers,
+      Clock clock,
+      ConnectionStats stats) {
     this.config = config;
+    this.stats = stats;
     this.commands = commands;
     this.workers = workers;
     this.clock = clock;
@@ -89,7 +93,7 @@ public final class Listener implements Service {
 
   /** Connections that completed the handshake and are still open (INFO {@code connections}). */
   public int connections() {
-    return handshaken.get();
+    return stats.connections();
   }
 
   /** Every accepted socket still open, including those still in the handshake. */
@@ -99,7 +103,7 @@ public final class Listener implements Service {
 
   /** Commands dispatched since start (INFO {@code command_count}). */
   public long commandCount() {
-    return commandCount.get();
+    return stats.commandCount();
   }
 
   private void acceptLoop() {
@@ -117,8 +121,7 @@ public final class Listener implements Service {
         closeQuietly(socket);
         continue;
       }
-      Connection c =
-          new Connection(socket, this, config, commands, workers, clock);
+      Connection c = new Connection(socket, this, config, commands, workers, clock);
       open.add(c);
       c.start(Thread.ofVirtual().name("fabrik-conn-" + connectionIds.incrementAndGet()).unstarted(c));
     }
@@ -160,16 +163,16 @@ public final class Listener implements Service {
   }
 
   void countCommand() {
-    commandCount.incrementAndGet();
+    stats.commandDispatched();
   }
 
   /** Counts a finished handshake; returns the new number of handshaken connections. */
   int handshakeDone() {
-    return handshaken.incrementAndGet();
+    return stats.connected();
   }
 
   void handshakeUndone() {
-    handshaken.decrementAndGet();
+    stats.disconnected();
   }
 
   void closed(Connection c) {
