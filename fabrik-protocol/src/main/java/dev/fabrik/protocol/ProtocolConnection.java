@@ -1,0 +1,243 @@
+package dev.fabrik.protocol;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLSocket;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One blocking, handshaken connection speaking raw protocol lines. Benchmarks and end-to-end tests
+ * use it directly; the Java client builds on it.
+ *
+ * <pre>
+ * S: +HI {"v":2,"i":5012,"s":"1a2b3c"}         (i/s only when the server has a password)
+ * C: HELLO {"v":2,"hostname":"h","pid":42,"wid":"w1","labels":["java"],"pwdhash":"..."}
+ * S: +OK
+ * C: PUSH {...}            S: +OK
+ * C: END                   (socket closed)
+ * </pre>
+ *
+ * I/O failures surface as {@link UncheckedIOException} and framing errors as {@link
+ * ProtocolException}; after either, discard the connection. Error replies ({@code -ERR ...}) are
+ * returned as {@link Reply.Error}, not thrown: the connection stays usable. Not thread-safe.
+ */
+public final class ProtocolConnection implements Closeable {
+  /** Largest bulk reply accepted; INFO and big jobs stay far below this. */
+  public static final int MAX_REPLY_BYTES = 64 * 1024 * 1024;
+
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  private final Socket socket;
+  private final RespReader reader;
+  private final OutputStream out;
+  private final JsonNode greeting;
+  private boolean closed;
+
+  private ProtocolConnection(Socket socket, RespReader reader, OutputStream out, JsonNode greeting) {
+    this.socket = socket;
+    this.reader = reader;
+    this.out = out;
+    this.greeting = greeting;
+  }
+
+  /**
+   * Connects, reads the {@code +HI} greeting and completes the HELLO handshake.
+   *
+   * @throws HandshakeException the server refused us, or wants a password none was configured for
+   * @throws UncheckedIOException connecting or talking failed
+   */
+  public static ProtocolConnection open(ConnectionOptions opts) {
+    Socket socket = null;
+    try {
+      socket = connect(opts);
+      RespReader reader = new RespReader(socket.getInputStream(), MAX_REPLY_BYTES);
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+      JsonNode greeting = readGreeting(reader);
+      ProtocolConnection conn = new ProtocolConnection(socket, reader, out, greeting);
+      conn.hello(opts);
+      return conn;
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw new UncheckedIOException(
+          "cannot connect to " + opts.host() + ":" + opts.port() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(socket);
+      throw e;
+    }
+  }
+
+  private static Socket connect(ConnectionOptions opts) throws IOException {
+    Socket plain = new Socket();
+    try {
+      plain.setTcpNoDelay(true); // one small write per command; Nagle would add ~40 ms each
+      plain.connect(
+          new InetSocketAddress(opts.host(), opts.port()), (int) opts.connectTimeout().toMillis());
+      plain.setSoTimeout((int) opts.readTimeout().toMillis());
+      if (opts.sslSocketFactory() == null) {
+        return plain;
+      }
+      SSLSocket tls =
+          (SSLSocket) opts.sslSocketFactory().createSocket(plain, opts.host(), opts.port(), true);
+      tls.startHandshake();
+      return tls;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(plain);
+      throw e;
+    }
+  }
+
+  /** {@code +HI {"v":2,...}} → the JSON object. */
+  private static JsonNode readGreeting(RespReader reader) throws IOException {
+    Reply reply = reader.read();
+    if (!(reply instanceof Reply.Simple simple) || !simple.text().startsWith("HI ")) {
+      throw new HandshakeException("expected +HI greeting, got " + describe(reply));
+    }
+    try {
+      JsonNode json = JobCodec.MAPPER.readTree(simple.text().substring(3));
+      if (json == null || !json.isObject()) {
+        throw new HandshakeException("greeting is not a JSON object: " + simple.text());
+      }
+      return json;
+    } catch (JacksonException e) {
+      throw new HandshakeException("greeting is not valid JSON: " + simple.text(), e);
+    }
+  }
+
+  private void hello(ConnectionOptions opts) throws IOException {
+    ObjectNode hello = JobCodec.MAPPER.createObjectNode();
+    hello.put("v", 2);
+    hello.put("hostname", opts.hostname());
+    hello.put("pid", opts.pid());
+    if (opts.wid() != null) {
+      hello.put("wid", opts.wid());
+    }
+    if (!opts.labels().isEmpty()) {
+      ArrayNode labels = hello.putArray("labels");
+      opts.labels().forEach(labels::add);
+    }
+    if (greeting.has("s") || greeting.has("i")) {
+      if (opts.password() == null) {
+        throw new HandshakeException("server requires a password but none is configured");
+      }
+      String salt = greeting.path("s").asString("");
+      int iterations = Math.max(1, greeting.path("i").asInt(1));
+      hello.put("pwdhash", PasswordHash.compute(opts.password(), salt, iterations));
+    }
+    writeLine("HELLO " + JobCodec.MAPPER.writeValueAsString(hello));
+    out.flush();
+    Reply reply;
+    try {
+      reply = reader.read();
+    } catch (EOFException e) {
+      throw new HandshakeException("server closed the connection after HELLO without a reply", e);
+    }
+    if (!Reply.OK.equals(reply)) {
+      throw new HandshakeException("handshake refused: " + describe(reply));
+    }
+  }
+
+  /** The server's greeting, e.g. {@code {"v":2}} or {@code {"v":2,"i":5012,"s":"1a2b"}}. */
+  public JsonNode greeting() {
+    return greeting;
+  }
+
+  /** Writes {@code line} + CRLF, flushes, and reads the one reply. */
+  public Reply call(String line) {
+    send(line);
+    flush();
+    return read();
+  }
+
+  /** Buffers {@code line} + CRLF without flushing, for pipelining; pair with {@link #read()}. */
+  public void send(String line) {
+    try {
+      writeLine(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void flush() {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads the next reply (one per command sent, in order). */
+  public Reply read() {
+    try {
+      return reader.read();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sends {@code END} if it can, then closes the socket. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      writeLine("END");
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      // Best effort: the server treats a dropped socket like END.
+    }
+    closeQuietly(socket);
+  }
+
+  /** A fresh job id: 24 lowercase hex characters (96 random bits), like the Ruby client's. */
+  public static String randomJid() {
+    byte[] bytes = new byte[12];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private void writeLine(String line) throws IOException {
+    if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("a command line must not contain CR or LF");
+    }
+    out.write(line.getBytes(StandardCharsets.UTF_8));
+    out.write(CRLF);
+  }
+
+  private static String describe(Reply reply) {
+    if (reply instanceof Reply.Error error) {
+      return "-" + error.text();
+    }
+    if (reply instanceof Reply.Simple simple) {
+      return "+" + simple.text();
+    }
+    if (reply instanceof Reply.Bulk bulk) {
+      return "bulk of " + bulk.payload().length + " bytes";
+    }
+    return "null reply";
+  }
+
+  private static void closeQuietly(Socket socket) {
+    if (socket == null) {
+      return;
+    }
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // nothing left to do
+    }
+  }
+}
