@@ -21,9 +21,12 @@ final class InProcessServer implements AutoCloseable {
     this.server = FabrikServer.start(config);
   }
 
-  /** SQLite (the default store) in {@code dataDir}. */
-  static InProcessServer sqlite(Path dataDir) {
-    return start(base().dataDir(dataDir));
+  /**
+   * The default store (SQLite) in {@code dataDir}; {@code -Dfabrik.it.storage=memory} runs the same
+   * tests on the memory store instead.
+   */
+  static InProcessServer defaultStore(Path dataDir) {
+    return start(base().dataDir(dataDir).storage(System.getProperty("fabrik.it.storage", "sqlite")));
   }
 
   static InProcessServer memory() {

@@ -24,7 +24,7 @@ class NodeClientIT {
 
   @BeforeEach
   void startServer() {
-    server = InProcessServer.sqlite(dataDir);
+    server = InProcessServer.defaultStore(dataDir);
   }
 
   @AfterEach

@@ -17,7 +17,7 @@ class NodeLoadIT {
 
   @Test
   void everyJobRunsExactlyOnce() {
-    try (InProcessServer server = InProcessServer.sqlite(dataDir)) {
+    try (InProcessServer server = InProcessServer.defaultStore(dataDir)) {
       JsonNode ok =
           NodeScript.run("load.js", server.url(), Duration.ofSeconds(180), "" + JOBS, "20");
 

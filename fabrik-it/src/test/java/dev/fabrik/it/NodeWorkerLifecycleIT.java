@@ -21,7 +21,7 @@ class NodeWorkerLifecycleIT {
   @Test
   void heartbeatQuietAndTerminateReachTheNodeWorker() {
     String wid = "it-" + UUID.randomUUID().toString().substring(0, 8);
-    try (InProcessServer server = InProcessServer.sqlite(dataDir);
+    try (InProcessServer server = InProcessServer.defaultStore(dataDir);
         ProtocolConnection producer = server.connect()) {
       NodeScript.Running worker =
           NodeScript.start("quiet-terminate.js", server.url(), Duration.ofSeconds(60), wid);
