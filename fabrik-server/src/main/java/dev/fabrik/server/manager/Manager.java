@@ -1,47 +1,144 @@
 package dev.fabrik.server.manager;
 
 import dev.fabrik.protocol.Job;
+import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.JobFormatException;
+import dev.fabrik.protocol.Timestamps;
+import dev.fabrik.server.CommandException;
+import dev.fabrik.server.storage.Counters;
+import dev.fabrik.server.storage.FailureDecision;
+import dev.fabrik.server.storage.Mutation;
+import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.Reservation;
+import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Every rule of a job's life: push (validation, defaults, scheduling), fetch (queue order, paused
  * queues, quiet workers, blocking wait), ack, fail (retry policy, backoff, dead set), reservation
  * expiry, mutate and queue control. Never touches a socket; command handlers call it and turn its
  * {@link dev.fabrik.server.CommandException}s into {@code -CODE message} replies. Thread-safe.
- *
- * <p>SKELETON: signatures agreed between the command layer and the manager; bodies to be filled.
  */
 public final class Manager {
+  /** Entries moved per store call by the periodic passes; they loop until a pass comes up short. */
+  static final int BATCH = 1000;
+
   private final Store store;
   private final WorkerRegistry workers;
   private final Clock clock;
   private final ManagerSettings settings;
+  private final RetryPolicy retryPolicy;
+  private final FetchWaiters waiters = new FetchWaiters();
+  private final List<JobMiddleware> middleware = new CopyOnWriteArrayList<>();
+  private final Fetcher fetcher;
+  private final TaskStatsRecorder tasks = new TaskStatsRecorder();
 
   public Manager(Store store, WorkerRegistry workers, Clock clock, ManagerSettings settings) {
+    this(store, workers, clock, settings, new Random());
+  }
+
+  /** With the random source of the retry backoff, so tests can pin the curve. */
+  Manager(
+      Store store,
+      WorkerRegistry workers,
+      Clock clock,
+      ManagerSettings settings,
+      RandomGenerator random) {
     this.store = store;
     this.workers = workers;
     this.clock = clock;
     this.settings = settings;
+    this.retryPolicy = new RetryPolicy(random, settings.deadTtl());
+    this.fetcher = new Fetcher(store, workers, clock, settings.fetchWait(), waiters, middleware);
+    store.onEnqueued(waiters::wake);
   }
+
+  /** Adds a hook around push, fetch and ack (run in the order added). */
+  public void use(JobMiddleware hook) {
+    middleware.add(hook);
+  }
+
+  // ---------------------------------------------------------------- push
 
   /** PUSH: validates, fills defaults, then schedules (future {@code at}) or enqueues. */
   public void push(Job job) {
-    throw new UnsupportedOperationException("TODO");
+    Instant now = clock.instant();
+    Prepared p = prepare(job, Timestamps.format(now), now);
+    if (p.scheduledAt() != null) {
+      store.addToSet(SetName.SCHEDULED, p.scheduledAt(), p.job());
+    } else {
+      store.enqueue(List.of(p.job()));
+    }
   }
 
   /**
-   * PUSHB: pushes each job in turn (not atomic) and returns {@code jid → error text} for the ones
-   * refused; coded errors keep their code ({@code "NOTUNIQUE ..."}), plain ERR ones do not.
+   * PUSHB: validates each job in turn and returns {@code jid → error text} for the ones refused
+   * ({@code ""} for a job without jid); coded errors keep their code ({@code "NOTUNIQUE ..."}),
+   * plain ERR ones do not. Every valid immediate job is stored by ONE enqueue call, so a batch of a
+   * thousand is one group-committed write.
    */
   public Map<String, String> pushBulk(List<Job> jobs) {
-    throw new UnsupportedOperationException("TODO");
+    Instant now = clock.instant();
+    String createdAt = Timestamps.format(now);
+    Map<String, String> errors = new LinkedHashMap<>();
+    List<QueuedJob> immediate = new ArrayList<>(jobs.size());
+    for (Job job : jobs) {
+      try {
+        Prepared p = prepare(job, createdAt, now);
+        if (p.scheduledAt() != null) {
+          store.addToSet(SetName.SCHEDULED, p.scheduledAt(), p.job());
+        } else {
+          immediate.add(p.job());
+        }
+      } catch (CommandException e) {
+        String text = "ERR".equals(e.code()) ? e.getMessage() : e.code() + " " + e.getMessage();
+        errors.put(job.jid() == null ? "" : job.jid(), text);
+      }
+    }
+    if (!immediate.isEmpty()) {
+      store.enqueue(immediate);
+    }
+    return errors;
   }
+
+  /** A validated job as stored, and its run time when it goes to the scheduled set. */
+  private record Prepared(QueuedJob job, Instant scheduledAt) {}
+
+  private Prepared prepare(Job job, String createdAt, Instant now) {
+    JobValidator.Valid v = JobValidator.validate(job, createdAt);
+    for (JobMiddleware m : middleware) {
+      m.beforePush(v.job());
+    }
+    boolean scheduled = v.scheduledAfter(now);
+    Job stored = scheduled ? v.job() : v.job().withEnqueuedAt(Timestamps.format(now));
+    byte[] payload = JobCodec.encode(stored);
+    if (payload.length > settings.maxJobBytes()) {
+      throw CommandException.err(
+          "job is too large: "
+              + payload.length
+              + " bytes, the limit is "
+              + settings.maxJobBytes()
+              + " bytes");
+    }
+    QueuedJob queued = new QueuedJob(stored.jid(), stored.queue(), payload);
+    return new Prepared(queued, scheduled ? v.at() : null);
+  }
+
+  // ---------------------------------------------------------------- fetch, ack, fail
 
   /**
    * FETCH: the first job of the first non-empty, non-paused queue, reserved for {@code wid}; waits
@@ -51,75 +148,226 @@ public final class Manager {
    * @return the job's payload as it is to be sent
    */
   public Optional<byte[]> fetch(String wid, List<String> queues) throws InterruptedException {
-    throw new UnsupportedOperationException("TODO");
+    return fetcher.fetch(wid, queues).map(Reservation::payload);
   }
 
   /** ACK: unknown jids are fine (the job was reaped or already acked). */
   public void ack(String jid) {
-    throw new UnsupportedOperationException("TODO");
+    if (jid == null || jid.isEmpty()) {
+      return;
+    }
+    Optional<Reservation> r = store.acknowledge(jid);
+    if (r.isPresent() && !middleware.isEmpty()) {
+      Job job = JobCodec.decode(r.get().payload());
+      for (JobMiddleware m : middleware) {
+        m.afterAck(job);
+      }
+    }
   }
 
   /** FAIL: {@code -ERR Job not found <jid>} when it holds no reservation. */
   public void fail(FailureReport report) {
-    throw new UnsupportedOperationException("TODO");
+    FailureReports.Sanitized failure = FailureReports.sanitize(report);
+    if (store.fail(report.jid(), decision(failure, clock.instant())).isEmpty()) {
+      throw CommandException.err("Job not found " + report.jid());
+    }
   }
 
-  /** MUTATE on retries/scheduled/dead. */
+  private FailureDecision decision(FailureReports.Sanitized failure, Instant now) {
+    FailureDecision decide = retryPolicy.decision(failure, now);
+    return reservation -> {
+      try {
+        return decide.decide(reservation);
+      } catch (JobFormatException e) {
+        // Unreadable payload: keep it where an operator can see it rather than lose it.
+        return new FailureDecision.Dead(now.plus(settings.deadTtl()), reservation.payload());
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- mutate, queues
+
+  /** MUTATE on retries/scheduled/dead (spec §3.11). */
   public void mutate(MutateRequest request) {
-    throw new UnsupportedOperationException("TODO");
+    SetName set = SetName.fromWire(request.target());
+    if (set == null) {
+      throw CommandException.err("invalid target for mutation command");
+    }
+    String cmd = request.cmd() == null ? "" : request.cmd();
+    switch (cmd) {
+      case "clear" -> store.mutate(set, e -> true, new Mutation.Delete());
+      case "discard" -> store.mutate(set, MutationFilters.of(request.filter()), new Mutation.Delete());
+      case "kill" ->
+          store.mutate(
+              set,
+              MutationFilters.of(request.filter()),
+              new Mutation.Kill(clock.instant().plus(settings.deadTtl())));
+      case "requeue" ->
+          store.mutate(set, MutationFilters.of(request.filter()), new Mutation.Requeue());
+      default -> throw CommandException.err("unknown mutate operation");
+    }
   }
 
   /** QUEUE PAUSE; {@code *} as the first name means every known queue. */
   public void pauseQueues(List<String> names) {
-    throw new UnsupportedOperationException("TODO");
+    store.pause(expand(names));
   }
 
   public void resumeQueues(List<String> names) {
-    throw new UnsupportedOperationException("TODO");
+    store.resume(expand(names));
   }
 
   public void removeQueues(List<String> names) {
-    throw new UnsupportedOperationException("TODO");
+    store.remove(expand(names));
   }
 
-  /** QUEUE LATENCY: seconds since the head job of each queue was enqueued (0 when empty). */
+  private Collection<String> expand(List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return List.of();
+    }
+    return "*".equals(names.getFirst()) ? List.copyOf(store.queueSizes().keySet()) : names;
+  }
+
+  /**
+   * QUEUE LATENCY: seconds since the head job of each queue was enqueued (0 when empty or unknown).
+   * Checks the wildcard itself, so every caller gets {@code -ERR QUEUE LATENCY does not support
+   * wildcards}.
+   */
   public Map<String, Double> latency(List<String> queues) {
-    throw new UnsupportedOperationException("TODO");
+    if (queues.contains("*")) {
+      throw CommandException.err("QUEUE LATENCY does not support wildcards");
+    }
+    Instant now = clock.instant();
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String q : queues) {
+      out.put(q, store.peek(q).map(p -> secondsSinceEnqueued(p, now)).orElse(0.0));
+    }
+    return out;
+  }
+
+  private static double secondsSinceEnqueued(byte[] payload, Instant now) {
+    try {
+      String at = JobCodec.decode(payload).enqueuedAt();
+      if (at == null || at.isEmpty()) {
+        return 0.0;
+      }
+      Duration d = Duration.between(Timestamps.parse(at), now);
+      return d.isNegative() ? 0.0 : d.toNanos() / 1e9;
+    } catch (RuntimeException e) {
+      return 0.0;
+    }
   }
 
   /** The data INFO reports under {@code faktory}. */
   public JobStats stats() {
-    throw new UnsupportedOperationException("TODO");
+    Counters c = store.counters();
+    return new JobStats(
+        store.queueSizes(),
+        store.setSize(SetName.SCHEDULED),
+        store.setSize(SetName.RETRIES),
+        store.setSize(SetName.DEAD),
+        store.workingSize(),
+        c.processed(),
+        c.failures(),
+        tasks.snapshot());
   }
 
   /** FLUSH: all job data, counters and paused flags. */
   public void flush() {
-    throw new UnsupportedOperationException("TODO");
+    store.flush();
   }
 
   // ---------------------------------------------------------------- periodic tasks
 
   /** Moves due scheduled jobs to their queues; returns how many. */
   public int enqueueScheduled() {
-    throw new UnsupportedOperationException("TODO");
+    return timed(TaskStatsRecorder.SCHEDULED, () -> enqueueDue(SetName.SCHEDULED));
   }
 
   /** Moves due retries to their queues; returns how many. */
   public int enqueueRetries() {
-    throw new UnsupportedOperationException("TODO");
+    return timed(TaskStatsRecorder.RETRIES, () -> enqueueDue(SetName.RETRIES));
+  }
+
+  private int enqueueDue(SetName set) {
+    Instant now = clock.instant();
+    String stamp = Timestamps.format(now);
+    int total = 0;
+    int moved;
+    do {
+      moved = store.enqueueDue(set, now, BATCH, payload -> restamp(payload, stamp));
+      total += moved;
+    } while (moved >= BATCH);
+    return total;
+  }
+
+  private static byte[] restamp(byte[] payload, String enqueuedAt) {
+    try {
+      return JobCodec.encode(JobCodec.decode(payload).withEnqueuedAt(enqueuedAt));
+    } catch (JobFormatException e) {
+      return payload;
+    }
   }
 
   /** Drops dead jobs past their TTL or beyond the size cap; returns how many. */
   public int purgeDead() {
-    throw new UnsupportedOperationException("TODO");
+    return timed(
+        TaskStatsRecorder.DEAD,
+        () -> {
+          Instant now = clock.instant();
+          int total = 0;
+          int purged;
+          do {
+            purged = store.purgeDue(SetName.DEAD, now, BATCH);
+            total += purged;
+          } while (purged >= BATCH);
+          return total + store.trim(SetName.DEAD, settings.deadMaxSize());
+        });
   }
 
   /** Fails every reservation past its deadline ({@code ReservationExpired}); returns how many. */
   public int reapReservations() {
-    throw new UnsupportedOperationException("TODO");
+    return timed(
+        TaskStatsRecorder.BUSY,
+        () -> {
+          Instant now = clock.instant();
+          FailureDecision expired = decision(FailureReports.EXPIRED, now);
+          int total = 0;
+          while (true) {
+            List<Reservation> due = store.expiredReservations(now, BATCH);
+            int failed = 0;
+            for (Reservation r : due) {
+              if (store.fail(r.jid(), expired).isPresent()) {
+                failed++;
+              }
+            }
+            total += failed;
+            // A short page is the last; a page where nothing could be failed would repeat forever.
+            if (due.size() < BATCH || failed == 0) {
+              return total;
+            }
+          }
+        });
+  }
+
+  /** Forgets workers silent for longer than {@code ttl} and closes their connections. */
+  public int reapWorkers(Duration ttl) {
+    return timed(TaskStatsRecorder.WORKERS, () -> workers.reap(ttl));
+  }
+
+  private int timed(String task, IntSupplier work) {
+    long start = System.nanoTime();
+    int moved = work.getAsInt();
+    tasks.record(task, moved, System.nanoTime() - start);
+    return moved;
   }
 
   Duration fetchWait() {
     return settings.fetchWait();
+  }
+
+  /** For tests: how many FETCHes are blocked on {@code queue}. */
+  int waitingFetches(String queue) {
+    return waiters.waiting(queue);
   }
 }

@@ -1,0 +1,202 @@
+package dev.fabrik.server;
+
+import dev.fabrik.server.command.CommandTable;
+import dev.fabrik.server.command.InfoReport;
+import dev.fabrik.server.config.ServerConfig;
+import dev.fabrik.server.lifecycle.Service;
+import dev.fabrik.server.manager.Manager;
+import dev.fabrik.server.manager.ManagerSettings;
+import dev.fabrik.server.net.ConnectionStats;
+import dev.fabrik.server.net.Listener;
+import dev.fabrik.server.scheduler.PeriodicTasks;
+import dev.fabrik.server.storage.Store;
+import dev.fabrik.server.storage.memory.MemoryStore;
+import dev.fabrik.server.web.AdminHttp;
+import dev.fabrik.server.workers.WorkerRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle root: one running Fabrik server. Opens the store, then starts the periodic tasks,
+ * the command listener and the admin HTTP endpoint in that order; {@link #stop(Duration)} stops them
+ * in reverse and closes the store last.
+ *
+ * <pre>{@code
+ * try (FabrikServer server = FabrikServer.start(ServerConfig.builder().port(0).build())) {
+ *   int port = server.port();
+ * }
+ * }</pre>
+ *
+ * Like Faktory, it refuses to listen beyond loopback without a password.
+ */
+public final class FabrikServer implements Service, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FabrikServer.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ServerConfig config;
+  private final Clock clock;
+  private final Store store;
+  private final WorkerRegistry workers;
+  private final Manager manager;
+  private final PeriodicTasks tasks;
+  private final Listener listener;
+  private final AdminHttp http;
+  private final List<Service> started = new ArrayList<>();
+  private boolean running;
+  private boolean stopped;
+
+  /**
+   * Builds a server without starting it; nothing is bound until {@link #start()}.
+   *
+   * @param clock the time every rule uses (tests pass a settable clock)
+   * @throws IllegalStateException a non-loopback binding without a password
+   */
+  public FabrikServer(ServerConfig config, Clock clock) {
+    refuseOpenBinding(config);
+    this.config = config;
+    this.clock = clock;
+    this.store = openStore(config);
+    this.workers = new WorkerRegistry(clock);
+    this.manager =
+        new Manager(
+            store,
+            workers,
+            clock,
+            new ManagerSettings(
+                config.fetchWait(), config.deadTtl(), config.deadMaxSize(), config.maxJobBytes()));
+    this.tasks = new PeriodicTasks(manager, PeriodicTasks.Settings.defaults(config.workerTtl()));
+    ConnectionStats stats = new ConnectionStats();
+    InfoReport info =
+        new InfoReport(manager, workers, clock, stats::connections, stats::commandCount);
+    this.listener =
+        new Listener(config, CommandTable.standard(manager, workers, info), workers, clock, stats);
+    this.http = new AdminHttp(config, info, workers);
+  }
+
+  /** Builds and starts a server on the system clock. */
+  public static FabrikServer start(ServerConfig config) {
+    FabrikServer server = new FabrikServer(config, Clock.systemUTC());
+    server.start();
+    return server;
+  }
+
+  /** Starts every part in order; if one fails, the ones already started are stopped again. */
+  @Override
+  public synchronized void start() {
+    if (running || stopped) {
+      return;
+    }
+    running = true;
+    try {
+      for (Service s : List.of(tasks, listener, http)) {
+        s.start();
+        started.add(s);
+      }
+    } catch (RuntimeException e) {
+      stop(CLOSE_TIMEOUT);
+      throw e;
+    }
+    log.info("Fabrik {} ready on port {}", InfoReport.FABRIK_VERSION, port());
+  }
+
+  /** Stops in reverse order, then closes the store. Idempotent; a stopped server cannot restart. */
+  @Override
+  public void stop(Duration timeout) {
+    List<Service> toStop;
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      toStop = new ArrayList<>(started);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Service s : toStop.reversed()) {
+      try {
+        s.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      } catch (RuntimeException e) {
+        log.error("stopping {} failed", s.getClass().getSimpleName(), e);
+      }
+    }
+    store.close();
+  }
+
+  @Override
+  public void close() {
+    stop(CLOSE_TIMEOUT);
+  }
+
+  /** The command port actually bound (useful with port 0). */
+  public int port() {
+    return listener.port();
+  }
+
+  /** The admin HTTP port, or -1 when HTTP is disabled. */
+  public int webPort() {
+    return http.port();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Manager manager() {
+    return manager;
+  }
+
+  public WorkerRegistry workers() {
+    return workers;
+  }
+
+  /** Handshaken connections right now (INFO {@code connections}). */
+  public int connections() {
+    return listener.connections();
+  }
+
+  /** Every accepted socket still open, including those still in the handshake. */
+  public int openSockets() {
+    return listener.openSockets();
+  }
+
+  private static Store openStore(ServerConfig config) {
+    if (config.storage().equals("memory")) {
+      return new MemoryStore();
+    }
+    throw new IllegalStateException("storage '" + config.storage() + "' is not available yet");
+  }
+
+  /** Faktory refuses this too: an open port without a password hands out every job. */
+  private static void refuseOpenBinding(ServerConfig config) {
+    if (config.hasPassword()) {
+      return;
+    }
+    requireLoopback(config.bindHost(), "command");
+    if (config.webPort() >= 0) {
+      requireLoopback(config.webBindHost(), "web");
+    }
+  }
+
+  private static void requireLoopback(String host, String what) {
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      loopback = false;
+    }
+    if (!loopback) {
+      throw new IllegalStateException(
+          "refusing to bind the " + what + " port to " + host
+              + " without a password; set one (FAKTORY_PASSWORD) or bind to 127.0.0.1");
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.fabrik.server.command;
+
+import dev.fabrik.protocol.Job;
+import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.JobFormatException;
+import dev.fabrik.protocol.Reply;
+import dev.fabrik.server.CommandException;
+import dev.fabrik.server.manager.Manager;
+
+/**
+ * {@code PUSH {"jid":"...","jobtype":"SendEmail","args":[1]}} → {@code +OK}, or {@code -ERR invalid
+ * JSON: <detail>}, or whatever code the manager refuses it with ({@code -ERR jobs must have a
+ * jobtype parameter}, {@code -NOTUNIQUE ...}).
+ */
+final class Push implements CommandHandler {
+  private final Manager manager;
+
+  Push(Manager manager) {
+    this.manager = manager;
+  }
+
+  @Override
+  public Reply handle(String argument, Session session) {
+    Job job;
+    try {
+      job = JobCodec.decode(Arguments.required(argument));
+    } catch (JobFormatException e) {
+      throw CommandException.err("invalid JSON: " + e.getMessage());
+    }
+    manager.push(job);
+    return Reply.OK;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.fabrik.server.command;
+
+import dev.fabrik.protocol.Job;
+import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.JobFormatException;
+import dev.fabrik.protocol.Reply;
+import dev.fabrik.server.CommandException;
+import dev.fabrik.server.manager.Manager;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code PUSHB [{job},{job}]} → always a bulk JSON object of the refused jobs: {@code $2\r\n{}} when
+ * all were accepted, else {@code {"<jid>":"jobs must have a jobtype parameter"}}. Not atomic: the
+ * good jobs are enqueued either way. A body that is not a JSON array of objects refuses the whole
+ * command with {@code -ERR invalid JSON: <detail>}.
+ */
+final class PushBulk implements CommandHandler {
+  private final Manager manager;
+
+  PushBulk(Manager manager) {
+    this.manager = manager;
+  }
+
+  @Override
+  public Reply handle(String argument, Session session) {
+    List<Job> jobs;
+    try {
+      jobs = JobCodec.decodeArray(Arguments.required(argument));
+    } catch (JobFormatException e) {
+      throw CommandException.err("invalid JSON: " + e.getMessage());
+    }
+    Map<String, String> refused = manager.pushBulk(jobs);
+    return Reply.bulk(JobCodec.MAPPER.writeValueAsBytes(refused));
+  }
+}

@@ -1,0 +1,157 @@
+package dev.fabrik.server.manager;
+
+import dev.fabrik.protocol.Job;
+import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.server.CommandException;
+import dev.fabrik.server.storage.Reservation;
+import dev.fabrik.server.storage.Store;
+import dev.fabrik.server.workers.WorkerRegistry;
+import dev.fabrik.server.workers.WorkerState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * FETCH (spec §3.5): strict queue priority, paused queues skipped, quiet workers starved, and a
+ * blocking wait of up to {@code fetchWait} on every listed queue at once (Redis BRPOP semantics).
+ */
+final class Fetcher {
+  private final Store store;
+  private final WorkerRegistry workers;
+  private final Clock clock;
+  private final Duration fetchWait;
+  private final FetchWaiters waiters;
+  private final List<JobMiddleware> middleware;
+
+  Fetcher(
+      Store store,
+      WorkerRegistry workers,
+      Clock clock,
+      Duration fetchWait,
+      FetchWaiters waiters,
+      List<JobMiddleware> middleware) {
+    this.store = store;
+    this.workers = workers;
+    this.clock = clock;
+    this.fetchWait = fetchWait;
+    this.waiters = waiters;
+    this.middleware = middleware;
+  }
+
+  Optional<Reservation> fetch(String wid, List<String> queues) throws InterruptedException {
+    if (queues == null || queues.isEmpty()) {
+      throw CommandException.err("must call fetch with at least one queue");
+    }
+    long deadline = System.nanoTime() + fetchWait.toNanos();
+    // Looked up by wid on every FETCH, so every pooled connection of a quiet process sees it.
+    if (workers.stateOf(wid) != WorkerState.RUNNING) {
+      idleUntil(deadline);
+      return Optional.empty();
+    }
+    List<String> active = withoutPaused(queues);
+    if (active.isEmpty()) {
+      idleUntil(deadline);
+      return Optional.empty();
+    }
+    while (true) {
+      Optional<Reservation> r = tryReserve(wid, active);
+      if (r.isPresent()) {
+        return r;
+      }
+      FetchWaiters.Waiter w = waiters.register(active);
+      // Look again after registering: a job enqueued between the first look and the registration
+      // signalled nobody.
+      r = tryReserve(wid, active);
+      if (r.isPresent()) {
+        waiters.unregister(w);
+        passOn(w, r.get());
+        return r;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        waiters.unregister(w);
+        return Optional.empty();
+      }
+      if (!waiters.await(w, left)) {
+        return tryReserve(wid, active);
+      }
+      r = tryReserve(wid, active);
+      if (r.isPresent()) {
+        passOn(w, r.get());
+        return r;
+      }
+      // Someone else took it; wait for the rest of the time.
+    }
+  }
+
+  /**
+   * A waiter woken for queue A that took a job from queue B (listed first) leaves A's job for a
+   * waiter that was not woken: hand the signal on.
+   */
+  private void passOn(FetchWaiters.Waiter w, Reservation taken) {
+    String wokenBy = w.wokenBy();
+    if (wokenBy != null && !wokenBy.equals(taken.queue())) {
+      waiters.wake(wokenBy, 1);
+    }
+  }
+
+  private List<String> withoutPaused(List<String> queues) {
+    Set<String> paused = store.pausedQueues();
+    if (paused.isEmpty()) {
+      return queues;
+    }
+    return queues.stream().filter(q -> !paused.contains(q)).toList();
+  }
+
+  private Optional<Reservation> tryReserve(String wid, List<String> queues) {
+    while (true) {
+      Instant now = clock.instant();
+      // The deadline depends on the job's reserve_for, unknown until it is taken: reserve for the
+      // shortest allowed time, then extend (extension only moves later).
+      Optional<Reservation> taken =
+          store.reserve(queues, wid == null ? "" : wid, now, now.plus(ReserveTimeout.MIN));
+      if (taken.isEmpty()) {
+        return taken;
+      }
+      Reservation r = taken.get();
+      Duration timeout = ReserveTimeout.of(r.payload());
+      if (timeout.compareTo(ReserveTimeout.MIN) > 0) {
+        Instant until = now.plus(timeout);
+        store.extendReservation(r.jid(), until);
+        r = new Reservation(r.jid(), r.queue(), r.payload(), r.wid(), r.reservedAt(), until);
+      }
+      if (middleware.isEmpty() || accepted(r)) {
+        return Optional.of(r);
+      }
+    }
+  }
+
+  private boolean accepted(Reservation r) {
+    Job job = JobCodec.decode(r.payload());
+    for (JobMiddleware m : middleware) {
+      JobMiddleware.FetchAction action;
+      try {
+        action = m.afterFetch(job);
+      } catch (RuntimeException e) {
+        store.acknowledge(r.jid()); // halted: the popped job is gone, as in the reference
+        throw e;
+      }
+      if (action == JobMiddleware.FetchAction.DISCARD) {
+        store.acknowledge(r.jid());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Quiet workers and all-paused fetches wait the full time so idle clients do not spin. */
+  private static void idleUntil(long deadline) throws InterruptedException {
+    long left = deadline - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(Duration.ofNanos(left));
+    }
+  }
+}

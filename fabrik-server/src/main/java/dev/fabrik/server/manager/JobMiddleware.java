@@ -1,0 +1,33 @@
+package dev.fabrik.server.manager;
+
+import dev.fabrik.protocol.Job;
+
+/**
+ * Hooks around a job's life, as Faktory's middleware chains (spec §8.7): the base for unique jobs,
+ * expiring jobs, batches and tracking. To refuse, a hook throws {@link
+ * dev.fabrik.server.CommandException} with its own code; the client then gets {@code -CODE
+ * message} (e.g. {@code -DENIED push denied}), or an entry {@code "DENIED push denied"} in a PUSHB
+ * reply.
+ */
+public interface JobMiddleware {
+
+  /** A valid job (defaults filled) is about to be scheduled or enqueued. */
+  default void beforePush(Job job) {}
+
+  /**
+   * A job was taken for a worker. {@link FetchAction#DISCARD} drops it and the fetch goes on with
+   * the next job; throwing drops it and answers the FETCH with the error.
+   */
+  default FetchAction afterFetch(Job job) {
+    return FetchAction.ACCEPT;
+  }
+
+  /** A reserved job was acknowledged. */
+  default void afterAck(Job job) {}
+
+  /** What a fetch hook does with the job. */
+  enum FetchAction {
+    ACCEPT,
+    DISCARD
+  }
+}

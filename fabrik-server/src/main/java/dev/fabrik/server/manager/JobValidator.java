@@ -1,0 +1,76 @@
+package dev.fabrik.server.manager;
+
+import dev.fabrik.protocol.Job;
+import dev.fabrik.protocol.Timestamps;
+import dev.fabrik.server.CommandException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * PUSH validation and defaults (spec §3.3), first failure wins, with the reference's exact texts:
+ *
+ * <pre>
+ * -ERR jobs must have a reasonable jid parameter
+ * -ERR jobs must have a jobtype parameter
+ * -ERR jobs must have an args parameter
+ * -ERR jobs cannot be reserved for more than one day
+ * -ERR invalid timestamp for 'at': "tomorrow": Text 'tomorrow' could not be parsed at index 0
+ * -ERR cannot get "c&amp;c" queue: queue names must match \A[a-zA-Z0-9._-]+\z
+ * </pre>
+ */
+final class JobValidator {
+  static final int DEFAULT_RETRY = 25;
+  static final String DEFAULT_QUEUE = "default";
+  static final int MAX_RESERVE_SECONDS = 86_400;
+  private static final int MIN_JID_LENGTH = 8;
+
+  private JobValidator() {}
+
+  /** A job that passed validation with its defaults filled, and its {@code at} if it has one. */
+  record Valid(Job job, Instant at) {
+    /** True when the job goes to the scheduled set rather than its queue. */
+    boolean scheduledAfter(Instant now) {
+      return at != null && at.isAfter(now);
+    }
+  }
+
+  /**
+   * @param createdAt the {@code created_at} to fill in when the client sent none (PUSHB shares one)
+   */
+  static Valid validate(Job job, String createdAt) {
+    if (job.retry() == null) {
+      job = job.withRetry(DEFAULT_RETRY);
+    }
+    if (job.jid() == null || job.jid().length() < MIN_JID_LENGTH) {
+      throw CommandException.err("jobs must have a reasonable jid parameter");
+    }
+    if (job.jobtype() == null || job.jobtype().isEmpty()) {
+      throw CommandException.err("jobs must have a jobtype parameter");
+    }
+    if (job.args() == null || job.args().isNull()) {
+      throw CommandException.err("jobs must have an args parameter");
+    }
+    if (job.reserveFor() != null && job.reserveFor() > MAX_RESERVE_SECONDS) {
+      throw CommandException.err("jobs cannot be reserved for more than one day");
+    }
+    if (job.createdAt() == null || job.createdAt().isEmpty()) {
+      job = job.withCreatedAt(createdAt);
+    }
+    if (job.queue() == null || job.queue().isEmpty()) {
+      job = job.withQueue(DEFAULT_QUEUE);
+    }
+    Instant at = null;
+    if (job.at() != null && !job.at().isEmpty()) {
+      try {
+        at = Timestamps.parse(job.at());
+      } catch (DateTimeParseException e) {
+        throw CommandException.err(
+            "invalid timestamp for 'at': \"" + job.at() + "\": " + e.getMessage());
+      }
+    }
+    // Checked here even for scheduled jobs: the reference only checks when the job is finally
+    // enqueued, and then loses it with a log line.
+    QueueNames.check(job.queue());
+    return new Valid(job, at);
+  }
+}

@@ -1,0 +1,231 @@
+package dev.fabrik.server.net;
+
+import dev.fabrik.server.command.CommandTable;
+import dev.fabrik.server.config.ServerConfig;
+import dev.fabrik.server.lifecycle.Service;
+import dev.fabrik.server.workers.WorkerRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLServerSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command port: accepts sockets (TLS 1.2+ when configured) and runs each connection on its own
+ * virtual thread, like Faktory's goroutine per connection.
+ *
+ * <p>Stopping closes the server socket, wakes commands blocked in FETCH, lets other in-flight
+ * commands finish (a connection that sends another command meanwhile gets {@code -ERR shutdown in
+ * progress} and is closed), then closes the idle connections and joins every connection thread.
+ */
+public final class Listener implements Service {
+  private static final Logger log = LoggerFactory.getLogger(Listener.class);
+
+  private final ServerConfig config;
+  private final CommandTable commands;
+  private final WorkerRegistry workers;
+  private final Clock clock;
+  private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+  private final ConnectionStats stats;
+  private final AtomicLong connectionIds = new AtomicLong();
+  private final Object activity = new Object();
+  private volatile boolean stopping;
+  private ServerSocket server;
+  private Thread acceptor;
+  private boolean started;
+  private boolean stopped;
+
+  public Listener(
+      ServerConfig config,
+      CommandTable commands,
+      WorkerRegistry workers,
+      Clock clock,
+      ConnectionStats stats) {
+    this.config = config;
+    this.stats = stats;
+    this.commands = commands;
+    this.workers = workers;
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized void start() {
+    if (started) {
+      return;
+    }
+    try {
+      server = config.tls() == null ? new ServerSocket() : tlsServerSocket();
+      server.setReuseAddress(true);
+      server.bind(new InetSocketAddress(config.bindHost(), config.port()), 1024);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot listen on " + config.bindHost() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+    started = true;
+    acceptor = Thread.ofVirtual().name("fabrik-accept").start(this::acceptLoop);
+    log.info("listening on {}:{}{}", config.bindHost(), port(), config.tls() == null ? "" : " (TLS)");
+  }
+
+  private ServerSocket tlsServerSocket() throws IOException {
+    SSLServerSocket socket =
+        (SSLServerSocket)
+            PemKeyMaterial.sslContext(config.tls()).getServerSocketFactory().createServerSocket();
+    socket.setEnabledProtocols(
+        java.util.Arrays.stream(socket.getSupportedProtocols())
+            .filter(p -> p.equals("TLSv1.2") || p.equals("TLSv1.3"))
+            .toArray(String[]::new));
+    return socket;
+  }
+
+  /** The bound port (the ephemeral one when configured with 0); -1 before start. */
+  public int port() {
+    ServerSocket s = server;
+    return s == null ? -1 : s.getLocalPort();
+  }
+
+  /** Connections that completed the handshake and are still open (INFO {@code connections}). */
+  public int connections() {
+    return stats.connections();
+  }
+
+  /** Every accepted socket still open, including those still in the handshake. */
+  public int openSockets() {
+    return open.size();
+  }
+
+  /** Commands dispatched since start (INFO {@code command_count}). */
+  public long commandCount() {
+    return stats.commandCount();
+  }
+
+  private void acceptLoop() {
+    while (true) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        if (!server.isClosed()) {
+          log.error("accept failed; no longer accepting connections", e);
+        }
+        return;
+      }
+      if (stopping) {
+        closeQuietly(socket);
+        continue;
+      }
+      Connection c = new Connection(socket, this, config, commands, workers, clock);
+      open.add(c);
+      c.start(Thread.ofVirtual().name("fabrik-conn-" + connectionIds.incrementAndGet()).unstarted(c));
+    }
+  }
+
+  @Override
+  public void stop(Duration timeout) {
+    synchronized (this) {
+      if (!started || stopped) {
+        return;
+      }
+      stopped = true;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    stopping = true;
+    closeQuietly(server);
+    join(acceptor, deadline);
+    for (Connection c : open) {
+      c.interruptIfBlocked();
+    }
+    awaitIdle(deadline);
+    for (Connection c : open) {
+      c.close();
+    }
+    // Closed sockets end their threads at once; the grace only guards a slow machine.
+    long joinDeadline = Math.max(deadline, System.nanoTime() + 1_000_000_000L);
+    for (Connection c : open) {
+      join(c.thread(), joinDeadline);
+    }
+    if (!open.isEmpty()) {
+      log.warn("{} connection threads did not end within {}", open.size(), timeout);
+    }
+  }
+
+  // ---------------------------------------------------------------- called by connections
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  void countCommand() {
+    stats.commandDispatched();
+  }
+
+  /** Counts a finished handshake; returns the new number of handshaken connections. */
+  int handshakeDone() {
+    return stats.connected();
+  }
+
+  void handshakeUndone() {
+    stats.disconnected();
+  }
+
+  void closed(Connection c) {
+    open.remove(c);
+    idleNow();
+  }
+
+  /** A connection finished a command: stop() may be waiting for all of them to go idle. */
+  void idleNow() {
+    if (stopping) {
+      synchronized (activity) {
+        activity.notifyAll();
+      }
+    }
+  }
+
+  private void awaitIdle(long deadline) {
+    synchronized (activity) {
+      while (open.stream().anyMatch(Connection::busy)) {
+        long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+        if (leftMillis <= 0) {
+          return;
+        }
+        try {
+          activity.wait(leftMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private static void join(Thread t, long deadline) {
+    if (t == null) {
+      return;
+    }
+    try {
+      long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      t.join(leftMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      // closing is best effort: the peer may already be gone
+    }
+  }
+}

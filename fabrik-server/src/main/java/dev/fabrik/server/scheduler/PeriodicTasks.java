@@ -1,0 +1,141 @@
+package dev.fabrik.server.scheduler;
+
+import dev.fabrik.server.lifecycle.Service;
+import dev.fabrik.server.manager.Manager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's background passes, on one platform thread (storage work must not pin virtual
+ * threads' carriers): due scheduled jobs and retries every second (Faktory scans every 5 s; a job
+ * scheduled {@code at} T starts within about a second of T here), expired reservations every 5 s,
+ * dead-set purge every minute, silent workers every 15 s. A pass that throws is logged and runs
+ * again next period.
+ */
+public final class PeriodicTasks implements Service {
+  private static final Logger LOG = LoggerFactory.getLogger(PeriodicTasks.class);
+
+  /**
+   * How often each pass runs.
+   *
+   * @param enqueue scheduled jobs and retries that are due
+   * @param reapReservations fail reservations past their deadline
+   * @param purgeDead drop expired dead jobs and trim the dead set
+   * @param reapWorkers forget workers silent for longer than {@code workerTtl}
+   * @param workerTtl how long a worker may stay silent
+   */
+  public record Settings(
+      Duration enqueue,
+      Duration reapReservations,
+      Duration purgeDead,
+      Duration reapWorkers,
+      Duration workerTtl) {
+
+    public Settings {
+      for (Duration d : List.of(enqueue, reapReservations, purgeDead, reapWorkers)) {
+        if (d.isNegative() || d.isZero()) {
+          throw new IllegalArgumentException("task periods must be positive: " + d);
+        }
+      }
+      Objects.requireNonNull(workerTtl, "workerTtl");
+    }
+
+    /** 1 s, 5 s, 60 s, 15 s, with the given worker TTL. */
+    public static Settings defaults(Duration workerTtl) {
+      return new Settings(
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(15),
+          workerTtl);
+    }
+  }
+
+  /** One named pass and its period. */
+  record Task(String name, Duration period, Runnable body) {}
+
+  private final List<Task> tasks;
+  private final Object lock = new Object();
+  private ScheduledExecutorService executor;
+  private boolean stopped;
+
+  public PeriodicTasks(Manager manager, Settings settings) {
+    this(
+        List.of(
+            new Task(
+                "enqueue",
+                settings.enqueue(),
+                () -> {
+                  manager.enqueueScheduled();
+                  manager.enqueueRetries();
+                }),
+            new Task("reservations", settings.reapReservations(), manager::reapReservations),
+            new Task("dead", settings.purgeDead(), manager::purgeDead),
+            new Task(
+                "workers",
+                settings.reapWorkers(),
+                () -> manager.reapWorkers(settings.workerTtl()))));
+  }
+
+  PeriodicTasks(List<Task> tasks) {
+    this.tasks = List.copyOf(tasks);
+  }
+
+  @Override
+  public void start() {
+    synchronized (lock) {
+      if (stopped) {
+        throw new IllegalStateException("periodic tasks were stopped; make a new instance");
+      }
+      if (executor != null) {
+        return;
+      }
+      executor =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("fabrik-periodic").daemon(true).factory());
+      for (Task t : tasks) {
+        long ms = t.period().toMillis();
+        executor.scheduleWithFixedDelay(() -> runSafely(t), ms, ms, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private static void runSafely(Task t) {
+    try {
+      t.body().run();
+    } catch (RuntimeException | Error e) {
+      // An exception escaping would cancel every later run of this task.
+      LOG.error("periodic task {} failed; it runs again next period", t.name(), e);
+    }
+  }
+
+  /** Stops the passes and waits (up to {@code timeout}) for a running one to finish. */
+  @Override
+  public void stop(Duration timeout) {
+    ScheduledExecutorService ex;
+    synchronized (lock) {
+      ex = executor;
+      if (ex == null) {
+        return; // never started, or already stopped
+      }
+      stopped = true;
+      executor = null;
+    }
+    ex.shutdown();
+    try {
+      if (!ex.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        ex.shutdownNow();
+        LOG.warn("periodic tasks did not finish within {}", timeout);
+      }
+    } catch (InterruptedException e) {
+      ex.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

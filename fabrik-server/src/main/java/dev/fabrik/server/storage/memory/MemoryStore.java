@@ -1,0 +1,404 @@
+package dev.fabrik.server.storage.memory;
+
+import dev.fabrik.server.storage.Counters;
+import dev.fabrik.server.storage.FailureDecision;
+import dev.fabrik.server.storage.Mutation;
+import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.Reservation;
+import dev.fabrik.server.storage.SetEntry;
+import dev.fabrik.server.storage.SetName;
+import dev.fabrik.server.storage.StorageException;
+import dev.fabrik.server.storage.Store;
+import dev.fabrik.server.storage.reservation.ReservationTable;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * A store that keeps everything on the heap: nothing survives a restart. Simple on purpose (one
+ * lock around everything); it is the reference the SQLite store is tested against, and the
+ * {@code storage = "memory"} option for tests and throwaway servers.
+ */
+public final class MemoryStore implements Store {
+
+  private final Object lock = new Object();
+  private final LinkedHashMap<String, ArrayDeque<QueuedJob>> queues = new LinkedHashMap<>();
+  private final Set<String> paused = new HashSet<>();
+  private final EnumMap<SetName, MemorySet> sets = new EnumMap<>(SetName.class);
+  private final ReservationTable<QueuedJob> reservations = new ReservationTable<>();
+  private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
+  private long processed;
+  private long failures;
+  private volatile boolean closed;
+
+  public MemoryStore() {
+    for (SetName s : SetName.values()) {
+      sets.put(s, new MemorySet());
+    }
+  }
+
+  // ---------------------------------------------------------------- queues
+
+  @Override
+  public void enqueue(List<QueuedJob> jobs) {
+    Map<String, Integer> added = new LinkedHashMap<>();
+    synchronized (lock) {
+      ensureOpen();
+      for (QueuedJob job : jobs) {
+        push(job, added);
+      }
+    }
+    notifyListeners(added);
+  }
+
+  @Override
+  public Optional<Reservation> reserve(
+      List<String> names, String wid, Instant now, Instant expiresAt) {
+    synchronized (lock) {
+      ensureOpen();
+      for (String name : names) {
+        ArrayDeque<QueuedJob> q = queues.get(name);
+        if (q != null && !q.isEmpty()) {
+          QueuedJob job = q.pollFirst();
+          Reservation r = new Reservation(job.jid(), name, job.payload(), wid, now, expiresAt);
+          reservations.add(r, job);
+          return Optional.of(r);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void onEnqueued(EnqueueListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public long queueSize(String queue) {
+    synchronized (lock) {
+      ensureOpen();
+      ArrayDeque<QueuedJob> q = queues.get(queue);
+      return q == null ? 0 : q.size();
+    }
+  }
+
+  @Override
+  public Map<String, Long> queueSizes() {
+    synchronized (lock) {
+      ensureOpen();
+      Map<String, Long> out = new TreeMap<>();
+      queues.forEach((name, q) -> out.put(name, (long) q.size()));
+      return out;
+    }
+  }
+
+  @Override
+  public Optional<byte[]> peek(String queue) {
+    synchronized (lock) {
+      ensureOpen();
+      ArrayDeque<QueuedJob> q = queues.get(queue);
+      return q == null || q.isEmpty() ? Optional.empty() : Optional.of(q.peekFirst().payload());
+    }
+  }
+
+  @Override
+  public List<QueuedJob> browse(String queue, long offset, int limit) {
+    synchronized (lock) {
+      ensureOpen();
+      List<QueuedJob> out = new ArrayList<>();
+      ArrayDeque<QueuedJob> q = queues.get(queue);
+      if (q == null) {
+        return out;
+      }
+      Iterator<QueuedJob> it = q.iterator();
+      for (long skipped = 0; skipped < offset && it.hasNext(); skipped++) {
+        it.next();
+      }
+      while (out.size() < limit && it.hasNext()) {
+        out.add(it.next());
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public void pause(Collection<String> names) {
+    synchronized (lock) {
+      ensureOpen();
+      for (String name : names) {
+        if (queues.containsKey(name)) {
+          paused.add(name);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void resume(Collection<String> names) {
+    synchronized (lock) {
+      ensureOpen();
+      paused.removeAll(names);
+    }
+  }
+
+  @Override
+  public void remove(Collection<String> names) {
+    synchronized (lock) {
+      ensureOpen();
+      for (String name : names) {
+        queues.remove(name);
+        paused.remove(name);
+      }
+    }
+  }
+
+  @Override
+  public Set<String> pausedQueues() {
+    synchronized (lock) {
+      ensureOpen();
+      return Set.copyOf(paused);
+    }
+  }
+
+  // ---------------------------------------------------------------- reservations
+
+  @Override
+  public Optional<Reservation> acknowledge(String jid) {
+    synchronized (lock) {
+      ensureOpen();
+      ReservationTable.Held<QueuedJob> held = reservations.take(jid);
+      if (held == null) {
+        return Optional.empty();
+      }
+      processed++;
+      return Optional.of(held.reservation());
+    }
+  }
+
+  @Override
+  public Optional<Reservation> fail(String jid, FailureDecision decision) {
+    synchronized (lock) {
+      ensureOpen();
+      ReservationTable.Held<QueuedJob> held = reservations.take(jid);
+      if (held == null) {
+        return Optional.empty();
+      }
+      Reservation r = held.reservation();
+      FailureDecision.Outcome outcome;
+      try {
+        outcome = decision.decide(r);
+      } catch (RuntimeException e) {
+        reservations.restore(held);
+        throw e;
+      }
+      switch (outcome) {
+        case FailureDecision.Retry retry ->
+            sets.get(SetName.RETRIES)
+                .add(new SetEntry(SetName.RETRIES, retry.at(), jid, r.queue(), retry.payload()));
+        case FailureDecision.Dead dead ->
+            sets.get(SetName.DEAD)
+                .add(new SetEntry(SetName.DEAD, dead.expiresAt(), jid, r.queue(), dead.payload()));
+        case FailureDecision.Discard discard -> {}
+      }
+      processed++;
+      failures++;
+      return Optional.of(r);
+    }
+  }
+
+  @Override
+  public boolean extendReservation(String jid, Instant until) {
+    synchronized (lock) {
+      ensureOpen();
+      return reservations.extend(jid, until);
+    }
+  }
+
+  @Override
+  public List<Reservation> expiredReservations(Instant now, int limit) {
+    synchronized (lock) {
+      ensureOpen();
+      return reservations.expired(now, limit);
+    }
+  }
+
+  @Override
+  public long workingSize() {
+    synchronized (lock) {
+      ensureOpen();
+      return reservations.size();
+    }
+  }
+
+  @Override
+  public List<Reservation> reservations(int limit) {
+    synchronized (lock) {
+      ensureOpen();
+      return reservations.list(limit);
+    }
+  }
+
+  // ---------------------------------------------------------------- sorted sets
+
+  @Override
+  public void addToSet(SetName set, Instant score, QueuedJob job) {
+    synchronized (lock) {
+      ensureOpen();
+      sets.get(set).add(new SetEntry(set, score, job.jid(), job.queue(), job.payload()));
+    }
+  }
+
+  @Override
+  public int enqueueDue(SetName set, Instant now, int limit, UnaryOperator<byte[]> restamp) {
+    Map<String, Integer> added = new LinkedHashMap<>();
+    int moved;
+    synchronized (lock) {
+      ensureOpen();
+      List<SetEntry> due = sets.get(set).pollDue(now, limit);
+      for (SetEntry e : due) {
+        push(new QueuedJob(e.jid(), e.queue(), restamp.apply(e.payload())), added);
+      }
+      moved = due.size();
+    }
+    notifyListeners(added);
+    return moved;
+  }
+
+  @Override
+  public int purgeDue(SetName set, Instant now, int limit) {
+    synchronized (lock) {
+      ensureOpen();
+      return sets.get(set).pollDue(now, limit).size();
+    }
+  }
+
+  @Override
+  public int trim(SetName set, long maxSize) {
+    synchronized (lock) {
+      ensureOpen();
+      return sets.get(set).trim(maxSize);
+    }
+  }
+
+  @Override
+  public long setSize(SetName set) {
+    synchronized (lock) {
+      ensureOpen();
+      return sets.get(set).size();
+    }
+  }
+
+  @Override
+  public int mutate(SetName set, Predicate<SetEntry> filter, Mutation mutation) {
+    Map<String, Integer> added = new LinkedHashMap<>();
+    int changed = 0;
+    synchronized (lock) {
+      ensureOpen();
+      MemorySet source = sets.get(set);
+      MemorySet dead = sets.get(SetName.DEAD);
+      for (Map.Entry<MemorySet.Slot, SetEntry> e : source.snapshot()) {
+        SetEntry entry = e.getValue();
+        if (!filter.test(entry)) {
+          continue;
+        }
+        source.remove(e.getKey());
+        switch (mutation) {
+          case Mutation.Delete d -> {}
+          case Mutation.Kill kill ->
+              dead.add(
+                  new SetEntry(
+                      SetName.DEAD, kill.expiresAt(), entry.jid(), entry.queue(), entry.payload()));
+          case Mutation.Requeue r ->
+              push(new QueuedJob(entry.jid(), entry.queue(), entry.payload()), added);
+        }
+        changed++;
+      }
+    }
+    notifyListeners(added);
+    return changed;
+  }
+
+  @Override
+  public List<SetEntry> scan(SetName set, SetEntry.Key after, int limit) {
+    synchronized (lock) {
+      ensureOpen();
+      return sets.get(set).scan(after, limit);
+    }
+  }
+
+  @Override
+  public Optional<SetEntry> find(SetName set, SetEntry.Key key) {
+    synchronized (lock) {
+      ensureOpen();
+      return Optional.ofNullable(sets.get(set).find(key));
+    }
+  }
+
+  // ---------------------------------------------------------------- counters and admin
+
+  @Override
+  public Counters counters() {
+    synchronized (lock) {
+      ensureOpen();
+      return new Counters(processed, failures);
+    }
+  }
+
+  @Override
+  public void flush() {
+    synchronized (lock) {
+      ensureOpen();
+      queues.clear();
+      paused.clear();
+      sets.values().forEach(MemorySet::clear);
+      reservations.clear();
+      processed = 0;
+      failures = 0;
+    }
+  }
+
+  @Override
+  public long sizeOnDisk() {
+    ensureOpen();
+    return 0;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  private void push(QueuedJob job, Map<String, Integer> added) {
+    queues.computeIfAbsent(job.queue(), k -> new ArrayDeque<>()).addLast(job);
+    added.merge(job.queue(), 1, Integer::sum);
+  }
+
+  private void notifyListeners(Map<String, Integer> added) {
+    if (added.isEmpty()) {
+      return;
+    }
+    for (EnqueueListener l : listeners) {
+      added.forEach(l::enqueued);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new StorageException("store is closed");
+    }
+  }
+}
