@@ -31,6 +31,14 @@ class JobCodecTest {
   }
 
   @Test
+  void unknownKeysKeepTheirOrder() {
+    String in = "{\"jid\":\"abcdefgh\",\"z\":1,\"a\":2,\"m\":3,\"b\":4,\"y\":5,\"c\":6}";
+    Job job = JobCodec.decode(in);
+    assertThat(job.extra().keySet()).containsExactly("z", "a", "m", "b", "y", "c");
+    assertThat(JobCodec.encodeToString(job.withQueue(null))).isEqualTo(in);
+  }
+
+  @Test
   void exponentNotationKeepsTheExactValue() {
     Job job = JobCodec.decode("{\"args\":[-0.5e-3,1E+400]}");
     assertThat(JobCodec.encodeToString(job)).isEqualTo("{\"args\":[-0.0005,1E+400]}");

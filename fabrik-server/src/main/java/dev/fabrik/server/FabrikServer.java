@@ -163,6 +163,11 @@ public final class FabrikServer implements Service, AutoCloseable {
     return listener.connections();
   }
 
+  /** Commands dispatched since start (INFO {@code command_count}). */
+  public long commandCount() {
+    return listener.commandCount();
+  }
+
   /** Every accepted socket still open, including those still in the handshake. */
   public int openSockets() {
     return listener.openSockets();
