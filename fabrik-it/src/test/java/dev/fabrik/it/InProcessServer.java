@@ -26,7 +26,7 @@ final class InProcessServer implements AutoCloseable {
    * tests on the memory store instead.
    */
   static InProcessServer defaultStore(Path dataDir) {
-    return start(base().dataDir(dataDir).storage(System.getProperty("fabrik.it.storage", "sqlite")));
+    return start(base().dataDir(dataDir));
   }
 
   static InProcessServer memory() {
@@ -38,9 +38,17 @@ final class InProcessServer implements AutoCloseable {
     return new InProcessServer(config.build());
   }
 
-  /** Defaults except the listeners: loopback, free ports, web API on. */
+  /**
+   * Defaults except the listeners (loopback, free ports, web API on) and the store named by
+   * {@code -Dfabrik.it.storage} (sqlite unless told otherwise; sqlite still needs a data dir).
+   */
   static ServerConfig.Builder base() {
-    return ServerConfig.builder().bindHost("127.0.0.1").port(0).webBindHost("127.0.0.1").webPort(0);
+    return ServerConfig.builder()
+        .bindHost("127.0.0.1")
+        .port(0)
+        .webBindHost("127.0.0.1")
+        .webPort(0)
+        .storage(System.getProperty("fabrik.it.storage", "sqlite"));
   }
 
   int port() {
