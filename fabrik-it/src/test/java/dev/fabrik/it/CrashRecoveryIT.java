@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * SIGKILL under load, then restart on the same SQLite file. An answered write must survive a
- * process crash (the default durability), so:
+ * process crash under both durabilities ({@code normal}, the default, and {@code strict}), so:
  *
  * <ul>
  *   <li>every job whose PUSH got {@code +OK} and whose ACK was never sent is delivered again,
@@ -57,9 +57,9 @@ class CrashRecoveryIT {
   }
 
   @ParameterizedTest(name = "durability {0}")
-  @ValueSource(strings = {"default", "strict"})
+  @ValueSource(strings = {"normal", "strict"})
   void answeredWritesSurviveSigkill(String durability) throws Exception {
-    List<String> args = durability.equals("default") ? List.of() : List.of("--durability", durability);
+    List<String> args = List.of("--durability", durability);
     Ledger ledger = new Ledger();
 
     ServerProcess first = ServerProcess.start(dataDir, args);

@@ -48,7 +48,10 @@ final class ServerProcess implements AutoCloseable {
     command.add("--no-web");
     command.addAll(extraArgs);
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      // Only the flags configure this server, not the developer's environment.
+      builder.environment().keySet().removeIf(name -> name.startsWith("FAKTORY_"));
+      Process process = builder.start();
       ServerProcess server = new ServerProcess(process, port);
       server.awaitListening();
       return server;
