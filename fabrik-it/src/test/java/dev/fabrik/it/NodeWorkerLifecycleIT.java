@@ -45,6 +45,7 @@ class NodeWorkerLifecycleIT {
 
         admin.signal(wid, "quiet");
         worker.awaitEvent("quiet"); // the worker saw the state and no FETCH of it is in flight
+        assertThat(admin.worker(wid).orElseThrow().path("state").asString()).isEqualTo("quiet");
         Wire.push(producer, Wire.job("default", "Work", 2));
         // A negative needs a window: longer than a FETCH's blocking wait (2 s).
         await("the quiet worker to leave the job queued")
