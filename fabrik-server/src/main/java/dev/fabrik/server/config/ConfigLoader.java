@@ -29,8 +29,8 @@ import java.util.Set;
  * <p>TLS: {@code --tls-cert/--tls-key}, else {@code [tls] cert/key}, else Faktory's convention of
  * {@code private.key.pem} and {@code public.cert.pem} in the config dir.
  *
- * <p>Safety: listening on a non-loopback address without a password is refused, unless
- * FAKTORY_SKIP_PASSWORD says the operator accepts that.
+ * <p>Safety: listening on a non-loopback address without a password is refused, whatever
+ * FAKTORY_SKIP_PASSWORD says (that only lifts the production/staging password requirement).
  */
 public final class ConfigLoader {
   private static final Set<String> YES = Set.of("1", "true", "yes");
@@ -137,11 +137,9 @@ public final class ConfigLoader {
             "FAKTORY_ENV=" + environment + " requires a password: set FAKTORY_PASSWORD or"
                 + " [fabrik] password in conf.d, or FAKTORY_SKIP_PASSWORD=true to run without one");
       }
-      checkLoopback(new Binding(config.bindHost(), config.port()), "command", skipPassword,
-          warnings);
+      checkLoopback(new Binding(config.bindHost(), config.port()), "command");
       if (config.webPort() >= 0) {
-        checkLoopback(new Binding(config.webBindHost(), config.webPort()), "web", skipPassword,
-            warnings);
+        checkLoopback(new Binding(config.webBindHost(), config.webPort()), "web");
       }
     }
     return new LoadedConfig(config, environment, toml.files(), List.copyOf(warnings));
@@ -213,14 +211,9 @@ public final class ConfigLoader {
     return new ServerConfig.TlsConfig(cert, key);
   }
 
-  private static void checkLoopback(
-      Binding binding, String listener, boolean skipPassword, List<String> warnings) {
+  /** FAKTORY_SKIP_PASSWORD does not lift this: an open port without a password hands out jobs. */
+  private static void checkLoopback(Binding binding, String listener) {
     if (binding.isLoopback()) {
-      return;
-    }
-    if (skipPassword) {
-      warnings.add("the " + listener + " listener on " + binding
-          + " is reachable from other machines and has no password (FAKTORY_SKIP_PASSWORD)");
       return;
     }
     throw new ConfigException(

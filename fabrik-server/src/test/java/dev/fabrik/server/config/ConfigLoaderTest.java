@@ -221,11 +221,11 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void skipPasswordAcceptsReachableAddressWithAWarning() {
+  void skipPasswordDoesNotOpenReachableAddresses() {
     ConfigOverrides everywhere =
         ConfigOverrides.builder().bind(Binding.parse(":7419", "--bind")).build();
-    LoadedConfig loaded = load(Map.of("FAKTORY_SKIP_PASSWORD", "true"), everywhere);
-    assertThat(loaded.warnings()).anySatisfy(w -> assertThat(w).contains("0.0.0.0:7419"));
+    assertThatThrownBy(() -> load(Map.of("FAKTORY_SKIP_PASSWORD", "true"), everywhere))
+        .hasMessageContaining("refusing to listen on 0.0.0.0:7419");
   }
 
   @Test
