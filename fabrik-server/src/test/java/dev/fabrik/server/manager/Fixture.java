@@ -48,8 +48,14 @@ final class Fixture {
   }
 
   static Job job(String jid, String jobtype, String queue) {
-    return job("{\"jid\":\"" + jid + "\",\"jobtype\":\"" + jobtype + "\",\"args\":[1],\"queue\":\""
-        + queue + "\"}");
+    return job(
+        "{\"jid\":\""
+            + jid
+            + "\",\"jobtype\":\""
+            + jobtype
+            + "\",\"args\":[1],\"queue\":\""
+            + queue
+            + "\"}");
   }
 
   Job fetchJob(String... queues) throws InterruptedException {

@@ -106,7 +106,9 @@ class ManagerFailureTest {
     f.manager.enqueueRetries();
     f.fetchJob("default");
     fail("abcdefgi", "2");
-    f.manager.mutate(new MutateRequest("requeue", "dead", new MutateRequest.Filter(List.of("abcdefgi"), null, null)));
+    f.manager.mutate(
+        new MutateRequest(
+            "requeue", "dead", new MutateRequest.Filter(List.of("abcdefgi"), null, null)));
     Job revived = f.fetchJob("default");
     assertThat(revived.failure().retryCount()).isEqualTo(1);
     fail("abcdefgi", "3");

@@ -69,7 +69,8 @@ class ManagerFetchTest {
 
   @Test
   void quietWorkerGetsNoJob() throws Exception {
-    f.workers.attach("w1", new WorkerInfo("w1", "h", 1, List.of(), null, null, 0, null, 0), () -> {});
+    f.workers.attach(
+        "w1", new WorkerInfo("w1", "h", 1, List.of(), null, null, 0, null, 0), () -> {});
     f.manager.push(job("abcdefgh", "T", "default"));
     f.workers.signal("w1", WorkerState.QUIET);
     long start = System.nanoTime();
@@ -80,10 +81,22 @@ class ManagerFetchTest {
   }
 
   @ParameterizedTest(name = "reserve_for {0} → {1} s")
-  @CsvSource({"0, 1800", "20, 60", "-5, 60", "50, 60", "59, 60", "60, 60", "600, 600", "86400, 86400"})
+  @CsvSource({
+    "0, 1800",
+    "20, 60",
+    "-5, 60",
+    "50, 60",
+    "59, 60",
+    "60, 60",
+    "600, 600",
+    "86400, 86400"
+  })
   void reservationTimeoutIsClamped(int reserveFor, long seconds) throws Exception {
     f.manager.push(
-        job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"reserve_for\":" + reserveFor + "}"));
+        job(
+            "{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"reserve_for\":"
+                + reserveFor
+                + "}"));
     assertThat(f.manager.fetch("w", List.of("default"))).isPresent();
     var r = f.store.reservations(10).getFirst();
     assertThat(r.wid()).isEqualTo("w");
@@ -183,5 +196,4 @@ class ManagerFetchTest {
       Thread.yield();
     }
   }
-
 }

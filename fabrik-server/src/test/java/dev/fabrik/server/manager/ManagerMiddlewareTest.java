@@ -26,13 +26,17 @@ class ManagerMiddlewareTest {
           }
         });
     assertThatThrownBy(() -> f.manager.push(job("abcdefgh", "T", "default")))
-        .isInstanceOfSatisfying(CommandException.class, e -> assertThat(e.code()).isEqualTo("DENIED"))
+        .isInstanceOfSatisfying(
+            CommandException.class, e -> assertThat(e.code()).isEqualTo("DENIED"))
         .hasMessage("push denied");
     String at = Timestamps.format(f.clock.instant().plusSeconds(60));
     assertThatThrownBy(
             () ->
                 f.manager.push(
-                    job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"at\":\"" + at + "\"}")))
+                    job(
+                        "{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"at\":\""
+                            + at
+                            + "\"}")))
         .hasMessage("push denied");
     assertThat(f.size("default") + f.size(SetName.SCHEDULED)).isZero();
   }

@@ -29,8 +29,16 @@ class ManagerMutateTest {
 
   private void push(String jid, String jobtype, String args) {
     f.manager.push(
-        job("{\"jid\":\"" + jid + "\",\"jobtype\":\"" + jobtype + "\",\"args\":" + args
-            + ",\"at\":\"" + at + "\"}"));
+        job(
+            "{\"jid\":\""
+                + jid
+                + "\",\"jobtype\":\""
+                + jobtype
+                + "\",\"args\":"
+                + args
+                + ",\"at\":\""
+                + at
+                + "\"}"));
   }
 
   private void mutate(String cmd, String target, MutateRequest.Filter filter) {
@@ -88,7 +96,8 @@ class ManagerMutateTest {
   void badCommandsAndTargets() {
     assertThatThrownBy(() -> mutate("explode", "scheduled", null))
         .hasMessage("unknown mutate operation");
-    assertThatThrownBy(() -> mutate(null, "scheduled", null)).hasMessage("unknown mutate operation");
+    assertThatThrownBy(() -> mutate(null, "scheduled", null))
+        .hasMessage("unknown mutate operation");
     assertThatThrownBy(() -> mutate("clear", "working", null))
         .hasMessage("invalid target for mutation command");
     assertThatThrownBy(() -> mutate("clear", "default", null))

@@ -41,8 +41,9 @@ class ManagerPushTest {
   @Test
   void clientValuesAreKept() {
     f.manager.push(
-        job("{\"jid\":\"abcdefgh1\",\"jobtype\":\"T\",\"args\":[],\"retry\":0,"
-            + "\"created_at\":\"2020-01-01T00:00:00Z\",\"queue\":\"q\",\"priority\":5}"));
+        job(
+            "{\"jid\":\"abcdefgh1\",\"jobtype\":\"T\",\"args\":[],\"retry\":0,"
+                + "\"created_at\":\"2020-01-01T00:00:00Z\",\"queue\":\"q\",\"priority\":5}"));
     Job stored = JobCodec.decode(f.store.peek("q").orElseThrow());
     assertThat(stored.retry()).isZero();
     assertThat(stored.createdAt()).isEqualTo("2020-01-01T00:00:00Z");
@@ -74,8 +75,9 @@ class ManagerPushTest {
     assertThatThrownBy(
             () ->
                 f.manager.push(
-                    job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],"
-                        + "\"reserve_for\":86401}")))
+                    job(
+                        "{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],"
+                            + "\"reserve_for\":86401}")))
         .hasMessage("jobs cannot be reserved for more than one day");
     f.manager.push(
         job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"reserve_for\":86400}"));
@@ -88,8 +90,11 @@ class ManagerPushTest {
     assertThatThrownBy(
             () ->
                 f.manager.push(
-                    job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"queue\":\"c&c\","
-                        + "\"at\":\"" + at + "\"}")))
+                    job(
+                        "{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"queue\":\"c&c\","
+                            + "\"at\":\""
+                            + at
+                            + "\"}")))
         .hasMessage("cannot get \"c&c\" queue: queue names must match \\A[a-zA-Z0-9._-]+\\z");
     assertThat(f.size(SetName.SCHEDULED)).isZero();
   }
@@ -97,7 +102,8 @@ class ManagerPushTest {
   @Test
   void futureAtIsScheduledWithoutEnqueuedAt() {
     String at = Timestamps.format(f.clock.instant().plus(Duration.ofMinutes(5)));
-    f.manager.push(job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"at\":\"" + at + "\"}"));
+    f.manager.push(
+        job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"at\":\"" + at + "\"}"));
     assertThat(f.size(SetName.SCHEDULED)).isEqualTo(1);
     assertThat(f.size("default")).isZero();
     var entry = f.store.scan(SetName.SCHEDULED, null, 10).getFirst();
@@ -109,8 +115,10 @@ class ManagerPushTest {
   void pastOrPresentAtIsEnqueuedAtOnce() {
     String past = Timestamps.format(f.clock.instant().minusSeconds(1));
     String now = Timestamps.format(f.clock.instant());
-    f.manager.push(job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"at\":\"" + past + "\"}"));
-    f.manager.push(job("{\"jid\":\"abcdefgi\",\"jobtype\":\"T\",\"args\":[],\"at\":\"" + now + "\"}"));
+    f.manager.push(
+        job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"at\":\"" + past + "\"}"));
+    f.manager.push(
+        job("{\"jid\":\"abcdefgi\",\"jobtype\":\"T\",\"args\":[],\"at\":\"" + now + "\"}"));
     assertThat(f.size("default")).isEqualTo(2);
     assertThat(JobCodec.decode(f.store.peek("default").orElseThrow()).enqueuedAt()).isEqualTo(now);
   }
@@ -120,8 +128,9 @@ class ManagerPushTest {
     assertThatThrownBy(
             () ->
                 f.manager.push(
-                    job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],"
-                        + "\"at\":\"invalid time\"}")))
+                    job(
+                        "{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],"
+                            + "\"at\":\"invalid time\"}")))
         .isInstanceOf(CommandException.class)
         .hasMessageStartingWith("invalid timestamp for 'at': \"invalid time\": ");
     assertThat(f.store.queueSizes()).isEmpty();
@@ -130,12 +139,15 @@ class ManagerPushTest {
 
   @Test
   void oversizedJobIsRefusedNamingTheLimit() {
-    var small = new Fixture(new ManagerSettings(Duration.ofMillis(10), Duration.ofDays(1), 10, 100), 0);
+    var small =
+        new Fixture(new ManagerSettings(Duration.ofMillis(10), Duration.ofDays(1), 10, 100), 0);
     assertThatThrownBy(
             () ->
                 small.manager.push(
-                    job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[\""
-                        + "x".repeat(100) + "\"]}")))
+                    job(
+                        "{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[\""
+                            + "x".repeat(100)
+                            + "\"]}")))
         .isInstanceOf(CommandException.class)
         .hasMessageContaining("the limit is 100 bytes");
     assertThat(small.store.queueSizes()).isEmpty();
@@ -190,7 +202,9 @@ class ManagerPushTest {
             }
           }
         });
-    var errors = f.manager.pushBulk(List.of(job("abcdefgh", "Dup", "default"), job("abcdefgi", "T", "default")));
+    var errors =
+        f.manager.pushBulk(
+            List.of(job("abcdefgh", "Dup", "default"), job("abcdefgi", "T", "default")));
     assertThat(errors).containsExactly(Map.entry("abcdefgh", "NOTUNIQUE Job not unique"));
     assertThat(f.size("default")).isEqualTo(1);
   }

@@ -38,7 +38,8 @@ class ManagerQueuesTest {
 
   @Test
   void latencyIsSecondsSinceTheHeadJobWasEnqueued() {
-    assertThat(f.manager.latency(List.of("default"))).containsExactly(java.util.Map.entry("default", 0.0));
+    assertThat(f.manager.latency(List.of("default")))
+        .containsExactly(java.util.Map.entry("default", 0.0));
     f.manager.push(job("abcdefgh", "T", "default"));
     f.clock.advance(Duration.ofMillis(2500));
     f.manager.push(job("abcdefgi", "T", "default"));
@@ -52,7 +53,9 @@ class ManagerQueuesTest {
   @Test
   void latencyOfAJobWithoutEnqueuedAtIsZero() {
     f.store.enqueue(
-        List.of(new QueuedJob("abcdefgh", "raw", "{\"jid\":\"abcdefgh\"}".getBytes(StandardCharsets.UTF_8))));
+        List.of(
+            new QueuedJob(
+                "abcdefgh", "raw", "{\"jid\":\"abcdefgh\"}".getBytes(StandardCharsets.UTF_8))));
     assertThat(f.manager.latency(List.of("raw"))).containsEntry("raw", 0.0);
   }
 
@@ -61,8 +64,12 @@ class ManagerQueuesTest {
     Instant now = f.clock.instant();
     for (Duration d : List.of(Duration.ZERO, Duration.ofMinutes(5), Duration.ofMinutes(8))) {
       f.manager.push(
-          job("{\"jid\":\"job-" + d.toMinutes() + "-xyz\",\"jobtype\":\"T\",\"args\":[],\"at\":\""
-              + Timestamps.format(now.plus(d).plusMillis(1)) + "\"}"));
+          job(
+              "{\"jid\":\"job-"
+                  + d.toMinutes()
+                  + "-xyz\",\"jobtype\":\"T\",\"args\":[],\"at\":\""
+                  + Timestamps.format(now.plus(d).plusMillis(1))
+                  + "\"}"));
     }
     assertThat(f.size(SetName.SCHEDULED)).isEqualTo(3);
     f.clock.advance(Duration.ofMillis(1));
@@ -79,8 +86,13 @@ class ManagerQueuesTest {
     Instant at = f.clock.instant().plusSeconds(1);
     List<dev.fabrik.protocol.Job> jobs = new java.util.ArrayList<>();
     for (int i = 0; i < Manager.BATCH * 2 + 1; i++) {
-      jobs.add(job("{\"jid\":\"jid-" + (100000 + i) + "\",\"jobtype\":\"T\",\"args\":[],\"at\":\""
-          + Timestamps.format(at) + "\"}"));
+      jobs.add(
+          job(
+              "{\"jid\":\"jid-"
+                  + (100000 + i)
+                  + "\",\"jobtype\":\"T\",\"args\":[],\"at\":\""
+                  + Timestamps.format(at)
+                  + "\"}"));
     }
     assertThat(f.manager.pushBulk(jobs)).isEmpty();
     f.clock.advance(Duration.ofSeconds(1));
@@ -89,7 +101,9 @@ class ManagerQueuesTest {
 
   @Test
   void deadPurgeDropsExpiredEntriesAndTrimsToTheCap() {
-    var capped = new Fixture(new ManagerSettings(Duration.ofMillis(10), Duration.ofDays(180), 2, 1 << 20), 0);
+    var capped =
+        new Fixture(
+            new ManagerSettings(Duration.ofMillis(10), Duration.ofDays(180), 2, 1 << 20), 0);
     Instant now = capped.clock.instant();
     addDead(capped, "dead0001", now);
     addDead(capped, "dead0002", now.plus(Duration.ofMinutes(5)));
@@ -108,7 +122,8 @@ class ManagerQueuesTest {
     fx.store.addToSet(
         SetName.DEAD,
         expiry,
-        new QueuedJob(jid, "default", ("{\"jid\":\"" + jid + "\"}").getBytes(StandardCharsets.UTF_8)));
+        new QueuedJob(
+            jid, "default", ("{\"jid\":\"" + jid + "\"}").getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -117,8 +132,10 @@ class ManagerQueuesTest {
     f.manager.push(job("abcdefgi", "T", "default"));
     f.fetchJob("default");
     f.manager.push(
-        job("{\"jid\":\"sched001\",\"jobtype\":\"T\",\"args\":[],\"at\":\""
-            + Timestamps.format(f.clock.instant().plusSeconds(60)) + "\"}"));
+        job(
+            "{\"jid\":\"sched001\",\"jobtype\":\"T\",\"args\":[],\"at\":\""
+                + Timestamps.format(f.clock.instant().plusSeconds(60))
+                + "\"}"));
     JobStats s = f.manager.stats();
     assertThat(s.queues()).containsExactly(java.util.Map.entry("default", 1L));
     assertThat(s.scheduled()).isEqualTo(1);

@@ -70,7 +70,8 @@ class RetryPolicyTest {
   @Test
   void retryNRunsAtMostNPlusOneTimes() {
     for (int n = 1; n <= 5; n++) {
-      Job job = Fixture.job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"retry\":" + n + "}");
+      Job job =
+          Fixture.job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"retry\":" + n + "}");
       int runs = 1;
       FailureDecision.Outcome o = policy(0).decide(job, BOOM, NOW);
       while (o instanceof FailureDecision.Retry r) {
@@ -88,7 +89,8 @@ class RetryPolicyTest {
     var dead = policy(0).decide(dies, BOOM, NOW);
     assertThat(dead).isInstanceOf(FailureDecision.Dead.class);
     assertThat(((FailureDecision.Dead) dead).expiresAt()).isEqualTo(NOW.plus(Duration.ofDays(180)));
-    assertThat(JobCodec.decode(((FailureDecision.Dead) dead).payload()).failure().nextAt()).isNull();
+    assertThat(JobCodec.decode(((FailureDecision.Dead) dead).payload()).failure().nextAt())
+        .isNull();
 
     Job discarded = Fixture.job("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"retry\":0}");
     assertThat(policy(0).decide(discarded, BOOM, NOW)).isInstanceOf(FailureDecision.Discard.class);

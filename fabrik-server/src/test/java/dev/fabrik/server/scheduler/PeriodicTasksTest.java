@@ -49,7 +49,8 @@ class PeriodicTasksTest {
   @Test
   void stopIsSafeBeforeStartIdempotentAndFinal() {
     AtomicInteger runs = new AtomicInteger();
-    var tasks = new PeriodicTasks(List.of(new PeriodicTasks.Task("t", FAST, runs::incrementAndGet)));
+    var tasks =
+        new PeriodicTasks(List.of(new PeriodicTasks.Task("t", FAST, runs::incrementAndGet)));
     tasks.stop(Duration.ofSeconds(1));
     tasks.start();
     tasks.start();
@@ -73,12 +74,15 @@ class PeriodicTasksTest {
             new ManagerSettings(Duration.ofMillis(10), Duration.ofDays(180), 1000, 1 << 20));
     CountDownLatch workerClosed = new CountDownLatch(1);
     workers.attach(
-        "w1", new WorkerInfo("w1", "h", 1, List.of(), null, null, 0, null, 0), workerClosed::countDown);
+        "w1",
+        new WorkerInfo("w1", "h", 1, List.of(), null, null, 0, null, 0),
+        workerClosed::countDown);
     String at = Timestamps.format(clock.instant().plusSeconds(30));
     manager.push(
         JobCodec.decode(
             "{\"jid\":\"sched001\",\"jobtype\":\"T\",\"args\":[],\"at\":\"" + at + "\"}"));
-    manager.push(JobCodec.decode("{\"jid\":\"working1\",\"jobtype\":\"T\",\"args\":[],\"queue\":\"w\"}"));
+    manager.push(
+        JobCodec.decode("{\"jid\":\"working1\",\"jobtype\":\"T\",\"args\":[],\"queue\":\"w\"}"));
     assertThat(manager.fetch("w1", List.of("w"))).isPresent();
     clock.advance(Duration.ofHours(1));
     CountDownLatch scheduledMoved = new CountDownLatch(1);
@@ -87,7 +91,8 @@ class PeriodicTasksTest {
         (queue, count) -> (queue.equals("w") ? retryMoved : scheduledMoved).countDown());
 
     var tasks =
-        new PeriodicTasks(manager, new PeriodicTasks.Settings(FAST, FAST, FAST, FAST, Duration.ofSeconds(60)));
+        new PeriodicTasks(
+            manager, new PeriodicTasks.Settings(FAST, FAST, FAST, FAST, Duration.ofSeconds(60)));
     tasks.start();
     try {
       assertThat(scheduledMoved.await(10, TimeUnit.SECONDS)).isTrue();
@@ -110,8 +115,7 @@ class PeriodicTasksTest {
   void settingsRejectNonPositivePeriods() {
     assertThatThrownBy(
             () ->
-                new PeriodicTasks.Settings(
-                    Duration.ZERO, FAST, FAST, FAST, Duration.ofSeconds(60)))
+                new PeriodicTasks.Settings(Duration.ZERO, FAST, FAST, FAST, Duration.ofSeconds(60)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(PeriodicTasks.Settings.defaults(Duration.ofSeconds(60)).enqueue())
         .isEqualTo(Duration.ofSeconds(1));
