@@ -10,7 +10,6 @@ import dev.fabrik.server.net.ConnectionStats;
 import dev.fabrik.server.net.Listener;
 import dev.fabrik.server.scheduler.PeriodicTasks;
 import dev.fabrik.server.storage.Store;
-import dev.fabrik.server.storage.memory.MemoryStore;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.net.InetAddress;
@@ -174,10 +173,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   }
 
   private static Store openStore(ServerConfig config) {
-    if (config.storage().equals("memory")) {
-      return new MemoryStore();
-    }
-    throw new IllegalStateException("storage '" + config.storage() + "' is not available yet");
+    return dev.fabrik.server.storage.Stores.open(config);
   }
 
   /** Faktory refuses this too: an open port without a password hands out every job. */
