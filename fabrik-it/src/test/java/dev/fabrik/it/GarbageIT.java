@@ -63,7 +63,14 @@ class GarbageIT {
       Thread goodThread = Thread.ofPlatform().name("good-client").start(good);
       ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
       List<Future<?>> attacks = new ArrayList<>();
+      int goodBefore;
+      int goodDuring;
+      long attackStart = System.nanoTime();
       try {
+        await("the good client's first round trip")
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> good.roundTrips.get() > 0 || good.failure != null);
+        goodBefore = good.roundTrips.get();
         for (int i = 0; i < CONNECTIONS; i++) {
           long attackSeed = seeds.nextLong();
           int n = i;
@@ -76,6 +83,7 @@ class GarbageIT {
         for (Future<?> attack : attacks) {
           attack.get(60, TimeUnit.SECONDS); // rethrows an attack's failed assertion
         }
+        goodDuring = good.roundTrips.get() - goodBefore;
       } finally {
         pool.shutdownNow();
         good.stop.set(true);
@@ -83,7 +91,11 @@ class GarbageIT {
       }
       assertThat(goodThread.isAlive()).as("good client stopped").isFalse();
       good.rethrow();
-      assertThat(good.roundTrips.get()).as("good round trips during the attack").isGreaterThan(20);
+      System.out.printf(
+          "GarbageIT: %d attacks in %d ms; good client: %d round trips during them, %d in all%n",
+          CONNECTIONS, (System.nanoTime() - attackStart) / 1_000_000, goodDuring,
+          good.roundTrips.get());
+      assertThat(goodDuring).as("good round trips while the attacks ran").isPositive();
 
       // The server still answers, every garbage connection is gone, no good job is lost.
       Set<String> drained = new HashSet<>();
@@ -107,7 +119,7 @@ class GarbageIT {
     final Set<String> pushed = new HashSet<>();
     final Set<String> acked = new HashSet<>();
     private final InProcessServer server;
-    private volatile Throwable failure;
+    volatile Throwable failure;
 
     GoodClient(InProcessServer server) {
       this.server = server;
