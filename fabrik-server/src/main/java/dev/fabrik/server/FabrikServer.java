@@ -10,6 +10,7 @@ import dev.fabrik.server.net.ConnectionStats;
 import dev.fabrik.server.net.Listener;
 import dev.fabrik.server.scheduler.PeriodicTasks;
 import dev.fabrik.server.storage.Store;
+import dev.fabrik.server.storage.Stores;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.net.InetAddress;
@@ -60,7 +61,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     refuseOpenBinding(config);
     this.config = config;
     this.clock = clock;
-    this.store = openStore(config);
+    this.store = Stores.open(config);
     this.workers = new WorkerRegistry(clock);
     this.manager =
         new Manager(
@@ -170,10 +171,6 @@ public final class FabrikServer implements Service, AutoCloseable {
   /** Every accepted socket still open, including those still in the handshake. */
   public int openSockets() {
     return listener.openSockets();
-  }
-
-  private static Store openStore(ServerConfig config) {
-    return dev.fabrik.server.storage.Stores.open(config);
   }
 
   /** Faktory refuses this too: an open port without a password hands out every job. */

@@ -24,6 +24,21 @@ class FabrikServerTest {
   }
 
   @Test
+  void sqliteJobsSurviveARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    var config = TestServers.config().storage("sqlite").dataDir(dir).build();
+    try (FabrikServer server = TestServers.start(config);
+        RawClient c = RawClient.producer(server.port())) {
+      assertThat(c.call("PUSH {\"jid\":\"durable-1\",\"jobtype\":\"T\",\"args\":[]}"))
+          .isEqualTo("+OK\r\n");
+    }
+    try (FabrikServer server = TestServers.start(config);
+        RawClient c = RawClient.producer(server.port())) {
+      assertThat(c.bulk("FETCH default")).contains("\"jid\":\"durable-1\"");
+    }
+  }
+
+  @Test
   void startsOnEphemeralPortsAndStops() throws Exception {
     try (FabrikServer server = FabrikServer.start(TestServers.config().webPort(0).build())) {
       assertThat(server.port()).isPositive();
