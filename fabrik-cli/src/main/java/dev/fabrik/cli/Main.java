@@ -1,10 +1,47 @@
 package dev.fabrik.cli;
 
-/** Entry point of the {@code fabrik} command. */
-public final class Main {
-  private Main() {}
+import dev.fabrik.cli.bench.BenchCommand;
+import dev.fabrik.cli.server.ServerCommand;
+import dev.fabrik.cli.workers.WorkersCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code fabrik} command:
+ *
+ * <pre>
+ * fabrik server [--bind 127.0.0.1:7419] [--data-dir DIR] ...   run the job server
+ * fabrik workers list|quiet WID|terminate WID                  operate on connected workers
+ * fabrik bench [--url tcp://:pw@127.0.0.1:7419] ...            load-test a running server
+ * </pre>
+ *
+ * Nothing here may log: the server subcommand picks the log format before logging starts.
+ */
+@Command(
+    name = "fabrik",
+    mixinStandardHelpOptions = true,
+    description = "Fabrik: a Faktory-compatible background-job server.",
+    subcommands = {
+      ServerCommand.class,
+      WorkersCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    throw new UnsupportedOperationException("not yet");
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command tree (tests execute it without exiting). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  /** {@code fabrik} alone prints usage and fails. */
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
   }
 }

@@ -1,0 +1,106 @@
+package dev.fabrik.cli.bench;
+
+import dev.fabrik.protocol.ProtocolConnection;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One bench run against a live server. Its jobs go to a queue of its own, {@code bench-<random>}
+ * (and {@code bench-<random>-latency}), which is emptied with {@code QUEUE REMOVE} before each phase
+ * and removed at the end: the users' queues are never touched, unlike with FLUSH.
+ */
+public final class Bench {
+  private final BenchSettings settings;
+  private final PrintWriter progress;
+  private final String queue;
+  private final String latencyQueue;
+
+  /**
+   * @param progress where to say which phase runs (stderr for the CLI), or null for silence
+   */
+  public Bench(BenchSettings settings, PrintWriter progress) {
+    this.settings = settings;
+    this.progress = progress;
+    this.queue = "bench-" + ProtocolConnection.randomJid().substring(0, 8);
+    this.latencyQueue = queue + "-latency";
+  }
+
+  public String queue() {
+    return queue;
+  }
+
+  /** Runs every phase in order; a failing phase is reported, and the next ones still run. */
+  public BenchReport run() throws InterruptedException {
+    try (ProtocolConnection control = ProtocolConnection.open(settings.connection())) {
+      ServerMemory before = ServerMemory.sample(control, settings.serverPid());
+      List<PhaseResult> results = new ArrayList<>();
+      try {
+        for (Phase phase : settings.phases()) {
+          say("phase " + phase.label() + " ...");
+          control.call("QUEUE REMOVE " + queue + " " + latencyQueue);
+          PhaseResult result = runPhase(phase, control);
+          results.add(result);
+          say(String.format("phase %s: %d jobs in %.2f s, %.0f jobs/s%s", phase.label(),
+              result.jobs(), result.elapsed().toNanos() / 1e9, result.jobsPerSecond(),
+              result.ok() ? "" : ", " + result.errors() + " errors: " + result.firstError()));
+        }
+      } finally {
+        control.call("QUEUE REMOVE " + queue + " " + latencyQueue);
+      }
+      ServerMemory after = ServerMemory.sample(control, settings.serverPid());
+      return new BenchReport(settings, queue, results, before, after);
+    }
+  }
+
+  private PhaseResult runPhase(Phase phase, ProtocolConnection control)
+      throws InterruptedException {
+    ThroughputPhases load = new ThroughputPhases(settings.connection(), settings.concurrency());
+    long jobs = settings.jobs();
+    Tally tally = new Tally();
+    return switch (phase) {
+      case PUSH_BULK -> {
+        Duration t = load.pushBulk(queue, jobs, settings.batch(), tally);
+        checkQueueHolds(control, tally.done(), tally);
+        yield tally.result(phase, t, null);
+      }
+      case PUSH -> {
+        Duration t = load.push(queue, jobs, tally);
+        checkQueueHolds(control, tally.done(), tally);
+        yield tally.result(phase, t, null);
+      }
+      case DRAIN -> {
+        Tally fill = new Tally();
+        load.pushBulk(queue, jobs, settings.batch(), fill); // untimed: the phase measures fetching
+        if (fill.errors() > 0 || fill.done() != jobs) {
+          tally.error("could not fill the queue for drain: " + fill.done() + " of " + jobs
+              + " pushed");
+          yield tally.result(phase, Duration.ZERO, null);
+        }
+        Duration t = load.drain(queue, jobs, tally);
+        checkQueueHolds(control, 0, tally);
+        yield tally.result(phase, t, null);
+      }
+      case LATENCY ->
+          new LatencyPhase(settings.connection(), settings.concurrency(), settings.latencyJobs(),
+                  settings.latencyRate())
+              .run(latencyQueue, tally);
+    };
+  }
+
+  /** Counts must add up: what the phase pushed (or left) is what INFO reports as queued. */
+  private void checkQueueHolds(ProtocolConnection control, long expected, Tally tally) {
+    long actual = JobLines.queueSize(control, queue);
+    if (actual != expected) {
+      tally.error("queue " + queue + " holds " + actual + " jobs, expected " + expected);
+    }
+  }
+
+  private void say(String line) {
+    if (progress != null) {
+      progress.println(line);
+      progress.flush();
+    }
+  }
+}

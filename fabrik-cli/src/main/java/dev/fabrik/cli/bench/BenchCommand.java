@@ -1,0 +1,86 @@
+package dev.fabrik.cli.bench;
+
+import dev.fabrik.protocol.ProtocolException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fabrik bench}: a load generator to run against your own server, over the raw protocol.
+ * Its jobs live in a queue of its own that is removed afterwards, so it is safe on a server with
+ * real data (it does add to the processed counters).
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measure a running server: push-bulk, push, drain and latency phases.")
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--url", paramLabel = "URL",
+      defaultValue = "${env:FAKTORY_URL:-tcp://127.0.0.1:7419}",
+      description = "Server, e.g. tcp://:password@127.0.0.1:7419 (default FAKTORY_URL or"
+          + " tcp://127.0.0.1:7419).")
+  String url;
+
+  @Option(names = "--jobs", paramLabel = "N", defaultValue = "100000",
+      description = "Jobs per throughput phase (default ${DEFAULT-VALUE}).")
+  int jobs;
+
+  @Option(names = "--concurrency", paramLabel = "C", defaultValue = "50",
+      description = "Connections per phase (default ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--batch", paramLabel = "B", defaultValue = "1000",
+      description = "Jobs per PUSHB (default ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--phases", paramLabel = "LIST", defaultValue = "push-bulk,push,drain,latency",
+      description = "Comma-separated phases to run (default ${DEFAULT-VALUE}).")
+  String phases;
+
+  @Option(names = "--latency-rate", paramLabel = "JOBS/S", defaultValue = "1000",
+      description = "Push rate of the latency phase (default ${DEFAULT-VALUE}).")
+  int latencyRate;
+
+  @Option(names = "--latency-jobs", paramLabel = "N",
+      description = "Jobs in the latency phase (default: --jobs, at most 10 s worth at the rate).")
+  Integer latencyJobs;
+
+  @Option(names = "--server-pid", paramLabel = "PID",
+      description = "Also report the server's VmRSS/VmHWM from /proc/PID/status.")
+  Long serverPid;
+
+  @Option(names = "--json", description = "Print the report as JSON on stdout.")
+  boolean json;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    BenchSettings settings;
+    try {
+      int latency =
+          latencyJobs != null ? latencyJobs : (int) Math.min(jobs, 10L * Math.max(1, latencyRate));
+      settings = new BenchSettings(BenchTarget.parse(url).build(), jobs, concurrency, batch,
+          Phase.parseList(phases), latencyRate, latency, serverPid);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    BenchReport report;
+    try {
+      report = new Bench(settings, json ? null : err).run();
+    } catch (UncheckedIOException | ProtocolException e) {
+      err.println("fabrik bench: cannot talk to the server at " + BenchTarget.redact(url) + ": "
+          + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    out.print(json ? report.json() : report.table());
+    out.flush();
+    return report.ok() ? 0 : 1;
+  }
+}

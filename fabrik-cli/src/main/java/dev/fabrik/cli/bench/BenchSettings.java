@@ -1,0 +1,35 @@
+package dev.fabrik.cli.bench;
+
+import dev.fabrik.protocol.ConnectionOptions;
+import java.util.List;
+
+/**
+ * What one {@code fabrik bench} run does.
+ *
+ * @param connection where the server is; each bench connection opens with these options
+ * @param jobs jobs per throughput phase
+ * @param concurrency connections per phase
+ * @param batch jobs per PUSHB in the push-bulk phase
+ * @param phases what to run, in order
+ * @param latencyRate jobs per second the latency producer pushes
+ * @param latencyJobs jobs the latency phase pushes
+ * @param serverPid server process whose /proc status to report, or null
+ */
+public record BenchSettings(
+    ConnectionOptions connection,
+    int jobs,
+    int concurrency,
+    int batch,
+    List<Phase> phases,
+    int latencyRate,
+    int latencyJobs,
+    Long serverPid) {
+
+  public BenchSettings {
+    if (jobs < 1 || concurrency < 1 || batch < 1 || latencyRate < 1 || latencyJobs < 1) {
+      throw new IllegalArgumentException(
+          "jobs, concurrency, batch, latency rate and latency jobs must all be at least 1");
+    }
+    phases = List.copyOf(phases);
+  }
+}

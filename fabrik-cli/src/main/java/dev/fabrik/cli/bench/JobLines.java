@@ -1,0 +1,72 @@
+package dev.fabrik.cli.bench;
+
+import dev.fabrik.protocol.ProtocolConnection;
+import dev.fabrik.protocol.Reply;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The command lines the bench sends; jobs are minimal no-ops:
+ *
+ * <pre>
+ * PUSH {"jid":"5f0c...","jobtype":"bench.noop","queue":"bench-1a2b3c4d","args":[]}
+ * PUSHB [{...},{...}]
+ * ACK {"jid":"5f0c..."}
+ * </pre>
+ */
+final class JobLines {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private JobLines() {}
+
+  static String job(String queue, String argsJson) {
+    return "{\"jid\":\"" + ProtocolConnection.randomJid() + "\",\"jobtype\":\"bench.noop\","
+        + "\"queue\":\"" + queue + "\",\"args\":[" + argsJson + "]}";
+  }
+
+  static String push(String queue) {
+    return "PUSH " + job(queue, "");
+  }
+
+  static String pushBulk(String queue, int count) {
+    StringBuilder s = new StringBuilder(count * 100).append("PUSHB [");
+    for (int i = 0; i < count; i++) {
+      if (i > 0) {
+        s.append(',');
+      }
+      s.append(job(queue, ""));
+    }
+    return s.append(']').toString();
+  }
+
+  static String ack(String jid) {
+    return "ACK {\"jid\":\"" + jid + "\"}";
+  }
+
+  static JsonNode parse(Reply.Bulk bulk) {
+    return JSON.readTree(bulk.payload());
+  }
+
+  /** Jobs PUSHB rejected: its reply maps each failed jid to an error ({@code {}} = none). */
+  static int rejected(Reply.Bulk bulk) {
+    return parse(bulk).size();
+  }
+
+  /** Length of {@code queue} per INFO ({@code faktory.queues}); 0 when it is not listed. */
+  static long queueSize(ProtocolConnection conn, String queue) {
+    Reply reply = conn.call("INFO");
+    if (!(reply instanceof Reply.Bulk bulk)) {
+      throw new IllegalStateException("INFO answered " + describe(reply));
+    }
+    return parse(bulk).path("faktory").path("queues").path(queue).asLong(0);
+  }
+
+  static String describe(Reply reply) {
+    return switch (reply) {
+      case Reply.Error e -> "-" + e.text();
+      case Reply.Simple s -> "+" + s.text();
+      case Reply.Bulk b -> "a bulk reply of " + b.payload().length + " bytes";
+      case Reply.Null n -> "null ($-1)";
+    };
+  }
+}

@@ -1,0 +1,43 @@
+package dev.fabrik.cli.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The load shapes {@code fabrik bench} can run, in the order given on the command line. */
+public enum Phase {
+  /** PUSHB of --batch jobs per command over C connections. */
+  PUSH_BULK,
+  /** One PUSH per round trip, C connections each with one command in flight. */
+  PUSH,
+  /** C connections each looping FETCH+ACK, the ACK and the next FETCH sent in one write. */
+  DRAIN,
+  /** C consumers on their own queue while one producer pushes at a fixed rate; push→fetch time. */
+  LATENCY;
+
+  /** The name on the command line and in reports: {@code push-bulk}. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** Parses {@code push-bulk,push,drain,latency}. */
+  public static List<Phase> parseList(String text) {
+    List<Phase> phases = new ArrayList<>();
+    for (String part : text.split(",")) {
+      String name = part.trim();
+      if (name.isEmpty()) {
+        continue;
+      }
+      try {
+        phases.add(valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_')));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "unknown phase \"" + name + "\"; choose from push-bulk, push, drain, latency");
+      }
+    }
+    if (phases.isEmpty()) {
+      throw new IllegalArgumentException("no phases given");
+    }
+    return List.copyOf(phases);
+  }
+}

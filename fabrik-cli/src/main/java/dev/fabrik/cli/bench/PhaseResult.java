@@ -1,0 +1,31 @@
+package dev.fabrik.cli.bench;
+
+import java.time.Duration;
+
+/**
+ * How one phase went.
+ *
+ * @param phase which one
+ * @param jobs jobs it completed (pushed, or fetched and acknowledged)
+ * @param elapsed wall time of the measured part
+ * @param errors error replies and failures seen; a clean phase has 0
+ * @param firstError the first such error, or null
+ * @param latency push-to-fetch percentiles for the latency phase, else null
+ */
+public record PhaseResult(
+    Phase phase,
+    long jobs,
+    Duration elapsed,
+    long errors,
+    String firstError,
+    Samples.Latency latency) {
+
+  public double jobsPerSecond() {
+    double seconds = elapsed.toNanos() / 1e9;
+    return seconds <= 0 ? 0 : jobs / seconds;
+  }
+
+  public boolean ok() {
+    return errors == 0;
+  }
+}

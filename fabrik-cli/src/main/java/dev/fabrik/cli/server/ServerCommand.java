@@ -1,0 +1,136 @@
+package dev.fabrik.cli.server;
+
+import dev.fabrik.server.FabrikServer;
+import dev.fabrik.server.config.Binding;
+import dev.fabrik.server.config.ConfigException;
+import dev.fabrik.server.config.ConfigLoader;
+import dev.fabrik.server.config.ConfigOverrides;
+import dev.fabrik.server.config.LoadedConfig;
+import dev.fabrik.server.storage.Durability;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fabrik server}: loads the configuration (flags > env > conf.d TOML > defaults), starts the
+ * server and runs until SIGTERM/SIGINT, then stops it cleanly (stop accepting, let in-flight
+ * commands finish, close storage) and exits 0.
+ */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = "Run the Fabrik job server (Faktory protocol on 7419, web/admin on 7420).")
+public final class ServerCommand implements Callable<Integer> {
+  /** How long a signal-triggered stop may take before the process exits anyway. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(25);
+
+  @Option(names = "--bind", paramLabel = "HOST:PORT", converter = BindingConverter.class,
+      description = "Command listener (default 127.0.0.1:7419; :7419 = all interfaces).")
+  Binding bind;
+
+  @Option(names = "--web-bind", paramLabel = "HOST:PORT", converter = BindingConverter.class,
+      description = "Web UI and admin API listener (default 127.0.0.1:7420).")
+  Binding webBind;
+
+  @Option(names = "--no-web", description = "Do not start the web UI and admin API.")
+  boolean noWeb;
+
+  @Option(names = "--config-dir", paramLabel = "DIR",
+      description = "Folder with conf.d/*.toml and optional TLS PEMs (default ~/.fabrik).")
+  Path configDir;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where SQLite keeps its files (default ~/.fabrik/data, or FABRIK_DATA_DIR).")
+  Path dataDir;
+
+  @Option(names = "--storage", paramLabel = "sqlite|memory",
+      description = "sqlite (default, persistent) or memory (lost on exit).")
+  String storage;
+
+  @Option(names = "--durability", paramLabel = "normal|strict",
+      converter = DurabilityConverter.class,
+      description = "normal: survives a process crash; strict: also survives power loss.")
+  Durability durability;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM).")
+  Path tlsKey;
+
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Most client connections at once (default 2000).")
+  Integer maxConnections;
+
+  @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+      description = "Log layout on stderr: text (default) or json (one object per line).")
+  LogFormat logFormat;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    logFormat.install(); // before the first logger is created
+    PrintWriter err = spec.commandLine().getErr();
+    LoadedConfig loaded;
+    try {
+      loaded = loadConfig(System.getenv(), Path.of(System.getProperty("user.home")));
+    } catch (ConfigException e) {
+      err.println("fabrik server: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    Logger log = LoggerFactory.getLogger(ServerCommand.class);
+    loaded.files().forEach(f -> log.info("read configuration {}", f));
+    loaded.warnings().forEach(log::warn);
+
+    FabrikServer server = FabrikServer.start(loaded.config());
+    log.info(StartupLine.of(loaded.config(), server.port(), server.webPort()));
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("fabrik stopping");
+                  try {
+                    server.stop(STOP_TIMEOUT);
+                    log.info("fabrik stopped");
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "fabrik-shutdown"));
+    Signals.exitZeroOnTermAndInt();
+    stopped.await();
+    return 0;
+  }
+
+  /** The configuration these flags select, given the environment and home folder. */
+  LoadedConfig loadConfig(Map<String, String> env, Path home) {
+    if (noWeb && webBind != null) {
+      throw new ConfigException("--web-bind and --no-web contradict each other");
+    }
+    ConfigOverrides flags =
+        ConfigOverrides.builder()
+            .bind(bind)
+            .webBind(webBind)
+            .noWeb(noWeb)
+            .dataDir(dataDir)
+            .storage(storage)
+            .durability(durability)
+            .tls(tlsCert, tlsKey)
+            .maxConnections(maxConnections)
+            .build();
+    Path dir = configDir != null ? configDir : home.resolve(".fabrik");
+    return ConfigLoader.withEnvironment(env).load(dir, flags);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.fabrik.it;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.fabrik.protocol.ConnectionOptions;
+import dev.fabrik.protocol.ProtocolConnection;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server as its own OS process, started from the shaded CLI jar ({@code -Dfabrik.jar}), so a
+ * test can SIGKILL it. Output (stdout and stderr) is kept for failure messages.
+ */
+final class ServerProcess implements AutoCloseable {
+  private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Process process;
+  private final int port;
+  private final StringBuffer log = new StringBuffer();
+  private final CountDownLatch listening = new CountDownLatch(1);
+
+  private ServerProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+    Thread.ofPlatform().daemon().start(this::pump);
+  }
+
+  /** {@code fabrik server --bind 127.0.0.1:<free port> --data-dir <dir> --no-web <extra...>}. */
+  static ServerProcess start(Path dataDir, List<String> extraArgs) {
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xmx512m", "-jar", jar().toString()));
+    command.addAll(
+        List.of("server", "--bind", "127.0.0.1:" + port, "--data-dir", dataDir.toString()));
+    command.add("--no-web");
+    command.addAll(extraArgs);
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      // Only the flags configure this server, not the developer's environment.
+      builder.environment().keySet().removeIf(name -> name.startsWith("FAKTORY_"));
+      Process process = builder.start();
+      ServerProcess server = new ServerProcess(process, port);
+      server.awaitListening();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command, e);
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  ProtocolConnection connect() {
+    return ProtocolConnection.open(
+        ConnectionOptions.builder()
+            .host("127.0.0.1")
+            .port(port)
+            .hostname("fabrik-it")
+            .readTimeout(Duration.ofSeconds(10))
+            .build());
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. Returns once the process is gone. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        fail("server pid %d survived SIGKILL", process.pid());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  String log() {
+    return log.toString();
+  }
+
+  /** Graceful stop (SIGTERM), then SIGKILL if it lingers. */
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        kill();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+    }
+  }
+
+  private void awaitListening() {
+    try {
+      boolean up = listening.await(BOOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (!up) {
+        process.destroyForcibly();
+        fail("server did not log 'fabrik listening on' within %s (alive=%s)%n%s",
+            BOOT_TIMEOUT, process.isAlive(), log);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void pump() {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        log.append(line).append('\n');
+        if (line.contains("fabrik listening on")) {
+          listening.countDown();
+        }
+      }
+    } catch (IOException e) {
+      log.append("[log pump: ").append(e).append("]\n");
+    }
+  }
+
+  private static Path jar() {
+    String configured = System.getProperty("fabrik.jar");
+    Path jar = configured != null ? Path.of(configured) : Path.of("../fabrik-cli/target/fabrik.jar");
+    if (!Files.isRegularFile(jar)) {
+      fail("%s is missing: build fabrik-cli first (mvn verify packages it before the ITs run)",
+          jar.toAbsolutePath());
+    }
+    return jar;
+  }
+
+  /** A port free right now; the tiny race with other processes is acceptable in a test. */
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

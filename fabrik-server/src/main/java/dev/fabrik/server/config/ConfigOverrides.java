@@ -1,0 +1,100 @@
+package dev.fabrik.server.config;
+
+import dev.fabrik.server.storage.Durability;
+import java.nio.file.Path;
+
+/**
+ * Settings given on the command line; they win over environment, TOML and defaults. Every field
+ * is null (or false) when the flag was not given.
+ *
+ * @param bind {@code --bind}
+ * @param webBind {@code --web-bind}
+ * @param noWeb {@code --no-web}: no HTTP listener at all
+ * @param dataDir {@code --data-dir}
+ * @param storage {@code --storage}: sqlite or memory
+ * @param durability {@code --durability}
+ * @param tlsCert {@code --tls-cert}, only together with {@code tlsKey}
+ * @param tlsKey {@code --tls-key}
+ * @param maxConnections {@code --max-connections}
+ */
+public record ConfigOverrides(
+    Binding bind,
+    Binding webBind,
+    boolean noWeb,
+    Path dataDir,
+    String storage,
+    Durability durability,
+    Path tlsCert,
+    Path tlsKey,
+    Integer maxConnections) {
+
+  /** No flags at all. */
+  public static ConfigOverrides none() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds overrides flag by flag. */
+  public static final class Builder {
+    private Binding bind;
+    private Binding webBind;
+    private boolean noWeb;
+    private Path dataDir;
+    private String storage;
+    private Durability durability;
+    private Path tlsCert;
+    private Path tlsKey;
+    private Integer maxConnections;
+
+    private Builder() {}
+
+    public Builder bind(Binding v) {
+      bind = v;
+      return this;
+    }
+
+    public Builder webBind(Binding v) {
+      webBind = v;
+      return this;
+    }
+
+    public Builder noWeb(boolean v) {
+      noWeb = v;
+      return this;
+    }
+
+    public Builder dataDir(Path v) {
+      dataDir = v;
+      return this;
+    }
+
+    public Builder storage(String v) {
+      storage = v;
+      return this;
+    }
+
+    public Builder durability(Durability v) {
+      durability = v;
+      return this;
+    }
+
+    public Builder tls(Path cert, Path key) {
+      tlsCert = cert;
+      tlsKey = key;
+      return this;
+    }
+
+    public Builder maxConnections(Integer v) {
+      maxConnections = v;
+      return this;
+    }
+
+    public ConfigOverrides build() {
+      return new ConfigOverrides(
+          bind, webBind, noWeb, dataDir, storage, durability, tlsCert, tlsKey, maxConnections);
+    }
+  }
+}

@@ -1,0 +1,291 @@
+package dev.fabrik.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fabrik.server.storage.Durability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private LoadedConfig load(Map<String, String> env, ConfigOverrides flags) {
+    return ConfigLoader.withEnvironment(env).load(dir, flags);
+  }
+
+  private LoadedConfig load() {
+    return load(Map.of(), ConfigOverrides.none());
+  }
+
+  private Path conf(String name, String text) throws IOException {
+    Path confD = Files.createDirectories(dir.resolve("conf.d"));
+    return Files.writeString(confD.resolve(name), text);
+  }
+
+  @Test
+  void defaultsWithoutAnyConfiguration() {
+    LoadedConfig loaded = load();
+    ServerConfig c = loaded.config();
+    assertThat(c.bindHost()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(7419);
+    assertThat(c.webBindHost()).isEqualTo("127.0.0.1");
+    assertThat(c.webPort()).isEqualTo(7420);
+    assertThat(c.hasPassword()).isFalse();
+    assertThat(c.storage()).isEqualTo("sqlite");
+    assertThat(c.durability()).isEqualTo(Durability.PROCESS_CRASH);
+    assertThat(c.tls()).isNull();
+    assertThat(loaded.environment()).isEqualTo("development");
+    assertThat(loaded.files()).isEmpty();
+    assertThat(loaded.warnings()).isEmpty();
+  }
+
+  @Test
+  void nullConfigDirMeansNoFiles() {
+    LoadedConfig loaded = ConfigLoader.withEnvironment(Map.of()).load(null, ConfigOverrides.none());
+    assertThat(loaded.config().port()).isEqualTo(7419);
+  }
+
+  @Test
+  void readsEveryKey() throws IOException {
+    conf(
+        "fabrik.toml",
+        """
+        [fabrik]
+        binding = "127.0.0.1:7500"
+        password = "s3cret"
+        storage = "memory"
+        data_dir = "data"
+        durability = "strict"
+        max_connections = 10
+        max_line_bytes = 4096
+        max_job_bytes = 2048
+        dead_ttl_days = 7
+        dead_max_size = 500
+        [web]
+        binding = "127.0.0.1:7501"
+        """);
+    ServerConfig c = load().config();
+    assertThat(c.port()).isEqualTo(7500);
+    assertThat(c.webPort()).isEqualTo(7501);
+    assertThat(c.password()).isEqualTo("s3cret");
+    assertThat(c.storage()).isEqualTo("memory");
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("data"));
+    assertThat(c.durability()).isEqualTo(Durability.POWER_LOSS);
+    assertThat(c.maxConnections()).isEqualTo(10);
+    assertThat(c.maxLineBytes()).isEqualTo(4096);
+    assertThat(c.maxJobBytes()).isEqualTo(2048);
+    assertThat(c.deadTtl()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.deadMaxSize()).isEqualTo(500);
+  }
+
+  @Test
+  void laterFilesOverrideEarlierOnesAndFaktoryTableIsAccepted() throws IOException {
+    conf("20-b.toml", "[faktory]\nmax_connections = 20\n");
+    conf("10-a.toml", "[faktory]\nmax_connections = 10\ndead_ttl_days = 3\n");
+    conf("30-c.toml", "[faktory]\nmax_connections = 31\n[fabrik]\nmax_connections = 30\n");
+    conf("notes.txt", "not toml, not read");
+    LoadedConfig loaded = load();
+    assertThat(loaded.config().maxConnections()).isEqualTo(30);
+    assertThat(loaded.config().deadTtl()).isEqualTo(Duration.ofDays(3));
+    assertThat(loaded.files())
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("10-a.toml", "20-b.toml", "30-c.toml");
+  }
+
+  @Test
+  void unknownKeysAndTablesAreWarningsNotFailures() throws IOException {
+    conf("a.toml", "[fabrik]\nbinding = \"127.0.0.1:7419\"\ncolour = \"blue\"\n[[cron]]\nx = 1\n");
+    LoadedConfig loaded = load();
+    assertThat(loaded.warnings())
+        .hasSize(2)
+        .anySatisfy(w -> assertThat(w).contains("a.toml").contains("[fabrik] colour"))
+        .anySatisfy(w -> assertThat(w).contains("\"cron\""));
+  }
+
+  @Test
+  void wrongTypeNamesFileLineAndKey() throws IOException {
+    conf("bad.toml", "[fabrik]\n\nmax_connections = \"many\"\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bad.toml:3 [fabrik] max_connections must be an integer")
+        .hasMessageContaining("\"many\"");
+  }
+
+  @Test
+  void stringKeyGivenANumber() throws IOException {
+    conf("bad.toml", "[web]\nbinding = 7420\n");
+    assertThatThrownBy(this::load)
+        .hasMessageContaining("bad.toml:2 [web] binding must be a string");
+  }
+
+  @Test
+  void invalidTomlNamesTheFile() throws IOException {
+    conf("broken.toml", "[fabrik\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("invalid TOML in")
+        .hasMessageContaining("broken.toml");
+  }
+
+  @Test
+  void invalidValuesNameTheirSource() throws IOException {
+    conf("v.toml", "[fabrik]\ndurability = \"paranoid\"\n");
+    assertThatThrownBy(this::load).hasMessageContaining("v.toml:2 [fabrik] durability must be"
+        + " normal or strict, not \"paranoid\"");
+  }
+
+  @Test
+  void flagsBeatEnvironmentBeatTomlBeatDefaults() throws IOException {
+    conf("a.toml", "[fabrik]\ndata_dir = \"/from/toml\"\nstorage = \"memory\"\nbinding ="
+        + " \"127.0.0.1:7500\"\n");
+    Map<String, String> env = Map.of("FABRIK_DATA_DIR", "/from/env");
+    assertThat(load(env, ConfigOverrides.none()).config().dataDir()).isEqualTo(Path.of("/from/env"));
+    assertThat(load(Map.of(), ConfigOverrides.none()).config().dataDir())
+        .isEqualTo(Path.of("/from/toml"));
+    ConfigOverrides flags =
+        ConfigOverrides.builder()
+            .dataDir(Path.of("/from/flag"))
+            .storage("sqlite")
+            .bind(new Binding("127.0.0.1", 0))
+            .durability(Durability.POWER_LOSS)
+            .maxConnections(5)
+            .build();
+    ServerConfig c = load(env, flags).config();
+    assertThat(c.dataDir()).isEqualTo(Path.of("/from/flag"));
+    assertThat(c.storage()).isEqualTo("sqlite");
+    assertThat(c.port()).isZero();
+    assertThat(c.durability()).isEqualTo(Durability.POWER_LOSS);
+    assertThat(c.maxConnections()).isEqualTo(5);
+  }
+
+  @Test
+  void passwordFromEnvironmentWinsOverToml() throws IOException {
+    conf("a.toml", "[faktory]\npassword = \"toml\"\n");
+    assertThat(load().config().password()).isEqualTo("toml");
+    assertThat(load(Map.of("FAKTORY_PASSWORD", "env"), ConfigOverrides.none()).config().password())
+        .isEqualTo("env");
+  }
+
+  @Test
+  void passwordStartingWithSlashIsAFile() throws IOException {
+    Path secret = Files.writeString(dir.resolve("secret"), "  hunter2\n");
+    ServerConfig c =
+        load(Map.of("FAKTORY_PASSWORD", secret.toString()), ConfigOverrides.none()).config();
+    assertThat(c.password()).isEqualTo("hunter2");
+    assertThatThrownBy(
+            () -> load(Map.of("FAKTORY_PASSWORD", "/no/such/file"), ConfigOverrides.none()))
+        .hasMessageContaining("cannot read the password file /no/such/file")
+        .hasMessageContaining("FAKTORY_PASSWORD");
+  }
+
+  @Test
+  void productionNeedsAPasswordUnlessSkipped() {
+    assertThatThrownBy(() -> load(Map.of("FAKTORY_ENV", "production"), ConfigOverrides.none()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("FAKTORY_ENV=production requires a password");
+    assertThatThrownBy(() -> load(Map.of("FAKTORY_ENV", "staging"), ConfigOverrides.none()))
+        .hasMessageContaining("FAKTORY_ENV=staging");
+    for (String yes : new String[] {"1", "true", "YES"}) {
+      LoadedConfig ok =
+          load(Map.of("FAKTORY_ENV", "production", "FAKTORY_SKIP_PASSWORD", yes),
+              ConfigOverrides.none());
+      assertThat(ok.environment()).isEqualTo("production");
+      assertThat(ok.config().hasPassword()).isFalse();
+    }
+    assertThat(
+            load(Map.of("FAKTORY_ENV", "production", "FAKTORY_PASSWORD", "pw"),
+                    ConfigOverrides.none())
+                .config()
+                .password())
+        .isEqualTo("pw");
+  }
+
+  @Test
+  void refusesReachableAddressWithoutPassword() throws IOException {
+    ConfigOverrides everywhere =
+        ConfigOverrides.builder().bind(Binding.parse(":7419", "--bind")).build();
+    assertThatThrownBy(() -> load(Map.of(), everywhere))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("refusing to listen on 0.0.0.0:7419 (command) without a password");
+    assertThat(load(Map.of("FAKTORY_PASSWORD", "pw"), everywhere).config().bindHost())
+        .isEqualTo("0.0.0.0");
+
+    conf("w.toml", "[web]\nbinding = \":7420\"\n");
+    assertThatThrownBy(this::load).hasMessageContaining("(web) without a password");
+  }
+
+  @Test
+  void skipPasswordDoesNotOpenReachableAddresses() {
+    ConfigOverrides everywhere =
+        ConfigOverrides.builder().bind(Binding.parse(":7419", "--bind")).build();
+    assertThatThrownBy(() -> load(Map.of("FAKTORY_SKIP_PASSWORD", "true"), everywhere))
+        .hasMessageContaining("refusing to listen on 0.0.0.0:7419");
+  }
+
+  @Test
+  void webBindingZeroInTomlDisablesTheUi() throws IOException {
+    conf("w.toml", "[web]\nbinding = \":0\"\n");
+    assertThat(load().config().webPort()).isEqualTo(-1);
+  }
+
+  @Test
+  void webFlags() {
+    assertThat(load(Map.of(), ConfigOverrides.builder().noWeb(true).build()).config().webPort())
+        .isEqualTo(-1);
+    ServerConfig c =
+        load(Map.of(), ConfigOverrides.builder().webBind(new Binding("localhost", 0)).build())
+            .config();
+    assertThat(c.webBindHost()).isEqualTo("localhost");
+    assertThat(c.webPort()).isZero();
+  }
+
+  @Test
+  void tlsByFaktoryConventionFiles() throws IOException {
+    Files.writeString(dir.resolve("private.key.pem"), "key");
+    Files.writeString(dir.resolve("public.cert.pem"), "cert");
+    assertThat(load().config().tls())
+        .isEqualTo(
+            new ServerConfig.TlsConfig(dir.resolve("public.cert.pem"),
+                dir.resolve("private.key.pem")));
+  }
+
+  @Test
+  void tlsFromTomlIsRelativeToTheConfigDir() throws IOException {
+    Files.writeString(dir.resolve("c.pem"), "cert");
+    Files.writeString(dir.resolve("k.pem"), "key");
+    conf("t.toml", "[tls]\ncert = \"c.pem\"\nkey = \"k.pem\"\n");
+    assertThat(load().config().tls())
+        .isEqualTo(new ServerConfig.TlsConfig(dir.resolve("c.pem"), dir.resolve("k.pem")));
+  }
+
+  @Test
+  void tlsErrors() throws IOException {
+    assertThatThrownBy(
+            () -> load(Map.of(), ConfigOverrides.builder().tls(dir.resolve("c.pem"), null).build()))
+        .hasMessageContaining("--tls-cert and --tls-key must be given together");
+    assertThatThrownBy(
+            () ->
+                load(Map.of(),
+                    ConfigOverrides.builder()
+                        .tls(dir.resolve("c.pem"), dir.resolve("k.pem"))
+                        .build()))
+        .hasMessageContaining("cannot read")
+        .hasMessageContaining("c.pem");
+    conf("t.toml", "[tls]\ncert = \"c.pem\"\n");
+    assertThatThrownBy(this::load).hasMessageContaining("[tls] needs both cert and key");
+  }
+
+  @Test
+  void durabilityNamesRoundTrip() {
+    for (Durability d : Durability.values()) {
+      assertThat(DurabilityNames.parse(DurabilityNames.name(d), "x")).isEqualTo(d);
+    }
+    assertThat(DurabilityNames.parse(" STRICT ", "x")).isEqualTo(Durability.POWER_LOSS);
+  }
+}
