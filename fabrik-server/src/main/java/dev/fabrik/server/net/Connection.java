@@ -9,6 +9,7 @@ import dev.fabrik.server.command.CommandHandler;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.Session;
 import dev.fabrik.server.config.ServerConfig;
+import dev.fabrik.server.storage.StorageException;
 import dev.fabrik.server.workers.WorkerInfo;
 import dev.fabrik.server.workers.WorkerRegistry;
 import dev.fabrik.server.workers.WorkerState;
@@ -270,6 +271,10 @@ final class Connection implements Runnable, Session {
       return Reply.error(e.code(), e.getMessage() == null ? "" : e.getMessage());
     } catch (InterruptedException e) {
       return SHUTDOWN;
+    } catch (StorageException e) {
+      // Disk full, I/O error: nothing was stored, and the client should hear why, not "internal".
+      log.error("command {} failed in storage", verb, e);
+      return Reply.error("ERR", "storage failure: " + e.getMessage());
     } catch (RuntimeException e) {
       log.error("command {} failed", verb, e);
       return INTERNAL_ERROR;

@@ -8,6 +8,7 @@ import dev.fabrik.server.RawClient;
 import dev.fabrik.server.TestServers;
 import dev.fabrik.server.command.CommandHandler;
 import dev.fabrik.server.command.CommandTable;
+import dev.fabrik.server.storage.StorageException;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -81,6 +82,30 @@ class ListenerShutdownTest {
     listener.start();
     try (RawClient c = RawClient.producer(listener.port())) {
       assertThat(c.call("BOOM")).isEqualTo("-ERR internal error\r\n");
+      assertThat(c.call("PING")).isEqualTo("+OK\r\n");
+    } finally {
+      listener.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void storageFailureIsReportedAsSuchAndTheConnectionLives() throws IOException {
+    CommandHandler full =
+        (arg, session) -> {
+          throw new StorageException("SQLite write failed: [SQLITE_FULL] database or disk is full");
+        };
+    Listener listener =
+        new Listener(
+            TestServers.config().build(),
+            CommandTable.of(Map.of("PUSH", full, "PING", (a, s) -> Reply.OK)),
+            new WorkerRegistry(Clock.systemUTC()),
+            Clock.systemUTC(),
+            new ConnectionStats());
+    listener.start();
+    try (RawClient c = RawClient.producer(listener.port())) {
+      assertThat(c.call("PUSH {}"))
+          .isEqualTo(
+              "-ERR storage failure: SQLite write failed: [SQLITE_FULL] database or disk is full\r\n");
       assertThat(c.call("PING")).isEqualTo("+OK\r\n");
     } finally {
       listener.stop(Duration.ofSeconds(1));
