@@ -1,5 +1,7 @@
 package dev.fabrik.protocol;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,7 +36,12 @@ public record Job(
     Map<String, JsonNode> extra) {
 
   public Job {
-    extra = extra == null ? Map.of() : Map.copyOf(extra);
+    // Insertion order, so unknown keys are written back where the client put them (Map.copyOf
+    // would reorder them from one copy to the next).
+    extra =
+        extra == null || extra.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
   }
 
   public Job withQueue(String value) {

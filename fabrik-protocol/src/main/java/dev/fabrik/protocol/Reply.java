@@ -1,6 +1,7 @@
 package dev.fabrik.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One server reply, in the subset of RESP that Faktory speaks. Every form ends in CRLF:
@@ -34,11 +35,12 @@ public sealed interface Reply permits Reply.Simple, Reply.Error, Reply.Bulk, Rep
     return new Bulk(payload.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** {@code +TEXT\r\n}; text must not contain CR or LF. */
+  /** {@code +TEXT\r\n}; CR and LF in the text are replaced by spaces so framing holds. */
   record Simple(String text) implements Reply {
     @Override
     public byte[] encode() {
-      return ("+" + text + "\r\n").getBytes(StandardCharsets.UTF_8);
+      return ("+" + text.replace('\r', ' ').replace('\n', ' ') + "\r\n")
+          .getBytes(StandardCharsets.UTF_8);
     }
   }
 
@@ -72,6 +74,22 @@ public sealed interface Reply permits Reply.Simple, Reply.Error, Reply.Bulk, Rep
 
     public String text() {
       return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    // A record compares arrays by identity; replies are values, so compare the bytes.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Bulk other && Arrays.equals(payload, other.payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "Bulk[" + text() + "]";
     }
   }
 

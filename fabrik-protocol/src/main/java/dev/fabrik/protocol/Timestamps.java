@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 
 /**
@@ -30,7 +31,9 @@ public final class Timestamps {
           .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
           .optionalEnd()
           .appendOffset("+HH:MM", "Z")
-          .toFormatter();
+          .toFormatter()
+          // SMART would turn Feb 30 into Feb 28 and accept 24:00; Go's parser rejects both.
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private Timestamps() {}
 

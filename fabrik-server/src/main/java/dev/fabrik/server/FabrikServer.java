@@ -10,7 +10,7 @@ import dev.fabrik.server.net.ConnectionStats;
 import dev.fabrik.server.net.Listener;
 import dev.fabrik.server.scheduler.PeriodicTasks;
 import dev.fabrik.server.storage.Store;
-import dev.fabrik.server.storage.memory.MemoryStore;
+import dev.fabrik.server.storage.Stores;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.net.InetAddress;
@@ -61,7 +61,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     refuseOpenBinding(config);
     this.config = config;
     this.clock = clock;
-    this.store = openStore(config);
+    this.store = Stores.open(config);
     this.workers = new WorkerRegistry(clock);
     this.manager =
         new Manager(
@@ -163,16 +163,14 @@ public final class FabrikServer implements Service, AutoCloseable {
     return listener.connections();
   }
 
+  /** Commands dispatched since start (INFO {@code command_count}). */
+  public long commandCount() {
+    return listener.commandCount();
+  }
+
   /** Every accepted socket still open, including those still in the handshake. */
   public int openSockets() {
     return listener.openSockets();
-  }
-
-  private static Store openStore(ServerConfig config) {
-    if (config.storage().equals("memory")) {
-      return new MemoryStore();
-    }
-    throw new IllegalStateException("storage '" + config.storage() + "' is not available yet");
   }
 
   /** Faktory refuses this too: an open port without a password hands out every job. */

@@ -21,7 +21,9 @@ final class FailureReports {
 
   record Sanitized(String errtype, String message, List<String> backtrace) {}
 
-  /** @throws CommandException {@code -ERR missing JID} */
+  /**
+   * @throws CommandException {@code -ERR missing JID}
+   */
   static Sanitized sanitize(FailureReport report) {
     if (report.jid() == null || report.jid().isEmpty()) {
       throw CommandException.err("missing JID");

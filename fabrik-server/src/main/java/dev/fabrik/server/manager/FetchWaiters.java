@@ -14,8 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * several queues is woken once, by whichever gets a job first.
  *
  * <p>No lost wake-ups: a fetcher {@link #register registers}, then looks at the store again, then
- * {@link #await awaits}. A job enqueued after the look signals the registered waiter; the signal is a
- * flag, so it is seen even if it lands before the fetcher parks. Waiters park with {@link
+ * {@link #await awaits}. A job enqueued after the look signals the registered waiter; the signal is
+ * a flag, so it is seen even if it lands before the fetcher parks. Waiters park with {@link
  * LockSupport}, which does not pin virtual threads.
  */
 final class FetchWaiters {

@@ -5,9 +5,8 @@ import dev.fabrik.protocol.Job;
 /**
  * Hooks around a job's life, as Faktory's middleware chains (spec §8.7): the base for unique jobs,
  * expiring jobs, batches and tracking. To refuse, a hook throws {@link
- * dev.fabrik.server.CommandException} with its own code; the client then gets {@code -CODE
- * message} (e.g. {@code -DENIED push denied}), or an entry {@code "DENIED push denied"} in a PUSHB
- * reply.
+ * dev.fabrik.server.CommandException} with its own code; the client then gets {@code -CODE message}
+ * (e.g. {@code -DENIED push denied}), or an entry {@code "DENIED push denied"} in a PUSHB reply.
  */
 public interface JobMiddleware {
 

@@ -196,7 +196,8 @@ public final class Manager {
     String cmd = request.cmd() == null ? "" : request.cmd();
     switch (cmd) {
       case "clear" -> store.mutate(set, e -> true, new Mutation.Delete());
-      case "discard" -> store.mutate(set, MutationFilters.of(request.filter()), new Mutation.Delete());
+      case "discard" ->
+          store.mutate(set, MutationFilters.of(request.filter()), new Mutation.Delete());
       case "kill" ->
           store.mutate(
               set,

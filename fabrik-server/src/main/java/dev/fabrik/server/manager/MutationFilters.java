@@ -9,9 +9,9 @@ import java.util.function.Predicate;
 
 /**
  * MUTATE's filter (spec §3.11), in the reference's precedence: non-empty {@code jids} (the others
- * are then ignored) &gt; {@code regexp} (a Redis glob over the stored compact JSON, plus the jobtype
- * when given) &gt; {@code jobtype} &gt; everything. Jids and jobtypes are compared as fields, not as
- * substrings of the JSON.
+ * are then ignored) &gt; {@code regexp} (a Redis glob over the stored compact JSON, plus the
+ * jobtype when given) &gt; {@code jobtype} &gt; everything. Jids and jobtypes are compared as
+ * fields, not as substrings of the JSON.
  */
 final class MutationFilters {
   private MutationFilters() {}

@@ -27,8 +27,8 @@ final class ReserveTimeout {
   }
 
   /**
-   * Reads the timeout of a stored payload. Stored payloads are our own compact encoding, which omits
-   * {@code reserve_for} when it is 0, so most fetches skip the JSON decode.
+   * Reads the timeout of a stored payload. Stored payloads are our own compact encoding, which
+   * omits {@code reserve_for} when it is 0, so most fetches skip the JSON decode.
    */
   static Duration of(byte[] payload) {
     if (indexOf(payload, KEY) < 0) {

@@ -2,10 +2,10 @@ package dev.fabrik.server.manager;
 
 import dev.fabrik.protocol.Failure;
 import dev.fabrik.protocol.Job;
-import dev.fabrik.protocol.Timestamps;
-import dev.fabrik.server.storage.FailureDecision.Outcome;
 import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.storage.FailureDecision;
+import dev.fabrik.server.storage.FailureDecision.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;

@@ -36,8 +36,7 @@ final class TaskStatsRecorder {
     tasks.forEach(
         (name, e) ->
             out.put(
-                name,
-                new JobStats.TaskStats(e.cycles.sum(), e.moved.sum(), e.nanos.sum() / 1e9)));
+                name, new JobStats.TaskStats(e.cycles.sum(), e.moved.sum(), e.nanos.sum() / 1e9)));
     return out;
   }
 

@@ -186,14 +186,15 @@ final class Connection implements Runnable, Session {
         return false;
       }
     }
-    out.write(Reply.OK.encode());
     handshaken = true;
     if (listener.handshakeDone() > config.maxConnections()) {
       // Unsolicited, right after +OK, as Faktory 1.9+ does; the client sees it on its next read.
+      out.write(Reply.OK.encode());
       out.write(Reply.error("ERR", "too many connections: " + config.maxConnections()).encode());
       return false;
     }
     if (!hello.wid().isEmpty()) {
+      // Registered before +OK: a worker may BEAT the moment it reads the reply.
       Instant now = clock.instant();
       wid = hello.wid();
       workers.attach(
@@ -203,6 +204,7 @@ final class Connection implements Runnable, Session {
           expire);
       attached = true;
     }
+    out.write(Reply.OK.encode());
     return true;
   }
 

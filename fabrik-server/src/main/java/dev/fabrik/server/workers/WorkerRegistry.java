@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Worker processes known from HELLOs that carried a {@code wid}, their heartbeats and their
  * quiet/terminate state (memory only, as in Faktory). A process's pooled connections share one wid;
- * the record goes away when its last connection closes or when it misses heartbeats for the TTL (its
- * connections are then closed). Thread-safe.
+ * the record goes away when its last connection closes or when it misses heartbeats for the TTL
+ * (its connections are then closed). Thread-safe.
  */
 public final class WorkerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);

@@ -1,0 +1,66 @@
+package dev.fabrik.server.storage.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the WAL back into the database on its own thread and connection. With SQLite's automatic
+ * checkpoint the committing thread (our only writer) would do that copy and stall every caller
+ * behind it; a PASSIVE checkpoint here never blocks the writer, and the WAL restarts from its
+ * beginning once it has been copied entirely ({@code journal_size_limit} then trims the file).
+ */
+final class Checkpointer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
+  private static final long PERIOD_MILLIS = 200;
+
+  private final Path file;
+  private final Thread thread;
+  private volatile boolean stopped;
+
+  Checkpointer(Path file) {
+    this.file = file;
+    this.thread = Thread.ofPlatform().name("fabrik-sqlite-checkpoint").daemon().unstarted(this::run);
+    thread.start();
+  }
+
+  private void run() {
+    try (Connection c = Schema.openReader(file);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA query_only=0");
+      while (!stopped) {
+        try {
+          s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (SQLException e) {
+          log.warn("WAL checkpoint failed", e);
+        }
+        synchronized (this) {
+          if (!stopped) {
+            wait(PERIOD_MILLIS);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      log.error("WAL checkpointer stopped", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      stopped = true;
+      notifyAll();
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

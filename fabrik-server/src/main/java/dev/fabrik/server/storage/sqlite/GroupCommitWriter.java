@@ -1,0 +1,230 @@
+package dev.fabrik.server.storage.sqlite;
+
+import dev.fabrik.server.storage.StorageException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes. Callers (usually virtual threads) hand it a {@link WriteOp} and wait
+ * on a future; it takes everything queued (up to {@link #MAX_BATCH} ops), runs them in one
+ * transaction, commits once, runs the commit hooks, then completes the futures: one fsync (or WAL
+ * write) is shared by the whole batch. If the batch fails it rolls back and runs each op in a
+ * transaction of its own, so only the op at fault fails and nothing of it is stored.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+
+  static final int MAX_BATCH = 2000;
+
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+  private record Pending<T>(WriteOp<T> op, CompletableFuture<T> future) {}
+
+  private static final Pending<Void> STOP = new Pending<>(tx -> null, null);
+
+  private final Connection connection;
+  private final Tx tx;
+  private final Runnable onRollback;
+  private final Consumer<Map<String, Integer>> onEnqueued;
+  private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  /**
+   * @param onRollback restores the writer-side bookkeeping of ops after a rollback
+   * @param onEnqueued told which queues received jobs, after the futures completed
+   */
+  GroupCommitWriter(
+      Connection connection, Runnable onRollback, Consumer<Map<String, Integer>> onEnqueued) {
+    this.connection = connection;
+    this.tx = new Tx(connection);
+    this.onRollback = onRollback;
+    this.onEnqueued = onEnqueued;
+    this.thread = Thread.ofPlatform().name("fabrik-sqlite-writer").daemon().unstarted(this::run);
+    thread.start();
+  }
+
+  /** Runs {@code op} durably and returns its result, or throws what it threw. */
+  <T> T write(WriteOp<T> op) {
+    if (closed) {
+      throw new StorageException("store is closed");
+    }
+    CompletableFuture<T> future = new CompletableFuture<>();
+    queue.add(new Pending<>(op, future));
+    if (closed) {
+      // close() raced us: the writer stops at its STOP marker, so fail whatever is behind it
+      joinWriter();
+      failLeftovers();
+    }
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new StorageException("write failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while waiting for the write", e);
+    }
+  }
+
+  private void run() {
+    List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+    try {
+      while (true) {
+        Pending<?> first = queue.take();
+        if (first == STOP) {
+          break;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        boolean stop = batch.remove(STOP);
+        runBatch(batch);
+        batch.clear();
+        if (stop) {
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      failLeftovers();
+      tx.closeStatements();
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        log.warn("closing the SQLite writer connection failed", e);
+      }
+    }
+  }
+
+  private void runBatch(List<Pending<?>> batch) {
+    Object[] results = new Object[batch.size()];
+    try {
+      begin();
+      for (int i = 0; i < batch.size(); i++) {
+        results[i] = batch.get(i).op().apply(tx);
+      }
+      commit();
+    } catch (Throwable t) {
+      rollback();
+      if (batch.size() == 1) {
+        fail(batch.getFirst(), t);
+      } else {
+        for (Pending<?> p : batch) {
+          runAlone(p);
+        }
+      }
+      return;
+    }
+    finish(batch, results);
+  }
+
+  private void runAlone(Pending<?> p) {
+    Object result;
+    try {
+      begin();
+      result = p.op().apply(tx);
+      commit();
+    } catch (Throwable t) {
+      rollback();
+      fail(p, t);
+      return;
+    }
+    finish(List.of(p), new Object[] {result});
+  }
+
+  /** Not a cached statement: after a failure the driver will not run a cached ROLLBACK again. */
+  private void control(String sql) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private void begin() throws SQLException {
+    control("BEGIN");
+  }
+
+  private void commit() throws SQLException {
+    tx.writeCounts();
+    control("COMMIT");
+  }
+
+  private void rollback() {
+    try {
+      control("ROLLBACK");
+    } catch (SQLException e) {
+      // SQLite already rolled back by itself (it does on SQLITE_FULL and some I/O errors)
+      log.debug("SQLite rollback: {}", e.getMessage());
+    }
+    tx.reset();
+    // The driver leaves a statement that failed unusable ("statement is not executing"): start over.
+    tx.closeStatements();
+    onRollback.run();
+  }
+
+  /** Publishes the committed batch: hooks (jobs become fetchable), listeners, then callers. */
+  @SuppressWarnings("unchecked")
+  private void finish(List<Pending<?>> done, Object[] results) {
+    for (Runnable hook : tx.hooks()) {
+      hook.run();
+    }
+    Map<String, Integer> enqueued = Map.copyOf(tx.enqueuedQueues());
+    tx.reset();
+    if (!enqueued.isEmpty()) {
+      try {
+        onEnqueued.accept(enqueued);
+      } catch (RuntimeException e) {
+        log.warn("enqueue listener failed", e);
+      }
+    }
+    for (int i = 0; i < done.size(); i++) {
+      ((CompletableFuture<Object>) done.get(i).future()).complete(results[i]);
+    }
+  }
+
+  private static void fail(Pending<?> p, Throwable t) {
+    Throwable error =
+        t instanceof SQLException ? new StorageException("SQLite write failed: " + t.getMessage(), t)
+            : t;
+    p.future().completeExceptionally(error);
+  }
+
+  private void failLeftovers() {
+    Pending<?> p;
+    while ((p = queue.poll()) != null) {
+      if (p != STOP) {
+        p.future().completeExceptionally(new StorageException("store is closed"));
+      }
+    }
+  }
+
+  /** Finishes every op already submitted, then closes the connection. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.add(STOP);
+    joinWriter();
+  }
+
+  private void joinWriter() {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

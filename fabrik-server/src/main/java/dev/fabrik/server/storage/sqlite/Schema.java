@@ -1,0 +1,81 @@
+package dev.fabrik.server.storage.sqlite;
+
+import dev.fabrik.server.storage.Durability;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.nio.file.Path;
+
+/**
+ * The tables and the connection settings.
+ *
+ * <p>Queued jobs live in {@code jobs}; their {@code id} is assigned by the writer in commit order,
+ * so a queue's FIFO order is its ids' order (a requeued or retried job gets a new id: the back of
+ * its queue). The {@code jobs(qid)} index lets recovery rebuild every queue from the small index
+ * alone, never reading payload pages. Set scores are epoch microseconds.
+ */
+final class Schema {
+
+  static final String FILE_NAME = "fabrik.db";
+
+  private static final String[] DDL = {
+    "CREATE TABLE IF NOT EXISTS queues("
+        + "id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,"
+        + " paused INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS jobs("
+        + "id INTEGER PRIMARY KEY, qid INTEGER NOT NULL, jid TEXT NOT NULL, payload BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS jobs_by_queue ON jobs(qid)",
+    "CREATE TABLE IF NOT EXISTS set_entries("
+        + "id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL, score INTEGER NOT NULL,"
+        + " jid TEXT NOT NULL, queue TEXT NOT NULL, payload BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS set_entries_order ON set_entries(set_id, score, jid)",
+    "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO counters(name, value) VALUES ('processed', 0), ('failures', 0)",
+  };
+
+  private Schema() {}
+
+  /** Opens the writer connection, applying durability and creating the tables. */
+  static Connection openWriter(Path file, Durability durability, long maxPageCount)
+      throws SQLException {
+    Connection c = open(file);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute(
+          "PRAGMA synchronous=" + (durability == Durability.POWER_LOSS ? "FULL" : "NORMAL"));
+      // Checkpoints run on their own thread (Checkpointer), so a commit never copies the WAL back.
+      s.execute("PRAGMA wal_autocheckpoint=0");
+      s.execute("PRAGMA journal_size_limit=" + (64L << 20));
+      s.execute("PRAGMA cache_size=-65536");
+      if (maxPageCount > 0) {
+        s.execute("PRAGMA max_page_count=" + maxPageCount);
+      }
+      for (String ddl : DDL) {
+        s.execute(ddl);
+      }
+    }
+    // Autocommit stays on in the driver: the writer issues BEGIN/COMMIT/ROLLBACK itself, because
+    // SQLite may roll a transaction back on its own (SQLITE_FULL) and the driver would not notice.
+    return c;
+  }
+
+  /** A connection for reads or checkpoints (autocommit: no snapshot is held between calls). */
+  static Connection openReader(Path file) throws SQLException {
+    Connection c = open(file);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA cache_size=-16384");
+      s.execute("PRAGMA query_only=1");
+    }
+    return c;
+  }
+
+  private static Connection open(Path file) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA temp_store=MEMORY");
+    }
+    return c;
+  }
+}

@@ -1,0 +1,561 @@
+package dev.fabrik.server.storage.sqlite;
+
+import dev.fabrik.server.storage.Counters;
+import dev.fabrik.server.storage.Durability;
+import dev.fabrik.server.storage.FailureDecision;
+import dev.fabrik.server.storage.Mutation;
+import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.Reservation;
+import dev.fabrik.server.storage.SetEntry;
+import dev.fabrik.server.storage.SetName;
+import dev.fabrik.server.storage.StorageException;
+import dev.fabrik.server.storage.Store;
+import dev.fabrik.server.storage.reservation.ReservationTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * The default, durable store: one SQLite database in WAL mode.
+ *
+ * <p>Writes go through a {@link GroupCommitWriter} (one platform thread, many ops per commit).
+ * FETCH is not a write: every queue is a ring of row ids in a {@link QueueIndex}, reservations are
+ * held in memory, and a reserved job's row stays in {@code jobs} until ACK or FAIL removes it, so
+ * after a crash it is simply queued again. Reads that need SQLite run on a {@link ReaderPool}.
+ */
+public final class SqliteStore implements Store {
+
+  /** Default heap spent on payloads of queued jobs; the rest are read back when fetched. */
+  public static final long DEFAULT_CACHE_BYTES = 96L << 20;
+
+  private static final int MUTATE_CHUNK = 1000;
+
+  private final Path dataDir;
+  private final QueueIndex index;
+  private final ReservationTable<Long> reservations = new ReservationTable<>();
+  private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong processed;
+  private final AtomicLong failures;
+  private final AtomicLong[] setSizes = new AtomicLong[SetName.values().length];
+  private final GroupCommitWriter writer;
+  private final ReaderPool readers;
+  private final Checkpointer checkpointer;
+  private volatile boolean closed;
+
+  // Owned by the writer thread: queue ids and set sizes including uncommitted ops of the batch.
+  private Map<String, Long> queueIds;
+  private final Map<String, Long> committedQueueIds;
+  private final long[] pendingSetSizes = new long[SetName.values().length];
+  private long nextJobId;
+
+  private SqliteStore(Path dataDir, Durability durability, long cacheBytes, long maxPageCount)
+      throws SQLException {
+    this.dataDir = dataDir;
+    Path file = dataDir.resolve(Schema.FILE_NAME);
+    this.index = new QueueIndex(cacheBytes);
+    Connection connection = Schema.openWriter(file, durability, maxPageCount);
+    Recovery.State state;
+    try {
+      state = Recovery.load(connection, index);
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+    this.queueIds = new HashMap<>(state.queueIds());
+    this.committedQueueIds = new HashMap<>(state.queueIds());
+    this.nextJobId = state.nextJobId();
+    this.processed = new AtomicLong(state.processed());
+    this.failures = new AtomicLong(state.failures());
+    for (SetName s : SetName.values()) {
+      setSizes[s.ordinal()] = new AtomicLong(state.setSizes()[s.ordinal()]);
+      pendingSetSizes[s.ordinal()] = state.setSizes()[s.ordinal()];
+    }
+    this.writer = new GroupCommitWriter(connection, this::afterRollback, this::notifyListeners);
+    this.readers = new ReaderPool(file, 3);
+    this.checkpointer = new Checkpointer(file);
+  }
+
+  /** Opens (creating if needed) {@code <dataDir>/fabrik.db} and recovers its queues. */
+  public static SqliteStore open(Path dataDir, Durability durability) {
+    return open(dataDir, durability, DEFAULT_CACHE_BYTES, 0);
+  }
+
+  /**
+   * @param cacheBytes heap for payloads of queued jobs
+   * @param maxPageCount caps the database size in pages (tests of a full disk); 0 for no cap
+   */
+  static SqliteStore open(Path dataDir, Durability durability, long cacheBytes, long maxPageCount) {
+    try {
+      Files.createDirectories(dataDir);
+      return new SqliteStore(dataDir, durability, cacheBytes, maxPageCount);
+    } catch (IOException | SQLException e) {
+      throw new StorageException("cannot open the SQLite store in " + dataDir, e);
+    }
+  }
+
+  // ---------------------------------------------------------------- queues
+
+  @Override
+  public void enqueue(List<QueuedJob> jobs) {
+    ensureOpen();
+    if (jobs.isEmpty()) {
+      return;
+    }
+    writer.write(tx -> {
+      for (QueuedJob job : jobs) {
+        insertJob(tx, job.queue(), job.jid(), job.payload());
+      }
+      return null;
+    });
+  }
+
+  /** Inserts a job at the back of its queue; it becomes fetchable when the batch commits. */
+  private void insertJob(Tx tx, String queue, String jid, byte[] payload) throws SQLException {
+    long qid = queueId(tx, queue);
+    long id = nextJobId++;
+    PreparedStatement ps = tx.prepare("INSERT INTO jobs(id, qid, jid, payload) VALUES (?, ?, ?, ?)");
+    ps.setLong(1, id);
+    ps.setLong(2, qid);
+    ps.setString(3, jid);
+    ps.setBytes(4, payload);
+    ps.executeUpdate();
+    tx.onCommit(() -> index.append(queue, id, jid, payload));
+    tx.enqueued(queue, 1);
+  }
+
+  private long queueId(Tx tx, String queue) throws SQLException {
+    Long qid = queueIds.get(queue);
+    if (qid != null) {
+      return qid;
+    }
+    PreparedStatement ps = tx.prepare("INSERT INTO queues(name) VALUES (?) RETURNING id");
+    ps.setString(1, queue);
+    long id;
+    try (ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      id = rs.getLong(1);
+    }
+    queueIds.put(queue, id);
+    tx.onCommit(() -> {
+      committedQueueIds.put(queue, id);
+      index.register(queue);
+    });
+    return id;
+  }
+
+  @Override
+  public Optional<Reservation> reserve(
+      List<String> queues, String wid, Instant now, Instant expiresAt) {
+    ensureOpen();
+    while (true) {
+      QueueIndex.Popped p = index.poll(queues);
+      if (p == null) {
+        return Optional.empty();
+      }
+      QueueIndex.Cached job = p.cached() != null ? p.cached() : readJob(p.id());
+      if (job == null) {
+        continue; // its queue was removed meanwhile
+      }
+      Reservation r = new Reservation(job.jid(), p.queue(), job.payload(), wid, now, expiresAt);
+      reservations.add(r, p.id());
+      return Optional.of(r);
+    }
+  }
+
+  private QueueIndex.Cached readJob(long id) {
+    return readers.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT jid, payload FROM jobs WHERE id = ?")) {
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? new QueueIndex.Cached(rs.getString(1), rs.getBytes(2)) : null;
+        }
+      }
+    });
+  }
+
+  @Override
+  public void onEnqueued(EnqueueListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public long queueSize(String queue) {
+    ensureOpen();
+    return index.size(queue);
+  }
+
+  @Override
+  public Map<String, Long> queueSizes() {
+    ensureOpen();
+    return index.sizes();
+  }
+
+  @Override
+  public Optional<byte[]> peek(String queue) {
+    List<QueuedJob> head = browse(queue, 0, 1);
+    return head.isEmpty() ? Optional.empty() : Optional.of(head.getFirst().payload());
+  }
+
+  @Override
+  public List<QueuedJob> browse(String queue, long offset, int limit) {
+    ensureOpen();
+    List<QueuedJob> out = new ArrayList<>();
+    for (QueueIndex.Popped p : index.slice(queue, offset, limit)) {
+      QueueIndex.Cached job = p.cached() != null ? p.cached() : readJob(p.id());
+      if (job != null) { // null: fetched and finished meanwhile
+        out.add(new QueuedJob(job.jid(), queue, job.payload()));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void pause(Collection<String> queues) {
+    setPaused(queues, true);
+  }
+
+  @Override
+  public void resume(Collection<String> queues) {
+    setPaused(queues, false);
+  }
+
+  private void setPaused(Collection<String> queues, boolean on) {
+    ensureOpen();
+    List<String> names = List.copyOf(queues);
+    writer.write(tx -> {
+      PreparedStatement ps = tx.prepare("UPDATE queues SET paused = ? WHERE name = ?");
+      for (String name : names) {
+        ps.setInt(1, on ? 1 : 0);
+        ps.setString(2, name);
+        ps.executeUpdate();
+      }
+      tx.onCommit(() -> index.setPaused(names, on));
+      return null;
+    });
+  }
+
+  @Override
+  public void remove(Collection<String> queues) {
+    ensureOpen();
+    List<String> names = List.copyOf(queues);
+    writer.write(tx -> {
+      for (String name : names) {
+        Long qid = queueIds.remove(name);
+        if (qid == null) {
+          continue;
+        }
+        // Reserved jobs of the queue go too; their ACK then finds nothing to delete.
+        PreparedStatement jobs = tx.prepare("DELETE FROM jobs WHERE qid = ?");
+        jobs.setLong(1, qid);
+        jobs.executeUpdate();
+        PreparedStatement q = tx.prepare("DELETE FROM queues WHERE id = ?");
+        q.setLong(1, qid);
+        q.executeUpdate();
+        tx.onCommit(() -> {
+          committedQueueIds.remove(name);
+          index.remove(name);
+        });
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Set<String> pausedQueues() {
+    ensureOpen();
+    return index.paused();
+  }
+
+  // ---------------------------------------------------------------- reservations
+
+  @Override
+  public Optional<Reservation> acknowledge(String jid) {
+    ensureOpen();
+    ReservationTable.Held<Long> held = reservations.take(jid);
+    if (held == null) {
+      return Optional.empty();
+    }
+    try {
+      writer.write(tx -> {
+        deleteJob(tx, held.handle());
+        tx.count(1, 0);
+        tx.onCommit(processed::incrementAndGet);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      reservations.restore(held);
+      throw e;
+    }
+    return Optional.of(held.reservation());
+  }
+
+  @Override
+  public Optional<Reservation> fail(String jid, FailureDecision decision) {
+    ensureOpen();
+    ReservationTable.Held<Long> held = reservations.take(jid);
+    if (held == null) {
+      return Optional.empty();
+    }
+    Reservation r = held.reservation();
+    try {
+      FailureDecision.Outcome outcome = decision.decide(r);
+      writer.write(tx -> {
+        deleteJob(tx, held.handle());
+        switch (outcome) {
+          case FailureDecision.Retry retry ->
+              addEntry(tx, SetName.RETRIES, retry.at(), r.jid(), r.queue(), retry.payload());
+          case FailureDecision.Dead dead ->
+              addEntry(tx, SetName.DEAD, dead.expiresAt(), r.jid(), r.queue(), dead.payload());
+          case FailureDecision.Discard discard -> {}
+        }
+        tx.count(1, 1);
+        tx.onCommit(() -> {
+          processed.incrementAndGet();
+          failures.incrementAndGet();
+        });
+        return null;
+      });
+    } catch (RuntimeException e) {
+      reservations.restore(held);
+      throw e;
+    }
+    return Optional.of(r);
+  }
+
+  private static void deleteJob(Tx tx, long id) throws SQLException {
+    PreparedStatement ps = tx.prepare("DELETE FROM jobs WHERE id = ?");
+    ps.setLong(1, id);
+    ps.executeUpdate();
+  }
+
+  @Override
+  public boolean extendReservation(String jid, Instant until) {
+    ensureOpen();
+    return reservations.extend(jid, until);
+  }
+
+  @Override
+  public List<Reservation> expiredReservations(Instant now, int limit) {
+    ensureOpen();
+    return reservations.expired(now, limit);
+  }
+
+  @Override
+  public long workingSize() {
+    ensureOpen();
+    return reservations.size();
+  }
+
+  @Override
+  public List<Reservation> reservations(int limit) {
+    ensureOpen();
+    return reservations.list(limit);
+  }
+
+  // ---------------------------------------------------------------- sorted sets
+
+  @Override
+  public void addToSet(SetName set, Instant score, QueuedJob job) {
+    ensureOpen();
+    writer.write(tx -> {
+      addEntry(tx, set, score, job.jid(), job.queue(), job.payload());
+      return null;
+    });
+  }
+
+  private void addEntry(Tx tx, SetName set, Instant score, String jid, String queue, byte[] payload)
+      throws SQLException {
+    SetTables.insert(tx, set, score, jid, queue, payload);
+    adjustSetSize(tx, set, 1);
+  }
+
+  private void adjustSetSize(Tx tx, SetName set, long delta) {
+    pendingSetSizes[set.ordinal()] += delta;
+    tx.onCommit(() -> setSizes[set.ordinal()].addAndGet(delta));
+  }
+
+  @Override
+  public int enqueueDue(SetName set, Instant now, int limit, UnaryOperator<byte[]> restamp) {
+    ensureOpen();
+    return writer.write(tx -> {
+      List<SetTables.Row> due = SetTables.due(tx, set, now, limit);
+      for (SetTables.Row row : due) {
+        SetEntry e = row.entry();
+        SetTables.delete(tx, row.id());
+        insertJob(tx, e.queue(), e.jid(), restamp.apply(e.payload()));
+      }
+      adjustSetSize(tx, set, -due.size());
+      return due.size();
+    });
+  }
+
+  @Override
+  public int purgeDue(SetName set, Instant now, int limit) {
+    ensureOpen();
+    return writer.write(tx -> {
+      int n = SetTables.deleteDue(tx, set, now, limit);
+      adjustSetSize(tx, set, -n);
+      return n;
+    });
+  }
+
+  @Override
+  public int trim(SetName set, long maxSize) {
+    ensureOpen();
+    return writer.write(tx -> {
+      long excess = pendingSetSizes[set.ordinal()] - maxSize;
+      if (excess <= 0) {
+        return 0;
+      }
+      int n = SetTables.deleteLowest(tx, set, excess);
+      adjustSetSize(tx, set, -n);
+      return n;
+    });
+  }
+
+  @Override
+  public long setSize(SetName set) {
+    ensureOpen();
+    return setSizes[set.ordinal()].get();
+  }
+
+  @Override
+  public int mutate(SetName set, Predicate<SetEntry> filter, Mutation mutation) {
+    ensureOpen();
+    // Filter on a reader (it may walk a big set), then move what still exists in short writes.
+    List<SetTables.Row> matches = readers.read(c -> SetTables.matching(c, set, filter));
+    int changed = 0;
+    for (int from = 0; from < matches.size(); from += MUTATE_CHUNK) {
+      List<SetTables.Row> chunk = matches.subList(from, Math.min(matches.size(), from + MUTATE_CHUNK));
+      changed += writer.write(tx -> applyMutation(tx, set, chunk, mutation));
+    }
+    return changed;
+  }
+
+  private int applyMutation(Tx tx, SetName set, List<SetTables.Row> rows, Mutation mutation)
+      throws SQLException {
+    int changed = 0;
+    for (SetTables.Row row : rows) {
+      if (!SetTables.delete(tx, row.id())) {
+        continue; // gone since the filter saw it
+      }
+      adjustSetSize(tx, set, -1);
+      SetEntry e = row.entry();
+      switch (mutation) {
+        case Mutation.Delete d -> {}
+        case Mutation.Kill kill -> addEntry(tx, SetName.DEAD, kill.expiresAt(), e.jid(), e.queue(),
+            e.payload());
+        case Mutation.Requeue r -> insertJob(tx, e.queue(), e.jid(), e.payload());
+      }
+      changed++;
+    }
+    return changed;
+  }
+
+  @Override
+  public List<SetEntry> scan(SetName set, SetEntry.Key after, int limit) {
+    ensureOpen();
+    return readers.read(c -> SetTables.scan(c, set, after, limit));
+  }
+
+  @Override
+  public Optional<SetEntry> find(SetName set, SetEntry.Key key) {
+    ensureOpen();
+    return Optional.ofNullable(readers.read(c -> SetTables.find(c, set, key)));
+  }
+
+  // ---------------------------------------------------------------- counters and admin
+
+  @Override
+  public Counters counters() {
+    ensureOpen();
+    return new Counters(processed.get(), failures.get());
+  }
+
+  @Override
+  public void flush() {
+    ensureOpen();
+    writer.write(tx -> {
+      for (String table : List.of("jobs", "set_entries", "queues")) {
+        tx.prepare("DELETE FROM " + table).executeUpdate();
+      }
+      tx.prepare("UPDATE counters SET value = 0").executeUpdate();
+      tx.resetCounts();
+      queueIds.clear();
+      java.util.Arrays.fill(pendingSetSizes, 0);
+      tx.onCommit(() -> {
+        committedQueueIds.clear();
+        index.clear();
+        reservations.clear();
+        processed.set(0);
+        failures.set(0);
+        for (AtomicLong size : setSizes) {
+          size.set(0);
+        }
+      });
+      return null;
+    });
+  }
+
+  @Override
+  public long sizeOnDisk() {
+    ensureOpen();
+    long total = 0;
+    for (String suffix : List.of("", "-wal", "-shm")) {
+      Path p = dataDir.resolve(Schema.FILE_NAME + suffix);
+      try {
+        total += Files.exists(p) ? Files.size(p) : 0;
+      } catch (IOException e) {
+        // the file went away between the two calls (a checkpoint removed the WAL)
+      }
+    }
+    return total;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    checkpointer.close();
+    readers.close();
+    writer.close(); // last connection: SQLite checkpoints and removes the WAL
+  }
+
+  /** Writer thread, after a rollback: forget what the failed ops did to the bookkeeping. */
+  private void afterRollback() {
+    queueIds = new HashMap<>(committedQueueIds);
+    for (SetName s : SetName.values()) {
+      pendingSetSizes[s.ordinal()] = setSizes[s.ordinal()].get();
+    }
+  }
+
+  private void notifyListeners(Map<String, Integer> enqueued) {
+    for (EnqueueListener l : listeners) {
+      enqueued.forEach(l::enqueued);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new StorageException("store is closed");
+    }
+  }
+}
