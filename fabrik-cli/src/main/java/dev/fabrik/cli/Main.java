@@ -3,6 +3,7 @@ package dev.fabrik.cli;
 import dev.fabrik.cli.bench.BenchCommand;
 import dev.fabrik.cli.server.ServerCommand;
 import dev.fabrik.cli.workers.WorkersCommand;
+import dev.fabrik.server.command.InfoReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "fabrik",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "Fabrik: a Faktory-compatible background-job server.",
     subcommands = {
       ServerCommand.class,
@@ -37,6 +39,14 @@ public final class Main implements Runnable {
   /** The configured command tree (tests execute it without exiting). */
   public static CommandLine commandLine() {
     return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  /** {@code fabrik --version}: the version INFO reports. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"fabrik " + InfoReport.FABRIK_VERSION};
+    }
   }
 
   /** {@code fabrik} alone prints usage and fails. */

@@ -1,9 +1,9 @@
 package dev.fabrik.cli.server;
 
 /**
- * The two log layouts of {@code src/main/resources/logback.xml}. The choice travels as the system
- * property {@value #PROPERTY}, which logback reads once, when the first logger is created: so it
- * must be set before anything logs.
+ * The two log layouts: {@code logback.xml} (text) and {@code logback-json.xml}. Logback reads the
+ * system property {@value #PROPERTY} once, when the first logger is created, so {@link #install()}
+ * must run before anything logs.
  */
 public enum LogFormat {
   /** {@code 2025-01-01T12:00:00.000Z INFO  dev.fabrik.Server port=7419 fabrik listening ...}. */
@@ -11,10 +11,16 @@ public enum LogFormat {
   /** One JSON object per line (logback's JsonEncoder), for log shippers. */
   JSON;
 
-  public static final String PROPERTY = "fabrik.log.format";
+  /** Logback's own switch for the configuration resource. */
+  public static final String PROPERTY = "logback.configurationFile";
 
-  /** Selects this format for the process; call before the first logger is created. */
+  /**
+   * Selects this format for the process, unless the operator already named a logback
+   * configuration of their own with {@code -Dlogback.configurationFile=...}.
+   */
   public void install() {
-    System.setProperty(PROPERTY, name().toLowerCase(java.util.Locale.ROOT));
+    if (System.getProperty(PROPERTY) == null) {
+      System.setProperty(PROPERTY, this == JSON ? "logback-json.xml" : "logback.xml");
+    }
   }
 }

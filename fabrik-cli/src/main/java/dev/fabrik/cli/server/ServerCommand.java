@@ -92,7 +92,15 @@ public final class ServerCommand implements Callable<Integer> {
     loaded.files().forEach(f -> log.info("read configuration {}", f));
     loaded.warnings().forEach(log::warn);
 
-    FabrikServer server = FabrikServer.start(loaded.config());
+    FabrikServer server;
+    try {
+      server = FabrikServer.start(loaded.config());
+    } catch (RuntimeException e) {
+      // e.g. the port is taken or the data dir is not writable: one line, not a stack trace
+      log.error("fabrik could not start: {}", e.toString());
+      log.debug("start failure", e);
+      return 1;
+    }
     log.info(StartupLine.of(loaded.config(), server.port(), server.webPort()));
 
     CountDownLatch stopped = new CountDownLatch(1);

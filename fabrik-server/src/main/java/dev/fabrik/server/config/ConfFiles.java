@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.tomlj.Toml;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
@@ -168,12 +169,14 @@ final class ConfFiles {
   }
 
   private static String describe(Object value) {
-    if (value instanceof TomlTable) {
-      return "a table";
-    }
-    if (value instanceof String s) {
-      return "the string \"" + s + "\"";
-    }
-    return value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + value;
+    return switch (value) {
+      case String s -> "the string \"" + s + "\"";
+      case Long n -> "the integer " + n;
+      case Double d -> "the number " + d;
+      case Boolean b -> "the boolean " + b;
+      case TomlTable t -> "a table";
+      case TomlArray a -> "an array";
+      default -> value.toString();
+    };
   }
 }

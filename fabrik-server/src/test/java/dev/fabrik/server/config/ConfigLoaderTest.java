@@ -121,7 +121,7 @@ class ConfigLoaderTest {
   void stringKeyGivenANumber() throws IOException {
     conf("bad.toml", "[web]\nbinding = 7420\n");
     assertThatThrownBy(this::load)
-        .hasMessageContaining("bad.toml:2 [web] binding must be a string");
+        .hasMessageContaining("bad.toml:2 [web] binding must be a string, not the integer 7420");
   }
 
   @Test
