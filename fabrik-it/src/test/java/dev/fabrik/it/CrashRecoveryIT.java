@@ -111,8 +111,13 @@ class CrashRecoveryIT {
       revived.retainAll(delivered);
       String summary =
           "pushed=%d fetched=%d ackSent=%d acked=%d delivered=%d viaReservation=%d%n%s"
-              .formatted(ledger.pushed.size(), ledger.fetched.size(), ledger.ackSent.size(),
-                  ledger.acked.size(), delivered.size(), recoveredReservations.size(),
+              .formatted(
+                  ledger.pushed.size(),
+                  ledger.fetched.size(),
+                  ledger.ackSent.size(),
+                  ledger.acked.size(),
+                  delivered.size(),
+                  recoveredReservations.size(),
                   tail(second.log(), 40));
       assertThat(lost.size())
           .as("answered pushes lost by the crash, e.g. %s; %s", sample(lost), summary)

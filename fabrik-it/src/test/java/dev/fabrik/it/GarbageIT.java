@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fabrik.protocol.ProtocolConnection;
-import dev.fabrik.protocol.Reply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,10 +30,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * 200 connections throw garbage at a live server (random bytes, random lines, broken JSON,
- * oversize lines, half-sent commands, resets) while one well-behaved client keeps doing
- * PUSH/FETCH/ACK. The server must keep answering, keep the good client's jobs, and release every
- * garbage connection. Seeded: rerun a failure with {@code -Dfabrik.garbage.seed=<seed>}.
+ * 200 connections throw garbage at a live server (random bytes, random lines, broken JSON, oversize
+ * lines, half-sent commands, resets) while one well-behaved client keeps doing PUSH/FETCH/ACK. The
+ * server must keep answering, keep the good client's jobs, and release every garbage connection.
+ * Seeded: rerun a failure with {@code -Dfabrik.garbage.seed=<seed>}.
  */
 class GarbageIT {
   private static final int CONNECTIONS = 200;
@@ -50,7 +49,8 @@ class GarbageIT {
   @Test
   void garbageNeitherBreaksTheServerNorTheGoodClient() throws Exception {
     long seed = Long.getLong("fabrik.garbage.seed", System.nanoTime());
-    System.out.println("GarbageIT seed = " + seed + " (rerun with -Dfabrik.garbage.seed=" + seed + ")");
+    System.out.println(
+        "GarbageIT seed = " + seed + " (rerun with -Dfabrik.garbage.seed=" + seed + ")");
     Random seeds = new Random(seed);
 
     try (InProcessServer server =
@@ -74,11 +74,16 @@ class GarbageIT {
         for (int i = 0; i < CONNECTIONS; i++) {
           long attackSeed = seeds.nextLong();
           int n = i;
-          attacks.add(pool.submit(() -> {
-            new Attack(server.port(), new Random(attackSeed), "attack " + n + " seed " + attackSeed)
-                .run();
-            return null;
-          }));
+          attacks.add(
+              pool.submit(
+                  () -> {
+                    new Attack(
+                            server.port(),
+                            new Random(attackSeed),
+                            "attack " + n + " seed " + attackSeed)
+                        .run();
+                    return null;
+                  }));
         }
         for (Future<?> attack : attacks) {
           attack.get(60, TimeUnit.SECONDS); // rethrows an attack's failed assertion
@@ -93,7 +98,9 @@ class GarbageIT {
       good.rethrow();
       System.out.printf(
           "GarbageIT: %d attacks in %d ms; good client: %d round trips during them, %d in all%n",
-          CONNECTIONS, (System.nanoTime() - attackStart) / 1_000_000, goodDuring,
+          CONNECTIONS,
+          (System.nanoTime() - attackStart) / 1_000_000,
+          goodDuring,
           good.roundTrips.get());
       assertThat(goodDuring).as("good round trips while the attacks ran").isPositive();
 
@@ -189,7 +196,9 @@ class GarbageIT {
 
     private void handshake(InputStream in, OutputStream out) throws IOException {
       assertThat(readLine(in)).as(name).startsWith("+HI {");
-      out.write("HELLO {\"v\":2,\"hostname\":\"garbage\",\"pid\":1}\r\n".getBytes(StandardCharsets.UTF_8));
+      out.write(
+          "HELLO {\"v\":2,\"hostname\":\"garbage\",\"pid\":1}\r\n"
+              .getBytes(StandardCharsets.UTF_8));
       out.flush();
       assertThat(readLine(in)).as(name).isEqualTo("+OK");
     }
@@ -325,7 +334,9 @@ class GarbageIT {
       for (int b; (b = in.read()) != -1; ) {
         if (b == '\n') {
           int end = line.length();
-          return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+          return end > 0 && line.charAt(end - 1) == '\r'
+              ? line.substring(0, end - 1)
+              : line.toString();
         }
         line.append((char) b);
       }

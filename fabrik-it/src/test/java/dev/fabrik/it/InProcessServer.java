@@ -39,8 +39,8 @@ final class InProcessServer implements AutoCloseable {
   }
 
   /**
-   * Defaults except the listeners (loopback, free ports, web API on) and the store named by
-   * {@code -Dfabrik.it.storage} (sqlite unless told otherwise; sqlite still needs a data dir).
+   * Defaults except the listeners (loopback, free ports, web API on) and the store named by {@code
+   * -Dfabrik.it.storage} (sqlite unless told otherwise; sqlite still needs a data dir).
    */
   static ServerConfig.Builder base() {
     return ServerConfig.builder()

@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The npm client faktory-worker 4.7.1, used the way its README shows, against a fresh SQLite-backed
- * server per test. The scenario scripts assert on what the client sees and exit non-zero
- * otherwise; these tests then cross-check the server's side over the raw protocol.
+ * server per test. The scenario scripts assert on what the client sees and exit non-zero otherwise;
+ * these tests then cross-check the server's side over the raw protocol.
  */
 class NodeClientIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(40);

@@ -20,12 +20,12 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Runs one scenario script of {@code fabrik-it/node/scenarios} with {@code node} from PATH, the
- * way a user's worker process would run: its own process, FAKTORY_URL in the environment.
+ * Runs one scenario script of {@code fabrik-it/node/scenarios} with {@code node} from PATH, the way
+ * a user's worker process would run: its own process, FAKTORY_URL in the environment.
  *
- * <p>Scripts print JSON lines ({@code {"event":...}}); a passing run ends with an {@code "ok"}
- * line and exit code 0. The script enforces its own deadline (SCENARIO_TIMEOUT_MS); this side
- * waits a little longer and then kills it, so neither can hang the build.
+ * <p>Scripts print JSON lines ({@code {"event":...}}); a passing run ends with an {@code "ok"} line
+ * and exit code 0. The script enforces its own deadline (SCENARIO_TIMEOUT_MS); this side waits a
+ * little longer and then kills it, so neither can hang the build.
  */
 final class NodeScript {
   private static final Duration GRACE = Duration.ofSeconds(15);

@@ -37,7 +37,8 @@ class NodeWorkerLifecycleIT {
         String firstBeat = lastBeat(first);
         await("a later heartbeat")
             .atMost(Duration.ofSeconds(10))
-            .until(() -> admin.worker(wid).map(NodeWorkerLifecycleIT::lastBeat).orElse(""),
+            .until(
+                () -> admin.worker(wid).map(NodeWorkerLifecycleIT::lastBeat).orElse(""),
                 beat -> !beat.isEmpty() && !beat.equals(firstBeat));
 
         Wire.push(producer, Wire.job("default", "Work", 1));

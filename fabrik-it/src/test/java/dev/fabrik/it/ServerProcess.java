@@ -113,7 +113,8 @@ final class ServerProcess implements AutoCloseable {
       boolean up = listening.await(BOOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       if (!up) {
         process.destroyForcibly();
-        fail("server did not log 'fabrik listening on' within %s (alive=%s)%n%s",
+        fail(
+            "server did not log 'fabrik listening on' within %s (alive=%s)%n%s",
             BOOT_TIMEOUT, process.isAlive(), log);
       }
     } catch (InterruptedException e) {
@@ -140,9 +141,11 @@ final class ServerProcess implements AutoCloseable {
 
   private static Path jar() {
     String configured = System.getProperty("fabrik.jar");
-    Path jar = configured != null ? Path.of(configured) : Path.of("../fabrik-cli/target/fabrik.jar");
+    Path jar =
+        configured != null ? Path.of(configured) : Path.of("../fabrik-cli/target/fabrik.jar");
     if (!Files.isRegularFile(jar)) {
-      fail("%s is missing: build fabrik-cli first (mvn verify packages it before the ITs run)",
+      fail(
+          "%s is missing: build fabrik-cli first (mvn verify packages it before the ITs run)",
           jar.toAbsolutePath());
     }
     return jar;

@@ -45,27 +45,87 @@ public record Job(
   }
 
   public Job withQueue(String value) {
-    return new Job(jid, jobtype, args, value, retry, reserveFor, at, createdAt, enqueuedAt,
-        backtrace, custom, failure, extra);
+    return new Job(
+        jid,
+        jobtype,
+        args,
+        value,
+        retry,
+        reserveFor,
+        at,
+        createdAt,
+        enqueuedAt,
+        backtrace,
+        custom,
+        failure,
+        extra);
   }
 
   public Job withRetry(Integer value) {
-    return new Job(jid, jobtype, args, queue, value, reserveFor, at, createdAt, enqueuedAt,
-        backtrace, custom, failure, extra);
+    return new Job(
+        jid,
+        jobtype,
+        args,
+        queue,
+        value,
+        reserveFor,
+        at,
+        createdAt,
+        enqueuedAt,
+        backtrace,
+        custom,
+        failure,
+        extra);
   }
 
   public Job withCreatedAt(String value) {
-    return new Job(jid, jobtype, args, queue, retry, reserveFor, at, value, enqueuedAt,
-        backtrace, custom, failure, extra);
+    return new Job(
+        jid,
+        jobtype,
+        args,
+        queue,
+        retry,
+        reserveFor,
+        at,
+        value,
+        enqueuedAt,
+        backtrace,
+        custom,
+        failure,
+        extra);
   }
 
   public Job withEnqueuedAt(String value) {
-    return new Job(jid, jobtype, args, queue, retry, reserveFor, at, createdAt, value,
-        backtrace, custom, failure, extra);
+    return new Job(
+        jid,
+        jobtype,
+        args,
+        queue,
+        retry,
+        reserveFor,
+        at,
+        createdAt,
+        value,
+        backtrace,
+        custom,
+        failure,
+        extra);
   }
 
   public Job withFailure(Failure value) {
-    return new Job(jid, jobtype, args, queue, retry, reserveFor, at, createdAt, enqueuedAt,
-        backtrace, custom, value, extra);
+    return new Job(
+        jid,
+        jobtype,
+        args,
+        queue,
+        retry,
+        reserveFor,
+        at,
+        createdAt,
+        enqueuedAt,
+        backtrace,
+        custom,
+        value,
+        extra);
   }
 }

@@ -14,12 +14,14 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads and writes the job wire form. Decoding is strict about the types of known fields (a
- * {@code "jid":12} is an error, as it is for the reference server's typed decoder) and keeps
- * everything else. Encoding is compact JSON in a stable key order.
+ * Reads and writes the job wire form. Decoding is strict about the types of known fields (a {@code
+ * "jid":12} is an error, as it is for the reference server's typed decoder) and keeps everything
+ * else. Encoding is compact JSON in a stable key order.
  */
 public final class JobCodec {
-  /** Shared, thread-safe. Floats are read as BigDecimal so {@code 1.10} comes back as {@code 1.10}. */
+  /**
+   * Shared, thread-safe. Floats are read as BigDecimal so {@code 1.10} comes back as {@code 1.10}.
+   */
   public static final JsonMapper MAPPER =
       JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
@@ -146,8 +148,20 @@ public final class JobCodec {
         default -> extra.put(name, v);
       }
     }
-    return new Job(jid, jobtype, args, queue, retry, reserveFor, at, createdAt, enqueuedAt,
-        backtrace, custom, failure, extra);
+    return new Job(
+        jid,
+        jobtype,
+        args,
+        queue,
+        retry,
+        reserveFor,
+        at,
+        createdAt,
+        enqueuedAt,
+        backtrace,
+        custom,
+        failure,
+        extra);
   }
 
   private static Failure failure(JsonNode v) {

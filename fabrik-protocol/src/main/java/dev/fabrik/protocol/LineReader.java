@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
  * Reads newline-terminated lines from a stream with a hard cap on their length.
  *
  * <p>Both {@code CMD\r\n} (Go, Node, Python) and {@code CMD\n} (Ruby writes with {@code puts}) are
- * accepted; the terminator is stripped. A line longer than the cap is consumed up to its newline and
- * reported as {@link LineTooLongException}, so the stream stays framed and the caller can answer
- * {@code -ERR} and carry on. Not thread-safe: one reader per connection.
+ * accepted; the terminator is stripped. A line longer than the cap is consumed up to its newline
+ * and reported as {@link LineTooLongException}, so the stream stays framed and the caller can
+ * answer {@code -ERR} and carry on. Not thread-safe: one reader per connection.
  */
 public final class LineReader {
   private final InputStream in;

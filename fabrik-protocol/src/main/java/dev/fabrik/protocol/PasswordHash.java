@@ -33,7 +33,8 @@ public final class PasswordHash {
       return false;
     }
     return MessageDigest.isEqual(
-        expectedHex.getBytes(StandardCharsets.US_ASCII), givenHex.getBytes(StandardCharsets.US_ASCII));
+        expectedHex.getBytes(StandardCharsets.US_ASCII),
+        givenHex.getBytes(StandardCharsets.US_ASCII));
   }
 
   private static MessageDigest sha256() {

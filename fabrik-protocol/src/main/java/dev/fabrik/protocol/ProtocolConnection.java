@@ -45,7 +45,8 @@ public final class ProtocolConnection implements Closeable {
   private final JsonNode greeting;
   private boolean closed;
 
-  private ProtocolConnection(Socket socket, RespReader reader, OutputStream out, JsonNode greeting) {
+  private ProtocolConnection(
+      Socket socket, RespReader reader, OutputStream out, JsonNode greeting) {
     this.socket = socket;
     this.reader = reader;
     this.out = out;

@@ -44,7 +44,9 @@ public sealed interface Reply permits Reply.Simple, Reply.Error, Reply.Bulk, Rep
     }
   }
 
-  /** {@code -CODE message\r\n}; CR and LF in the message are replaced by spaces so framing holds. */
+  /**
+   * {@code -CODE message\r\n}; CR and LF in the message are replaced by spaces so framing holds.
+   */
   record Error(String code, String message) implements Reply {
     @Override
     public byte[] encode() {
@@ -93,7 +95,9 @@ public sealed interface Reply permits Reply.Simple, Reply.Error, Reply.Bulk, Rep
     }
   }
 
-  /** {@code $-1\r\n}: "nothing", e.g. an empty FETCH. Never {@code $0}: Node would JSON.parse "". */
+  /**
+   * {@code $-1\r\n}: "nothing", e.g. an empty FETCH. Never {@code $0}: Node would JSON.parse "".
+   */
   record Null() implements Reply {
     private static final byte[] BYTES = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
 

@@ -62,7 +62,9 @@ class JobCodecTest {
       "{\"failure\":{\"message\":5}}",
     };
     for (String json : bad) {
-      assertThatThrownBy(() -> JobCodec.decode(json)).as(json).isInstanceOf(JobFormatException.class);
+      assertThatThrownBy(() -> JobCodec.decode(json))
+          .as(json)
+          .isInstanceOf(JobFormatException.class);
     }
   }
 
@@ -76,7 +78,8 @@ class JobCodecTest {
 
   @Test
   void nullArgsAndNullFieldsAreAbsent() {
-    Job job = JobCodec.decode("{\"jid\":\"abcdefgh\",\"args\":null,\"custom\":null,\"retry\":null}");
+    Job job =
+        JobCodec.decode("{\"jid\":\"abcdefgh\",\"args\":null,\"custom\":null,\"retry\":null}");
     assertThat(job.args()).isNull();
     assertThat(job.custom()).isNull();
     assertThat(job.retry()).isNull();
@@ -106,8 +109,20 @@ class JobCodecTest {
   @Test
   void failureWithoutOptionalPartsOmitsThem() {
     Job job =
-        new Job("abcdefgh", null, null, null, null, null, null, null, null, null, null,
-            new Failure(0, 25, "2026-06-30T17:00:00Z", null, "m", "E", null), null);
+        new Job(
+            "abcdefgh",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new Failure(0, 25, "2026-06-30T17:00:00Z", null, "m", "E", null),
+            null);
     assertThat(JobCodec.encodeToString(job))
         .isEqualTo(
             "{\"jid\":\"abcdefgh\",\"failure\":{\"retry_count\":0,\"remaining\":25,"
@@ -116,7 +131,8 @@ class JobCodecTest {
 
   @Test
   void customObjectKept() {
-    Job job = JobCodec.decode("{\"jid\":\"abcdefgh\",\"custom\":{\"unique_for\":60,\"n\":{\"x\":1.50}}}");
+    Job job =
+        JobCodec.decode("{\"jid\":\"abcdefgh\",\"custom\":{\"unique_for\":60,\"n\":{\"x\":1.50}}}");
     ObjectNode custom = job.custom();
     assertThat(custom.get("unique_for").asInt()).isEqualTo(60);
     assertThat(JobCodec.encodeToString(job))
@@ -126,8 +142,20 @@ class JobCodecTest {
   @Test
   void encodeOmitsAbsentFieldsAndIsCompact() {
     Job job =
-        new Job("abcdefgh", "T", JobCodec.MAPPER.createArrayNode().add(1).add("a b"), "default", 25,
-            0, null, "", null, 0, null, null, Map.of());
+        new Job(
+            "abcdefgh",
+            "T",
+            JobCodec.MAPPER.createArrayNode().add(1).add("a b"),
+            "default",
+            25,
+            0,
+            null,
+            "",
+            null,
+            0,
+            null,
+            null,
+            Map.of());
     assertThat(JobCodec.encodeToString(job))
         .isEqualTo(
             "{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[1,\"a b\"],\"queue\":\"default\","

@@ -45,16 +45,12 @@ class ProtocolConnectionTest {
             });
     try (ProtocolConnection conn =
         ProtocolConnection.open(
-            options()
-                .wid("w1")
-                .hostname("box")
-                .pid(42)
-                .labels(List.of("java", "x"))
-                .build())) {
+            options().wid("w1").hostname("box").pid(42).labels(List.of("java", "x")).build())) {
       assertThat(conn.greeting().get("v").asInt()).isEqualTo(2);
       JsonNode hello = helloJson(server.nextLine());
       assertThat(hello.toString())
-          .isEqualTo("{\"v\":2,\"hostname\":\"box\",\"pid\":42,\"wid\":\"w1\",\"labels\":[\"java\",\"x\"]}");
+          .isEqualTo(
+              "{\"v\":2,\"hostname\":\"box\",\"pid\":42,\"wid\":\"w1\",\"labels\":[\"java\",\"x\"]}");
       assertThat(conn.call("PUSH {\"jid\":\"abcdefgh\"}")).isEqualTo(Reply.OK);
       assertThat(server.nextLine()).isEqualTo("PUSH {\"jid\":\"abcdefgh\"}");
     }
@@ -64,7 +60,8 @@ class ProtocolConnectionTest {
   @Test
   void producerHelloOmitsWidAndLabels() throws Exception {
     server = FakeServer.start(FakeServer.handshake("+HI {\"v\":2}"));
-    try (ProtocolConnection conn = ProtocolConnection.open(options().hostname("h").pid(7).build())) {
+    try (ProtocolConnection conn =
+        ProtocolConnection.open(options().hostname("h").pid(7).build())) {
       assertThat(helloJson(server.nextLine()).toString())
           .isEqualTo("{\"v\":2,\"hostname\":\"h\",\"pid\":7}");
     }
@@ -72,7 +69,9 @@ class ProtocolConnectionTest {
 
   @Test
   void handshakeWithPasswordSendsIteratedHash() throws Exception {
-    server = FakeServer.start(FakeServer.handshake("+HI {\"v\":2,\"i\":1545,\"s\":\"55104dc76695721d\"}"));
+    server =
+        FakeServer.start(
+            FakeServer.handshake("+HI {\"v\":2,\"i\":1545,\"s\":\"55104dc76695721d\"}"));
     try (ProtocolConnection conn = ProtocolConnection.open(options().password("foobar").build())) {
       JsonNode hello = helloJson(server.nextLine());
       assertThat(hello.get("pwdhash").asString())

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 class RespReaderTest {
 
   private static RespReader reader(String wire) {
-    return new RespReader(
-        new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)), 1024);
+    return new RespReader(new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)), 1024);
   }
 
   /** Returns at most one byte per read, to exercise every buffer boundary. */

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle root: one running Fabrik server. Opens the store, then starts the periodic tasks,
- * the command listener and the admin HTTP endpoint in that order; {@link #stop(Duration)} stops them
- * in reverse and closes the store last.
+ * the command listener and the admin HTTP endpoint in that order; {@link #stop(Duration)} stops
+ * them in reverse and closes the store last.
  *
  * <pre>{@code
  * try (FabrikServer server = FabrikServer.start(ServerConfig.builder().port(0).build())) {
@@ -193,7 +193,10 @@ public final class FabrikServer implements Service, AutoCloseable {
     }
     if (!loopback) {
       throw new IllegalStateException(
-          "refusing to bind the " + what + " port to " + host
+          "refusing to bind the "
+              + what
+              + " port to "
+              + host
               + " without a password; set one (FAKTORY_PASSWORD) or bind to 127.0.0.1");
     }
   }

@@ -12,7 +12,9 @@ class FabrikServerTest {
   @Test
   void refusesANonLoopbackBindingWithoutAPassword() {
     assertThatThrownBy(
-            () -> new FabrikServer(TestServers.config().bindHost("0.0.0.0").build(), Clock.systemUTC()))
+            () ->
+                new FabrikServer(
+                    TestServers.config().bindHost("0.0.0.0").build(), Clock.systemUTC()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("without a password");
     assertThatThrownBy(

@@ -64,8 +64,8 @@ public final class RawClient implements AutoCloseable {
   }
 
   /**
-   * Reads one whole RESP reply, terminators included: a {@code +}/{@code -} line, {@code $-1}, or
-   * a bulk header plus its payload.
+   * Reads one whole RESP reply, terminators included: a {@code +}/{@code -} line, {@code $-1}, or a
+   * bulk header plus its payload.
    */
   public String readReply() throws IOException {
     byte[] line = readLineBytes();

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * One bench run against a live server. Its jobs go to a queue of its own, {@code bench-<random>}
- * (and {@code bench-<random>-latency}), which is emptied with {@code QUEUE REMOVE} before each phase
- * and removed at the end: the users' queues are never touched, unlike with FLUSH.
+ * (and {@code bench-<random>-latency}), which is emptied with {@code QUEUE REMOVE} before each
+ * phase and removed at the end: the users' queues are never touched, unlike with FLUSH.
  */
 public final class Bench {
   private final BenchSettings settings;
@@ -42,9 +42,14 @@ public final class Bench {
           control.call("QUEUE REMOVE " + queue + " " + latencyQueue);
           PhaseResult result = runPhase(phase, control);
           results.add(result);
-          say(String.format("phase %s: %d jobs in %.2f s, %.0f jobs/s%s", phase.label(),
-              result.jobs(), result.elapsed().toNanos() / 1e9, result.jobsPerSecond(),
-              result.ok() ? "" : ", " + result.errors() + " errors: " + result.firstError()));
+          say(
+              String.format(
+                  "phase %s: %d jobs in %.2f s, %.0f jobs/s%s",
+                  phase.label(),
+                  result.jobs(),
+                  result.elapsed().toNanos() / 1e9,
+                  result.jobsPerSecond(),
+                  result.ok() ? "" : ", " + result.errors() + " errors: " + result.firstError()));
         }
       } finally {
         control.call("QUEUE REMOVE " + queue + " " + latencyQueue);
@@ -74,8 +79,8 @@ public final class Bench {
         Tally fill = new Tally();
         load.pushBulk(queue, jobs, settings.batch(), fill); // untimed: the phase measures fetching
         if (fill.errors() > 0 || fill.done() != jobs) {
-          tally.error("could not fill the queue for drain: " + fill.done() + " of " + jobs
-              + " pushed");
+          tally.error(
+              "could not fill the queue for drain: " + fill.done() + " of " + jobs + " pushed");
           yield tally.result(phase, Duration.ZERO, null);
         }
         Duration t = load.drain(queue, jobs, tally);
@@ -83,7 +88,10 @@ public final class Bench {
         yield tally.result(phase, t, null);
       }
       case LATENCY ->
-          new LatencyPhase(settings.connection(), settings.concurrency(), settings.latencyJobs(),
+          new LatencyPhase(
+                  settings.connection(),
+                  settings.concurrency(),
+                  settings.latencyJobs(),
                   settings.latencyRate())
               .run(latencyQueue, tally);
     };

@@ -9,46 +9,68 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fabrik bench}: a load generator to run against your own server, over the raw protocol.
- * Its jobs live in a queue of its own that is removed afterwards, so it is safe on a server with
- * real data (it does add to the processed counters).
+ * {@code fabrik bench}: a load generator to run against your own server, over the raw protocol. Its
+ * jobs live in a queue of its own that is removed afterwards, so it is safe on a server with real
+ * data (it does add to the processed counters).
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure a running server: push-bulk, push, drain and latency phases.")
 public final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--url", paramLabel = "URL",
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
       defaultValue = "${env:FAKTORY_URL:-tcp://127.0.0.1:7419}",
-      description = "Server, e.g. tcp://:password@127.0.0.1:7419 (default FAKTORY_URL or"
-          + " tcp://127.0.0.1:7419).")
+      description =
+          "Server, e.g. tcp://:password@127.0.0.1:7419 (default FAKTORY_URL or"
+              + " tcp://127.0.0.1:7419).")
   String url;
 
-  @Option(names = "--jobs", paramLabel = "N", defaultValue = "100000",
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      defaultValue = "100000",
       description = "Jobs per throughput phase (default ${DEFAULT-VALUE}).")
   int jobs;
 
-  @Option(names = "--concurrency", paramLabel = "C", defaultValue = "50",
+  @Option(
+      names = "--concurrency",
+      paramLabel = "C",
+      defaultValue = "50",
       description = "Connections per phase (default ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--batch", paramLabel = "B", defaultValue = "1000",
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      defaultValue = "1000",
       description = "Jobs per PUSHB (default ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--phases", paramLabel = "LIST", defaultValue = "push-bulk,push,drain,latency",
+  @Option(
+      names = "--phases",
+      paramLabel = "LIST",
+      defaultValue = "push-bulk,push,drain,latency",
       description = "Comma-separated phases to run (default ${DEFAULT-VALUE}).")
   String phases;
 
-  @Option(names = "--latency-rate", paramLabel = "JOBS/S", defaultValue = "1000",
+  @Option(
+      names = "--latency-rate",
+      paramLabel = "JOBS/S",
+      defaultValue = "1000",
       description = "Push rate of the latency phase (default ${DEFAULT-VALUE}).")
   int latencyRate;
 
-  @Option(names = "--latency-jobs", paramLabel = "N",
+  @Option(
+      names = "--latency-jobs",
+      paramLabel = "N",
       description = "Jobs in the latency phase (default: --jobs, at most 10 s worth at the rate).")
   Integer latencyJobs;
 
-  @Option(names = "--server-pid", paramLabel = "PID",
+  @Option(
+      names = "--server-pid",
+      paramLabel = "PID",
       description = "Also report the server's VmRSS/VmHWM from /proc/PID/status.")
   Long serverPid;
 
@@ -65,8 +87,16 @@ public final class BenchCommand implements Callable<Integer> {
     try {
       int latency =
           latencyJobs != null ? latencyJobs : (int) Math.min(jobs, 10L * Math.max(1, latencyRate));
-      settings = new BenchSettings(BenchTarget.parse(url).build(), jobs, concurrency, batch,
-          Phase.parseList(phases), latencyRate, latency, serverPid);
+      settings =
+          new BenchSettings(
+              BenchTarget.parse(url).build(),
+              jobs,
+              concurrency,
+              batch,
+              Phase.parseList(phases),
+              latencyRate,
+              latency,
+              serverPid);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -74,8 +104,11 @@ public final class BenchCommand implements Callable<Integer> {
     try {
       report = new Bench(settings, json ? null : err).run();
     } catch (UncheckedIOException | ProtocolException e) {
-      err.println("fabrik bench: cannot talk to the server at " + BenchTarget.redact(url) + ": "
-          + e.getMessage());
+      err.println(
+          "fabrik bench: cannot talk to the server at "
+              + BenchTarget.redact(url)
+              + ": "
+              + e.getMessage());
       err.flush();
       return 1;
     }

@@ -27,25 +27,56 @@ public record BenchReport(
 
   public String table() {
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "fabrik bench: %s, %d jobs, %d connections, batch %d%n",
-        BenchTarget.redact(url()), settings.jobs(), settings.concurrency(), settings.batch()));
-    s.append(String.format(Locale.ROOT, "%-10s %9s %9s %11s %8s %8s %8s %7s%n", "phase", "jobs",
-        "seconds", "jobs/s", "p50 ms", "p99 ms", "max ms", "errors"));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "fabrik bench: %s, %d jobs, %d connections, batch %d%n",
+            BenchTarget.redact(url()),
+            settings.jobs(),
+            settings.concurrency(),
+            settings.batch()));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "%-10s %9s %9s %11s %8s %8s %8s %7s%n",
+            "phase",
+            "jobs",
+            "seconds",
+            "jobs/s",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "errors"));
     for (PhaseResult p : phases) {
       Samples.Latency l = p.latency();
-      s.append(String.format(Locale.ROOT, "%-10s %9d %9.2f %11.0f %8s %8s %8s %7d%n",
-          p.phase().label(), p.jobs(), p.elapsed().toNanos() / 1e9, p.jobsPerSecond(),
-          l == null ? "-" : ms(l.p50Ms()), l == null ? "-" : ms(l.p99Ms()),
-          l == null ? "-" : ms(l.maxMs()), p.errors()));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%-10s %9d %9.2f %11.0f %8s %8s %8s %7d%n",
+              p.phase().label(),
+              p.jobs(),
+              p.elapsed().toNanos() / 1e9,
+              p.jobsPerSecond(),
+              l == null ? "-" : ms(l.p50Ms()),
+              l == null ? "-" : ms(l.p99Ms()),
+              l == null ? "-" : ms(l.maxMs()),
+              p.errors()));
       if (!p.ok()) {
         s.append("  first error: ").append(p.firstError()).append('\n');
       }
     }
-    s.append("server memory: used_memory_mb ").append(mb(before.usedMemoryMb())).append(" -> ")
+    s.append("server memory: used_memory_mb ")
+        .append(mb(before.usedMemoryMb()))
+        .append(" -> ")
         .append(mb(after.usedMemoryMb()));
     if (after.vmRssKb() >= 0) {
-      s.append(String.format(Locale.ROOT, ", VmRSS %d -> %d MB, VmHWM %d MB",
-          before.vmRssKb() / 1024, after.vmRssKb() / 1024, after.vmHwmKb() / 1024));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              ", VmRSS %d -> %d MB, VmHWM %d MB",
+              before.vmRssKb() / 1024,
+              after.vmRssKb() / 1024,
+              after.vmHwmKb() / 1024));
     }
     return s.append('\n').toString();
   }

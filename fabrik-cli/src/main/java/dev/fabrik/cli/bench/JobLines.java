@@ -20,8 +20,14 @@ final class JobLines {
   private JobLines() {}
 
   static String job(String queue, String argsJson) {
-    return "{\"jid\":\"" + ProtocolConnection.randomJid() + "\",\"jobtype\":\"bench.noop\","
-        + "\"queue\":\"" + queue + "\",\"args\":[" + argsJson + "]}";
+    return "{\"jid\":\""
+        + ProtocolConnection.randomJid()
+        + "\",\"jobtype\":\"bench.noop\","
+        + "\"queue\":\""
+        + queue
+        + "\",\"args\":["
+        + argsJson
+        + "]}";
   }
 
   static String push(String queue) {

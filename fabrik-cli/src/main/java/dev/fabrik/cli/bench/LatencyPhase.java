@@ -44,42 +44,52 @@ final class LatencyPhase {
 
     Thread producer;
     try (ProtocolConnection conn = ProtocolConnection.open(options)) {
-      producer = Thread.ofPlatform().name("bench-producer").start(() -> {
-        try {
-          produce(conn, queue);
-        } catch (RuntimeException e) {
-          tally.error("producer: " + e);
-        } finally {
-          producerDone.set(true); // a FETCH sent after this that finds nothing: no job is coming
-        }
-      });
-      Duration elapsed = Parallel.run(options, consumers, tally, c -> {
-        while (unclaimed.getAndDecrement() > 0) {
-          boolean producerWasDone = producerDone.get();
-          Reply reply = c.call(fetch);
-          while (reply instanceof Reply.Null) {
-            if (producerWasDone || System.nanoTime() > deadline) {
-              tally.error("no job arrived on " + queue + " though one was due");
-              return;
-            }
-            producerWasDone = producerDone.get();
-            reply = c.call(fetch);
-          }
-          long now = System.nanoTime();
-          if (!(reply instanceof Reply.Bulk bulk)) {
-            tally.error("FETCH answered " + JobLines.describe(reply));
-            return;
-          }
-          var job = JobLines.parse(bulk);
-          samples[sampled.getAndIncrement()] = now - job.path("args").path(0).asLong();
-          Reply ack = c.call(JobLines.ack(job.path("jid").asString()));
-          if (Reply.OK.equals(ack)) {
-            tally.done(1);
-          } else {
-            tally.error("ACK answered " + JobLines.describe(ack));
-          }
-        }
-      });
+      producer =
+          Thread.ofPlatform()
+              .name("bench-producer")
+              .start(
+                  () -> {
+                    try {
+                      produce(conn, queue);
+                    } catch (RuntimeException e) {
+                      tally.error("producer: " + e);
+                    } finally {
+                      producerDone.set(
+                          true); // a FETCH sent after this that finds nothing: no job is coming
+                    }
+                  });
+      Duration elapsed =
+          Parallel.run(
+              options,
+              consumers,
+              tally,
+              c -> {
+                while (unclaimed.getAndDecrement() > 0) {
+                  boolean producerWasDone = producerDone.get();
+                  Reply reply = c.call(fetch);
+                  while (reply instanceof Reply.Null) {
+                    if (producerWasDone || System.nanoTime() > deadline) {
+                      tally.error("no job arrived on " + queue + " though one was due");
+                      return;
+                    }
+                    producerWasDone = producerDone.get();
+                    reply = c.call(fetch);
+                  }
+                  long now = System.nanoTime();
+                  if (!(reply instanceof Reply.Bulk bulk)) {
+                    tally.error("FETCH answered " + JobLines.describe(reply));
+                    return;
+                  }
+                  var job = JobLines.parse(bulk);
+                  samples[sampled.getAndIncrement()] = now - job.path("args").path(0).asLong();
+                  Reply ack = c.call(JobLines.ack(job.path("jid").asString()));
+                  if (Reply.OK.equals(ack)) {
+                    tally.done(1);
+                  } else {
+                    tally.error("ACK answered " + JobLines.describe(ack));
+                  }
+                }
+              });
       producer.join();
       Samples s = new Samples(samples, sampled.get());
       return tally.result(Phase.LATENCY, elapsed, s.summary());

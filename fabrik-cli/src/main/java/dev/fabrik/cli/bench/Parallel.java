@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one body per connection on its own thread. Connections are opened before the clock starts
- * so a phase measures the server's work, not TCP and HELLO handshakes.
+ * Runs one body per connection on its own thread. Connections are opened before the clock starts so
+ * a phase measures the server's work, not TCP and HELLO handshakes.
  */
 final class Parallel {
   /** A loop that drives one connection until the phase's shared work is used up. */

@@ -3,8 +3,8 @@ package dev.fabrik.cli.bench;
 import java.util.Arrays;
 
 /**
- * Latency samples in nanoseconds, kept whole and sorted once: at bench sizes (≤ a few 100k) that
- * is cheaper than a histogram dependency and exact.
+ * Latency samples in nanoseconds, kept whole and sorted once: at bench sizes (≤ a few 100k) that is
+ * cheaper than a histogram dependency and exact.
  */
 final class Samples {
   private final long[] sorted;

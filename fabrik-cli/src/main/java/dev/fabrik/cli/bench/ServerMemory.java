@@ -46,7 +46,7 @@ record ServerMemory(long usedMemoryMb, long vmRssKb, long vmHwmKb) {
     return new ServerMemory(used, rss, hwm);
   }
 
-  /** {@code VmRSS:	  123456 kB} → 123456. */
+  /** {@code VmRSS: 123456 kB} → 123456. */
   private static long kilobytes(String line) {
     String digits = line.replaceAll("[^0-9]", "");
     return digits.isEmpty() ? -1 : Long.parseLong(digits);

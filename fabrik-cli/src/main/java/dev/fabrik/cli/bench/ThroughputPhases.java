@@ -18,35 +18,43 @@ final class ThroughputPhases {
   /** PUSHB {@code batch} jobs per command until {@code jobs} are pushed. */
   Duration pushBulk(String queue, long jobs, int batch, Tally tally) {
     AtomicLong nextOffset = new AtomicLong();
-    return Parallel.run(options, concurrency, tally, conn -> {
-      long offset;
-      while ((offset = nextOffset.getAndAdd(batch)) < jobs) {
-        int count = (int) Math.min(batch, jobs - offset);
-        Reply reply = conn.call(JobLines.pushBulk(queue, count));
-        if (reply instanceof Reply.Bulk bulk) {
-          int rejected = JobLines.rejected(bulk);
-          tally.done(count - rejected);
-          tally.errors(rejected, "PUSHB rejected jobs: " + bulk.text());
-        } else {
-          tally.error("PUSHB answered " + JobLines.describe(reply));
-        }
-      }
-    });
+    return Parallel.run(
+        options,
+        concurrency,
+        tally,
+        conn -> {
+          long offset;
+          while ((offset = nextOffset.getAndAdd(batch)) < jobs) {
+            int count = (int) Math.min(batch, jobs - offset);
+            Reply reply = conn.call(JobLines.pushBulk(queue, count));
+            if (reply instanceof Reply.Bulk bulk) {
+              int rejected = JobLines.rejected(bulk);
+              tally.done(count - rejected);
+              tally.errors(rejected, "PUSHB rejected jobs: " + bulk.text());
+            } else {
+              tally.error("PUSHB answered " + JobLines.describe(reply));
+            }
+          }
+        });
   }
 
   /** One PUSH per round trip until {@code jobs} are pushed. */
   Duration push(String queue, long jobs, Tally tally) {
     AtomicLong claimed = new AtomicLong();
-    return Parallel.run(options, concurrency, tally, conn -> {
-      while (claimed.getAndIncrement() < jobs) {
-        Reply reply = conn.call(JobLines.push(queue));
-        if (Reply.OK.equals(reply)) {
-          tally.done(1);
-        } else {
-          tally.error("PUSH answered " + JobLines.describe(reply));
-        }
-      }
-    });
+    return Parallel.run(
+        options,
+        concurrency,
+        tally,
+        conn -> {
+          while (claimed.getAndIncrement() < jobs) {
+            Reply reply = conn.call(JobLines.push(queue));
+            if (Reply.OK.equals(reply)) {
+              tally.done(1);
+            } else {
+              tally.error("PUSH answered " + JobLines.describe(reply));
+            }
+          }
+        });
   }
 
   /**
@@ -62,34 +70,38 @@ final class ThroughputPhases {
   Duration drain(String queue, long jobs, Tally tally) {
     AtomicLong unclaimed = new AtomicLong(jobs);
     String fetch = "FETCH " + queue;
-    return Parallel.run(options, concurrency, tally, conn -> {
-      if (unclaimed.getAndDecrement() <= 0) {
-        return;
-      }
-      Reply job = conn.call(fetch);
-      while (true) {
-        if (!(job instanceof Reply.Bulk bulk)) {
-          tally.error("FETCH answered " + JobLines.describe(job) + " while jobs were left");
-          return;
-        }
-        String jid = JobLines.parse(bulk).path("jid").asString();
-        boolean more = unclaimed.getAndDecrement() > 0;
-        conn.send(JobLines.ack(jid));
-        if (more) {
-          conn.send(fetch);
-        }
-        conn.flush();
-        Reply ack = conn.read();
-        if (Reply.OK.equals(ack)) {
-          tally.done(1);
-        } else {
-          tally.error("ACK answered " + JobLines.describe(ack));
-        }
-        if (!more) {
-          return;
-        }
-        job = conn.read();
-      }
-    });
+    return Parallel.run(
+        options,
+        concurrency,
+        tally,
+        conn -> {
+          if (unclaimed.getAndDecrement() <= 0) {
+            return;
+          }
+          Reply job = conn.call(fetch);
+          while (true) {
+            if (!(job instanceof Reply.Bulk bulk)) {
+              tally.error("FETCH answered " + JobLines.describe(job) + " while jobs were left");
+              return;
+            }
+            String jid = JobLines.parse(bulk).path("jid").asString();
+            boolean more = unclaimed.getAndDecrement() > 0;
+            conn.send(JobLines.ack(jid));
+            if (more) {
+              conn.send(fetch);
+            }
+            conn.flush();
+            Reply ack = conn.read();
+            if (Reply.OK.equals(ack)) {
+              tally.done(1);
+            } else {
+              tally.error("ACK answered " + JobLines.describe(ack));
+            }
+            if (!more) {
+              return;
+            }
+            job = conn.read();
+          }
+        });
   }
 }

@@ -6,7 +6,7 @@ package dev.fabrik.cli.server;
  * must run before anything logs.
  */
 public enum LogFormat {
-  /** {@code 2025-01-01T12:00:00.000Z INFO  dev.fabrik.Server port=7419 fabrik listening ...}. */
+  /** {@code 2025-01-01T12:00:00.000Z INFO dev.fabrik.Server port=7419 fabrik listening ...}. */
   TEXT,
   /** One JSON object per line (logback's JsonEncoder), for log shippers. */
   JSON;
@@ -15,8 +15,8 @@ public enum LogFormat {
   public static final String PROPERTY = "logback.configurationFile";
 
   /**
-   * Selects this format for the process, unless the operator already named a logback
-   * configuration of their own with {@code -Dlogback.configurationFile=...}.
+   * Selects this format for the process, unless the operator already named a logback configuration
+   * of their own with {@code -Dlogback.configurationFile=...}.
    */
   public void install() {
     if (System.getProperty(PROPERTY) == null) {

@@ -32,30 +32,44 @@ public final class ServerCommand implements Callable<Integer> {
   /** How long a signal-triggered stop may take before the process exits anyway. */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(25);
 
-  @Option(names = "--bind", paramLabel = "HOST:PORT", converter = BindingConverter.class,
+  @Option(
+      names = "--bind",
+      paramLabel = "HOST:PORT",
+      converter = BindingConverter.class,
       description = "Command listener (default 127.0.0.1:7419; :7419 = all interfaces).")
   Binding bind;
 
-  @Option(names = "--web-bind", paramLabel = "HOST:PORT", converter = BindingConverter.class,
+  @Option(
+      names = "--web-bind",
+      paramLabel = "HOST:PORT",
+      converter = BindingConverter.class,
       description = "Web UI and admin API listener (default 127.0.0.1:7420).")
   Binding webBind;
 
   @Option(names = "--no-web", description = "Do not start the web UI and admin API.")
   boolean noWeb;
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
+  @Option(
+      names = "--config-dir",
+      paramLabel = "DIR",
       description = "Folder with conf.d/*.toml and optional TLS PEMs (default ~/.fabrik).")
   Path configDir;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
       description = "Where SQLite keeps its files (default ~/.fabrik/data, or FABRIK_DATA_DIR).")
   Path dataDir;
 
-  @Option(names = "--storage", paramLabel = "sqlite|memory",
+  @Option(
+      names = "--storage",
+      paramLabel = "sqlite|memory",
       description = "sqlite (default, persistent) or memory (lost on exit).")
   String storage;
 
-  @Option(names = "--durability", paramLabel = "normal|strict",
+  @Option(
+      names = "--durability",
+      paramLabel = "normal|strict",
       converter = DurabilityConverter.class,
       description = "normal: survives a process crash; strict: also survives power loss.")
   Durability durability;
@@ -66,11 +80,16 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM).")
   Path tlsKey;
 
-  @Option(names = "--max-connections", paramLabel = "N",
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
       description = "Most client connections at once (default 2000).")
   Integer maxConnections;
 
-  @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      defaultValue = "text",
       description = "Log layout on stderr: text (default) or json (one object per line).")
   LogFormat logFormat;
 

@@ -20,9 +20,10 @@ final class StartupLine {
     if (config.tls() != null) {
       s.append(" with TLS");
     }
-    s.append(webPort >= 0 && config.webPort() >= 0
-        ? " (web " + hostPort(config.webBindHost(), webPort) + ")"
-        : " (web off)");
+    s.append(
+        webPort >= 0 && config.webPort() >= 0
+            ? " (web " + hostPort(config.webBindHost(), webPort) + ")"
+            : " (web off)");
     s.append(", storage ").append(config.storage());
     if (config.storage().equals("sqlite")) {
       s.append(" at ").append(config.dataDir().toAbsolutePath());

@@ -53,8 +53,8 @@ final class AdminClient {
 
   /** {@code POST /api/workers/{wid}/{action}}; wid {@code all} means every worker. */
   String signal(String wid, String action) {
-    String path = "api/workers/" + java.net.URLEncoder.encode(wid, StandardCharsets.UTF_8)
-        + "/" + action;
+    String path =
+        "api/workers/" + java.net.URLEncoder.encode(wid, StandardCharsets.UTF_8) + "/" + action;
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
@@ -74,7 +74,8 @@ final class AdminClient {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException | HttpConnectTimeoutException e) {
       throw new AdminException(
-          "cannot reach the Fabrik admin API at " + base
+          "cannot reach the Fabrik admin API at "
+              + base
               + " (is `fabrik server` running with its web listener? use --url to point elsewhere)",
           e);
     } catch (IOException e) {
@@ -86,16 +87,25 @@ final class AdminClient {
     int status = response.statusCode();
     if (status == 401 || status == 403) {
       throw new AdminException(
-          "the server refused the password (HTTP " + status + "); set --password or"
-              + " FAKTORY_PASSWORD", null);
+          "the server refused the password (HTTP "
+              + status
+              + "); set --password or"
+              + " FAKTORY_PASSWORD",
+          null);
     }
     if (status == 404 && request.uri().getPath().contains("/api/workers/")) {
       throw new AdminException("no such worker (HTTP 404): " + response.body().strip(), null);
     }
     if (status / 100 != 2) {
       throw new AdminException(
-          request.method() + " " + request.uri() + " answered HTTP " + status + ": "
-              + response.body().strip(), null);
+          request.method()
+              + " "
+              + request.uri()
+              + " answered HTTP "
+              + status
+              + ": "
+              + response.body().strip(),
+          null);
     }
     return response.body();
   }

@@ -13,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class WorkerTable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final String[] HEADERS = {"WID", "STATE", "HOSTNAME", "PID", "CONNS", "LAST BEAT",
-      "LABELS"};
+  private static final String[] HEADERS = {
+    "WID", "STATE", "HOSTNAME", "PID", "CONNS", "LAST BEAT", "LABELS"
+  };
 
   private WorkerTable() {}
 

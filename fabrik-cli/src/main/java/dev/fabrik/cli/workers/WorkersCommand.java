@@ -35,11 +35,16 @@ public final class WorkersCommand implements Runnable {
 
   /** Where the admin API is and how to get in. */
   static final class AdminOptions {
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:7420",
+    @Option(
+        names = "--url",
+        paramLabel = "URL",
+        defaultValue = "http://127.0.0.1:7420",
         description = "Admin API base URL (default ${DEFAULT-VALUE}).")
     URI url;
 
-    @Option(names = "--password", paramLabel = "PASSWORD",
+    @Option(
+        names = "--password",
+        paramLabel = "PASSWORD",
         defaultValue = "${env:FAKTORY_PASSWORD}",
         description = "Server password (default: FAKTORY_PASSWORD).")
     String password;
@@ -79,14 +84,18 @@ public final class WorkersCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return WorkersCommand.run(spec, () -> {
-        String body = admin.client().listWorkers();
-        return json ? body.endsWith("\n") ? body : body + "\n" : WorkerTable.render(body);
-      });
+      return WorkersCommand.run(
+          spec,
+          () -> {
+            String body = admin.client().listWorkers();
+            return json ? body.endsWith("\n") ? body : body + "\n" : WorkerTable.render(body);
+          });
     }
   }
 
-  @Command(name = "quiet", mixinStandardHelpOptions = true,
+  @Command(
+      name = "quiet",
+      mixinStandardHelpOptions = true,
       description = "Tell a worker (or all) to stop fetching new jobs.")
   static final class Quiet implements Callable<Integer> {
     @Mixin AdminOptions admin;
@@ -98,15 +107,21 @@ public final class WorkersCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return WorkersCommand.run(spec, () -> {
-        String body = admin.client().signal(wid, "quiet");
-        return "quiet sent to " + wid + WorkerTable.signaled(body)
-            + " (takes effect on its next heartbeat)\n";
-      });
+      return WorkersCommand.run(
+          spec,
+          () -> {
+            String body = admin.client().signal(wid, "quiet");
+            return "quiet sent to "
+                + wid
+                + WorkerTable.signaled(body)
+                + " (takes effect on its next heartbeat)\n";
+          });
     }
   }
 
-  @Command(name = "terminate", mixinStandardHelpOptions = true,
+  @Command(
+      name = "terminate",
+      mixinStandardHelpOptions = true,
       description = "Tell a worker (or all) to finish its jobs and exit.")
   static final class Terminate implements Callable<Integer> {
     @Mixin AdminOptions admin;
@@ -118,11 +133,15 @@ public final class WorkersCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return WorkersCommand.run(spec, () -> {
-        String body = admin.client().signal(wid, "terminate");
-        return "terminate sent to " + wid + WorkerTable.signaled(body)
-            + " (takes effect on its next heartbeat)\n";
-      });
+      return WorkersCommand.run(
+          spec,
+          () -> {
+            String body = admin.client().signal(wid, "terminate");
+            return "terminate sent to "
+                + wid
+                + WorkerTable.signaled(body)
+                + " (takes effect on its next heartbeat)\n";
+          });
     }
   }
 }

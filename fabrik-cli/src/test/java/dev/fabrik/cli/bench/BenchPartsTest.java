@@ -33,8 +33,7 @@ class BenchPartsTest {
 
   @Test
   void parsesPhaseLists() {
-    assertThat(Phase.parseList("push-bulk, drain"))
-        .containsExactly(Phase.PUSH_BULK, Phase.DRAIN);
+    assertThat(Phase.parseList("push-bulk, drain")).containsExactly(Phase.PUSH_BULK, Phase.DRAIN);
     assertThatThrownBy(() -> Phase.parseList("push,pop")).hasMessageContaining("\"pop\"");
     assertThatThrownBy(() -> Phase.parseList(",")).hasMessageContaining("no phases");
   }

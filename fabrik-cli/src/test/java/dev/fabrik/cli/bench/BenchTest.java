@@ -41,7 +41,13 @@ class BenchTest {
   void everyPhaseCompletesAndCountsAddUp() throws InterruptedException {
     BenchSettings settings =
         new BenchSettings(
-            options(), 2000, 4, 100, Phase.parseList("push-bulk,push,drain,latency"), 5000, 300,
+            options(),
+            2000,
+            4,
+            100,
+            Phase.parseList("push-bulk,push,drain,latency"),
+            5000,
+            300,
             ProcessHandle.current().pid());
     Bench bench = new Bench(settings, null);
     BenchReport report = bench.run();
@@ -54,8 +60,8 @@ class BenchTest {
     PhaseResult latency = report.phases().get(3);
     assertThat(latency.jobs()).isEqualTo(300);
     assertThat(latency.latency().p50Ms()).isPositive();
-    assertThat(latency.latency().p99Ms()).isBetween(latency.latency().p50Ms(),
-        latency.latency().maxMs());
+    assertThat(latency.latency().p99Ms())
+        .isBetween(latency.latency().p50Ms(), latency.latency().maxMs());
     assertThat(report.ok()).isTrue();
 
     // The server processed exactly the drained and latency jobs, and the bench queues are gone.
@@ -75,10 +81,13 @@ class BenchTest {
     BenchSettings settings =
         new BenchSettings(options(), 500, 2, 1000, List.of(Phase.DRAIN), 1000, 1, null);
     BenchReport report = new Bench(settings, null).run();
-    assertThat(report.phases()).singleElement().satisfies(p -> {
-      assertThat(p.ok()).as(p.firstError()).isTrue();
-      assertThat(p.jobs()).isEqualTo(500);
-    });
+    assertThat(report.phases())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.ok()).as(p.firstError()).isTrue();
+              assertThat(p.jobs()).isEqualTo(500);
+            });
     assertThat(report.after().vmRssKb()).isEqualTo(-1);
   }
 }

@@ -30,9 +30,22 @@ class ServerCommandTest {
   @Test
   void flagsBecomeTheConfiguration() {
     ServerCommand cmd =
-        parse("server", "--bind", "127.0.0.1:0", "--web-bind", "localhost:7999", "--storage",
-            "memory", "--durability", "strict", "--max-connections", "7", "--data-dir", "/tmp/d",
-            "--log-format", "json");
+        parse(
+            "server",
+            "--bind",
+            "127.0.0.1:0",
+            "--web-bind",
+            "localhost:7999",
+            "--storage",
+            "memory",
+            "--durability",
+            "strict",
+            "--max-connections",
+            "7",
+            "--data-dir",
+            "/tmp/d",
+            "--log-format",
+            "json");
     ServerConfig c = cmd.loadConfig(Map.of(), home).config();
     assertThat(c.port()).isZero();
     assertThat(c.webBindHost()).isEqualTo("localhost");
@@ -50,8 +63,11 @@ class ServerCommandTest {
     Files.writeString(home.resolve(".fabrik/conf.d/a.toml"), "[fabrik]\nmax_connections = 3\n");
     LoadedConfig loaded = parse("server").loadConfig(Map.of(), home);
     assertThat(loaded.config().maxConnections()).isEqualTo(3);
-    assertThat(parse("server", "--config-dir", home.resolve("none").toString())
-            .loadConfig(Map.of(), home).config().maxConnections())
+    assertThat(
+            parse("server", "--config-dir", home.resolve("none").toString())
+                .loadConfig(Map.of(), home)
+                .config()
+                .maxConnections())
         .isEqualTo(2000);
   }
 
@@ -87,16 +103,21 @@ class ServerCommandTest {
 
   @Test
   void startupLineNamesAddressesStorageAndDurability() {
-    ServerConfig sqlite =
-        ServerConfig.builder().dataDir(Path.of("/var/lib/fabrik")).build();
+    ServerConfig sqlite = ServerConfig.builder().dataDir(Path.of("/var/lib/fabrik")).build();
     assertThat(StartupLine.of(sqlite, 7419, 7420))
-        .isEqualTo("fabrik listening on 127.0.0.1:7419 (web 127.0.0.1:7420), storage sqlite at"
-            + " /var/lib/fabrik, durability normal");
+        .isEqualTo(
+            "fabrik listening on 127.0.0.1:7419 (web 127.0.0.1:7420), storage sqlite at"
+                + " /var/lib/fabrik, durability normal");
     ServerConfig memory =
-        ServerConfig.builder().storage("memory").webPort(-1).password("x")
-            .durability(Durability.POWER_LOSS).build();
+        ServerConfig.builder()
+            .storage("memory")
+            .webPort(-1)
+            .password("x")
+            .durability(Durability.POWER_LOSS)
+            .build();
     assertThat(StartupLine.of(memory, 5000, -1))
-        .isEqualTo("fabrik listening on 127.0.0.1:5000 (web off), storage memory, durability"
-            + " strict, password required");
+        .isEqualTo(
+            "fabrik listening on 127.0.0.1:5000 (web off), storage memory, durability"
+                + " strict, password required");
   }
 }

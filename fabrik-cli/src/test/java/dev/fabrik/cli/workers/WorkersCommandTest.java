@@ -85,8 +85,7 @@ class WorkersCommandTest {
     try (ProtocolConnection w = worker("w-2", "pw")) {
       assertThat(fabrik("workers", "list", "--url", url())).isEqualTo(1);
       assertThat(err.toString()).contains("refused the password");
-      assertThat(fabrik("workers", "list", "--json", "--url", url(), "--password", "pw"))
-          .isZero();
+      assertThat(fabrik("workers", "list", "--json", "--url", url(), "--password", "pw")).isZero();
       assertThat(out.toString()).contains("\"wid\":\"w-2\"");
     }
   }

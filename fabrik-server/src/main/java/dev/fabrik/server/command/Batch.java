@@ -3,8 +3,8 @@ package dev.fabrik.server.command;
 import dev.fabrik.protocol.Reply;
 
 /**
- * {@code BATCH ...}: a Faktory Enterprise subsystem Fabrik does not have yet. The client gets a plain
- * error and keeps its connection, as with Faktory's open-source build:
+ * {@code BATCH ...}: a Faktory Enterprise subsystem Fabrik does not have yet. The client gets a
+ * plain error and keeps its connection, as with Faktory's open-source build:
  *
  * <pre>
  * BATCH &lt;anything&gt; → -ERR batch subsystem is not available in this version

@@ -11,9 +11,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code FAIL {"jid":"...","errtype":"RuntimeError","message":"boom","backtrace":["a.rb:1"]}} →
- * {@code +OK}; {@code -ERR invalid FAIL <arg>} when it does not decode (a string backtrace);
- * {@code -ERR Job not found <jid>} from the manager when the jid holds no reservation. The manager
- * trims, defaults and truncates the fields.
+ * {@code +OK}; {@code -ERR invalid FAIL <arg>} when it does not decode (a string backtrace); {@code
+ * -ERR Job not found <jid>} from the manager when the jid holds no reservation. The manager trims,
+ * defaults and truncates the fields.
  */
 final class Fail implements CommandHandler {
   private final Manager manager;

@@ -10,11 +10,12 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code MUTATE {"cmd":"kill","target":"retries","filter":{"jobtype":"X","regexp":"*a*","jids":[]}}}
- * → {@code +OK} even when nothing matched. Faktory splits the line on spaces and wants exactly two
- * parts, so a pattern with a space fails there with {@code -ERR invalid format}; we parse everything
- * after the first space, which no client can tell apart except by it working. Decoder errors are
- * {@code -ERR <detail>} with no prefix; the manager refuses bad {@code cmd}/{@code target}.
+ * {@code MUTATE
+ * {"cmd":"kill","target":"retries","filter":{"jobtype":"X","regexp":"*a*","jids":[]}}} → {@code
+ * +OK} even when nothing matched. Faktory splits the line on spaces and wants exactly two parts, so
+ * a pattern with a space fails there with {@code -ERR invalid format}; we parse everything after
+ * the first space, which no client can tell apart except by it working. Decoder errors are {@code
+ * -ERR <detail>} with no prefix; the manager refuses bad {@code cmd}/{@code target}.
  */
 final class Mutate implements CommandHandler {
   private final Manager manager;

@@ -115,7 +115,12 @@ final class ConfFiles {
         case "faktory", "fabrik", "web", "tls" -> {
           if (!toml.isTable(key)) {
             throw new ConfigException(
-                file + line(toml.inputPositionOf(key)) + ": " + key + " must be a table ([" + key
+                file
+                    + line(toml.inputPositionOf(key))
+                    + ": "
+                    + key
+                    + " must be a table (["
+                    + key
                     + "])");
           }
         }
@@ -143,8 +148,8 @@ final class ConfFiles {
     for (String key : t.keySet()) {
       String canonical = section + "." + key;
       Kind kind = KEYS.get(canonical);
-      String where = file + line(toml.inputPositionOf(List.of(table, key))) + " [" + table + "] "
-          + key;
+      String where =
+          file + line(toml.inputPositionOf(List.of(table, key))) + " [" + table + "] " + key;
       if (kind == null) {
         warnings.add(where + ": unknown key, ignored");
         continue;
@@ -157,7 +162,10 @@ final class ConfFiles {
           };
       if (!ok) {
         throw new ConfigException(
-            where + " must be " + (kind == Kind.STRING ? "a string" : "an integer") + ", not "
+            where
+                + " must be "
+                + (kind == Kind.STRING ? "a string" : "an integer")
+                + ", not "
                 + describe(value));
       }
       values.put(canonical, new Value(value, where));

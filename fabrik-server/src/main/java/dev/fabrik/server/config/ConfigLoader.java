@@ -134,7 +134,9 @@ public final class ConfigLoader {
     if (!config.hasPassword()) {
       if (!environment.equals("development") && !skipPassword) {
         throw new ConfigException(
-            "FAKTORY_ENV=" + environment + " requires a password: set FAKTORY_PASSWORD or"
+            "FAKTORY_ENV="
+                + environment
+                + " requires a password: set FAKTORY_PASSWORD or"
                 + " [fabrik] password in conf.d, or FAKTORY_SKIP_PASSWORD=true to run without one");
       }
       checkLoopback(new Binding(config.bindHost(), config.port()), "command");
@@ -217,7 +219,11 @@ public final class ConfigLoader {
       return;
     }
     throw new ConfigException(
-        "refusing to listen on " + binding + " (" + listener + ") without a password: anyone who"
+        "refusing to listen on "
+            + binding
+            + " ("
+            + listener
+            + ") without a password: anyone who"
             + " can reach it could run jobs. Set FAKTORY_PASSWORD (or [fabrik] password in"
             + " conf.d), or bind to 127.0.0.1");
   }
@@ -232,8 +238,8 @@ public final class ConfigLoader {
   private static int positiveInt(Value v) {
     long n = v.integer();
     if (n < 1 || n > Integer.MAX_VALUE) {
-      throw new ConfigException(v.source() + " must be between 1 and " + Integer.MAX_VALUE
-          + ", not " + n);
+      throw new ConfigException(
+          v.source() + " must be between 1 and " + Integer.MAX_VALUE + ", not " + n);
     }
     return (int) n;
   }

@@ -4,8 +4,8 @@ import dev.fabrik.server.storage.Durability;
 import java.nio.file.Path;
 
 /**
- * Settings given on the command line; they win over environment, TOML and defaults. Every field
- * is null (or false) when the flag was not given.
+ * Settings given on the command line; they win over environment, TOML and defaults. Every field is
+ * null (or false) when the flag was not given.
  *
  * @param bind {@code --bind}
  * @param webBind {@code --web-bind}

@@ -4,8 +4,8 @@ import dev.fabrik.server.storage.Durability;
 import java.util.Locale;
 
 /**
- * The operator-facing names of {@link Durability}: {@code normal} (survives a process crash;
- * SQLite {@code synchronous=NORMAL}) and {@code strict} (survives power loss; fsync per commit).
+ * The operator-facing names of {@link Durability}: {@code normal} (survives a process crash; SQLite
+ * {@code synchronous=NORMAL}) and {@code strict} (survives power loss; fsync per commit).
  */
 public final class DurabilityNames {
   private DurabilityNames() {}

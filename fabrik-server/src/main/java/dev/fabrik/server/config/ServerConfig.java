@@ -201,9 +201,24 @@ public record ServerConfig(
     }
 
     public ServerConfig build() {
-      return new ServerConfig(bindHost, port, webBindHost, webPort, password, storage, dataDir,
-          durability, tls, maxConnections, maxLineBytes, maxJobBytes, deadTtl, deadMaxSize,
-          workerTtl, fetchWait, handshakeTimeout);
+      return new ServerConfig(
+          bindHost,
+          port,
+          webBindHost,
+          webPort,
+          password,
+          storage,
+          dataDir,
+          durability,
+          tls,
+          maxConnections,
+          maxLineBytes,
+          maxJobBytes,
+          deadTtl,
+          deadMaxSize,
+          workerTtl,
+          fetchWait,
+          handshakeTimeout);
     }
   }
 }

@@ -44,6 +44,7 @@ final class Connection implements Runnable, Session {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   private static final Reply INTERNAL_ERROR = Reply.error("ERR", "internal error");
   private static final Reply SHUTDOWN = Reply.error("ERR", "shutdown in progress");
+
   /** Past this many held-back bytes, replies are flushed even while input is pending. */
   private static final int MAX_PENDING = 64 * 1024;
 
@@ -54,8 +55,10 @@ final class Connection implements Runnable, Session {
   private final WorkerRegistry workers;
   private final Clock clock;
   private final Runnable expire = this::close;
+
   /** Guards {@link #blocked} against stop()'s interrupt, so it can only hit a waiting command. */
   private final ReentrantLock interruptLock = new ReentrantLock();
+
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
   private Thread thread;
   private OutputStream out;
@@ -200,8 +203,16 @@ final class Connection implements Runnable, Session {
       wid = hello.wid();
       workers.attach(
           wid,
-          new WorkerInfo(wid, hello.hostname(), hello.pid(), hello.labels(), now, now, 0,
-              WorkerState.RUNNING, 1),
+          new WorkerInfo(
+              wid,
+              hello.hostname(),
+              hello.pid(),
+              hello.labels(),
+              now,
+              now,
+              0,
+              WorkerState.RUNNING,
+              1),
           expire);
       attached = true;
     }

@@ -5,9 +5,9 @@ import java.security.SecureRandom;
 
 /**
  * The server's first line. Without a password {@code +HI {"v":2}}; with one, a fresh iteration
- * count in [4000, 8095] and a salt (lowercase hex of a random 63-bit number) per connection:
- * {@code +HI {"v":2,"i":5120,"s":"2a5c0e1f9d3b7a61"}}. No spaces: Node splits the line on the first
- * space and parses the rest.
+ * count in [4000, 8095] and a salt (lowercase hex of a random 63-bit number) per connection: {@code
+ * +HI {"v":2,"i":5120,"s":"2a5c0e1f9d3b7a61"}}. No spaces: Node splits the line on the first space
+ * and parses the rest.
  *
  * @param iterations 0 when no password is set
  * @param salt null when no password is set

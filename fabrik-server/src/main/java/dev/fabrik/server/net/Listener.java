@@ -71,7 +71,8 @@ public final class Listener implements Service {
     }
     started = true;
     acceptor = Thread.ofVirtual().name("fabrik-accept").start(this::acceptLoop);
-    log.info("listening on {}:{}{}", config.bindHost(), port(), config.tls() == null ? "" : " (TLS)");
+    log.info(
+        "listening on {}:{}{}", config.bindHost(), port(), config.tls() == null ? "" : " (TLS)");
   }
 
   private ServerSocket tlsServerSocket() throws IOException {
@@ -123,7 +124,8 @@ public final class Listener implements Service {
       }
       Connection c = new Connection(socket, this, config, commands, workers, clock);
       open.add(c);
-      c.start(Thread.ofVirtual().name("fabrik-conn-" + connectionIds.incrementAndGet()).unstarted(c));
+      c.start(
+          Thread.ofVirtual().name("fabrik-conn-" + connectionIds.incrementAndGet()).unstarted(c));
     }
   }
 

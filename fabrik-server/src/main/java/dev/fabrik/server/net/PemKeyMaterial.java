@@ -25,13 +25,12 @@ import javax.net.ssl.SSLContext;
 /**
  * Loads a PEM certificate chain and an unencrypted PKCS#8 PEM private key ({@code -----BEGIN
  * PRIVATE KEY-----}, what {@code openssl req -newkey ... -nodes} and {@code openssl genpkey} write)
- * into an {@link SSLContext}. RSA, EC and EdDSA keys are recognised. Legacy PKCS#1 ({@code BEGIN RSA
- * PRIVATE KEY}) files are refused with the command that converts them.
+ * into an {@link SSLContext}. RSA, EC and EdDSA keys are recognised. Legacy PKCS#1 ({@code BEGIN
+ * RSA PRIVATE KEY}) files are refused with the command that converts them.
  */
 final class PemKeyMaterial {
   private static final Pattern KEY =
-      Pattern.compile(
-          "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+      Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
   private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448");
 
   private PemKeyMaterial() {}
@@ -44,7 +43,8 @@ final class PemKeyMaterial {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       store.setKeyEntry("fabrik", key, password, chain.toArray(Certificate[]::new));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(store, password);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(kmf.getKeyManagers(), null, null);
@@ -58,7 +58,8 @@ final class PemKeyMaterial {
       throws IOException, GeneralSecurityException {
     byte[] bytes = Files.readAllBytes(pem);
     Collection<? extends Certificate> chain =
-        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes));
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(new ByteArrayInputStream(bytes));
     if (chain.isEmpty()) {
       throw new GeneralSecurityException("no certificate in " + pem);
     }
@@ -71,8 +72,10 @@ final class PemKeyMaterial {
     if (!m.find()) {
       if (text.contains("BEGIN RSA PRIVATE KEY") || text.contains("BEGIN EC PRIVATE KEY")) {
         throw new GeneralSecurityException(
-            pem + " is not PKCS#8; convert it with: openssl pkcs8 -topk8 -nocrypt -in "
-                + pem.getFileName() + " -out key.pem");
+            pem
+                + " is not PKCS#8; convert it with: openssl pkcs8 -topk8 -nocrypt -in "
+                + pem.getFileName()
+                + " -out key.pem");
       }
       throw new GeneralSecurityException("no unencrypted PKCS#8 private key in " + pem);
     }

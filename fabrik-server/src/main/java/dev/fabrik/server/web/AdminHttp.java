@@ -70,7 +70,11 @@ public final class AdminHttp implements Service {
       server = HttpServer.create(new InetSocketAddress(config.webBindHost(), config.webPort()), 64);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot listen on " + config.webBindHost() + ":" + config.webPort() + ": "
+          "cannot listen on "
+              + config.webBindHost()
+              + ":"
+              + config.webPort()
+              + ": "
               + e.getMessage(),
           e);
     }

@@ -43,7 +43,8 @@ final class Requests {
    * {@code curl -u :secret http://127.0.0.1:7420/api/info}.
    */
   boolean authorized() throws IOException {
-    if (!config.hasPassword() || passwordMatches(exchange.getRequestHeaders().getFirst("Authorization"))) {
+    if (!config.hasPassword()
+        || passwordMatches(exchange.getRequestHeaders().getFirst("Authorization"))) {
       return true;
     }
     exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"Fabrik\"");
@@ -58,7 +59,8 @@ final class Requests {
     String decoded;
     try {
       decoded =
-          new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+          new String(
+              Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return false;
     }

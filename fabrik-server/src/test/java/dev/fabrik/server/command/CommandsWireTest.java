@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.FabrikServer;
-import dev.fabrik.server.MutableClock;
+import dev.fabrik.server.ManualClock;
 import dev.fabrik.server.RawClient;
 import dev.fabrik.server.TestServers;
 import dev.fabrik.server.workers.WorkerState;
@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 /** Every command's replies as exact bytes (spec §3, §4.2; acceptance items 9–35 and 88–90). */
 class CommandsWireTest {
   private static final String JID = "12345678901234567890abcd";
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-06-30T17:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-06-30T17:00:00Z"));
   private FabrikServer server;
   private RawClient c;
 
@@ -73,7 +73,9 @@ class CommandsWireTest {
     assertThat(fetched).contains("\"retry\":");
     assertThat(
             c.call(
-                "FAIL {\"jid\":\"" + JID + "\",\"message\":\"Invalid something\","
+                "FAIL {\"jid\":\""
+                    + JID
+                    + "\",\"message\":\"Invalid something\","
                     + "\"errtype\":\"RuntimeError\"}"))
         .isEqualTo("+OK\r\n");
     assertThat(c.call("ACK")).isEqualTo("-ERR internal error\r\n");
@@ -98,7 +100,10 @@ class CommandsWireTest {
     assertThat(
             c.call(
                 "PUSH "
-                    + job(JID, "Thing", ",\"custom\":{\"n\":123456789012345678901234567890,\"d\":1.10}")))
+                    + job(
+                        JID,
+                        "Thing",
+                        ",\"custom\":{\"n\":123456789012345678901234567890,\"d\":1.10}")))
         .isEqualTo("+OK\r\n");
     String fetched = c.bulk("FETCH default");
     assertThat(fetched).contains("\"n\":123456789012345678901234567890").contains("\"d\":1.10");
@@ -108,11 +113,12 @@ class CommandsWireTest {
   void pushErrors() throws IOException {
     assertThat(c.call("PUSH")).isEqualTo("-ERR internal error\r\n");
     assertThat(c.call("PUSH {\"jid\":")).startsWith("-ERR invalid JSON: ");
-    assertThat(c.call("PUSH {\"jid\":12}")).isEqualTo("-ERR invalid JSON: jid must be a string\r\n");
-    assertThat(c.call("PUSH " + job(JID, "", ""))).isEqualTo(
-        "-ERR jobs must have a jobtype parameter\r\n");
-    assertThat(c.call("PUSH " + job("short", "T", ""))).isEqualTo(
-        "-ERR jobs must have a reasonable jid parameter\r\n");
+    assertThat(c.call("PUSH {\"jid\":12}"))
+        .isEqualTo("-ERR invalid JSON: jid must be a string\r\n");
+    assertThat(c.call("PUSH " + job(JID, "", "")))
+        .isEqualTo("-ERR jobs must have a jobtype parameter\r\n");
+    assertThat(c.call("PUSH " + job("short", "T", "")))
+        .isEqualTo("-ERR jobs must have a reasonable jid parameter\r\n");
   }
 
   @Test
@@ -182,7 +188,8 @@ class CommandsWireTest {
 
   private static void assertNonNegativeIntegers(JsonNode node, String path) {
     if (node.isObject()) {
-      node.properties().forEach(e -> assertNonNegativeIntegers(e.getValue(), path + "." + e.getKey()));
+      node.properties()
+          .forEach(e -> assertNonNegativeIntegers(e.getValue(), path + "." + e.getKey()));
     } else if (node.isNumber() && !path.endsWith("wall_time_sec")) {
       assertThat(node.isIntegralNumber()).as(path).isTrue();
       assertThat(node.longValue()).as(path).isNotNegative();
@@ -193,8 +200,13 @@ class CommandsWireTest {
   void queueSubcommands() throws IOException {
     for (String ok :
         List.of(
-            "QUEUE PAUSE *", "QUEUE RESUME *", "QUEUE REMOVE foo", "QUEUE REMOVE *",
-            "QUEUE PAUSE default", "QUEUE RESUME default", "QUEUE pause default")) {
+            "QUEUE PAUSE *",
+            "QUEUE RESUME *",
+            "QUEUE REMOVE foo",
+            "QUEUE REMOVE *",
+            "QUEUE PAUSE default",
+            "QUEUE RESUME default",
+            "QUEUE pause default")) {
       assertThat(c.call(ok)).as(ok).isEqualTo("+OK\r\n");
     }
     assertThat(c.call("QUEUE UNPAUSE *")).isEqualTo("-ERR no such QUEUE subcommand: UNPAUSE\r\n");
@@ -233,8 +245,14 @@ class CommandsWireTest {
     String sched = ",\"at\":\"" + at + "\"";
     assertThat(c.call("MUTATE {\"cmd\":\"clear\",\"target\":\"retries\"}")).isEqualTo("+OK\r\n");
     assertThat(set("scheduled")).isZero();
-    c.call("PUSH {\"jid\":\"job1job1\",\"jobtype\":\"SomeJob\",\"args\":[\"truid:67123\"]" + sched + "}");
-    c.call("PUSH {\"jid\":\"job2job2\",\"jobtype\":\"SomeJob\",\"args\":[\"trid:67123\"]" + sched + "}");
+    c.call(
+        "PUSH {\"jid\":\"job1job1\",\"jobtype\":\"SomeJob\",\"args\":[\"truid:67123\"]"
+            + sched
+            + "}");
+    c.call(
+        "PUSH {\"jid\":\"job2job2\",\"jobtype\":\"SomeJob\",\"args\":[\"trid:67123\"]"
+            + sched
+            + "}");
     c.call("PUSH {\"jid\":\"job3job3\",\"jobtype\":\"AnotherJob\",\"args\":[1]" + sched + "}");
     c.call("PUSH {\"jid\":\"job4job4\",\"jobtype\":\"OtherJob\",\"args\":[1]" + sched + "}");
     c.call("PUSH {\"jid\":\"job5job5\",\"jobtype\":\"OtherJob\",\"args\":[1]}");
@@ -246,11 +264,13 @@ class CommandsWireTest {
                     + "\"filter\":{\"jobtype\":\"SomeJob\",\"regexp\":\"*uid:67123*\"}}"))
         .isEqualTo("+OK\r\n");
     assertThat(set("scheduled")).isEqualTo(3);
-    c.call("MUTATE {\"cmd\":\"kill\",\"target\":\"scheduled\",\"filter\":{\"jobtype\":\"AnotherJob\"}}");
+    c.call(
+        "MUTATE {\"cmd\":\"kill\",\"target\":\"scheduled\",\"filter\":{\"jobtype\":\"AnotherJob\"}}");
     assertThat(set("scheduled")).isEqualTo(2);
     assertThat(set("dead")).isEqualTo(1);
     assertThat(c.call("MUTATE {\"cmd\":\"kill\",\"target\":\"\"}")).startsWith("-ERR ");
-    c.call("MUTATE {\"cmd\":\"requeue\",\"target\":\"scheduled\",\"filter\":{\"jids\":[\"job4job4\"]}}");
+    c.call(
+        "MUTATE {\"cmd\":\"requeue\",\"target\":\"scheduled\",\"filter\":{\"jids\":[\"job4job4\"]}}");
     assertThat(set("scheduled")).isEqualTo(1);
     assertThat(queue("default")).isEqualTo(2);
     c.call(
@@ -282,7 +302,8 @@ class CommandsWireTest {
         .isEqualTo("-ERR batch subsystem is not available in this version\r\n");
     assertThat(c.call("TRACK GET abc"))
         .isEqualTo("-ERR tracking subsystem is not available in this version\r\n");
-    assertThat(c.call("BATCH")).isEqualTo("-ERR batch subsystem is not available in this version\r\n");
+    assertThat(c.call("BATCH"))
+        .isEqualTo("-ERR batch subsystem is not available in this version\r\n");
   }
 
   @Test

@@ -136,16 +136,20 @@ class ConfigLoaderTest {
   @Test
   void invalidValuesNameTheirSource() throws IOException {
     conf("v.toml", "[fabrik]\ndurability = \"paranoid\"\n");
-    assertThatThrownBy(this::load).hasMessageContaining("v.toml:2 [fabrik] durability must be"
-        + " normal or strict, not \"paranoid\"");
+    assertThatThrownBy(this::load)
+        .hasMessageContaining(
+            "v.toml:2 [fabrik] durability must be" + " normal or strict, not \"paranoid\"");
   }
 
   @Test
   void flagsBeatEnvironmentBeatTomlBeatDefaults() throws IOException {
-    conf("a.toml", "[fabrik]\ndata_dir = \"/from/toml\"\nstorage = \"memory\"\nbinding ="
-        + " \"127.0.0.1:7500\"\n");
+    conf(
+        "a.toml",
+        "[fabrik]\ndata_dir = \"/from/toml\"\nstorage = \"memory\"\nbinding ="
+            + " \"127.0.0.1:7500\"\n");
     Map<String, String> env = Map.of("FABRIK_DATA_DIR", "/from/env");
-    assertThat(load(env, ConfigOverrides.none()).config().dataDir()).isEqualTo(Path.of("/from/env"));
+    assertThat(load(env, ConfigOverrides.none()).config().dataDir())
+        .isEqualTo(Path.of("/from/env"));
     assertThat(load(Map.of(), ConfigOverrides.none()).config().dataDir())
         .isEqualTo(Path.of("/from/toml"));
     ConfigOverrides flags =
@@ -193,13 +197,15 @@ class ConfigLoaderTest {
         .hasMessageContaining("FAKTORY_ENV=staging");
     for (String yes : new String[] {"1", "true", "YES"}) {
       LoadedConfig ok =
-          load(Map.of("FAKTORY_ENV", "production", "FAKTORY_SKIP_PASSWORD", yes),
+          load(
+              Map.of("FAKTORY_ENV", "production", "FAKTORY_SKIP_PASSWORD", yes),
               ConfigOverrides.none());
       assertThat(ok.environment()).isEqualTo("production");
       assertThat(ok.config().hasPassword()).isFalse();
     }
     assertThat(
-            load(Map.of("FAKTORY_ENV", "production", "FAKTORY_PASSWORD", "pw"),
+            load(
+                    Map.of("FAKTORY_ENV", "production", "FAKTORY_PASSWORD", "pw"),
                     ConfigOverrides.none())
                 .config()
                 .password())
@@ -251,8 +257,8 @@ class ConfigLoaderTest {
     Files.writeString(dir.resolve("public.cert.pem"), "cert");
     assertThat(load().config().tls())
         .isEqualTo(
-            new ServerConfig.TlsConfig(dir.resolve("public.cert.pem"),
-                dir.resolve("private.key.pem")));
+            new ServerConfig.TlsConfig(
+                dir.resolve("public.cert.pem"), dir.resolve("private.key.pem")));
   }
 
   @Test
@@ -271,7 +277,8 @@ class ConfigLoaderTest {
         .hasMessageContaining("--tls-cert and --tls-key must be given together");
     assertThatThrownBy(
             () ->
-                load(Map.of(),
+                load(
+                    Map.of(),
                     ConfigOverrides.builder()
                         .tls(dir.resolve("c.pem"), dir.resolve("k.pem"))
                         .build()))

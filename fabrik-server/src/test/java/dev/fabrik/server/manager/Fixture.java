@@ -2,6 +2,7 @@ package dev.fabrik.server.manager;
 
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.server.ManualClock;
 import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.memory.MemoryStore;
 import dev.fabrik.server.workers.WorkerRegistry;

@@ -60,8 +60,12 @@ class ConnectionTest {
       String second = c.readReply();
       assertThat(second).startsWith("$").contains("jid-second");
       String info = c.readReply();
-      assertThat(JobCodec.MAPPER.readTree(info.substring(info.indexOf('{'))).path("faktory")
-              .path("total_processed").longValue())
+      assertThat(
+              JobCodec.MAPPER
+                  .readTree(info.substring(info.indexOf('{')))
+                  .path("faktory")
+                  .path("total_processed")
+                  .longValue())
           .isEqualTo(1);
     }
   }
@@ -106,7 +110,8 @@ class ConnectionTest {
 
   @Test
   void stopIsIdempotentAndSafeBeforeStart() {
-    FabrikServer never = new FabrikServer(TestServers.config().build(), java.time.Clock.systemUTC());
+    FabrikServer never =
+        new FabrikServer(TestServers.config().build(), java.time.Clock.systemUTC());
     never.stop(Duration.ofSeconds(1));
     never.stop(Duration.ofSeconds(1));
     server = TestServers.start(TestServers.config().build());

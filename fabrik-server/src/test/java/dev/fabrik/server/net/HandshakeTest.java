@@ -86,7 +86,8 @@ class HandshakeTest {
   void wrongPasswordIsRefusedAndClosed() throws IOException {
     try (RawClient c = RawClient.connect(start("foobar"))) {
       greeting(c);
-      assertThat(c.call("HELLO {\"v\":2,\"pwdhash\":\"00\"}")).isEqualTo("-ERR Invalid password\r\n");
+      assertThat(c.call("HELLO {\"v\":2,\"pwdhash\":\"00\"}"))
+          .isEqualTo("-ERR Invalid password\r\n");
       assertThat(c.closedByServer()).isTrue();
     }
   }
@@ -116,8 +117,14 @@ class HandshakeTest {
   void undecodableHelloClosesWithoutReply() throws IOException {
     int port = start(null);
     String[] bad = {
-      "{", "{\"pid\":\"12\"}", "{\"v\":300}", "{\"v\":-1}", "{\"v\":2.5}", "{\"wid\":7}",
-      "{\"labels\":\"x\"}", "{\"labels\":[1]}"
+      "{",
+      "{\"pid\":\"12\"}",
+      "{\"v\":300}",
+      "{\"v\":-1}",
+      "{\"v\":2.5}",
+      "{\"wid\":7}",
+      "{\"labels\":\"x\"}",
+      "{\"labels\":[1]}"
     };
     for (String json : bad) {
       try (RawClient c = RawClient.connect(port)) {
@@ -171,8 +178,7 @@ class HandshakeTest {
   @Test
   void clientThatNeverSaysHelloIsDroppedAfterTheHandshakeTimeout() throws IOException {
     server =
-        TestServers.start(
-            TestServers.config().handshakeTimeout(Duration.ofMillis(300)).build());
+        TestServers.start(TestServers.config().handshakeTimeout(Duration.ofMillis(300)).build());
     try (RawClient c = RawClient.connect(server.port())) {
       c.readReply();
       c.send("HEL"); // a slow client: the deadline covers the whole line, not each read
@@ -219,5 +225,4 @@ class HandshakeTest {
     String hi = c.readReply();
     return JobCodec.MAPPER.readTree(hi.substring(4, hi.length() - 2));
   }
-
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.Timestamps;
+import dev.fabrik.server.ManualClock;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.ManagerSettings;
-import dev.fabrik.server.manager.ManualClock;
 import dev.fabrik.server.storage.memory.MemoryStore;
 import dev.fabrik.server.workers.WorkerInfo;
 import dev.fabrik.server.workers.WorkerRegistry;

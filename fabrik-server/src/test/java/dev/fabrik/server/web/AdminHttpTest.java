@@ -40,7 +40,8 @@ class AdminHttpTest {
         .timeout(Duration.ofSeconds(10));
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder r) throws IOException, InterruptedException {
+  private HttpResponse<String> send(HttpRequest.Builder r)
+      throws IOException, InterruptedException {
     return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -96,8 +97,8 @@ class AdminHttpTest {
     start("s3cret");
     HttpResponse<String> anonymous = send(request("/api/info"));
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("Basic realm="));
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Basic realm="));
     assertThat(send(request("/api/info").header("Authorization", basic("wrong"))).statusCode())
         .isEqualTo(401);
     assertThat(send(request("/api/info").header("Authorization", basic("s3cret"))).statusCode())

@@ -2,7 +2,7 @@ package dev.fabrik.server.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fabrik.server.manager.ManualClock;
+import dev.fabrik.server.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

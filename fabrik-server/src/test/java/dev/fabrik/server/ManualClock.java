@@ -1,4 +1,4 @@
-package dev.fabrik.server.manager;
+package dev.fabrik.server;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. Thread-safe. */
+/** A clock tests move by hand, shared by every test that needs time to pass without waiting. */
 public final class ManualClock extends Clock {
   private volatile Instant now;
 
@@ -18,7 +18,7 @@ public final class ManualClock extends Clock {
     this(Instant.parse("2026-06-30T17:00:00.5Z"));
   }
 
-  public void advance(Duration d) {
+  public synchronized void advance(Duration d) {
     now = now.plus(d);
   }
 
