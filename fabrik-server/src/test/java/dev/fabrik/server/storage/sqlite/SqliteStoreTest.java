@@ -24,13 +24,4 @@ class SqliteStoreTest extends StoreContract {
       return SqliteStore.open(dir.resolve("full"), Durability.POWER_LOSS);
     }
   }
-
-  /** Payloads beyond the cache budget are read back from SQLite when fetched or browsed. */
-  @Nested
-  class NoPayloadCache extends StoreContract {
-    @Override
-    protected Store open() {
-      return SqliteStore.open(dir.resolve("nocache"), Durability.PROCESS_CRASH, 0, 0);
-    }
-  }
 }
