@@ -11,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * What makes FETCH a memory operation: every known queue's committed jobs as a FIFO of row ids,
- * the paused flags, and a byte-budgeted cache of payloads. Jobs enter only after their insert
+ * the paused flags, and a byte-budgeted cache of payloads held in the rings' own slots (no map:
+ * ten million queued jobs cost 8 bytes each plus whatever the budget allows). Jobs enter only after their insert
  * committed (the writer calls {@link #append} from its commit hook). A job popped here stays in the
  * database until it is acknowledged or failed.
  *
@@ -25,12 +26,11 @@ final class QueueIndex {
   /** A job taken from a queue; {@code cached} is null when its payload must be read back. */
   record Popped(String queue, long id, Cached cached) {}
 
-  /** Rough heap cost of one cache entry besides its payload (map node, boxed key, record). */
-  private static final int ENTRY_OVERHEAD = 96;
+  /** Rough heap cost of one cache entry besides its payload and jid (record, jid header). */
+  private static final int ENTRY_OVERHEAD = 64;
 
-  private final Map<String, LongRing> rings = new HashMap<>();
+  private final Map<String, JobRing> rings = new HashMap<>();
   private final Set<String> paused = new HashSet<>();
-  private final HashMap<Long, Cached> cache = new HashMap<>();
   private final long cacheBudget;
   private long cachedBytes;
 
@@ -40,31 +40,43 @@ final class QueueIndex {
 
   /** Makes a queue known (it may stay empty). */
   synchronized void register(String queue) {
-    rings.computeIfAbsent(queue, q -> new LongRing());
+    rings.computeIfAbsent(queue, q -> new JobRing());
   }
 
-  /** Appends a committed job to the back of its queue, caching its payload if the budget allows. */
-  synchronized void append(String queue, long id, String jid, byte[] payload) {
-    rings.computeIfAbsent(queue, q -> new LongRing()).addLast(id);
-    long cost = (long) payload.length + jid.length() + ENTRY_OVERHEAD;
-    if (cachedBytes + cost <= cacheBudget) {
-      cache.put(id, new Cached(jid, payload));
-      cachedBytes += cost;
+  /**
+   * Appends committed jobs to the back of their queues, in order, caching payloads while the
+   * budget allows. One lock for a whole commit: fetchers wait once, not once per job.
+   */
+  synchronized void appendAll(List<JobWrites.Row> rows) {
+    JobRing ring = null;
+    String ringName = null;
+    for (JobWrites.Row row : rows) {
+      if (!row.queue().equals(ringName)) {
+        ringName = row.queue();
+        ring = rings.computeIfAbsent(ringName, q -> new JobRing());
+      }
+      Cached cached = null;
+      long cost = cost(row.jid(), row.payload());
+      if (cachedBytes + cost <= cacheBudget) {
+        cached = new Cached(row.jid(), row.payload());
+        cachedBytes += cost;
+      }
+      ring.addLast(row.id(), cached);
     }
   }
 
   /** Appends a recovered job whose payload stays on disk until it is fetched. */
   synchronized void appendId(String queue, long id) {
-    rings.computeIfAbsent(queue, q -> new LongRing()).addLast(id);
+    rings.computeIfAbsent(queue, q -> new JobRing()).addLast(id, null);
   }
 
   /** Takes the head of the first non-empty queue among {@code queues}, or null. */
   synchronized Popped poll(List<String> queues) {
     for (String queue : queues) {
-      LongRing ring = rings.get(queue);
+      JobRing ring = rings.get(queue);
       if (ring != null && !ring.isEmpty()) {
-        long id = ring.pollFirst();
-        return new Popped(queue, id, uncache(id));
+        long id = ring.firstId();
+        return new Popped(queue, id, uncached(ring.pollFirst()));
       }
     }
     return null;
@@ -72,26 +84,25 @@ final class QueueIndex {
 
   /** Ids (and cached payloads where held) of a queue's jobs from its head, skipping {@code offset}. */
   synchronized List<Popped> slice(String queue, long offset, int limit) {
-    LongRing ring = rings.get(queue);
+    JobRing ring = rings.get(queue);
     List<Popped> out = new ArrayList<>();
     if (ring == null) {
       return out;
     }
-    for (long i = offset; i < ring.size() && out.size() < limit; i++) {
-      long id = ring.get(i);
-      out.add(new Popped(queue, id, cache.get(id)));
+    for (long i = Math.max(0, offset); i < ring.size() && out.size() < limit; i++) {
+      out.add(new Popped(queue, ring.id(i), (Cached) ring.cached(i)));
     }
     return out;
   }
 
   synchronized long size(String queue) {
-    LongRing ring = rings.get(queue);
+    JobRing ring = rings.get(queue);
     return ring == null ? 0 : ring.size();
   }
 
   synchronized Map<String, Long> sizes() {
     Map<String, Long> out = new TreeMap<>();
-    rings.forEach((name, ring) -> out.put(name, (long) ring.size()));
+    rings.forEach((name, ring) -> out.put(name, ring.size()));
     return out;
   }
 
@@ -117,11 +128,11 @@ final class QueueIndex {
 
   /** Forgets a queue, its jobs and its paused flag. */
   synchronized void remove(String queue) {
-    LongRing ring = rings.remove(queue);
+    JobRing ring = rings.remove(queue);
     paused.remove(queue);
     if (ring != null) {
       while (!ring.isEmpty()) {
-        uncache(ring.pollFirst());
+        uncached(ring.pollFirst());
       }
     }
   }
@@ -129,7 +140,6 @@ final class QueueIndex {
   synchronized void clear() {
     rings.clear();
     paused.clear();
-    cache.clear();
     cachedBytes = 0;
   }
 
@@ -137,11 +147,16 @@ final class QueueIndex {
     return cachedBytes;
   }
 
-  private Cached uncache(long id) {
-    Cached c = cache.remove(id);
+  /** Gives back the budget of an entry leaving its ring. */
+  private Cached uncached(Object slot) {
+    Cached c = (Cached) slot;
     if (c != null) {
-      cachedBytes -= (long) c.payload().length + c.jid().length() + ENTRY_OVERHEAD;
+      cachedBytes -= cost(c.jid(), c.payload());
     }
     return c;
+  }
+
+  private static long cost(String jid, byte[] payload) {
+    return (long) payload.length + jid.length() + ENTRY_OVERHEAD;
   }
 }

@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -64,7 +66,8 @@ public final class SqliteStore implements Store {
   private final long[] pendingSetSizes = new long[SetName.values().length];
   private long nextJobId;
 
-  private SqliteStore(Path dataDir, Durability durability, long cacheBytes, long maxPageCount)
+  private SqliteStore(
+      Path dataDir, Durability durability, long cacheBytes, long maxPageCount, long walLimitBytes)
       throws SQLException {
     this.dataDir = dataDir;
     Path file = dataDir.resolve(Schema.FILE_NAME);
@@ -86,9 +89,12 @@ public final class SqliteStore implements Store {
       setSizes[s.ordinal()] = new AtomicLong(state.setSizes()[s.ordinal()]);
       pendingSetSizes[s.ordinal()] = state.setSizes()[s.ordinal()];
     }
-    this.writer = new GroupCommitWriter(connection, this::afterRollback, this::notifyListeners);
+    Lock checkpointLock = new ReentrantLock();
+    this.writer = new GroupCommitWriter(connection, dataDir.resolve(Schema.FILE_NAME + "-wal"),
+        walLimitBytes, checkpointLock, index::appendAll, this::afterRollback,
+        this::notifyListeners);
     this.readers = new ReaderPool(file, 3);
-    this.checkpointer = new Checkpointer(file);
+    this.checkpointer = new Checkpointer(file, checkpointLock);
   }
 
   /** Opens (creating if needed) {@code <dataDir>/fabrik.db} and recovers its queues. */
@@ -101,9 +107,15 @@ public final class SqliteStore implements Store {
    * @param maxPageCount caps the database size in pages (tests of a full disk); 0 for no cap
    */
   static SqliteStore open(Path dataDir, Durability durability, long cacheBytes, long maxPageCount) {
+    return open(dataDir, durability, cacheBytes, maxPageCount, Schema.WAL_LIMIT_BYTES);
+  }
+
+  /** @param walLimitBytes the WAL size past which the writer truncates it */
+  static SqliteStore open(
+      Path dataDir, Durability durability, long cacheBytes, long maxPageCount, long walLimitBytes) {
     try {
       Files.createDirectories(dataDir);
-      return new SqliteStore(dataDir, durability, cacheBytes, maxPageCount);
+      return new SqliteStore(dataDir, durability, cacheBytes, maxPageCount, walLimitBytes);
     } catch (IOException | SQLException e) {
       throw new StorageException("cannot open the SQLite store in " + dataDir, e);
     }
@@ -128,15 +140,7 @@ public final class SqliteStore implements Store {
   /** Inserts a job at the back of its queue; it becomes fetchable when the batch commits. */
   private void insertJob(Tx tx, String queue, String jid, byte[] payload) throws SQLException {
     long qid = queueId(tx, queue);
-    long id = nextJobId++;
-    PreparedStatement ps = tx.prepare("INSERT INTO jobs(id, qid, jid, payload) VALUES (?, ?, ?, ?)");
-    ps.setLong(1, id);
-    ps.setLong(2, qid);
-    ps.setString(3, jid);
-    ps.setBytes(4, payload);
-    ps.executeUpdate();
-    tx.onCommit(() -> index.append(queue, id, jid, payload));
-    tx.enqueued(queue, 1);
+    tx.insertJob(new JobWrites.Row(queue, nextJobId++, qid, jid, payload));
   }
 
   private long queueId(Tx tx, String queue) throws SQLException {
@@ -338,10 +342,8 @@ public final class SqliteStore implements Store {
     return Optional.of(r);
   }
 
-  private static void deleteJob(Tx tx, long id) throws SQLException {
-    PreparedStatement ps = tx.prepare("DELETE FROM jobs WHERE id = ?");
-    ps.setLong(1, id);
-    ps.executeUpdate();
+  private static void deleteJob(Tx tx, long id) {
+    tx.deleteJob(id);
   }
 
   @Override
