@@ -82,6 +82,16 @@ final class JobRing {
     return c == null ? null : c[(int) (at % BLOCK)];
   }
 
+  /** Caches {@code value} for the job {@code index} places from the head. */
+  void setCached(long index, Object value) {
+    long at = check(index) + head;
+    Block b = blocks.get((int) (at / BLOCK));
+    if (b.cached == null) {
+      b.cached = new Object[BLOCK];
+    }
+    b.cached[(int) (at % BLOCK)] = value;
+  }
+
   private long check(long index) {
     if (index < 0 || index >= size) {
       throw new IndexOutOfBoundsException(index + " of " + size);

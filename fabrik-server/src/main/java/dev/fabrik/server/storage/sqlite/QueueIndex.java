@@ -1,6 +1,7 @@
 package dev.fabrik.server.storage.sqlite;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -65,9 +66,12 @@ final class QueueIndex {
     }
   }
 
-  /** Appends a recovered job whose payload stays on disk until it is fetched. */
-  synchronized void appendId(String queue, long id) {
-    rings.computeIfAbsent(queue, q -> new JobRing()).addLast(id, null);
+  /** Appends recovered jobs {@code from..to} (inclusive); their payloads stay on disk. */
+  synchronized void appendIds(String queue, long from, long to) {
+    JobRing ring = rings.computeIfAbsent(queue, q -> new JobRing());
+    for (long id = from; id <= to; id++) {
+      ring.addLast(id, null);
+    }
   }
 
   /** Takes the head of the first non-empty queue among {@code queues}, or null. */
@@ -93,6 +97,57 @@ final class QueueIndex {
       out.add(new Popped(queue, ring.id(i), (Cached) ring.cached(i)));
     }
     return out;
+  }
+
+  /**
+   * Ids of up to {@code limit} jobs from the head of {@code queue} whose payloads are not cached,
+   * ascending (a queue's ids grow), or none when the cache has no room for that many of
+   * {@code bytesEach}.
+   */
+  synchronized long[] uncachedHead(String queue, int limit, int bytesEach) {
+    JobRing ring = rings.get(queue);
+    if (ring == null || cachedBytes + (long) limit * (bytesEach + ENTRY_OVERHEAD) > cacheBudget) {
+      return new long[0];
+    }
+    long[] out = new long[(int) Math.min(limit, ring.size())];
+    int n = 0;
+    for (long i = 0; i < ring.size() && n < out.length && i < 2L * limit; i++) {
+      if (ring.cached(i) == null) {
+        out[n++] = ring.id(i);
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /**
+   * True when the job {@code distance} places from the head of {@code queue} is not cached and the
+   * cache has room for {@code count} jobs of {@code bytesEach}: time to read ahead.
+   */
+  synchronized boolean coldAhead(String queue, int distance, int count, int bytesEach) {
+    JobRing ring = rings.get(queue);
+    return ring != null && ring.size() > distance && ring.cached(distance) == null
+        && cachedBytes + (long) count * (bytesEach + ENTRY_OVERHEAD) <= cacheBudget;
+  }
+
+  /** Caches read-ahead payloads for those of {@code loaded} still near the head of the queue. */
+  synchronized void fill(String queue, Map<Long, Cached> loaded) {
+    JobRing ring = rings.get(queue);
+    if (ring == null) {
+      return;
+    }
+    int found = 0;
+    for (long i = 0; i < ring.size() && found < loaded.size() && i < 4L * loaded.size(); i++) {
+      Cached c = loaded.get(ring.id(i));
+      if (c == null) {
+        continue;
+      }
+      found++;
+      long cost = cost(c.jid(), c.payload());
+      if (ring.cached(i) == null && cachedBytes + cost <= cacheBudget) {
+        ring.setCached(i, c);
+        cachedBytes += cost;
+      }
+    }
   }
 
   synchronized long size(String queue) {

@@ -23,6 +23,15 @@ final class Recovery {
   record State(
       Map<String, Long> queueIds, long nextJobId, long[] setSizes, long processed, long failures) {}
 
+  /**
+   * Runs of consecutive job ids of each queue, in id order: {@code id - row_number()} is constant
+   * along a run.
+   */
+  private static final String RUNS =
+      "SELECT qid, min(id), max(id) FROM (SELECT qid, id,"
+          + " id - row_number() OVER (PARTITION BY qid ORDER BY id) AS run"
+          + " FROM jobs INDEXED BY jobs_by_queue) GROUP BY qid, run ORDER BY qid, 2";
+
   private Recovery() {}
 
   static State load(Connection c, QueueIndex index) throws SQLException {
@@ -42,21 +51,20 @@ final class Recovery {
       }
       index.setPaused(paused, true);
 
+      // Ids come back as runs of consecutive ids per queue (usually a handful of rows for millions
+      // of jobs): a row per job through JDBC took 17 s for ten million.
       List<Long> orphans = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery("SELECT qid, id FROM jobs INDEXED BY jobs_by_queue ORDER BY qid, id")) {
-        long lastQid = Long.MIN_VALUE;
-        String queue = null;
+      try (ResultSet rs = s.executeQuery(RUNS)) {
         while (rs.next()) {
-          long qid = rs.getLong(1);
-          if (qid != lastQid) {
-            queue = names.get(qid);
-            lastQid = qid;
-          }
-          if (queue == null) {
-            orphans.add(rs.getLong(2));
+          String queue = names.get(rs.getLong(1));
+          long from = rs.getLong(2);
+          long to = rs.getLong(3);
+          if (queue != null) {
+            index.appendIds(queue, from, to);
           } else {
-            index.appendId(queue, rs.getLong(2));
+            for (long id = from; id <= to; id++) {
+              orphans.add(id);
+            }
           }
         }
       }

@@ -22,11 +22,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -48,6 +50,12 @@ public final class SqliteStore implements Store {
 
   private static final int MUTATE_CHUNK = 1000;
 
+  /** Jobs whose payloads one read brings into the cache when a fetch finds its job uncached. */
+  private static final int READ_AHEAD = 512;
+
+  /** A payload size to reserve cache room for before reading ahead. */
+  private static final int READ_AHEAD_BYTES_EACH = 1024;
+
   private final Path dataDir;
   private final QueueIndex index;
   private final ReservationTable<Long> reservations = new ReservationTable<>();
@@ -58,6 +66,7 @@ public final class SqliteStore implements Store {
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
   private final Checkpointer checkpointer;
+  private final AtomicBoolean readingAhead = new AtomicBoolean();
   private volatile boolean closed;
 
   // Owned by the writer thread: queue ids and set sizes including uncommitted ops of the batch.
@@ -172,6 +181,7 @@ public final class SqliteStore implements Store {
       if (p == null) {
         return Optional.empty();
       }
+      readAheadIfCold(p.queue());
       QueueIndex.Cached job = p.cached() != null ? p.cached() : readJob(p.id());
       if (job == null) {
         continue; // its queue was removed meanwhile
@@ -180,6 +190,62 @@ public final class SqliteStore implements Store {
       reservations.add(r, p.id());
       return Optional.of(r);
     }
+  }
+
+  /**
+   * Starts a read of the next {@link #READ_AHEAD} uncached jobs of {@code queue} on a reader when
+   * the job half that far from the head is not cached: after a restart (nothing cached) or once a
+   * queue outgrew the cache budget, fetches then still find their payloads in memory instead of
+   * waiting for a read each. One read-ahead at a time.
+   */
+  private void readAheadIfCold(String queue) {
+    if (!index.coldAhead(queue, READ_AHEAD / 2, READ_AHEAD, READ_AHEAD_BYTES_EACH)
+        || !readingAhead.compareAndSet(false, true)) {
+      return;
+    }
+    boolean started = readers.execute(c -> {
+      try {
+        long[] ids = index.uncachedHead(queue, READ_AHEAD, READ_AHEAD_BYTES_EACH);
+        if (ids.length > 0) {
+          index.fill(queue, readRange(c, ids));
+        }
+        return null;
+      } finally {
+        readingAhead.set(false);
+      }
+    });
+    if (!started) {
+      readingAhead.set(false);
+    }
+  }
+
+  /** Those jobs of {@code ids} (ascending) that still exist, by id, read as one range. */
+  private static Map<Long, QueueIndex.Cached> readRange(Connection c, long[] ids)
+      throws SQLException {
+    // Ids of other queues may lie in between: stop where they would make the range too sparse.
+    int n = ids.length;
+    while (n > 1 && ids[n - 1] - ids[0] > 8L * n) {
+      n /= 2;
+    }
+    Set<Long> wanted = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      wanted.add(ids[i]);
+    }
+    Map<Long, QueueIndex.Cached> out = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id, jid, payload FROM jobs WHERE id BETWEEN ? AND ?")) {
+      ps.setLong(1, ids[0]);
+      ps.setLong(2, ids[n - 1]);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long id = rs.getLong(1);
+          if (wanted.contains(id)) {
+            out.put(id, new QueueIndex.Cached(rs.getString(2), rs.getBytes(3)));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private QueueIndex.Cached readJob(long id) {

@@ -11,6 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -32,13 +35,16 @@ public final class SqliteScaleBench {
       try (SqliteStore store = SqliteStore.open(dir, Durability.PROCESS_CRASH)) {
         enqueue(store, 1000, 0);
         System.out.printf("at 1k queued:  %s%n", fetchCost(store, 1000));
+        System.out.printf("at 1k queued:  %s%n", drainRate(store, 20));
         long start = System.nanoTime();
         enqueue(store, jobs, 1);
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.printf("enqueued %,d in %.1f s (%,.0f jobs/s, 1 thread x 1000/batch)%n",
             jobs, secs, jobs / secs);
         memory("with " + store.queueSize(Q) + " queued");
+        Thread.sleep(10_000); // let the background checkpoint of 1 GB of WAL finish
         System.out.printf("at %,d queued: %s%n", store.queueSize(Q), fetchCost(store, 1000));
+        System.out.printf("at %,d queued: %s%n", store.queueSize(Q), drainRate(store, 20));
         System.out.printf("disk %,d MB%n", store.sizeOnDisk() >> 20);
       }
       long start = System.nanoTime();
@@ -47,6 +53,7 @@ public final class SqliteScaleBench {
             (System.nanoTime() - start) / 1e9);
         memory("after reopen");
         System.out.printf("after reopen (payloads on disk): %s%n", fetchCost(store, 1000));
+        System.out.printf("after reopen (payloads on disk): %s%n", drainRate(store, 20));
       }
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
@@ -97,6 +104,35 @@ public final class SqliteScaleBench {
     java.util.Arrays.sort(both);
     return String.format("reserve %.1f µs, reserve+ack %.1f µs (1 thread, median of 5 x %d)",
         reserve[2], both[2], n);
+  }
+
+  /** Median of 5: reserve+ack throughput of 50 virtual threads taking {@code n} jobs each. */
+  private static String drainRate(SqliteStore store, int n) throws Exception {
+    double[] rates = new double[5];
+    for (int run = 0; run < 5; run++) {
+      long t0 = System.nanoTime();
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < 50; t++) {
+          fs.add(pool.submit(() -> {
+            for (int i = 0; i < n; i++) {
+              Reservation r =
+                  store.reserve(List.of(Q), "w", NOW, NOW.plusSeconds(1800)).orElseThrow();
+              store.acknowledge(r.jid());
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : fs) {
+          f.get();
+        }
+      }
+      rates[run] = 50.0 * n / ((System.nanoTime() - t0) / 1e9);
+      enqueue(store, 50L * n, 200 + run); // keep the depth
+    }
+    java.util.Arrays.sort(rates);
+    return String.format("reserve+ack %,.0f jobs/s (50 threads, median of 5 x %d)", rates[2],
+        50 * n);
   }
 
   private static void memory(String when) throws IOException {
