@@ -218,8 +218,14 @@ final class GroupCommitWriter implements AutoCloseable {
     if (size <= walLimitBytes) {
       return;
     }
-    // Waits for a background checkpoint in progress: it leaves less for this one to copy.
-    checkpointLock.lock();
+    // A background checkpoint in progress (it fsyncs the database, slow under FULL) is let finish
+    // while the WAL is within 1.5x the limit; past that the writer waits for it.
+    if (!checkpointLock.tryLock()) {
+      if (size <= walLimitBytes + walLimitBytes / 2) {
+        return;
+      }
+      checkpointLock.lock();
+    }
     try (Statement s = connection.createStatement()) {
       // Wait briefly for readers: a reader holding the WAL only delays the truncation a batch.
       s.execute("PRAGMA busy_timeout=100");

@@ -17,15 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The writer keeps the WAL near its limit under a load without pauses (which SQLite's own
- * checkpoints never rewind). Scaled down: a 1 MB limit and 6k jobs of 200 bytes, each ack a commit
- * of its own (~70 MB of WAL frames without truncation).
+ * checkpoints never rewind). Scaled down: a 256 KB limit and 2000 jobs of 200 bytes, each ack a
+ * commit of its own (~25 MB of WAL frames without truncation).
  */
 class SqliteWalBoundTest {
 
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
-  private static final long LIMIT = 1L << 20;
-  private static final int JOBS = 6_000;
-  private static final int BATCH = 200;
+  private static final long LIMIT = 256L << 10;
+  private static final int JOBS = 2_000;
+  private static final int BATCH = 100;
 
   @TempDir Path dir;
 
