@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
  * checkpoint the committing thread (our only writer) would do that copy and stall every caller
  * behind it; a PASSIVE checkpoint here never blocks the writer, and the WAL restarts from its
  * beginning once it has been copied entirely ({@code journal_size_limit} then trims the file).
+ * Under a steady load that never happens; the writer then truncates the WAL itself, taking
+ * {@code lock} so that it never meets this thread's checkpoint (SQLite would answer SQLITE_BUSY).
  */
 final class Checkpointer implements AutoCloseable {
 
@@ -19,11 +22,13 @@ final class Checkpointer implements AutoCloseable {
   private static final long PERIOD_MILLIS = 200;
 
   private final Path file;
+  private final Lock lock;
   private final Thread thread;
   private volatile boolean stopped;
 
-  Checkpointer(Path file) {
+  Checkpointer(Path file, Lock lock) {
     this.file = file;
+    this.lock = lock;
     this.thread = Thread.ofPlatform().name("fabrik-sqlite-checkpoint").daemon().unstarted(this::run);
     thread.start();
   }
@@ -33,10 +38,13 @@ final class Checkpointer implements AutoCloseable {
         Statement s = c.createStatement()) {
       s.execute("PRAGMA query_only=0");
       while (!stopped) {
+        lock.lock();
         try {
           s.execute("PRAGMA wal_checkpoint(PASSIVE)");
         } catch (SQLException e) {
           log.warn("WAL checkpoint failed", e);
+        } finally {
+          lock.unlock();
         }
         synchronized (this) {
           if (!stopped) {

@@ -1,7 +1,12 @@
 package dev.fabrik.server.storage.sqlite;
 
 import dev.fabrik.server.storage.StorageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -10,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +26,13 @@ import org.slf4j.LoggerFactory;
  * transaction, commits once, runs the commit hooks, then completes the futures: one fsync (or WAL
  * write) is shared by the whole batch. If the batch fails it rolls back and runs each op in a
  * transaction of its own, so only the op at fault fails and nothing of it is stored.
+ *
+ * <p>Between batches it keeps the WAL file bounded. The {@link Checkpointer} copies the WAL back
+ * in the background, but SQLite only rewinds the WAL when a write starts after everything was
+ * copied, which never happens while this thread commits without pause: the file grew to 700 MB
+ * under a steady load. So once it passes {@code walLimitBytes} the writer itself runs a TRUNCATE
+ * checkpoint (only the tail the checkpointer has not copied yet is left to copy). Readers may
+ * keep it from finishing (SQLITE_BUSY); then it tries again after the next batch.
  */
 final class GroupCommitWriter implements AutoCloseable {
 
@@ -32,6 +45,9 @@ final class GroupCommitWriter implements AutoCloseable {
   private static final Pending<Void> STOP = new Pending<>(tx -> null, null);
 
   private final Connection connection;
+  private final Path walFile;
+  private final long walLimitBytes;
+  private final Lock checkpointLock;
   private final Tx tx;
   private final Runnable onRollback;
   private final Consumer<Map<String, Integer>> onEnqueued;
@@ -40,13 +56,26 @@ final class GroupCommitWriter implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * @param walFile the database's {@code -wal} file, watched between batches
+   * @param walLimitBytes the WAL size past which the writer truncates it
+   * @param checkpointLock held by whoever checkpoints (see {@link Checkpointer})
+   * @param onJobsCommitted told of inserted jobs, in order, when they committed
    * @param onRollback restores the writer-side bookkeeping of ops after a rollback
    * @param onEnqueued told which queues received jobs, after the futures completed
    */
   GroupCommitWriter(
-      Connection connection, Runnable onRollback, Consumer<Map<String, Integer>> onEnqueued) {
+      Connection connection,
+      Path walFile,
+      long walLimitBytes,
+      Lock checkpointLock,
+      Consumer<List<JobWrites.Row>> onJobsCommitted,
+      Runnable onRollback,
+      Consumer<Map<String, Integer>> onEnqueued) {
     this.connection = connection;
-    this.tx = new Tx(connection);
+    this.walFile = walFile;
+    this.walLimitBytes = walLimitBytes;
+    this.checkpointLock = checkpointLock;
+    this.tx = new Tx(connection, onJobsCommitted);
     this.onRollback = onRollback;
     this.onEnqueued = onEnqueued;
     this.thread = Thread.ofPlatform().name("fabrik-sqlite-writer").daemon().unstarted(this::run);
@@ -91,6 +120,7 @@ final class GroupCommitWriter implements AutoCloseable {
         boolean stop = batch.remove(STOP);
         runBatch(batch);
         batch.clear();
+        boundWal();
         if (stop) {
           break;
         }
@@ -156,6 +186,7 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void commit() throws SQLException {
+    tx.flushJobs();
     tx.writeCounts();
     control("COMMIT");
   }
@@ -171,6 +202,45 @@ final class GroupCommitWriter implements AutoCloseable {
     // The driver leaves a statement that failed unusable ("statement is not executing"): start over.
     tx.closeStatements();
     onRollback.run();
+  }
+
+  /** Truncates the WAL once it passed its limit; on SQLITE_BUSY the next batch tries again. */
+  private void boundWal() {
+    long size;
+    try {
+      size = Files.size(walFile);
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      log.debug("cannot read the WAL size: {}", e.getMessage());
+      return;
+    }
+    if (size <= walLimitBytes) {
+      return;
+    }
+    // A background checkpoint in progress (it fsyncs the database, slow under FULL) is let finish
+    // while the WAL is within 1.5x the limit; past that the writer waits for it.
+    if (!checkpointLock.tryLock()) {
+      if (size <= walLimitBytes + walLimitBytes / 2) {
+        return;
+      }
+      checkpointLock.lock();
+    }
+    try (Statement s = connection.createStatement()) {
+      // Wait briefly for readers: a reader holding the WAL only delays the truncation a batch.
+      s.execute("PRAGMA busy_timeout=100");
+      try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        if (rs.next() && rs.getInt(1) != 0) {
+          log.debug("WAL truncation busy at {} bytes; retrying after the next batch", size);
+        }
+      } finally {
+        s.execute("PRAGMA busy_timeout=" + Schema.BUSY_TIMEOUT_MILLIS);
+      }
+    } catch (SQLException e) {
+      log.debug("WAL truncation failed: {}", e.getMessage());
+    } finally {
+      checkpointLock.unlock();
+    }
   }
 
   /** Publishes the committed batch: hooks (jobs become fetchable), listeners, then callers. */

@@ -1,6 +1,7 @@
 package dev.fabrik.server.storage.sqlite;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * What makes FETCH a memory operation: every known queue's committed jobs as a FIFO of row ids,
- * the paused flags, and a byte-budgeted cache of payloads. Jobs enter only after their insert
+ * the paused flags, and a byte-budgeted cache of payloads held in the rings' own slots (no map:
+ * ten million queued jobs cost 8 bytes each plus whatever the budget allows). Jobs enter only after their insert
  * committed (the writer calls {@link #append} from its commit hook). A job popped here stays in the
  * database until it is acknowledged or failed.
  *
@@ -25,12 +27,11 @@ final class QueueIndex {
   /** A job taken from a queue; {@code cached} is null when its payload must be read back. */
   record Popped(String queue, long id, Cached cached) {}
 
-  /** Rough heap cost of one cache entry besides its payload (map node, boxed key, record). */
-  private static final int ENTRY_OVERHEAD = 96;
+  /** Rough heap cost of one cache entry besides its payload and jid (record, jid header). */
+  private static final int ENTRY_OVERHEAD = 64;
 
-  private final Map<String, LongRing> rings = new HashMap<>();
+  private final Map<String, JobRing> rings = new HashMap<>();
   private final Set<String> paused = new HashSet<>();
-  private final HashMap<Long, Cached> cache = new HashMap<>();
   private final long cacheBudget;
   private long cachedBytes;
 
@@ -40,31 +41,46 @@ final class QueueIndex {
 
   /** Makes a queue known (it may stay empty). */
   synchronized void register(String queue) {
-    rings.computeIfAbsent(queue, q -> new LongRing());
+    rings.computeIfAbsent(queue, q -> new JobRing());
   }
 
-  /** Appends a committed job to the back of its queue, caching its payload if the budget allows. */
-  synchronized void append(String queue, long id, String jid, byte[] payload) {
-    rings.computeIfAbsent(queue, q -> new LongRing()).addLast(id);
-    long cost = (long) payload.length + jid.length() + ENTRY_OVERHEAD;
-    if (cachedBytes + cost <= cacheBudget) {
-      cache.put(id, new Cached(jid, payload));
-      cachedBytes += cost;
+  /**
+   * Appends committed jobs to the back of their queues, in order, caching payloads while the
+   * budget allows. One lock for a whole commit: fetchers wait once, not once per job.
+   */
+  synchronized void appendAll(List<JobWrites.Row> rows) {
+    JobRing ring = null;
+    String ringName = null;
+    for (JobWrites.Row row : rows) {
+      if (!row.queue().equals(ringName)) {
+        ringName = row.queue();
+        ring = rings.computeIfAbsent(ringName, q -> new JobRing());
+      }
+      Cached cached = null;
+      long cost = cost(row.jid(), row.payload());
+      if (cachedBytes + cost <= cacheBudget) {
+        cached = new Cached(row.jid(), row.payload());
+        cachedBytes += cost;
+      }
+      ring.addLast(row.id(), cached);
     }
   }
 
-  /** Appends a recovered job whose payload stays on disk until it is fetched. */
-  synchronized void appendId(String queue, long id) {
-    rings.computeIfAbsent(queue, q -> new LongRing()).addLast(id);
+  /** Appends recovered jobs {@code from..to} (inclusive); their payloads stay on disk. */
+  synchronized void appendIds(String queue, long from, long to) {
+    JobRing ring = rings.computeIfAbsent(queue, q -> new JobRing());
+    for (long id = from; id <= to; id++) {
+      ring.addLast(id, null);
+    }
   }
 
   /** Takes the head of the first non-empty queue among {@code queues}, or null. */
   synchronized Popped poll(List<String> queues) {
     for (String queue : queues) {
-      LongRing ring = rings.get(queue);
+      JobRing ring = rings.get(queue);
       if (ring != null && !ring.isEmpty()) {
-        long id = ring.pollFirst();
-        return new Popped(queue, id, uncache(id));
+        long id = ring.firstId();
+        return new Popped(queue, id, uncached(ring.pollFirst()));
       }
     }
     return null;
@@ -72,26 +88,76 @@ final class QueueIndex {
 
   /** Ids (and cached payloads where held) of a queue's jobs from its head, skipping {@code offset}. */
   synchronized List<Popped> slice(String queue, long offset, int limit) {
-    LongRing ring = rings.get(queue);
+    JobRing ring = rings.get(queue);
     List<Popped> out = new ArrayList<>();
     if (ring == null) {
       return out;
     }
-    for (long i = offset; i < ring.size() && out.size() < limit; i++) {
-      long id = ring.get(i);
-      out.add(new Popped(queue, id, cache.get(id)));
+    for (long i = Math.max(0, offset); i < ring.size() && out.size() < limit; i++) {
+      out.add(new Popped(queue, ring.id(i), (Cached) ring.cached(i)));
     }
     return out;
   }
 
+  /**
+   * Ids of up to {@code limit} jobs from the head of {@code queue} whose payloads are not cached,
+   * ascending (a queue's ids grow), or none when the cache has no room for that many of
+   * {@code bytesEach}.
+   */
+  synchronized long[] uncachedHead(String queue, int limit, int bytesEach) {
+    JobRing ring = rings.get(queue);
+    if (ring == null || cachedBytes + (long) limit * (bytesEach + ENTRY_OVERHEAD) > cacheBudget) {
+      return new long[0];
+    }
+    long[] out = new long[(int) Math.min(limit, ring.size())];
+    int n = 0;
+    for (long i = 0; i < ring.size() && n < out.length && i < 2L * limit; i++) {
+      if (ring.cached(i) == null) {
+        out[n++] = ring.id(i);
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /**
+   * True when the job {@code distance} places from the head of {@code queue} is not cached and the
+   * cache has room for {@code count} jobs of {@code bytesEach}: time to read ahead.
+   */
+  synchronized boolean coldAhead(String queue, int distance, int count, int bytesEach) {
+    JobRing ring = rings.get(queue);
+    return ring != null && ring.size() > distance && ring.cached(distance) == null
+        && cachedBytes + (long) count * (bytesEach + ENTRY_OVERHEAD) <= cacheBudget;
+  }
+
+  /** Caches read-ahead payloads for those of {@code loaded} still near the head of the queue. */
+  synchronized void fill(String queue, Map<Long, Cached> loaded) {
+    JobRing ring = rings.get(queue);
+    if (ring == null) {
+      return;
+    }
+    int found = 0;
+    for (long i = 0; i < ring.size() && found < loaded.size() && i < 4L * loaded.size(); i++) {
+      Cached c = loaded.get(ring.id(i));
+      if (c == null) {
+        continue;
+      }
+      found++;
+      long cost = cost(c.jid(), c.payload());
+      if (ring.cached(i) == null && cachedBytes + cost <= cacheBudget) {
+        ring.setCached(i, c);
+        cachedBytes += cost;
+      }
+    }
+  }
+
   synchronized long size(String queue) {
-    LongRing ring = rings.get(queue);
+    JobRing ring = rings.get(queue);
     return ring == null ? 0 : ring.size();
   }
 
   synchronized Map<String, Long> sizes() {
     Map<String, Long> out = new TreeMap<>();
-    rings.forEach((name, ring) -> out.put(name, (long) ring.size()));
+    rings.forEach((name, ring) -> out.put(name, ring.size()));
     return out;
   }
 
@@ -117,11 +183,11 @@ final class QueueIndex {
 
   /** Forgets a queue, its jobs and its paused flag. */
   synchronized void remove(String queue) {
-    LongRing ring = rings.remove(queue);
+    JobRing ring = rings.remove(queue);
     paused.remove(queue);
     if (ring != null) {
       while (!ring.isEmpty()) {
-        uncache(ring.pollFirst());
+        uncached(ring.pollFirst());
       }
     }
   }
@@ -129,7 +195,6 @@ final class QueueIndex {
   synchronized void clear() {
     rings.clear();
     paused.clear();
-    cache.clear();
     cachedBytes = 0;
   }
 
@@ -137,11 +202,16 @@ final class QueueIndex {
     return cachedBytes;
   }
 
-  private Cached uncache(long id) {
-    Cached c = cache.remove(id);
+  /** Gives back the budget of an entry leaving its ring. */
+  private Cached uncached(Object slot) {
+    Cached c = (Cached) slot;
     if (c != null) {
-      cachedBytes -= (long) c.payload().length + c.jid().length() + ENTRY_OVERHEAD;
+      cachedBytes -= cost(c.jid(), c.payload());
     }
     return c;
+  }
+
+  private static long cost(String jid, byte[] payload) {
+    return (long) payload.length + jid.length() + ENTRY_OVERHEAD;
   }
 }

@@ -63,6 +63,26 @@ final class ReaderPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code read} on a reader without waiting for it; failures are logged.
+   *
+   * @return false when the pool is closed and the read will not run
+   */
+  boolean execute(Read<?> read) {
+    try {
+      executor.execute(() -> {
+        try {
+          read.apply(connection());
+        } catch (SQLException | RuntimeException e) {
+          log.warn("background SQLite read failed", e);
+        }
+      });
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
   private Connection connection() throws SQLException {
     Connection c = mine.get();
     if (c == null) {

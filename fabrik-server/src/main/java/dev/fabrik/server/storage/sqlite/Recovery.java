@@ -42,23 +42,27 @@ final class Recovery {
       }
       index.setPaused(paused, true);
 
+      // Streamed from the small (qid, id) index; consecutive ids go into the ring as one run. (A
+      // window-function query returning only the runs held the whole partition in temp memory.)
       List<Long> orphans = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery("SELECT qid, id FROM jobs INDEXED BY jobs_by_queue ORDER BY qid, id")) {
-        long lastQid = Long.MIN_VALUE;
-        String queue = null;
+      try (ResultSet rs = s.executeQuery(
+          "SELECT qid, id FROM jobs INDEXED BY jobs_by_queue ORDER BY qid, id")) {
+        long runQid = Long.MIN_VALUE;
+        long from = 0;
+        long to = -1;
         while (rs.next()) {
           long qid = rs.getLong(1);
-          if (qid != lastQid) {
-            queue = names.get(qid);
-            lastQid = qid;
+          long id = rs.getLong(2);
+          if (qid == runQid && id == to + 1) {
+            to = id;
+            continue;
           }
-          if (queue == null) {
-            orphans.add(rs.getLong(2));
-          } else {
-            index.appendId(queue, rs.getLong(2));
-          }
+          appendRun(index, names.get(runQid), from, to, orphans);
+          runQid = qid;
+          from = id;
+          to = id;
         }
+        appendRun(index, names.get(runQid), from, to, orphans);
       }
       deleteOrphans(c, orphans);
 
@@ -86,6 +90,21 @@ final class Recovery {
           setSizes,
           counters.getOrDefault("processed", 0L),
           counters.getOrDefault("failures", 0L));
+    }
+  }
+
+  /** Appends ids {@code from..to} to {@code queue}, or marks them orphans when it is gone. */
+  private static void appendRun(
+      QueueIndex index, String queue, long from, long to, List<Long> orphans) {
+    if (to < from) {
+      return;
+    }
+    if (queue != null) {
+      index.appendIds(queue, from, to);
+    } else {
+      for (long id = from; id <= to; id++) {
+        orphans.add(id);
+      }
     }
   }
 

@@ -19,6 +19,12 @@ final class Schema {
 
   static final String FILE_NAME = "fabrik.db";
 
+  /** How long a connection waits for a lock another holds. */
+  static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+  /** The WAL size past which the writer truncates it (and what SQLite trims it back to). */
+  static final long WAL_LIMIT_BYTES = 64L << 20;
+
   private static final String[] DDL = {
     "CREATE TABLE IF NOT EXISTS queues("
         + "id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,"
@@ -46,7 +52,7 @@ final class Schema {
           "PRAGMA synchronous=" + (durability == Durability.POWER_LOSS ? "FULL" : "NORMAL"));
       // Checkpoints run on their own thread (Checkpointer), so a commit never copies the WAL back.
       s.execute("PRAGMA wal_autocheckpoint=0");
-      s.execute("PRAGMA journal_size_limit=" + (64L << 20));
+      s.execute("PRAGMA journal_size_limit=" + WAL_LIMIT_BYTES);
       s.execute("PRAGMA cache_size=-65536");
       if (maxPageCount > 0) {
         s.execute("PRAGMA max_page_count=" + maxPageCount);
@@ -73,7 +79,7 @@ final class Schema {
   private static Connection open(Path file) throws SQLException {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
     try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
       s.execute("PRAGMA temp_store=MEMORY");
     }
     return c;

@@ -22,12 +22,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -46,6 +50,12 @@ public final class SqliteStore implements Store {
 
   private static final int MUTATE_CHUNK = 1000;
 
+  /** Jobs whose payloads one read brings into the cache when a fetch finds its job uncached. */
+  private static final int READ_AHEAD = 512;
+
+  /** A payload size to reserve cache room for before reading ahead. */
+  private static final int READ_AHEAD_BYTES_EACH = 1024;
+
   private final Path dataDir;
   private final QueueIndex index;
   private final ReservationTable<Long> reservations = new ReservationTable<>();
@@ -56,6 +66,7 @@ public final class SqliteStore implements Store {
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
   private final Checkpointer checkpointer;
+  private final AtomicBoolean readingAhead = new AtomicBoolean();
   private volatile boolean closed;
 
   // Owned by the writer thread: queue ids and set sizes including uncommitted ops of the batch.
@@ -64,7 +75,8 @@ public final class SqliteStore implements Store {
   private final long[] pendingSetSizes = new long[SetName.values().length];
   private long nextJobId;
 
-  private SqliteStore(Path dataDir, Durability durability, long cacheBytes, long maxPageCount)
+  private SqliteStore(
+      Path dataDir, Durability durability, long cacheBytes, long maxPageCount, long walLimitBytes)
       throws SQLException {
     this.dataDir = dataDir;
     Path file = dataDir.resolve(Schema.FILE_NAME);
@@ -86,9 +98,12 @@ public final class SqliteStore implements Store {
       setSizes[s.ordinal()] = new AtomicLong(state.setSizes()[s.ordinal()]);
       pendingSetSizes[s.ordinal()] = state.setSizes()[s.ordinal()];
     }
-    this.writer = new GroupCommitWriter(connection, this::afterRollback, this::notifyListeners);
+    Lock checkpointLock = new ReentrantLock();
+    this.writer = new GroupCommitWriter(connection, dataDir.resolve(Schema.FILE_NAME + "-wal"),
+        walLimitBytes, checkpointLock, index::appendAll, this::afterRollback,
+        this::notifyListeners);
     this.readers = new ReaderPool(file, 3);
-    this.checkpointer = new Checkpointer(file);
+    this.checkpointer = new Checkpointer(file, checkpointLock);
   }
 
   /** Opens (creating if needed) {@code <dataDir>/fabrik.db} and recovers its queues. */
@@ -101,9 +116,15 @@ public final class SqliteStore implements Store {
    * @param maxPageCount caps the database size in pages (tests of a full disk); 0 for no cap
    */
   static SqliteStore open(Path dataDir, Durability durability, long cacheBytes, long maxPageCount) {
+    return open(dataDir, durability, cacheBytes, maxPageCount, Schema.WAL_LIMIT_BYTES);
+  }
+
+  /** @param walLimitBytes the WAL size past which the writer truncates it */
+  static SqliteStore open(
+      Path dataDir, Durability durability, long cacheBytes, long maxPageCount, long walLimitBytes) {
     try {
       Files.createDirectories(dataDir);
-      return new SqliteStore(dataDir, durability, cacheBytes, maxPageCount);
+      return new SqliteStore(dataDir, durability, cacheBytes, maxPageCount, walLimitBytes);
     } catch (IOException | SQLException e) {
       throw new StorageException("cannot open the SQLite store in " + dataDir, e);
     }
@@ -128,15 +149,7 @@ public final class SqliteStore implements Store {
   /** Inserts a job at the back of its queue; it becomes fetchable when the batch commits. */
   private void insertJob(Tx tx, String queue, String jid, byte[] payload) throws SQLException {
     long qid = queueId(tx, queue);
-    long id = nextJobId++;
-    PreparedStatement ps = tx.prepare("INSERT INTO jobs(id, qid, jid, payload) VALUES (?, ?, ?, ?)");
-    ps.setLong(1, id);
-    ps.setLong(2, qid);
-    ps.setString(3, jid);
-    ps.setBytes(4, payload);
-    ps.executeUpdate();
-    tx.onCommit(() -> index.append(queue, id, jid, payload));
-    tx.enqueued(queue, 1);
+    tx.insertJob(new JobWrites.Row(queue, nextJobId++, qid, jid, payload));
   }
 
   private long queueId(Tx tx, String queue) throws SQLException {
@@ -168,6 +181,7 @@ public final class SqliteStore implements Store {
       if (p == null) {
         return Optional.empty();
       }
+      readAheadIfCold(p.queue());
       QueueIndex.Cached job = p.cached() != null ? p.cached() : readJob(p.id());
       if (job == null) {
         continue; // its queue was removed meanwhile
@@ -176,6 +190,62 @@ public final class SqliteStore implements Store {
       reservations.add(r, p.id());
       return Optional.of(r);
     }
+  }
+
+  /**
+   * Starts a read of the next {@link #READ_AHEAD} uncached jobs of {@code queue} on a reader when
+   * the job half that far from the head is not cached: after a restart (nothing cached) or once a
+   * queue outgrew the cache budget, fetches then still find their payloads in memory instead of
+   * waiting for a read each. One read-ahead at a time.
+   */
+  private void readAheadIfCold(String queue) {
+    if (!index.coldAhead(queue, READ_AHEAD / 2, READ_AHEAD, READ_AHEAD_BYTES_EACH)
+        || !readingAhead.compareAndSet(false, true)) {
+      return;
+    }
+    boolean started = readers.execute(c -> {
+      try {
+        long[] ids = index.uncachedHead(queue, READ_AHEAD, READ_AHEAD_BYTES_EACH);
+        if (ids.length > 0) {
+          index.fill(queue, readRange(c, ids));
+        }
+        return null;
+      } finally {
+        readingAhead.set(false);
+      }
+    });
+    if (!started) {
+      readingAhead.set(false);
+    }
+  }
+
+  /** Those jobs of {@code ids} (ascending) that still exist, by id, read as one range. */
+  private static Map<Long, QueueIndex.Cached> readRange(Connection c, long[] ids)
+      throws SQLException {
+    // Ids of other queues may lie in between: stop where they would make the range too sparse.
+    int n = ids.length;
+    while (n > 1 && ids[n - 1] - ids[0] > 8L * n) {
+      n /= 2;
+    }
+    Set<Long> wanted = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      wanted.add(ids[i]);
+    }
+    Map<Long, QueueIndex.Cached> out = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id, jid, payload FROM jobs WHERE id BETWEEN ? AND ?")) {
+      ps.setLong(1, ids[0]);
+      ps.setLong(2, ids[n - 1]);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long id = rs.getLong(1);
+          if (wanted.contains(id)) {
+            out.put(id, new QueueIndex.Cached(rs.getString(2), rs.getBytes(3)));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private QueueIndex.Cached readJob(long id) {
@@ -338,10 +408,8 @@ public final class SqliteStore implements Store {
     return Optional.of(r);
   }
 
-  private static void deleteJob(Tx tx, long id) throws SQLException {
-    PreparedStatement ps = tx.prepare("DELETE FROM jobs WHERE id = ?");
-    ps.setLong(1, id);
-    ps.executeUpdate();
+  private static void deleteJob(Tx tx, long id) {
+    tx.deleteJob(id);
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The writer's view of the transaction in progress: cached statements, counter deltas written once
@@ -18,21 +19,34 @@ final class Tx {
 
   private final Connection connection;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final JobWrites jobs = new JobWrites(this::statement);
+  private final Consumer<List<JobWrites.Row>> onJobsCommitted;
   private final List<Runnable> hooks = new ArrayList<>();
   private final Map<String, Integer> enqueued = new LinkedHashMap<>();
+  private List<JobWrites.Row> inserted = new ArrayList<>();
   private long processed;
   private long failures;
 
-  Tx(Connection connection) {
+  /** @param onJobsCommitted told of inserted jobs, in order, once they committed */
+  Tx(Connection connection, Consumer<List<JobWrites.Row>> onJobsCommitted) {
     this.connection = connection;
+    this.onJobsCommitted = onJobsCommitted;
   }
 
   Connection connection() {
     return connection;
   }
 
-  /** A prepared statement kept for the life of the connection. */
+  /**
+   * A prepared statement kept for the life of the connection. Job inserts and deletes held back so
+   * far are written first, so the statement sees them.
+   */
   PreparedStatement prepare(String sql) throws SQLException {
+    flushJobs();
+    return statement(sql);
+  }
+
+  private PreparedStatement statement(String sql) throws SQLException {
     PreparedStatement ps = statements.get(sql);
     if (ps == null) {
       ps = connection.prepareStatement(sql);
@@ -41,13 +55,41 @@ final class Tx {
     return ps;
   }
 
+  /**
+   * Inserts a job (written with others at the next flush); after the commit it is handed to the
+   * {@code onJobsCommitted} consumer, in order with the other hooks.
+   */
+  void insertJob(JobWrites.Row row) {
+    jobs.insert(row);
+    inserted.add(row);
+    enqueued.merge(row.queue(), 1, Integer::sum);
+  }
+
+  /** Deletes a job by row id (written with others at the next flush). */
+  void deleteJob(long id) {
+    jobs.delete(id);
+  }
+
+  /** Writes the held-back job inserts and deletes. */
+  void flushJobs() throws SQLException {
+    if (!jobs.isEmpty()) {
+      jobs.flush();
+    }
+  }
+
   /** Runs {@code hook} after this transaction committed (never if it rolls back). */
   void onCommit(Runnable hook) {
+    sealInserted();
     hooks.add(hook);
   }
 
-  void enqueued(String queue, int count) {
-    enqueued.merge(queue, count, Integer::sum);
+  /** Turns the jobs inserted since the last hook into one hook, keeping the order of hooks. */
+  private void sealInserted() {
+    if (!inserted.isEmpty()) {
+      List<JobWrites.Row> rows = inserted;
+      inserted = new ArrayList<>();
+      hooks.add(() -> onJobsCommitted.accept(rows));
+    }
   }
 
   void count(long processedDelta, long failuresDelta) {
@@ -77,6 +119,7 @@ final class Tx {
   }
 
   List<Runnable> hooks() {
+    sealInserted();
     return hooks;
   }
 
@@ -86,6 +129,8 @@ final class Tx {
 
   /** Forgets everything of the transaction just finished (committed or rolled back). */
   void reset() {
+    jobs.clear();
+    inserted.clear();
     hooks.clear();
     enqueued.clear();
     processed = 0;

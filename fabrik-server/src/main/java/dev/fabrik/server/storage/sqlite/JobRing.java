@@ -1,0 +1,109 @@
+package dev.fabrik.server.storage.sqlite;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One queue's FIFO of row ids, each with an optional cached payload. Stored in fixed blocks of
+ * {@value #BLOCK} slots, so ten million queued jobs cost 80 MB of ids and nothing more: a block's
+ * cache slots exist only once something in it was cached, and growing never copies (a doubling
+ * array would briefly hold 1.5x its size and round up to a power of two). Not thread-safe.
+ */
+final class JobRing {
+
+  static final int BLOCK = 4096;
+
+  private static final class Block {
+    final long[] ids = new long[BLOCK];
+    Object[] cached; // null until a slot of this block holds something
+  }
+
+  private final List<Block> blocks = new ArrayList<>();
+  private int head; // index of the first live slot in blocks[0]
+  private int tail = BLOCK; // index of the next free slot in the last block
+  private long size;
+
+  /** Appends {@code id}; {@code cached} may be null. */
+  void addLast(long id, Object cached) {
+    if (tail == BLOCK) {
+      blocks.add(new Block());
+      tail = 0;
+    }
+    Block b = blocks.getLast();
+    b.ids[tail] = id;
+    if (cached != null) {
+      if (b.cached == null) {
+        b.cached = new Object[BLOCK];
+      }
+      b.cached[tail] = cached;
+    }
+    tail++;
+    size++;
+  }
+
+  long firstId() {
+    return blocks.getFirst().ids[head];
+  }
+
+  /** Removes the head; returns what was cached for it (or null). Call only when not empty. */
+  Object pollFirst() {
+    if (size == 0) {
+      throw new IllegalStateException("empty");
+    }
+    Block b = blocks.getFirst();
+    Object cached = null;
+    if (b.cached != null) {
+      cached = b.cached[head];
+      b.cached[head] = null;
+    }
+    head++;
+    size--;
+    if (size == 0) {
+      blocks.clear();
+      head = 0;
+      tail = BLOCK;
+    } else if (head == BLOCK) {
+      blocks.removeFirst(); // moves a few thousand references at most every BLOCK polls
+      head = 0;
+    }
+    return cached;
+  }
+
+  /** The id {@code index} places from the head. */
+  long id(long index) {
+    long at = check(index) + head;
+    return blocks.get((int) (at / BLOCK)).ids[(int) (at % BLOCK)];
+  }
+
+  /** What is cached for the job {@code index} places from the head, or null. */
+  Object cached(long index) {
+    long at = check(index) + head;
+    Object[] c = blocks.get((int) (at / BLOCK)).cached;
+    return c == null ? null : c[(int) (at % BLOCK)];
+  }
+
+  /** Caches {@code value} for the job {@code index} places from the head. */
+  void setCached(long index, Object value) {
+    long at = check(index) + head;
+    Block b = blocks.get((int) (at / BLOCK));
+    if (b.cached == null) {
+      b.cached = new Object[BLOCK];
+    }
+    b.cached[(int) (at % BLOCK)] = value;
+  }
+
+  private long check(long index) {
+    if (index < 0 || index >= size) {
+      throw new IndexOutOfBoundsException(index + " of " + size);
+    }
+    return index;
+  }
+
+  long size() {
+    return size;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+}
