@@ -8,7 +8,9 @@ public sealed interface Mutation permits Mutation.Delete, Mutation.Kill, Mutatio
   /** Remove the entries. */
   record Delete() implements Mutation {}
 
-  /** Move into the dead set with this expiry (within dead: refresh the expiry). Payload unchanged. */
+  /**
+   * Move into the dead set with this expiry (within dead: refresh the expiry). Payload unchanged.
+   */
   record Kill(Instant expiresAt) implements Mutation {}
 
   /** Push onto the back of each entry's queue with the payload as stored, then remove it. */

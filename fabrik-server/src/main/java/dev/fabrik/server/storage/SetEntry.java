@@ -10,8 +10,8 @@ public record SetEntry(SetName set, Instant score, String jid, String queue, byt
   }
 
   /**
-   * Identifies an entry within a set, as Faktory's {@code <score>|<jid>} keys do: entries with equal
-   * scores are told apart by jid.
+   * Identifies an entry within a set, as Faktory's {@code <score>|<jid>} keys do: entries with
+   * equal scores are told apart by jid.
    */
   public record Key(Instant score, String jid) {}
 }

@@ -15,8 +15,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Payloads are the compact JSON bytes of a job; a store never parses them (the manager owns the
  * job format). Every method that changes state returns only once the change is as durable as the
- * store's durability setting promises; a job handed to {@link #enqueue} is fetchable from the moment
- * the call returns (and never before it is durable). All methods are thread-safe.
+ * store's durability setting promises; a job handed to {@link #enqueue} is fetchable from the
+ * moment the call returns (and never before it is durable). All methods are thread-safe.
  *
  * <p>Operations that must be atomic in a shared database (several server nodes on one PostgreSQL)
  * are single calls here: {@link #reserve}, {@link #acknowledge}, {@link #fail}, {@link
@@ -81,7 +81,8 @@ public interface Store extends AutoCloseable {
 
   /**
    * FAIL or reservation expiry: removes the reservation, counts one processed and one failed job,
-   * and stores whatever {@code decision} says (a retry, a dead entry, or nothing) in one atomic step.
+   * and stores whatever {@code decision} says (a retry, a dead entry, or nothing) in one atomic
+   * step.
    *
    * @return the reservation that was failed, or empty when {@code jid} holds none
    */
@@ -100,7 +101,9 @@ public interface Store extends AutoCloseable {
 
   // ---------------------------------------------------------------- sorted sets
 
-  /** Adds a job to a set scored by {@code score} (run-at for scheduled/retries, expiry for dead). */
+  /**
+   * Adds a job to a set scored by {@code score} (run-at for scheduled/retries, expiry for dead).
+   */
   void addToSet(SetName set, Instant score, QueuedJob job);
 
   /**

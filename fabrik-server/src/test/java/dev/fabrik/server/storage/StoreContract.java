@@ -66,7 +66,8 @@ public abstract class StoreContract {
   }
 
   private static FailureDecision retryAt(Instant at) {
-    return r -> new FailureDecision.Retry(at, ("retry:" + r.jid()).getBytes(StandardCharsets.UTF_8));
+    return r ->
+        new FailureDecision.Retry(at, ("retry:" + r.jid()).getBytes(StandardCharsets.UTF_8));
   }
 
   private List<String> jids(List<SetEntry> entries) {
@@ -247,15 +248,20 @@ public abstract class StoreContract {
     store.enqueue(List.of(job("a", "q")));
     reserve("q");
     List<Reservation> seen = new ArrayList<>();
-    store.fail("a", r -> {
-      seen.add(r);
-      return new FailureDecision.Discard();
-    });
-    assertThat(seen).singleElement().satisfies(r -> {
-      assertThat(r.jid()).isEqualTo("a");
-      assertThat(r.queue()).isEqualTo("q");
-      assertThat(text(r.payload())).isEqualTo(text(payload("a")));
-    });
+    store.fail(
+        "a",
+        r -> {
+          seen.add(r);
+          return new FailureDecision.Discard();
+        });
+    assertThat(seen)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.jid()).isEqualTo("a");
+              assertThat(r.queue()).isEqualTo("q");
+              assertThat(text(r.payload())).isEqualTo(text(payload("a")));
+            });
   }
 
   @Test
@@ -337,7 +343,9 @@ public abstract class StoreContract {
     int moved = store.enqueueDue(SetName.SCHEDULED, T0.plusSeconds(3), 2, p -> stamp(p));
     assertThat(moved).isEqualTo(2);
     assertThat(jids(store.scan(SetName.SCHEDULED, null, 10))).containsExactly("s3", "later");
-    assertThat(store.browse("q", 0, 10)).extracting(QueuedJob::jid).containsExactly("waiting", "s1");
+    assertThat(store.browse("q", 0, 10))
+        .extracting(QueuedJob::jid)
+        .containsExactly("waiting", "s1");
     assertThat(text(store.browse("q", 1, 1).getFirst().payload())).isEqualTo("stamped:s1");
     assertThat(store.queueSize("other")).isEqualTo(1);
 
@@ -513,29 +521,33 @@ public abstract class StoreContract {
       List<Future<?>> futures = new ArrayList<>();
       for (int p = 0; p < producers; p++) {
         int id = p;
-        futures.add(pool.submit(() -> {
-          for (int i = 0; i < perProducer; i++) {
-            String queue = i % 2 == 0 ? "even" : "odd";
-            store.enqueue(List.of(job("p" + id + "-" + i, queue)));
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perProducer; i++) {
+                    String queue = i % 2 == 0 ? "even" : "odd";
+                    store.enqueue(List.of(job("p" + id + "-" + i, queue)));
+                  }
+                }));
       }
       for (int c = 0; c < producers; c++) {
-        futures.add(pool.submit(() -> {
-          while (done.get() < total) {
-            Optional<Reservation> r =
-                store.reserve(List.of("even", "odd"), "w", T0, T0.plusSeconds(60));
-            if (r.isEmpty()) {
-              Thread.onSpinWait();
-              continue;
-            }
-            if (!acked.add(r.get().jid())) {
-              duplicates.incrementAndGet();
-            }
-            assertThat(store.acknowledge(r.get().jid())).isPresent();
-            done.incrementAndGet();
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  while (done.get() < total) {
+                    Optional<Reservation> r =
+                        store.reserve(List.of("even", "odd"), "w", T0, T0.plusSeconds(60));
+                    if (r.isEmpty()) {
+                      Thread.onSpinWait();
+                      continue;
+                    }
+                    if (!acked.add(r.get().jid())) {
+                      duplicates.incrementAndGet();
+                    }
+                    assertThat(store.acknowledge(r.get().jid())).isPresent();
+                    done.incrementAndGet();
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get();

@@ -37,7 +37,9 @@ final class MemorySet {
     entries.clear();
   }
 
-  /** Removes and returns up to {@code limit} entries scored at or before {@code now}, lowest first. */
+  /**
+   * Removes and returns up to {@code limit} entries scored at or before {@code now}, lowest first.
+   */
   List<SetEntry> pollDue(Instant now, int limit) {
     List<SetEntry> out = new ArrayList<>();
     Iterator<Map.Entry<Slot, SetEntry>> it = entries.entrySet().iterator();
@@ -81,7 +83,9 @@ final class MemorySet {
   /** The oldest-inserted entry with this key, or null. */
   SetEntry find(SetEntry.Key key) {
     Map.Entry<Slot, SetEntry> e = entries.ceilingEntry(new Slot(key.score(), key.jid(), -1));
-    if (e == null || !e.getKey().score().equals(key.score()) || !e.getKey().jid().equals(key.jid())) {
+    if (e == null
+        || !e.getKey().score().equals(key.score())
+        || !e.getKey().jid().equals(key.jid())) {
       return null;
     }
     return e.getValue();

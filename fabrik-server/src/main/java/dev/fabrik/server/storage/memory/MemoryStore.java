@@ -29,8 +29,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A store that keeps everything on the heap: nothing survives a restart. Simple on purpose (one
- * lock around everything); it is the reference the SQLite store is tested against, and the
- * {@code storage = "memory"} option for tests and throwaway servers.
+ * lock around everything); it is the reference the SQLite store is tested against, and the {@code
+ * storage = "memory"} option for tests and throwaway servers.
  */
 public final class MemoryStore implements Store {
 

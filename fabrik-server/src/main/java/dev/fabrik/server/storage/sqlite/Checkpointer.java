@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * checkpoint the committing thread (our only writer) would do that copy and stall every caller
  * behind it; a PASSIVE checkpoint here never blocks the writer, and the WAL restarts from its
  * beginning once it has been copied entirely ({@code journal_size_limit} then trims the file).
- * Under a steady load that never happens; the writer then truncates the WAL itself, taking
- * {@code lock} so that it never meets this thread's checkpoint (SQLite would answer SQLITE_BUSY).
+ * Under a steady load that never happens; the writer then truncates the WAL itself, taking {@code
+ * lock} so that it never meets this thread's checkpoint (SQLite would answer SQLITE_BUSY).
  */
 final class Checkpointer implements AutoCloseable {
 
@@ -29,7 +29,8 @@ final class Checkpointer implements AutoCloseable {
   Checkpointer(Path file, Lock lock) {
     this.file = file;
     this.lock = lock;
-    this.thread = Thread.ofPlatform().name("fabrik-sqlite-checkpoint").daemon().unstarted(this::run);
+    this.thread =
+        Thread.ofPlatform().name("fabrik-sqlite-checkpoint").daemon().unstarted(this::run);
     thread.start();
   }
 

@@ -27,12 +27,12 @@ import org.slf4j.LoggerFactory;
  * write) is shared by the whole batch. If the batch fails it rolls back and runs each op in a
  * transaction of its own, so only the op at fault fails and nothing of it is stored.
  *
- * <p>Between batches it keeps the WAL file bounded. The {@link Checkpointer} copies the WAL back
- * in the background, but SQLite only rewinds the WAL when a write starts after everything was
- * copied, which never happens while this thread commits without pause: the file grew to 700 MB
- * under a steady load. So once it passes {@code walLimitBytes} the writer itself runs a TRUNCATE
- * checkpoint (only the tail the checkpointer has not copied yet is left to copy). Readers may
- * keep it from finishing (SQLITE_BUSY); then it tries again after the next batch.
+ * <p>Between batches it keeps the WAL file bounded. The {@link Checkpointer} copies the WAL back in
+ * the background, but SQLite only rewinds the WAL when a write starts after everything was copied,
+ * which never happens while this thread commits without pause: the file grew to 700 MB under a
+ * steady load. So once it passes {@code walLimitBytes} the writer itself runs a TRUNCATE checkpoint
+ * (only the tail the checkpointer has not copied yet is left to copy). Readers may keep it from
+ * finishing (SQLITE_BUSY); then it tries again after the next batch.
  */
 final class GroupCommitWriter implements AutoCloseable {
 
@@ -199,7 +199,8 @@ final class GroupCommitWriter implements AutoCloseable {
       log.debug("SQLite rollback: {}", e.getMessage());
     }
     tx.reset();
-    // The driver leaves a statement that failed unusable ("statement is not executing"): start over.
+    // The driver leaves a statement that failed unusable ("statement is not executing"): start
+    // over.
     tx.closeStatements();
     onRollback.run();
   }
@@ -265,7 +266,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private static void fail(Pending<?> p, Throwable t) {
     Throwable error =
-        t instanceof SQLException ? new StorageException("SQLite write failed: " + t.getMessage(), t)
+        t instanceof SQLException
+            ? new StorageException("SQLite write failed: " + t.getMessage(), t)
             : t;
     p.future().completeExceptionally(error);
   }

@@ -42,10 +42,13 @@ final class JobWrites {
   JobWrites(Statements statements) {
     this.statements = statements;
     for (int i = 0; i < CHUNKS.length; i++) {
-      insertSql[i] = "INSERT INTO jobs(id, qid, jid, payload) VALUES "
-          + String.join(", ", Collections.nCopies(CHUNKS[i], "(?, ?, ?, ?)"));
-      deleteSql[i] = "DELETE FROM jobs WHERE id IN ("
-          + String.join(", ", Collections.nCopies(CHUNKS[i], "?")) + ")";
+      insertSql[i] =
+          "INSERT INTO jobs(id, qid, jid, payload) VALUES "
+              + String.join(", ", Collections.nCopies(CHUNKS[i], "(?, ?, ?, ?)"));
+      deleteSql[i] =
+          "DELETE FROM jobs WHERE id IN ("
+              + String.join(", ", Collections.nCopies(CHUNKS[i], "?"))
+              + ")";
     }
   }
 

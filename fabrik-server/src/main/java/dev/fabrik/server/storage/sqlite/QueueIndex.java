@@ -11,11 +11,11 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What makes FETCH a memory operation: every known queue's committed jobs as a FIFO of row ids,
- * the paused flags, and a byte-budgeted cache of payloads held in the rings' own slots (no map:
- * ten million queued jobs cost 8 bytes each plus whatever the budget allows). Jobs enter only after their insert
- * committed (the writer calls {@link #append} from its commit hook). A job popped here stays in the
- * database until it is acknowledged or failed.
+ * What makes FETCH a memory operation: every known queue's committed jobs as a FIFO of row ids, the
+ * paused flags, and a byte-budgeted cache of payloads held in the rings' own slots (no map: ten
+ * million queued jobs cost 8 bytes each plus whatever the budget allows). Jobs enter only after
+ * their insert committed (the writer calls {@link #append} from its commit hook). A job popped here
+ * stays in the database until it is acknowledged or failed.
  *
  * <p>Thread-safe with one monitor; nothing in here does I/O.
  */
@@ -45,8 +45,8 @@ final class QueueIndex {
   }
 
   /**
-   * Appends committed jobs to the back of their queues, in order, caching payloads while the
-   * budget allows. One lock for a whole commit: fetchers wait once, not once per job.
+   * Appends committed jobs to the back of their queues, in order, caching payloads while the budget
+   * allows. One lock for a whole commit: fetchers wait once, not once per job.
    */
   synchronized void appendAll(List<JobWrites.Row> rows) {
     JobRing ring = null;
@@ -86,7 +86,9 @@ final class QueueIndex {
     return null;
   }
 
-  /** Ids (and cached payloads where held) of a queue's jobs from its head, skipping {@code offset}. */
+  /**
+   * Ids (and cached payloads where held) of a queue's jobs from its head, skipping {@code offset}.
+   */
   synchronized List<Popped> slice(String queue, long offset, int limit) {
     JobRing ring = rings.get(queue);
     List<Popped> out = new ArrayList<>();
@@ -101,8 +103,8 @@ final class QueueIndex {
 
   /**
    * Ids of up to {@code limit} jobs from the head of {@code queue} whose payloads are not cached,
-   * ascending (a queue's ids grow), or none when the cache has no room for that many of
-   * {@code bytesEach}.
+   * ascending (a queue's ids grow), or none when the cache has no room for that many of {@code
+   * bytesEach}.
    */
   synchronized long[] uncachedHead(String queue, int limit, int bytesEach) {
     JobRing ring = rings.get(queue);
@@ -125,7 +127,9 @@ final class QueueIndex {
    */
   synchronized boolean coldAhead(String queue, int distance, int count, int bytesEach) {
     JobRing ring = rings.get(queue);
-    return ring != null && ring.size() > distance && ring.cached(distance) == null
+    return ring != null
+        && ring.size() > distance
+        && ring.cached(distance) == null
         && cachedBytes + (long) count * (bytesEach + ENTRY_OVERHEAD) <= cacheBudget;
   }
 

@@ -70,13 +70,14 @@ final class ReaderPool implements AutoCloseable {
    */
   boolean execute(Read<?> read) {
     try {
-      executor.execute(() -> {
-        try {
-          read.apply(connection());
-        } catch (SQLException | RuntimeException e) {
-          log.warn("background SQLite read failed", e);
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              read.apply(connection());
+            } catch (SQLException | RuntimeException e) {
+              log.warn("background SQLite read failed", e);
+            }
+          });
       return true;
     } catch (RejectedExecutionException e) {
       return false;

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * Rebuilds the in-memory state from the database at startup. Every job still in {@code jobs} goes
  * back into its queue, including the ones that were reserved when the process stopped (reservations
- * live in memory only: at-least-once). Only ids and queue ids are read, streamed from the
- * {@code jobs(qid)} index in (qid, id) order, so payload pages stay on disk.
+ * live in memory only: at-least-once). Only ids and queue ids are read, streamed from the {@code
+ * jobs(qid)} index in (qid, id) order, so payload pages stay on disk.
  */
 final class Recovery {
 
@@ -45,8 +45,8 @@ final class Recovery {
       // Streamed from the small (qid, id) index; consecutive ids go into the ring as one run. (A
       // window-function query returning only the runs held the whole partition in temp memory.)
       List<Long> orphans = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery(
-          "SELECT qid, id FROM jobs INDEXED BY jobs_by_queue ORDER BY qid, id")) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT qid, id FROM jobs INDEXED BY jobs_by_queue ORDER BY qid, id")) {
         long runQid = Long.MIN_VALUE;
         long from = 0;
         long to = -1;

@@ -1,11 +1,11 @@
 package dev.fabrik.server.storage.sqlite;
 
 import dev.fabrik.server.storage.Durability;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.nio.file.Path;
 
 /**
  * The tables and the connection settings.
@@ -48,8 +48,7 @@ final class Schema {
     Connection c = open(file);
     try (Statement s = c.createStatement()) {
       s.execute("PRAGMA journal_mode=WAL");
-      s.execute(
-          "PRAGMA synchronous=" + (durability == Durability.POWER_LOSS ? "FULL" : "NORMAL"));
+      s.execute("PRAGMA synchronous=" + (durability == Durability.POWER_LOSS ? "FULL" : "NORMAL"));
       // Checkpoints run on their own thread (Checkpointer), so a commit never copies the WAL back.
       s.execute("PRAGMA wal_autocheckpoint=0");
       s.execute("PRAGMA journal_size_limit=" + WAL_LIMIT_BYTES);

@@ -23,7 +23,9 @@ final class SetTables {
       "INSERT INTO set_entries(set_id, score, jid, queue, payload) VALUES (?, ?, ?, ?, ?)";
   static final String DELETE = "DELETE FROM set_entries WHERE id = ?";
   static final String DUE =
-      "SELECT " + COLUMNS + " FROM set_entries WHERE set_id = ? AND score <= ?"
+      "SELECT "
+          + COLUMNS
+          + " FROM set_entries WHERE set_id = ? AND score <= ?"
           + " ORDER BY score, jid, id LIMIT ?";
   static final String DELETE_DUE =
       "DELETE FROM set_entries WHERE id IN (SELECT id FROM set_entries"
@@ -42,8 +44,8 @@ final class SetTables {
   }
 
   static Instant instant(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-        Math.floorMod(micros, 1_000_000L) * 1000L);
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   static void insert(Tx tx, SetName set, Instant score, String jid, String queue, byte[] payload)
@@ -90,7 +92,9 @@ final class SetTables {
   static List<SetEntry> scan(Connection c, SetName set, SetEntry.Key after, int limit)
       throws SQLException {
     String sql =
-        "SELECT " + COLUMNS + " FROM set_entries WHERE set_id = ?"
+        "SELECT "
+            + COLUMNS
+            + " FROM set_entries WHERE set_id = ?"
             + (after == null ? "" : " AND (score, jid) > (?, ?)")
             + " ORDER BY score, jid, id LIMIT ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -107,7 +111,9 @@ final class SetTables {
 
   static SetEntry find(Connection c, SetName set, SetEntry.Key key) throws SQLException {
     String sql =
-        "SELECT " + COLUMNS + " FROM set_entries WHERE set_id = ? AND score = ? AND jid = ?"
+        "SELECT "
+            + COLUMNS
+            + " FROM set_entries WHERE set_id = ? AND score = ? AND jid = ?"
             + " ORDER BY id LIMIT 1";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setInt(1, set.ordinal());
@@ -121,8 +127,7 @@ final class SetTables {
   /** Every entry of {@code set} that {@code filter} accepts, in order. */
   static List<Row> matching(Connection c, SetName set, Predicate<SetEntry> filter)
       throws SQLException {
-    String sql =
-        "SELECT " + COLUMNS + " FROM set_entries WHERE set_id = ? ORDER BY score, jid, id";
+    String sql = "SELECT " + COLUMNS + " FROM set_entries WHERE set_id = ? ORDER BY score, jid, id";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setInt(1, set.ordinal());
       return rows(ps, set, Integer.MAX_VALUE, filter);
@@ -136,8 +141,8 @@ final class SetTables {
     try (ResultSet rs = ps.executeQuery()) {
       while (out.size() < limit && rs.next()) {
         SetEntry e =
-            new SetEntry(set, instant(rs.getLong(2)), rs.getString(3), rs.getString(4),
-                rs.getBytes(5));
+            new SetEntry(
+                set, instant(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getBytes(5));
         if (filter.test(e)) {
           out.add(new Row(rs.getLong(1), e));
         }

@@ -99,9 +99,15 @@ public final class SqliteStore implements Store {
       pendingSetSizes[s.ordinal()] = state.setSizes()[s.ordinal()];
     }
     Lock checkpointLock = new ReentrantLock();
-    this.writer = new GroupCommitWriter(connection, dataDir.resolve(Schema.FILE_NAME + "-wal"),
-        walLimitBytes, checkpointLock, index::appendAll, this::afterRollback,
-        this::notifyListeners);
+    this.writer =
+        new GroupCommitWriter(
+            connection,
+            dataDir.resolve(Schema.FILE_NAME + "-wal"),
+            walLimitBytes,
+            checkpointLock,
+            index::appendAll,
+            this::afterRollback,
+            this::notifyListeners);
     this.readers = new ReaderPool(file, 3);
     this.checkpointer = new Checkpointer(file, checkpointLock);
   }
@@ -119,7 +125,9 @@ public final class SqliteStore implements Store {
     return open(dataDir, durability, cacheBytes, maxPageCount, Schema.WAL_LIMIT_BYTES);
   }
 
-  /** @param walLimitBytes the WAL size past which the writer truncates it */
+  /**
+   * @param walLimitBytes the WAL size past which the writer truncates it
+   */
   static SqliteStore open(
       Path dataDir, Durability durability, long cacheBytes, long maxPageCount, long walLimitBytes) {
     try {
@@ -138,12 +146,13 @@ public final class SqliteStore implements Store {
     if (jobs.isEmpty()) {
       return;
     }
-    writer.write(tx -> {
-      for (QueuedJob job : jobs) {
-        insertJob(tx, job.queue(), job.jid(), job.payload());
-      }
-      return null;
-    });
+    writer.write(
+        tx -> {
+          for (QueuedJob job : jobs) {
+            insertJob(tx, job.queue(), job.jid(), job.payload());
+          }
+          return null;
+        });
   }
 
   /** Inserts a job at the back of its queue; it becomes fetchable when the batch commits. */
@@ -165,10 +174,11 @@ public final class SqliteStore implements Store {
       id = rs.getLong(1);
     }
     queueIds.put(queue, id);
-    tx.onCommit(() -> {
-      committedQueueIds.put(queue, id);
-      index.register(queue);
-    });
+    tx.onCommit(
+        () -> {
+          committedQueueIds.put(queue, id);
+          index.register(queue);
+        });
     return id;
   }
 
@@ -203,17 +213,19 @@ public final class SqliteStore implements Store {
         || !readingAhead.compareAndSet(false, true)) {
       return;
     }
-    boolean started = readers.execute(c -> {
-      try {
-        long[] ids = index.uncachedHead(queue, READ_AHEAD, READ_AHEAD_BYTES_EACH);
-        if (ids.length > 0) {
-          index.fill(queue, readRange(c, ids));
-        }
-        return null;
-      } finally {
-        readingAhead.set(false);
-      }
-    });
+    boolean started =
+        readers.execute(
+            c -> {
+              try {
+                long[] ids = index.uncachedHead(queue, READ_AHEAD, READ_AHEAD_BYTES_EACH);
+                if (ids.length > 0) {
+                  index.fill(queue, readRange(c, ids));
+                }
+                return null;
+              } finally {
+                readingAhead.set(false);
+              }
+            });
     if (!started) {
       readingAhead.set(false);
     }
@@ -249,14 +261,16 @@ public final class SqliteStore implements Store {
   }
 
   private QueueIndex.Cached readJob(long id) {
-    return readers.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT jid, payload FROM jobs WHERE id = ?")) {
-        ps.setLong(1, id);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new QueueIndex.Cached(rs.getString(1), rs.getBytes(2)) : null;
-        }
-      }
-    });
+    return readers.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT jid, payload FROM jobs WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? new QueueIndex.Cached(rs.getString(1), rs.getBytes(2)) : null;
+            }
+          }
+        });
   }
 
   @Override
@@ -308,42 +322,45 @@ public final class SqliteStore implements Store {
   private void setPaused(Collection<String> queues, boolean on) {
     ensureOpen();
     List<String> names = List.copyOf(queues);
-    writer.write(tx -> {
-      PreparedStatement ps = tx.prepare("UPDATE queues SET paused = ? WHERE name = ?");
-      for (String name : names) {
-        ps.setInt(1, on ? 1 : 0);
-        ps.setString(2, name);
-        ps.executeUpdate();
-      }
-      tx.onCommit(() -> index.setPaused(names, on));
-      return null;
-    });
+    writer.write(
+        tx -> {
+          PreparedStatement ps = tx.prepare("UPDATE queues SET paused = ? WHERE name = ?");
+          for (String name : names) {
+            ps.setInt(1, on ? 1 : 0);
+            ps.setString(2, name);
+            ps.executeUpdate();
+          }
+          tx.onCommit(() -> index.setPaused(names, on));
+          return null;
+        });
   }
 
   @Override
   public void remove(Collection<String> queues) {
     ensureOpen();
     List<String> names = List.copyOf(queues);
-    writer.write(tx -> {
-      for (String name : names) {
-        Long qid = queueIds.remove(name);
-        if (qid == null) {
-          continue;
-        }
-        // Reserved jobs of the queue go too; their ACK then finds nothing to delete.
-        PreparedStatement jobs = tx.prepare("DELETE FROM jobs WHERE qid = ?");
-        jobs.setLong(1, qid);
-        jobs.executeUpdate();
-        PreparedStatement q = tx.prepare("DELETE FROM queues WHERE id = ?");
-        q.setLong(1, qid);
-        q.executeUpdate();
-        tx.onCommit(() -> {
-          committedQueueIds.remove(name);
-          index.remove(name);
+    writer.write(
+        tx -> {
+          for (String name : names) {
+            Long qid = queueIds.remove(name);
+            if (qid == null) {
+              continue;
+            }
+            // Reserved jobs of the queue go too; their ACK then finds nothing to delete.
+            PreparedStatement jobs = tx.prepare("DELETE FROM jobs WHERE qid = ?");
+            jobs.setLong(1, qid);
+            jobs.executeUpdate();
+            PreparedStatement q = tx.prepare("DELETE FROM queues WHERE id = ?");
+            q.setLong(1, qid);
+            q.executeUpdate();
+            tx.onCommit(
+                () -> {
+                  committedQueueIds.remove(name);
+                  index.remove(name);
+                });
+          }
+          return null;
         });
-      }
-      return null;
-    });
   }
 
   @Override
@@ -362,12 +379,13 @@ public final class SqliteStore implements Store {
       return Optional.empty();
     }
     try {
-      writer.write(tx -> {
-        deleteJob(tx, held.handle());
-        tx.count(1, 0);
-        tx.onCommit(processed::incrementAndGet);
-        return null;
-      });
+      writer.write(
+          tx -> {
+            deleteJob(tx, held.handle());
+            tx.count(1, 0);
+            tx.onCommit(processed::incrementAndGet);
+            return null;
+          });
     } catch (RuntimeException e) {
       reservations.restore(held);
       throw e;
@@ -385,22 +403,24 @@ public final class SqliteStore implements Store {
     Reservation r = held.reservation();
     try {
       FailureDecision.Outcome outcome = decision.decide(r);
-      writer.write(tx -> {
-        deleteJob(tx, held.handle());
-        switch (outcome) {
-          case FailureDecision.Retry retry ->
-              addEntry(tx, SetName.RETRIES, retry.at(), r.jid(), r.queue(), retry.payload());
-          case FailureDecision.Dead dead ->
-              addEntry(tx, SetName.DEAD, dead.expiresAt(), r.jid(), r.queue(), dead.payload());
-          case FailureDecision.Discard discard -> {}
-        }
-        tx.count(1, 1);
-        tx.onCommit(() -> {
-          processed.incrementAndGet();
-          failures.incrementAndGet();
-        });
-        return null;
-      });
+      writer.write(
+          tx -> {
+            deleteJob(tx, held.handle());
+            switch (outcome) {
+              case FailureDecision.Retry retry ->
+                  addEntry(tx, SetName.RETRIES, retry.at(), r.jid(), r.queue(), retry.payload());
+              case FailureDecision.Dead dead ->
+                  addEntry(tx, SetName.DEAD, dead.expiresAt(), r.jid(), r.queue(), dead.payload());
+              case FailureDecision.Discard discard -> {}
+            }
+            tx.count(1, 1);
+            tx.onCommit(
+                () -> {
+                  processed.incrementAndGet();
+                  failures.incrementAndGet();
+                });
+            return null;
+          });
     } catch (RuntimeException e) {
       reservations.restore(held);
       throw e;
@@ -441,10 +461,11 @@ public final class SqliteStore implements Store {
   @Override
   public void addToSet(SetName set, Instant score, QueuedJob job) {
     ensureOpen();
-    writer.write(tx -> {
-      addEntry(tx, set, score, job.jid(), job.queue(), job.payload());
-      return null;
-    });
+    writer.write(
+        tx -> {
+          addEntry(tx, set, score, job.jid(), job.queue(), job.payload());
+          return null;
+        });
   }
 
   private void addEntry(Tx tx, SetName set, Instant score, String jid, String queue, byte[] payload)
@@ -461,40 +482,43 @@ public final class SqliteStore implements Store {
   @Override
   public int enqueueDue(SetName set, Instant now, int limit, UnaryOperator<byte[]> restamp) {
     ensureOpen();
-    return writer.write(tx -> {
-      List<SetTables.Row> due = SetTables.due(tx, set, now, limit);
-      for (SetTables.Row row : due) {
-        SetEntry e = row.entry();
-        SetTables.delete(tx, row.id());
-        insertJob(tx, e.queue(), e.jid(), restamp.apply(e.payload()));
-      }
-      adjustSetSize(tx, set, -due.size());
-      return due.size();
-    });
+    return writer.write(
+        tx -> {
+          List<SetTables.Row> due = SetTables.due(tx, set, now, limit);
+          for (SetTables.Row row : due) {
+            SetEntry e = row.entry();
+            SetTables.delete(tx, row.id());
+            insertJob(tx, e.queue(), e.jid(), restamp.apply(e.payload()));
+          }
+          adjustSetSize(tx, set, -due.size());
+          return due.size();
+        });
   }
 
   @Override
   public int purgeDue(SetName set, Instant now, int limit) {
     ensureOpen();
-    return writer.write(tx -> {
-      int n = SetTables.deleteDue(tx, set, now, limit);
-      adjustSetSize(tx, set, -n);
-      return n;
-    });
+    return writer.write(
+        tx -> {
+          int n = SetTables.deleteDue(tx, set, now, limit);
+          adjustSetSize(tx, set, -n);
+          return n;
+        });
   }
 
   @Override
   public int trim(SetName set, long maxSize) {
     ensureOpen();
-    return writer.write(tx -> {
-      long excess = pendingSetSizes[set.ordinal()] - maxSize;
-      if (excess <= 0) {
-        return 0;
-      }
-      int n = SetTables.deleteLowest(tx, set, excess);
-      adjustSetSize(tx, set, -n);
-      return n;
-    });
+    return writer.write(
+        tx -> {
+          long excess = pendingSetSizes[set.ordinal()] - maxSize;
+          if (excess <= 0) {
+            return 0;
+          }
+          int n = SetTables.deleteLowest(tx, set, excess);
+          adjustSetSize(tx, set, -n);
+          return n;
+        });
   }
 
   @Override
@@ -510,7 +534,8 @@ public final class SqliteStore implements Store {
     List<SetTables.Row> matches = readers.read(c -> SetTables.matching(c, set, filter));
     int changed = 0;
     for (int from = 0; from < matches.size(); from += MUTATE_CHUNK) {
-      List<SetTables.Row> chunk = matches.subList(from, Math.min(matches.size(), from + MUTATE_CHUNK));
+      List<SetTables.Row> chunk =
+          matches.subList(from, Math.min(matches.size(), from + MUTATE_CHUNK));
       changed += writer.write(tx -> applyMutation(tx, set, chunk, mutation));
     }
     return changed;
@@ -527,8 +552,8 @@ public final class SqliteStore implements Store {
       SetEntry e = row.entry();
       switch (mutation) {
         case Mutation.Delete d -> {}
-        case Mutation.Kill kill -> addEntry(tx, SetName.DEAD, kill.expiresAt(), e.jid(), e.queue(),
-            e.payload());
+        case Mutation.Kill kill ->
+            addEntry(tx, SetName.DEAD, kill.expiresAt(), e.jid(), e.queue(), e.payload());
         case Mutation.Requeue r -> insertJob(tx, e.queue(), e.jid(), e.payload());
       }
       changed++;
@@ -559,26 +584,28 @@ public final class SqliteStore implements Store {
   @Override
   public void flush() {
     ensureOpen();
-    writer.write(tx -> {
-      for (String table : List.of("jobs", "set_entries", "queues")) {
-        tx.prepare("DELETE FROM " + table).executeUpdate();
-      }
-      tx.prepare("UPDATE counters SET value = 0").executeUpdate();
-      tx.resetCounts();
-      queueIds.clear();
-      java.util.Arrays.fill(pendingSetSizes, 0);
-      tx.onCommit(() -> {
-        committedQueueIds.clear();
-        index.clear();
-        reservations.clear();
-        processed.set(0);
-        failures.set(0);
-        for (AtomicLong size : setSizes) {
-          size.set(0);
-        }
-      });
-      return null;
-    });
+    writer.write(
+        tx -> {
+          for (String table : List.of("jobs", "set_entries", "queues")) {
+            tx.prepare("DELETE FROM " + table).executeUpdate();
+          }
+          tx.prepare("UPDATE counters SET value = 0").executeUpdate();
+          tx.resetCounts();
+          queueIds.clear();
+          java.util.Arrays.fill(pendingSetSizes, 0);
+          tx.onCommit(
+              () -> {
+                committedQueueIds.clear();
+                index.clear();
+                reservations.clear();
+                processed.set(0);
+                failures.set(0);
+                for (AtomicLong size : setSizes) {
+                  size.set(0);
+                }
+              });
+          return null;
+        });
   }
 
   @Override

@@ -27,7 +27,9 @@ final class Tx {
   private long processed;
   private long failures;
 
-  /** @param onJobsCommitted told of inserted jobs, in order, once they committed */
+  /**
+   * @param onJobsCommitted told of inserted jobs, in order, once they committed
+   */
   Tx(Connection connection, Consumer<List<JobWrites.Row>> onJobsCommitted) {
     this.connection = connection;
     this.onJobsCommitted = onJobsCommitted;
@@ -106,8 +108,7 @@ final class Tx {
   /** Adds the counter deltas to the counters table; called just before commit. */
   void writeCounts() throws SQLException {
     if (processed != 0 || failures != 0) {
-      PreparedStatement ps =
-          prepare("UPDATE counters SET value = value + ? WHERE name = ?");
+      PreparedStatement ps = prepare("UPDATE counters SET value = value + ? WHERE name = ?");
       ps.setLong(1, processed);
       ps.setString(2, "processed");
       ps.addBatch();

@@ -36,6 +36,7 @@ public final class CrashChild {
   }
 
   static QueuedJob job(String jid, String queue) {
-    return new QueuedJob(jid, queue, ("{\"jid\":\"" + jid + "\"}").getBytes(StandardCharsets.UTF_8));
+    return new QueuedJob(
+        jid, queue, ("{\"jid\":\"" + jid + "\"}").getBytes(StandardCharsets.UTF_8));
   }
 }

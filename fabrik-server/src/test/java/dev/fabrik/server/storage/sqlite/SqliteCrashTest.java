@@ -31,7 +31,10 @@ class SqliteCrashTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process child =
         new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashChild.class.getName(),
                 dir.toString())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
@@ -90,7 +93,8 @@ class SqliteCrashTest {
       store.reserve(List.of("a"), "w", T0, T0.plusSeconds(5));
       store.reserve(List.of("a"), "w", T0, T0.plusSeconds(5));
       store.acknowledge("a0");
-      store.fail("a1", res -> new dev.fabrik.server.storage.FailureDecision.Retry(T0, res.payload()));
+      store.fail(
+          "a1", res -> new dev.fabrik.server.storage.FailureDecision.Retry(T0, res.payload()));
       store.reserve(List.of("a"), "w", T0, T0.plusSeconds(5)); // a2 stays reserved
       store.pause(List.of("b"));
       store.enqueue(List.of(CrashChild.job("e", "empty")));

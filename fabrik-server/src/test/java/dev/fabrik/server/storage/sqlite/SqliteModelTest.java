@@ -50,7 +50,14 @@ class SqliteModelTest {
             jids.add(jid);
             jobs.add(new QueuedJob(jid, pick(rnd, QUEUES), bytes(jid + "/" + step)));
           }
-          both(real, model, s -> { s.enqueue(jobs); return null; }, op + " enqueue");
+          both(
+              real,
+              model,
+              s -> {
+                s.enqueue(jobs);
+                return null;
+              },
+              op + " enqueue");
         } else if (kind < 45) {
           List<String> qs = List.of(pick(rnd, QUEUES), pick(rnd, QUEUES));
           Instant exp = T0.plusSeconds(rnd.nextInt(100));
@@ -62,11 +69,13 @@ class SqliteModelTest {
           String jid = jids.isEmpty() ? "none" : pick(rnd, jids);
           int outcome = rnd.nextInt(3);
           Instant at = T0.plusSeconds(rnd.nextInt(50));
-          FailureDecision d = r -> switch (outcome) {
-            case 0 -> new FailureDecision.Retry(at, bytes("retry " + r.jid()));
-            case 1 -> new FailureDecision.Dead(at, bytes("dead " + r.jid()));
-            default -> new FailureDecision.Discard();
-          };
+          FailureDecision d =
+              r ->
+                  switch (outcome) {
+                    case 0 -> new FailureDecision.Retry(at, bytes("retry " + r.jid()));
+                    case 1 -> new FailureDecision.Dead(at, bytes("dead " + r.jid()));
+                    default -> new FailureDecision.Discard();
+                  };
           both(real, model, s -> view(s.fail(jid, d)), op + " fail");
         } else if (kind < 73) {
           SetName set = pick(rnd, List.of(SetName.values()));
@@ -74,12 +83,22 @@ class SqliteModelTest {
           jids.add(jid);
           QueuedJob job = new QueuedJob(jid, pick(rnd, QUEUES), bytes(jid));
           Instant score = T0.plusSeconds(rnd.nextInt(50));
-          both(real, model, s -> { s.addToSet(set, score, job); return null; }, op + " add");
+          both(
+              real,
+              model,
+              s -> {
+                s.addToSet(set, score, job);
+                return null;
+              },
+              op + " add");
         } else if (kind < 78) {
           SetName set = pick(rnd, List.of(SetName.values()));
           Instant now = T0.plusSeconds(rnd.nextInt(60));
           int limit = rnd.nextInt(5) + 1;
-          both(real, model, s -> s.enqueueDue(set, now, limit, p -> bytes("re " + text(p))),
+          both(
+              real,
+              model,
+              s -> s.enqueueDue(set, now, limit, p -> bytes("re " + text(p))),
               op + " enqueueDue");
         } else if (kind < 81) {
           SetName set = pick(rnd, List.of(SetName.values()));
@@ -92,30 +111,48 @@ class SqliteModelTest {
         } else if (kind < 88) {
           SetName set = pick(rnd, List.of(SetName.values()));
           int mod = rnd.nextInt(3) + 2;
-          Mutation m = switch (rnd.nextInt(3)) {
-            case 0 -> new Mutation.Delete();
-            case 1 -> new Mutation.Kill(T0.plusSeconds(rnd.nextInt(50)));
-            default -> new Mutation.Requeue();
-          };
-          both(real, model, s -> s.mutate(set, e -> e.jid().hashCode() % mod == 0, m),
+          Mutation m =
+              switch (rnd.nextInt(3)) {
+                case 0 -> new Mutation.Delete();
+                case 1 -> new Mutation.Kill(T0.plusSeconds(rnd.nextInt(50)));
+                default -> new Mutation.Requeue();
+              };
+          both(
+              real,
+              model,
+              s -> s.mutate(set, e -> e.jid().hashCode() % mod == 0, m),
               op + " mutate " + m);
         } else if (kind < 93) {
           List<String> qs = List.of(pick(rnd, QUEUES));
           int which = rnd.nextInt(3);
-          both(real, model, s -> {
-            switch (which) {
-              case 0 -> s.pause(qs);
-              case 1 -> s.resume(qs);
-              default -> s.remove(qs);
-            }
-            return null;
-          }, op + " pause/resume/remove");
+          both(
+              real,
+              model,
+              s -> {
+                switch (which) {
+                  case 0 -> s.pause(qs);
+                  case 1 -> s.resume(qs);
+                  default -> s.remove(qs);
+                }
+                return null;
+              },
+              op + " pause/resume/remove");
         } else if (kind < 94) {
-          both(real, model, s -> { s.flush(); return null; }, op + " flush");
+          both(
+              real,
+              model,
+              s -> {
+                s.flush();
+                return null;
+              },
+              op + " flush");
         } else {
           Instant now = T0.plusSeconds(rnd.nextInt(100));
-          both(real, model, s -> s.expiredReservations(now, 5).stream().map(SqliteModelTest::view)
-              .toList(), op + " expired");
+          both(
+              real,
+              model,
+              s -> s.expiredReservations(now, 5).stream().map(SqliteModelTest::view).toList(),
+              op + " expired");
         }
         compareState(real, model, op);
       }
@@ -171,5 +208,4 @@ class SqliteModelTest {
   private static String text(byte[] b) {
     return new String(b, StandardCharsets.UTF_8);
   }
-
 }

@@ -63,7 +63,8 @@ class SqliteRecoveryTest {
       assertThat(store.queueSizes()).containsOnlyKeys("a", "b", "c");
       for (var e : expected.entrySet()) {
         List<String> got = new ArrayList<>();
-        for (Optional<Reservation> r = reserve(store, e.getKey()); r.isPresent();
+        for (Optional<Reservation> r = reserve(store, e.getKey());
+            r.isPresent();
             r = reserve(store, e.getKey())) {
           got.add(r.get().jid());
           assertThat(new String(r.get().payload(), StandardCharsets.UTF_8))

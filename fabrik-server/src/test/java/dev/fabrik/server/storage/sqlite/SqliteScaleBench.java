@@ -39,7 +39,8 @@ public final class SqliteScaleBench {
         long start = System.nanoTime();
         enqueue(store, jobs, 1);
         double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf("enqueued %,d in %.1f s (%,.0f jobs/s, 1 thread x 1000/batch)%n",
+        System.out.printf(
+            "enqueued %,d in %.1f s (%,.0f jobs/s, 1 thread x 1000/batch)%n",
             jobs, secs, jobs / secs);
         memory("with " + store.queueSize(Q) + " queued");
         Thread.sleep(10_000); // let the background checkpoint of 1 GB of WAL finish
@@ -49,8 +50,9 @@ public final class SqliteScaleBench {
       }
       long start = System.nanoTime();
       try (SqliteStore store = SqliteStore.open(dir, Durability.PROCESS_CRASH)) {
-        System.out.printf("reopened %,d queued in %.1f s%n", store.queueSize(Q),
-            (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+            "reopened %,d queued in %.1f s%n",
+            store.queueSize(Q), (System.nanoTime() - start) / 1e9);
         memory("after reopen");
         System.out.printf("after reopen (payloads on disk): %s%n", fetchCost(store, 1000));
         System.out.printf("after reopen (payloads on disk): %s%n", drainRate(store, 20));
@@ -66,9 +68,14 @@ public final class SqliteScaleBench {
     List<QueuedJob> batch = new ArrayList<>(1000);
     for (long i = 0; i < jobs; i++) {
       String jid = "r" + round + "-" + i;
-      batch.add(new QueuedJob(jid, Q,
-          ("{\"jid\":\"" + jid + "\",\"jobtype\":\"SomeJob\",\"args\":[1,2,3],\"queue\":\"default\"}")
-              .getBytes(StandardCharsets.UTF_8)));
+      batch.add(
+          new QueuedJob(
+              jid,
+              Q,
+              ("{\"jid\":\""
+                      + jid
+                      + "\",\"jobtype\":\"SomeJob\",\"args\":[1,2,3],\"queue\":\"default\"}")
+                  .getBytes(StandardCharsets.UTF_8)));
       if (batch.size() == 1000) {
         store.enqueue(batch);
         batch = new ArrayList<>(1000);
@@ -87,8 +94,7 @@ public final class SqliteScaleBench {
       List<String> jids = new ArrayList<>(n);
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        Reservation r =
-            store.reserve(List.of(Q), "w", NOW, NOW.plusSeconds(1800)).orElseThrow();
+        Reservation r = store.reserve(List.of(Q), "w", NOW, NOW.plusSeconds(1800)).orElseThrow();
         jids.add(r.jid());
       }
       long t1 = System.nanoTime();
@@ -102,7 +108,8 @@ public final class SqliteScaleBench {
     }
     java.util.Arrays.sort(reserve);
     java.util.Arrays.sort(both);
-    return String.format("reserve %.1f µs, reserve+ack %.1f µs (1 thread, median of 5 x %d)",
+    return String.format(
+        "reserve %.1f µs, reserve+ack %.1f µs (1 thread, median of 5 x %d)",
         reserve[2], both[2], n);
   }
 
@@ -114,14 +121,16 @@ public final class SqliteScaleBench {
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
         List<Future<?>> fs = new ArrayList<>();
         for (int t = 0; t < 50; t++) {
-          fs.add(pool.submit(() -> {
-            for (int i = 0; i < n; i++) {
-              Reservation r =
-                  store.reserve(List.of(Q), "w", NOW, NOW.plusSeconds(1800)).orElseThrow();
-              store.acknowledge(r.jid());
-            }
-            return null;
-          }));
+          fs.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < n; i++) {
+                      Reservation r =
+                          store.reserve(List.of(Q), "w", NOW, NOW.plusSeconds(1800)).orElseThrow();
+                      store.acknowledge(r.jid());
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> f : fs) {
           f.get();
@@ -131,8 +140,8 @@ public final class SqliteScaleBench {
       enqueue(store, 50L * n, 200 + run); // keep the depth
     }
     java.util.Arrays.sort(rates);
-    return String.format("reserve+ack %,.0f jobs/s (50 threads, median of 5 x %d)", rates[2],
-        50 * n);
+    return String.format(
+        "reserve+ack %,.0f jobs/s (50 threads, median of 5 x %d)", rates[2], 50 * n);
   }
 
   private static void memory(String when) throws IOException {
@@ -140,11 +149,14 @@ public final class SqliteScaleBench {
       System.gc();
     }
     Runtime rt = Runtime.getRuntime();
-    String rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
-        .filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM"))
-        .map(l -> l.replaceAll("\\s+", " "))
-        .reduce((a, b) -> a + ", " + b).orElse("?");
-    System.out.printf("%s: heap used after GC %,d MB (max %,d MB); %s%n", when,
-        (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20, rss);
+    String rss =
+        Files.readAllLines(Path.of("/proc/self/status")).stream()
+            .filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM"))
+            .map(l -> l.replaceAll("\\s+", " "))
+            .reduce((a, b) -> a + ", " + b)
+            .orElse("?");
+    System.out.printf(
+        "%s: heap used after GC %,d MB (max %,d MB); %s%n",
+        when, (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20, rss);
   }
 }

@@ -31,15 +31,16 @@ class SqliteStoreTest extends StoreContract {
   @ExtendWith(PowerLoss.Subset.class)
   class PowerLoss extends StoreContract {
 
-    static final Set<String> TESTS = Set.of(
-        "enqueueThenReserveThenAck",
-        "eachQueueIsFifoAcrossManyPushes",
-        "queuesStayKnownWhileEmptyUntilRemoved",
-        "failWithRetryDeadAndDiscard",
-        "enqueueDueMovesOnlyDueEntriesToTheBackWithRestampedPayload",
-        "mutateRequeueAndDelete",
-        "flushWipesEverything",
-        "concurrentProducersAndConsumersLoseAndDuplicateNothing");
+    static final Set<String> TESTS =
+        Set.of(
+            "enqueueThenReserveThenAck",
+            "eachQueueIsFifoAcrossManyPushes",
+            "queuesStayKnownWhileEmptyUntilRemoved",
+            "failWithRetryDeadAndDiscard",
+            "enqueueDueMovesOnlyDueEntriesToTheBackWithRestampedPayload",
+            "mutateRequeueAndDelete",
+            "flushWipesEverything",
+            "concurrentProducersAndConsumersLoseAndDuplicateNothing");
 
     @Override
     protected Store open() {
@@ -49,7 +50,9 @@ class SqliteStoreTest extends StoreContract {
     static final class Subset implements ExecutionCondition {
       @Override
       public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        return context.getTestMethod().map(Method::getName)
+        return context
+            .getTestMethod()
+            .map(Method::getName)
             .filter(name -> !TESTS.contains(name))
             .map(name -> ConditionEvaluationResult.disabled("covered under PROCESS_CRASH"))
             .orElse(ConditionEvaluationResult.enabled("in the POWER_LOSS subset"));
