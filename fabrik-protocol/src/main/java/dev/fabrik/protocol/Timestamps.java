@@ -1,6 +1,7 @@
 package dev.fabrik.protocol;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -37,8 +38,48 @@ public final class Timestamps {
 
   private Timestamps() {}
 
+  /**
+   * Formats by hand rather than through {@link DateTimeFormatter}: the server stamps every pushed
+   * job twice ({@code created_at}, {@code enqueued_at}) and the formatter was a visible share of a
+   * PUSH. Years outside 0000–9999 fall back to the formatter.
+   */
   public static String format(Instant instant) {
-    return FORMAT.format(instant);
+    LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+    int year = t.getYear();
+    if (year < 0 || year > 9999) {
+      return FORMAT.format(instant);
+    }
+    StringBuilder b = new StringBuilder(30);
+    pad(b, year, 4);
+    b.append('-');
+    pad(b, t.getMonthValue(), 2);
+    b.append('-');
+    pad(b, t.getDayOfMonth(), 2);
+    b.append('T');
+    pad(b, t.getHour(), 2);
+    b.append(':');
+    pad(b, t.getMinute(), 2);
+    b.append(':');
+    pad(b, t.getSecond(), 2);
+    int nanos = instant.getNano();
+    if (nanos != 0) {
+      int digits = 9;
+      while (nanos % 10 == 0) {
+        nanos /= 10;
+        digits--;
+      }
+      b.append('.');
+      pad(b, nanos, digits);
+    }
+    return b.append('Z').toString();
+  }
+
+  private static void pad(StringBuilder b, int value, int width) {
+    String digits = Integer.toString(value);
+    for (int i = digits.length(); i < width; i++) {
+      b.append('0');
+    }
+    b.append(digits);
   }
 
   /**

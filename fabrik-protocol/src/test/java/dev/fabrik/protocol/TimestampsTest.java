@@ -77,4 +77,23 @@ class TimestampsTest {
       assertThat(Timestamps.format(Timestamps.parse(s))).isEqualTo(s);
     }
   }
+
+  @Test
+  void handFormattingAgreesWithTheJdkFormatterOnRandomInstants() {
+    long seed = System.nanoTime();
+    java.util.Random random = new java.util.Random(seed);
+    java.time.format.DateTimeFormatter reference =
+        new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+            .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .appendLiteral('Z')
+            .toFormatter()
+            .withZone(java.time.ZoneOffset.UTC);
+    for (int i = 0; i < 10_000; i++) {
+      long seconds = random.nextLong(Instant.parse("9999-12-31T23:59:59Z").getEpochSecond());
+      int nanos = random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000);
+      Instant t = Instant.ofEpochSecond(seconds, nanos);
+      assertThat(Timestamps.format(t)).as("seed %d, %s", seed, t).isEqualTo(reference.format(t));
+    }
+  }
 }

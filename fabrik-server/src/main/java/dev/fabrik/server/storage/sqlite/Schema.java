@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The tables and the connection settings.
@@ -76,7 +77,11 @@ final class Schema {
   }
 
   private static Connection open(Path file) throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    SQLiteConfig config = new SQLiteConfig();
+    // Row ids are assigned by the store itself; asking SQLite for them after every INSERT costs a
+    // native round trip per statement on the writer's hot path.
+    config.setGetGeneratedKeys(false);
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
     try (Statement s = c.createStatement()) {
       s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
       s.execute("PRAGMA temp_store=MEMORY");
