@@ -1,0 +1,22 @@
+# Fills a Fabrik queue over raw protocol: PUSHB of 1,000 no-op jobs per command, 4 in flight.
+# usage: python3 fill.py PORT TOTAL QUEUE
+import socket, sys, time, os, json
+host, port, total, queue = "127.0.0.1", int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+s = socket.create_connection((host, port)); f = s.makefile('rb')
+f.readline(); s.sendall(b'HELLO {"v":2}\r\n'); assert f.readline().startswith(b'+OK')
+def reply():
+    line = f.readline()
+    if line.startswith(b'$'):
+        n = int(line[1:]); 
+        if n < 0: return None
+        data = f.read(n + 2); return data[:-2]
+    return line.strip()
+t0 = time.time(); pid = os.getpid(); sent = 0; batch = 1000
+pending = 0
+while sent < total:
+    jobs = ",".join('{"jid":"f%d-%010d","jobtype":"noop","args":[%d],"queue":"%s"}' % (pid, sent + i, sent + i, queue) for i in range(batch))
+    s.sendall(("PUSHB [" + jobs + "]\r\n").encode()); pending += 1; sent += batch
+    if pending >= 4:
+        r = reply(); assert r == b'{}', r; pending -= 1
+while pending: r = reply(); assert r == b'{}', r; pending -= 1
+print("filled", total, "in %.1f s" % (time.time() - t0))
