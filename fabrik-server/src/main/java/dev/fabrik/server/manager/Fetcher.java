@@ -109,22 +109,11 @@ final class Fetcher {
   private Optional<Reservation> tryReserve(String wid, List<String> queues) {
     while (true) {
       Instant now = clock.instant();
-      // The deadline depends on the job's reserve_for, unknown until it is taken: reserve for the
-      // shortest allowed time, then extend (extension only moves later).
       Optional<Reservation> taken =
-          store.reserve(queues, wid == null ? "" : wid, now, now.plus(ReserveTimeout.MIN));
-      if (taken.isEmpty()) {
+          store.reserve(
+              queues, wid == null ? "" : wid, now, payload -> now.plus(ReserveTimeout.of(payload)));
+      if (taken.isEmpty() || middleware.isEmpty() || accepted(taken.get())) {
         return taken;
-      }
-      Reservation r = taken.get();
-      Duration timeout = ReserveTimeout.of(r.payload());
-      if (timeout.compareTo(ReserveTimeout.MIN) > 0) {
-        Instant until = now.plus(timeout);
-        store.extendReservation(r.jid(), until);
-        r = new Reservation(r.jid(), r.queue(), r.payload(), r.wid(), r.reservedAt(), until);
-      }
-      if (middleware.isEmpty() || accepted(r)) {
-        return Optional.of(r);
       }
     }
   }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -39,12 +40,14 @@ public interface Store extends AutoCloseable {
 
   /**
    * Takes the oldest job from the first non-empty queue of {@code queues} (in the given order) and
-   * records a reservation for it; paused queues are NOT skipped here (the manager filters them).
-   * Never blocks waiting for work.
+   * records a reservation for it that expires at {@code deadline.apply(payload)} (the manager reads
+   * the job's {@code reserve_for}); one atomic step, so a shared database needs one write. Paused
+   * queues are NOT skipped here (the manager filters them). Never blocks waiting for work.
    *
    * @return the reservation, or empty when every named queue is empty
    */
-  Optional<Reservation> reserve(List<String> queues, String wid, Instant now, Instant expiresAt);
+  Optional<Reservation> reserve(
+      List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline);
 
   /** Calls {@code listener} after jobs become fetchable in a queue (after enqueue or a move). */
   void onEnqueued(EnqueueListener listener);

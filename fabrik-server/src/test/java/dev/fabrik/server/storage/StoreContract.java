@@ -58,11 +58,11 @@ public abstract class StoreContract {
   }
 
   protected Optional<Reservation> reserve(String... queues) {
-    return store.reserve(List.of(queues), "w1", T0, T0.plusSeconds(1800));
+    return store.reserve(List.of(queues), "w1", T0, payload -> T0.plusSeconds(1800));
   }
 
   protected Reservation reserveAt(Instant expiresAt, String queue) {
-    return store.reserve(List.of(queue), "w1", T0, expiresAt).orElseThrow();
+    return store.reserve(List.of(queue), "w1", T0, payload -> expiresAt).orElseThrow();
   }
 
   private static FailureDecision retryAt(Instant at) {
@@ -84,6 +84,22 @@ public abstract class StoreContract {
   }
 
   // ---------------------------------------------------------------- queues
+
+  @Test
+  void reservationDeadlineIsComputedFromTheReservedPayload() {
+    store.enqueue(List.of(job("short-1", "q"), job("long-1", "q")));
+    java.util.function.Function<byte[], Instant> byPayload =
+        payload -> T0.plusSeconds(text(payload).contains("long") ? 3600 : 60);
+
+    Reservation shortOne = store.reserve(List.of("q"), "w1", T0, byPayload).orElseThrow();
+    Reservation longOne = store.reserve(List.of("q"), "w1", T0, byPayload).orElseThrow();
+
+    assertThat(shortOne.expiresAt()).isEqualTo(T0.plusSeconds(60));
+    assertThat(longOne.expiresAt()).isEqualTo(T0.plusSeconds(3600));
+    assertThat(store.expiredReservations(T0.plusSeconds(61), 10))
+        .extracting(Reservation::jid)
+        .containsExactly("short-1");
+  }
 
   @Test
   void enqueueThenReserveThenAck() {
@@ -536,7 +552,8 @@ public abstract class StoreContract {
                 () -> {
                   while (done.get() < total) {
                     Optional<Reservation> r =
-                        store.reserve(List.of("even", "odd"), "w", T0, T0.plusSeconds(60));
+                        store.reserve(
+                            List.of("even", "odd"), "w", T0, payload -> T0.plusSeconds(60));
                     if (r.isEmpty()) {
                       Thread.onSpinWait();
                       continue;

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -66,14 +67,16 @@ public final class MemoryStore implements Store {
 
   @Override
   public Optional<Reservation> reserve(
-      List<String> names, String wid, Instant now, Instant expiresAt) {
+      List<String> names, String wid, Instant now, Function<byte[], Instant> deadline) {
     synchronized (lock) {
       ensureOpen();
       for (String name : names) {
         ArrayDeque<QueuedJob> q = queues.get(name);
         if (q != null && !q.isEmpty()) {
           QueuedJob job = q.pollFirst();
-          Reservation r = new Reservation(job.jid(), name, job.payload(), wid, now, expiresAt);
+          Reservation r =
+              new Reservation(
+                  job.jid(), name, job.payload(), wid, now, deadline.apply(job.payload()));
           reservations.add(r, job);
           return Optional.of(r);
         }

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -184,7 +185,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public Optional<Reservation> reserve(
-      List<String> queues, String wid, Instant now, Instant expiresAt) {
+      List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
     ensureOpen();
     while (true) {
       QueueIndex.Popped p = index.poll(queues);
@@ -196,7 +197,9 @@ public final class SqliteStore implements Store {
       if (job == null) {
         continue; // its queue was removed meanwhile
       }
-      Reservation r = new Reservation(job.jid(), p.queue(), job.payload(), wid, now, expiresAt);
+      Reservation r =
+          new Reservation(
+              job.jid(), p.queue(), job.payload(), wid, now, deadline.apply(job.payload()));
       reservations.add(r, p.id());
       return Optional.of(r);
     }

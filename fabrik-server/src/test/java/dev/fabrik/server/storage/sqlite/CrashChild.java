@@ -21,14 +21,14 @@ public final class CrashChild {
     store.pause(List.of("paused-q"));
     store.addToSet(SetName.DEAD, Instant.ofEpochSecond(1_900_000_000L), job("dead1", "q"));
     store.enqueue(List.of(job("acked", "q")));
-    store.reserve(List.of("q"), "w", Instant.EPOCH, Instant.EPOCH.plusSeconds(60));
+    store.reserve(List.of("q"), "w", Instant.EPOCH, payload -> Instant.EPOCH.plusSeconds(60));
     store.acknowledge("acked");
     System.out.println("ready");
     System.out.flush();
     for (int i = 0; ; i++) {
       store.enqueue(List.of(job("j" + i, "q")));
       if (i % 3 == 0) {
-        store.reserve(List.of("q"), "w", Instant.EPOCH, Instant.EPOCH.plusSeconds(60));
+        store.reserve(List.of("q"), "w", Instant.EPOCH, payload -> Instant.EPOCH.plusSeconds(60));
       }
       System.out.println("committed " + i);
       System.out.flush();

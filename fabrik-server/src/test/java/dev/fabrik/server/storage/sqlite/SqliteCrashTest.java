@@ -76,7 +76,8 @@ class SqliteCrashTest {
       assertThat(store.counters()).isEqualTo(new Counters(1, 0));
       assertThat(store.workingSize()).isZero();
 
-      Reservation r = store.reserve(List.of("q"), "w", T0, T0.plusSeconds(5)).orElseThrow();
+      Reservation r =
+          store.reserve(List.of("q"), "w", T0, payload -> T0.plusSeconds(5)).orElseThrow();
       assertThat(r.jid()).isEqualTo("j0");
       assertThat(new String(r.payload(), StandardCharsets.UTF_8)).contains("\"j0\"");
       store.enqueue(List.of(CrashChild.job("new", "q")));
@@ -90,15 +91,15 @@ class SqliteCrashTest {
       for (int i = 0; i < 10; i++) {
         store.enqueue(List.of(CrashChild.job("a" + i, "a"), CrashChild.job("b" + i, "b")));
       }
-      store.reserve(List.of("a"), "w", T0, T0.plusSeconds(5));
-      store.reserve(List.of("a"), "w", T0, T0.plusSeconds(5));
+      store.reserve(List.of("a"), "w", T0, payload -> T0.plusSeconds(5));
+      store.reserve(List.of("a"), "w", T0, payload -> T0.plusSeconds(5));
       store.acknowledge("a0");
       store.fail(
           "a1", res -> new dev.fabrik.server.storage.FailureDecision.Retry(T0, res.payload()));
-      store.reserve(List.of("a"), "w", T0, T0.plusSeconds(5)); // a2 stays reserved
+      store.reserve(List.of("a"), "w", T0, payload -> T0.plusSeconds(5)); // a2 stays reserved
       store.pause(List.of("b"));
       store.enqueue(List.of(CrashChild.job("e", "empty")));
-      store.reserve(List.of("empty"), "w", T0, T0.plusSeconds(5));
+      store.reserve(List.of("empty"), "w", T0, payload -> T0.plusSeconds(5));
       store.acknowledge("e");
     }
     try (SqliteStore store = SqliteStore.open(dir, Durability.POWER_LOSS)) {
@@ -109,7 +110,8 @@ class SqliteCrashTest {
       assertThat(store.pausedQueues()).containsExactly("b");
       assertThat(store.setSize(SetName.RETRIES)).isEqualTo(1);
       assertThat(store.counters()).isEqualTo(new Counters(3, 1));
-      Optional<Reservation> first = store.reserve(List.of("a"), "w", T0, T0.plusSeconds(5));
+      Optional<Reservation> first =
+          store.reserve(List.of("a"), "w", T0, payload -> T0.plusSeconds(5));
       assertThat(first).map(Reservation::jid).contains("a2");
       assertThat(store.enqueueDue(SetName.RETRIES, T0, 10, p -> p)).isEqualTo(1);
       assertThat(store.browse("a", 7, 1).getFirst().jid()).isEqualTo("a1");

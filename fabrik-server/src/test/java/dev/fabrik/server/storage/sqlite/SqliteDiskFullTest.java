@@ -52,7 +52,8 @@ class SqliteDiskFullTest {
       // committed jobs are intact, fetchable and ackable; acks free room
       List<String> fetched = new ArrayList<>();
       for (int i = 0; i < stored.size(); i++) {
-        Reservation r = store.reserve(List.of("q"), "w", T0, T0.plusSeconds(60)).orElseThrow();
+        Reservation r =
+            store.reserve(List.of("q"), "w", T0, payload -> T0.plusSeconds(60)).orElseThrow();
         assertThat(r.payload()).hasSize(2000);
         fetched.add(r.jid());
         assertThat(store.acknowledge(r.jid())).isPresent();
@@ -61,7 +62,7 @@ class SqliteDiskFullTest {
       assertThat(store.counters().processed()).isEqualTo(stored.size());
 
       store.enqueue(List.of(big("after")));
-      assertThat(store.reserve(List.of("q"), "w", T0, T0.plusSeconds(60)))
+      assertThat(store.reserve(List.of("q"), "w", T0, payload -> T0.plusSeconds(60)))
           .map(Reservation::jid)
           .contains("after");
     }

@@ -61,7 +61,7 @@ class SqliteModelTest {
         } else if (kind < 45) {
           List<String> qs = List.of(pick(rnd, QUEUES), pick(rnd, QUEUES));
           Instant exp = T0.plusSeconds(rnd.nextInt(100));
-          both(real, model, s -> view(s.reserve(qs, "w", T0, exp)), op + " reserve");
+          both(real, model, s -> view(s.reserve(qs, "w", T0, payload -> exp)), op + " reserve");
         } else if (kind < 55) {
           String jid = jids.isEmpty() ? "none" : pick(rnd, jids);
           both(real, model, s -> view(s.acknowledge(jid)), op + " ack");

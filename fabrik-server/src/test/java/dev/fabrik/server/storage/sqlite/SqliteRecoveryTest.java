@@ -80,6 +80,6 @@ class SqliteRecoveryTest {
   }
 
   private static Optional<Reservation> reserve(SqliteStore store, String queue) {
-    return store.reserve(List.of(queue), "w", T0, T0.plusSeconds(60));
+    return store.reserve(List.of(queue), "w", T0, payload -> T0.plusSeconds(60));
   }
 }

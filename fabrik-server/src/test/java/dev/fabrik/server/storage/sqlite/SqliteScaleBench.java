@@ -94,7 +94,8 @@ public final class SqliteScaleBench {
       List<String> jids = new ArrayList<>(n);
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        Reservation r = store.reserve(List.of(Q), "w", NOW, NOW.plusSeconds(1800)).orElseThrow();
+        Reservation r =
+            store.reserve(List.of(Q), "w", NOW, payload -> NOW.plusSeconds(1800)).orElseThrow();
         jids.add(r.jid());
       }
       long t1 = System.nanoTime();
@@ -126,7 +127,9 @@ public final class SqliteScaleBench {
                   () -> {
                     for (int i = 0; i < n; i++) {
                       Reservation r =
-                          store.reserve(List.of(Q), "w", NOW, NOW.plusSeconds(1800)).orElseThrow();
+                          store
+                              .reserve(List.of(Q), "w", NOW, payload -> NOW.plusSeconds(1800))
+                              .orElseThrow();
                       store.acknowledge(r.jid());
                     }
                     return null;

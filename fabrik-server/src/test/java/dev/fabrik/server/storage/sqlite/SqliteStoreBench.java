@@ -70,7 +70,7 @@ public final class SqliteStoreBench {
                 Instant now = Instant.now();
                 while (true) {
                   Optional<Reservation> r =
-                      store.reserve(List.of("default"), "w", now, now.plusSeconds(1800));
+                      store.reserve(List.of("default"), "w", now, payload -> now.plusSeconds(1800));
                   if (r.isEmpty()) {
                     return;
                   }

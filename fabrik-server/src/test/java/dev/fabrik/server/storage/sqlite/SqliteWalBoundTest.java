@@ -45,7 +45,8 @@ class SqliteWalBoundTest {
         largest = Math.max(largest, walSize(wal));
       }
       for (int i = 0; i < JOBS; i++) {
-        Reservation r = store.reserve(List.of("q"), "w", T0, T0.plusSeconds(60)).orElseThrow();
+        Reservation r =
+            store.reserve(List.of("q"), "w", T0, any -> T0.plusSeconds(60)).orElseThrow();
         store.acknowledge(r.jid());
         if (i % 100 == 0) {
           largest = Math.max(largest, walSize(wal));
