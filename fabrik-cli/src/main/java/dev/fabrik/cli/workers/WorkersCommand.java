@@ -93,11 +93,8 @@ public final class WorkersCommand implements Runnable {
     }
   }
 
-  @Command(
-      name = "quiet",
-      mixinStandardHelpOptions = true,
-      description = "Tell a worker (or all) to stop fetching new jobs.")
-  static final class Quiet implements Callable<Integer> {
+  /** quiet and terminate differ only in the state they send. */
+  abstract static class Signal implements Callable<Integer> {
     @Mixin AdminOptions admin;
 
     @Parameters(paramLabel = "WID|all", description = "Worker id, or all.")
@@ -105,13 +102,20 @@ public final class WorkersCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    private final String state;
+
+    Signal(String state) {
+      this.state = state;
+    }
+
     @Override
     public Integer call() {
       return WorkersCommand.run(
           spec,
           () -> {
-            String body = admin.client().signal(wid, "quiet");
-            return "quiet sent to "
+            String body = admin.client().signal(wid, state);
+            return state
+                + " sent to "
                 + wid
                 + WorkerTable.signaled(body)
                 + " (takes effect on its next heartbeat)\n";
@@ -120,28 +124,22 @@ public final class WorkersCommand implements Runnable {
   }
 
   @Command(
+      name = "quiet",
+      mixinStandardHelpOptions = true,
+      description = "Tell a worker (or all) to stop fetching new jobs.")
+  static final class Quiet extends Signal {
+    Quiet() {
+      super("quiet");
+    }
+  }
+
+  @Command(
       name = "terminate",
       mixinStandardHelpOptions = true,
       description = "Tell a worker (or all) to finish its jobs and exit.")
-  static final class Terminate implements Callable<Integer> {
-    @Mixin AdminOptions admin;
-
-    @Parameters(paramLabel = "WID|all", description = "Worker id, or all.")
-    String wid;
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      return WorkersCommand.run(
-          spec,
-          () -> {
-            String body = admin.client().signal(wid, "terminate");
-            return "terminate sent to "
-                + wid
-                + WorkerTable.signaled(body)
-                + " (takes effect on its next heartbeat)\n";
-          });
+  static final class Terminate extends Signal {
+    Terminate() {
+      super("terminate");
     }
   }
 }
