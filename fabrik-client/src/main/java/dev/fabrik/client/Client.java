@@ -1,0 +1,348 @@
+package dev.fabrik.client;
+
+import dev.fabrik.protocol.HandshakeException;
+import dev.fabrik.protocol.Job;
+import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.JobFormatException;
+import dev.fabrik.protocol.ProtocolConnection;
+import dev.fabrik.protocol.ProtocolException;
+import dev.fabrik.protocol.Reply;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One connection to a Faktory-compatible server, one command at a time. Not thread-safe: share a
+ * {@link ClientPool} between threads instead.
+ *
+ * <pre>{@code
+ * try (Client client = Client.connect(ClientConfig.fromEnvironment(System.getenv()))) {
+ *   client.push(Jobs.of("SendEmail", 42));
+ * }
+ * }</pre>
+ *
+ * Failures: {@link ServerErrorException} leaves the connection usable; after a {@link
+ * ConnectionException} or {@link ProtocolViolationException} the client is {@linkplain #isBroken()
+ * broken} and every later command throws {@link ConnectionException}.
+ */
+public final class Client implements AutoCloseable {
+  private final ProtocolConnection conn;
+  private final ClientConfig config;
+  private boolean broken;
+  private boolean closed;
+
+  private Client(ProtocolConnection conn, ClientConfig config) {
+    this.conn = conn;
+    this.config = config;
+  }
+
+  /**
+   * Connects and completes the handshake.
+   *
+   * @throws ConnectionException the server is unreachable or refused the handshake (e.g. wrong
+   *     password)
+   */
+  public static Client connect(ClientConfig config) {
+    try {
+      return new Client(ProtocolConnection.open(config.toConnectionOptions()), config);
+    } catch (UncheckedIOException e) {
+      throw new ConnectionException(e.getMessage(), e.getCause());
+    } catch (HandshakeException e) {
+      throw new ConnectionException("handshake with " + endpoint(config) + " failed: " + e, e);
+    } catch (ProtocolException e) {
+      throw new ProtocolViolationException(
+          "unexpected greeting from " + endpoint(config) + ": " + e.getMessage(), e);
+    }
+  }
+
+  public ClientConfig config() {
+    return config;
+  }
+
+  /** True after an I/O or protocol failure, or once closed: discard this client. */
+  public boolean isBroken() {
+    return broken || closed;
+  }
+
+  /**
+   * Enqueues one job (or schedules it when {@code at} is in the future).
+   *
+   * <pre>C: PUSH {"jid":"...","jobtype":"SendEmail","args":[42]}    S: +OK</pre>
+   */
+  public void push(Job job) {
+    expectOk(call("PUSH " + JobCodec.encodeToString(job)));
+  }
+
+  /**
+   * Enqueues several jobs in one round trip; not atomic.
+   *
+   * <pre>
+   * C: PUSHB [{...},{...}]    S: $2 {}   or   S: $.. {"jid1":"jobs must have a jobtype parameter"}
+   * </pre>
+   *
+   * @return jid → error text for each rejected job; empty when all were accepted
+   */
+  public Map<String, String> pushBulk(List<Job> jobs) {
+    if (jobs.isEmpty()) {
+      return Map.of();
+    }
+    ArrayNode array = JobCodec.MAPPER.createArrayNode();
+    jobs.forEach(job -> array.add(JobCodec.toTree(job)));
+    JsonNode errors = json(call("PUSHB " + JobCodec.MAPPER.writeValueAsString(array)), "PUSHB");
+    Map<String, String> out = new LinkedHashMap<>();
+    errors.properties().forEach(e -> out.put(e.getKey(), e.getValue().asString("")));
+    return out;
+  }
+
+  /**
+   * Reserves the next job from the first non-empty queue, in the order given. The server waits up
+   * to about 2 s for a job before answering "none".
+   *
+   * <pre>C: FETCH critical default    S: $.. {job}   or   S: $-1</pre>
+   *
+   * @param queues queue names in priority order; none means {@code default}
+   */
+  public Optional<Job> fetch(String... queues) {
+    String[] names = queues.length == 0 ? new String[] {"default"} : queues;
+    Reply reply = call("FETCH " + names(names));
+    if (reply instanceof Reply.Null) {
+      return Optional.empty();
+    }
+    if (reply instanceof Reply.Bulk bulk) {
+      try {
+        return Optional.of(JobCodec.decode(bulk.payload()));
+      } catch (JobFormatException | JacksonException e) {
+        throw violation("FETCH returned an undecodable job: " + e.getMessage(), e);
+      }
+    }
+    throw violation("FETCH expected a job or $-1, got " + describe(reply), null);
+  }
+
+  /**
+   * Reports success.
+   *
+   * <pre>C: ACK {"jid":"..."}    S: +OK</pre>
+   */
+  public void ack(String jid) {
+    ObjectNode o = JobCodec.MAPPER.createObjectNode();
+    o.put("jid", jid);
+    expectOk(call("ACK " + JobCodec.MAPPER.writeValueAsString(o)));
+  }
+
+  /**
+   * Reports failure; the server schedules a retry or moves the job to the dead set.
+   *
+   * <pre>C: FAIL {"jid":"...","errtype":"IOException","message":"...","backtrace":["..."]}  S: +OK
+   * </pre>
+   *
+   * @param backtrace may be null or empty
+   */
+  public void fail(String jid, String errtype, String message, List<String> backtrace) {
+    ObjectNode o = JobCodec.MAPPER.createObjectNode();
+    o.put("jid", jid);
+    o.put("errtype", errtype);
+    o.put("message", message);
+    ArrayNode lines = o.putArray("backtrace");
+    if (backtrace != null) {
+      backtrace.forEach(lines::add);
+    }
+    expectOk(call("FAIL " + JobCodec.MAPPER.writeValueAsString(o)));
+  }
+
+  /**
+   * Heartbeat for worker process {@code wid}; must be sent every ~15 s.
+   *
+   * <pre>
+   * C: BEAT {"wid":"w1","rss_kb":1024,"current_state":"quiet"}   S: +OK | $.. {"state":"quiet"}
+   * </pre>
+   *
+   * @param state the state the worker reports (null or RUNNING: nothing to report)
+   * @return the state the server wants the worker in
+   */
+  public WorkerState beat(String wid, long rssKb, WorkerState state) {
+    ObjectNode o = JobCodec.MAPPER.createObjectNode();
+    o.put("wid", wid);
+    o.put("rss_kb", rssKb);
+    if (state != null && state != WorkerState.RUNNING) {
+      o.put("current_state", state.wireName());
+    }
+    Reply reply = call("BEAT " + JobCodec.MAPPER.writeValueAsString(o));
+    if (Reply.OK.equals(reply)) {
+      return WorkerState.RUNNING;
+    }
+    String text;
+    if (reply instanceof Reply.Bulk bulk) {
+      text = bulk.text();
+    } else if (reply instanceof Reply.Simple simple) {
+      text = simple.text(); // the spec's example shows +{"state":...}; accept it too
+    } else {
+      throw violation("BEAT expected +OK or a state, got " + describe(reply), null);
+    }
+    String name = parse(text, "BEAT").path("state").asString("");
+    switch (name) {
+      case "quiet":
+        return WorkerState.QUIET;
+      case "terminate":
+        return WorkerState.TERMINATE;
+      case "running":
+      case "":
+        return WorkerState.RUNNING;
+      default:
+        throw violation("BEAT returned unknown state '" + name + "'", null);
+    }
+  }
+
+  /**
+   * Server state: queue sizes, set sizes, totals, version.
+   *
+   * <pre>C: INFO   S: $.. {...}</pre>
+   */
+  public ServerInfo info() {
+    return ServerInfo.from(json(call("INFO"), "INFO"));
+  }
+
+  /**
+   * Deletes all job data on the server.
+   *
+   * <pre>C: FLUSH    S: +OK</pre>
+   */
+  public void flush() {
+    expectOk(call("FLUSH"));
+  }
+
+  /** Kills, requeues, discards or clears entries of a job set. */
+  public void mutate(MutateCommand command) {
+    expectOk(call("MUTATE " + command.toJson()));
+  }
+
+  /** Stops FETCH from handing out jobs of these queues ({@code *}: all). */
+  public void queuePause(String... queues) {
+    expectOk(call("QUEUE PAUSE " + names(queues)));
+  }
+
+  /** Undoes {@link #queuePause}. */
+  public void queueResume(String... queues) {
+    expectOk(call("QUEUE RESUME " + names(queues)));
+  }
+
+  /** Deletes these queues and their jobs. */
+  public void queueRemove(String... queues) {
+    expectOk(call("QUEUE REMOVE " + names(queues)));
+  }
+
+  /**
+   * Seconds the oldest job of each queue has been waiting (0 when empty).
+   *
+   * <pre>C: QUEUE LATENCY default low    S: $.. {"default":8.14,"low":0}</pre>
+   */
+  public Map<String, Double> queueLatency(String... queues) {
+    JsonNode node = json(call("QUEUE LATENCY " + names(queues)), "QUEUE LATENCY");
+    Map<String, Double> out = new LinkedHashMap<>();
+    node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asDouble(0)));
+    return out;
+  }
+
+  /** Says {@code END} and closes the socket. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      conn.close();
+    }
+  }
+
+  // --- plumbing ---
+
+  private Reply call(String line) {
+    if (closed) {
+      throw new ConnectionException("client is closed");
+    }
+    if (broken) {
+      throw new ConnectionException("connection broke earlier; discard this client");
+    }
+    Reply reply;
+    try {
+      reply = conn.call(line);
+    } catch (UncheckedIOException e) {
+      broken = true;
+      throw new ConnectionException(
+          "connection to " + endpoint(config) + " failed: " + e.getCause(), e.getCause());
+    } catch (ProtocolException e) {
+      throw violation("malformed reply from " + endpoint(config) + ": " + e.getMessage(), e);
+    }
+    if (reply instanceof Reply.Error error) {
+      throw new ServerErrorException(error.code(), error.message());
+    }
+    return reply;
+  }
+
+  private void expectOk(Reply reply) {
+    if (!Reply.OK.equals(reply)) {
+      throw violation("expected +OK, got " + describe(reply), null);
+    }
+  }
+
+  private JsonNode json(Reply reply, String command) {
+    if (!(reply instanceof Reply.Bulk bulk)) {
+      throw violation(command + " expected a JSON bulk reply, got " + describe(reply), null);
+    }
+    return parse(bulk.text(), command);
+  }
+
+  private JsonNode parse(String text, String command) {
+    try {
+      JsonNode node = JobCodec.MAPPER.readTree(text);
+      if (node == null || !node.isObject()) {
+        throw violation(command + " reply is not a JSON object: " + abbreviate(text), null);
+      }
+      return node;
+    } catch (JacksonException e) {
+      throw violation(command + " reply is not valid JSON: " + abbreviate(text), e);
+    }
+  }
+
+  private ProtocolViolationException violation(String message, Throwable cause) {
+    broken = true;
+    return new ProtocolViolationException(message, cause);
+  }
+
+  private static String names(String[] queues) {
+    if (queues.length == 0) {
+      throw new IllegalArgumentException("name at least one queue");
+    }
+    for (String q : queues) {
+      if (q == null || q.isEmpty() || q.chars().anyMatch(c -> c <= ' ')) {
+        throw new IllegalArgumentException("invalid queue name: '" + q + "'");
+      }
+    }
+    return String.join(" ", Arrays.asList(queues));
+  }
+
+  private static String describe(Reply reply) {
+    if (reply instanceof Reply.Simple simple) {
+      return "+" + abbreviate(simple.text());
+    }
+    if (reply instanceof Reply.Bulk bulk) {
+      return "bulk " + abbreviate(bulk.text());
+    }
+    if (reply instanceof Reply.Error error) {
+      return "-" + error.text();
+    }
+    return "$-1";
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+  }
+
+  private static String endpoint(ClientConfig config) {
+    return config.host() + ":" + config.port();
+  }
+}

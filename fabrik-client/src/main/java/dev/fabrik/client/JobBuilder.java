@@ -1,0 +1,134 @@
+package dev.fabrik.client;
+
+import dev.fabrik.protocol.Job;
+import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.ProtocolConnection;
+import dev.fabrik.protocol.Timestamps;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds a {@link Job}. Arguments and custom values are converted to JSON with Jackson (numbers,
+ * strings, booleans, lists, maps, records...). Unset fields are left out so the server applies its
+ * defaults (queue {@code default}, retry 25). Not thread-safe; {@link #build()} may be called
+ * repeatedly (each call draws a fresh jid unless {@link #jid(String)} was set).
+ */
+public final class JobBuilder {
+  private final String type;
+  private JsonNode args = JobCodec.MAPPER.createArrayNode();
+  private String jid;
+  private String queue;
+  private Integer retry;
+  private Integer reserveFor;
+  private Integer backtrace;
+  private Instant at;
+  private Duration in;
+  private Clock clock = Clock.systemUTC();
+  private ObjectNode custom;
+
+  JobBuilder(String type) {
+    if (type == null || type.isBlank()) {
+      throw new IllegalArgumentException("a job needs a non-empty type");
+    }
+    this.type = type;
+  }
+
+  /** The positional arguments, e.g. {@code args(42, "x")} → {@code "args":[42,"x"]}. */
+  public JobBuilder args(Object... values) {
+    return args(Arrays.asList(values));
+  }
+
+  public JobBuilder args(List<?> values) {
+    this.args = JobCodec.MAPPER.valueToTree(values);
+    return this;
+  }
+
+  /** An explicit job id (at least 8 characters, the server's minimum); default: random. */
+  public JobBuilder jid(String value) {
+    this.jid = value;
+    return this;
+  }
+
+  public JobBuilder queue(String value) {
+    this.queue = value;
+    return this;
+  }
+
+  /** Retries before the job goes to the dead set; 0 = none kept, -1 = discarded on failure. */
+  public JobBuilder retry(int value) {
+    this.retry = value;
+    return this;
+  }
+
+  /** Seconds a fetched job stays reserved before the server re-queues it (default 1800). */
+  public JobBuilder reserveFor(Duration value) {
+    this.reserveFor = Math.toIntExact(value.toSeconds());
+    return this;
+  }
+
+  /** Backtrace lines to keep on failure. */
+  public JobBuilder backtrace(int lines) {
+    this.backtrace = lines;
+    return this;
+  }
+
+  /** Run no earlier than {@code when} (kept in the scheduled set until then). */
+  public JobBuilder at(Instant when) {
+    this.at = Objects.requireNonNull(when, "when");
+    this.in = null;
+    return this;
+  }
+
+  /** Run no earlier than {@code delay} after {@link #build()} (measured on the builder's clock). */
+  public JobBuilder in(Duration delay) {
+    this.in = Objects.requireNonNull(delay, "delay");
+    this.at = null;
+    return this;
+  }
+
+  /** The clock {@link #in(Duration)} is measured on (tests inject a fixed one). */
+  public JobBuilder clock(Clock value) {
+    this.clock = Objects.requireNonNull(value, "clock");
+    return this;
+  }
+
+  /** One key of the job's {@code custom} object. */
+  public JobBuilder custom(String key, Object value) {
+    if (custom == null) {
+      custom = JobCodec.MAPPER.createObjectNode();
+    }
+    custom.set(key, JobCodec.MAPPER.valueToTree(value));
+    return this;
+  }
+
+  /** Several keys of the job's {@code custom} object. */
+  public JobBuilder custom(Map<String, ?> values) {
+    values.forEach(this::custom);
+    return this;
+  }
+
+  public Job build() {
+    Instant when = in != null ? clock.instant().plus(in) : at;
+    return new Job(
+        jid != null ? jid : ProtocolConnection.randomJid(),
+        type,
+        args.deepCopy(),
+        queue,
+        retry,
+        reserveFor,
+        when == null ? null : Timestamps.format(when),
+        null,
+        null,
+        backtrace,
+        custom == null ? null : custom.deepCopy(),
+        null,
+        Map.of());
+  }
+}
