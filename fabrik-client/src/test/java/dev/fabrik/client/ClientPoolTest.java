@@ -68,8 +68,7 @@ class ClientPoolTest {
                     okForever(s);
                   }
                 });
-        ClientPool pool =
-            ClientPool.create(server.config().build(), 1, Duration.ofMillis(200))) {
+        ClientPool pool = ClientPool.create(server.config().build(), 1, Duration.ofMillis(200))) {
       Client first = pool.borrow();
       assertThatThrownBy(
               () ->
