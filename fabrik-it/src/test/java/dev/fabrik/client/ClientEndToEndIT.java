@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The client against a real in-process server: memory store, loopback, ephemeral port. */
-class EndToEndTest {
+class ClientEndToEndIT {
   private static final String PASSWORD = "e2e-secret";
 
   private final SettableClock clock = new SettableClock(Instant.parse("2026-06-30T17:00:00Z"));
