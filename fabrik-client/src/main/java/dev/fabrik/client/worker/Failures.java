@@ -11,11 +11,14 @@ import java.util.List;
  *       "backtrace":["com.acme.Mailer.send(Mailer.java:42)", ...]}
  * </pre>
  *
- * The server keeps at most 50 backtrace lines, so we send no more; causes follow their effect as
- * {@code "Caused by: type: message"} lines, like a Java stack trace.
+ * The server keeps at most 50 backtrace lines, so we send no more, at most 20 per exception; causes
+ * follow their effect as {@code "Caused by: type: message"} lines, like a Java stack trace.
  */
 final class Failures {
   static final int MAX_BACKTRACE = 50;
+
+  /** Framework frames under the handler are many; leave room for the causes, which say more. */
+  static final int FRAMES_PER_CAUSE = 20;
 
   private Failures() {}
 
@@ -32,8 +35,9 @@ final class Failures {
       if (t != error) {
         lines.add("Caused by: " + t.getClass().getName() + ": " + message(t));
       }
+      int frames = 0;
       for (StackTraceElement e : t.getStackTrace()) {
-        if (lines.size() >= MAX_BACKTRACE) {
+        if (lines.size() >= MAX_BACKTRACE || frames++ >= FRAMES_PER_CAUSE) {
           break;
         }
         lines.add(e.toString());
