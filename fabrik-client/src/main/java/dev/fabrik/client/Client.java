@@ -205,7 +205,13 @@ public final class Client implements AutoCloseable {
    * <pre>C: INFO   S: $.. {...}</pre>
    */
   public ServerInfo info() {
-    return ServerInfo.from(json(call("INFO"), "INFO"));
+    JsonNode root = json(call("INFO"), "INFO");
+    try {
+      return ServerInfo.from(root);
+    } catch (ProtocolViolationException e) {
+      broken = true;
+      throw e;
+    }
   }
 
   /**

@@ -3,10 +3,14 @@ package dev.fabrik.client;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -25,6 +29,8 @@ public final class ClientPool implements AutoCloseable {
   private final Duration borrowTimeout;
   private final Semaphore permits;
   private final ArrayDeque<Client> idle = new ArrayDeque<>();
+  // Guards release(): a client given back twice would otherwise free two slots.
+  private final Set<Client> lent = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean closed;
 
   private ClientPool(ClientConfig config, int maxSize, Duration borrowTimeout) {
@@ -51,6 +57,11 @@ public final class ClientPool implements AutoCloseable {
     return idle.size();
   }
 
+  /** Threads currently waiting in {@link #borrow()} (an estimate, for monitoring and tests). */
+  public int waitingBorrowers() {
+    return permits.getQueueLength();
+  }
+
   /**
    * Takes a client for this thread's exclusive use; give it back with {@link #release(Client)}.
    *
@@ -70,17 +81,30 @@ public final class ClientPool implements AutoCloseable {
     }
     try {
       Client client = takeIdle();
-      return client != null ? client : Client.connect(config);
+      if (client == null) {
+        client = Client.connect(config);
+      }
+      synchronized (this) {
+        lent.add(client);
+      }
+      return client;
     } catch (RuntimeException e) {
       permits.release();
       throw e;
     }
   }
 
-  /** Returns a borrowed client; a broken one is closed and will be replaced. */
+  /**
+   * Returns a borrowed client; a broken one is closed and will be replaced.
+   *
+   * @throws IllegalArgumentException the client is not currently lent out by this pool
+   */
   public void release(Client client) {
     boolean keep;
     synchronized (this) {
+      if (!lent.remove(client)) {
+        throw new IllegalArgumentException("this client is not lent out by this pool");
+      }
       keep = !closed && !client.isBroken();
       if (keep) {
         idle.push(client);
@@ -100,6 +124,17 @@ public final class ClientPool implements AutoCloseable {
     } finally {
       release(client);
     }
+  }
+
+  /**
+   * Borrows a client, passes it to {@code action}, returns it (even when {@code action} throws).
+   */
+  public void execute(Consumer<Client> action) {
+    withClient(
+        client -> {
+          action.accept(client);
+          return null;
+        });
   }
 
   /** Closes idle connections; borrowed ones are closed when released. */

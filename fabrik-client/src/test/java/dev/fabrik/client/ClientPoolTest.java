@@ -2,8 +2,13 @@ package dev.fabrik.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ClientPoolTest {
@@ -130,6 +135,40 @@ class ClientPoolTest {
       assertThatThrownBy(pool::borrow).isInstanceOf(ConnectionException.class);
       // Not PoolTimeoutException: the permit was returned.
       assertThatThrownBy(pool::borrow).isInstanceOf(ConnectionException.class);
+    }
+  }
+
+  @Test
+  void waitingBorrowerGetsTheReleasedClient() throws Exception {
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    try (FakeServer server = new FakeServer(ClientPoolTest::okForever);
+        ClientPool pool = ClientPool.create(server.config().build(), 1, Duration.ofSeconds(30))) {
+      Client held = pool.borrow();
+      CompletableFuture<Client> waiter = CompletableFuture.supplyAsync(pool::borrow, executor);
+      // No signal to wait on from outside the pool: poll its wait queue.
+      await().atMost(Duration.ofSeconds(10)).until(() -> pool.waitingBorrowers() == 1);
+      assertThat(waiter).isNotDone();
+
+      pool.release(held);
+      Client handedOver = waiter.get(10, TimeUnit.SECONDS);
+      assertThat(handedOver).isSameAs(held);
+      pool.release(handedOver);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void releasingTwiceIsRefused() throws Exception {
+    try (FakeServer server = new FakeServer(ClientPoolTest::okForever);
+        ClientPool pool = ClientPool.create(server.config().build(), 1, Duration.ofMillis(100))) {
+      Client client = pool.borrow();
+      pool.release(client);
+      assertThatThrownBy(() -> pool.release(client)).isInstanceOf(IllegalArgumentException.class);
+      // Still exactly one slot: a second concurrent borrow times out.
+      Client again = pool.borrow();
+      assertThatThrownBy(pool::borrow).isInstanceOf(PoolTimeoutException.class);
+      pool.release(again);
     }
   }
 }

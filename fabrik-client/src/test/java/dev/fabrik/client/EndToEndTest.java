@@ -11,8 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +178,33 @@ class EndToEndTest {
           });
       Job fetched = pool.withClient(c -> c.fetch("default").orElseThrow());
       assertThat(fetched.jobtype()).isEqualTo("Pooled");
+    }
+  }
+
+  @Test
+  void poolSharedByManyThreads() throws Exception {
+    int threads = 8;
+    int perThread = 25;
+    ExecutorService executor = Executors.newFixedThreadPool(threads);
+    try (ClientPool pool = ClientPool.create(config().build(), 3, Duration.ofSeconds(30))) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(
+            executor.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    pool.execute(c -> c.push(Jobs.of("Concurrent")));
+                  }
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(pool.withClient(Client::info).queueSize("default"))
+          .isEqualTo((long) threads * perThread);
+      assertThat(pool.idleCount()).isLessThanOrEqualTo(3);
+    } finally {
+      executor.shutdownNow();
     }
   }
 
