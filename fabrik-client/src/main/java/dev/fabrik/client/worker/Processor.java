@@ -1,0 +1,123 @@
+package dev.fabrik.client.worker;
+
+import dev.fabrik.protocol.Job;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One concurrency slot: FETCH, perform, ACK or FAIL, on its own connection, until the worker stops
+ * fetching. A job already fetched is always performed (or FAILed on a hard stop), never dropped.
+ */
+final class Processor implements Runnable {
+  private static final System.Logger LOG = System.getLogger(Processor.class.getName());
+
+  /** Faktory's default reservation when a job names none. */
+  static final Duration DEFAULT_RESERVE = Duration.ofSeconds(1800);
+
+  private final ServerLink link;
+  private final Queues queues;
+  private final HandlerRegistry registry;
+  private final Consumer<Job> pusher;
+  private final InFlight inFlight;
+  private final Reporter reporter;
+  private final ServerLink controlLink;
+  private final ScheduledExecutorService timers;
+  private final BooleanSupplier fetching;
+
+  Processor(
+      ServerLink link,
+      Queues queues,
+      HandlerRegistry registry,
+      Consumer<Job> pusher,
+      InFlight inFlight,
+      Reporter reporter,
+      ServerLink controlLink,
+      ScheduledExecutorService timers,
+      BooleanSupplier fetching) {
+    this.link = link;
+    this.queues = queues;
+    this.registry = registry;
+    this.pusher = pusher;
+    this.inFlight = inFlight;
+    this.reporter = reporter;
+    this.controlLink = controlLink;
+    this.timers = timers;
+    this.fetching = fetching;
+  }
+
+  @Override
+  public void run() {
+    long backoffMillis = 100;
+    while (fetching.getAsBoolean()) {
+      Job job;
+      try {
+        job = link.fetch(queues.nextOrder(ThreadLocalRandom.current()));
+        backoffMillis = 100;
+      } catch (RuntimeException e) {
+        // Server down or restarting: keep trying while the worker runs, at most every 5 s.
+        LOG.log(System.Logger.Level.WARNING, "FETCH failed: " + e.getMessage());
+        if (!Reporter.pause(backoffMillis)) {
+          Thread.interrupted();
+        }
+        backoffMillis = Math.min(backoffMillis * 2, 5_000);
+        continue;
+      }
+      if (job != null) {
+        perform(job);
+      }
+    }
+    link.close();
+  }
+
+  void perform(Job job) {
+    Execution exec = inFlight.begin(job);
+    if (exec == null) {
+      reporter.fail(link, job, JobTimeoutException.shutdown());
+      return;
+    }
+    Duration reserve = reserveFor(job);
+    ScheduledFuture<?> timeout =
+        timers.schedule(
+            () -> expire(exec, JobTimeoutException.reserveExpired(reserve)),
+            reserve.toMillis(),
+            TimeUnit.MILLISECONDS);
+    Throwable error = null;
+    try {
+      registry.perform(JobContext.of(job, pusher));
+    } catch (Throwable t) {
+      error = t;
+    } finally {
+      timeout.cancel(false);
+    }
+    boolean mine = exec.claim();
+    Thread.interrupted(); // a handler's own interrupt, or the expiring side's (which then owns it)
+    if (mine) {
+      if (error == null) {
+        reporter.ack(link, job);
+      } else {
+        reporter.fail(link, job, error);
+      }
+    }
+    inFlight.end(exec);
+    if (error instanceof VirtualMachineError vmError) {
+      throw vmError;
+    }
+  }
+
+  /** FAILs a job that outlived its reservation or the shutdown grace period, unless it finished. */
+  void expire(Execution exec, RuntimeException reason) {
+    if (exec.claimAndInterrupt()) {
+      reporter.fail(controlLink, exec.job(), reason);
+    }
+  }
+
+  static Duration reserveFor(Job job) {
+    Integer seconds = job.reserveFor();
+    return seconds == null || seconds <= 0 ? DEFAULT_RESERVE : Duration.ofSeconds(seconds);
+  }
+}
