@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A real worker against an in-process server over loopback. */
-class WorkerEndToEndTest {
+class WorkerEndToEndIT {
   private FabrikServer server;
   private Client client;
   private final List<WorkerManager> workers = new ArrayList<>();
@@ -110,7 +110,7 @@ class WorkerEndToEndTest {
     Failure f = secondRunSaw.get(0);
     assertThat(f.errtype()).isEqualTo("java.lang.IllegalStateException");
     assertThat(f.message()).isEqualTo("first run fails");
-    assertThat(f.backtrace()).isNotEmpty().first().asString().contains("WorkerEndToEndTest");
+    assertThat(f.backtrace()).isNotEmpty().first().asString().contains("WorkerEndToEndIT");
     await().atMost(10, TimeUnit.SECONDS).until(() -> client.info().working() == 0);
     // the server counts a FAIL as processed too
     assertThat(client.info().totalProcessed()).isEqualTo(3);
