@@ -133,6 +133,29 @@ class WorkerEndToEndIT {
   }
 
   @Test
+  void jobThatKeepsFailingEndsInTheDeadSetAfterItsRetries() {
+    AtomicInteger runs = new AtomicInteger();
+    started(
+        builder(2)
+            .register(
+                "AlwaysFails",
+                (ctx, args) -> {
+                  runs.incrementAndGet();
+                  throw new IllegalArgumentException("attempt " + ctx.attempt());
+                }));
+
+    client.push(Jobs.builder("AlwaysFails").retry(1).build());
+    await().atMost(10, TimeUnit.SECONDS).until(() -> client.info().retries() == 1);
+    // Skip the backoff: put the retry back in its queue now.
+    client.mutate(MutateCommand.requeue(MutateCommand.Target.RETRIES, MutateCommand.Filter.all()));
+    await().atMost(10, TimeUnit.SECONDS).until(() -> client.info().dead() == 1);
+
+    assertThat(runs).hasValue(2); // retry 1 = one run plus one retry
+    assertThat(client.info().retries()).isZero();
+    assertThat(client.info().totalFailures()).isEqualTo(2);
+  }
+
+  @Test
   void quietStopsFetchingAndTerminateStops() {
     CountDownLatch quiet = new CountDownLatch(1);
     CountDownLatch shutdown = new CountDownLatch(1);
