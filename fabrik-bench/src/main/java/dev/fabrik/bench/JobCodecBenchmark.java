@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The JSON cost every PUSH pays: decoding the job a client sent, and encoding it back with
- * defaults and {@code enqueued_at} filled in. Payload shaped like the Node client's.
+ * The JSON cost every PUSH pays: decoding the job a client sent, and encoding it back with defaults
+ * and {@code enqueued_at} filled in. Payload shaped like the Node client's.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
