@@ -16,27 +16,6 @@ class RespReaderTest {
     return new RespReader(new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)), 1024);
   }
 
-  /** Returns at most one byte per read, to exercise every buffer boundary. */
-  private static InputStream trickle(byte[] bytes) {
-    return new InputStream() {
-      private int i;
-
-      @Override
-      public int read() {
-        return i < bytes.length ? bytes[i++] & 0xff : -1;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (i >= bytes.length) {
-          return -1;
-        }
-        b[off] = bytes[i++];
-        return 1;
-      }
-    };
-  }
-
   @Test
   void simple() throws IOException {
     assertThat(reader("+OK\r\n").read()).isEqualTo(new Reply.Simple("OK"));
@@ -79,7 +58,7 @@ class RespReaderTest {
             Reply.bulk("{\"jid\":\"abc\"}").encode(),
             Reply.NULL.encode(),
             Reply.error("ERR", "boom").encode());
-    RespReader r = new RespReader(trickle(wire), 1024);
+    RespReader r = new RespReader(LineReaderTest.oneBytePerRead(wire), 1024);
     assertThat(r.read()).isEqualTo(Reply.OK);
     assertThat(((Reply.Bulk) r.read()).text()).isEqualTo("{\"jid\":\"abc\"}");
     assertThat(r.read()).isEqualTo(Reply.NULL);
