@@ -4,6 +4,7 @@ import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.manager.JobStats;
 import dev.fabrik.server.manager.Manager;
+import dev.fabrik.server.metrics.ProcessMemory;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,8 +151,7 @@ public final class InfoReport {
     s.put("uptime", nonNegative(Duration.between(startedAt, now).toSeconds()));
     s.put("connections", nonNegative(connections.getAsInt()));
     s.put("command_count", nonNegative(commandCount.getAsLong()));
-    Runtime rt = Runtime.getRuntime();
-    s.put("used_memory_mb", nonNegative((rt.totalMemory() - rt.freeMemory()) / MIB));
+    s.put("used_memory_mb", nonNegative(ProcessMemory.residentBytes() / MIB));
     return s;
   }
 
