@@ -22,7 +22,8 @@ import java.util.Set;
  *   <li>{@code FAKTORY_PASSWORD}: the password; a value starting with {@code /} names a file whose
  *       trimmed content is the password (Docker secrets). The same rule applies to the TOML key.
  *   <li>{@code FAKTORY_ENV}: {@code development} (default); any other value (staging, production)
- *       refuses to boot without a password unless {@code FAKTORY_SKIP_PASSWORD} is 1/true/yes.
+ *       refuses to boot without a password unless {@code FAKTORY_SKIP_PASSWORD} is 1/true/yes, and
+ *       also reads the password from {@code <configdir>/password} when nothing else sets one.
  *   <li>{@code FABRIK_DATA_DIR}: where the SQLite database lives.
  * </ul>
  *
@@ -79,7 +80,7 @@ public final class ConfigLoader {
       b.webBindHost(web.host()).webPort(web.port() == 0 ? -1 : web.port());
     }
 
-    String password = password(toml);
+    String password = password(configDir, toml);
     b.password(password);
 
     if (flags.storage() != null) {
@@ -152,8 +153,12 @@ public final class ConfigLoader {
     return e.isEmpty() ? "development" : e;
   }
 
-  /** FAKTORY_PASSWORD (even empty: set means set), else [fabrik] password; "/x" reads file x. */
-  private String password(ConfFiles.Settings toml) {
+  /**
+   * FAKTORY_PASSWORD (even empty: set means set), else [fabrik] password, else outside development
+   * the file {@code <configdir>/password} (Faktory reads {@code /etc/faktory/password}, its
+   * production config dir); "/x" reads file x.
+   */
+  private String password(Path configDir, ConfFiles.Settings toml) {
     String value;
     String source;
     if (env.containsKey("FAKTORY_PASSWORD")) {
@@ -162,6 +167,11 @@ public final class ConfigLoader {
     } else if (toml.get("server.password") != null) {
       value = toml.get("server.password").string();
       source = toml.get("server.password").source();
+    } else if (configDir != null
+        && !environment().equals("development")
+        && Files.isRegularFile(configDir.resolve("password"))) {
+      value = configDir.resolve("password").toAbsolutePath().toString();
+      source = "the config dir";
     } else {
       return null;
     }

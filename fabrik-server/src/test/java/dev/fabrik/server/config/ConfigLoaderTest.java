@@ -189,6 +189,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void outsideDevelopmentThePasswordFileInTheConfigDirIsRead() throws IOException {
+    Files.writeString(dir.resolve("password"), "from-file\n");
+    assertThat(
+            load(Map.of("FAKTORY_ENV", "production"), ConfigOverrides.none()).config().password())
+        .isEqualTo("from-file");
+    // Development ignores it, as Faktory does; the environment still wins elsewhere.
+    assertThat(load().config().hasPassword()).isFalse();
+    assertThat(
+            load(
+                    Map.of("FAKTORY_ENV", "production", "FAKTORY_PASSWORD", "env"),
+                    ConfigOverrides.none())
+                .config()
+                .password())
+        .isEqualTo("env");
+  }
+
+  @Test
   void productionNeedsAPasswordUnlessSkipped() {
     assertThatThrownBy(() -> load(Map.of("FAKTORY_ENV", "production"), ConfigOverrides.none()))
         .isInstanceOf(ConfigException.class)
