@@ -14,6 +14,7 @@ import dev.fabrik.server.storage.Stores;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
+import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -82,6 +83,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.history = StatsHistory.standard(clock, store::counters);
     Console console = new Console(store, manager, workers, clock, stats::connections, history);
     this.http = new AdminHttp(config, info, console);
+    new WebUi(console, clock).register(http.routes());
   }
 
   /** Builds and starts a server on the system clock. */

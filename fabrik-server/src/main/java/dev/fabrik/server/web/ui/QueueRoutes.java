@@ -26,7 +26,8 @@ final class QueueRoutes {
   }
 
   private void list(Requests r) throws IOException {
-    pages.show(r, "queues.jte", new QueuesPage(pages.chrome(r, "Queues", Nav.QUEUES), queues.list()));
+    pages.show(
+        r, "queues.jte", new QueuesPage(pages.chrome(r, "Queues", Nav.QUEUES), queues.list()));
   }
 
   private void browse(Requests r) throws IOException {

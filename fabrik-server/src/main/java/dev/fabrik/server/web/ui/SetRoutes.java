@@ -56,10 +56,7 @@ final class SetRoutes {
         r,
         "job.jte",
         new JobPage(
-            pages.chrome(r, "Job " + entry.job().jid(), view.nav()),
-            view,
-            entry,
-            clock.instant()));
+            pages.chrome(r, "Job " + entry.job().jid(), view.nav()), view, entry, clock.instant()));
   }
 
   /**

@@ -6,8 +6,8 @@ import gg.jte.output.StringOutput;
 
 /**
  * The precompiled JTE templates of {@code src/main/jte} (the jte-maven-plugin turns them into
- * classes at build time, so no compiler runs in the server). Output is HTML-escaped by the
- * template engine; no template writes data unescaped.
+ * classes at build time, so no compiler runs in the server). Output is HTML-escaped by the template
+ * engine; no template writes data unescaped.
  */
 final class Templates {
   private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);

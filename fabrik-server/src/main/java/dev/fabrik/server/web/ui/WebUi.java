@@ -20,8 +20,8 @@ import java.time.Clock;
  * GET  /static/{name}                  app.css, app.js
  * </pre>
  *
- * Every POST answers 303 to a page that shows a flash message (POST-redirect-GET); the route
- * table has checked same-origin and the CSRF token before a handler runs.
+ * Every POST answers 303 to a page that shows a flash message (POST-redirect-GET); the route table
+ * has checked same-origin and the CSRF token before a handler runs.
  */
 public final class WebUi {
   private final Console console;
@@ -44,7 +44,8 @@ public final class WebUi {
             pages.show(
                 r,
                 "dashboard.jte",
-                new DashboardPage(pages.chrome(r, "Dashboard", Nav.DASHBOARD), console.overview())));
+                new DashboardPage(
+                    pages.chrome(r, "Dashboard", Nav.DASHBOARD), console.overview())));
     new QueueRoutes(console.queues(), pages).register(routes);
     new BusyRoutes(console.busy(), pages, clock).register(routes);
     new SetRoutes(console.sets(), pages, clock).register(routes);
