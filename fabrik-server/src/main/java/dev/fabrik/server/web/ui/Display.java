@@ -25,6 +25,11 @@ public final class Display {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
+  /** {@code "1 job"}, {@code "1,204 jobs"}. */
+  public static String jobs(long n) {
+    return number(n) + (n == 1 ? " job" : " jobs");
+  }
+
   /** {@code "2026-11-23 00:25:48 UTC"}; {@code "–"} for null. */
   public static String time(Instant t) {
     return t == null ? "–" : TIME.format(t);

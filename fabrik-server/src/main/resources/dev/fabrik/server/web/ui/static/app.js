@@ -40,7 +40,7 @@
   var statsUrl = live.getAttribute("data-stats-url");
   var pollMs = Number(live.getAttribute("data-poll-ms") || 2000);
   var points = []; // [{t: epoch ms, processed: per second, failed: per second}]
-  var maxPoints = 150;
+  var maxPoints = 300; // five minutes of the server's one-second samples
 
   function getJson(url) {
     return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(
@@ -53,7 +53,55 @@
     );
   }
 
-  // Every element with data-stat="path.to.value" shows that value of the stats document.
+  // The same formats the server renders with (Display.java), so a refresh changes no layout.
+  function duration(ms) {
+    ms = Math.abs(Math.round(ms));
+    if (ms < 1000) {
+      return ms + "ms";
+    }
+    var s = Math.floor(ms / 1000);
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return Math.floor(s / 60) + "m " + (s % 60) + "s";
+    }
+    if (s < 86400) {
+      return Math.floor(s / 3600) + "h " + Math.floor((s % 3600) / 60) + "m";
+    }
+    return Math.floor(s / 86400) + "d " + Math.floor((s % 86400) / 3600) + "h";
+  }
+
+  function bytes(n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    var units = ["KiB", "MiB", "GiB", "TiB"];
+    var i = -1;
+    while (n >= 1024 && i < units.length - 1) {
+      n /= 1024;
+      i++;
+    }
+    return n.toFixed(1) + " " + units[i];
+  }
+
+  var formats = {
+    number: function (v) {
+      return Number(v).toLocaleString("en-US");
+    },
+    duration: function (v) {
+      return duration(Number(v) * 1000);
+    },
+    bytes: function (v) {
+      return bytes(Number(v));
+    },
+    time: function (v) {
+      // 2026-11-23T00:29:24.123456789Z -> 2026-11-23 00:29:24 UTC
+      return String(v).replace("T", " ").substring(0, 19) + " UTC";
+    },
+  };
+
+  // Every element with data-stat="path.to.value" shows that value of the overview document.
   function showStats(doc) {
     live.querySelectorAll("[data-stat]").forEach(function (el) {
       var value = doc;
@@ -61,22 +109,69 @@
         value = value == null ? undefined : value[key];
       });
       if (value !== undefined && value !== null) {
-        el.textContent = typeof value === "number" ? value.toLocaleString("en-US") : String(value);
+        el.textContent = formats[el.getAttribute("data-format") || "number"](value);
       }
     });
+    if (Array.isArray(doc.queues)) {
+      showQueues(doc.queues);
+    }
     live.setAttribute("data-updated", String(Date.now()));
+  }
+
+  // Rebuilds the dashboard's queue table with DOM calls (textContent: queue names are data).
+  function showQueues(queues) {
+    var body = document.getElementById("queue-rows");
+    var none = document.getElementById("no-queues");
+    if (!body) {
+      return;
+    }
+    var rows = document.createDocumentFragment();
+    queues.forEach(function (q) {
+      var tr = document.createElement("tr");
+      tr.setAttribute("data-queue", q.name);
+      var name = document.createElement("td");
+      var link = document.createElement("a");
+      link.href = "/queues/" + encodeURIComponent(q.name);
+      link.textContent = q.name;
+      name.appendChild(link);
+      tr.appendChild(name);
+      tr.appendChild(cell("num", "size", formats.number(q.size)));
+      tr.appendChild(cell("num", "latency", q.latency_seconds > 0 ? duration(q.latency_seconds * 1000) : "0s"));
+      var state = cell("", "state", "");
+      var badge = document.createElement("span");
+      badge.className = q.paused ? "badge badge-warn" : "badge badge-ok";
+      badge.textContent = q.paused ? "paused" : "active";
+      state.appendChild(badge);
+      tr.appendChild(state);
+      rows.appendChild(tr);
+    });
+    body.replaceChildren(rows);
+    if (none) {
+      none.hidden = queues.length > 0;
+    }
+  }
+
+  function cell(className, field, text) {
+    var td = document.createElement("td");
+    if (className) {
+      td.className = className;
+    }
+    td.setAttribute("data-field", field);
+    td.textContent = text;
+    return td;
   }
 
   function addSamples(samples) {
     samples.forEach(function (s) {
-      var t = Date.parse(s.at || s.time || s.t);
-      if (isNaN(t)) {
-        t = Number(s.epoch_ms || s.t || 0);
-      }
-      if (points.length && t <= points[points.length - 1].t) {
+      var t = Date.parse(s.at);
+      if (isNaN(t) || (points.length && t <= points[points.length - 1].t)) {
         return;
       }
-      points.push({ t: t, processed: Number(s.processed || 0), failed: Number(s.failed || 0) });
+      points.push({
+        t: t,
+        processed: Number(s.processed_per_second || 0),
+        failed: Number(s.failed_per_second || 0),
+      });
     });
     if (points.length > maxPoints) {
       points = points.slice(points.length - maxPoints);
@@ -84,18 +179,13 @@
     draw();
   }
 
+  // The axis top: four steps of 1, 2 or 5 times a power of ten, so every label is round.
   function niceMax(v) {
-    if (v <= 5) {
-      return 5;
-    }
-    var p = Math.pow(10, Math.floor(Math.log10(v)));
-    var steps = [1, 2, 2.5, 5, 10];
-    for (var i = 0; i < steps.length; i++) {
-      if (steps[i] * p >= v) {
-        return steps[i] * p;
-      }
-    }
-    return 10 * p;
+    var step = Math.max(v / 4, 1);
+    var p = Math.pow(10, Math.floor(Math.log10(step)));
+    var m = step / p;
+    var nice = m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10;
+    return 4 * nice * p;
   }
 
   function draw() {
@@ -141,10 +231,10 @@
     }
     g.textAlign = "left";
     g.textBaseline = "alphabetic";
-    g.fillText("jobs/s, last " + Math.round(((maxPoints - 1) * pollMs) / 60000) + " min", left, height - 4);
+    g.fillText("jobs per second, last 5 minutes", left, height - 4);
 
     var now = points.length ? points[points.length - 1].t : Date.now();
-    var span = (maxPoints - 1) * pollMs;
+    var span = (maxPoints - 1) * 1000;
     function x(t) {
       return left + plotW - ((now - t) / span) * plotW;
     }
@@ -182,7 +272,7 @@
     if (historyUrl) {
       work.push(
         getJson(historyUrl).then(function (doc) {
-          addSamples(doc.samples || doc);
+          addSamples(doc.points || []);
         })
       );
     }
