@@ -12,6 +12,7 @@ import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
+import dev.fabrik.server.storage.SetQuery;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.time.Clock;
@@ -26,7 +27,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
-import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -205,14 +205,24 @@ public final class Manager {
 
   /**
    * An operator's action from the web console: MUTATE's {@code cmd} ({@code discard}, {@code kill},
-   * {@code requeue}) on the entries of {@code set} that {@code filter} accepts, with the same rules
-   * (a kill expires after the configured dead TTL).
+   * {@code requeue}) on the entries of {@code set} with these keys, with the same rules (a kill
+   * expires after the configured dead TTL). Keys of entries that are gone are skipped.
    *
    * @return how many entries were changed
    * @throws CommandException for another {@code cmd}
    */
-  public int mutate(SetName set, Predicate<SetEntry> filter, String cmd) {
-    return store.mutate(set, filter, mutation(cmd));
+  public int mutate(SetName set, Collection<SetEntry.Key> keys, String cmd) {
+    return store.mutate(set, keys, mutation(cmd));
+  }
+
+  /**
+   * The same on every entry of {@code set} matching {@code query} ("act on all matching").
+   *
+   * @return how many entries were changed
+   * @throws CommandException for another {@code cmd}
+   */
+  public int mutate(SetName set, SetQuery query, String cmd) {
+    return store.mutate(set, query, mutation(cmd));
   }
 
   /** MUTATE's commands as store mutations; kill's expiry is computed here and only here. */

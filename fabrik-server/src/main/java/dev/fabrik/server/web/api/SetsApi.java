@@ -18,9 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * GET  /api/sets/{set}?type=&amp;q=&amp;order=asc|desc&amp;cursor=&amp;limit=25
- *        {"set":"dead","size":1000000,"filter":{..},"cursor":null,"next":"MTc4..","entries":[{"key":..,"score":..,"job":{..}}]}
- * GET  /api/sets/{set}/{key}                 {"set":"dead","key":"1782838800.500000000|abc","score":..,"job":{..}}
- * POST /api/sets/{set}/actions  {"action":"retry","keys":["1782838800.500000000|abc"]}
+ *        {"set":"dead","size":1000000,"filter":{..},"cursor":null,"next":"1782838825_0_57_xyz","entries":[{"key":..,"score":..,"job":{..}}]}
+ * GET  /api/sets/{set}/{key}                 {"set":"dead","key":"1782838800_500000000_42_abc","score":..,"job":{..}}
+ * POST /api/sets/{set}/actions  {"action":"retry","keys":["1782838800_500000000_42_abc"]}
  *                               {"action":"delete","all":true,"type":"SendEmail","q":"timeout"}
  *        → {"action":"retry","changed":1}
  * </pre>

@@ -3,15 +3,14 @@ package dev.fabrik.server.web.console;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
+import dev.fabrik.server.storage.SetPage;
 import dev.fabrik.server.storage.Store;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * The Retries, Scheduled and Dead pages: cursor-paged listing with a filter, one entry's detail,
@@ -49,47 +48,31 @@ public final class SetConsole {
 
   /**
    * A page of {@code set} after {@code cursor} (null or empty for the first page), at most {@code
-   * limit} rows (clamped to 1..{@link #MAX_PAGE}).
+   * limit} rows (clamped to 1..{@link #MAX_PAGE}). A filtered page reads a bounded number of
+   * entries, so it may hold fewer rows (even none) and still have a {@code next}.
    *
    * @throws ConsoleException BAD_REQUEST for a cursor no page handed out
    */
   public SetListing page(SetName set, SetFilter filter, String cursor, int limit) {
+    SetFilter f = filter == null ? SetFilter.ALL : filter;
     SetEntry.Key after = EntryKeys.parseCursor(cursor);
     int n = Math.max(1, Math.min(MAX_PAGE, limit));
-    Predicate<SetEntry> matches = predicate(filter);
-    List<SetRow> rows = new ArrayList<>(n);
-    // TODO(store-query): Store.scan(set, query, after, limit) filters and orders in the store.
-    SetEntry.Key position = after;
-    SetEntry.Key next = null;
-    int budget = 50; // store calls per page: a filter that matches little cannot scan forever
-    while (rows.size() < n && budget-- > 0) {
-      List<SetEntry> batch = store.scan(set, position, n);
-      for (SetEntry e : batch) {
-        position = e.key();
-        if (matches.test(e)) {
-          rows.add(row(e));
-          if (rows.size() == n) {
-            break;
-          }
-        }
-      }
-      if (batch.size() < n && rows.size() < n) {
-        position = null; // the set is exhausted
-        break;
-      }
+    SetPage page = store.scan(set, f.query(), after, n);
+    List<SetRow> rows = new ArrayList<>(page.entries().size());
+    for (SetEntry e : page.entries()) {
+      rows.add(
+          new SetRow(
+              EntryKeys.format(e.key()),
+              e.score(),
+              JobDetail.of(e.jid(), e.queue(), e.payload()).summary()));
     }
-    if (position != null) {
-      next = position;
-    }
-    String nextCursor =
-        next == null || store.scan(set, next, 1).isEmpty() ? null : EntryKeys.cursor(next);
     return new SetListing(
         set,
-        filter,
+        f,
         store.setSize(set),
         rows,
-        cursor == null || cursor.isEmpty() ? null : cursor,
-        nextCursor);
+        after == null ? null : cursor,
+        page.next() == null ? null : EntryKeys.format(page.next()));
   }
 
   /**
@@ -122,15 +105,11 @@ public final class SetConsole {
       throw ConsoleException.badRequest(
           "too many keys: " + keys.size() + ", at most " + MAX_KEYS + " per request");
     }
-    Set<SetEntry.Key> parsed = new HashSet<>();
+    Set<SetEntry.Key> parsed = new LinkedHashSet<>();
     for (String k : keys) {
       parsed.add(EntryKeys.parse(k));
     }
-    if (parsed.isEmpty()) {
-      return 0;
-    }
-    // TODO(store-query): Store.mutate(set, keys, mutation) touches only these entries.
-    return manager.mutate(set, e -> parsed.contains(e.key()), command(action));
+    return parsed.isEmpty() ? 0 : manager.mutate(set, parsed, command(action));
   }
 
   /**
@@ -140,7 +119,7 @@ public final class SetConsole {
    * @return how many entries were changed
    */
   public int actOnMatching(SetName set, SetAction action, SetFilter filter) {
-    return manager.mutate(set, predicate(filter), command(action));
+    return manager.mutate(set, (filter == null ? SetFilter.ALL : filter).query(), command(action));
   }
 
   private static String command(SetAction action) {
@@ -148,27 +127,6 @@ public final class SetConsole {
       case RETRY, ENQUEUE -> "requeue";
       case DELETE -> "discard";
       case KILL -> "kill";
-    };
-  }
-
-  private static SetRow row(SetEntry e) {
-    return new SetRow(
-        EntryKeys.format(e.key()),
-        e.score(),
-        JobDetail.of(e.jid(), e.queue(), e.payload()).summary());
-  }
-
-  private static Predicate<SetEntry> predicate(SetFilter filter) {
-    if (filter == null || !filter.filtered()) {
-      return e -> true;
-    }
-    return e -> {
-      if (filter.text() != null
-          && !new String(e.payload(), StandardCharsets.UTF_8).contains(filter.text())) {
-        return false;
-      }
-      return filter.jobtype() == null
-          || filter.jobtype().equals(JobDetail.of(e.jid(), e.queue(), e.payload()).jobtype());
     };
   }
 }
