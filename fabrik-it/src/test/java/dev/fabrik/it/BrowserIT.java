@@ -159,10 +159,14 @@ class BrowserIT {
     String scenario = file.replaceFirst("^ui-", "").replaceFirst("\\.js$", "");
     Map<String, String> env =
         Map.of(
-            "FABRIK_WEB_URL", "http://127.0.0.1:" + server.webPort(),
-            "SCREENSHOT_DIR", screenshotDir().toString(),
-            "SCENARIO", scenario,
-            "CHROMIUM", chromium());
+            "FABRIK_WEB_URL",
+            "http://127.0.0.1:" + server.webPort(),
+            "SCREENSHOT_DIR",
+            screenshotDir().toString(),
+            "SCENARIO",
+            scenario,
+            "CHROMIUM",
+            chromium());
     return NodeScript.start(file, env, server.url(), TIMEOUT, args);
   }
 

@@ -128,7 +128,7 @@ class WebUiTest {
 
   @Test
   void unknownJobBadCursorAndUnknownPageAreErrorPagesInTheLayout() throws Exception {
-    HttpResponse<String> missing = get("/dead/1700000000.000000000%7Cnope");
+    HttpResponse<String> missing = get("/dead/1700000000_0_1_nope-job-0001");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.body()).contains("<nav").contains("Not found");
 
