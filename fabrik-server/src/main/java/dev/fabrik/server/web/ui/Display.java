@@ -1,6 +1,7 @@
 package dev.fabrik.server.web.ui;
 
 import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.Timestamps;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,6 +34,18 @@ public final class Display {
   /** {@code "2026-11-23 00:25:48 UTC"}; {@code "–"} for null. */
   public static String time(Instant t) {
     return t == null ? "–" : TIME.format(t);
+  }
+
+  /** A wire timestamp ({@code 2026-11-23T00:36:43.617Z}) as {@link #time}; as is if unreadable. */
+  public static String timestamp(String wire) {
+    if (wire == null || wire.isEmpty()) {
+      return "–";
+    }
+    try {
+      return time(Timestamps.parse(wire));
+    } catch (RuntimeException e) {
+      return wire;
+    }
   }
 
   /** Compact: {@code "850ms"}, {@code "12s"}, {@code "3m 4s"}, {@code "2h 5m"}, {@code "3d 4h"}. */

@@ -81,7 +81,7 @@ public enum SetView {
     String verb =
         switch (action) {
           case "retry" -> "retried";
-          case "enqueue" -> "added to their queue";
+          case "enqueue" -> "enqueued";
           case "delete" -> "deleted";
           case "kill" -> "killed";
           default -> action;
