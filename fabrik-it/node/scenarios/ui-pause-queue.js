@@ -1,6 +1,6 @@
 "use strict";
 // Pause a queue from the Queues page, let the Java side check that FETCH skips it, resume it,
-// and let the Java side fetch from it again. Steps: "paused" -> {} ; "resumed" -> {}.
+// let the Java side fetch from it again, then remove it (confirming). Steps: "paused" -> {} ; "resumed" -> {}.
 // Args: queue.
 const { run, check } = require("./lib");
 const { withBrowser, ask, done, text } = require("./browser");
@@ -23,6 +23,13 @@ run(async ([queue]) =>
     await b.shot("queues-resumed");
     await ask("resumed", { queue });
     done();
+
+    // Remove asks to confirm (the browser's dialog, accepted here) before the queue goes.
+    await Promise.all([page.waitForNavigation(), page.click(`${row} button:text("Remove")`)]);
+    check(b.dialogs.some((m) => m.startsWith(`Remove queue ${queue}`)), "remove asked to confirm");
+    check((await text(page, ".flash")) === `Queue ${queue} removed`, "flash after remove");
+    check((await page.$(row)) === null, "queue no longer listed");
+    await b.shot("queues-removed");
     return { queue };
   })
 );

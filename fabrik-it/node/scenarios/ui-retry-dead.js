@@ -1,6 +1,7 @@
 "use strict";
 // Retry a dead job from its own page: Dead list -> job page (args escaped, backtrace shown) ->
-// "Retry now" -> the flash, and the job is listed in its queue. Also the Dead page at phone size.
+// "Retry now" -> the flash, and the job is listed in its queue; the other dead job is then deleted
+// through select-all (with its confirmation). Also the Dead page at phone size.
 // Args: jid, queue.
 const { run, check } = require("./lib");
 const { withBrowser, text } = require("./browser");
@@ -27,6 +28,18 @@ run(async ([jid, queue]) =>
     check(flash === "1 job retried", "flash after retry", { flash });
     check((await page.$(`tr[data-jid="${jid}"]`)) === null, "job left the dead set");
     await b.shot("dead-after-retry");
+
+    // The rest goes through select-all and the bulk Delete, which asks to confirm first.
+    await page.check("input[data-select-all]");
+    const selected = await page.$$eval("input[name=key]:checked", (boxes) => boxes.length);
+    check(selected === 1, "select-all ticks every row", { selected });
+    await Promise.all([page.waitForNavigation(), page.click('button[name="action"][value="delete"]')]);
+    check(b.dialogs.some((m) => m.startsWith("Delete the selected jobs")), "delete asked to confirm", {
+      dialogs: b.dialogs,
+    });
+    const deleted = await text(page, ".flash");
+    check(deleted === "1 job deleted", "flash after delete", { deleted });
+    await b.shot("dead-after-delete");
 
     await b.goto(`/queues/${encodeURIComponent(queue)}`);
     await page.waitForSelector(`tr[data-jid="${jid}"]`);
