@@ -49,6 +49,8 @@ class WebUiTest {
       HttpResponse<String> page = get(path);
       assertThat(page.statusCode()).as(path).isEqualTo(200);
       assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+      assertThat(page.headers().firstValue("Content-Security-Policy"))
+          .hasValue(Pages.CONTENT_SECURITY_POLICY);
       for (Nav nav : Nav.values()) {
         assertThat(page.body()).as(path).contains("<a href=\"" + nav.path() + "\"");
       }

@@ -238,28 +238,37 @@
     function x(t) {
       return left + plotW - ((now - t) / span) * plotW;
     }
-    function line(key, colour) {
-      g.strokeStyle = colour;
-      g.lineWidth = 2;
+    // One series: a line, with the area under it lightly filled so short bursts stay visible.
+    function line(key, colour, fill) {
+      var shown = points.filter(function (p) {
+        return now - p.t <= span;
+      });
+      if (!shown.length) {
+        return;
+      }
+      function y(p) {
+        return top + plotH - (Math.min(p[key], yMax) / yMax) * plotH;
+      }
       g.beginPath();
-      var started = false;
-      points.forEach(function (p) {
-        if (now - p.t > span) {
-          return;
-        }
-        var px = x(p.t);
-        var py = top + plotH - (Math.min(p[key], yMax) / yMax) * plotH;
-        if (started) {
-          g.lineTo(px, py);
+      shown.forEach(function (p, i) {
+        if (i === 0) {
+          g.moveTo(x(p.t), y(p));
         } else {
-          g.moveTo(px, py);
-          started = true;
+          g.lineTo(x(p.t), y(p));
         }
       });
+      g.strokeStyle = colour;
+      g.lineWidth = 2;
+      g.lineJoin = "round";
       g.stroke();
+      g.lineTo(x(shown[shown.length - 1].t), top + plotH);
+      g.lineTo(x(shown[0].t), top + plotH);
+      g.closePath();
+      g.fillStyle = fill;
+      g.fill();
     }
-    line("processed", "#1b7a3d");
-    line("failed", "#b42318");
+    line("processed", "#1b7a3d", "rgba(27, 122, 61, 0.12)");
+    line("failed", "#b42318", "rgba(180, 35, 24, 0.12)");
     canvas.setAttribute("data-points", String(points.length));
     canvas.setAttribute("data-peak", String(peak));
   }
