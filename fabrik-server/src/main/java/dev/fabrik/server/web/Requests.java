@@ -42,6 +42,14 @@ public final class Requests {
     this.errorPage = errorPage;
   }
 
+  /**
+   * For a handler registered as its own context outside the route table (no CSRF token to give,
+   * plain HTML errors).
+   */
+  Requests(HttpExchange exchange, ServerConfig config) {
+    this(exchange, config, null, HtmlErrorPage.PLAIN);
+  }
+
   void params(Map<String, String> params) {
     this.params = Map.copyOf(params);
   }
@@ -173,7 +181,25 @@ public final class Requests {
 
   /** The token forms must carry in their {@code csrf} field. */
   public String csrfToken() {
+    if (csrf == null) {
+      throw new IllegalStateException("no CSRF token outside the route table");
+    }
     return csrf.token();
+  }
+
+  /**
+   * For handlers outside the route table (which checks methods itself): false, after a 405 with
+   * {@code Allow}, unless the method is one of {@code methods}.
+   */
+  boolean allowMethods(String... methods) throws IOException {
+    for (String m : methods) {
+      if (m.equals(method())) {
+        return true;
+      }
+    }
+    responseHeader("Allow", String.join(", ", methods));
+    error(405, method() + " is not allowed here; use " + String.join(" or ", methods));
+    return false;
   }
 
   /**
@@ -254,7 +280,7 @@ public final class Requests {
     if (given == null) {
       given = form().first(Csrf.FIELD).orElse(null);
     }
-    if (csrf.valid(given)) {
+    if (csrf != null && csrf.valid(given)) {
       return true;
     }
     error(
