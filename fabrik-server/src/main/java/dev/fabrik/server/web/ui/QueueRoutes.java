@@ -4,6 +4,7 @@ import dev.fabrik.server.web.Requests;
 import dev.fabrik.server.web.RouteTable;
 import dev.fabrik.server.web.console.QueueConsole;
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /** The Queues page, one queue's jobs, and pause/resume/remove. */
 final class QueueRoutes {
@@ -20,9 +21,9 @@ final class QueueRoutes {
   void register(RouteTable routes) {
     routes.get("/queues", this::list);
     routes.get("/queues/{name}", this::browse);
-    routes.post("/queues/{name}/pause", r -> act(r, "paused"));
-    routes.post("/queues/{name}/resume", r -> act(r, "resumed"));
-    routes.post("/queues/{name}/remove", r -> act(r, "removed"));
+    routes.post("/queues/{name}/pause", r -> act(r, queues::pause, "paused"));
+    routes.post("/queues/{name}/resume", r -> act(r, queues::resume, "resumed"));
+    routes.post("/queues/{name}/remove", r -> act(r, queues::remove, "removed"));
   }
 
   private void list(Requests r) throws IOException {
@@ -42,13 +43,9 @@ final class QueueRoutes {
             PAGE_SIZE));
   }
 
-  private void act(Requests r, String done) throws IOException {
+  private void act(Requests r, Consumer<String> action, String done) throws IOException {
     String name = r.param("name");
-    switch (done) {
-      case "paused" -> queues.pause(name);
-      case "resumed" -> queues.resume(name);
-      default -> queues.remove(name);
-    }
+    action.accept(name);
     Flash.ok(r, "Queue " + name + " " + done);
     r.redirect("/queues");
   }
