@@ -115,6 +115,48 @@ class WebUiTest {
   }
 
   @Test
+  void setPagesPageByCursorAndOrderNewestFirst() throws Exception {
+    for (int i = 0; i < 27; i++) {
+      deadJob(String.format("page-job-%04d", i), "Mail", "x");
+    }
+    String first = get("/dead").body();
+    assertThat(rows(first)).isEqualTo(25);
+    assertThat(first).contains(">page-job-0000<").doesNotContain("First page");
+    Matcher next = Pattern.compile("href=\"(/dead\\?cursor=[^\"]+)\" rel=\"next\"").matcher(first);
+    assertThat(next.find()).isTrue();
+
+    String second = get(next.group(1).replace("&amp;", "&")).body();
+    assertThat(rows(second)).isEqualTo(2);
+    assertThat(second)
+        .contains(">page-job-0026<")
+        .contains("First page")
+        .doesNotContain("rel=\"next\"");
+
+    String newest = get("/dead?order=newest").body();
+    assertThat(newest.indexOf(">page-job-0026<")).isLessThan(newest.indexOf(">page-job-0025<"));
+    assertThat(newest).contains("<option value=\"newest\" selected>");
+  }
+
+  @Test
+  void withAPasswordPagesWantBasicAuth() throws Exception {
+    server.stop(Duration.ofSeconds(5));
+    server = TestServers.start(TestServers.config().webPort(0).password("s3cret").build());
+
+    HttpResponse<String> refused = get("/");
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.headers().firstValue("WWW-Authenticate")).isPresent();
+    String auth =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString(":s3cret".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> page =
+        http.send(
+            request("/dead").header("Authorization", auth).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void pauseAndResumeAQueue() throws Exception {
     push("{\"jid\":\"paused-job-0001\",\"jobtype\":\"T\",\"args\":[],\"queue\":\"pq\"}");
     String token = csrf("/queues");
@@ -182,7 +224,7 @@ class WebUiTest {
     }
     Matcher m =
         Pattern.compile("href=\"/dead/([^\"]+)\">" + Pattern.quote(escape(jid)) + "<")
-            .matcher(get("/dead").body());
+            .matcher(get("/dead?order=newest").body());
     assertThat(m.find()).as("dead page lists %s", jid).isTrue();
     return java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
   }
@@ -191,6 +233,10 @@ class WebUiTest {
     try (RawClient c = RawClient.producer(server.port())) {
       assertThat(c.call("PUSH " + job).strip()).isEqualTo("+OK");
     }
+  }
+
+  private static int rows(String html) {
+    return html.split("<tr data-jid=", -1).length - 1;
   }
 
   private static String escape(String s) {
