@@ -25,6 +25,9 @@ public final class Requests {
   /** Largest form or JSON body accepted (a bulk action naming ~10,000 keys fits). */
   public static final int MAX_BODY_BYTES = 1 << 20;
 
+  /** How much of an oversized body is read and dropped so the client gets its 413. */
+  private static final long DRAIN_BYTES = 16L << 20;
+
   private final HttpExchange exchange;
   private final ServerConfig config;
   private final Csrf csrf;
@@ -114,27 +117,40 @@ public final class Requests {
   /** The raw body, at most {@link #MAX_BODY_BYTES}; read once and kept. */
   public byte[] body() throws IOException {
     if (body == null) {
+      InputStream in = exchange.getRequestBody();
       String length = header("Content-Length");
       if (length != null) {
+        long declared;
         try {
-          if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
-            throw tooLarge();
-          }
+          declared = Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
           throw HttpError.badRequest("bad Content-Length");
         }
+        if (declared > MAX_BODY_BYTES) {
+          throw tooLarge(in);
+        }
       }
-      InputStream in = exchange.getRequestBody();
       byte[] read = in.readNBytes(MAX_BODY_BYTES + 1);
       if (read.length > MAX_BODY_BYTES) {
-        throw tooLarge();
+        throw tooLarge(in);
       }
       body = read;
     }
     return body;
   }
 
-  private static HttpError tooLarge() {
+  /**
+   * Reads and drops what the client is still sending (up to {@link #DRAIN_BYTES}) before the 413:
+   * answering while the client still writes makes the server close a connection with unread data,
+   * and the client then sees a reset instead of the 413.
+   */
+  private static HttpError tooLarge(InputStream in) throws IOException {
+    byte[] sink = new byte[64 * 1024];
+    long drained = 0;
+    int n;
+    while (drained < DRAIN_BYTES && (n = in.read(sink)) > 0) {
+      drained += n;
+    }
     return new HttpError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
   }
 

@@ -202,6 +202,18 @@ class SetsApiTest {
                 .POST(HttpRequest.BodyPublishers.ofString(huge)));
     assertThat(r.status()).isEqualTo(413);
     assertThat(r.error()).isEqualTo("request body is larger than 1048576 bytes");
+    // chunked, so no Content-Length announces the size
+    Response chunked =
+        api.send(
+            api.request("/api/sets/retries/actions")
+                .header("X-CSRF-Token", api.csrf())
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () ->
+                            new java.io.ByteArrayInputStream(
+                                huge.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+    assertThat(chunked.status()).isEqualTo(413);
     assertThat(size(SetName.RETRIES)).isEqualTo(4);
   }
 
