@@ -231,10 +231,18 @@
     }
     g.textAlign = "left";
     g.textBaseline = "alphabetic";
-    g.fillText("jobs per second, last 5 minutes", left, height - 4);
 
     var now = points.length ? points[points.length - 1].t : Date.now();
-    var span = (maxPoints - 1) * 1000;
+    // The last five minutes; a server that has run less shows what it has (at least a minute), so
+    // a fresh dashboard is not a flat line with a spike squeezed against the right edge.
+    var history = points.length ? now - points[0].t : 0;
+    var span = Math.min((maxPoints - 1) * 1000, Math.max(60000, history));
+    g.fillText(
+      "jobs per second, last " +
+        (span >= 120000 ? Math.round(span / 60000) + " minutes" : Math.round(span / 1000) + " seconds"),
+      left,
+      height - 4
+    );
     function x(t) {
       return left + plotW - ((now - t) / span) * plotW;
     }
