@@ -43,8 +43,11 @@ public record SetEntry(
     /** The sequence of a key that names no particular twin. */
     public static final long ANY_SEQ = -1;
 
-    /** Longest jid a parsed key may carry (in characters, before escaping). */
+    /** Longest string {@link #parse} accepts. */
     private static final int MAX_STRING = 4096;
+
+    /** Scores are kept as epoch microseconds in a long: a parsed key stays within that range. */
+    private static final long MAX_EPOCH_SECOND = Long.MAX_VALUE / 1_000_000 - 1;
 
     public Key {
       if (score == null || jid == null) {
@@ -98,7 +101,10 @@ public record SetEntry(
         long seconds = parseLong(parts[0]);
         long nanos = parseLong(parts[1]);
         long seq = parseLong(parts[2]);
-        if (nanos < 0 || nanos > 999_999_999) {
+        if (nanos < 0
+            || nanos > 999_999_999
+            || seconds > MAX_EPOCH_SECOND
+            || seconds < -MAX_EPOCH_SECOND) {
           throw new IllegalArgumentException("not a set key: " + s);
         }
         return new Key(Instant.ofEpochSecond(seconds, nanos), unescape(parts[3]), seq);

@@ -106,34 +106,32 @@ public final class RouteTable {
   Lookup find(String method, String rawPath) {
     List<String> path = decodedSegments(rawPath);
     Found best = null;
-    Route bestAny = null;
-    Set<String> allowed = new LinkedHashSet<>();
+    int mostLiterals = -1;
     for (Route r : routes) {
       Map<String, String> params = r.match(path);
       if (params == null) {
         continue;
       }
-      allowed.add(r.method());
-      if (bestAny == null || r.literals() > bestAny.literals()) {
-        bestAny = r;
-      }
+      mostLiterals = Math.max(mostLiterals, r.literals());
       if (r.method().equals(method) && (best == null || r.literals() > best.route().literals())) {
         best = new Found(r, params);
       }
     }
-    if (bestAny == null) {
+    if (mostLiterals < 0) {
       return new NotFound();
     }
-    if (best == null || bestAny.literals() > best.route().literals()) {
-      Set<String> exact = new LinkedHashSet<>();
-      for (Route r : routes) {
-        if (r.literals() == bestAny.literals() && r.match(path) != null) {
-          exact.add(r.method());
-        }
-      }
-      return new WrongMethod(best == null ? allowed : exact);
+    if (best != null && best.route().literals() == mostLiterals) {
+      return best;
     }
-    return best;
+    // The most specific match is under other methods: GET /api/sets/dead/actions is a 405 (POST
+    // only), not a lookup of the entry key "actions".
+    Set<String> allowed = new LinkedHashSet<>();
+    for (Route r : routes) {
+      if (r.literals() == mostLiterals && r.match(path) != null) {
+        allowed.add(r.method());
+      }
+    }
+    return new WrongMethod(allowed);
   }
 
   private static boolean isNamed(String segment) {

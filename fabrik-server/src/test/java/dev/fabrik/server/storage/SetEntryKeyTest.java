@@ -55,6 +55,8 @@ class SetEntryKeyTest {
         "1_0_1_~FF",
         "99999999999999999999_0_1_jid",
         "9223372036854775807_0_1_jid",
+        "9223372036855_0_1_jid",
+        "-9223372036855_0_1_jid",
       })
   void garbageIsRejected(String s) {
     assertThatThrownBy(() -> SetEntry.Key.parse(s)).isInstanceOf(IllegalArgumentException.class);

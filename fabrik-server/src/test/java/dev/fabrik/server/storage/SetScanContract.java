@@ -151,6 +151,9 @@ public abstract class SetScanContract {
     assertThat(jids(second)).containsExactly("s2", "s3");
     assertThat(second.next()).isNull();
     assertThat(store.scan(SetName.SCHEDULED, SetQuery.ALL, null, 4).next()).isNull();
+    SetPage everything = store.scan(SetName.SCHEDULED, SetQuery.ALL, null, Integer.MAX_VALUE);
+    assertThat(everything.entries()).hasSize(4);
+    assertThat(everything.next()).isNull();
     assertThat(store.scan(SetName.SCHEDULED, SetQuery.ALL, second.entries().getLast().key(), 2))
         .isEqualTo(new SetPage(List.of(), null));
     assertThatThrownBy(() -> store.scan(SetName.SCHEDULED, SetQuery.ALL, null, 0))

@@ -30,6 +30,8 @@ class RouteTableTest {
     // GET on the literal POST route is a 405, not the {key} route
     assertThat(routes.find("GET", "/api/sets/dead/actions"))
         .isEqualTo(new RouteTable.WrongMethod(java.util.Set.of("POST")));
+    assertThat(routes.find("DELETE", "/api/sets/dead/actions"))
+        .isEqualTo(new RouteTable.WrongMethod(java.util.Set.of("POST")));
     assertThat(routes.find("DELETE", "/api/sets/dead"))
         .isEqualTo(new RouteTable.WrongMethod(java.util.Set.of("GET")));
     assertThat(routes.find("GET", "/api/sets")).isEqualTo(new RouteTable.NotFound());

@@ -78,10 +78,11 @@ final class SetScans {
     }
     String sql =
         "SELECT " + SetTables.COLUMNS + " FROM set_entries WHERE " + where.sql + order + " LIMIT ?";
-    where.params.add(limit + 1);
+    int probe = limit == Integer.MAX_VALUE ? limit : limit + 1; // one more: is there a next page?
+    where.params.add(probe);
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       where.bind(ps);
-      List<SetEntry> rows = SetTables.rows(ps, set, limit + 1);
+      List<SetEntry> rows = SetTables.rows(ps, set, probe);
       if (rows.size() > limit) {
         List<SetEntry> page = rows.subList(0, limit);
         return new SetPage(page, page.getLast().key());

@@ -19,6 +19,12 @@ public final class BusyConsole {
   /** Most jobs in progress one report lists. */
   public static final int MAX_JOBS = 1000;
 
+  /**
+   * Most reservations read to count each worker's jobs in flight; past it the counts are low (a
+   * server with more jobs in progress than this has bigger worries than the Busy page).
+   */
+  static final int MAX_COUNTED = 10_000;
+
   /** The wid that means every worker in {@link #signal}. */
   public static final String ALL = "all";
 
@@ -38,11 +44,14 @@ public final class BusyConsole {
    */
   public BusyReport report(int jobLimit) {
     Instant now = clock.instant();
-    List<Reservation> reserved = store.reservations(Math.max(1, Math.min(MAX_JOBS, jobLimit)));
+    int listed = Math.max(1, Math.min(MAX_JOBS, jobLimit));
+    List<Reservation> reserved = store.reservations(MAX_COUNTED);
     Map<String, Integer> inFlight = new HashMap<>();
-    List<RunningJob> jobs = new ArrayList<>(reserved.size());
     for (Reservation r : reserved) {
       inFlight.merge(r.wid() == null ? "" : r.wid(), 1, Integer::sum);
+    }
+    List<RunningJob> jobs = new ArrayList<>(Math.min(listed, reserved.size()));
+    for (Reservation r : reserved.subList(0, Math.min(listed, reserved.size()))) {
       Duration running = Duration.between(r.reservedAt(), now);
       jobs.add(
           new RunningJob(

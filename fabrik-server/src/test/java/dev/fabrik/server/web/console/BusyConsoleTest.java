@@ -42,7 +42,9 @@ class BusyConsoleTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("jobid-j1", "Slow", "w1", Duration.ofSeconds(45)),
             org.assertj.core.groups.Tuple.tuple("jobid-j2", "Fast", "w1", Duration.ofSeconds(15)));
-    assertThat(busy.report(1).jobs()).hasSize(1);
+    BusyReport capped = busy.report(1);
+    assertThat(capped.jobs()).hasSize(1);
+    assertThat(capped.processes().getFirst().jobsInFlight()).isEqualTo(2); // counted, not listed
   }
 
   @Test
