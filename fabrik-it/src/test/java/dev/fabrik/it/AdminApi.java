@@ -35,11 +35,18 @@ final class AdminApi {
     return find(workers(), wid);
   }
 
-  /** {@code POST /api/workers/{wid}/quiet} (or terminate); any 2xx is success. */
+  /**
+   * {@code POST /api/workers/{wid}/quiet} (or terminate) with the CSRF token from {@code GET
+   * /api/csrf}; any 2xx is success.
+   */
   void signal(String wid, String signal) {
+    HttpResponse<String> csrf = send(HttpRequest.newBuilder(uri("/api/csrf")).GET());
+    assertThat(csrf.statusCode()).as("GET /api/csrf: %s", csrf.body()).isEqualTo(200);
+    String token = JobCodec.MAPPER.readTree(csrf.body()).path("token").asString();
     HttpResponse<String> response =
         send(
             HttpRequest.newBuilder(uri("/api/workers/" + wid + "/" + signal))
+                .header("X-CSRF-Token", token)
                 .POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(response.statusCode() / 100)
         .as("POST /api/workers/%s/%s -> %s %s", wid, signal, response.statusCode(), response.body())

@@ -34,6 +34,16 @@ final class NodeScript {
 
   /** Starts {@code scenarios/<script>} and returns at once. */
   static Running start(String script, String faktoryUrl, Duration timeout, String... args) {
+    return start(script, Map.of(), faktoryUrl, timeout, args);
+  }
+
+  /** Like {@link #start(String, String, Duration, String...)} with more environment variables. */
+  static Running start(
+      String script,
+      Map<String, String> extraEnv,
+      String faktoryUrl,
+      Duration timeout,
+      String... args) {
     Path dir = nodeDir();
     Path file = dir.resolve("scenarios").resolve(script);
     if (!Files.isRegularFile(file)) {
@@ -46,6 +56,7 @@ final class NodeScript {
     env.put("FAKTORY_URL", faktoryUrl);
     env.remove("FAKTORY_PROVIDER");
     env.put("SCENARIO_TIMEOUT_MS", Long.toString(timeout.toMillis()));
+    env.putAll(extraEnv);
     try {
       return new Running(script, builder.start(), timeout.plus(GRACE));
     } catch (IOException e) {
@@ -149,6 +160,19 @@ final class NodeScript {
         fail("%s failed (exit %d)%n%s", script, code, transcript());
       }
       return last;
+    }
+
+    /**
+     * Writes one line to the script's stdin: the Java side's answer to a step the script waits for
+     * (see {@code next()} in scenarios/browser.js).
+     */
+    void send(String line) {
+      try {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(script + " no longer reads its input\n" + transcript(), e);
+      }
     }
 
     boolean isAlive() {

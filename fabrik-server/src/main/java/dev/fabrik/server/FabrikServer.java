@@ -12,6 +12,9 @@ import dev.fabrik.server.scheduler.PeriodicTasks;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.Stores;
 import dev.fabrik.server.web.AdminHttp;
+import dev.fabrik.server.web.console.Console;
+import dev.fabrik.server.web.console.StatsHistory;
+import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle root: one running Fabrik server. Opens the store, then starts the periodic tasks,
- * the command listener and the admin HTTP endpoint in that order; {@link #stop(Duration)} stops
- * them in reverse and closes the store last.
+ * the stats sampler, the command listener and the admin HTTP endpoint in that order; {@link
+ * #stop(Duration)} stops them in reverse and closes the store last.
  *
  * <pre>{@code
  * try (FabrikServer server = FabrikServer.start(ServerConfig.builder().port(0).build())) {
@@ -46,6 +49,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final Manager manager;
   private final PeriodicTasks tasks;
   private final Listener listener;
+  private final StatsHistory history;
   private final AdminHttp http;
   private final List<Service> started = new ArrayList<>();
   private boolean running;
@@ -76,7 +80,10 @@ public final class FabrikServer implements Service, AutoCloseable {
         new InfoReport(manager, workers, clock, stats::connections, stats::commandCount);
     this.listener =
         new Listener(config, CommandTable.standard(manager, workers, info), workers, clock, stats);
-    this.http = new AdminHttp(config, info, workers);
+    this.history = StatsHistory.standard(clock, store::counters);
+    Console console = new Console(store, manager, workers, clock, stats::connections, history);
+    this.http = new AdminHttp(config, info, console);
+    new WebUi(console, clock).register(http.routes());
   }
 
   /** Builds and starts a server on the system clock. */
@@ -94,7 +101,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     }
     running = true;
     try {
-      for (Service s : List.of(tasks, listener, http)) {
+      for (Service s : List.of(tasks, history, listener, http)) {
         s.start();
         started.add(s);
       }

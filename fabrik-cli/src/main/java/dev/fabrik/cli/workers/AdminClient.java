@@ -1,5 +1,6 @@
 package dev.fabrik.cli.workers;
 
+import dev.fabrik.protocol.JobCodec;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -10,17 +11,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import tools.jackson.core.JacksonException;
 
 /**
  * Talks to the server's admin JSON API:
  *
  * <pre>
  * GET  /api/workers                      → JSON list of workers
- * POST /api/workers/{wid|all}/quiet      → 2xx
+ * GET  /api/csrf                         → {"token":"..."}
+ * POST /api/workers/{wid|all}/quiet      → 2xx  (header X-CSRF-Token: token)
  * POST /api/workers/{wid|all}/terminate  → 2xx
  * </pre>
  *
  * With a password, every request carries HTTP Basic auth (any user name; the password counts).
+ * Every POST carries the server's CSRF token, fetched first (it changes when the server restarts).
  */
 final class AdminClient {
   /** Thrown with a message fit for the terminal. */
@@ -55,7 +59,25 @@ final class AdminClient {
   String signal(String wid, String action) {
     String path =
         "api/workers/" + java.net.URLEncoder.encode(wid, StandardCharsets.UTF_8) + "/" + action;
-    return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
+    return send(
+        request(path)
+            .header("X-CSRF-Token", csrfToken())
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build());
+  }
+
+  /** The token from {@code GET /api/csrf}: {@code {"token":"..."}}. */
+  private String csrfToken() {
+    String body = send(request("api/csrf").GET().build());
+    try {
+      String token = JobCodec.MAPPER.readTree(body).path("token").asString("");
+      if (!token.isEmpty()) {
+        return token;
+      }
+    } catch (JacksonException e) {
+      // fall through: reported below
+    }
+    throw new AdminException("the server sent no CSRF token: " + body.strip(), null);
   }
 
   private HttpRequest.Builder request(String path) {
@@ -85,13 +107,14 @@ final class AdminClient {
       throw new AdminException("interrupted", e);
     }
     int status = response.statusCode();
-    if (status == 401 || status == 403) {
+    if (status == 401) {
       throw new AdminException(
-          "the server refused the password (HTTP "
-              + status
-              + "); set --password or"
-              + " FAKTORY_PASSWORD",
-          null);
+          "the server refused the password (HTTP 401); set --password or FAKTORY_PASSWORD", null);
+    }
+    if (status == 403) {
+      // Cross-site or CSRF refusal: the server's message says which.
+      throw new AdminException(
+          "the server refused the request (HTTP 403): " + response.body().strip(), null);
     }
     if (status == 404 && request.uri().getPath().contains("/api/workers/")) {
       throw new AdminException("no such worker (HTTP 404): " + response.body().strip(), null);

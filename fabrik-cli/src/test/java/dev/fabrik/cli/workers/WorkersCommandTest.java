@@ -87,6 +87,11 @@ class WorkersCommandTest {
       assertThat(err.toString()).contains("refused the password");
       assertThat(fabrik("workers", "list", "--json", "--url", url(), "--password", "pw")).isZero();
       assertThat(out.toString()).contains("\"wid\":\"w-2\"");
+
+      // The POST needs Basic auth for GET /api/csrf and for itself, and the token.
+      assertThat(fabrik("workers", "quiet", "w-2", "--url", url(), "--password", "pw")).isZero();
+      assertThat(((Reply.Bulk) w.call("BEAT {\"wid\":\"w-2\"}")).text())
+          .isEqualTo("{\"state\":\"quiet\"}");
     }
   }
 

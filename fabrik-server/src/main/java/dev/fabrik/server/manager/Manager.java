@@ -10,7 +10,9 @@ import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Mutation;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
+import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
+import dev.fabrik.server.storage.SetQuery;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.time.Clock;
@@ -194,19 +196,43 @@ public final class Manager {
       throw CommandException.err("invalid target for mutation command");
     }
     String cmd = request.cmd() == null ? "" : request.cmd();
-    switch (cmd) {
-      case "clear" -> store.mutate(set, e -> true, new Mutation.Delete());
-      case "discard" ->
-          store.mutate(set, MutationFilters.of(request.filter()), new Mutation.Delete());
-      case "kill" ->
-          store.mutate(
-              set,
-              MutationFilters.of(request.filter()),
-              new Mutation.Kill(clock.instant().plus(settings.deadTtl())));
-      case "requeue" ->
-          store.mutate(set, MutationFilters.of(request.filter()), new Mutation.Requeue());
-      default -> throw CommandException.err("unknown mutate operation");
+    if (cmd.equals("clear")) {
+      store.mutate(set, e -> true, new Mutation.Delete());
+    } else {
+      store.mutate(set, MutationFilters.of(request.filter()), mutation(cmd));
     }
+  }
+
+  /**
+   * An operator's action from the web console: MUTATE's {@code cmd} ({@code discard}, {@code kill},
+   * {@code requeue}) on the entries of {@code set} with these keys, with the same rules (a kill
+   * expires after the configured dead TTL). Keys of entries that are gone are skipped.
+   *
+   * @return how many entries were changed
+   * @throws CommandException for another {@code cmd}
+   */
+  public int mutate(SetName set, Collection<SetEntry.Key> keys, String cmd) {
+    return store.mutate(set, keys, mutation(cmd));
+  }
+
+  /**
+   * The same on every entry of {@code set} matching {@code query} ("act on all matching").
+   *
+   * @return how many entries were changed
+   * @throws CommandException for another {@code cmd}
+   */
+  public int mutate(SetName set, SetQuery query, String cmd) {
+    return store.mutate(set, query, mutation(cmd));
+  }
+
+  /** MUTATE's commands as store mutations; kill's expiry is computed here and only here. */
+  private Mutation mutation(String cmd) {
+    return switch (cmd) {
+      case "discard" -> new Mutation.Delete();
+      case "kill" -> new Mutation.Kill(clock.instant().plus(settings.deadTtl()));
+      case "requeue" -> new Mutation.Requeue();
+      default -> throw CommandException.err("unknown mutate operation");
+    };
   }
 
   /** QUEUE PAUSE; {@code *} as the first name means every known queue. */

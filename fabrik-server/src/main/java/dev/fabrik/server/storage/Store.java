@@ -110,6 +110,13 @@ public interface Store extends AutoCloseable {
   void addToSet(SetName set, Instant score, QueuedJob job);
 
   /**
+   * Adds many entries at once, atomically (all or none), each to its {@link SetEntry#set()} with
+   * its score; their {@code seq} is ignored (the store assigns one). For bulk loads (imports,
+   * benchmarks): one durable write for the lot instead of one per entry.
+   */
+  void addAllToSet(List<SetEntry> entries);
+
+  /**
    * Moves up to {@code limit} entries of {@code set} scored at or before {@code now} to the back of
    * their queues, lowest score first, rewriting each payload with {@code restamp} (which sets
    * {@code enqueued_at}). Atomic per call.
@@ -127,18 +134,63 @@ public interface Store extends AutoCloseable {
   long setSize(SetName set);
 
   /**
-   * Applies {@code mutation} to every entry of {@code set} that {@code filter} accepts.
+   * Applies {@code mutation} to every entry of {@code set} that {@code filter} accepts. Walks the
+   * set in chunks (memory stays bounded at any set size); entries added while it runs, including
+   * those a {@link Mutation.Kill} within the dead set re-adds, are not visited. Each chunk is
+   * atomic, the whole call is not.
    *
    * @return how many entries were changed
    */
   int mutate(SetName set, Predicate<SetEntry> filter, Mutation mutation);
 
   /**
-   * Entries of a set in score order starting after {@code after} (null for the first page): cursor
-   * paging stays fast at millions of entries.
+   * Applies {@code mutation} to the entries of {@code set} with these keys; unknown keys (gone
+   * meanwhile) are ignored, a key without a sequence acts on the oldest of its twins. Atomic.
+   *
+   * @return how many entries were changed
    */
-  List<SetEntry> scan(SetName set, SetEntry.Key after, int limit);
+  int mutate(SetName set, Collection<SetEntry.Key> keys, Mutation mutation);
 
+  /**
+   * Applies {@code mutation} to every entry of {@code set} matching {@code query} (its order is
+   * irrelevant), streaming in chunks like {@link #mutate(SetName, Predicate, Mutation)}.
+   *
+   * @return how many entries were changed
+   */
+  int mutate(SetName set, SetQuery query, Mutation mutation);
+
+  /**
+   * Most entries a filtered {@link #scan(SetName, SetQuery, SetEntry.Key, int)} call examines
+   * before it returns what it found; bounds the time of one page at any set size.
+   */
+  int SCAN_BUDGET = 20_000;
+
+  /**
+   * The entries of a set matching {@code query}, in its order, strictly after the cursor {@code
+   * after} (null: from the start), at most {@code limit}.
+   *
+   * <p>Bounded work per call: an unfiltered scan (or one filtered by job type only, on a store that
+   * indexes job types) is an index range scan; a scan that must read payloads examines at most
+   * {@link #SCAN_BUDGET} entries and then returns what it found, possibly fewer than {@code limit}
+   * or none, with a non-null {@link SetPage#next()} to continue from. {@code next} is null only
+   * when no entry after the page remains in that direction.
+   *
+   * @throws IllegalArgumentException when {@code limit} is not positive
+   */
+  SetPage scan(SetName set, SetQuery query, SetEntry.Key after, int limit);
+
+  /**
+   * Entries of a set in ascending order starting after {@code after} (null for the first page):
+   * {@code scan(set, SetQuery.ALL, after, limit).entries()}.
+   */
+  default List<SetEntry> scan(SetName set, SetEntry.Key after, int limit) {
+    return scan(set, SetQuery.ALL, after, limit).entries();
+  }
+
+  /**
+   * The entry with this key: exactly that entry when the key has a sequence (as keys of scanned
+   * entries do), else the oldest entry with that score and jid.
+   */
   Optional<SetEntry> find(SetName set, SetEntry.Key key);
 
   // ---------------------------------------------------------------- counters and admin

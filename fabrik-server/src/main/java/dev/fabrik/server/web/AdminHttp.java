@@ -2,58 +2,53 @@ package dev.fabrik.server.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.fabrik.protocol.JobCodec;
-import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.lifecycle.Service;
-import dev.fabrik.server.workers.WorkerInfo;
-import dev.fabrik.server.workers.WorkerRegistry;
-import dev.fabrik.server.workers.WorkerState;
+import dev.fabrik.server.web.api.ApiRoutes;
+import dev.fabrik.server.web.console.Console;
+import dev.fabrik.server.web.console.ConsoleException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The operator's HTTP API (the CLI's admin commands call it; the web UI comes later), on the JDK
- * HTTP server with one virtual thread per exchange:
+ * The admin HTTP server (web UI, JSON API, {@code /health}) on the JDK HTTP server with one virtual
+ * thread per exchange. It owns the lifecycle and the checks every route shares; the routes
+ * themselves live with their packages ({@link ApiRoutes} documents the API) and are registered in
+ * the constructor.
  *
- * <pre>
- * GET  /health                        {"now":..,"server":{"description":"Fabrik",...}}  (never needs auth)
- * GET  /api/info                      the INFO document
- * GET  /api/workers                   [{"wid":..,"hostname":..,"pid":..,"labels":[..],"state":"running",...}]
- * POST /api/workers/{wid}/quiet       {"signaled":1}; wid "all" signals every worker; unknown wid → 404
- * POST /api/workers/{wid}/terminate
- * </pre>
- *
- * With a password set every endpoint but {@code /health} wants HTTP Basic auth (the username is
- * ignored, as in Faktory's UI). POSTs from another site are refused (see {@link Requests}).
+ * <p>Every exchange: look the route up (404 / 405 with {@code Allow}); unless the route is open,
+ * HTTP Basic auth when the server has a password (401); for a POST, same-origin (403) and a valid
+ * CSRF token (403), see {@link Csrf}; then the handler. A handler's {@link HttpError} or {@link
+ * ConsoleException} becomes its 4xx; anything else a logged 500.
  */
 public final class AdminHttp implements Service {
   private static final Logger log = LoggerFactory.getLogger(AdminHttp.class);
-  private static final String WORKERS = "/api/workers";
 
   private final ServerConfig config;
-  private final InfoReport info;
-  private final WorkerRegistry workers;
+  private final Csrf csrf = Csrf.random();
+  private final RouteTable routes = new RouteTable();
   private HttpServer server;
   private ExecutorService executor;
   private boolean stopped;
 
-  public AdminHttp(ServerConfig config, InfoReport info, WorkerRegistry workers) {
+  public AdminHttp(ServerConfig config, InfoReport info, Console console) {
     this.config = config;
-    this.info = info;
-    this.workers = workers;
+    routes.getOpen("/health", r -> r.json(200, info.health()));
+    new ApiRoutes(console, info).register(routes);
+    // The web UI (package web.ui) registers its pages here the same way, on the same Console.
+  }
+
+  /** The route table, for parts that register routes of their own before {@link #start()}. */
+  public RouteTable routes() {
+    return routes;
   }
 
   /** False when the config disables HTTP ({@code webPort == -1}). */
@@ -113,91 +108,48 @@ public final class AdminHttp implements Service {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      route(new Requests(exchange, config));
-    } catch (RuntimeException e) {
-      log.error("admin request {} failed", exchange.getRequestURI(), e);
+      Requests r = new Requests(exchange, config, csrf, routes.htmlErrorPage());
+      try {
+        dispatch(r);
+      } catch (HttpError e) {
+        answer(r, e.status(), e.getMessage());
+      } catch (ConsoleException e) {
+        answer(r, e.kind() == ConsoleException.Kind.NOT_FOUND ? 404 : 400, e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("admin request {} {} failed", r.method(), exchange.getRequestURI(), e);
+        answer(r, 500, "internal error: " + e.getClass().getSimpleName());
+      }
+    } catch (IOException | RuntimeException e) {
+      log.debug("admin exchange {} ended early", exchange.getRequestURI(), e);
     }
   }
 
-  private void route(Requests r) throws IOException {
-    String path = r.path();
-    if (path.equals("/health")) {
-      if (r.allowMethods("GET")) {
-        r.json(200, info.health());
-      }
-      return;
-    }
-    if (!r.authorized()) {
-      return;
-    }
-    if (path.equals("/api/info")) {
-      if (r.allowMethods("GET")) {
-        r.json(200, info.tree());
-      }
-    } else if (path.equals(WORKERS)) {
-      if (r.allowMethods("GET")) {
-        r.json(200, workerList());
-      }
-    } else if (path.startsWith(WORKERS + "/")) {
-      signal(r, path.substring(WORKERS.length() + 1));
-    } else {
-      r.error(404, "no such endpoint: " + path);
+  private static void answer(Requests r, int status, String message) throws IOException {
+    if (!r.responded()) {
+      r.error(status, message);
     }
   }
 
-  /** {@code <wid>/quiet} or {@code <wid>/terminate}. */
-  private void signal(Requests r, String rest) throws IOException {
-    int slash = rest.lastIndexOf('/');
-    WorkerState state =
-        slash <= 0
-            ? null
-            : switch (rest.substring(slash + 1)) {
-              case "quiet" -> WorkerState.QUIET;
-              case "terminate" -> WorkerState.TERMINATE;
-              default -> null;
-            };
-    if (state == null) {
-      r.error(404, "no such endpoint: " + r.path());
+  private void dispatch(Requests r) throws IOException {
+    RouteTable.Lookup found = routes.find(r.method(), r.exchange().getRequestURI().getRawPath());
+    boolean open = found instanceof RouteTable.Found f && f.route().open();
+    if (!open && !r.authorized()) {
       return;
     }
-    if (!r.allowMethods("POST") || !r.sameOrigin()) {
-      return;
-    }
-    String wid = java.net.URLDecoder.decode(rest.substring(0, slash), StandardCharsets.UTF_8);
-    int signaled = 0;
-    if (wid.equals("all")) {
-      for (WorkerInfo w : workers.list()) {
-        if (workers.signal(w.wid(), state)) {
-          signaled++;
+    switch (found) {
+      case RouteTable.NotFound n ->
+          r.error(404, (r.wantsHtml() ? "no such page: " : "no such endpoint: ") + r.path());
+      case RouteTable.WrongMethod w -> {
+        r.responseHeader("Allow", String.join(", ", w.allowed()));
+        r.error(405, r.method() + " is not allowed here; use " + String.join(" or ", w.allowed()));
+      }
+      case RouteTable.Found f -> {
+        if (f.route().method().equals("POST") && (!r.sameOrigin() || !r.csrfValid())) {
+          return;
         }
+        r.params(f.params());
+        f.route().handler().handle(r);
       }
-    } else if (workers.signal(wid, state)) {
-      signaled = 1;
-    } else {
-      r.error(404, "unknown worker " + wid);
-      return;
     }
-    ObjectNode body = JobCodec.MAPPER.createObjectNode();
-    body.put("signal", state.wireName());
-    body.put("signaled", signaled);
-    r.json(200, body);
-  }
-
-  private JsonNode workerList() {
-    ArrayNode list = JobCodec.MAPPER.createArrayNode();
-    for (WorkerInfo w : workers.list()) {
-      ObjectNode o = list.addObject();
-      o.put("wid", w.wid());
-      o.put("hostname", w.hostname());
-      o.put("pid", w.pid());
-      ArrayNode labels = o.putArray("labels");
-      w.labels().forEach(labels::add);
-      o.put("started_at", w.startedAt() == null ? null : Timestamps.format(w.startedAt()));
-      o.put("last_beat", w.lastBeat() == null ? null : Timestamps.format(w.lastBeat()));
-      o.put("rss_kb", w.rssKb());
-      o.put("state", w.state().wireName());
-      o.put("connections", w.connections());
-    }
-    return list;
   }
 }

@@ -4,47 +4,244 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.config.ServerConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One admin HTTP exchange with the checks every endpoint shares. Each check that fails has already
- * sent its response when it returns false.
+ * One admin HTTP exchange: what handlers read (path segments, query, form or JSON body) and how
+ * they answer (JSON, HTML, redirect, error), plus the checks the dispatcher runs first (auth,
+ * same-origin, CSRF). Bodies are bounded: more than {@link #MAX_BODY_BYTES} is a 413.
  */
-final class Requests {
+public final class Requests {
+  /** Largest form or JSON body accepted (a bulk action naming ~10,000 keys fits). */
+  public static final int MAX_BODY_BYTES = 1 << 20;
+
+  /** How much of an oversized body is read and dropped so the client gets its 413. */
+  private static final long DRAIN_BYTES = 16L << 20;
+
   private final HttpExchange exchange;
   private final ServerConfig config;
+  private final Csrf csrf;
+  private final HtmlErrorPage errorPage;
+  private Map<String, String> params = Map.of();
+  private FormData query;
+  private byte[] body;
+  private FormData form;
+  private boolean responded;
 
-  Requests(HttpExchange exchange, ServerConfig config) {
+  Requests(HttpExchange exchange, ServerConfig config, Csrf csrf, HtmlErrorPage errorPage) {
     this.exchange = exchange;
     this.config = config;
+    this.csrf = csrf;
+    this.errorPage = errorPage;
   }
 
-  String path() {
+  /**
+   * For a handler registered as its own context outside the route table (no CSRF token to give,
+   * plain HTML errors).
+   */
+  Requests(HttpExchange exchange, ServerConfig config) {
+    this(exchange, config, null, HtmlErrorPage.PLAIN);
+  }
+
+  void params(Map<String, String> params) {
+    this.params = Map.copyOf(params);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  public String method() {
+    return exchange.getRequestMethod();
+  }
+
+  /** The decoded path, e.g. {@code /api/queues/default/jobs}. */
+  public String path() {
     return exchange.getRequestURI().getPath();
   }
 
-  boolean allowMethods(String... methods) throws IOException {
-    if (Arrays.asList(methods).contains(exchange.getRequestMethod())) {
-      return true;
+  /** A named path segment of the route's pattern ({@code {name}}), percent-decoded. */
+  public String param(String name) {
+    String v = params.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("the route has no segment {" + name + "}");
     }
-    exchange.getResponseHeaders().set("Allow", String.join(", ", methods));
-    error(405, "method not allowed");
+    return v;
+  }
+
+  /** A request header, or null. */
+  public String header(String name) {
+    return exchange.getRequestHeaders().getFirst(name);
+  }
+
+  /** The query string's parameters. */
+  public FormData query() {
+    if (query == null) {
+      query = FormData.parse(exchange.getRequestURI().getRawQuery());
+    }
+    return query;
+  }
+
+  /** A query parameter, or {@code fallback} when absent or blank. */
+  public String query(String name, String fallback) {
+    return query().first(name).filter(v -> !v.isBlank()).orElse(fallback);
+  }
+
+  /**
+   * An integer query parameter clamped into {@code [min, max]}; {@code fallback} when absent.
+   *
+   * @throws HttpError 400 when it is not an integer
+   */
+  public int queryInt(String name, int fallback, int min, int max) {
+    Optional<String> v = query().first(name).filter(s -> !s.isBlank());
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    long n;
+    try {
+      n = Long.parseLong(v.get().trim());
+    } catch (NumberFormatException e) {
+      throw HttpError.badRequest(name + " must be an integer, not \"" + v.get() + "\"");
+    }
+    return (int) Math.max(min, Math.min(max, n));
+  }
+
+  /** The raw body, at most {@link #MAX_BODY_BYTES}; read once and kept. */
+  public byte[] body() throws IOException {
+    if (body == null) {
+      InputStream in = exchange.getRequestBody();
+      String length = header("Content-Length");
+      if (length != null) {
+        long declared;
+        try {
+          declared = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+          throw HttpError.badRequest("bad Content-Length");
+        }
+        if (declared > MAX_BODY_BYTES) {
+          throw tooLarge(in);
+        }
+      }
+      byte[] read = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (read.length > MAX_BODY_BYTES) {
+        throw tooLarge(in);
+      }
+      body = read;
+    }
+    return body;
+  }
+
+  /**
+   * Reads and drops what the client is still sending (up to {@link #DRAIN_BYTES}) before the 413:
+   * answering while the client still writes makes the server close a connection with unread data,
+   * and the client then sees a reset instead of the 413.
+   */
+  private static HttpError tooLarge(InputStream in) throws IOException {
+    byte[] sink = new byte[64 * 1024];
+    long drained = 0;
+    int n;
+    while (drained < DRAIN_BYTES && (n = in.read(sink)) > 0) {
+      drained += n;
+    }
+    return new HttpError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
+  }
+
+  /**
+   * The body as form fields when it is {@code application/x-www-form-urlencoded}; empty for any
+   * other content type.
+   */
+  public FormData form() throws IOException {
+    if (form == null) {
+      form =
+          contentType().startsWith("application/x-www-form-urlencoded")
+              ? FormData.parse(new String(body(), StandardCharsets.UTF_8))
+              : FormData.empty();
+    }
+    return form;
+  }
+
+  /**
+   * The body as a JSON object; an empty body is an empty object.
+   *
+   * @throws HttpError 400 for malformed JSON or a non-object, 413 when too large
+   */
+  public ObjectNode jsonBody() throws IOException {
+    byte[] b = body();
+    if (b.length == 0) {
+      return JobCodec.MAPPER.createObjectNode();
+    }
+    JsonNode tree;
+    try {
+      tree = JobCodec.MAPPER.readTree(b);
+    } catch (JacksonException e) {
+      throw HttpError.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (!(tree instanceof ObjectNode o)) {
+      throw HttpError.badRequest("request body must be a JSON object");
+    }
+    return o;
+  }
+
+  private String contentType() {
+    String ct = header("Content-Type");
+    return ct == null ? "" : ct.toLowerCase(Locale.ROOT).trim();
+  }
+
+  /** The token forms must carry in their {@code csrf} field. */
+  public String csrfToken() {
+    if (csrf == null) {
+      throw new IllegalStateException("no CSRF token outside the route table");
+    }
+    return csrf.token();
+  }
+
+  /**
+   * For handlers outside the route table (which checks methods itself): false, after a 405 with
+   * {@code Allow}, unless the method is one of {@code methods}.
+   */
+  boolean allowMethods(String... methods) throws IOException {
+    for (String m : methods) {
+      if (m.equals(method())) {
+        return true;
+      }
+    }
+    responseHeader("Allow", String.join(", ", methods));
+    error(405, method() + " is not allowed here; use " + String.join(" or ", methods));
     return false;
   }
+
+  /**
+   * True when errors for this request should be HTML: a browser (Accept names text/html) on a page
+   * outside {@code /api/}.
+   */
+  public boolean wantsHtml() {
+    String accept = header("Accept");
+    return !path().startsWith("/api/")
+        && accept != null
+        && accept.toLowerCase(Locale.ROOT).contains("text/html");
+  }
+
+  /** The raw exchange, for handlers with needs of their own (streaming /metrics). */
+  public HttpExchange exchange() {
+    return exchange;
+  }
+
+  // ---------------------------------------------------------------- checks
 
   /**
    * HTTP Basic auth against the server password; the username is ignored, as in Faktory's UI:
    * {@code curl -u :secret http://127.0.0.1:7420/api/info}.
    */
   boolean authorized() throws IOException {
-    if (!config.hasPassword()
-        || passwordMatches(exchange.getRequestHeaders().getFirst("Authorization"))) {
+    if (!config.hasPassword() || passwordMatches(header("Authorization"))) {
       return true;
     }
     exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"Fabrik\"");
@@ -77,7 +274,7 @@ final class Requests {
    * pass.
    */
   boolean sameOrigin() throws IOException {
-    String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
+    String site = header("Sec-Fetch-Site");
     if (site != null) {
       if (site.equals("same-origin") || site.equals("none")) {
         return true;
@@ -85,7 +282,7 @@ final class Requests {
       error(403, "cross-origin request refused");
       return false;
     }
-    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    String origin = header("Origin");
     if (origin == null || originHost(origin).equalsIgnoreCase(host())) {
       return true;
     }
@@ -93,8 +290,26 @@ final class Requests {
     return false;
   }
 
+  /** The CSRF token from the {@code X-CSRF-Token} header, else the form field {@code csrf}. */
+  boolean csrfValid() throws IOException {
+    String given = header(Csrf.HEADER);
+    if (given == null) {
+      given = form().first(Csrf.FIELD).orElse(null);
+    }
+    if (csrf != null && csrf.valid(given)) {
+      return true;
+    }
+    error(
+        403,
+        given == null
+            ? "missing CSRF token: send the X-CSRF-Token header (GET /api/csrf gives it) or the"
+                + " csrf form field"
+            : "invalid CSRF token (the server may have restarted: fetch /api/csrf or reload)");
+    return false;
+  }
+
   private String host() {
-    String host = exchange.getRequestHeaders().getFirst("Host");
+    String host = header("Host");
     return host == null ? "" : host;
   }
 
@@ -107,17 +322,64 @@ final class Requests {
     }
   }
 
-  void json(int status, JsonNode body) throws IOException {
-    byte[] bytes = JobCodec.MAPPER.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
+  // ---------------------------------------------------------------- answering
+
+  /** True once a response has been sent. */
+  public boolean responded() {
+    return responded;
   }
 
-  void error(int status, String message) throws IOException {
+  public void json(int status, JsonNode body) throws IOException {
+    send(status, "application/json", JobCodec.MAPPER.writeValueAsBytes(body));
+  }
+
+  /** A complete HTML document, already escaped by its template. */
+  public void html(int status, String document) throws IOException {
+    send(status, "text/html; charset=utf-8", document.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Any other body ({@code text/plain; version=0.0.4} for /metrics). */
+  public void send(int status, String contentType, byte[] bytes) throws IOException {
+    if (responded) {
+      throw new IllegalStateException("response already sent for " + path());
+    }
+    responded = true;
+    var h = exchange.getResponseHeaders();
+    h.set("Content-Type", contentType);
+    h.set("Cache-Control", "no-store");
+    h.set("X-Content-Type-Options", "nosniff");
+    h.set("X-Frame-Options", "DENY");
+    h.set("Referrer-Policy", "same-origin");
+    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      exchange.getResponseBody().write(bytes);
+    }
+  }
+
+  /** 303 See Other to {@code location} (a path on this server), for POST-redirect-GET. */
+  public void redirect(String location) throws IOException {
+    if (responded) {
+      throw new IllegalStateException("response already sent for " + path());
+    }
+    responded = true;
+    exchange.getResponseHeaders().set("Location", location);
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.sendResponseHeaders(303, -1);
+  }
+
+  /** {@code {"error":"..."}} for the API and scripts; an HTML page for browsers. */
+  public void error(int status, String message) throws IOException {
+    if (wantsHtml()) {
+      html(status, errorPage.render(status, message));
+      return;
+    }
     ObjectNode body = JobCodec.MAPPER.createObjectNode();
     body.put("error", message);
     json(status, body);
+  }
+
+  /** Sets a response header (before answering). */
+  public void responseHeader(String name, String value) {
+    exchange.getResponseHeaders().set(name, value);
   }
 }

@@ -45,6 +45,13 @@ class AdminHttpTest {
     return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A POST carrying the CSRF token from {@code GET /api/csrf}. */
+  private HttpRequest.Builder post(String path) throws IOException, InterruptedException {
+    String token =
+        JobCodec.MAPPER.readTree(send(request("/api/csrf")).body()).get("token").stringValue();
+    return request(path).header("X-CSRF-Token", token).POST(HttpRequest.BodyPublishers.noBody());
+  }
+
   private static String basic(String password) {
     return "Basic "
         + Base64.getEncoder().encodeToString(("any:" + password).getBytes(StandardCharsets.UTF_8));
@@ -60,20 +67,17 @@ class AdminHttpTest {
       assertThat(workers.get(0).get("wid").stringValue()).isEqualTo("w-http");
       assertThat(workers.get(0).get("state").stringValue()).isEqualTo("running");
 
-      HttpResponse<String> quiet =
-          send(request("/api/workers/w-http/quiet").POST(HttpRequest.BodyPublishers.noBody()));
+      HttpResponse<String> quiet = send(post("/api/workers/w-http/quiet"));
       assertThat(quiet.statusCode()).isEqualTo(200);
       assertThat(w.call("BEAT {\"wid\":\"w-http\"}")).isEqualTo("$17\r\n{\"state\":\"quiet\"}\r\n");
 
-      HttpResponse<String> all =
-          send(request("/api/workers/all/terminate").POST(HttpRequest.BodyPublishers.noBody()));
+      HttpResponse<String> all = send(post("/api/workers/all/terminate"));
       assertThat(all.statusCode()).isEqualTo(200);
       assertThat(JobCodec.MAPPER.readTree(all.body()).get("signaled").intValue()).isEqualTo(1);
       assertThat(w.call("BEAT {\"wid\":\"w-http\"}"))
           .isEqualTo("$21\r\n{\"state\":\"terminate\"}\r\n");
     }
-    HttpResponse<String> unknown =
-        send(request("/api/workers/nobody/quiet").POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> unknown = send(post("/api/workers/nobody/quiet"));
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(JobCodec.MAPPER.readTree(unknown.body()).get("error").stringValue())
         .isEqualTo("unknown worker nobody");
@@ -113,22 +117,16 @@ class AdminHttpTest {
     start(null);
     try (RawClient w = RawClient.worker(server.port(), "w-csrf")) {
       assertThat(
-              send(request("/api/workers/w-csrf/quiet")
-                      .header("Sec-Fetch-Site", "cross-site")
-                      .POST(HttpRequest.BodyPublishers.noBody()))
+              send(post("/api/workers/w-csrf/quiet").header("Sec-Fetch-Site", "cross-site"))
                   .statusCode())
           .isEqualTo(403);
       assertThat(
-              send(request("/api/workers/w-csrf/quiet")
-                      .header("Origin", "http://evil.example")
-                      .POST(HttpRequest.BodyPublishers.noBody()))
+              send(post("/api/workers/w-csrf/quiet").header("Origin", "http://evil.example"))
                   .statusCode())
           .isEqualTo(403);
       assertThat(w.call("BEAT {\"wid\":\"w-csrf\"}")).isEqualTo("+OK\r\n");
       assertThat(
-              send(request("/api/workers/w-csrf/quiet")
-                      .header("Sec-Fetch-Site", "same-origin")
-                      .POST(HttpRequest.BodyPublishers.noBody()))
+              send(post("/api/workers/w-csrf/quiet").header("Sec-Fetch-Site", "same-origin"))
                   .statusCode())
           .isEqualTo(200);
     }

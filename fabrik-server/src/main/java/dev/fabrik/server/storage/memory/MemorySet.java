@@ -1,18 +1,27 @@
 package dev.fabrik.server.storage.memory;
 
+import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.storage.SetEntry;
+import dev.fabrik.server.storage.SetPage;
+import dev.fabrik.server.storage.SetQuery;
+import dev.fabrik.server.storage.Store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One sorted set: entries ordered by (score, jid, insertion sequence). The sequence keeps two
  * entries with the same score and jid apart (Faktory would overwrite; we keep both rather than lose
- * a job). Not thread-safe: {@link MemoryStore} guards it.
+ * a job) and is each entry's {@link SetEntry#seq()}. Not thread-safe: {@link MemoryStore} guards
+ * it.
  */
 final class MemorySet {
 
@@ -23,10 +32,33 @@ final class MemorySet {
       Comparator.comparing(Slot::score).thenComparing(Slot::jid).thenComparingLong(Slot::seq);
 
   private final TreeMap<Slot, SetEntry> entries = new TreeMap<>(ORDER);
-  private long nextSeq;
+  private final SeqSource seqs;
+
+  /**
+   * Hands out sequence numbers, shared by the sets of one store so a moved entry gets a new one.
+   */
+  static final class SeqSource {
+    private long next = 1;
+
+    long next() {
+      return next++;
+    }
+
+    /** The last sequence handed out (0 before the first). */
+    long last() {
+      return next - 1;
+    }
+  }
+
+  MemorySet(SeqSource seqs) {
+    this.seqs = seqs;
+  }
 
   void add(SetEntry entry) {
-    entries.put(new Slot(entry.score(), entry.jid(), nextSeq++), entry);
+    long seq = seqs.next();
+    entries.put(
+        new Slot(entry.score(), entry.jid(), seq),
+        new SetEntry(entry.set(), entry.score(), entry.jid(), entry.queue(), entry.payload(), seq));
   }
 
   int size() {
@@ -64,24 +96,77 @@ final class MemorySet {
     return removed;
   }
 
-  /** Entries whose (score, jid) is strictly after {@code after}, in order. */
-  List<SetEntry> scan(SetEntry.Key after, int limit) {
-    Map<Slot, SetEntry> tail =
-        after == null
-            ? entries
-            : entries.tailMap(new Slot(after.score(), after.jid(), Long.MAX_VALUE), false);
-    List<SetEntry> out = new ArrayList<>(Math.min(limit, 1024));
-    for (SetEntry e : tail.values()) {
-      if (out.size() >= limit) {
-        break;
-      }
-      out.add(e);
-    }
-    return out;
+  /**
+   * Entries matching {@code query} after {@code after} in its order, examining at most {@link
+   * Store#SCAN_BUDGET} entries when filtered, and only entries whose seq is at most {@code maxSeq}.
+   */
+  SetPage scan(SetQuery query, SetEntry.Key after, int limit, long maxSeq) {
+    return scan(query.descending(), after, limit, maxSeq, query.filtered(), e -> matches(query, e));
   }
 
-  /** The oldest-inserted entry with this key, or null. */
+  /** Like {@link #scan(SetQuery, SetEntry.Key, int, long)} with any filter, ascending. */
+  SetPage scan(SetEntry.Key after, int limit, long maxSeq, Predicate<SetEntry> filter) {
+    return scan(false, after, limit, maxSeq, true, filter);
+  }
+
+  private SetPage scan(
+      boolean descending,
+      SetEntry.Key after,
+      int limit,
+      long maxSeq,
+      boolean budgeted,
+      Predicate<SetEntry> filter) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    NavigableMap<Slot, SetEntry> view = descending ? entries.descendingMap() : entries;
+    if (after != null) {
+      long seq = after.hasSeq() ? after.seq() : descending ? -1 : Long.MAX_VALUE;
+      view = view.tailMap(new Slot(after.score(), after.jid(), seq), false);
+    }
+    List<SetEntry> out = new ArrayList<>(Math.min(limit, 1024));
+    int examined = 0;
+    SetEntry last = null;
+    for (SetEntry e : view.values()) {
+      if (out.size() == limit) {
+        return new SetPage(out, out.getLast().key()); // at least one more entry remains
+      }
+      if (budgeted && examined == Store.SCAN_BUDGET) {
+        return new SetPage(out, last.key()); // budget spent, more entries remain
+      }
+      examined++;
+      last = e;
+      if (e.seq() <= maxSeq && filter.test(e)) {
+        out.add(e);
+      }
+    }
+    return new SetPage(out, null);
+  }
+
+  private static Slot slot(SetEntry e) {
+    return new Slot(e.score(), e.jid(), e.seq());
+  }
+
+  private static boolean matches(SetQuery query, SetEntry e) {
+    return (query.jobtype() == null || query.jobtype().equals(jobtype(e.payload())))
+        && query.textMatches(e.payload());
+  }
+
+  /** The payload's top-level {@code jobtype} string, or null (not JSON, absent, not a string). */
+  private static String jobtype(byte[] payload) {
+    try {
+      JsonNode type = JobCodec.MAPPER.readTree(payload).get("jobtype");
+      return type != null && type.isString() ? type.asString() : null;
+    } catch (JacksonException e) {
+      return null;
+    }
+  }
+
+  /** The entry a key names (the oldest twin when it has no sequence), or null. */
   SetEntry find(SetEntry.Key key) {
+    if (key.hasSeq()) {
+      return entries.get(new Slot(key.score(), key.jid(), key.seq()));
+    }
     Map.Entry<Slot, SetEntry> e = entries.ceilingEntry(new Slot(key.score(), key.jid(), -1));
     if (e == null
         || !e.getKey().score().equals(key.score())
@@ -91,12 +176,13 @@ final class MemorySet {
     return e.getValue();
   }
 
-  /** Every entry in order with its slot, for mutation (remove through {@link #remove}). */
-  List<Map.Entry<Slot, SetEntry>> snapshot() {
-    return new ArrayList<>(entries.entrySet());
+  /** The last sequence handed out by this set's store: later entries have greater ones. */
+  long lastSeq() {
+    return seqs.last();
   }
 
-  void remove(Slot slot) {
-    entries.remove(slot);
+  /** Removes the entry (as returned by this set); false when it is gone. */
+  boolean remove(SetEntry entry) {
+    return entries.remove(slot(entry)) != null;
   }
 }

@@ -7,6 +7,8 @@ import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
+import dev.fabrik.server.storage.SetPage;
+import dev.fabrik.server.storage.SetQuery;
 import dev.fabrik.server.storage.StorageException;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.reservation.ReservationTable;
@@ -35,6 +37,9 @@ import java.util.function.UnaryOperator;
  */
 public final class MemoryStore implements Store {
 
+  /** Entries one lock hold of a bulk mutation covers. */
+  private static final int MUTATE_CHUNK = 1000;
+
   private final Object lock = new Object();
   private final LinkedHashMap<String, ArrayDeque<QueuedJob>> queues = new LinkedHashMap<>();
   private final Set<String> paused = new HashSet<>();
@@ -46,8 +51,9 @@ public final class MemoryStore implements Store {
   private volatile boolean closed;
 
   public MemoryStore() {
+    MemorySet.SeqSource seqs = new MemorySet.SeqSource();
     for (SetName s : SetName.values()) {
-      sets.put(s, new MemorySet());
+      sets.put(s, new MemorySet(seqs));
     }
   }
 
@@ -266,6 +272,16 @@ public final class MemoryStore implements Store {
   }
 
   @Override
+  public void addAllToSet(List<SetEntry> entries) {
+    synchronized (lock) {
+      ensureOpen();
+      for (SetEntry e : entries) {
+        sets.get(e.set()).add(e);
+      }
+    }
+  }
+
+  @Override
   public int enqueueDue(SetName set, Instant now, int limit, UnaryOperator<byte[]> restamp) {
     Map<String, Integer> added = new LinkedHashMap<>();
     int moved;
@@ -307,39 +323,91 @@ public final class MemoryStore implements Store {
 
   @Override
   public int mutate(SetName set, Predicate<SetEntry> filter, Mutation mutation) {
+    return mutateInChunks(
+        set, (m, after, maxSeq) -> m.scan(after, MUTATE_CHUNK, maxSeq, filter), mutation);
+  }
+
+  @Override
+  public int mutate(SetName set, SetQuery query, Mutation mutation) {
+    SetQuery ascending = query.withDescending(false);
+    return mutateInChunks(
+        set, (m, after, maxSeq) -> m.scan(ascending, after, MUTATE_CHUNK, maxSeq), mutation);
+  }
+
+  /** One chunk of entries to mutate, read under the lock. */
+  @FunctionalInterface
+  private interface ChunkReader {
+    SetPage read(MemorySet set, SetEntry.Key after, long maxSeq);
+  }
+
+  /**
+   * Mutates chunk by chunk, releasing the lock in between so FETCH and PUSH go on during a mutation
+   * of a big set; entries added after the start (higher sequences) are not visited.
+   */
+  private int mutateInChunks(SetName set, ChunkReader reader, Mutation mutation) {
+    int changed = 0;
+    long maxSeq;
+    synchronized (lock) {
+      ensureOpen();
+      maxSeq = sets.get(set).lastSeq();
+    }
+    SetEntry.Key after = null;
+    do {
+      Map<String, Integer> added = new LinkedHashMap<>();
+      synchronized (lock) {
+        ensureOpen();
+        SetPage page = reader.read(sets.get(set), after, maxSeq);
+        for (SetEntry e : page.entries()) {
+          changed += apply(set, e, mutation, added) ? 1 : 0;
+        }
+        after = page.next();
+      }
+      notifyListeners(added);
+    } while (after != null);
+    return changed;
+  }
+
+  @Override
+  public int mutate(SetName set, Collection<SetEntry.Key> keys, Mutation mutation) {
     Map<String, Integer> added = new LinkedHashMap<>();
     int changed = 0;
     synchronized (lock) {
       ensureOpen();
-      MemorySet source = sets.get(set);
-      MemorySet dead = sets.get(SetName.DEAD);
-      for (Map.Entry<MemorySet.Slot, SetEntry> e : source.snapshot()) {
-        SetEntry entry = e.getValue();
-        if (!filter.test(entry)) {
-          continue;
+      for (SetEntry.Key key : keys) {
+        SetEntry e = sets.get(set).find(key);
+        if (e != null && apply(set, e, mutation, added)) {
+          changed++;
         }
-        source.remove(e.getKey());
-        switch (mutation) {
-          case Mutation.Delete d -> {}
-          case Mutation.Kill kill ->
-              dead.add(
-                  new SetEntry(
-                      SetName.DEAD, kill.expiresAt(), entry.jid(), entry.queue(), entry.payload()));
-          case Mutation.Requeue r ->
-              push(new QueuedJob(entry.jid(), entry.queue(), entry.payload()), added);
-        }
-        changed++;
       }
     }
     notifyListeners(added);
     return changed;
   }
 
+  /** Removes {@code entry} from {@code set} and does what {@code mutation} says; under the lock. */
+  private boolean apply(
+      SetName set, SetEntry entry, Mutation mutation, Map<String, Integer> added) {
+    if (!sets.get(set).remove(entry)) {
+      return false;
+    }
+    switch (mutation) {
+      case Mutation.Delete d -> {}
+      case Mutation.Kill kill ->
+          sets.get(SetName.DEAD)
+              .add(
+                  new SetEntry(
+                      SetName.DEAD, kill.expiresAt(), entry.jid(), entry.queue(), entry.payload()));
+      case Mutation.Requeue r ->
+          push(new QueuedJob(entry.jid(), entry.queue(), entry.payload()), added);
+    }
+    return true;
+  }
+
   @Override
-  public List<SetEntry> scan(SetName set, SetEntry.Key after, int limit) {
+  public SetPage scan(SetName set, SetQuery query, SetEntry.Key after, int limit) {
     synchronized (lock) {
       ensureOpen();
-      return sets.get(set).scan(after, limit);
+      return sets.get(set).scan(query, after, limit, Long.MAX_VALUE);
     }
   }
 

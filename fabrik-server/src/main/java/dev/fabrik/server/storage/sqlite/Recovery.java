@@ -21,7 +21,12 @@ final class Recovery {
 
   /** What the store needs besides the filled {@link QueueIndex}. */
   record State(
-      Map<String, Long> queueIds, long nextJobId, long[] setSizes, long processed, long failures) {}
+      Map<String, Long> queueIds,
+      long nextJobId,
+      long nextSetEntryId,
+      long[] setSizes,
+      long processed,
+      long failures) {}
 
   private Recovery() {}
 
@@ -71,6 +76,11 @@ final class Recovery {
         rs.next();
         nextJobId = rs.getLong(1);
       }
+      long nextSetEntryId;
+      try (ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) + 1 FROM set_entries")) {
+        rs.next();
+        nextSetEntryId = rs.getLong(1);
+      }
       long[] setSizes = new long[SetName.values().length];
       try (ResultSet rs =
           s.executeQuery("SELECT set_id, count(*) FROM set_entries GROUP BY set_id")) {
@@ -87,6 +97,7 @@ final class Recovery {
       return new State(
           queueIds,
           nextJobId,
+          nextSetEntryId,
           setSizes,
           counters.getOrDefault("processed", 0L),
           counters.getOrDefault("failures", 0L));

@@ -4,6 +4,7 @@ import dev.fabrik.server.storage.Durability;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
@@ -37,9 +38,22 @@ final class Schema {
         + "id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL, score INTEGER NOT NULL,"
         + " jid TEXT NOT NULL, queue TEXT NOT NULL, payload BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS set_entries_order ON set_entries(set_id, score, jid)",
+    // After the migration below has added the jobtype column.
+    "CREATE INDEX IF NOT EXISTS set_entries_by_jobtype"
+        + " ON set_entries(set_id, jobtype, score, jid)",
     "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO counters(name, value) VALUES ('processed', 0), ('failures', 0)",
   };
+
+  /**
+   * The job type of a set entry, for the UI's filter: computed from the payload, never stored in
+   * the table (VIRTUAL), only in the {@code set_entries_by_jobtype} index. The payload BLOB is cast
+   * to TEXT because SQLite 3.45+ reads a BLOB given to a JSON function as JSONB; json_valid keeps
+   * an insert of a payload that is not JSON from failing (its jobtype is NULL).
+   */
+  static final String JOBTYPE_COLUMN =
+      "jobtype TEXT GENERATED ALWAYS AS (CASE WHEN json_valid(CAST(payload AS TEXT))"
+          + " THEN json_extract(CAST(payload AS TEXT), '$.jobtype') END) VIRTUAL";
 
   private Schema() {}
 
@@ -58,12 +72,33 @@ final class Schema {
         s.execute("PRAGMA max_page_count=" + maxPageCount);
       }
       for (String ddl : DDL) {
+        if (ddl.startsWith("CREATE INDEX IF NOT EXISTS set_entries_by_jobtype")) {
+          addJobtypeColumn(c);
+        }
         s.execute(ddl);
       }
     }
     // Autocommit stays on in the driver: the writer issues BEGIN/COMMIT/ROLLBACK itself, because
     // SQLite may roll a transaction back on its own (SQLITE_FULL) and the driver would not notice.
     return c;
+  }
+
+  /**
+   * Migration: databases created before the UI's job type filter lack the column. Adding a VIRTUAL
+   * column rewrites nothing; the index created next reads every entry once.
+   */
+  private static void addJobtypeColumn(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT 1 FROM pragma_table_xinfo('set_entries')" + " WHERE name = 'jobtype'")) {
+      if (rs.next()) {
+        return;
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE set_entries ADD COLUMN " + JOBTYPE_COLUMN);
+    }
   }
 
   /** A connection for reads or checkpoints (autocommit: no snapshot is held between calls). */

@@ -2,25 +2,25 @@ package dev.fabrik.server.storage.sqlite;
 
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * SQL of the three sorted sets, all in {@code set_entries} told apart by {@code set_id} (the enum
  * ordinal). Order is (score, jid, id): the index {@code (set_id, score, jid)} ends with the rowid,
- * so every ordered query below walks the index.
+ * so every ordered query walks the index. The row id is each entry's {@link SetEntry#seq()}; the
+ * store assigns ids from a counter, so they only grow (SQLite's own choice, max + 1, would hand a
+ * deleted last id out again). Paged scans are in {@link SetScans}.
  */
 final class SetTables {
 
   static final String COLUMNS = "id, score, jid, queue, payload";
   static final String INSERT =
-      "INSERT INTO set_entries(set_id, score, jid, queue, payload) VALUES (?, ?, ?, ?, ?)";
+      "INSERT INTO set_entries(id, set_id, score, jid, queue, payload) VALUES (?, ?, ?, ?, ?, ?)";
   static final String DELETE = "DELETE FROM set_entries WHERE id = ?";
   static final String DUE =
       "SELECT "
@@ -33,9 +33,16 @@ final class SetTables {
   static final String DELETE_LOWEST =
       "DELETE FROM set_entries WHERE id IN (SELECT id FROM set_entries"
           + " WHERE set_id = ? ORDER BY score, jid, id LIMIT ?)";
-
-  /** An entry with the row id it is stored under. */
-  record Row(long id, SetEntry entry) {}
+  static final String FIND_EXACT =
+      "SELECT "
+          + COLUMNS
+          + " FROM set_entries WHERE id = ? AND set_id = ? AND score = ? AND jid = ?";
+  static final String FIND_OLDEST_TWIN =
+      "SELECT "
+          + COLUMNS
+          + " FROM set_entries WHERE set_id = ? AND score = ? AND jid = ?"
+          + " ORDER BY id LIMIT 1";
+  static final String MAX_ID = "SELECT coalesce(max(id), 0) FROM set_entries";
 
   private SetTables() {}
 
@@ -48,14 +55,16 @@ final class SetTables {
         Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
-  static void insert(Tx tx, SetName set, Instant score, String jid, String queue, byte[] payload)
+  static void insert(
+      Tx tx, long id, SetName set, Instant score, String jid, String queue, byte[] payload)
       throws SQLException {
     PreparedStatement ps = tx.prepare(INSERT);
-    ps.setInt(1, set.ordinal());
-    ps.setLong(2, micros(score));
-    ps.setString(3, jid);
-    ps.setString(4, queue);
-    ps.setBytes(5, payload);
+    ps.setLong(1, id);
+    ps.setInt(2, set.ordinal());
+    ps.setLong(3, micros(score));
+    ps.setString(4, jid);
+    ps.setString(5, queue);
+    ps.setBytes(6, payload);
     ps.executeUpdate();
   }
 
@@ -66,12 +75,12 @@ final class SetTables {
     return ps.executeUpdate() == 1;
   }
 
-  static List<Row> due(Tx tx, SetName set, Instant now, int limit) throws SQLException {
+  static List<SetEntry> due(Tx tx, SetName set, Instant now, int limit) throws SQLException {
     PreparedStatement ps = tx.prepare(DUE);
     ps.setInt(1, set.ordinal());
     ps.setLong(2, micros(now));
     ps.setInt(3, limit);
-    return rows(ps, set, Integer.MAX_VALUE, e -> true);
+    return rows(ps, set, Integer.MAX_VALUE);
   }
 
   static int deleteDue(Tx tx, SetName set, Instant now, int limit) throws SQLException {
@@ -89,63 +98,39 @@ final class SetTables {
     return ps.executeUpdate();
   }
 
-  static List<SetEntry> scan(Connection c, SetName set, SetEntry.Key after, int limit)
-      throws SQLException {
-    String sql =
-        "SELECT "
-            + COLUMNS
-            + " FROM set_entries WHERE set_id = ?"
-            + (after == null ? "" : " AND (score, jid) > (?, ?)")
-            + " ORDER BY score, jid, id LIMIT ?";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = 1;
-      ps.setInt(i++, set.ordinal());
-      if (after != null) {
-        ps.setLong(i++, micros(after.score()));
-        ps.setString(i++, after.jid());
-      }
-      ps.setInt(i, limit);
-      return rows(ps, set, limit, e -> true).stream().map(Row::entry).toList();
+  /**
+   * The entry {@code key} names: exactly that row when it has a sequence, else the oldest twin.
+   * {@code ps} is {@link #FIND_EXACT} or {@link #FIND_OLDEST_TWIN} as {@code key.hasSeq()} says.
+   */
+  static SetEntry find(PreparedStatement ps, SetName set, SetEntry.Key key) throws SQLException {
+    int i = 1;
+    if (key.hasSeq()) {
+      ps.setLong(i++, key.seq());
     }
+    ps.setInt(i++, set.ordinal());
+    ps.setLong(i++, micros(key.score()));
+    ps.setString(i, key.jid());
+    List<SetEntry> rows = rows(ps, set, 1);
+    return rows.isEmpty() ? null : rows.getFirst();
   }
 
-  static SetEntry find(Connection c, SetName set, SetEntry.Key key) throws SQLException {
-    String sql =
-        "SELECT "
-            + COLUMNS
-            + " FROM set_entries WHERE set_id = ? AND score = ? AND jid = ?"
-            + " ORDER BY id LIMIT 1";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setInt(1, set.ordinal());
-      ps.setLong(2, micros(key.score()));
-      ps.setString(3, key.jid());
-      List<Row> rows = rows(ps, set, 1, e -> true);
-      return rows.isEmpty() ? null : rows.getFirst().entry();
-    }
+  static String findSql(SetEntry.Key key) {
+    return key.hasSeq() ? FIND_EXACT : FIND_OLDEST_TWIN;
   }
 
-  /** Every entry of {@code set} that {@code filter} accepts, in order. */
-  static List<Row> matching(Connection c, SetName set, Predicate<SetEntry> filter)
-      throws SQLException {
-    String sql = "SELECT " + COLUMNS + " FROM set_entries WHERE set_id = ? ORDER BY score, jid, id";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setInt(1, set.ordinal());
-      return rows(ps, set, Integer.MAX_VALUE, filter);
-    }
-  }
-
-  private static List<Row> rows(
-      PreparedStatement ps, SetName set, int limit, Predicate<SetEntry> filter)
-      throws SQLException {
-    List<Row> out = new ArrayList<>();
+  /** Reads up to {@code limit} rows of {@link #COLUMNS}; each entry's seq is its row id. */
+  static List<SetEntry> rows(PreparedStatement ps, SetName set, int limit) throws SQLException {
+    List<SetEntry> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (out.size() < limit && rs.next()) {
-        SetEntry e =
+        out.add(
             new SetEntry(
-                set, instant(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getBytes(5));
-        if (filter.test(e)) {
-          out.add(new Row(rs.getLong(1), e));
-        }
+                set,
+                instant(rs.getLong(2)),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getBytes(5),
+                rs.getLong(1)));
       }
     }
     return out;

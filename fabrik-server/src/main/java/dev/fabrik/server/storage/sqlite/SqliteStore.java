@@ -8,6 +8,8 @@ import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
+import dev.fabrik.server.storage.SetPage;
+import dev.fabrik.server.storage.SetQuery;
 import dev.fabrik.server.storage.StorageException;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.reservation.ReservationTable;
@@ -75,6 +77,7 @@ public final class SqliteStore implements Store {
   private final Map<String, Long> committedQueueIds;
   private final long[] pendingSetSizes = new long[SetName.values().length];
   private long nextJobId;
+  private long nextSetEntryId;
 
   private SqliteStore(
       Path dataDir, Durability durability, long cacheBytes, long maxPageCount, long walLimitBytes)
@@ -93,6 +96,7 @@ public final class SqliteStore implements Store {
     this.queueIds = new HashMap<>(state.queueIds());
     this.committedQueueIds = new HashMap<>(state.queueIds());
     this.nextJobId = state.nextJobId();
+    this.nextSetEntryId = state.nextSetEntryId();
     this.processed = new AtomicLong(state.processed());
     this.failures = new AtomicLong(state.failures());
     for (SetName s : SetName.values()) {
@@ -471,9 +475,25 @@ public final class SqliteStore implements Store {
         });
   }
 
+  @Override
+  public void addAllToSet(List<SetEntry> entries) {
+    ensureOpen();
+    if (entries.isEmpty()) {
+      return;
+    }
+    List<SetEntry> copy = List.copyOf(entries);
+    writer.write(
+        tx -> {
+          for (SetEntry e : copy) {
+            addEntry(tx, e.set(), e.score(), e.jid(), e.queue(), e.payload());
+          }
+          return null;
+        });
+  }
+
   private void addEntry(Tx tx, SetName set, Instant score, String jid, String queue, byte[] payload)
       throws SQLException {
-    SetTables.insert(tx, set, score, jid, queue, payload);
+    SetTables.insert(tx, nextSetEntryId++, set, score, jid, queue, payload);
     adjustSetSize(tx, set, 1);
   }
 
@@ -487,10 +507,9 @@ public final class SqliteStore implements Store {
     ensureOpen();
     return writer.write(
         tx -> {
-          List<SetTables.Row> due = SetTables.due(tx, set, now, limit);
-          for (SetTables.Row row : due) {
-            SetEntry e = row.entry();
-            SetTables.delete(tx, row.id());
+          List<SetEntry> due = SetTables.due(tx, set, now, limit);
+          for (SetEntry e : due) {
+            SetTables.delete(tx, e.seq());
             insertJob(tx, e.queue(), e.jid(), restamp.apply(e.payload()));
           }
           adjustSetSize(tx, set, -due.size());
@@ -533,26 +552,86 @@ public final class SqliteStore implements Store {
   @Override
   public int mutate(SetName set, Predicate<SetEntry> filter, Mutation mutation) {
     ensureOpen();
-    // Filter on a reader (it may walk a big set), then move what still exists in short writes.
-    List<SetTables.Row> matches = readers.read(c -> SetTables.matching(c, set, filter));
+    // Read a chunk on a reader, filter it here, move what still exists in a short write; repeat.
+    long maxId = readers.read(SqliteStore::maxSetEntryId);
     int changed = 0;
-    for (int from = 0; from < matches.size(); from += MUTATE_CHUNK) {
-      List<SetTables.Row> chunk =
-          matches.subList(from, Math.min(matches.size(), from + MUTATE_CHUNK));
-      changed += writer.write(tx -> applyMutation(tx, set, chunk, mutation));
+    SetEntry.Key after = null;
+    do {
+      SetEntry.Key from = after;
+      SetPage chunk =
+          readers.read(c -> SetScans.scan(c, set, SetQuery.ALL, from, MUTATE_CHUNK, maxId));
+      List<SetEntry> matches = chunk.entries().stream().filter(filter).toList();
+      if (!matches.isEmpty()) {
+        changed += writer.write(tx -> applyMutation(tx, set, matches, mutation));
+      }
+      after = chunk.next();
+    } while (after != null);
+    return changed;
+  }
+
+  @Override
+  public int mutate(SetName set, SetQuery query, Mutation mutation) {
+    ensureOpen();
+    SetQuery ascending = query.withDescending(false);
+    long maxId = readers.read(SqliteStore::maxSetEntryId);
+    int changed = 0;
+    SetEntry.Key after = null;
+    do {
+      SetEntry.Key from = after;
+      SetPage chunk =
+          readers.read(c -> SetScans.scan(c, set, ascending, from, MUTATE_CHUNK, maxId));
+      if (!chunk.entries().isEmpty()) {
+        changed += writer.write(tx -> applyMutation(tx, set, chunk.entries(), mutation));
+      }
+      after = chunk.next();
+    } while (after != null);
+    return changed;
+  }
+
+  /**
+   * The greatest set entry id committed now: entries added later (also by the mutation itself, as a
+   * kill within the dead set re-adds) have greater ids, which is how a bulk mutation skips them.
+   */
+  private static long maxSetEntryId(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(SetTables.MAX_ID);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public int mutate(SetName set, Collection<SetEntry.Key> keys, Mutation mutation) {
+    ensureOpen();
+    List<SetEntry.Key> all = List.copyOf(keys);
+    int changed = 0;
+    for (int from = 0; from < all.size(); from += MUTATE_CHUNK) {
+      List<SetEntry.Key> chunk = all.subList(from, Math.min(all.size(), from + MUTATE_CHUNK));
+      changed +=
+          writer.write(
+              tx -> {
+                List<SetEntry> found = new ArrayList<>(chunk.size());
+                for (SetEntry.Key key : chunk) {
+                  SetEntry e = SetTables.find(tx.prepare(SetTables.findSql(key)), set, key);
+                  if (e != null) {
+                    found.add(e);
+                  }
+                }
+                return applyMutation(tx, set, found, mutation);
+              });
     }
     return changed;
   }
 
-  private int applyMutation(Tx tx, SetName set, List<SetTables.Row> rows, Mutation mutation)
+  /** Deletes each entry (by row id) that is still there and does what {@code mutation} says. */
+  private int applyMutation(Tx tx, SetName set, List<SetEntry> entries, Mutation mutation)
       throws SQLException {
     int changed = 0;
-    for (SetTables.Row row : rows) {
-      if (!SetTables.delete(tx, row.id())) {
-        continue; // gone since the filter saw it
+    for (SetEntry e : entries) {
+      if (!SetTables.delete(tx, e.seq())) {
+        continue; // gone since it was read (or listed twice)
       }
       adjustSetSize(tx, set, -1);
-      SetEntry e = row.entry();
       switch (mutation) {
         case Mutation.Delete d -> {}
         case Mutation.Kill kill ->
@@ -565,15 +644,24 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public List<SetEntry> scan(SetName set, SetEntry.Key after, int limit) {
+  public SetPage scan(SetName set, SetQuery query, SetEntry.Key after, int limit) {
     ensureOpen();
-    return readers.read(c -> SetTables.scan(c, set, after, limit));
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    return readers.read(c -> SetScans.scan(c, set, query, after, limit, Long.MAX_VALUE));
   }
 
   @Override
   public Optional<SetEntry> find(SetName set, SetEntry.Key key) {
     ensureOpen();
-    return Optional.ofNullable(readers.read(c -> SetTables.find(c, set, key)));
+    return Optional.ofNullable(
+        readers.read(
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(SetTables.findSql(key))) {
+                return SetTables.find(ps, set, key);
+              }
+            }));
   }
 
   // ---------------------------------------------------------------- counters and admin

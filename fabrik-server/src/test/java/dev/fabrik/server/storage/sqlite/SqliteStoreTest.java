@@ -39,6 +39,8 @@ class SqliteStoreTest extends StoreContract {
             "failWithRetryDeadAndDiscard",
             "enqueueDueMovesOnlyDueEntriesToTheBackWithRestampedPayload",
             "mutateRequeueAndDelete",
+            "mutateByKeysActsOnSelectedEntriesOnly",
+            "mutateByQueryActsOnEveryMatch",
             "flushWipesEverything",
             "concurrentProducersAndConsumersLoseAndDuplicateNothing");
 

@@ -1,0 +1,213 @@
+package dev.fabrik.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.fabrik.protocol.ConnectionOptions;
+import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.ProtocolConnection;
+import dev.fabrik.protocol.Reply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The web UI in a real headless Chromium (Debian's, driven by playwright-core from the {@code
+ * ui-*.js} scenarios), against a real server. The Java side sets up and checks state over the
+ * protocol; the script clicks and waits for what a person would see, answering steps on stdin.
+ * Every page a scenario visits is saved as {@code target/screenshots/<scenario>-<page>.png}.
+ */
+class BrowserIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(45);
+
+  @TempDir Path dataDir;
+  private InProcessServer server;
+  private NodeScript.Running script;
+
+  @BeforeAll
+  static void browserInstalled() {
+    Path chromium = Path.of(chromium());
+    if (!Files.isExecutable(chromium)) {
+      fail("no Chromium at " + chromium + ": apt-get install chromium (dev/test does it)");
+    }
+    if (!Files.isDirectory(NodeScript.nodeDir().resolve("node_modules/playwright-core"))) {
+      fail("playwright-core is missing: run npm ci in fabrik-it/node");
+    }
+  }
+
+  @BeforeEach
+  void startServer() {
+    server = InProcessServer.defaultStore(dataDir);
+  }
+
+  @AfterEach
+  void stop() {
+    if (script != null && script.isAlive()) {
+      script.kill();
+    }
+    server.close();
+  }
+
+  @Test
+  void dashboardShowsPushedJobsWithoutReload() {
+    script = start("ui-dashboard.js");
+    script.awaitEvent("opened");
+    try (ProtocolConnection conn = server.connect()) {
+      for (int i = 0; i < 6; i++) {
+        Wire.push(conn, Wire.job("mail", "SendWelcomeEmail", i));
+      }
+      for (int i = 0; i < 4; i++) {
+        JsonNode job = Wire.fetch(conn, "mail");
+        Wire.ack(conn, job.path("jid").asString());
+      }
+      JsonNode failing = Wire.fetch(conn, "mail");
+      assertThat(
+              conn.call(
+                  "FAIL {\"jid\":\""
+                      + failing.path("jid").asString()
+                      + "\",\"message\":\"SMTP timeout\",\"errtype\":\"Net::ReadTimeout\"}"))
+          .isEqualTo(Reply.OK);
+      JsonNode info = Wire.info(conn);
+      ObjectNode expect = JobCodec.MAPPER.createObjectNode();
+      expect.put("processed", Wire.processed(info));
+      expect.put("failed", info.path("faktory").path("total_failures").asLong());
+      expect.put("queue", "mail");
+      expect.put("size", Wire.queueSize(info, "mail"));
+      script.send(expect.toString());
+    }
+    JsonNode ok = script.awaitOk();
+    assertThat(ok.path("graphPeak").asDouble()).isPositive();
+  }
+
+  @Test
+  void retryADeadJobFromItsPageAndDeleteTheOther() {
+    try (ProtocolConnection conn = server.connect()) {
+      deadJob(conn, "dead-ui-0001", "mailers", "ResizeImage", "<script>alert(1)</script>");
+      deadJob(conn, "dead-ui-0002", "mailers", "ResizeImage", "other.png");
+    }
+    script = start("ui-retry-dead.js", "dead-ui-0001", "mailers");
+    script.awaitOk();
+    try (ProtocolConnection conn = server.connect()) {
+      JsonNode info = Wire.info(conn);
+      assertThat(Wire.queueSize(info, "mailers")).isEqualTo(1);
+      assertThat(info.path("faktory").path("tasks").path("Dead").path("size").asLong()).isZero();
+      assertThat(Wire.fetch(conn, "mailers").path("jid").asString()).isEqualTo("dead-ui-0001");
+    }
+  }
+
+  @Test
+  void pausedQueueIsSkippedByFetchUntilResumedThenRemoved() {
+    try (ProtocolConnection conn = server.connect()) {
+      Wire.push(conn, Wire.job("urgent", "Charge", 1));
+      Wire.push(conn, Wire.job("bulk", "Report", 2));
+    }
+    script = start("ui-pause-queue.js", "urgent");
+    script.awaitEvent("paused");
+    try (ProtocolConnection conn = server.connect()) {
+      JsonNode first = Wire.fetch(conn, "urgent", "bulk");
+      assertThat(first.path("queue").asString()).isEqualTo("bulk");
+      Wire.ack(conn, first.path("jid").asString());
+      script.send("{}");
+      script.awaitEvent("resumed");
+      JsonNode next = Wire.fetch(conn, "urgent", "bulk");
+      assertThat(next).isNotNull();
+      assertThat(next.path("queue").asString()).isEqualTo("urgent");
+      Wire.ack(conn, next.path("jid").asString());
+      script.send("{}");
+    }
+    script.awaitOk();
+    try (ProtocolConnection conn = server.connect()) {
+      assertThat(Wire.info(conn).path("faktory").path("queues").has("urgent")).isFalse();
+    }
+  }
+
+  @Test
+  void quietAWorkerFromTheBusyPage() {
+    String wid = "ui-worker-1";
+    try (ProtocolConnection worker =
+            ProtocolConnection.open(
+                ConnectionOptions.builder()
+                    .host("127.0.0.1")
+                    .port(server.port())
+                    .wid(wid)
+                    .hostname("app-server-1")
+                    .pid(4242)
+                    .labels(List.of("web-ui", "test"))
+                    .build());
+        ProtocolConnection producer = server.connect()) {
+      assertThat(beat(worker, wid)).isEqualTo("running");
+      Wire.push(producer, Wire.job("default", "LongReport", 7));
+      assertThat(Wire.fetch(worker, "default")).isNotNull();
+
+      script = start("ui-quiet-worker.js", wid);
+      script.awaitOk();
+
+      assertThat(beat(worker, wid)).isEqualTo("quiet");
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private NodeScript.Running start(String file, String... args) {
+    String scenario = file.replaceFirst("^ui-", "").replaceFirst("\\.js$", "");
+    Map<String, String> env =
+        Map.of(
+            "FABRIK_WEB_URL",
+            "http://127.0.0.1:" + server.webPort(),
+            "SCREENSHOT_DIR",
+            screenshotDir().toString(),
+            "SCENARIO",
+            scenario,
+            "CHROMIUM",
+            chromium());
+    return NodeScript.start(file, env, server.url(), TIMEOUT, args);
+  }
+
+  /** "running", "quiet" or "terminate", as the BEAT reply says. */
+  private static String beat(ProtocolConnection worker, String wid) {
+    Reply reply = worker.call("BEAT {\"wid\":\"" + wid + "\",\"rss_kb\":123456}");
+    if (reply.equals(Reply.OK)) {
+      return "running";
+    }
+    assertThat(reply).isInstanceOf(Reply.Bulk.class);
+    return JobCodec.MAPPER.readTree(((Reply.Bulk) reply).text()).path("state").asString();
+  }
+
+  /** Pushes a job that dies on its first failure (retry -1), fetches and fails it. */
+  private static void deadJob(
+      ProtocolConnection conn, String jid, String queue, String jobtype, String arg) {
+    ObjectNode job = Wire.job(queue, jobtype, 0);
+    job.put("jid", jid);
+    job.putArray("args").add(arg).add(640);
+    job.put("retry", -1);
+    Wire.push(conn, job);
+    assertThat(Wire.fetch(conn, queue).path("jid").asString()).isEqualTo(jid);
+    String fail =
+        "FAIL {\"jid\":\""
+            + jid
+            + "\",\"message\":\"image too large\",\"errtype\":\"ImageError\","
+            + "\"backtrace\":[\"app/jobs/resize.rb:12:in `perform'\",\"lib/worker.rb:40\"]}";
+    assertThat(conn.call(fail)).isEqualTo(Reply.OK);
+  }
+
+  private static String chromium() {
+    String configured = System.getenv("CHROMIUM");
+    return configured == null || configured.isBlank() ? "/usr/bin/chromium" : configured;
+  }
+
+  private static Path screenshotDir() {
+    String configured = System.getProperty("fabrik.screenshots");
+    return configured != null
+        ? Path.of(configured)
+        : Path.of("target", "screenshots").toAbsolutePath();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.fabrik.server.web.console;
+
+import dev.fabrik.server.storage.SetQuery;
+
+/**
+ * What a Retries/Scheduled/Dead page is filtered and ordered by, as the filter form holds it.
+ *
+ * @param jobtype only entries of this job type; null or blank for all
+ * @param text a substring of the stored payload JSON (args, error message, backtrace...), ASCII
+ *     case ignored; null or blank for all
+ * @param descending newest (highest score) first instead of soonest first
+ */
+public record SetFilter(String jobtype, String text, boolean descending) {
+  /** Every entry, soonest first. */
+  public static final SetFilter ALL = new SetFilter(null, null, false);
+
+  public SetFilter {
+    jobtype = jobtype == null || jobtype.isBlank() ? null : jobtype.strip();
+    text = text == null || text.isBlank() ? null : text;
+  }
+
+  /** True when entries are filtered (not merely ordered). */
+  public boolean filtered() {
+    return jobtype != null || text != null;
+  }
+
+  /**
+   * The store's query for this filter.
+   *
+   * @throws ConsoleException BAD_REQUEST when the type or text is too long
+   */
+  SetQuery query() {
+    try {
+      return new SetQuery(jobtype, text, descending);
+    } catch (IllegalArgumentException e) {
+      throw ConsoleException.badRequest(e.getMessage());
+    }
+  }
+}

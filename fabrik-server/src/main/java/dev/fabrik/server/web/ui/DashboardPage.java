@@ -1,0 +1,6 @@
+package dev.fabrik.server.web.ui;
+
+import dev.fabrik.server.web.console.Overview;
+
+/** The dashboard's model: the overview at render time; the page's script keeps it current. */
+public record DashboardPage(Chrome chrome, Overview overview) {}

@@ -1,0 +1,53 @@
+package dev.fabrik.server.web.ui;
+
+import dev.fabrik.server.web.RouteTable;
+import dev.fabrik.server.web.console.Console;
+import java.time.Clock;
+
+/**
+ * The server-rendered web UI: registers its pages on the admin HTTP server's route table. Pages
+ * read and act only through the {@link Console}, the same code paths as the JSON API.
+ *
+ * <pre>
+ * GET  /                               dashboard (its script polls /api/overview, /api/stats/history)
+ * GET  /queues, /queues/{name}         queues; one queue's jobs, paged (?cursor=N)
+ * POST /queues/{name}/pause|resume|remove
+ * GET  /busy                           worker processes, jobs in progress
+ * POST /busy/{wid}/quiet|terminate     wid "all" for every worker
+ * GET  /retries|/scheduled|/dead       ?type=&amp;q=&amp;order=newest&amp;cursor=
+ * GET  /retries/{key} ...              one entry's job
+ * POST /retries/actions ...            action=retry|enqueue|delete|kill with key=...; or all=ACTION
+ * GET  /static/{name}                  app.css, app.js
+ * </pre>
+ *
+ * Every POST answers 303 to a page that shows a flash message (POST-redirect-GET); the route table
+ * has checked same-origin and the CSRF token before a handler runs.
+ */
+public final class WebUi {
+  private final Console console;
+  private final Clock clock;
+
+  public WebUi(Console console, Clock clock) {
+    this.console = console;
+    this.clock = clock;
+  }
+
+  /** Adds the UI's routes and its error page to {@code routes}. */
+  public void register(RouteTable routes) {
+    Assets assets = new Assets();
+    Pages pages = new Pages(assets);
+    routes.htmlErrorPage(pages);
+    routes.get("/static/{name}", assets::serve);
+    routes.get(
+        "/",
+        r ->
+            pages.show(
+                r,
+                "dashboard.jte",
+                new DashboardPage(
+                    pages.chrome(r, "Dashboard", Nav.DASHBOARD), console.overview())));
+    new QueueRoutes(console.queues(), pages).register(routes);
+    new BusyRoutes(console.busy(), pages, clock).register(routes);
+    new SetRoutes(console.sets(), pages, clock).register(routes);
+  }
+}
