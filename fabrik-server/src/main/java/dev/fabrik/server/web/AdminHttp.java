@@ -7,6 +7,7 @@ import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.lifecycle.Service;
+import dev.fabrik.server.metrics.ServerMetrics;
 import dev.fabrik.server.workers.WorkerInfo;
 import dev.fabrik.server.workers.WorkerRegistry;
 import dev.fabrik.server.workers.WorkerState;
@@ -34,6 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * GET  /api/workers                   [{"wid":..,"hostname":..,"pid":..,"labels":[..],"state":"running",...}]
  * POST /api/workers/{wid}/quiet       {"signaled":1}; wid "all" signals every worker; unknown wid → 404
  * POST /api/workers/{wid}/terminate
+ * GET  /metrics                       Prometheus text format (see {@link MetricsHandler})
  * </pre>
  *
  * With a password set every endpoint but {@code /health} wants HTTP Basic auth (the username is
@@ -46,14 +48,17 @@ public final class AdminHttp implements Service {
   private final ServerConfig config;
   private final InfoReport info;
   private final WorkerRegistry workers;
+  private final ServerMetrics metrics;
   private HttpServer server;
   private ExecutorService executor;
   private boolean stopped;
 
-  public AdminHttp(ServerConfig config, InfoReport info, WorkerRegistry workers) {
+  public AdminHttp(
+      ServerConfig config, InfoReport info, WorkerRegistry workers, ServerMetrics metrics) {
     this.config = config;
     this.info = info;
     this.workers = workers;
+    this.metrics = metrics;
   }
 
   /** False when the config disables HTTP ({@code webPort == -1}). */
@@ -81,6 +86,7 @@ public final class AdminHttp implements Service {
     executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
     server.createContext("/", this::handle);
+    server.createContext(MetricsHandler.PATH, new MetricsHandler(config, metrics));
     server.start();
     log.info("admin HTTP on {}:{}", config.webBindHost(), port());
   }
