@@ -48,7 +48,15 @@ final class MetricsHandler implements HttpHandler {
       if (!r.allowMethods("GET", "HEAD")) {
         return;
       }
-      ServerMetrics.Scrape scrape = metrics.scrape(exchange.getRequestHeaders().getFirst("Accept"));
+      ServerMetrics.Scrape scrape;
+      try {
+        scrape = metrics.scrape(exchange.getRequestHeaders().getFirst("Accept"));
+      } catch (RuntimeException e) {
+        // A gauge's source failed (the store is closing, a disk error): say so, do not hang up.
+        log.error("metrics scrape failed", e);
+        r.error(500, "metrics unavailable: " + e.getMessage());
+        return;
+      }
       exchange.getResponseHeaders().set("Content-Type", scrape.contentType());
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       if (exchange.getRequestMethod().equals("HEAD")) {
@@ -58,7 +66,7 @@ final class MetricsHandler implements HttpHandler {
       exchange.sendResponseHeaders(200, scrape.body().length);
       exchange.getResponseBody().write(scrape.body());
     } catch (RuntimeException e) {
-      log.error("metrics scrape failed", e);
+      log.error("metrics request {} failed", exchange.getRequestURI(), e);
     }
   }
 }
