@@ -6,6 +6,7 @@ import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.ManagerSettings;
+import dev.fabrik.server.metrics.ServerMetrics;
 import dev.fabrik.server.net.ConnectionStats;
 import dev.fabrik.server.net.Listener;
 import dev.fabrik.server.scheduler.PeriodicTasks;
@@ -76,13 +77,22 @@ public final class FabrikServer implements Service, AutoCloseable {
                 config.fetchWait(), config.deadTtl(), config.deadMaxSize(), config.maxJobBytes()));
     this.tasks = new PeriodicTasks(manager, PeriodicTasks.Settings.defaults(config.workerTtl()));
     ConnectionStats stats = new ConnectionStats();
+    ServerMetrics metrics = new ServerMetrics(manager, store, workers, stats);
+    manager.onOutcome(metrics.jobOutcomes());
+    store.onCommit(metrics.commits());
     InfoReport info =
         new InfoReport(manager, workers, clock, stats::connections, stats::commandCount);
     this.listener =
-        new Listener(config, CommandTable.standard(manager, workers, info), workers, clock, stats);
+        new Listener(
+            config,
+            CommandTable.standard(manager, workers, info),
+            workers,
+            clock,
+            stats,
+            metrics.commands());
     this.history = StatsHistory.standard(clock, store::counters);
     Console console = new Console(store, manager, workers, clock, stats::connections, history);
-    this.http = new AdminHttp(config, info, console);
+    this.http = new AdminHttp(config, info, console, metrics);
     new WebUi(console, clock).register(http.routes());
   }
 

@@ -46,6 +46,7 @@ public final class Manager {
   private final RetryPolicy retryPolicy;
   private final FetchWaiters waiters = new FetchWaiters();
   private final List<JobMiddleware> middleware = new CopyOnWriteArrayList<>();
+  private final List<OutcomeListener> outcomes = new CopyOnWriteArrayList<>();
   private final Fetcher fetcher;
   private final TaskStatsRecorder tasks = new TaskStatsRecorder();
 
@@ -72,6 +73,11 @@ public final class Manager {
   /** Adds a hook around push, fetch and ack (run in the order added). */
   public void use(JobMiddleware hook) {
     middleware.add(hook);
+  }
+
+  /** Adds a listener told of every ACK, FAIL and expired reservation. */
+  public void onOutcome(OutcomeListener listener) {
+    outcomes.add(listener);
   }
 
   // ---------------------------------------------------------------- push
@@ -159,6 +165,11 @@ public final class Manager {
       return;
     }
     Optional<Reservation> r = store.acknowledge(jid);
+    if (r.isPresent()) {
+      for (OutcomeListener l : outcomes) {
+        l.acknowledged(r.get());
+      }
+    }
     if (r.isPresent() && !middleware.isEmpty()) {
       Job job = JobCodec.decode(r.get().payload());
       for (JobMiddleware m : middleware) {
@@ -170,8 +181,12 @@ public final class Manager {
   /** FAIL: {@code -ERR Job not found <jid>} when it holds no reservation. */
   public void fail(FailureReport report) {
     FailureReports.Sanitized failure = FailureReports.sanitize(report);
-    if (store.fail(report.jid(), decision(failure, clock.instant())).isEmpty()) {
+    Optional<Reservation> failed = store.fail(report.jid(), decision(failure, clock.instant()));
+    if (failed.isEmpty()) {
       throw CommandException.err("Job not found " + report.jid());
+    }
+    for (OutcomeListener l : outcomes) {
+      l.failed(failed.get(), false);
     }
   }
 
@@ -364,8 +379,12 @@ public final class Manager {
             List<Reservation> due = store.expiredReservations(now, BATCH);
             int failed = 0;
             for (Reservation r : due) {
-              if (store.fail(r.jid(), expired).isPresent()) {
+              Optional<Reservation> gone = store.fail(r.jid(), expired);
+              if (gone.isPresent()) {
                 failed++;
+                for (OutcomeListener l : outcomes) {
+                  l.failed(gone.get(), true);
+                }
               }
             }
             total += failed;

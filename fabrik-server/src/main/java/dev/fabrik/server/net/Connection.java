@@ -19,7 +19,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -54,6 +53,7 @@ final class Connection implements Runnable, Session {
   private final CommandTable commands;
   private final WorkerRegistry workers;
   private final Clock clock;
+  private final CommandObserver observer;
   private final Runnable expire = this::close;
 
   /** Guards {@link #blocked} against stop()'s interrupt, so it can only hit a waiting command. */
@@ -82,6 +82,7 @@ final class Connection implements Runnable, Session {
     this.commands = commands;
     this.workers = workers;
     this.clock = clock;
+    this.observer = listener.commandObserver();
   }
 
   void start(Thread t) {
@@ -234,6 +235,7 @@ final class Connection implements Runnable, Session {
       if (line == null) {
         return;
       }
+      long started = System.nanoTime();
       busy = true;
       try {
         if (listener.stopping()) {
@@ -242,7 +244,10 @@ final class Connection implements Runnable, Session {
           return;
         }
         listener.countCommand();
-        Reply reply = dispatch(line);
+        int space = line.indexOf(' ');
+        String verb = space < 0 ? line : line.substring(0, space);
+        CommandHandler handler = commands.handler(verb).orElse(null);
+        Reply reply = dispatch(handler, verb, space < 0 ? null : line.substring(space + 1));
         if (reply == SHUTDOWN) {
           pending.writeBytes(SHUTDOWN.encode());
           flush();
@@ -251,6 +256,8 @@ final class Connection implements Runnable, Session {
         if (reply != null) {
           pending.writeBytes(reply.encode());
         }
+        observer.completed(
+            handler == null ? CommandObserver.UNKNOWN_VERB : verb, System.nanoTime() - started);
         if (ended) {
           flush();
           return;
@@ -263,15 +270,11 @@ final class Connection implements Runnable, Session {
     }
   }
 
-  private Reply dispatch(String line) throws IOException {
-    int space = line.indexOf(' ');
-    String verb = space < 0 ? line : line.substring(0, space);
-    String argument = space < 0 ? null : line.substring(space + 1);
-    Optional<CommandHandler> found = commands.handler(verb);
-    if (found.isEmpty()) {
+  /** Runs the command; {@code handler} is null for an unknown verb. */
+  private Reply dispatch(CommandHandler handler, String verb, String argument) throws IOException {
+    if (handler == null) {
       return Reply.error("ERR", "unknown command " + verb);
     }
-    CommandHandler handler = found.get();
     try {
       if (handler.mayBlock()) {
         flush();

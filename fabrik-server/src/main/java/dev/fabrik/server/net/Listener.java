@@ -35,6 +35,7 @@ public final class Listener implements Service {
   private final Clock clock;
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final ConnectionStats stats;
+  private final CommandObserver commandObserver;
   private final AtomicLong connectionIds = new AtomicLong();
   private final Object activity = new Object();
   private volatile boolean stopping;
@@ -49,8 +50,22 @@ public final class Listener implements Service {
       WorkerRegistry workers,
       Clock clock,
       ConnectionStats stats) {
+    this(config, commands, workers, clock, stats, CommandObserver.NONE);
+  }
+
+  /**
+   * @param commandObserver told the verb and duration of every command (the metrics)
+   */
+  public Listener(
+      ServerConfig config,
+      CommandTable commands,
+      WorkerRegistry workers,
+      Clock clock,
+      ConnectionStats stats,
+      CommandObserver commandObserver) {
     this.config = config;
     this.stats = stats;
+    this.commandObserver = commandObserver;
     this.commands = commands;
     this.workers = workers;
     this.clock = clock;
@@ -166,6 +181,10 @@ public final class Listener implements Service {
 
   void countCommand() {
     stats.commandDispatched();
+  }
+
+  CommandObserver commandObserver() {
+    return commandObserver;
   }
 
   /** Counts a finished handshake; returns the new number of handshaken connections. */

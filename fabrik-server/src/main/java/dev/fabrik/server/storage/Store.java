@@ -52,6 +52,13 @@ public interface Store extends AutoCloseable {
   /** Calls {@code listener} after jobs become fetchable in a queue (after enqueue or a move). */
   void onEnqueued(EnqueueListener listener);
 
+  /**
+   * Reports each committed write transaction to {@code observer} (replacing any earlier one),
+   * before the writes it carried return to their callers. A store without transactions of its own
+   * (memory) ignores it.
+   */
+  default void onCommit(CommitObserver observer) {}
+
   long queueSize(String queue);
 
   /** Every known queue (one that has held a job and was not removed) with its size, by name. */

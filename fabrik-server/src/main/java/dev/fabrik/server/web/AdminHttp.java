@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.lifecycle.Service;
+import dev.fabrik.server.metrics.ServerMetrics;
 import dev.fabrik.server.web.api.ApiRoutes;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.ConsoleException;
@@ -33,14 +34,16 @@ public final class AdminHttp implements Service {
   private static final Logger log = LoggerFactory.getLogger(AdminHttp.class);
 
   private final ServerConfig config;
+  private final ServerMetrics metrics;
   private final Csrf csrf = Csrf.random();
   private final RouteTable routes = new RouteTable();
   private HttpServer server;
   private ExecutorService executor;
   private boolean stopped;
 
-  public AdminHttp(ServerConfig config, InfoReport info, Console console) {
+  public AdminHttp(ServerConfig config, InfoReport info, Console console, ServerMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     routes.getOpen("/health", r -> r.json(200, info.health()));
     new ApiRoutes(console, info).register(routes);
     // The web UI (package web.ui) registers its pages here the same way, on the same Console.
@@ -76,6 +79,8 @@ public final class AdminHttp implements Service {
     executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
     server.createContext("/", this::handle);
+    // Its own context: a scrape answers in Prometheus formats, not through the JSON/HTML routes.
+    server.createContext(MetricsHandler.PATH, new MetricsHandler(config, metrics));
     server.start();
     log.info("admin HTTP on {}:{}", config.webBindHost(), port());
   }

@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.sqlite;
 
+import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.StorageException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,6 +54,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Consumer<Map<String, Integer>> onEnqueued;
   private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+  private volatile CommitObserver observer = CommitObserver.NONE;
   private volatile boolean closed;
 
   /**
@@ -80,6 +82,11 @@ final class GroupCommitWriter implements AutoCloseable {
     this.onEnqueued = onEnqueued;
     this.thread = Thread.ofPlatform().name("fabrik-sqlite-writer").daemon().unstarted(this::run);
     thread.start();
+  }
+
+  /** Reports every commit from now on (batch size and BEGIN-to-COMMIT time) to {@code o}. */
+  void observe(CommitObserver o) {
+    this.observer = o == null ? CommitObserver.NONE : o;
   }
 
   /** Runs {@code op} durably and returns its result, or throws what it threw. */
@@ -140,6 +147,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private void runBatch(List<Pending<?>> batch) {
     Object[] results = new Object[batch.size()];
+    long start = System.nanoTime();
     try {
       begin();
       for (int i = 0; i < batch.size(); i++) {
@@ -157,11 +165,13 @@ final class GroupCommitWriter implements AutoCloseable {
       }
       return;
     }
+    committed(batch.size(), System.nanoTime() - start);
     finish(batch, results);
   }
 
   private void runAlone(Pending<?> p) {
     Object result;
+    long start = System.nanoTime();
     try {
       begin();
       result = p.op().apply(tx);
@@ -171,7 +181,20 @@ final class GroupCommitWriter implements AutoCloseable {
       fail(p, t);
       return;
     }
+    committed(1, System.nanoTime() - start);
     finish(List.of(p), new Object[] {result});
+  }
+
+  /**
+   * Before the callers are released (so a caller that wrote sees its commit counted); an observer
+   * that throws must not break the commit.
+   */
+  private void committed(int operations, long nanos) {
+    try {
+      observer.committed(operations, nanos);
+    } catch (RuntimeException e) {
+      log.warn("commit observer failed", e);
+    }
   }
 
   /** Not a cached statement: after a failure the driver will not run a cached ROLLBACK again. */

@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.sqlite;
 
+import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.Durability;
 import dev.fabrik.server.storage.FailureDecision;
@@ -283,6 +284,11 @@ public final class SqliteStore implements Store {
   @Override
   public void onEnqueued(EnqueueListener listener) {
     listeners.add(listener);
+  }
+
+  @Override
+  public void onCommit(CommitObserver observer) {
+    writer.observe(observer);
   }
 
   @Override
