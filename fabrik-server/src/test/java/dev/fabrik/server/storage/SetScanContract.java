@@ -350,6 +350,30 @@ public abstract class SetScanContract {
         .isEqualTo(later.plusSeconds(1));
   }
 
+  @Test
+  void bulkMutationsCommitChunkByChunk() {
+    List<SetEntry> batch = new ArrayList<>();
+    for (int i = 0; i < 3500; i++) {
+      batch.add(entry(SetName.RETRIES, T0.plusMillis(i), job("r" + i, "q")));
+    }
+    store.addAllToSet(batch);
+    // The filter sees the set shrink while it walks: earlier chunks are done before later ones are
+    // read, so no call holds every match at once.
+    List<Long> sizesSeen = new ArrayList<>();
+    int changed =
+        store.mutate(
+            SetName.RETRIES,
+            e -> {
+              sizesSeen.add(store.setSize(SetName.RETRIES));
+              return true;
+            },
+            new Mutation.Delete());
+    assertThat(changed).isEqualTo(3500);
+    assertThat(sizesSeen).hasSize(3500).contains(3500L).doesNotContain(0L);
+    assertThat(sizesSeen.getLast()).isLessThanOrEqualTo(1000L);
+    assertThat(store.setSize(SetName.RETRIES)).isZero();
+  }
+
   private static boolean jobtypeOdd(SetEntry e) {
     return text(e.payload()).contains("\"Odd\"");
   }
