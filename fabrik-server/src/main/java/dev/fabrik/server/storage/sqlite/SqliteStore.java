@@ -557,37 +557,31 @@ public final class SqliteStore implements Store {
 
   @Override
   public int mutate(SetName set, Predicate<SetEntry> filter, Mutation mutation) {
-    ensureOpen();
-    // Read a chunk on a reader, filter it here, move what still exists in a short write; repeat.
-    long maxId = readers.read(SqliteStore::maxSetEntryId);
-    int changed = 0;
-    SetEntry.Key after = null;
-    do {
-      SetEntry.Key from = after;
-      SetPage chunk =
-          readers.read(c -> SetScans.scan(c, set, SetQuery.ALL, from, MUTATE_CHUNK, maxId));
-      List<SetEntry> matches = chunk.entries().stream().filter(filter).toList();
-      if (!matches.isEmpty()) {
-        changed += writer.write(tx -> applyMutation(tx, set, matches, mutation));
-      }
-      after = chunk.next();
-    } while (after != null);
-    return changed;
+    return mutateInChunks(set, SetQuery.ALL, filter, mutation);
   }
 
   @Override
   public int mutate(SetName set, SetQuery query, Mutation mutation) {
+    return mutateInChunks(set, query.withDescending(false), e -> true, mutation);
+  }
+
+  /**
+   * Reads a chunk matching {@code query} on a reader, keeps what {@code filter} accepts, moves what
+   * still exists in one short write, and repeats: constant memory at millions of entries, and
+   * FETCH/PUSH go on between chunks. Entries added after the start are not visited.
+   */
+  private int mutateInChunks(
+      SetName set, SetQuery query, Predicate<SetEntry> filter, Mutation mutation) {
     ensureOpen();
-    SetQuery ascending = query.withDescending(false);
     long maxId = readers.read(SqliteStore::maxSetEntryId);
     int changed = 0;
     SetEntry.Key after = null;
     do {
       SetEntry.Key from = after;
-      SetPage chunk =
-          readers.read(c -> SetScans.scan(c, set, ascending, from, MUTATE_CHUNK, maxId));
-      if (!chunk.entries().isEmpty()) {
-        changed += writer.write(tx -> applyMutation(tx, set, chunk.entries(), mutation));
+      SetPage chunk = readers.read(c -> SetScans.scan(c, set, query, from, MUTATE_CHUNK, maxId));
+      List<SetEntry> matches = chunk.entries().stream().filter(filter).toList();
+      if (!matches.isEmpty()) {
+        changed += writer.write(tx -> applyMutation(tx, set, matches, mutation));
       }
       after = chunk.next();
     } while (after != null);
