@@ -37,6 +37,7 @@ public final class Requests {
   private byte[] body;
   private FormData form;
   private boolean responded;
+  private final long startedNanos = System.nanoTime();
 
   Requests(HttpExchange exchange, ServerConfig config, Csrf csrf, HtmlErrorPage errorPage) {
     this.exchange = exchange;
@@ -350,10 +351,18 @@ public final class Requests {
     h.set("X-Content-Type-Options", "nosniff");
     h.set("X-Frame-Options", "DENY");
     h.set("Referrer-Policy", "same-origin");
+    // The time spent here (routing, store reads, rendering) before the body goes out, so an
+    // operator's browser tools show server time apart from the network: "app;dur=4.2" (ms).
+    h.set("Server-Timing", serverTiming());
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
     if (bytes.length > 0) {
       exchange.getResponseBody().write(bytes);
     }
+  }
+
+  private String serverTiming() {
+    long micros = (System.nanoTime() - startedNanos) / 1_000;
+    return "app;dur=" + micros / 1000 + "." + micros % 1000 / 100;
   }
 
   /** 303 See Other to {@code location} (a path on this server), for POST-redirect-GET. */

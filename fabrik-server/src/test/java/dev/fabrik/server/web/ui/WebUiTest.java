@@ -51,6 +51,8 @@ class WebUiTest {
       assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
       assertThat(page.headers().firstValue("Content-Security-Policy"))
           .hasValue(Pages.CONTENT_SECURITY_POLICY);
+      assertThat(page.headers().firstValue("Server-Timing"))
+          .hasValueSatisfying(t -> assertThat(t).matches("app;dur=\\d+\\.\\d"));
       for (Nav nav : Nav.values()) {
         assertThat(page.body()).as(path).contains("<a href=\"" + nav.path() + "\"");
       }
