@@ -48,17 +48,11 @@ final class SetsApi {
     SetName set = SetConsole.setNamed(r.param("set"));
     SetFilter filter =
         new SetFilter(
-            r.query("type", null), r.query("q", null), descending(r.query("order", "asc")));
+            r.query("type", null),
+            r.query("q", null),
+            SetFilter.descending(r.query("order", null)));
     int limit = r.queryInt("limit", DEFAULT_LIMIT, 1, SetConsole.MAX_PAGE);
     r.json(200, ConsoleJson.setListing(sets.page(set, filter, r.query("cursor", null), limit)));
-  }
-
-  private static boolean descending(String order) {
-    return switch (order) {
-      case "asc" -> false;
-      case "desc" -> true;
-      default -> throw HttpError.badRequest("order must be asc or desc, not \"" + order + "\"");
-    };
   }
 
   private void entry(Requests r) throws IOException {

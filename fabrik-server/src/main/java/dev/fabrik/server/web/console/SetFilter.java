@@ -19,6 +19,21 @@ public record SetFilter(String jobtype, String text, boolean descending) {
     text = text == null || text.isBlank() ? null : text;
   }
 
+  /**
+   * The {@code order} parameter of the API and the pages: {@code asc} (soonest first, the default
+   * when absent) or {@code desc} (newest first).
+   *
+   * @throws ConsoleException BAD_REQUEST for any other value
+   */
+  public static boolean descending(String order) {
+    return switch (order == null ? "asc" : order) {
+      case "asc" -> false;
+      case "desc" -> true;
+      default ->
+          throw ConsoleException.badRequest("order must be asc or desc, not \"" + order + "\"");
+    };
+  }
+
   /** True when entries are filtered (not merely ordered). */
   public boolean filtered() {
     return jobtype != null || text != null;

@@ -30,7 +30,7 @@ public record SetPage(Chrome chrome, SetView view, SetListing listing, Instant n
       q.append("&q=").append(Display.q(text()));
     }
     if (newestFirst()) {
-      q.append("&order=newest");
+      q.append("&order=desc");
     }
     if (cursor != null) {
       q.append("&cursor=").append(Display.q(cursor));

@@ -39,7 +39,9 @@ final class SetRoutes {
   private void list(Requests r, SetView view) throws IOException {
     SetFilter filter =
         new SetFilter(
-            r.query("type", null), r.query("q", null), r.query("order", "").equals("newest"));
+            r.query("type", null),
+            r.query("q", null),
+            SetFilter.descending(r.query("order", null)));
     pages.show(
         r,
         "set.jte",
@@ -100,8 +102,8 @@ final class SetRoutes {
         .filter(s -> !s.isBlank())
         .ifPresent(t -> q.append("&type=").append(Display.q(t)));
     form.first("q").filter(s -> !s.isEmpty()).ifPresent(t -> q.append("&q=").append(Display.q(t)));
-    if (form.first("order").orElse("").equals("newest")) {
-      q.append("&order=newest");
+    if (form.first("order").orElse("").equals("desc")) {
+      q.append("&order=desc");
     }
     return q.isEmpty() ? view.path() : view.path() + "?" + q.substring(1);
   }

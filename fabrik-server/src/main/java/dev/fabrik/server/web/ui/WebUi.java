@@ -14,7 +14,7 @@ import java.time.Clock;
  * POST /queues/{name}/pause|resume|remove
  * GET  /busy                           worker processes, jobs in progress
  * POST /busy/{wid}/quiet|terminate     wid "all" for every worker
- * GET  /retries|/scheduled|/dead       ?type=&amp;q=&amp;order=newest&amp;cursor=
+ * GET  /retries|/scheduled|/dead       ?type=&amp;q=&amp;order=desc&amp;cursor=
  * GET  /retries/{key} ...              one entry's job
  * POST /retries/actions ...            action=retry|enqueue|delete|kill with key=...; or all=ACTION
  * GET  /static/{name}                  app.css, app.js

@@ -134,9 +134,9 @@ class WebUiTest {
         .contains("First page")
         .doesNotContain("rel=\"next\"");
 
-    String newest = get("/dead?order=newest").body();
+    String newest = get("/dead?order=desc").body();
     assertThat(newest.indexOf(">page-job-0026<")).isLessThan(newest.indexOf(">page-job-0025<"));
-    assertThat(newest).contains("<option value=\"newest\" selected>");
+    assertThat(newest).contains("<option value=\"desc\" selected>");
   }
 
   @Test
@@ -181,6 +181,7 @@ class WebUiTest {
     HttpResponse<String> cursor = get("/retries?cursor=not-a-cursor");
     assertThat(cursor.statusCode()).isEqualTo(400);
     assertThat(cursor.body()).contains("<nav").contains("Bad request");
+    assertThat(get("/dead?order=newest").body()).contains("order must be asc or desc");
 
     HttpResponse<String> page = get("/nowhere");
     assertThat(page.statusCode()).isEqualTo(404);
@@ -226,7 +227,7 @@ class WebUiTest {
     }
     Matcher m =
         Pattern.compile("href=\"/dead/([^\"]+)\">" + Pattern.quote(escape(jid)) + "<")
-            .matcher(get("/dead?order=newest").body());
+            .matcher(get("/dead?order=desc").body());
     assertThat(m.find()).as("dead page lists %s", jid).isTrue();
     return java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
   }
