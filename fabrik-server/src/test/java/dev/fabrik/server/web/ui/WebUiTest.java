@@ -210,6 +210,33 @@ class WebUiTest {
   // ---------------------------------------------------------------- helpers
 
   /** Pushes a retry:-1 job, fetches and fails it: it lands in dead. Returns its entry key. */
+  @Test
+  void aSearchThatFindsNothingWithinItsBudgetOffersToKeepSearching() throws Exception {
+    // More scheduled jobs than one filtered page reads (Store.SCAN_BUDGET), none matching.
+    int jobs = dev.fabrik.server.storage.Store.SCAN_BUDGET + 10;
+    try (RawClient c = RawClient.producer(server.port())) {
+      for (int from = 0; from < jobs; from += 1000) {
+        StringBuilder bulk = new StringBuilder("PUSHB [");
+        for (int i = from; i < Math.min(jobs, from + 1000); i++) {
+          bulk.append(i == from ? "" : ",")
+              .append("{\"jid\":\"")
+              .append(String.format("sched-%06d", i))
+              .append("\",\"jobtype\":\"T\",\"args\":[],\"at\":\"2099-01-01T00:00:00Z\"}");
+        }
+        assertThat(c.call(bulk.append("]").toString())).isEqualTo("$2\r\n{}\r\n");
+      }
+    }
+    String page = get("/scheduled?q=needle").body();
+    assertThat(rows(page)).isZero();
+    assertThat(page)
+        .contains("No match among the jobs searched so far")
+        .contains(">Keep searching<");
+    Matcher more = Pattern.compile("href=\"(/scheduled\\?[^\"]+)\" rel=\"next\"").matcher(page);
+    assertThat(more.find()).isTrue();
+    String last = get(more.group(1).replace("&amp;", "&")).body();
+    assertThat(last).contains("No jobs match this filter.").doesNotContain("rel=\"next\"");
+  }
+
   private String deadJob(String jid, String jobtype, String arg) throws Exception {
     String argJson = "\"" + arg.replace("\"", "\\\"") + "\"";
     push(
