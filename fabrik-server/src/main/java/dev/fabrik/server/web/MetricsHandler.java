@@ -60,6 +60,7 @@ final class MetricsHandler implements HttpHandler {
       exchange.getResponseHeaders().set("Content-Type", scrape.contentType());
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       if (exchange.getRequestMethod().equals("HEAD")) {
+        exchange.getResponseHeaders().set("Content-Length", Integer.toString(scrape.body().length));
         exchange.sendResponseHeaders(200, -1);
         return;
       }

@@ -64,6 +64,11 @@ public final class Requests {
     return exchange.getRequestMethod();
   }
 
+  /** True for HEAD: the GET handler runs and {@link #send} leaves the body out. */
+  public boolean isHead() {
+    return method().equals("HEAD");
+  }
+
   /** The decoded path, e.g. {@code /api/queues/default/jobs}. */
   public String path() {
     return exchange.getRequestURI().getPath();
@@ -354,6 +359,12 @@ public final class Requests {
     // The time spent here (routing, store reads, rendering) before the body goes out, so an
     // operator's browser tools show server time apart from the network: "app;dur=4.2" (ms).
     h.set("Server-Timing", serverTiming());
+    if (isHead()) {
+      // The length GET would send; the JDK server wants -1 here and the header set by hand.
+      h.set("Content-Length", Integer.toString(bytes.length));
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
     if (bytes.length > 0) {
       exchange.getResponseBody().write(bytes);

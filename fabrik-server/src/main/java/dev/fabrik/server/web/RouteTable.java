@@ -21,8 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * When several patterns match, the one with more literal segments wins ({@code /api/sets/{set}/
  * actions} over {@code /api/sets/{set}/{key}}). A path that matches only under another method is a
- * 405 with {@code Allow}. The UI ({@code web.ui}), the JSON API ({@code web.api}) and {@code
- * /metrics} each register their own routes; registration is done before the server starts.
+ * 405 with {@code Allow}. Every GET route answers HEAD as well (same status and headers, no body:
+ * {@code curl -I}, uptime monitors), so {@code Allow} names HEAD beside GET. The UI ({@code
+ * web.ui}), the JSON API ({@code web.api}) and {@code /metrics} each register their own routes;
+ * registration is done before the server starts.
  */
 public final class RouteTable {
   /** One registered route. {@code open} routes skip Basic auth. */
@@ -103,7 +105,9 @@ public final class RouteTable {
     routes.add(new Route(method, segments, handler, open));
   }
 
-  Lookup find(String method, String rawPath) {
+  Lookup find(String requested, String rawPath) {
+    // HEAD runs the GET handler; Requests then sends the headers without the body.
+    String method = requested.equals("HEAD") ? "GET" : requested;
     List<String> path = decodedSegments(rawPath);
     Found best = null;
     int mostLiterals = -1;
@@ -129,6 +133,9 @@ public final class RouteTable {
     for (Route r : routes) {
       if (r.literals() == mostLiterals && r.match(path) != null) {
         allowed.add(r.method());
+        if (r.method().equals("GET")) {
+          allowed.add("HEAD");
+        }
       }
     }
     return new WrongMethod(allowed);

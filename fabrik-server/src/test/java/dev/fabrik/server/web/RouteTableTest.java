@@ -33,9 +33,25 @@ class RouteTableTest {
     assertThat(routes.find("DELETE", "/api/sets/dead/actions"))
         .isEqualTo(new RouteTable.WrongMethod(java.util.Set.of("POST")));
     assertThat(routes.find("DELETE", "/api/sets/dead"))
-        .isEqualTo(new RouteTable.WrongMethod(java.util.Set.of("GET")));
+        .isEqualTo(new RouteTable.WrongMethod(java.util.Set.of("GET", "HEAD")));
     assertThat(routes.find("GET", "/api/sets")).isEqualTo(new RouteTable.NotFound());
     assertThat(routes.find("GET", "/api/sets//x")).isEqualTo(new RouteTable.NotFound());
+  }
+
+  @Test
+  void headFindsTheGetRouteAndNeverAPostOne() {
+    routes.get("/api/sets/{set}/{key}", entry);
+    routes.post("/api/sets/{set}/actions", actions);
+    routes.getOpen("/health", list);
+
+    RouteTable.Found e = found("HEAD", "/api/sets/dead/k1");
+    assertThat(e.route().handler()).isSameAs(entry);
+    assertThat(e.params()).isEqualTo(Map.of("set", "dead", "key", "k1"));
+    assertThat(found("HEAD", "/health").route().open()).isTrue();
+    assertThat(routes.find("HEAD", "/api/sets/dead/actions"))
+        .isEqualTo(new RouteTable.WrongMethod(java.util.Set.of("POST")));
+    assertThat(routes.find("POST", "/health"))
+        .isEqualTo(new RouteTable.WrongMethod(java.util.Set.of("GET", "HEAD")));
   }
 
   @Test

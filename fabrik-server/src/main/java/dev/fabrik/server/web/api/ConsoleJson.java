@@ -9,6 +9,7 @@ import dev.fabrik.server.web.console.JobSummary;
 import dev.fabrik.server.web.console.Overview;
 import dev.fabrik.server.web.console.QueueJobs;
 import dev.fabrik.server.web.console.QueueSummary;
+import dev.fabrik.server.web.console.QueuedJobDetail;
 import dev.fabrik.server.web.console.RunningJob;
 import dev.fabrik.server.web.console.SetEntryDetail;
 import dev.fabrik.server.web.console.SetListing;
@@ -88,6 +89,7 @@ final class ConsoleJson {
     ObjectNode n = object();
     n.put("queue", q.queue());
     n.put("size", q.size());
+    n.put("latency_seconds", q.latencySeconds());
     n.put("paused", q.paused());
     n.put("cursor", Long.toString(q.cursor()));
     n.put("next", q.next() == null ? null : Long.toString(q.next()));
@@ -113,6 +115,7 @@ final class ConsoleJson {
 
   static ObjectNode busy(BusyReport b) {
     ObjectNode n = object();
+    n.put("now", time(b.now()));
     n.set("processes", processes(b.processes()));
     n.put("working", b.working());
     ArrayNode jobs = n.putArray("jobs");
@@ -174,6 +177,15 @@ final class ConsoleJson {
     n.put("set", d.set().wireName());
     n.put("key", d.key());
     n.put("score", time(d.score()));
+    n.set("job", jobDetail(d.job()));
+    return n;
+  }
+
+  static ObjectNode queuedJob(QueuedJobDetail d) {
+    ObjectNode n = object();
+    n.put("queue", d.queue());
+    n.put("position", d.position());
+    n.put("size", d.size());
     n.set("job", jobDetail(d.job()));
     return n;
   }

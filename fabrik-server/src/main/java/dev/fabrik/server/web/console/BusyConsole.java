@@ -81,7 +81,7 @@ public final class BusyConsole {
     processes.sort(
         Comparator.comparing(WorkerProcess::hostname, Comparator.nullsFirst(String::compareTo))
             .thenComparing(WorkerProcess::wid));
-    return new BusyReport(processes, jobs, store.workingSize());
+    return new BusyReport(processes, jobs, store.workingSize(), now);
   }
 
   /**

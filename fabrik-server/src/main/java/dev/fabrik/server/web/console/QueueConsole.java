@@ -13,6 +13,18 @@ public final class QueueConsole {
   /** Most jobs one page of a queue shows. */
   public static final int MAX_PAGE = 500;
 
+  /**
+   * How far toward the head {@link #job} looks for a job that moved: as many jobs as could have
+   * been fetched while an operator read the page and clicked.
+   */
+  static final int SEARCH_BEHIND = 200;
+
+  /**
+   * How far past its position {@link #job} looks: offsets only shrink as the head is fetched, so
+   * this is slack for a position off by a few (a hand-edited link), not for movement.
+   */
+  static final int SEARCH_AHEAD = 20;
+
   private final Store store;
   private final Manager manager;
 
@@ -58,7 +70,72 @@ public final class QueueConsole {
       jobs.add(JobDetail.of(j.jid(), j.queue(), j.payload()).summary());
     }
     Long next = page.size() == n && cursor + n < size ? cursor + n : null;
-    return new QueueJobs(queue, size, store.pausedQueues().contains(queue), cursor, jobs, next);
+    double latency = manager.latency(List.of(queue)).getOrDefault(queue, 0.0);
+    return new QueueJobs(
+        queue, size, latency, store.pausedQueues().contains(queue), cursor, jobs, next);
+  }
+
+  /**
+   * The job {@code jid} that a page listed at {@code position} of {@code queue}. The store only
+   * browses by offset, and the offset shifts as workers fetch from the head: when the job is no
+   * longer exactly there, the {@link #SEARCH_BEHIND} positions before it (and {@link #SEARCH_AHEAD}
+   * after) are searched, in one bounded read.
+   *
+   * @throws ConsoleException BAD_REQUEST for a negative position or a blank jid; NOT_FOUND for an
+   *     unknown queue, or when the job is not near there any more (fetched, most likely)
+   */
+  public QueuedJobDetail job(String queue, long position, String jid) {
+    if (position < 0) {
+      throw ConsoleException.badRequest("position must be 0 or more, not " + position);
+    }
+    if (jid == null || jid.isBlank()) {
+      throw ConsoleException.badRequest("jid is required: the job's id as its queue page lists it");
+    }
+    long size = requireQueue(queue);
+    long from = Math.max(0, position - SEARCH_BEHIND);
+    int window = (int) (position - from) + 1 + SEARCH_AHEAD;
+    List<QueuedJob> near = store.browse(queue, from, window);
+    QueuedJob found = null;
+    long at = -1;
+    for (int i = 0; i < near.size(); i++) {
+      QueuedJob j = near.get(i);
+      // The match nearest the position asked for, should the jid be in the window twice.
+      if (j.jid().equals(jid)
+          && (found == null || Math.abs(from + i - position) < Math.abs(at - position))) {
+        found = j;
+        at = from + i;
+      }
+    }
+    if (found == null) {
+      throw ConsoleException.notFound(
+          "job "
+              + jid
+              + " is no longer at position "
+              + position
+              + " of queue "
+              + queue
+              + ": it may have been fetched");
+    }
+    return new QueuedJobDetail(
+        queue, at, size, JobDetail.of(found.jid(), found.queue(), found.payload()));
+  }
+
+  /**
+   * A position as a link or request gives it: the job's offset from the head.
+   *
+   * @throws ConsoleException BAD_REQUEST unless it is a non-negative integer
+   */
+  public static long position(String text) {
+    try {
+      long p = Long.parseLong(text);
+      if (p >= 0) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // the 400 below
+    }
+    throw ConsoleException.badRequest(
+        "bad position \"" + text + "\": use the job's offset from the head (0, 1, ...)");
   }
 
   /** FETCH skips a paused queue; pushes still land in it. */

@@ -60,6 +60,11 @@ final class Assets {
       return;
     }
     headers.set("Content-Type", asset.contentType());
+    if (r.isHead()) {
+      headers.set("Content-Length", Integer.toString(asset.bytes().length));
+      exchange.sendResponseHeaders(200, -1);
+      return;
+    }
     exchange.sendResponseHeaders(200, asset.bytes().length);
     exchange.getResponseBody().write(asset.bytes());
   }

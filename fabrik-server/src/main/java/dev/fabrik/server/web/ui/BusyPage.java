@@ -3,5 +3,8 @@ package dev.fabrik.server.web.ui;
 import dev.fabrik.server.web.console.BusyReport;
 import java.time.Instant;
 
-/** Worker processes and jobs in progress, as of {@code now}. */
-public record BusyPage(Chrome chrome, BusyReport busy, Instant now) {}
+/**
+ * Worker processes and jobs in progress, as of {@code now}; {@code jobLimit} is how many jobs the
+ * page lists, also when its Live toggle refreshes it from {@code /api/busy}.
+ */
+public record BusyPage(Chrome chrome, BusyReport busy, Instant now, int jobLimit) {}

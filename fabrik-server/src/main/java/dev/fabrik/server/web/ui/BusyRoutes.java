@@ -32,7 +32,8 @@ final class BusyRoutes {
     pages.show(
         r,
         "busy.jte",
-        new BusyPage(pages.chrome(r, "Busy", Nav.BUSY), busy.report(JOB_LIMIT), clock.instant()));
+        new BusyPage(
+            pages.chrome(r, "Busy", Nav.BUSY), busy.report(JOB_LIMIT), clock.instant(), JOB_LIMIT));
   }
 
   private void signal(Requests r, WorkerState state) throws IOException {

@@ -57,7 +57,7 @@ final class SetRoutes {
     pages.show(
         r,
         "job.jte",
-        new JobPage(
+        JobPage.inSet(
             pages.chrome(r, "Job " + entry.job().jid(), view.nav()), view, entry, clock.instant()));
   }
 
