@@ -1,7 +1,8 @@
 "use strict";
 // Retry a dead job from its own page: Dead list -> job page (args escaped, backtrace shown) ->
 // "Retry now" -> the flash, and the job is listed in its queue; the other dead job is then deleted
-// through select-all (with its confirmation). Also the Dead page at phone size.
+// through select-all (with its confirmation). Also the Dead page at phone size. Then the retried job's
+// page from its queue's listing, and a pause from the queue's own page.
 // Args: jid, queue.
 const { run, check } = require("./lib");
 const { withBrowser, text } = require("./browser");
@@ -44,6 +45,24 @@ run(async ([jid, queue]) =>
     await b.goto(`/queues/${encodeURIComponent(queue)}`);
     await page.waitForSelector(`tr[data-jid="${jid}"]`);
     await b.shot("queue");
-    return { flash, retried: jid };
+
+    // The queued job's own page, from its JID on the queue's page.
+    await Promise.all([page.waitForNavigation(), page.click(`tr[data-jid="${jid}"] a`)]);
+    check((await text(page, "#jid")) === jid, "queued job page shows the jid", { jid });
+    const place = await text(page, "#job-place");
+    check(place === `In queue ${queue}`, "says where the job waits", { place });
+    check((await text(page, "#args")).includes("<script>alert(1)</script>"), "args shown as text");
+    check((await page.$("pre.backtrace")) !== null, "the last failure is still shown");
+    await b.shot("queued-job");
+
+    // Back to the queue's page and pause it there.
+    await Promise.all([page.waitForNavigation(), page.click(`a:text("Back to queue ${queue}")`)]);
+    await Promise.all([page.waitForNavigation(), page.click('.panel-head button:text("Pause")')]);
+    check((await text(page, ".flash")) === `Queue ${queue} paused`, "flash after pause");
+    check((await text(page, "#queue-state")) === "paused", "queue page shows paused");
+    check(new URL(page.url()).pathname === `/queues/${queue}`, "stays on the queue's page");
+    check((await page.$('.panel-head button:text("Resume")')) !== null, "offers Resume");
+    await b.shot("queue-paused");
+    return { flash, retried: jid, paused: queue };
   })
 );

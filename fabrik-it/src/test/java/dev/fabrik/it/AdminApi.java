@@ -30,6 +30,13 @@ final class AdminApi {
     return JobCodec.MAPPER.readTree(response.body());
   }
 
+  /** {@code GET /api/queues}: name, size, latency and paused flag of every queue. */
+  JsonNode queues() {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/queues")).GET());
+    assertThat(response.statusCode()).as("GET /api/queues: %s", response.body()).isEqualTo(200);
+    return JobCodec.MAPPER.readTree(response.body());
+  }
+
   /** The entry for {@code wid} in {@code GET /api/workers}, wherever the API nests the list. */
   Optional<JsonNode> worker(String wid) {
     return find(workers(), wid);

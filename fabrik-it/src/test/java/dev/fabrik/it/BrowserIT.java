@@ -100,8 +100,11 @@ class BrowserIT {
       JsonNode info = Wire.info(conn);
       assertThat(Wire.queueSize(info, "mailers")).isEqualTo(1);
       assertThat(info.path("faktory").path("tasks").path("Dead").path("size").asLong()).isZero();
-      assertThat(Wire.fetch(conn, "mailers").path("jid").asString()).isEqualTo("dead-ui-0001");
     }
+    // The scenario ends by pausing the queue from its own page.
+    JsonNode mailers = server.admin().queues().get(0);
+    assertThat(mailers.path("name").asString()).isEqualTo("mailers");
+    assertThat(mailers.path("paused").asBoolean()).isTrue();
   }
 
   @Test
@@ -131,7 +134,7 @@ class BrowserIT {
   }
 
   @Test
-  void quietAWorkerFromTheBusyPage() {
+  void quietAWorkerFromTheBusyPageWithLiveOn() {
     String wid = "ui-worker-1";
     try (ProtocolConnection worker =
             ProtocolConnection.open(
@@ -149,6 +152,12 @@ class BrowserIT {
       assertThat(Wire.fetch(worker, "default")).isNotNull();
 
       script = start("ui-quiet-worker.js", wid);
+      // With Live on, a job fetched now shows up on the open page without a reload.
+      script.awaitEvent("live");
+      Wire.push(producer, Wire.job("default", "NightlyExport", 8));
+      JsonNode second = Wire.fetch(worker, "default");
+      assertThat(second).isNotNull();
+      script.send("{\"jid\":\"" + second.path("jid").asString() + "\"}");
       script.awaitOk();
 
       assertThat(beat(worker, wid)).isEqualTo("quiet");

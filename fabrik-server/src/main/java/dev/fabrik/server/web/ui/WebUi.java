@@ -11,8 +11,9 @@ import java.time.Clock;
  * <pre>
  * GET  /                               dashboard (its script polls /api/overview, /api/stats/history)
  * GET  /queues, /queues/{name}         queues; one queue's jobs, paged (?cursor=N)
- * POST /queues/{name}/pause|resume|remove
- * GET  /busy                           worker processes, jobs in progress
+ * GET  /queues/{name}/jobs/{position}?jid=J   one queued job (position: offset from the head)
+ * POST /queues/{name}/pause|resume|remove      from=queue: back to the queue's page
+ * GET  /busy                           worker processes, jobs in progress (Live: polls /api/busy)
  * POST /busy/{wid}/quiet|terminate     wid "all" for every worker
  * GET  /retries|/scheduled|/dead       ?type=&amp;q=&amp;order=desc&amp;cursor=
  * GET  /retries/{key} ...              one entry's job
@@ -21,7 +22,7 @@ import java.time.Clock;
  * </pre>
  *
  * Every POST answers 303 to a page that shows a flash message (POST-redirect-GET); the route table
- * has checked same-origin and the CSRF token before a handler runs.
+ * has checked same-origin and the CSRF token before a handler runs. Every GET also answers HEAD.
  */
 public final class WebUi {
   private final Console console;
