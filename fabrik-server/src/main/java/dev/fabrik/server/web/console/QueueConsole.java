@@ -94,7 +94,7 @@ public final class QueueConsole {
     long size = requireQueue(queue);
     long from = Math.max(0, position - SEARCH_BEHIND);
     int window = (int) (position - from) + 1 + SEARCH_AHEAD;
-    List<QueuedJob> near = store.browse(queue, from, window);
+    List<QueuedJob> near = from < size ? store.browse(queue, from, window) : List.of();
     QueuedJob found = null;
     long at = -1;
     for (int i = 0; i < near.size(); i++) {
