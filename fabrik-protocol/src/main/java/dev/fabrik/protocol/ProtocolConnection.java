@@ -60,7 +60,7 @@ public final class ProtocolConnection implements Closeable {
    * @throws UncheckedIOException connecting or talking failed
    */
   public static ProtocolConnection open(ConnectionOptions opts) {
-    Socket socket = null;
+    Socket socket;
     try {
       socket = connect(opts);
     } catch (IOException e) {

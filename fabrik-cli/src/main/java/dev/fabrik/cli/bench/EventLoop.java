@@ -94,8 +94,13 @@ final class EventLoop {
     long start = System.nanoTime();
     active = links.size();
     for (Link link : links) {
-      link.driver.start(link);
-      link.flush();
+      try {
+        link.driver.start(link);
+        link.flush();
+      } catch (IOException | RuntimeException e) {
+        tally.error(e.toString());
+        link.finish();
+      }
     }
     long quietLimit =
         options.readTimeout().isZero() ? Long.MAX_VALUE : options.readTimeout().toNanos();
