@@ -97,12 +97,19 @@ public final class Bench {
         yield tally.result(phase, t, null);
       }
       case LATENCY ->
-          new LatencyPhase(
-                  settings.connection(),
-                  settings.concurrency(),
-                  settings.latencyJobs(),
-                  settings.latencyRate())
-              .run(latencyQueue, tally);
+          settings.effectiveEngine() == Engine.LOOP
+              ? new LoopLatencyPhase(
+                      settings.connection(),
+                      settings.concurrency(),
+                      settings.latencyJobs(),
+                      settings.latencyRate())
+                  .run(latencyQueue, tally)
+              : new LatencyPhase(
+                      settings.connection(),
+                      settings.concurrency(),
+                      settings.latencyJobs(),
+                      settings.latencyRate())
+                  .run(latencyQueue, tally);
     };
   }
 

@@ -36,8 +36,29 @@ final class EventLoop {
     void reply(Link link, Reply reply);
   }
 
+  /** Work due at a time rather than on a reply, e.g. the latency phase's paced PUSHes. */
+  interface Timer {
+    /** When {@link #fire()} is next due ({@link System#nanoTime()}), or Long.MAX_VALUE. */
+    long dueNanos();
+
+    /** Runs the due work; what it sends through links leaves before the loop waits again. */
+    void fire();
+  }
+
+  private static final Timer NO_TIMER =
+      new Timer() {
+        @Override
+        public long dueNanos() {
+          return Long.MAX_VALUE;
+        }
+
+        @Override
+        public void fire() {}
+      };
+
   private final ConnectionOptions options;
   private final Tally tally;
+  private Timer timer = NO_TIMER;
   private final List<Link> links = new ArrayList<>();
   private Selector selector;
   private int active;
@@ -50,10 +71,21 @@ final class EventLoop {
   /** Returns the wall time from the first start to the last connection finishing. */
   static Duration run(
       ConnectionOptions options, int connections, Tally tally, IntFunction<Driver> drivers) {
+    return run(options, connections, tally, drivers, NO_TIMER);
+  }
+
+  /** As {@link #run(ConnectionOptions, int, Tally, IntFunction)}, also firing {@code timer}. */
+  static Duration run(
+      ConnectionOptions options,
+      int connections,
+      Tally tally,
+      IntFunction<Driver> drivers,
+      Timer timer) {
     if (options.sslSocketFactory() != null) {
       throw new IllegalArgumentException("the event-loop engine speaks plain TCP only");
     }
     EventLoop loop = new EventLoop(options, tally);
+    loop.timer = timer;
     try {
       loop.selector = Selector.open();
       for (int i = 0; i < connections; i++) {
@@ -106,8 +138,15 @@ final class EventLoop {
         options.readTimeout().isZero() ? Long.MAX_VALUE : options.readTimeout().toNanos();
     long lastProgress = System.nanoTime();
     while (active > 0) {
-      int ready = selector.select(this::handle, 1000);
+      long wait = Math.min(1000, millisUntil(timer.dueNanos()));
+      int ready =
+          wait == 0 ? selector.selectNow(this::handle) : selector.select(this::handle, wait);
       long now = System.nanoTime();
+      if (now >= timer.dueNanos()) {
+        timer.fire();
+        flushAll();
+        lastProgress = now;
+      }
       if (ready > 0) {
         lastProgress = now;
       } else if (now - lastProgress > quietLimit) {
@@ -120,6 +159,28 @@ final class EventLoop {
       }
     }
     return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /** Selector timeouts are in whole milliseconds: round up, so work is never fired early. */
+  private static long millisUntil(long due) {
+    if (due == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    long nanos = due - System.nanoTime();
+    return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
+  }
+
+  private void flushAll() {
+    for (Link link : links) {
+      if (!link.finished && link.out.position() > 0) {
+        try {
+          link.flush();
+        } catch (IOException | RuntimeException e) {
+          tally.error(e.toString());
+          link.finish();
+        }
+      }
+    }
   }
 
   private void handle(SelectionKey key) {
