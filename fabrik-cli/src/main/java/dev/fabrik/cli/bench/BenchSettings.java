@@ -14,7 +14,7 @@ import java.util.List;
  * @param latencyRate jobs per second the latency producer pushes
  * @param latencyJobs jobs the latency phase pushes
  * @param serverPid server process whose /proc status to report, or null
- * @param engine how the push-bulk, push and drain phases generate load
+ * @param engine how the phases generate load (TLS always uses {@link Engine#THREADS})
  */
 public record BenchSettings(
     ConnectionOptions connection,
