@@ -255,6 +255,11 @@ final class EventLoop {
       out.put(bytes).put((byte) '\r').put((byte) '\n');
     }
 
+    /** True once finished by its driver or by an error. */
+    boolean isFinished() {
+      return finished;
+    }
+
     /** This connection has done its share; the phase ends when every link has finished. */
     void finish() {
       if (!finished) {

@@ -131,7 +131,8 @@ final class LoopLatencyPhase {
 
     @Override
     public long dueNanos() {
-      return done || inFlight || link == null ? Long.MAX_VALUE : start + pushed * interval;
+      boolean idle = done || inFlight || link == null || link.isFinished() || pushed >= jobs;
+      return idle ? Long.MAX_VALUE : start + pushed * interval;
     }
 
     @Override
