@@ -60,9 +60,29 @@ public final class ProtocolConnection implements Closeable {
    * @throws UncheckedIOException connecting or talking failed
    */
   public static ProtocolConnection open(ConnectionOptions opts) {
-    Socket socket = null;
+    Socket socket;
     try {
       socket = connect(opts);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot connect to " + opts.host() + ":" + opts.port() + ": " + e.getMessage(), e);
+    }
+    return handshake(socket, opts);
+  }
+
+  /**
+   * Completes the {@code +HI}/HELLO handshake over a socket the caller has already connected (plain
+   * or TLS, in blocking mode), e.g. the adaptor of a {@code SocketChannel} that a caller switches
+   * to non-blocking mode afterwards to drive the protocol itself. The socket is closed if the
+   * handshake fails; on success it belongs to the returned connection, whose {@link #close()}
+   * closes it.
+   *
+   * @throws HandshakeException the server refused us, or wants a password none was configured for
+   * @throws UncheckedIOException talking failed
+   */
+  public static ProtocolConnection handshake(Socket socket, ConnectionOptions opts) {
+    try {
+      socket.setSoTimeout((int) opts.readTimeout().toMillis());
       RespReader reader = new RespReader(socket.getInputStream(), MAX_REPLY_BYTES);
       OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
       JsonNode greeting = readGreeting(reader);

@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +58,40 @@ class ProtocolConnectionTest {
       assertThat(server.nextLine()).isEqualTo("PUSH {\"jid\":\"abcdefgh\"}");
     }
     assertThat(server.nextLine()).isEqualTo("END");
+  }
+
+  @Test
+  void handshakesOverACallersChannelThatThenGoesNonBlocking() throws Exception {
+    server =
+        FakeServer.start(
+            (in, out) -> {
+              write(out, "+HI {\"v\":2}\r\n");
+              in.readLine(); // HELLO
+              write(out, "+OK\r\n");
+              in.readLine(); // PUSH
+              write(out, "+OK\r\n");
+            });
+    try (SocketChannel channel =
+        SocketChannel.open(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()))) {
+      ProtocolConnection conn =
+          ProtocolConnection.handshake(channel.socket(), options().hostname("h").pid(7).build());
+      assertThat(conn.greeting().get("v").asInt()).isEqualTo(2);
+      assertThat(helloJson(server.nextLine()).toString())
+          .isEqualTo("{\"v\":2,\"hostname\":\"h\",\"pid\":7}");
+
+      // The caller drives the channel itself from here on: nothing was left buffered.
+      channel.configureBlocking(false);
+      channel.write(ByteBuffer.wrap("PUSH {}\r\n".getBytes(StandardCharsets.US_ASCII)));
+      assertThat(server.nextLine()).isEqualTo("PUSH {}");
+      channel.configureBlocking(true);
+      ByteBuffer reply = ByteBuffer.allocate(16);
+      while (reply.position() < 5 && channel.read(reply) >= 0) {
+        // a reply may arrive in pieces
+      }
+      assertThat(new String(reply.array(), 0, reply.position(), StandardCharsets.US_ASCII))
+          .isEqualTo("+OK\r\n");
+    }
   }
 
   @Test

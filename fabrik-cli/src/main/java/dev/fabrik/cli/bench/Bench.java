@@ -36,6 +36,12 @@ public final class Bench {
     try (ProtocolConnection control = ProtocolConnection.open(settings.connection())) {
       ServerMemory before = ServerMemory.sample(control, settings.serverPid());
       List<PhaseResult> results = new ArrayList<>();
+      if (settings.effectiveEngine() != settings.engine()) {
+        say(
+            "engine "
+                + settings.effectiveEngine().label()
+                + ": the event loop speaks plain TCP only");
+      }
       try {
         for (Phase phase : settings.phases()) {
           say("phase " + phase.label() + " ...");
@@ -61,7 +67,10 @@ public final class Bench {
 
   private PhaseResult runPhase(Phase phase, ProtocolConnection control)
       throws InterruptedException {
-    ThroughputPhases load = new ThroughputPhases(settings.connection(), settings.concurrency());
+    Throughput load =
+        settings.effectiveEngine() == Engine.LOOP
+            ? new LoopPhases(settings.connection(), settings.concurrency())
+            : new ThroughputPhases(settings.connection(), settings.concurrency());
     long jobs = settings.jobs();
     Tally tally = new Tally();
     return switch (phase) {
@@ -88,12 +97,19 @@ public final class Bench {
         yield tally.result(phase, t, null);
       }
       case LATENCY ->
-          new LatencyPhase(
-                  settings.connection(),
-                  settings.concurrency(),
-                  settings.latencyJobs(),
-                  settings.latencyRate())
-              .run(latencyQueue, tally);
+          settings.effectiveEngine() == Engine.LOOP
+              ? new LoopLatencyPhase(
+                      settings.connection(),
+                      settings.concurrency(),
+                      settings.latencyJobs(),
+                      settings.latencyRate())
+                  .run(latencyQueue, tally)
+              : new LatencyPhase(
+                      settings.connection(),
+                      settings.concurrency(),
+                      settings.latencyJobs(),
+                      settings.latencyRate())
+                  .run(latencyQueue, tally);
     };
   }
 

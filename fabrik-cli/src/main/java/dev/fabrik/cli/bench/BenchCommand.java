@@ -74,10 +74,33 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Also report the server's VmRSS/VmHWM from /proc/PID/status.")
   Long serverPid;
 
+  @Option(
+      names = "--engine",
+      paramLabel = "loop|threads",
+      defaultValue = "loop",
+      converter = EngineConverter.class,
+      description =
+          "Load generator: loop (one event-loop thread, the default) or threads (one thread per"
+              + " connection, as in the first published figures). TLS always uses threads.")
+  Engine engine;
+
   @Option(names = "--json", description = "Print the report as JSON on stdout.")
   boolean json;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Accepts the lowercase names shown in the help. */
+  static final class EngineConverter implements CommandLine.ITypeConverter<Engine> {
+    @Override
+    public Engine convert(String value) {
+      for (Engine e : Engine.values()) {
+        if (e.label().equals(value)) {
+          return e;
+        }
+      }
+      throw new CommandLine.TypeConversionException("choose loop or threads, not " + value);
+    }
+  }
 
   @Override
   public Integer call() throws InterruptedException {
@@ -96,7 +119,8 @@ public final class BenchCommand implements Callable<Integer> {
               Phase.parseList(phases),
               latencyRate,
               latency,
-              serverPid);
+              serverPid,
+              engine);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -30,11 +30,12 @@ public record BenchReport(
     s.append(
         String.format(
             Locale.ROOT,
-            "fabrik bench: %s, %d jobs, %d connections, batch %d%n",
+            "fabrik bench: %s, %d jobs, %d connections, batch %d, engine %s%n",
             BenchTarget.redact(url()),
             settings.jobs(),
             settings.concurrency(),
-            settings.batch()));
+            settings.batch(),
+            settings.effectiveEngine().label()));
     s.append(
         String.format(
             Locale.ROOT,
@@ -88,6 +89,7 @@ public record BenchReport(
     root.put("jobs", settings.jobs());
     root.put("concurrency", settings.concurrency());
     root.put("batch", settings.batch());
+    root.put("engine", settings.effectiveEngine().label());
     root.put("queue", queue);
     root.put("ok", ok());
     var list = root.putArray("phases");

@@ -14,6 +14,7 @@ import java.util.List;
  * @param latencyRate jobs per second the latency producer pushes
  * @param latencyJobs jobs the latency phase pushes
  * @param serverPid server process whose /proc status to report, or null
+ * @param engine how the phases generate load (TLS always uses {@link Engine#THREADS})
  */
 public record BenchSettings(
     ConnectionOptions connection,
@@ -23,7 +24,8 @@ public record BenchSettings(
     List<Phase> phases,
     int latencyRate,
     int latencyJobs,
-    Long serverPid) {
+    Long serverPid,
+    Engine engine) {
 
   public BenchSettings {
     if (jobs < 1 || concurrency < 1 || batch < 1 || latencyRate < 1 || latencyJobs < 1) {
@@ -31,5 +33,29 @@ public record BenchSettings(
           "jobs, concurrency, batch, latency rate and latency jobs must all be at least 1");
     }
     phases = List.copyOf(phases);
+    if (engine == null) {
+      engine = Engine.LOOP;
+    }
+  }
+
+  /** With the default {@link Engine#LOOP} engine. */
+  public BenchSettings(
+      ConnectionOptions connection,
+      int jobs,
+      int concurrency,
+      int batch,
+      List<Phase> phases,
+      int latencyRate,
+      int latencyJobs,
+      Long serverPid) {
+    this(connection, jobs, concurrency, batch, phases, latencyRate, latencyJobs, serverPid, null);
+  }
+
+  /**
+   * The engine that actually runs: the event loop speaks plain TCP only, so TLS falls back to one
+   * thread per connection.
+   */
+  public Engine effectiveEngine() {
+    return connection.sslSocketFactory() != null ? Engine.THREADS : engine;
   }
 }

@@ -2,6 +2,8 @@ package dev.fabrik.cli.bench;
 
 import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.Reply;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,6 +49,29 @@ final class JobLines {
 
   static String ack(String jid) {
     return "ACK {\"jid\":\"" + jid + "\"}";
+  }
+
+  private static final byte[] JID_KEY = "{\"jid\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The job id of a fetched job. The server writes compact JSON with {@code jid} first, {@code
+   * {"jid":"5f0c...",...}}, which is read straight from the bytes (the lean engine's per-job cost);
+   * any other shape goes through the JSON parser.
+   */
+  static String jid(Reply.Bulk bulk) {
+    byte[] p = bulk.payload();
+    if (Arrays.equals(p, 0, Math.min(p.length, JID_KEY.length), JID_KEY, 0, JID_KEY.length)) {
+      for (int i = JID_KEY.length; i < p.length; i++) {
+        byte b = p[i];
+        if (b == '"') {
+          return new String(p, JID_KEY.length, i - JID_KEY.length, StandardCharsets.US_ASCII);
+        }
+        if (b == '\\' || b < 0x20 || b > 0x7e) {
+          break; // an escape or non-ASCII: let the parser decode it
+        }
+      }
+    }
+    return parse(bulk).path("jid").asString();
   }
 
   static JsonNode parse(Reply.Bulk bulk) {

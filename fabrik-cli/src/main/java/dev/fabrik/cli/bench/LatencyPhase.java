@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Push-to-fetch latency at a moderate, fixed rate: C consumers wait in FETCH on their own queue
- * while one producer pushes a job every 1/rate seconds carrying its send time ({@code
- * System.nanoTime()}, comparable because producer and consumers share this process):
+ * The threads engine's latency phase ({@link LoopLatencyPhase} is the event loop's). Push-to-fetch
+ * latency at a moderate, fixed rate: C consumers wait in FETCH on their own queue while one
+ * producer pushes a job every 1/rate seconds carrying its send time ({@code System.nanoTime()},
+ * comparable because producer and consumers share this process):
  *
  * <pre>
  * PUSH {"jid":"...","jobtype":"bench.noop","queue":"bench-1a2b-latency","args":[123456789]}

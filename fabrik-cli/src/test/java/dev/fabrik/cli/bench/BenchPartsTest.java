@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fabrik.protocol.ConnectionOptions;
+import dev.fabrik.protocol.Reply;
 import org.junit.jupiter.api.Test;
 
 class BenchPartsTest {
@@ -50,5 +51,18 @@ class BenchPartsTest {
     assertThat(s.max()).isEqualTo(100_000_000L);
     assertThat(s.summary().p99Ms()).isEqualTo(99.0);
     assertThat(new Samples(nanos, 0).summary().maxMs()).isZero();
+  }
+
+  @Test
+  void readsTheJidOfAFetchedJob() {
+    assertThat(JobLines.jid(bulk("{\"jid\":\"5f0c\",\"queue\":\"q\"}"))).isEqualTo("5f0c");
+    // Any other shape goes through the JSON parser.
+    assertThat(JobLines.jid(bulk("{\"queue\":\"q\",\"jid\":\"a1\"}"))).isEqualTo("a1");
+    assertThat(JobLines.jid(bulk("{ \"jid\" : \"a\\u0062\" }"))).isEqualTo("ab");
+    assertThat(JobLines.jid(bulk("{\"jid\":\"a\\u0062\"}"))).isEqualTo("ab");
+  }
+
+  private static Reply.Bulk bulk(String json) {
+    return new Reply.Bulk(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class BenchTest {
   private FabrikServer server;
@@ -37,8 +39,9 @@ class BenchTest {
     return ConnectionOptions.builder().host("127.0.0.1").port(server.port()).build();
   }
 
-  @Test
-  void everyPhaseCompletesAndCountsAddUp() throws InterruptedException {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void everyPhaseCompletesAndCountsAddUp(Engine engine) throws InterruptedException {
     BenchSettings settings =
         new BenchSettings(
             options(),
@@ -48,7 +51,8 @@ class BenchTest {
             Phase.parseList("push-bulk,push,drain,latency"),
             5000,
             300,
-            ProcessHandle.current().pid());
+            ProcessHandle.current().pid(),
+            engine);
     Bench bench = new Bench(settings, null);
     BenchReport report = bench.run();
 
@@ -73,7 +77,76 @@ class BenchTest {
     assertThat(report.before().usedMemoryMb()).isGreaterThanOrEqualTo(0);
     assertThat(report.after().vmRssKb()).isPositive();
     assertThat(report.json()).contains("\"name\":\"latency\"", "\"ok\":true", "\"p99\":");
-    assertThat(report.table()).contains("push-bulk", "drain", "jobs/s");
+    assertThat(report.table()).contains("push-bulk", "drain", "jobs/s", "engine " + engine.label());
+  }
+
+  @Test
+  void theEventLoopPushesAndDrainsEveryJobExactlyOnce() {
+    String queue = "loop-exact";
+    LoopPhases loop = new LoopPhases(options(), 7); // 7 does not divide the job counts
+    try (ProtocolConnection conn = ProtocolConnection.open(options())) {
+      long processedBefore = processed(conn);
+
+      Tally bulk = new Tally();
+      loop.pushBulk(queue, 1001, 100, bulk);
+      Tally push = new Tally();
+      loop.push(queue, 999, push);
+      assertThat(bulk.errors() + push.errors()).isZero();
+      assertThat(bulk.done()).isEqualTo(1001);
+      assertThat(push.done()).isEqualTo(999);
+      assertThat(JobLines.queueSize(conn, queue)).isEqualTo(2000);
+
+      Tally drain = new Tally();
+      loop.drain(queue, 2000, drain);
+      assertThat(drain.errors()).as("%s", drain.result(Phase.DRAIN, null, null)).isZero();
+      assertThat(drain.done()).isEqualTo(2000);
+      assertThat(JobLines.queueSize(conn, queue)).isZero();
+      assertThat(processed(conn) - processedBefore).isEqualTo(2000); // each job ACKed once
+    }
+  }
+
+  @Test
+  void theEventLoopCountsErrorReplies() {
+    LoopPhases loop = new LoopPhases(options(), 3);
+    Tally push = new Tally();
+    loop.push("c&c", 10, push); // an invalid queue name: every PUSH answers -ERR
+    assertThat(push.done()).isZero();
+    assertThat(push.errors()).isEqualTo(10);
+    assertThat(push.result(Phase.PUSH, null, null).firstError())
+        .startsWith("PUSH answered -ERR")
+        .contains("queue names must match");
+
+    Tally drain = new Tally();
+    // An empty queue: each connection stops at its first FETCH that finds nothing (after the
+    // server's ~2 s wait), though it was promised a job.
+    loop.drain("loop-empty", 10, drain);
+    assertThat(drain.done()).isZero();
+    assertThat(drain.errors()).isEqualTo(3);
+    assertThat(drain.result(Phase.DRAIN, null, null).firstError())
+        .isEqualTo("FETCH answered null ($-1) while jobs were left");
+  }
+
+  @Test
+  void tlsUrlsFallBackToThreads() {
+    BenchSettings tls =
+        new BenchSettings(
+            BenchTarget.parse("tcp+tls://127.0.0.1:1").build(),
+            1,
+            1,
+            1,
+            List.of(Phase.PUSH),
+            1,
+            1,
+            null,
+            Engine.LOOP);
+    assertThat(tls.effectiveEngine()).isEqualTo(Engine.THREADS);
+    assertThat(new BenchSettings(options(), 1, 1, 1, List.of(Phase.PUSH), 1, 1, null).engine())
+        .isEqualTo(Engine.LOOP);
+  }
+
+  private static long processed(ProtocolConnection conn) {
+    Reply.Bulk info = (Reply.Bulk) conn.call("INFO");
+    return JobLines.parse(info).path("faktory").path("total_processed").asLong();
   }
 
   @Test
