@@ -59,9 +59,14 @@ final class JobRing {
     head++;
     size--;
     if (size == 0) {
+      // Keep one block for the next job: a queue that is drained as fast as it fills (the common
+      // case) would otherwise allocate a fresh 32 KB block, and its cache array, per job. Every
+      // cache slot of the kept block is null: each was cleared when its job was polled.
+      Block keep = blocks.getLast();
       blocks.clear();
+      blocks.add(keep);
       head = 0;
-      tail = BLOCK;
+      tail = 0;
     } else if (head == BLOCK) {
       blocks.removeFirst(); // moves a few thousand references at most every BLOCK polls
       head = 0;
