@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fabrik.server.FabrikServer;
 import dev.fabrik.server.RawClient;
 import dev.fabrik.server.TestServers;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,24 +22,25 @@ import org.junit.jupiter.api.Test;
 class QueuePagesTest {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private PageClient pages;
   private FabrikServer server;
 
   @BeforeEach
   void start() {
     server = TestServers.start(TestServers.config().webPort(0).build());
+    pages = new PageClient(server.webPort());
   }
 
   @AfterEach
   void stop() {
-    http.close();
+    pages.close();
     server.stop(Duration.ofSeconds(5));
   }
 
   @Test
   void pauseResumeAndRemoveFromTheQueuesOwnPage() throws Exception {
     push("pq", "paused-job-0001", "[]");
-    String page = get("/queues/pq").body();
+    String page = pages.get("/queues/pq").body();
     assertThat(page)
         .contains("id=\"queue-size\">1<")
         .contains("id=\"queue-latency\"")
@@ -50,10 +48,11 @@ class QueuePagesTest {
         .contains("action=\"/queues/pq/pause\"");
     String token = csrf(page);
 
-    HttpResponse<String> paused = post("/queues/pq/pause", "csrf=" + enc(token) + "&from=queue");
+    HttpResponse<String> paused =
+        pages.post("/queues/pq/pause", "csrf=" + enc(token) + "&from=queue");
     assertThat(paused.statusCode()).isEqualTo(303);
     assertThat(paused.headers().firstValue("Location")).hasValue("/queues/pq");
-    String after = get("/queues/pq", cookie(paused)).body();
+    String after = pages.get("/queues/pq", cookie(paused)).body();
     assertThat(after)
         .contains("Queue pq paused")
         .contains("id=\"queue-state\">paused<")
@@ -63,23 +62,25 @@ class QueuePagesTest {
       assertThat(w.call("FETCH pq")).isEqualTo("$-1\r\n");
     }
 
-    HttpResponse<String> resumed = post("/queues/pq/resume", "csrf=" + enc(token) + "&from=queue");
+    HttpResponse<String> resumed =
+        pages.post("/queues/pq/resume", "csrf=" + enc(token) + "&from=queue");
     assertThat(resumed.headers().firstValue("Location")).hasValue("/queues/pq");
-    assertThat(get("/queues/pq").body()).contains("id=\"queue-state\">active<");
+    assertThat(pages.get("/queues/pq").body()).contains("id=\"queue-state\">active<");
 
     // The queue's page is gone after a remove, so that one leads to the list.
-    HttpResponse<String> removed = post("/queues/pq/remove", "csrf=" + enc(token) + "&from=queue");
+    HttpResponse<String> removed =
+        pages.post("/queues/pq/remove", "csrf=" + enc(token) + "&from=queue");
     assertThat(removed.headers().firstValue("Location")).hasValue("/queues");
-    assertThat(get("/queues/pq").statusCode()).isEqualTo(404);
+    assertThat(pages.get("/queues/pq").statusCode()).isEqualTo(404);
   }
 
   @Test
   void pauseWithoutTheCsrfTokenIsRefusedAndChangesNothing() throws Exception {
     push("pq", "paused-job-0002", "[]");
-    HttpResponse<String> refused = post("/queues/pq/pause", "from=queue");
+    HttpResponse<String> refused = pages.post("/queues/pq/pause", "from=queue");
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.body()).contains("CSRF");
-    assertThat(get("/queues/pq").body()).contains("id=\"queue-state\">active<");
+    assertThat(pages.get("/queues/pq").body()).contains("id=\"queue-state\">active<");
   }
 
   @Test
@@ -89,10 +90,10 @@ class QueuePagesTest {
     push("mail", "mail-job-0002", "[2]");
     Matcher link =
         Pattern.compile("href=\"(/queues/mail/jobs/1\\?jid=mail-job-0001)\"")
-            .matcher(get("/queues/mail").body());
+            .matcher(pages.get("/queues/mail").body());
     assertThat(link.find()).isTrue();
 
-    HttpResponse<String> job = get(link.group(1));
+    HttpResponse<String> job = pages.get(link.group(1));
     assertThat(job.statusCode()).isEqualTo(200);
     assertThat(job.body())
         .contains("<title>Job mail-job-0001 · Fabrik</title>")
@@ -112,25 +113,25 @@ class QueuePagesTest {
     try (RawClient w = RawClient.worker(server.port(), "w1")) {
       assertThat(w.call("FETCH mail")).contains("mail-job-0000");
     }
-    HttpResponse<String> moved = get("/queues/mail/jobs/1?jid=mail-job-0001");
+    HttpResponse<String> moved = pages.get("/queues/mail/jobs/1?jid=mail-job-0001");
     assertThat(moved.statusCode()).isEqualTo(200);
     assertThat(moved.body()).contains("#1 of 1 (listed as #2; jobs ahead were fetched)");
 
-    HttpResponse<String> gone = get("/queues/mail/jobs/0?jid=mail-job-0000");
+    HttpResponse<String> gone = pages.get("/queues/mail/jobs/0?jid=mail-job-0000");
     assertThat(gone.statusCode()).isEqualTo(404);
     assertThat(gone.body()).contains("<nav").contains("it may have been fetched");
-    assertThat(get("/queues/mail/jobs/0?jid=other-job-0000").statusCode()).isEqualTo(404);
-    assertThat(get("/queues/nope/jobs/0?jid=mail-job-0001").statusCode()).isEqualTo(404);
-    HttpResponse<String> bad = get("/queues/mail/jobs/one?jid=mail-job-0001");
+    assertThat(pages.get("/queues/mail/jobs/0?jid=other-job-0000").statusCode()).isEqualTo(404);
+    assertThat(pages.get("/queues/nope/jobs/0?jid=mail-job-0001").statusCode()).isEqualTo(404);
+    HttpResponse<String> bad = pages.get("/queues/mail/jobs/one?jid=mail-job-0001");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("Bad request").contains("bad position");
-    assertThat(get("/queues/mail/jobs/-3?jid=mail-job-0001").statusCode()).isEqualTo(400);
-    assertThat(get("/queues/mail/jobs/0").statusCode()).isEqualTo(400);
+    assertThat(pages.get("/queues/mail/jobs/-3?jid=mail-job-0001").statusCode()).isEqualTo(400);
+    assertThat(pages.get("/queues/mail/jobs/0").statusCode()).isEqualTo(400);
   }
 
   @Test
   void theBusyPageCarriesWhatItsLiveToggleNeeds() throws Exception {
-    String busy = get("/busy").body();
+    String busy = pages.get("/busy").body();
     // The toggle stays hidden until app.js shows it (without scripts it could do nothing).
     assertThat(busy)
         .contains("data-busy-url=\"/api/busy?limit=" + BusyRoutes.JOB_LIMIT + "\"")
@@ -139,7 +140,7 @@ class QueuePagesTest {
         .contains("id=\"live-toggle\"")
         .contains("<tbody id=\"worker-rows\">")
         .contains("<tbody id=\"job-rows\">");
-    assertThat(get("/static/app.js").body()).contains("fabrik.busy.live");
+    assertThat(pages.get("/static/app.js").body()).contains("fabrik.busy.live");
   }
 
   // ---------------------------------------------------------------- helpers
@@ -170,29 +171,5 @@ class QueuePagesTest {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.webPort() + path))
-        .header("Accept", "text/html")
-        .timeout(Duration.ofSeconds(10));
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return http.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> get(String path, String cookie) throws Exception {
-    return http.send(
-        request(path).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> post(String path, String form) throws Exception {
-    return http.send(
-        request(path)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

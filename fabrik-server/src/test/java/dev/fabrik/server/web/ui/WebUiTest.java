@@ -6,10 +6,7 @@ import dev.fabrik.server.FabrikServer;
 import dev.fabrik.server.RawClient;
 import dev.fabrik.server.TestServers;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,17 +24,18 @@ class WebUiTest {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
   private static final String EVIL = "<script>alert(1)</script>";
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private PageClient pages;
   private FabrikServer server;
 
   @BeforeEach
   void start() {
     server = TestServers.start(TestServers.config().webPort(0).build());
+    pages = new PageClient(server.webPort());
   }
 
   @AfterEach
   void stop() {
-    http.close();
+    pages.close();
     server.stop(Duration.ofSeconds(5));
   }
 
@@ -46,7 +44,7 @@ class WebUiTest {
     push("{\"jid\":\"mail-job-0001\",\"jobtype\":\"Mail\",\"args\":[1],\"queue\":\"mail\"}");
     for (String path :
         new String[] {"/", "/queues", "/queues/mail", "/busy", "/retries", "/scheduled", "/dead"}) {
-      HttpResponse<String> page = get(path);
+      HttpResponse<String> page = pages.get(path);
       assertThat(page.statusCode()).as(path).isEqualTo(200);
       assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
       assertThat(page.headers().firstValue("Content-Security-Policy"))
@@ -57,18 +55,18 @@ class WebUiTest {
         assertThat(page.body()).as(path).contains("<a href=\"" + nav.path() + "\"");
       }
     }
-    assertThat(get("/queues/mail").body()).contains("mail-job-0001").contains("Mail");
+    assertThat(pages.get("/queues/mail").body()).contains("mail-job-0001").contains("Mail");
   }
 
   @Test
   void jobDataIsEscapedOnTheSetPageAndTheJobPage() throws Exception {
     String key = deadJob("evil-job-0001", "<b>Type</b>", EVIL);
 
-    String list = get("/dead").body();
+    String list = pages.get("/dead").body();
     assertThat(list).doesNotContain(EVIL).doesNotContain("<b>Type</b>");
     assertThat(list).contains("&lt;b&gt;Type&lt;/b&gt;").contains("&lt;script&gt;");
 
-    HttpResponse<String> job = get("/dead/" + URLEncoder.encode(key, StandardCharsets.UTF_8));
+    HttpResponse<String> job = pages.get("/dead/" + URLEncoder.encode(key, StandardCharsets.UTF_8));
     assertThat(job.statusCode()).isEqualTo(200);
     assertThat(job.body()).doesNotContain(EVIL).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
   }
@@ -77,12 +75,12 @@ class WebUiTest {
   void postWithoutTheCsrfTokenIsRefusedAndChangesNothing() throws Exception {
     String key = deadJob("dead-job-0001", "Mail", "x");
 
-    HttpResponse<String> refused = post("/dead/actions", "action=retry&key=" + enc(key));
+    HttpResponse<String> refused = pages.post("/dead/actions", "action=retry&key=" + enc(key));
 
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.body()).contains("CSRF");
-    assertThat(get("/dead").body()).contains("dead-job-0001").contains("1 job in dead");
-    assertThat(get("/queues/default").body()).doesNotContain("dead-job-0001");
+    assertThat(pages.get("/dead").body()).contains("dead-job-0001").contains("1 job in dead");
+    assertThat(pages.get("/queues/default").body()).doesNotContain("dead-job-0001");
   }
 
   @Test
@@ -91,14 +89,14 @@ class WebUiTest {
     String token = csrf("/dead/" + enc(key));
 
     HttpResponse<String> done =
-        post("/dead/actions", "csrf=" + enc(token) + "&action=retry&key=" + enc(key));
+        pages.post("/dead/actions", "csrf=" + enc(token) + "&action=retry&key=" + enc(key));
 
     assertThat(done.statusCode()).isEqualTo(303);
     assertThat(done.headers().firstValue("Location")).hasValue("/dead");
     String cookie = done.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-    HttpResponse<String> after = get("/dead", cookie);
+    HttpResponse<String> after = pages.get("/dead", cookie);
     assertThat(after.body()).contains("1 job retried").doesNotContain("dead-job-0002");
-    assertThat(get("/queues/default").body()).contains("dead-job-0002");
+    assertThat(pages.get("/queues/default").body()).contains("dead-job-0002");
   }
 
   @Test
@@ -108,11 +106,11 @@ class WebUiTest {
     String token = csrf("/dead");
 
     HttpResponse<String> done =
-        post("/dead/actions", "csrf=" + enc(token) + "&all=delete&type=Drop");
+        pages.post("/dead/actions", "csrf=" + enc(token) + "&all=delete&type=Drop");
 
     assertThat(done.statusCode()).isEqualTo(303);
     assertThat(done.headers().firstValue("Location")).hasValue("/dead?type=Drop");
-    String dead = get("/dead").body();
+    String dead = pages.get("/dead").body();
     assertThat(dead).contains("keep-job-0001").doesNotContain(">drop-job-0001<");
   }
 
@@ -121,20 +119,20 @@ class WebUiTest {
     for (int i = 0; i < 27; i++) {
       deadJob(String.format("page-job-%04d", i), "Mail", "x");
     }
-    String first = get("/dead").body();
+    String first = pages.get("/dead").body();
     assertThat(rows(first)).isEqualTo(25);
     assertThat(first).contains(">page-job-0000<").doesNotContain("First page");
     Matcher next = Pattern.compile("href=\"(/dead\\?cursor=[^\"]+)\" rel=\"next\"").matcher(first);
     assertThat(next.find()).isTrue();
 
-    String second = get(next.group(1).replace("&amp;", "&")).body();
+    String second = pages.get(next.group(1).replace("&amp;", "&")).body();
     assertThat(rows(second)).isEqualTo(2);
     assertThat(second)
         .contains(">page-job-0026<")
         .contains("First page")
         .doesNotContain("rel=\"next\"");
 
-    String newest = get("/dead?order=desc").body();
+    String newest = pages.get("/dead?order=desc").body();
     assertThat(newest.indexOf(">page-job-0026<")).isLessThan(newest.indexOf(">page-job-0025<"));
     assertThat(newest).contains("<option value=\"desc\" selected>");
   }
@@ -143,8 +141,10 @@ class WebUiTest {
   void withAPasswordPagesWantBasicAuth() throws Exception {
     server.stop(Duration.ofSeconds(5));
     server = TestServers.start(TestServers.config().webPort(0).password("s3cret").build());
+    pages.close();
+    pages = new PageClient(server.webPort());
 
-    HttpResponse<String> refused = get("/");
+    HttpResponse<String> refused = pages.get("/");
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(refused.headers().firstValue("WWW-Authenticate")).isPresent();
     String auth =
@@ -152,9 +152,7 @@ class WebUiTest {
             + java.util.Base64.getEncoder()
                 .encodeToString(":s3cret".getBytes(StandardCharsets.UTF_8));
     HttpResponse<String> page =
-        http.send(
-            request("/dead").header("Authorization", auth).build(),
-            HttpResponse.BodyHandlers.ofString());
+        pages.send(pages.request("/dead").header("Authorization", auth).build());
     assertThat(page.statusCode()).isEqualTo(200);
   }
 
@@ -163,48 +161,46 @@ class WebUiTest {
     push("{\"jid\":\"paused-job-0001\",\"jobtype\":\"T\",\"args\":[],\"queue\":\"pq\"}");
     String token = csrf("/queues");
 
-    assertThat(post("/queues/pq/pause", "csrf=" + enc(token)).statusCode()).isEqualTo(303);
-    assertThat(get("/queues").body()).contains("badge-warn\">paused");
+    assertThat(pages.post("/queues/pq/pause", "csrf=" + enc(token)).statusCode()).isEqualTo(303);
+    assertThat(pages.get("/queues").body()).contains("badge-warn\">paused");
     try (RawClient w = RawClient.worker(server.port(), "w1")) {
       assertThat(w.call("FETCH pq")).isEqualTo("$-1\r\n");
     }
-    assertThat(post("/queues/pq/resume", "csrf=" + enc(token)).statusCode()).isEqualTo(303);
-    assertThat(get("/queues").body()).doesNotContain("badge-warn\">paused");
+    assertThat(pages.post("/queues/pq/resume", "csrf=" + enc(token)).statusCode()).isEqualTo(303);
+    assertThat(pages.get("/queues").body()).doesNotContain("badge-warn\">paused");
   }
 
   @Test
   void unknownJobBadCursorAndUnknownPageAreErrorPagesInTheLayout() throws Exception {
-    HttpResponse<String> missing = get("/dead/1700000000_0_1_nope-job-0001");
+    HttpResponse<String> missing = pages.get("/dead/1700000000_0_1_nope-job-0001");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.body()).contains("<nav").contains("Not found");
 
-    HttpResponse<String> cursor = get("/retries?cursor=not-a-cursor");
+    HttpResponse<String> cursor = pages.get("/retries?cursor=not-a-cursor");
     assertThat(cursor.statusCode()).isEqualTo(400);
     assertThat(cursor.body()).contains("<nav").contains("Bad request");
-    assertThat(get("/dead?order=newest").body()).contains("order must be asc or desc");
+    assertThat(pages.get("/dead?order=newest").body()).contains("order must be asc or desc");
 
-    HttpResponse<String> page = get("/nowhere");
+    HttpResponse<String> page = pages.get("/nowhere");
     assertThat(page.statusCode()).isEqualTo(404);
     assertThat(page.body()).contains("<nav");
 
-    assertThat(get("/queues/nosuchqueue").statusCode()).isEqualTo(404);
+    assertThat(pages.get("/queues/nosuchqueue").statusCode()).isEqualTo(404);
   }
 
   @Test
   void assetsAreCachedAndRevalidatedByEtag() throws Exception {
-    HttpResponse<String> css = get("/static/app.css");
+    HttpResponse<String> css = pages.get("/static/app.css");
     assertThat(css.statusCode()).isEqualTo(200);
     assertThat(css.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
     assertThat(css.headers().firstValue("Cache-Control")).hasValue("public, max-age=86400");
     String etag = css.headers().firstValue("ETag").orElseThrow();
 
     HttpResponse<String> again =
-        http.send(
-            request("/static/app.css").header("If-None-Match", etag).build(),
-            HttpResponse.BodyHandlers.ofString());
+        pages.send(pages.request("/static/app.css").header("If-None-Match", etag).build());
     assertThat(again.statusCode()).isEqualTo(304);
-    assertThat(get("/static/app.js").statusCode()).isEqualTo(200);
-    assertThat(get("/static/nope.js").statusCode()).isEqualTo(404);
+    assertThat(pages.get("/static/app.js").statusCode()).isEqualTo(200);
+    assertThat(pages.get("/static/nope.js").statusCode()).isEqualTo(404);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -226,14 +222,14 @@ class WebUiTest {
         assertThat(c.call(bulk.append("]").toString())).isEqualTo("$2\r\n{}\r\n");
       }
     }
-    String page = get("/scheduled?q=needle").body();
+    String page = pages.get("/scheduled?q=needle").body();
     assertThat(rows(page)).isZero();
     assertThat(page)
         .contains("No match among the jobs searched so far")
         .contains(">Keep searching<");
     Matcher more = Pattern.compile("href=\"(/scheduled\\?[^\"]+)\" rel=\"next\"").matcher(page);
     assertThat(more.find()).isTrue();
-    String last = get(more.group(1).replace("&amp;", "&")).body();
+    String last = pages.get(more.group(1).replace("&amp;", "&")).body();
     assertThat(last).contains("No jobs match this filter.").doesNotContain("rel=\"next\"");
   }
 
@@ -254,7 +250,7 @@ class WebUiTest {
     }
     Matcher m =
         Pattern.compile("href=\"/dead/([^\"]+)\">" + Pattern.quote(escape(jid)) + "<")
-            .matcher(get("/dead?order=desc").body());
+            .matcher(pages.get("/dead?order=desc").body());
     assertThat(m.find()).as("dead page lists %s", jid).isTrue();
     return java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
   }
@@ -278,32 +274,8 @@ class WebUiTest {
   }
 
   private String csrf(String path) throws Exception {
-    Matcher m = CSRF.matcher(get(path).body());
+    Matcher m = CSRF.matcher(pages.get(path).body());
     assertThat(m.find()).as("a form on %s", path).isTrue();
     return m.group(1);
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.webPort() + path))
-        .header("Accept", "text/html")
-        .timeout(Duration.ofSeconds(10));
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return http.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> get(String path, String cookie) throws Exception {
-    return http.send(
-        request(path).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> post(String path, String form) throws Exception {
-    return http.send(
-        request(path)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }
