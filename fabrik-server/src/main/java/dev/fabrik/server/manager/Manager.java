@@ -132,7 +132,8 @@ public final class Manager {
       m.beforePush(v.job());
     }
     boolean scheduled = v.scheduledAfter(now);
-    Job stored = scheduled ? v.job() : v.job().withEnqueuedAt(Timestamps.format(now));
+    // createdAt was formatted from this same instant by the caller: no second formatting.
+    Job stored = scheduled ? v.job() : v.job().withEnqueuedAt(createdAt);
     byte[] payload = JobCodec.encode(stored);
     if (payload.length > settings.maxJobBytes()) {
       throw CommandException.err(

@@ -16,8 +16,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>Payloads are the compact JSON bytes of a job; a store never parses them (the manager owns the
  * job format). Every method that changes state returns only once the change is as durable as the
- * store's durability setting promises; a job handed to {@link #enqueue} is fetchable from the
- * moment the call returns (and never before it is durable). All methods are thread-safe.
+ * store's durability setting promises, but {@link #acknowledge}, which may return before; a job
+ * handed to {@link #enqueue} is fetchable from the moment the call returns (and never before it is
+ * durable). All methods are thread-safe.
  *
  * <p>Operations that must be atomic in a shared database (several server nodes on one PostgreSQL)
  * are single calls here: {@link #reserve}, {@link #acknowledge}, {@link #fail}, {@link
@@ -83,7 +84,10 @@ public interface Store extends AutoCloseable {
   // ---------------------------------------------------------------- reservations
 
   /**
-   * ACK: removes the reservation and the job for good and counts one processed job.
+   * ACK: removes the reservation and the job for good and counts one processed job. The removal may
+   * become durable after the call returns: an ACK lost in a crash only runs its job again, which
+   * at-least-once delivery allows, and not waiting for it keeps ACK off the commit path. Within the
+   * process the job is gone at once (no FETCH, reaper or set scan sees it again).
    *
    * @return the reservation that was removed, or empty when {@code jid} holds none
    */

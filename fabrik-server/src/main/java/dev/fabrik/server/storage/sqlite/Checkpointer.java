@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * checkpoint the committing thread (our only writer) would do that copy and stall every caller
  * behind it; a PASSIVE checkpoint here never blocks the writer, and the WAL restarts from its
  * beginning once it has been copied entirely ({@code journal_size_limit} then trims the file).
- * Under a steady load that never happens; the writer then truncates the WAL itself, taking {@code
+ * Under a steady load that never happens; the writer then rewinds the WAL itself, taking {@code
  * lock} so that it never meets this thread's checkpoint (SQLite would answer SQLITE_BUSY).
  */
 final class Checkpointer implements AutoCloseable {

@@ -24,7 +24,7 @@ final class Schema {
   /** How long a connection waits for a lock another holds. */
   static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
-  /** The WAL size past which the writer truncates it (and what SQLite trims it back to). */
+  /** The WAL size past which the writer rewinds it (and what SQLite trims the file back to). */
   static final long WAL_LIMIT_BYTES = 64L << 20;
 
   private static final String[] DDL = {
@@ -55,15 +55,15 @@ final class Schema {
   private Schema() {}
 
   /** Opens the writer connection, applying durability and creating the tables. */
-  static Connection openWriter(Path file, Durability durability, long maxPageCount)
-      throws SQLException {
+  static Connection openWriter(
+      Path file, Durability durability, long maxPageCount, long walLimitBytes) throws SQLException {
     Connection c = open(file);
     try (Statement s = c.createStatement()) {
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=" + (durability == Durability.POWER_LOSS ? "FULL" : "NORMAL"));
       // Checkpoints run on their own thread (Checkpointer), so a commit never copies the WAL back.
       s.execute("PRAGMA wal_autocheckpoint=0");
-      s.execute("PRAGMA journal_size_limit=" + WAL_LIMIT_BYTES);
+      s.execute("PRAGMA journal_size_limit=" + walLimitBytes);
       s.execute("PRAGMA cache_size=-65536");
       if (maxPageCount > 0) {
         s.execute("PRAGMA max_page_count=" + maxPageCount);
