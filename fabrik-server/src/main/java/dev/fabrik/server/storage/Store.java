@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Payloads are the compact JSON bytes of a job; a store never parses them (the manager owns the
  * job format). Every method that changes state returns only once the change is as durable as the
- * store's durability setting promises, but {@link #acknowledge}, which may return before; a job
+ * store's durability setting promises ({@link #acknowledge} may return before, see there); a job
  * handed to {@link #enqueue} is fetchable from the moment the call returns (and never before it is
  * durable). All methods are thread-safe.
  *
@@ -84,10 +84,11 @@ public interface Store extends AutoCloseable {
   // ---------------------------------------------------------------- reservations
 
   /**
-   * ACK: removes the reservation and the job for good and counts one processed job. The removal may
-   * become durable after the call returns: an ACK lost in a crash only runs its job again, which
-   * at-least-once delivery allows, and not waiting for it keeps ACK off the commit path. Within the
-   * process the job is gone at once (no FETCH, reaper or set scan sees it again).
+   * ACK: removes the reservation and the job for good and counts one processed job. Under the
+   * default durability the removal may become durable after the call returns: an ACK lost in a
+   * crash only runs its job again, which at-least-once delivery allows, and not waiting for it
+   * keeps ACK off the commit path. Within the process the job is gone at once (no FETCH, reaper or
+   * set scan sees it again). Under {@code POWER_LOSS} it returns once the removal is durable.
    *
    * @return the reservation that was removed, or empty when {@code jid} holds none
    */

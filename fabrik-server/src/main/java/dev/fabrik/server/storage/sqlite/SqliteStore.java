@@ -71,6 +71,7 @@ public final class SqliteStore implements Store {
   private final ReaderPool readers;
   private final Checkpointer checkpointer;
   private final AtomicBoolean readingAhead = new AtomicBoolean();
+  private final boolean acksWaitForCommit;
   private volatile boolean closed;
 
   // Owned by the writer thread: queue ids and set sizes including uncommitted ops of the batch.
@@ -84,6 +85,7 @@ public final class SqliteStore implements Store {
       Path dataDir, Durability durability, long cacheBytes, long maxPageCount, long walLimitBytes)
       throws SQLException {
     this.dataDir = dataDir;
+    this.acksWaitForCommit = durability == Durability.POWER_LOSS;
     Path file = dataDir.resolve(Schema.FILE_NAME);
     this.index = new QueueIndex(cacheBytes);
     Connection connection = Schema.openWriter(file, durability, maxPageCount, walLimitBytes);
@@ -391,16 +393,20 @@ public final class SqliteStore implements Store {
     if (held == null) {
       return Optional.empty();
     }
-    // Not waited for (see Store#acknowledge): until it commits, a crash brings the job back
-    // queued, as for any reserved job; draining with FETCH+ACK ran 35 % faster than waiting.
+    WriteOp<Void> delete =
+        tx -> {
+          deleteJob(tx, held.handle());
+          tx.count(1, 0);
+          return null;
+        };
     try {
-      writer.submit(
-          tx -> {
-            deleteJob(tx, held.handle());
-            tx.count(1, 0);
-            return null;
-          },
-          "ACK " + jid);
+      if (acksWaitForCommit) {
+        writer.write(delete);
+      } else {
+        // Not waited for (see Store#acknowledge): until it commits, a crash brings the job back
+        // queued, as for any reserved job; draining with FETCH+ACK ran ~30 % faster than waiting.
+        writer.submit(delete, "ACK " + jid);
+      }
     } catch (RuntimeException e) {
       reservations.restore(held);
       throw e;
