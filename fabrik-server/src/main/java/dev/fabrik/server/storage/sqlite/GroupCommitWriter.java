@@ -112,14 +112,15 @@ final class GroupCommitWriter implements AutoCloseable {
   /**
    * Queues {@code op} for the next batch and returns without waiting for it, for a write whose loss
    * in a crash is harmless (the caller has answered before the commit). A failure is logged as
-   * "{@code what} was not stored".
+   * "{@code command} {@code subject} was not stored" (both parts passed apart so the hot path
+   * builds no message).
    */
-  void submit(WriteOp<?> op, String what) {
+  void submit(WriteOp<?> op, String command, String subject) {
     CompletableFuture<Object> future = new CompletableFuture<>();
     future.whenComplete(
         (ignored, error) -> {
           if (error != null) {
-            log.error("{} was not stored", what, error);
+            log.error("{} {} was not stored", command, subject, error);
           }
         });
     @SuppressWarnings("unchecked")

@@ -49,60 +49,61 @@ class GroupCommitWriterTest {
     writer.close();
   }
 
+  /** A write of {@code 1} that keeps the writer busy until {@link #release}. */
+  private final class Hold {
+    final CountDownLatch release = new CountDownLatch(1);
+    final CompletableFuture<Integer> write;
+
+    Hold() throws InterruptedException {
+      CountDownLatch running = new CountDownLatch(1);
+      write =
+          CompletableFuture.supplyAsync(
+              () ->
+                  writer.write(
+                      tx -> {
+                        running.countDown();
+                        await(release);
+                        return insert(tx, 1);
+                      }));
+      assertThat(running.await(10, TimeUnit.SECONDS)).as("the writer runs the hold").isTrue();
+    }
+
+    int release() throws Exception {
+      release.countDown();
+      return write.get(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void submitReturnsBeforeItsBatchRunsAndKeepsTheOrderOfWrites() throws Exception {
-    CountDownLatch writerHeld = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Integer> blocker =
-        CompletableFuture.supplyAsync(
-            () ->
-                writer.write(
-                    tx -> {
-                      writerHeld.countDown();
-                      await(release);
-                      return insert(tx, 1);
-                    }));
-    assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
+    Hold hold = new Hold();
 
     // The writer is busy with the first batch: submit must not wait for it.
     CompletableFuture<Void> submitted =
         CompletableFuture.runAsync(
             () -> {
-              writer.submit(tx -> insert(tx, 2), "insert 2");
-              writer.submit(tx -> insert(tx, 3), "insert 3");
+              writer.submit(tx -> insert(tx, 2), "insert", "2");
+              writer.submit(tx -> insert(tx, 3), "insert", "3");
             });
     submitted.get(10, TimeUnit.SECONDS);
-    assertThat(blocker).isNotDone();
+    assertThat(hold.write).isNotDone();
 
-    release.countDown();
-    assertThat(blocker.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(hold.release()).isEqualTo(1);
     // A write queued after the submits sees them, in order.
     assertThat(writer.write(GroupCommitWriterTest::logged)).containsExactly(1, 2, 3);
   }
 
   @Test
   void aFailingSubmittedWriteFailsAloneAndTheRestOfItsBatchCommits() throws Exception {
-    CountDownLatch writerHeld = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Integer> blocker =
-        CompletableFuture.supplyAsync(
-            () ->
-                writer.write(
-                    tx -> {
-                      writerHeld.countDown();
-                      await(release);
-                      return insert(tx, 1);
-                    }));
-    assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
+    Hold hold = new Hold();
     // These three run as one batch once the writer is free; the middle one breaks it.
-    writer.submit(tx -> insert(tx, 2), "insert 2");
+    writer.submit(tx -> insert(tx, 2), "insert", "2");
     writer.submit(
-        tx -> tx.prepare("INSERT INTO log(n) VALUES (NULL)").executeUpdate(), "insert null");
+        tx -> tx.prepare("INSERT INTO log(n) VALUES (NULL)").executeUpdate(), "insert", "null");
     CompletableFuture<Integer> after =
         CompletableFuture.supplyAsync(() -> writer.write(tx -> insert(tx, 4)));
-    release.countDown();
 
-    assertThat(blocker.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(hold.release()).isEqualTo(1);
     assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo(1);
     assertThat(writer.write(GroupCommitWriterTest::logged)).containsExactly(1, 2, 4);
   }
@@ -110,7 +111,7 @@ class GroupCommitWriterTest {
   @Test
   void submitAfterCloseIsRefused() {
     writer.close();
-    assertThatThrownBy(() -> writer.submit(tx -> insert(tx, 1), "late"))
+    assertThatThrownBy(() -> writer.submit(tx -> insert(tx, 1), "insert", "late"))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("closed");
   }
@@ -119,7 +120,7 @@ class GroupCommitWriterTest {
   void closeCommitsWhatWasSubmittedBefore() throws SQLException {
     for (int i = 0; i < 100; i++) {
       int n = i;
-      writer.submit(tx -> insert(tx, n), "insert " + n);
+      writer.submit(tx -> insert(tx, n), "insert", String.valueOf(n));
     }
     writer.close();
     try (Connection c = Schema.openReader(dir.resolve(Schema.FILE_NAME));

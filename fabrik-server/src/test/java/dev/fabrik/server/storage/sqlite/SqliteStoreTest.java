@@ -23,9 +23,10 @@ class SqliteStoreTest extends StoreContract {
   }
 
   /**
-   * The contract with an fsync on every commit. Durability changes one pragma, not a code path, and
-   * each fsync costs up to tens of milliseconds on a loaded machine, so only tests that cover every
-   * kind of write (and group commit under contention) run here; the rest are reported as skipped.
+   * The contract with an fsync on every commit. Durability changes one pragma and whether ACK waits
+   * for its commit, and each fsync costs up to tens of milliseconds on a loaded machine, so only
+   * tests that cover every kind of write (ACK included, and group commit under contention) run
+   * here; the rest are reported as skipped.
    */
   @Nested
   @ExtendWith(PowerLoss.Subset.class)
