@@ -6,8 +6,10 @@ import java.nio.file.Path;
 
 /**
  * The CPU time a server process has used so far, all its threads together, from {@code
- * /proc/<pid>/stat}. Throughput on a shared or virtual machine drifts with the neighbours; the
- * server's CPU per job does not, so comparing two builds by it needs far fewer runs.
+ * /proc/<pid>/stat}: per job, it tells what a change costs or saves on the server apart from the
+ * load generator sharing the machine (which jobs/s cannot). It still drifts with the machine (20-30
+ * µs per PUSH on our VM from one hour to the next, while jobs/s moved 1.7x), so compare builds
+ * within the same minutes.
  *
  * <pre>
  * 4242 (java) S 1 4242 ... 14:utime 15:stime ...   (clock ticks; the name may hold spaces and ')')
