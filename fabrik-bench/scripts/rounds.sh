@@ -7,7 +7,8 @@
 #
 # usage: fabrik-bench/scripts/rounds.sh RUNS JAR [server options...]
 #   e.g. fabrik-bench/scripts/rounds.sh 6 fabrik-cli/target/fabrik.jar --durability strict
-# prints: push-bulk=352.1k push=74.0k drain=70.1k latency=1.0k p50=0.12 p99=1.30 max=8.9 steal=0%
+# prints: push-bulk=352.1k (2.9us) push=74.0k (21.0us) drain=70.1k (18.2us) latency=1.0k p50=0.12
+#         p99=1.30 max=8.9 steal=0%      (in brackets: the server's CPU time per job)
 set -euo pipefail
 [[ $# -ge 2 ]] || { sed -n '2,9p' "$0"; exit 2; }
 runs=$1 jar=$2
@@ -28,6 +29,8 @@ report = json.load(sys.stdin)
 out = []
 for p in report["phases"]:
     s = "%s=%.1fk" % (p["name"], p["jobs_per_sec"] / 1000)
+    if "server_cpu_us_per_job" in p:
+        s += " (%.1fus)" % p["server_cpu_us_per_job"]
     lat = p.get("latency_ms")
     if lat:
         s += " p50=%.2f p99=%.2f max=%.1f" % (lat["p50"], lat["p99"], lat["max"])

@@ -75,14 +75,18 @@ public final class Bench {
     Tally tally = new Tally();
     return switch (phase) {
       case PUSH_BULK -> {
+        long cpu = ServerCpu.nanos(settings.serverPid());
         Duration t = load.pushBulk(queue, jobs, settings.batch(), tally);
+        cpu = cpuSince(cpu);
         checkQueueHolds(control, tally.done(), tally);
-        yield tally.result(phase, t, null);
+        yield tally.result(phase, t, null).withServerCpu(cpu);
       }
       case PUSH -> {
+        long cpu = ServerCpu.nanos(settings.serverPid());
         Duration t = load.push(queue, jobs, tally);
+        cpu = cpuSince(cpu);
         checkQueueHolds(control, tally.done(), tally);
-        yield tally.result(phase, t, null);
+        yield tally.result(phase, t, null).withServerCpu(cpu);
       }
       case DRAIN -> {
         Tally fill = new Tally();
@@ -92,9 +96,11 @@ public final class Bench {
               "could not fill the queue for drain: " + fill.done() + " of " + jobs + " pushed");
           yield tally.result(phase, Duration.ZERO, null);
         }
+        long cpu = ServerCpu.nanos(settings.serverPid());
         Duration t = load.drain(queue, jobs, tally);
+        cpu = cpuSince(cpu);
         checkQueueHolds(control, 0, tally);
-        yield tally.result(phase, t, null);
+        yield tally.result(phase, t, null).withServerCpu(cpu);
       }
       case LATENCY ->
           settings.effectiveEngine() == Engine.LOOP
@@ -111,6 +117,12 @@ public final class Bench {
                       settings.latencyRate())
                   .run(latencyQueue, tally);
     };
+  }
+
+  /** The server's CPU time since {@code before} (a {@link ServerCpu} reading), or -1. */
+  private long cpuSince(long before) {
+    long now = ServerCpu.nanos(settings.serverPid());
+    return before < 0 || now < 0 ? -1 : now - before;
   }
 
   /** Counts must add up: what the phase pushed (or left) is what INFO reports as queued. */

@@ -39,7 +39,7 @@ public record BenchReport(
     s.append(
         String.format(
             Locale.ROOT,
-            "%-10s %9s %9s %11s %8s %8s %8s %7s%n",
+            "%-10s %9s %9s %11s %8s %8s %8s %7s %11s%n",
             "phase",
             "jobs",
             "seconds",
@@ -47,13 +47,14 @@ public record BenchReport(
             "p50 ms",
             "p99 ms",
             "max ms",
-            "errors"));
+            "errors",
+            "srv us/job"));
     for (PhaseResult p : phases) {
       Samples.Latency l = p.latency();
       s.append(
           String.format(
               Locale.ROOT,
-              "%-10s %9d %9.2f %11.0f %8s %8s %8s %7d%n",
+              "%-10s %9d %9.2f %11.0f %8s %8s %8s %7d %11s%n",
               p.phase().label(),
               p.jobs(),
               p.elapsed().toNanos() / 1e9,
@@ -61,7 +62,10 @@ public record BenchReport(
               l == null ? "-" : ms(l.p50Ms()),
               l == null ? "-" : ms(l.p99Ms()),
               l == null ? "-" : ms(l.maxMs()),
-              p.errors()));
+              p.errors(),
+              p.serverCpuMicrosPerJob() < 0
+                  ? "-"
+                  : String.format(Locale.ROOT, "%.1f", p.serverCpuMicrosPerJob())));
       if (!p.ok()) {
         s.append("  first error: ").append(p.firstError()).append('\n');
       }
@@ -100,6 +104,9 @@ public record BenchReport(
       o.put("seconds", p.elapsed().toNanos() / 1e9);
       o.put("jobs_per_sec", Math.round(p.jobsPerSecond()));
       o.put("errors", p.errors());
+      if (p.serverCpuMicrosPerJob() >= 0) {
+        o.put("server_cpu_us_per_job", p.serverCpuMicrosPerJob());
+      }
       if (p.firstError() != null) {
         o.put("first_error", p.firstError());
       }

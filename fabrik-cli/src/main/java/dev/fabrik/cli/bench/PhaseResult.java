@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param errors error replies and failures seen; a clean phase has 0
  * @param firstError the first such error, or null
  * @param latency push-to-fetch percentiles for the latency phase, else null
+ * @param serverCpuNanos CPU time the server used during the measured part, -1 when unknown (no
+ *     {@code --server-pid}, or the latency phase, whose CPU is mostly waiting producers)
  */
 public record PhaseResult(
     Phase phase,
@@ -18,7 +20,17 @@ public record PhaseResult(
     Duration elapsed,
     long errors,
     String firstError,
-    Samples.Latency latency) {
+    Samples.Latency latency,
+    long serverCpuNanos) {
+
+  PhaseResult withServerCpu(long nanos) {
+    return new PhaseResult(phase, jobs, elapsed, errors, firstError, latency, nanos);
+  }
+
+  /** Server CPU microseconds per job, or -1 when unknown. */
+  public double serverCpuMicrosPerJob() {
+    return serverCpuNanos < 0 || jobs == 0 ? -1 : serverCpuNanos / 1e3 / jobs;
+  }
 
   public double jobsPerSecond() {
     double seconds = elapsed.toNanos() / 1e9;

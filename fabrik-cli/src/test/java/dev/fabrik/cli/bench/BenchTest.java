@@ -76,8 +76,15 @@ class BenchTest {
     }
     assertThat(report.before().usedMemoryMb()).isGreaterThanOrEqualTo(0);
     assertThat(report.after().vmRssKb()).isPositive();
-    assertThat(report.json()).contains("\"name\":\"latency\"", "\"ok\":true", "\"p99\":");
-    assertThat(report.table()).contains("push-bulk", "drain", "jobs/s", "engine " + engine.label());
+    // The in-process server is this JVM: its CPU per job is measured for the throughput phases
+    // (0 is possible: /proc counts in 10 ms ticks, and 2000 jobs may take less).
+    assertThat(report.phases().subList(0, 3))
+        .allSatisfy(p -> assertThat(p.serverCpuMicrosPerJob()).isGreaterThanOrEqualTo(0));
+    assertThat(latency.serverCpuMicrosPerJob()).isEqualTo(-1);
+    assertThat(report.json())
+        .contains("\"name\":\"latency\"", "\"ok\":true", "\"p99\":", "\"server_cpu_us_per_job\":");
+    assertThat(report.table())
+        .contains("push-bulk", "drain", "jobs/s", "srv us/job", "engine " + engine.label());
   }
 
   @Test
