@@ -93,9 +93,7 @@ public final class Client implements AutoCloseable {
     if (jobs.isEmpty()) {
       return Map.of();
     }
-    ArrayNode array = JobCodec.MAPPER.createArrayNode();
-    jobs.forEach(job -> array.add(JobCodec.toTree(job)));
-    JsonNode errors = json(call("PUSHB " + JobCodec.MAPPER.writeValueAsString(array)), "PUSHB");
+    JsonNode errors = json(call("PUSHB " + JobCodec.encodeArray(jobs)), "PUSHB");
     Map<String, String> out = new LinkedHashMap<>();
     errors.properties().forEach(e -> out.put(e.getKey(), e.getValue().asString("")));
     return out;

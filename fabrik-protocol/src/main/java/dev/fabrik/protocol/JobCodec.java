@@ -1,11 +1,15 @@
 package dev.fabrik.protocol;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,83 +31,126 @@ public final class JobCodec {
 
   private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
 
+  /** A typical job is 150–400 bytes encoded. */
+  private static final int ENCODE_BUFFER = 512;
+
   private JobCodec() {}
 
   public static Job decode(String json) {
-    return fromTree(readTree(json.getBytes(StandardCharsets.UTF_8)));
+    return decode(json.getBytes(StandardCharsets.UTF_8));
   }
 
   public static Job decode(byte[] json) {
-    return fromTree(readTree(json));
+    try (JsonParser p = MAPPER.createParser(json)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new JobFormatException("empty input");
+      }
+      Job job = readJob(p);
+      if (p.nextToken() != null) {
+        throw new JobFormatException("trailing token after the job: " + p.currentToken());
+      }
+      return job;
+    } catch (JacksonException e) {
+      throw new JobFormatException(e.getOriginalMessage(), e);
+    }
   }
 
   /** A PUSHB body: a JSON array of jobs. */
   public static List<Job> decodeArray(String json) {
-    JsonNode tree = readTree(json.getBytes(StandardCharsets.UTF_8));
-    if (!tree.isArray()) {
-      throw new JobFormatException("expected a JSON array of jobs");
+    try (JsonParser p = MAPPER.createParser(json.getBytes(StandardCharsets.UTF_8))) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new JobFormatException("empty input");
+      }
+      if (first != JsonToken.START_ARRAY) {
+        throw new JobFormatException("expected a JSON array of jobs");
+      }
+      List<Job> jobs = new ArrayList<>();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        jobs.add(readJob(p));
+      }
+      if (p.nextToken() != null) {
+        throw new JobFormatException("trailing token after the array: " + p.currentToken());
+      }
+      return jobs;
+    } catch (JacksonException e) {
+      throw new JobFormatException(e.getOriginalMessage(), e);
     }
-    List<Job> jobs = new ArrayList<>(tree.size());
-    for (JsonNode element : tree) {
-      jobs.add(fromTree(element));
-    }
-    return jobs;
   }
 
   public static byte[] encode(Job job) {
-    return MAPPER.writeValueAsBytes(toTree(job));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(ENCODE_BUFFER);
+    try (JsonGenerator g = MAPPER.createGenerator(out)) {
+      write(job, g);
+    }
+    return out.toByteArray();
   }
 
   public static String encodeToString(Job job) {
     return new String(encode(job), StandardCharsets.UTF_8);
   }
 
-  public static ObjectNode toTree(Job job) {
-    ObjectNode o = NODES.objectNode();
-    putIfPresent(o, "jid", job.jid());
-    putIfPresent(o, "jobtype", job.jobtype());
-    if (job.args() != null) {
-      o.set("args", job.args());
+  /** A PUSHB body: {@code [{...},{...}]}. */
+  public static String encodeArray(List<Job> jobs) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(ENCODE_BUFFER * jobs.size());
+    try (JsonGenerator g = MAPPER.createGenerator(out)) {
+      g.writeStartArray();
+      for (Job job : jobs) {
+        write(job, g);
+      }
+      g.writeEndArray();
     }
-    putIfPresent(o, "queue", job.queue());
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes the job's fields in their stable order, straight to the generator: no tree in between
+   * (PUSH encodes every job once, so this is on the hot path).
+   */
+  private static void write(Job job, JsonGenerator g) {
+    g.writeStartObject();
+    writeIfPresent(g, "jid", job.jid());
+    writeIfPresent(g, "jobtype", job.jobtype());
+    if (job.args() != null) {
+      g.writeName("args");
+      g.writeTree(job.args());
+    }
+    writeIfPresent(g, "queue", job.queue());
     if (job.retry() != null) {
-      o.put("retry", job.retry().intValue());
+      g.writeNumberProperty("retry", job.retry().intValue());
     }
     if (job.reserveFor() != null && job.reserveFor() != 0) {
-      o.put("reserve_for", job.reserveFor().intValue());
+      g.writeNumberProperty("reserve_for", job.reserveFor().intValue());
     }
-    putIfPresent(o, "at", job.at());
-    putIfPresent(o, "created_at", job.createdAt());
-    putIfPresent(o, "enqueued_at", job.enqueuedAt());
+    writeIfPresent(g, "at", job.at());
+    writeIfPresent(g, "created_at", job.createdAt());
+    writeIfPresent(g, "enqueued_at", job.enqueuedAt());
     if (job.backtrace() != null && job.backtrace() != 0) {
-      o.put("backtrace", job.backtrace().intValue());
+      g.writeNumberProperty("backtrace", job.backtrace().intValue());
     }
     if (job.custom() != null) {
-      o.set("custom", job.custom());
+      g.writeName("custom");
+      g.writeTree(job.custom());
     }
     if (job.failure() != null) {
-      o.set("failure", failureTree(job.failure()));
+      g.writeName("failure");
+      g.writeTree(failureTree(job.failure()));
     }
     for (Map.Entry<String, JsonNode> e : job.extra().entrySet()) {
-      o.set(e.getKey(), e.getValue());
+      g.writeName(e.getKey());
+      g.writeTree(e.getValue());
     }
-    return o;
+    g.writeEndObject();
   }
 
-  private static JsonNode readTree(byte[] json) {
-    try {
-      JsonNode tree = MAPPER.readTree(json);
-      if (tree == null || tree.isMissingNode()) {
-        throw new JobFormatException("empty input");
-      }
-      return tree;
-    } catch (JacksonException e) {
-      throw new JobFormatException(e.getOriginalMessage(), e);
-    }
-  }
-
-  private static Job fromTree(JsonNode tree) {
-    if (!tree.isObject()) {
+  /**
+   * Reads one job object, the parser on its {@code START_OBJECT}; leaves it on the matching {@code
+   * END_OBJECT}. Known scalar fields are read from the token stream; {@code args}, {@code custom},
+   * {@code failure} and unknown fields become trees, so their numbers keep their exact text.
+   */
+  private static Job readJob(JsonParser p) {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new JobFormatException("a job must be a JSON object");
     }
     String jid = null;
@@ -118,35 +165,46 @@ public final class JobCodec {
     Integer backtrace = null;
     ObjectNode custom = null;
     Failure failure = null;
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> field : tree.properties()) {
-      String name = field.getKey();
-      JsonNode v = field.getValue();
+    Map<String, JsonNode> extra = null;
+    String name;
+    while ((name = p.nextName()) != null) {
+      JsonToken t = p.nextToken();
       switch (name) {
-        case "jid" -> jid = string(name, v);
-        case "jobtype" -> jobtype = string(name, v);
+        case "jid" -> jid = string(name, p, t);
+        case "jobtype" -> jobtype = string(name, p, t);
         case "args" -> {
-          if (!v.isNull() && !v.isArray()) {
+          if (t != JsonToken.VALUE_NULL && t != JsonToken.START_ARRAY) {
             throw new JobFormatException("args must be an array");
           }
-          args = v.isNull() ? null : v;
+          args = t == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
         }
-        case "queue" -> queue = string(name, v);
-        case "retry" -> retry = integer(name, v);
-        case "reserve_for" -> reserveFor = integer(name, v);
-        case "at" -> at = string(name, v);
-        case "created_at" -> createdAt = string(name, v);
-        case "enqueued_at" -> enqueuedAt = string(name, v);
-        case "backtrace" -> backtrace = integer(name, v);
+        case "queue" -> queue = string(name, p, t);
+        case "retry" -> retry = integer(name, p, t);
+        case "reserve_for" -> reserveFor = integer(name, p, t);
+        case "at" -> at = string(name, p, t);
+        case "created_at" -> createdAt = string(name, p, t);
+        case "enqueued_at" -> enqueuedAt = string(name, p, t);
+        case "backtrace" -> backtrace = integer(name, p, t);
         case "custom" -> {
-          if (!v.isNull() && !v.isObject()) {
+          if (t != JsonToken.VALUE_NULL && t != JsonToken.START_OBJECT) {
             throw new JobFormatException("custom must be an object");
           }
-          custom = v.isNull() ? null : (ObjectNode) v;
+          custom = t == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
         }
-        case "failure" -> failure = v.isNull() ? null : failure(v);
-        default -> extra.put(name, v);
+        case "failure" -> {
+          JsonNode v = p.readValueAsTree();
+          failure = v.isNull() ? null : failure(v);
+        }
+        default -> {
+          if (extra == null) {
+            extra = new LinkedHashMap<>();
+          }
+          extra.put(name, p.readValueAsTree());
+        }
       }
+    }
+    if (p.currentToken() != JsonToken.END_OBJECT) {
+      throw new JobFormatException("a job must be a JSON object");
     }
     return new Job(
         jid,
@@ -206,6 +264,32 @@ public final class JobCodec {
     if (value != null && !value.isEmpty()) {
       o.put(name, value);
     }
+  }
+
+  private static void writeIfPresent(JsonGenerator g, String name, String value) {
+    if (value != null && !value.isEmpty()) {
+      g.writeStringProperty(name, value);
+    }
+  }
+
+  private static String string(String name, JsonParser p, JsonToken t) {
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.VALUE_STRING) {
+      throw new JobFormatException(name + " must be a string");
+    }
+    return p.getString();
+  }
+
+  private static Integer integer(String name, JsonParser p, JsonToken t) {
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+      throw new JobFormatException(name + " must be an integer");
+    }
+    return p.getIntValue();
   }
 
   private static String string(String name, JsonNode v) {

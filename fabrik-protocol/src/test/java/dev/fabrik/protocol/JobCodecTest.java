@@ -202,4 +202,55 @@ class JobCodecTest {
         .isInstanceOf(JobFormatException.class);
     assertThatThrownBy(() -> JobCodec.decode("{}{}")).isInstanceOf(JobFormatException.class);
   }
+
+  @Test
+  void encodeArrayIsWhatDecodeArrayReads() {
+    List<Job> jobs =
+        JobCodec.decodeArray(
+            "[{\"jid\":\"aaaaaaaa\",\"args\":[1.10],\"x\":{\"y\":null}},{\"jid\":\"bbbbbbbb\"}]");
+    assertThat(JobCodec.encodeArray(jobs))
+        .isEqualTo(
+            "[{\"jid\":\"aaaaaaaa\",\"args\":[1.10],\"x\":{\"y\":null}},{\"jid\":\"bbbbbbbb\"}]");
+    assertThat(JobCodec.encodeArray(List.of())).isEqualTo("[]");
+  }
+
+  @Test
+  void arraysMustHoldOnlyJobsAndNothingAfter() {
+    assertThatThrownBy(() -> JobCodec.decodeArray("[{\"jid\":\"aaaaaaaa\"}] []"))
+        .isInstanceOf(JobFormatException.class);
+    assertThatThrownBy(() -> JobCodec.decodeArray("[{\"jid\":\"aaaaaaaa\"},null]"))
+        .isInstanceOf(JobFormatException.class)
+        .hasMessage("a job must be a JSON object");
+    assertThatThrownBy(() -> JobCodec.decodeArray("")).hasMessageContaining("empty");
+    assertThatThrownBy(() -> JobCodec.decodeArray("[{\"jid\":\"aaaaaaaa\"}"))
+        .isInstanceOf(JobFormatException.class);
+  }
+
+  @Test
+  void aRepeatedKeyKeepsItsLastValueAndFirstPlace() {
+    Job job =
+        JobCodec.decode("{\"a\":1,\"jid\":\"aaaaaaaa\",\"b\":2,\"a\":3,\"jid\":\"bbbbbbbb\"}");
+    assertThat(job.jid()).isEqualTo("bbbbbbbb");
+    assertThat(JobCodec.encodeToString(job)).isEqualTo("{\"jid\":\"bbbbbbbb\",\"a\":3,\"b\":2}");
+  }
+
+  @Test
+  void nullFailureAndNestedValuesOfUnknownKeys() {
+    Job job =
+        JobCodec.decode(
+            "{\"jid\":\"abcdefgh\",\"failure\":null,\"meta\":{\"l\":[[],{}],\"n\":null},\"t\":true}");
+    assertThat(job.failure()).isNull();
+    assertThat(JobCodec.encodeToString(job))
+        .isEqualTo("{\"jid\":\"abcdefgh\",\"meta\":{\"l\":[[],{}],\"n\":null},\"t\":true}");
+  }
+
+  @Test
+  void integerFieldsAcceptTheWholeIntRangeOnly() {
+    assertThat(JobCodec.decode("{\"retry\":-1}").retry()).isEqualTo(-1);
+    assertThat(JobCodec.decode("{\"retry\":2147483647}").retry()).isEqualTo(Integer.MAX_VALUE);
+    assertThatThrownBy(() -> JobCodec.decode("{\"retry\":2147483648}"))
+        .hasMessage("retry must be an integer");
+    assertThatThrownBy(() -> JobCodec.decode("{\"backtrace\":[]}"))
+        .hasMessage("backtrace must be an integer");
+  }
 }

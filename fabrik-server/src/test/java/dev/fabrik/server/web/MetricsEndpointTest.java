@@ -94,7 +94,9 @@ class MetricsEndpointTest {
       assertThat(worker.call("FAIL {\"jid\":\"email-0002\",\"errtype\":\"E\",\"message\":\"m\"}"))
           .isEqualTo("+OK\r\n");
       assertThat(worker.bulk("FETCH default")).contains("report-001");
-      clock.advance(Duration.ofSeconds(30));
+      // Less than the shortest retry delay (15 s): the periodic pass, on real time, must not move
+      // the failed job back to its queue before the scrape.
+      clock.advance(Duration.ofSeconds(10));
 
       String text = scrape();
       assertThat(sample(text, "fabrik_jobs_processed_total{jobtype=\"Email\"}")).isEqualTo(2);
@@ -106,7 +108,7 @@ class MetricsEndpointTest {
 
       assertThat(sample(text, "fabrik_queue_jobs{queue=\"default\"}")).isZero();
       assertThat(sample(text, "fabrik_queue_jobs{queue=\"reports\"}")).isEqualTo(1);
-      assertThat(sample(text, "fabrik_queue_latency_seconds{queue=\"reports\"}")).isEqualTo(30);
+      assertThat(sample(text, "fabrik_queue_latency_seconds{queue=\"reports\"}")).isEqualTo(10);
       assertThat(sample(text, "fabrik_queue_paused{queue=\"reports\"}")).isEqualTo(1);
       assertThat(sample(text, "fabrik_queue_paused{queue=\"default\"}")).isZero();
       assertThat(sample(text, "fabrik_set_jobs{set=\"retries\"}")).isEqualTo(1);
@@ -132,8 +134,9 @@ class MetricsEndpointTest {
           .contains("process_cpu_seconds_total ");
 
       // The reserved Report job's reservation runs out: a failure with reason "expired".
+      // The periodic reaper may get there first: either way it expires exactly once.
       clock.advance(Duration.ofSeconds(60));
-      assertThat(server.manager().reapReservations()).isEqualTo(1);
+      server.manager().reapReservations();
       String after = scrape();
       assertThat(sample(after, "fabrik_jobs_failed_total{jobtype=\"Report\",reason=\"expired\"}"))
           .isEqualTo(1);

@@ -1,12 +1,20 @@
 package dev.fabrik.server.storage.sqlite;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.fabrik.server.storage.Durability;
+import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.StoreContract;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,6 +28,28 @@ class SqliteStoreTest extends StoreContract {
   @Override
   protected Store open() {
     return SqliteStore.open(dir, Durability.PROCESS_CRASH);
+  }
+
+  @Test
+  void periodicPassesOverEmptySetsCommitNothing() {
+    try (SqliteStore store = SqliteStore.open(dir.resolve("idle"), Durability.PROCESS_CRASH)) {
+      AtomicInteger commits = new AtomicInteger();
+      store.onCommit((operations, nanos) -> commits.incrementAndGet());
+      Instant now = Instant.parse("2026-11-23T12:00:00Z");
+      for (SetName set : SetName.values()) {
+        assertThat(store.enqueueDue(set, now, 1000, p -> p)).isZero();
+        assertThat(store.purgeDue(set, now, 1000)).isZero();
+      }
+      assertThat(commits).hasValue(0);
+
+      byte[] payload = "{\"jid\":\"abcdefgh\",\"queue\":\"default\"}".getBytes(UTF_8);
+      store.addToSet(
+          SetName.SCHEDULED, now.minusSeconds(1), new QueuedJob("abcdefgh", "default", payload));
+      assertThat(store.enqueueDue(SetName.SCHEDULED, now, 1000, p -> p)).isEqualTo(1);
+      assertThat(commits).hasValue(2);
+      assertThat(store.enqueueDue(SetName.SCHEDULED, now, 1000, p -> p)).isZero();
+      assertThat(commits).hasValue(2);
+    }
   }
 
   /**
