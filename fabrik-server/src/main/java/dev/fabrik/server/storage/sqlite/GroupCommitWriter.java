@@ -1,7 +1,6 @@
 package dev.fabrik.server.storage.sqlite;
 
 import dev.fabrik.server.storage.CommitObserver;
-import dev.fabrik.server.storage.Durability;
 import dev.fabrik.server.storage.StorageException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,12 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that writes ({@link #threadFor virtual or platform}). Callers (usually virtual
- * threads) hand it a {@link WriteOp} and wait on a future; it takes everything queued (up to {@link
- * #MAX_BATCH} ops), runs them in one transaction, commits once, runs the commit hooks, then
- * completes the futures: one fsync (or WAL write) is shared by the whole batch. If the batch fails
- * it rolls back and runs each op in a transaction of its own, so only the op at fault fails and
- * nothing of it is stored.
+ * The one thread that writes. Callers (usually virtual threads) hand it a {@link WriteOp} and wait
+ * on a future; it takes everything queued (up to {@link #MAX_BATCH} ops), runs them in one
+ * transaction, commits once, runs the commit hooks, then completes the futures: one fsync (or WAL
+ * write) is shared by the whole batch. If the batch fails it rolls back and runs each op in a
+ * transaction of its own, so only the op at fault fails and nothing of it is stored.
  *
  * <p>Between batches it keeps the WAL file bounded. The {@link Checkpointer} copies the WAL back in
  * the background, but SQLite only rewinds the WAL when a write starts after everything was copied,
@@ -63,7 +61,6 @@ final class GroupCommitWriter implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param threads builds the writer's thread (see {@link #threadFor})
    * @param walFile the database's {@code -wal} file, watched between batches
    * @param walLimitBytes the WAL size past which the writer rewinds it
    * @param checkpointLock held by whoever checkpoints (see {@link Checkpointer})
@@ -73,7 +70,6 @@ final class GroupCommitWriter implements AutoCloseable {
    */
   GroupCommitWriter(
       Connection connection,
-      Thread.Builder threads,
       Path walFile,
       long walLimitBytes,
       Lock checkpointLock,
@@ -87,25 +83,8 @@ final class GroupCommitWriter implements AutoCloseable {
     this.tx = new Tx(connection, onJobsCommitted);
     this.onRollback = onRollback;
     this.onEnqueued = onEnqueued;
-    this.thread = threads.name("fabrik-sqlite-writer").unstarted(this::run);
+    this.thread = Thread.ofPlatform().name("fabrik-sqlite-writer").daemon().unstarted(this::run);
     thread.start();
-  }
-
-  /**
-   * The writer's kind of thread. Under {@link Durability#PROCESS_CRASH} a commit is CPU work only
-   * (WAL frames handed to the page cache, no fsync), so the writer is a virtual thread: callers
-   * hand it their writes and it wakes them inside the carrier pool, with no futex wake-up of a
-   * platform thread for each batch and one thread fewer for the OS to share two cores between.
-   * Measured: single PUSH about 15 % faster, 2–4 µs less server CPU per job. Under {@link
-   * Durability#POWER_LOSS} every commit waits for an fsync inside SQLite's native code, which would
-   * hold a carrier for as long as the disk takes (milliseconds on network disks) and leave the
-   * connections one carrier short: a platform thread there.
-   */
-  static Thread.Builder threadFor(Durability durability) {
-    return switch (durability) {
-      case PROCESS_CRASH -> Thread.ofVirtual();
-      case POWER_LOSS -> Thread.ofPlatform().daemon();
-    };
   }
 
   /** Reports every commit from now on (batch size and BEGIN-to-COMMIT time) to {@code o}. */

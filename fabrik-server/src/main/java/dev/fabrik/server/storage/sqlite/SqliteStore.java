@@ -110,7 +110,6 @@ public final class SqliteStore implements Store {
     this.writer =
         new GroupCommitWriter(
             connection,
-            GroupCommitWriter.threadFor(durability),
             dataDir.resolve(Schema.FILE_NAME + "-wal"),
             walLimitBytes,
             checkpointLock,

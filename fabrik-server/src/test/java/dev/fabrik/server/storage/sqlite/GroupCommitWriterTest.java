@@ -20,19 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-/**
- * The writer's two ways in: {@code write} waits for the commit, {@code submit} does not; on both
- * kinds of writer thread (virtual under {@code PROCESS_CRASH}, platform under {@code POWER_LOSS}).
- */
-@ParameterizedClass
-@EnumSource(Durability.class)
+/** The writer's two ways in: {@code write} waits for the commit, {@code submit} does not. */
 class GroupCommitWriterTest {
-
-  @Parameter Durability durability;
 
   @TempDir Path dir;
 
@@ -41,11 +31,10 @@ class GroupCommitWriterTest {
   @BeforeEach
   void open() throws SQLException {
     Path file = dir.resolve(Schema.FILE_NAME);
-    Connection c = Schema.openWriter(file, durability, 0, Schema.WAL_LIMIT_BYTES);
+    Connection c = Schema.openWriter(file, Durability.PROCESS_CRASH, 0, Schema.WAL_LIMIT_BYTES);
     writer =
         new GroupCommitWriter(
             c,
-            GroupCommitWriter.threadFor(durability),
             Path.of(file + "-wal"),
             Schema.WAL_LIMIT_BYTES,
             new ReentrantLock(),
@@ -83,14 +72,6 @@ class GroupCommitWriterTest {
       release.countDown();
       return write.get(10, TimeUnit.SECONDS);
     }
-  }
-
-  @Test
-  void theWriterIsVirtualOnlyWhenItsCommitsDoNotWaitForAnFsync() {
-    Thread writerThread = writer.write(tx -> Thread.currentThread());
-    assertThat(writerThread.getName()).isEqualTo("fabrik-sqlite-writer");
-    assertThat(writerThread.isVirtual()).isEqualTo(durability == Durability.PROCESS_CRASH);
-    assertThat(writerThread).isNotSameAs(Thread.currentThread());
   }
 
   @Test
