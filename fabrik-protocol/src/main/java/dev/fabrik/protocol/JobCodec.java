@@ -13,8 +13,6 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -28,8 +26,6 @@ public final class JobCodec {
    */
   public static final JsonMapper MAPPER =
       JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
-
-  private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
 
   /** A typical job is 150–400 bytes encoded. */
   private static final int ENCODE_BUFFER = 512;
@@ -135,7 +131,7 @@ public final class JobCodec {
     }
     if (job.failure() != null) {
       g.writeName("failure");
-      g.writeTree(failureTree(job.failure()));
+      writeFailure(job.failure(), g);
     }
     for (Map.Entry<String, JsonNode> e : job.extra().entrySet()) {
       g.writeName(e.getKey());
@@ -245,25 +241,22 @@ public final class JobCodec {
         backtrace);
   }
 
-  private static ObjectNode failureTree(Failure f) {
-    ObjectNode o = NODES.objectNode();
-    o.put("retry_count", f.retryCount());
-    o.put("remaining", f.remaining());
-    putIfPresent(o, "failed_at", f.failedAt());
-    putIfPresent(o, "next_at", f.nextAt());
-    putIfPresent(o, "message", f.message());
-    putIfPresent(o, "errtype", f.errtype());
+  private static void writeFailure(Failure f, JsonGenerator g) {
+    g.writeStartObject();
+    g.writeNumberProperty("retry_count", f.retryCount());
+    g.writeNumberProperty("remaining", f.remaining());
+    writeIfPresent(g, "failed_at", f.failedAt());
+    writeIfPresent(g, "next_at", f.nextAt());
+    writeIfPresent(g, "message", f.message());
+    writeIfPresent(g, "errtype", f.errtype());
     if (!f.backtrace().isEmpty()) {
-      ArrayNode lines = o.putArray("backtrace");
-      f.backtrace().forEach(lines::add);
+      g.writeArrayPropertyStart("backtrace");
+      for (String line : f.backtrace()) {
+        g.writeString(line);
+      }
+      g.writeEndArray();
     }
-    return o;
-  }
-
-  private static void putIfPresent(ObjectNode o, String name, String value) {
-    if (value != null && !value.isEmpty()) {
-      o.put(name, value);
-    }
+    g.writeEndObject();
   }
 
   private static void writeIfPresent(JsonGenerator g, String name, String value) {
