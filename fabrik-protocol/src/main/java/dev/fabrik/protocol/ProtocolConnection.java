@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLSocket;
 import tools.jackson.core.JacksonException;
@@ -38,6 +39,27 @@ public final class ProtocolConnection implements Closeable {
   public static final int MAX_REPLY_BYTES = 64 * 1024 * 1024;
 
   private static final byte[] CRLF = {'\r', '\n'};
+
+  static {
+    // The first greeting parsed and HELLO written load Jackson's parser, tree and writer classes,
+    // the SHA-256 digest and the bootstrap of a record's equals (the +OK check): ~0.25 s in a cold
+    // JVM on an idle machine, more on a loaded one, and the server (Faktory's rule too) drops a
+    // connection that has not said HELLO 2 s after its accept. So a cold client pays for them here,
+    // before it connects (open() is static, so this runs before its first line), not between the
+    // server's +HI and its HELLO. Twice: the second HELLO is the first to read the serializer
+    // cache.
+    ConnectionOptions options =
+        ConnectionOptions.builder()
+            .hostname("localhost")
+            .password("")
+            .wid("w")
+            .labels(List.of("l"))
+            .build();
+    for (int i = 0; i < 2; i++) {
+      helloLine(parseGreeting("{\"v\":2,\"i\":1,\"s\":\"00\"}"), options);
+    }
+    Reply.OK.equals(Reply.error("ERR", ""));
+  }
 
   private final Socket socket;
   private final RespReader reader;
@@ -75,7 +97,9 @@ public final class ProtocolConnection implements Closeable {
    * or TLS, in blocking mode), e.g. the adaptor of a {@code SocketChannel} that a caller switches
    * to non-blocking mode afterwards to drive the protocol itself. The socket is closed if the
    * handshake fails; on success it belongs to the returned connection, whose {@link #close()}
-   * closes it.
+   * closes it. In a cold JVM, use this class (e.g. open a first connection with {@link #open})
+   * before connecting such a socket: its initialization loads what the handshake needs, which would
+   * otherwise run inside the server's 2 s handshake deadline.
    *
    * @throws HandshakeException the server refused us, or wants a password none was configured for
    * @throws UncheckedIOException talking failed
@@ -125,18 +149,39 @@ public final class ProtocolConnection implements Closeable {
     if (!(reply instanceof Reply.Simple simple) || !simple.text().startsWith("HI ")) {
       throw new HandshakeException("expected +HI greeting, got " + describe(reply));
     }
+    return parseGreeting(simple.text().substring(3));
+  }
+
+  private static JsonNode parseGreeting(String json) {
     try {
-      JsonNode json = JobCodec.MAPPER.readTree(simple.text().substring(3));
-      if (json == null || !json.isObject()) {
-        throw new HandshakeException("greeting is not a JSON object: " + simple.text());
+      JsonNode greeting = JobCodec.MAPPER.readTree(json);
+      if (greeting == null || !greeting.isObject()) {
+        throw new HandshakeException("greeting is not a JSON object: HI " + json);
       }
-      return json;
+      return greeting;
     } catch (JacksonException e) {
-      throw new HandshakeException("greeting is not valid JSON: " + simple.text(), e);
+      throw new HandshakeException("greeting is not valid JSON: HI " + json, e);
     }
   }
 
   private void hello(ConnectionOptions opts) throws IOException {
+    writeLine(helloLine(greeting, opts));
+    out.flush();
+    Reply reply;
+    try {
+      reply = reader.read();
+    } catch (EOFException e) {
+      throw new HandshakeException("server closed the connection after HELLO without a reply", e);
+    }
+    if (!Reply.OK.equals(reply)) {
+      throw new HandshakeException("handshake refused: " + describe(reply));
+    }
+  }
+
+  /**
+   * {@code HELLO {"v":2,"hostname":...}} for {@code greeting}, with the password hash it asks for.
+   */
+  private static String helloLine(JsonNode greeting, ConnectionOptions opts) {
     ObjectNode hello = JobCodec.MAPPER.createObjectNode();
     hello.put("v", 2);
     hello.put("hostname", opts.hostname());
@@ -156,17 +201,7 @@ public final class ProtocolConnection implements Closeable {
       int iterations = Math.max(1, greeting.path("i").asInt(1));
       hello.put("pwdhash", PasswordHash.compute(opts.password(), salt, iterations));
     }
-    writeLine("HELLO " + JobCodec.MAPPER.writeValueAsString(hello));
-    out.flush();
-    Reply reply;
-    try {
-      reply = reader.read();
-    } catch (EOFException e) {
-      throw new HandshakeException("server closed the connection after HELLO without a reply", e);
-    }
-    if (!Reply.OK.equals(reply)) {
-      throw new HandshakeException("handshake refused: " + describe(reply));
-    }
+    return "HELLO " + JobCodec.MAPPER.writeValueAsString(hello);
   }
 
   /** The server's greeting, e.g. {@code {"v":2}} or {@code {"v":2,"i":5012,"s":"1a2b"}}. */
