@@ -3,7 +3,7 @@ package dev.fabrik.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,19 +33,26 @@ class ColdHandshakeTest {
 
   private static List<String> runChild() throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process child =
-        new ProcessBuilder(
-                java.toString(),
-                "-Xlog:class+load=info:stdout",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ColdHandshake.class.getName())
-            .redirectErrorStream(true)
-            .start();
-    byte[] output = child.getInputStream().readAllBytes();
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = new String(output, StandardCharsets.UTF_8);
-    assertThat(child.exitValue()).as(text).isZero();
-    return text.lines().toList();
+    Path log = Files.createTempFile("cold-handshake", ".log");
+    try {
+      Process child =
+          new ProcessBuilder(
+                  java.toString(),
+                  "-Xlog:class+load=info:stdout",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ColdHandshake.class.getName())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      if (!child.waitFor(60, TimeUnit.SECONDS)) {
+        child.destroyForcibly().waitFor();
+      }
+      String text = Files.readString(log);
+      assertThat(child.exitValue()).as(text).isZero();
+      return text.lines().toList();
+    } finally {
+      Files.deleteIfExists(log);
+    }
   }
 }
