@@ -40,27 +40,6 @@ public final class ProtocolConnection implements Closeable {
 
   private static final byte[] CRLF = {'\r', '\n'};
 
-  static {
-    // The first greeting parsed and HELLO written load Jackson's parser, tree and writer classes,
-    // the SHA-256 digest and the bootstrap of a record's equals (the +OK check): ~0.25 s in a cold
-    // JVM on an idle machine, more on a loaded one, and the server (Faktory's rule too) drops a
-    // connection that has not said HELLO 2 s after its accept. So a cold client pays for them here,
-    // before it connects (open() is static, so this runs before its first line), not between the
-    // server's +HI and its HELLO. Twice: the second HELLO is the first to read the serializer
-    // cache.
-    ConnectionOptions options =
-        ConnectionOptions.builder()
-            .hostname("localhost")
-            .password("")
-            .wid("w")
-            .labels(List.of("l"))
-            .build();
-    for (int i = 0; i < 2; i++) {
-      helloLine(parseGreeting("{\"v\":2,\"i\":1,\"s\":\"00\"}"), options);
-    }
-    Reply.OK.equals(Reply.error("ERR", ""));
-  }
-
   private final Socket socket;
   private final RespReader reader;
   private final OutputStream out;
@@ -82,6 +61,7 @@ public final class ProtocolConnection implements Closeable {
    * @throws UncheckedIOException connecting or talking failed
    */
   public static ProtocolConnection open(ConnectionOptions opts) {
+    HandshakeCode.load();
     Socket socket;
     try {
       socket = connect(opts);
@@ -97,9 +77,9 @@ public final class ProtocolConnection implements Closeable {
    * or TLS, in blocking mode), e.g. the adaptor of a {@code SocketChannel} that a caller switches
    * to non-blocking mode afterwards to drive the protocol itself. The socket is closed if the
    * handshake fails; on success it belongs to the returned connection, whose {@link #close()}
-   * closes it. In a cold JVM, use this class (e.g. open a first connection with {@link #open})
-   * before connecting such a socket: its initialization loads what the handshake needs, which would
-   * otherwise run inside the server's 2 s handshake deadline.
+   * closes it. In a cold JVM, open a first connection with {@link #open} before connecting such a
+   * socket: it loads what the handshake needs, which would otherwise run inside the server's 2 s
+   * handshake deadline.
    *
    * @throws HandshakeException the server refused us, or wants a password none was configured for
    * @throws UncheckedIOException talking failed
@@ -141,6 +121,34 @@ public final class ProtocolConnection implements Closeable {
       closeQuietly(plain);
       throw e;
     }
+  }
+
+  /**
+   * The first greeting parsed and HELLO written load Jackson's parser, tree and writer classes, the
+   * SHA-256 digest and the bootstrap of a record's equals (the +OK check): ~0.25 s in a cold JVM on
+   * an idle machine, more on a loaded one, and the server (Faktory's rule too) drops a connection
+   * that has not said HELLO 2 s after its accept. {@link #open} has this class run both once before
+   * it connects, so a cold client pays for them there, not between the server's +HI and its HELLO;
+   * code that only uses {@link #randomJid} does not pay at all.
+   */
+  private static final class HandshakeCode {
+    static {
+      ConnectionOptions options =
+          ConnectionOptions.builder()
+              .hostname("localhost")
+              .password("")
+              .wid("w")
+              .labels(List.of("l"))
+              .build();
+      // Twice: the second HELLO is the first to read the serializer cache.
+      for (int i = 0; i < 2; i++) {
+        helloLine(parseGreeting("{\"v\":2,\"i\":1,\"s\":\"00\"}"), options);
+      }
+      Reply.OK.equals(Reply.error("ERR", ""));
+    }
+
+    /** Does nothing: calling it initializes the class, once per JVM. */
+    static void load() {}
   }
 
   /** {@code +HI {"v":2,...}} → the JSON object. */
