@@ -127,9 +127,9 @@ public final class ProtocolConnection implements Closeable {
    * The first greeting parsed and HELLO written load Jackson's parser, tree and writer classes, the
    * SHA-256 digest and the bootstrap of a record's equals (the +OK check): ~0.25 s in a cold JVM on
    * an idle machine, more on a loaded one, and the server (Faktory's rule too) drops a connection
-   * that has not said HELLO 2 s after its accept. {@link #open} has this class run both once before
-   * it connects, so a cold client pays for them there, not between the server's +HI and its HELLO;
-   * code that only uses {@link #randomJid} does not pay at all.
+   * that has not said HELLO 2 s after its accept. This class does both once, when {@link #open}
+   * initializes it before connecting, so a cold client pays for them there, not between the
+   * server's +HI and its HELLO; code that only uses {@link #randomJid} does not pay at all.
    */
   private static final class HandshakeCode {
     static {

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A cold client must not spend the server's 2 s handshake deadline (Faktory's) loading its own JSON
- * and digest classes: run a first-ever handshake in a fresh JVM that logs every class load, and
- * check that none of those libraries' classes loaded after the server accepted the socket.
+ * and digest classes: run a first-ever password handshake in a fresh JVM that logs every class
+ * load, and check that none of those classes loaded between the server's accept and the end of the
+ * handshake (before the fix: 0.25 s of loading on an idle machine).
  */
 class ColdHandshakeTest {
   /** Jackson, the digest, and the method handles a record's equals is bootstrapped with. */
