@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
 import java.util.random.RandomGenerator;
@@ -91,6 +92,23 @@ public final class Manager {
     } else {
       store.enqueue(List.of(p.job()));
     }
+  }
+
+  /**
+   * PUSH for a caller that must not wait (the event loop): validates at once, throwing a {@link
+   * CommandException} as {@link #push} does, and returns a stage that completes once the job is
+   * stored, possibly on the store's writer thread (chain only short, non-blocking work to it). A
+   * scheduled job's set write is a blocking store call, so it runs on a virtual thread.
+   */
+  public CompletableFuture<Void> pushAsync(Job job) {
+    Instant now = clock.instant();
+    Prepared p = prepare(job, Timestamps.format(now), now);
+    if (p.scheduledAt() != null) {
+      return CompletableFuture.runAsync(
+          () -> store.addToSet(SetName.SCHEDULED, p.scheduledAt(), p.job()),
+          Thread::startVirtualThread);
+    }
+    return store.enqueueAsync(List.of(p.job()));
   }
 
   /**

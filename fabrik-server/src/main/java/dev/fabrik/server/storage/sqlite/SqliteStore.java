@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -154,13 +155,25 @@ public final class SqliteStore implements Store {
     if (jobs.isEmpty()) {
       return;
     }
-    writer.write(
-        tx -> {
-          for (QueuedJob job : jobs) {
-            insertJob(tx, job.queue(), job.jid(), job.payload());
-          }
-          return null;
-        });
+    writer.write(inserts(jobs));
+  }
+
+  @Override
+  public CompletableFuture<Void> enqueueAsync(List<QueuedJob> jobs) {
+    ensureOpen();
+    if (jobs.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return writer.submitAsync(inserts(jobs));
+  }
+
+  private WriteOp<Void> inserts(List<QueuedJob> jobs) {
+    return tx -> {
+      for (QueuedJob job : jobs) {
+        insertJob(tx, job.queue(), job.jid(), job.payload());
+      }
+      return null;
+    };
   }
 
   /** Inserts a job at the back of its queue; it becomes fetchable when the batch commits. */
