@@ -178,18 +178,42 @@ public final class Manager {
     return fetcher.fetch(wid, queues).map(Reservation::payload);
   }
 
+  /**
+   * FETCH without waiting: the job {@link #fetch} would return at once, or empty when it would wait
+   * (nothing queued, a quiet worker, every queue paused); the caller then calls {@link #fetch} on a
+   * thread that may block. Never blocks on work arriving; the store may read a payload from disk.
+   */
+  public Optional<byte[]> fetchNow(String wid, List<String> queues) {
+    return fetcher.fetchNow(wid, queues).map(Reservation::payload);
+  }
+
   /** ACK: unknown jids are fine (the job was reaped or already acked). */
   public void ack(String jid) {
     if (jid == null || jid.isEmpty()) {
       return;
     }
-    Optional<Reservation> r = store.acknowledge(jid);
-    if (r.isPresent()) {
-      for (OutcomeListener l : outcomes) {
-        l.acknowledged(r.get());
-      }
+    acknowledged(store.acknowledge(jid));
+  }
+
+  /**
+   * ACK for a caller that must not wait (the event loop); the stage completes once {@link #ack}
+   * would have returned, possibly on the store's writer thread.
+   */
+  public CompletableFuture<Void> ackAsync(String jid) {
+    if (jid == null || jid.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
     }
-    if (r.isPresent() && !middleware.isEmpty()) {
+    return store.acknowledgeAsync(jid).thenAccept(this::acknowledged);
+  }
+
+  private void acknowledged(Optional<Reservation> r) {
+    if (r.isEmpty()) {
+      return;
+    }
+    for (OutcomeListener l : outcomes) {
+      l.acknowledged(r.get());
+    }
+    if (!middleware.isEmpty()) {
       Job job = JobCodec.decode(r.get().payload());
       for (JobMiddleware m : middleware) {
         m.afterAck(job);

@@ -149,12 +149,17 @@ final class ChannelConnection implements Session, ClientConnection {
     blocking.interrupt();
   }
 
-  /** Closes at once from any thread, saying nothing more; idempotent. */
+  /**
+   * Closes from any thread; idempotent. Replies already queued get one last non-blocking write:
+   * stop() closes a connection as soon as its command is answered, which may be an instant before
+   * the thread that answered it has written the reply.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    outbox.flush();
     Listener.closeQuietly(channel);
     if (!loop.inLoop()) {
       loop.wakeup(); // the selector releases the socket when it next looks at its keys
@@ -296,9 +301,11 @@ final class ChannelConnection implements Session, ClientConnection {
         completed(verb, started, FailureReplies.of(verb, e));
         return;
       }
-      reply.whenComplete(
-          (r, e) -> completed(verb, started, e == null ? r : FailureReplies.of(verb, e)));
-      return;
+      if (reply != null) {
+        reply.whenComplete(
+            (r, e) -> completed(verb, started, e == null ? r : FailureReplies.of(verb, e)));
+        return;
+      }
     }
     if (handler.mayBlock() && !outbox.flush()) {
       wantWrite(); // the replies held for a pipelining client go out before a long wait

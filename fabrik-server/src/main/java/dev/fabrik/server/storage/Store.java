@@ -116,6 +116,20 @@ public interface Store extends AutoCloseable {
   Optional<Reservation> acknowledge(String jid);
 
   /**
+   * {@link #acknowledge} for a caller that must not wait (the event loop): the stage completes when
+   * {@link #acknowledge} would have returned, possibly on a store thread (chain only short,
+   * non-blocking work to it). The default calls {@link #acknowledge} in the calling thread; a store
+   * whose acknowledge may wait for a commit overrides it.
+   */
+  default CompletableFuture<Optional<Reservation>> acknowledgeAsync(String jid) {
+    try {
+      return CompletableFuture.completedFuture(acknowledge(jid));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
    * FAIL or reservation expiry: removes the reservation, counts one processed and one failed job,
    * and stores whatever {@code decision} says (a retry, a dead entry, or nothing) in one atomic
    * step.
