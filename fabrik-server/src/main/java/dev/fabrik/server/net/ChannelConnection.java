@@ -80,8 +80,6 @@ final class ChannelConnection implements Session, ClientConnection {
   /** Close once the outbox is empty: END, a refused HELLO, shutdown. */
   private volatile boolean ending;
 
-  private volatile boolean handshaken;
-
   ChannelConnection(
       SocketChannel channel,
       EventLoop loop,
@@ -111,6 +109,7 @@ final class ChannelConnection implements Session, ClientConnection {
       close();
       return;
     }
+    outbox.registered(key, loop);
     loop.watchHandshake(this);
     send(handshake.greeting());
   }
@@ -185,6 +184,7 @@ final class ChannelConnection implements Session, ClientConnection {
     if (n < 0) {
       // The client is done sending; what it sent in full is still answered (a half-close).
       inputEnded = true;
+      key.interestOpsAnd(~SelectionKey.OP_READ); // else every select reports the EOF again
     }
     drive();
   }
@@ -192,7 +192,6 @@ final class ChannelConnection implements Session, ClientConnection {
   /** The socket takes bytes again; loop thread. */
   void writable() {
     if (outbox.flush()) {
-      key.interestOpsAnd(~SelectionKey.OP_WRITE);
       drive();
     }
   }
@@ -202,28 +201,31 @@ final class ChannelConnection implements Session, ClientConnection {
    * or no complete line is left; then settles what to read and write. Loop thread only.
    */
   private void drive() {
-    while (!closed.get() && !ending && !inFlight && outbox.pending() < MAX_PENDING) {
-      String line = framer.next();
-      if (line == null) {
+    while (true) {
+      while (!closed.get() && !ending && !inFlight && outbox.pending() < MAX_PENDING) {
+        String line = framer.next();
+        if (line == null) {
+          break;
+        }
+        if (helloReceived) {
+          command(line);
+        } else {
+          hello(line);
+        }
+      }
+      if (closed.get()) {
+        return;
+      }
+      if (inFlight) {
+        if (framer.hasLine()) {
+          linesWaiting = true;
+          if (!inFlight) {
+            // The command finished between the two looks and may not have seen linesWaiting.
+            loop.execute(this::drive);
+          }
+        }
         break;
       }
-      if (helloReceived) {
-        command(line);
-      } else {
-        hello(line);
-      }
-    }
-    if (closed.get()) {
-      return;
-    }
-    if (inFlight && framer.hasLine()) {
-      linesWaiting = true;
-      if (!inFlight) {
-        // The command finished between the two looks and may not have seen linesWaiting.
-        loop.execute(this::drive);
-      }
-    }
-    if (!inFlight) {
       if (ending || (inputEnded && !framer.hasLine())) {
         // A half-sent line at EOF is dropped, as on the blocking path.
         ending = true;
@@ -231,8 +233,12 @@ final class ChannelConnection implements Session, ClientConnection {
         return;
       }
       if (!outbox.flush()) {
-        wantWrite();
+        break;
       }
+      if (!framer.hasLine()) {
+        break;
+      }
+      // The outbox was full and has drained at once: go on with the lines that waited.
     }
     // Stop reading while a line already waits: its bytes are bounded, the client's are not.
     boolean read = !inputEnded && !(framer.hasLine() && (inFlight || outbox.pending() > 0));
@@ -261,9 +267,7 @@ final class ChannelConnection implements Session, ClientConnection {
                 log.error("handshake failed", e);
                 answer = Handshake.Answer.SILENT_CLOSE;
               }
-              if (answer.accepted()) {
-                handshaken = true;
-              } else {
+              if (!answer.accepted()) {
                 ending = true;
               }
               finish(answer.reply());
@@ -307,8 +311,8 @@ final class ChannelConnection implements Session, ClientConnection {
         return;
       }
     }
-    if (handler.mayBlock() && !outbox.flush()) {
-      wantWrite(); // the replies held for a pipelining client go out before a long wait
+    if (handler.mayBlock()) {
+      outbox.flush(); // the replies held for a pipelining client go out before a long wait
     }
     COMMAND_THREADS
         .newThread(() -> completed(verb, started, runOnThread(handler, verb, argument)))
@@ -367,38 +371,17 @@ final class ChannelConnection implements Session, ClientConnection {
       loop.execute(this::drive);
       return;
     }
-    if (!outbox.flush()) {
-      wantWrite();
-    }
+    outbox.flush();
   }
 
   private void send(byte[] bytes) {
     outbox.add(bytes);
-    if (!outbox.flush()) {
-      wantWrite();
-    }
-  }
-
-  /** The outbox holds bytes the socket did not take: ask the loop to say when it can. */
-  private void wantWrite() {
-    if (closed.get()) {
-      return;
-    }
-    try {
-      key.interestOpsOr(SelectionKey.OP_WRITE);
-    } catch (RuntimeException e) {
-      return; // cancelled: closed meanwhile
-    }
-    if (!loop.inLoop()) {
-      loop.wakeup();
-    }
+    outbox.flush();
   }
 
   /** Sends what is queued, then closes; the rest waits for {@code OP_WRITE} if it must. */
   private void closeWhenSent() {
-    if (!outbox.flush()) {
-      wantWrite();
-    }
+    outbox.flush();
     outbox.whenDrained(this::close);
   }
 }

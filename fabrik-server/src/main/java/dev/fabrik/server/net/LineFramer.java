@@ -16,9 +16,10 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  *
  * The buffer starts small and grows up to the cap for a long line (a PUSHB of a thousand jobs),
- * then shrinks back, so thousands of idle connections cost little. An oversized line is dropped as
- * it arrives, never buffered. Bytes already searched for a newline are not searched again, so a 16
- * MB line arriving in 64 KB reads costs one pass. One framer per connection, one thread at a time.
+ * then shrinks back at the next short line, so thousands of idle connections cost little. An
+ * oversized line is dropped as it arrives, never buffered. Bytes already searched for a newline are
+ * not searched again, so a 16 MB line arriving in 64 KB reads costs one pass. One framer per
+ * connection, one thread at a time.
  */
 final class LineFramer {
   /** Returned by {@link #next()} for a line over the cap (compared by identity). */
@@ -113,10 +114,14 @@ final class LineFramer {
     return in.capacity();
   }
 
-  /** Drops the first {@code n} bytes; a buffer grown for a long line shrinks when it can. */
+  /**
+   * Drops the first {@code n} bytes. A buffer grown for a long line shrinks at the first short line
+   * after it, so a client sending PUSHB after PUSHB keeps its buffer and one that sent a single
+   * batch gives the memory back.
+   */
   private void consume(int n) {
     int rest = in.position() - n;
-    if (in.capacity() > initialBytes && rest <= initialBytes / 2) {
+    if (in.capacity() > initialBytes && n <= initialBytes / 2 && rest <= initialBytes / 2) {
       ByteBuffer small = ByteBuffer.allocate(initialBytes);
       small.put(in.array(), n, rest);
       in = small;

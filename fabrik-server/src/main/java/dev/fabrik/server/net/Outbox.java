@@ -2,14 +2,20 @@ package dev.fabrik.server.net;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 
 /**
  * The replies of one {@link ChannelConnection} that are not yet on the wire. Filled and flushed by
- * whichever thread completes a command (the SQLite writer for a PUSH, a virtual thread for a FETCH)
- * and by the event loop when the socket becomes writable again; never blocks. Replies are queued in
- * command order, so whoever flushes sends them in that order.
+ * whichever thread completes a command (the SQLite writer for a PUSH, a virtual thread for a FETCH
+ * that waited) and by the event loop; never blocks. Replies are queued in command order, so whoever
+ * flushes sends them in that order.
+ *
+ * <p>What the socket does not take waits for {@code OP_WRITE}. The outbox sets and clears that
+ * interest itself, under the same lock as the writes, so two threads flushing at once cannot leave
+ * bytes queued with nobody asking to be told when the socket drains.
  */
 final class Outbox {
   private final SocketChannel channel;
@@ -17,6 +23,9 @@ final class Outbox {
   private final ArrayDeque<ByteBuffer> queued = new ArrayDeque<>();
   private int pending;
   private Runnable whenDrained;
+  private SelectionKey key;
+  private EventLoop loop;
+  private boolean waitingForWritable;
 
   /**
    * @param onBroken run (outside the lock) when a write fails: the peer is gone
@@ -24,6 +33,12 @@ final class Outbox {
   Outbox(SocketChannel channel, Runnable onBroken) {
     this.channel = channel;
     this.onBroken = onBroken;
+  }
+
+  /** The channel is registered: from now on a write that comes up short asks for OP_WRITE. */
+  synchronized void registered(SelectionKey key, EventLoop loop) {
+    this.key = key;
+    this.loop = loop;
   }
 
   synchronized void add(byte[] reply) {
@@ -53,22 +68,27 @@ final class Outbox {
    * @return true when nothing is left to write (also when the peer is gone)
    */
   boolean flush() {
-    Runnable after;
+    Runnable after = null;
     boolean empty;
+    boolean wake = false;
     synchronized (this) {
       try {
         writeLocked();
         empty = queued.isEmpty();
-        after = empty ? whenDrained : null;
         if (empty) {
+          after = whenDrained;
           whenDrained = null;
         }
-      } catch (IOException e) {
+        wake = watchWritable(!empty);
+      } catch (IOException | CancelledKeyException e) {
         queued.clear();
         pending = 0;
         empty = true;
         after = onBroken;
       }
+    }
+    if (wake) {
+      loop.wakeup(); // the selector picks up the new interest when it next selects
     }
     if (after != null) {
       after.run();
@@ -91,5 +111,19 @@ final class Outbox {
         return; // the socket is full: the rest waits for OP_WRITE
       }
     }
+  }
+
+  /** Returns whether the loop must be woken to see a new interest. */
+  private boolean watchWritable(boolean want) {
+    if (key == null || want == waitingForWritable) {
+      return false;
+    }
+    waitingForWritable = want;
+    if (want) {
+      key.interestOpsOr(SelectionKey.OP_WRITE);
+      return !loop.inLoop();
+    }
+    key.interestOpsAnd(~SelectionKey.OP_WRITE);
+    return false;
   }
 }

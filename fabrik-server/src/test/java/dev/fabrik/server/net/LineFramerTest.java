@@ -96,10 +96,12 @@ class LineFramerTest {
   }
 
   @Test
-  void bufferGrowsForALongLineAndShrinksAfterwards() {
+  void bufferGrowsForLongLinesAndShrinksAtTheFirstShortOne() {
     LineFramer f = new LineFramer(1 << 20, 64);
     String big = "b".repeat(200_000);
-    assertThat(frame(f, utf8(big + "\r\nsmall\r\n"), 65_536)).containsExactly(big, "small");
+    assertThat(frame(f, utf8(big + "\r\n" + big + "\r\n"), 65_536)).containsExactly(big, big);
+    assertThat(f.capacity()).isGreaterThan(200_000);
+    assertThat(frame(f, utf8("small\r\n"), 65_536)).containsExactly("small");
     assertThat(f.capacity()).isEqualTo(64);
   }
 }
