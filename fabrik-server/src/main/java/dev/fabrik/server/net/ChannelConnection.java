@@ -68,6 +68,9 @@ final class ChannelConnection implements Session, ClientConnection {
   /** Loop thread only. */
   private boolean helloReceived;
 
+  /** Loop thread only: inside {@link #drive}, which carries on after a command answered at once. */
+  private boolean driving;
+
   /** The client shut its side down (EOF); set by the loop. */
   private volatile boolean inputEnded;
 
@@ -201,6 +204,15 @@ final class ChannelConnection implements Session, ClientConnection {
    * or no complete line is left; then settles what to read and write. Loop thread only.
    */
   private void drive() {
+    driving = true;
+    try {
+      driveLines();
+    } finally {
+      driving = false;
+    }
+  }
+
+  private void driveLines() {
     while (true) {
       while (!closed.get() && !ending && !inFlight && outbox.pending() < MAX_PENDING) {
         String line = framer.next();
@@ -363,8 +375,8 @@ final class ChannelConnection implements Session, ClientConnection {
       listener.closed(this);
       return;
     }
-    if (loop.inLoop()) {
-      return; // completed synchronously inside drive(), which carries on
+    if (loop.inLoop() && driving) {
+      return; // answered at once inside drive(), which carries on
     }
     if (linesWaiting || ending || inputEnded) {
       linesWaiting = false;
