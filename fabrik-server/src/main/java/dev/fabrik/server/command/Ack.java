@@ -4,6 +4,7 @@ import dev.fabrik.protocol.Reply;
 import dev.fabrik.server.CommandException;
 import dev.fabrik.server.manager.Manager;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -12,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  * or reaped). The argument must be an object whose values are all strings and that has a jid, as
  * the reference's {@code map[string]string} decode demands; else {@code -ERR invalid ACK <arg>}.
  */
-final class Ack implements CommandHandler {
+final class Ack implements NonBlockingHandler {
   private final Manager manager;
 
   Ack(Manager manager) {
@@ -21,16 +22,25 @@ final class Ack implements CommandHandler {
 
   @Override
   public Reply handle(String argument, Session session) {
-    String text = Arguments.required(argument);
-    String jid = jid(text);
-    if (jid == null) {
-      throw CommandException.err("invalid ACK " + text);
-    }
-    manager.ack(jid);
+    manager.ack(jid(argument));
     return Reply.OK;
   }
 
-  private static String jid(String text) {
+  @Override
+  public CompletionStage<Reply> start(String argument, Session session) {
+    return manager.ackAsync(jid(argument)).thenApply(acked -> Reply.OK);
+  }
+
+  private static String jid(String argument) {
+    String text = Arguments.required(argument);
+    String jid = parseJid(text);
+    if (jid == null) {
+      throw CommandException.err("invalid ACK " + text);
+    }
+    return jid;
+  }
+
+  private static String parseJid(String text) {
     JsonNode tree;
     try {
       tree = Arguments.json(text);

@@ -5,13 +5,18 @@ import dev.fabrik.server.CommandException;
 import dev.fabrik.server.manager.Manager;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code FETCH critical default} → the first job of the first non-empty queue as a bulk string
  * (sent as stored, never re-encoded), or {@code $-1} after the manager's wait. Never {@code $0}:
  * Node would JSON.parse an empty string. At least one queue is required (Faktory issue #496).
+ *
+ * <p>On an event loop a FETCH that finds a job is answered there; one that must wait runs {@link
+ * #handle} on a thread of its own.
  */
-final class Fetch implements CommandHandler {
+final class Fetch implements NonBlockingHandler {
   private final Manager manager;
 
   Fetch(Manager manager) {
@@ -20,16 +25,27 @@ final class Fetch implements CommandHandler {
 
   @Override
   public Reply handle(String argument, Session session) throws InterruptedException {
-    List<String> queues = Arguments.words(argument);
-    if (queues.isEmpty()) {
-      throw CommandException.err("must call fetch with at least one queue");
-    }
-    Optional<byte[]> job = manager.fetch(session.wid(), queues);
+    Optional<byte[]> job = manager.fetch(session.wid(), queues(argument));
     return job.<Reply>map(Reply::bulk).orElse(Reply.NULL);
+  }
+
+  @Override
+  public CompletionStage<Reply> start(String argument, Session session) {
+    Optional<byte[]> job = manager.fetchNow(session.wid(), queues(argument));
+    return job.<CompletionStage<Reply>>map(j -> CompletableFuture.completedStage(Reply.bulk(j)))
+        .orElse(null);
   }
 
   @Override
   public boolean mayBlock() {
     return true;
+  }
+
+  private static List<String> queues(String argument) {
+    List<String> queues = Arguments.words(argument);
+    if (queues.isEmpty()) {
+      throw CommandException.err("must call fetch with at least one queue");
+    }
+    return queues;
   }
 }

@@ -6,13 +6,14 @@ import dev.fabrik.protocol.JobFormatException;
 import dev.fabrik.protocol.Reply;
 import dev.fabrik.server.CommandException;
 import dev.fabrik.server.manager.Manager;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code PUSH {"jid":"...","jobtype":"SendEmail","args":[1]}} → {@code +OK}, or {@code -ERR invalid
  * JSON: <detail>}, or whatever code the manager refuses it with ({@code -ERR jobs must have a
  * jobtype parameter}, {@code -NOTUNIQUE ...}).
  */
-final class Push implements CommandHandler {
+final class Push implements NonBlockingHandler {
   private final Manager manager;
 
   Push(Manager manager) {
@@ -21,13 +22,20 @@ final class Push implements CommandHandler {
 
   @Override
   public Reply handle(String argument, Session session) {
-    Job job;
+    manager.push(decode(argument));
+    return Reply.OK;
+  }
+
+  @Override
+  public CompletionStage<Reply> start(String argument, Session session) {
+    return manager.pushAsync(decode(argument)).thenApply(stored -> Reply.OK);
+  }
+
+  private static Job decode(String argument) {
     try {
-      job = JobCodec.decode(Arguments.required(argument));
+      return JobCodec.decode(Arguments.required(argument));
     } catch (JobFormatException e) {
       throw CommandException.err("invalid JSON: " + e.getMessage());
     }
-    manager.push(job);
-    return Reply.OK;
   }
 }

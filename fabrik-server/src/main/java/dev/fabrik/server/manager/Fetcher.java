@@ -41,6 +41,18 @@ final class Fetcher {
     this.middleware = middleware;
   }
 
+  /** A job available right now, or empty when {@link #fetch} would wait; never blocks. */
+  Optional<Reservation> fetchNow(String wid, List<String> queues) {
+    if (queues == null || queues.isEmpty()) {
+      throw CommandException.err("must call fetch with at least one queue");
+    }
+    if (workers.stateOf(wid) != WorkerState.RUNNING) {
+      return Optional.empty();
+    }
+    List<String> active = withoutPaused(queues);
+    return active.isEmpty() ? Optional.empty() : tryReserve(wid, active);
+  }
+
   Optional<Reservation> fetch(String wid, List<String> queues) throws InterruptedException {
     if (queues == null || queues.isEmpty()) {
       throw CommandException.err("must call fetch with at least one queue");

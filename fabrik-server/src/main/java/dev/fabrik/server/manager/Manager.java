@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
 import java.util.random.RandomGenerator;
@@ -94,6 +95,23 @@ public final class Manager {
   }
 
   /**
+   * PUSH for a caller that must not wait (the event loop): validates at once, throwing a {@link
+   * CommandException} as {@link #push} does, and returns a stage that completes once the job is
+   * stored, possibly on the store's writer thread (chain only short, non-blocking work to it). A
+   * scheduled job's set write is a blocking store call, so it runs on a virtual thread.
+   */
+  public CompletableFuture<Void> pushAsync(Job job) {
+    Instant now = clock.instant();
+    Prepared p = prepare(job, Timestamps.format(now), now);
+    if (p.scheduledAt() != null) {
+      return CompletableFuture.runAsync(
+          () -> store.addToSet(SetName.SCHEDULED, p.scheduledAt(), p.job()),
+          Thread::startVirtualThread);
+    }
+    return store.enqueueAsync(List.of(p.job()));
+  }
+
+  /**
    * PUSHB: validates each job in turn and returns {@code jid → error text} for the ones refused
    * ({@code ""} for a job without jid); coded errors keep their code ({@code "NOTUNIQUE ..."}),
    * plain ERR ones do not. Every valid immediate job is stored by ONE enqueue call, so a batch of a
@@ -160,18 +178,42 @@ public final class Manager {
     return fetcher.fetch(wid, queues).map(Reservation::payload);
   }
 
+  /**
+   * FETCH without waiting: the job {@link #fetch} would return at once, or empty when it would wait
+   * (nothing queued, a quiet worker, every queue paused); the caller then calls {@link #fetch} on a
+   * thread that may block. Never blocks on work arriving; the store may read a payload from disk.
+   */
+  public Optional<byte[]> fetchNow(String wid, List<String> queues) {
+    return fetcher.fetchNow(wid, queues).map(Reservation::payload);
+  }
+
   /** ACK: unknown jids are fine (the job was reaped or already acked). */
   public void ack(String jid) {
     if (jid == null || jid.isEmpty()) {
       return;
     }
-    Optional<Reservation> r = store.acknowledge(jid);
-    if (r.isPresent()) {
-      for (OutcomeListener l : outcomes) {
-        l.acknowledged(r.get());
-      }
+    acknowledged(store.acknowledge(jid));
+  }
+
+  /**
+   * ACK for a caller that must not wait (the event loop); the stage completes once {@link #ack}
+   * would have returned, possibly on the store's writer thread.
+   */
+  public CompletableFuture<Void> ackAsync(String jid) {
+    if (jid == null || jid.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
     }
-    if (r.isPresent() && !middleware.isEmpty()) {
+    return store.acknowledgeAsync(jid).thenAccept(this::acknowledged);
+  }
+
+  private void acknowledged(Optional<Reservation> r) {
+    if (r.isEmpty()) {
+      return;
+    }
+    for (OutcomeListener l : outcomes) {
+      l.acknowledged(r.get());
+    }
+    if (!middleware.isEmpty()) {
       Job job = JobCodec.decode(r.get().payload());
       for (JobMiddleware m : middleware) {
         m.afterAck(job);

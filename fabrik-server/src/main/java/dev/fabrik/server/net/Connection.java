@@ -2,30 +2,25 @@ package dev.fabrik.server.net;
 
 import dev.fabrik.protocol.LineReader;
 import dev.fabrik.protocol.LineTooLongException;
-import dev.fabrik.protocol.PasswordHash;
 import dev.fabrik.protocol.Reply;
-import dev.fabrik.server.CommandException;
 import dev.fabrik.server.command.CommandHandler;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.Session;
 import dev.fabrik.server.config.ServerConfig;
-import dev.fabrik.server.storage.StorageException;
-import dev.fabrik.server.workers.WorkerInfo;
 import dev.fabrik.server.workers.WorkerRegistry;
-import dev.fabrik.server.workers.WorkerState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client socket, on its own virtual thread: greeting, HELLO, then a command loop.
+ * One TLS client socket, on its own virtual thread: greeting, HELLO, then a command loop. (Plain
+ * TCP connections run on an {@link EventLoop} as {@link ChannelConnection}s; TLS keeps the simple
+ * blocking form, as an {@code SSLEngine} on a selector is a project of its own.)
  *
  * <pre>
  * S: +HI {"v":2}                      (or {"v":2,"i":5120,"s":"2a5c0e1f9d3b7a61"} with a password)
@@ -39,9 +34,8 @@ import org.slf4j.LoggerFactory;
  * replies are collected and flushed once no input is pending, so {@code ACK + FETCH} in one packet
  * gets both replies, in order, and a reply never waits behind a blocking FETCH.
  */
-final class Connection implements Runnable, Session {
+final class Connection implements Runnable, Session, ClientConnection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
-  private static final Reply INTERNAL_ERROR = Reply.error("ERR", "internal error");
   private static final Reply SHUTDOWN = Reply.error("ERR", "shutdown in progress");
 
   /** Past this many held-back bytes, replies are flushed even while input is pending. */
@@ -51,23 +45,14 @@ final class Connection implements Runnable, Session {
   private final Listener listener;
   private final ServerConfig config;
   private final CommandTable commands;
-  private final WorkerRegistry workers;
-  private final Clock clock;
   private final CommandObserver observer;
-  private final Runnable expire = this::close;
-
-  /** Guards {@link #blocked} against stop()'s interrupt, so it can only hit a waiting command. */
-  private final ReentrantLock interruptLock = new ReentrantLock();
+  private final Handshake handshake;
+  private final BlockingCall blocking = new BlockingCall();
 
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-  private Thread thread;
   private OutputStream out;
-  private String wid = "";
-  private boolean attached;
-  private boolean handshaken;
   private boolean ended;
   private volatile boolean busy;
-  private boolean blocked;
 
   Connection(
       Socket socket,
@@ -80,28 +65,18 @@ final class Connection implements Runnable, Session {
     this.listener = listener;
     this.config = config;
     this.commands = commands;
-    this.workers = workers;
-    this.clock = clock;
     this.observer = listener.commandObserver();
+    this.handshake = new Handshake(config, listener, workers, clock, this::close);
   }
 
-  void start(Thread t) {
-    this.thread = t;
-    t.start();
-  }
-
-  Thread thread() {
-    return thread;
-  }
-
-  /** True while a command runs; stop() waits for these. */
-  boolean busy() {
+  @Override
+  public boolean busy() {
     return busy;
   }
 
   @Override
   public String wid() {
-    return wid;
+    return handshake.wid();
   }
 
   @Override
@@ -110,20 +85,14 @@ final class Connection implements Runnable, Session {
   }
 
   /** Closes the socket from any thread; the connection's thread then ends quietly. */
-  void close() {
+  @Override
+  public void close() {
     Listener.closeQuietly(socket);
   }
 
-  /** Wakes a FETCH waiting for work so shutdown need not wait for its timeout. */
-  void interruptIfBlocked() {
-    interruptLock.lock();
-    try {
-      if (blocked) {
-        thread.interrupt();
-      }
-    } finally {
-      interruptLock.unlock();
-    }
+  @Override
+  public void interruptIfBlocked() {
+    blocking.interrupt();
   }
 
   @Override
@@ -138,7 +107,16 @@ final class Connection implements Runnable, Session {
       }
       out = socket.getOutputStream();
       LineReader reader = new LineReader(in, config.maxLineBytes());
-      if (!handshake(reader)) {
+      out.write(handshake.greeting());
+      String line;
+      try {
+        line = reader.readLine();
+      } catch (LineTooLongException e) {
+        line = null;
+      }
+      Handshake.Answer answer = handshake.answer(line);
+      out.write(answer.reply());
+      if (!answer.accepted()) {
         return;
       }
       in.disarm();
@@ -151,74 +129,10 @@ final class Connection implements Runnable, Session {
       log.error("connection failed", e);
     } finally {
       Listener.closeQuietly(socket);
-      if (attached) {
-        workers.detach(wid, expire);
-      }
-      if (handshaken) {
-        listener.handshakeUndone();
-      }
+      handshake.undo();
       busy = false;
       listener.closed(this);
     }
-  }
-
-  /** Returns false when the connection must close (every failure here is silent but a password). */
-  private boolean handshake(LineReader reader) throws IOException {
-    Greeting greeting = Greeting.create(config.hasPassword());
-    out.write(greeting.encode());
-    String line;
-    try {
-      line = reader.readLine();
-    } catch (LineTooLongException e) {
-      return false;
-    }
-    if (line == null || !line.startsWith("HELLO {")) {
-      return false;
-    }
-    Hello hello;
-    try {
-      hello = Hello.parse(line.substring("HELLO ".length()));
-    } catch (Hello.Undecodable e) {
-      log.debug("undecodable HELLO: {}", e.getMessage());
-      return false;
-    }
-    if (config.hasPassword()) {
-      String expected =
-          PasswordHash.compute(
-              config.password(), greeting.salt(), hello.hashIterations(greeting.iterations()));
-      if (!PasswordHash.matches(expected, hello.pwdhash())) {
-        out.write(Reply.error("ERR", "Invalid password").encode());
-        return false;
-      }
-    }
-    handshaken = true;
-    if (listener.handshakeDone() > config.maxConnections()) {
-      // Unsolicited, right after +OK, as Faktory 1.9+ does; the client sees it on its next read.
-      out.write(Reply.OK.encode());
-      out.write(Reply.error("ERR", "too many connections: " + config.maxConnections()).encode());
-      return false;
-    }
-    if (!hello.wid().isEmpty()) {
-      // Registered before +OK: a worker may BEAT the moment it reads the reply.
-      Instant now = clock.instant();
-      wid = hello.wid();
-      workers.attach(
-          wid,
-          new WorkerInfo(
-              wid,
-              hello.hostname(),
-              hello.pid(),
-              hello.labels(),
-              now,
-              now,
-              0,
-              WorkerState.RUNNING,
-              1),
-          expire);
-      attached = true;
-    }
-    out.write(Reply.OK.encode());
-    return true;
   }
 
   private void commandLoop(LineReader reader) throws IOException {
@@ -278,46 +192,13 @@ final class Connection implements Runnable, Session {
     try {
       if (handler.mayBlock()) {
         flush();
-        return handleBlocking(handler, argument);
+        return blocking.call(handler, argument, this, listener);
       }
       return handler.handle(argument, this);
-    } catch (CommandException e) {
-      return Reply.error(e.code(), e.getMessage() == null ? "" : e.getMessage());
     } catch (InterruptedException e) {
       return SHUTDOWN;
-    } catch (StorageException e) {
-      // Disk full, I/O error: nothing was stored, and the client should hear why, not "internal".
-      log.error("command {} failed in storage", verb, e);
-      return Reply.error("ERR", "storage failure: " + e.getMessage());
     } catch (RuntimeException e) {
-      log.error("command {} failed", verb, e);
-      return INTERNAL_ERROR;
-    }
-  }
-
-  private Reply handleBlocking(CommandHandler handler, String argument)
-      throws InterruptedException {
-    interruptLock.lock();
-    try {
-      blocked = true;
-      if (listener.stopping()) {
-        return SHUTDOWN;
-      }
-    } finally {
-      interruptLock.unlock();
-    }
-    try {
-      return handler.handle(argument, this);
-    } finally {
-      interruptLock.lock();
-      try {
-        blocked = false;
-        // An interrupt that raced the handler's return must not reach the socket write: on a
-        // virtual thread it would close the socket.
-        Thread.interrupted();
-      } finally {
-        interruptLock.unlock();
-      }
+      return FailureReplies.of(verb, e);
     }
   }
 

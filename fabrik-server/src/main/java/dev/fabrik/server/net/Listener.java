@@ -9,22 +9,26 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLServerSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command port: accepts sockets (TLS 1.2+ when configured) and runs each connection on its own
- * virtual thread, like Faktory's goroutine per connection.
+ * The command port. Plain TCP connections are spread over a few {@link EventLoop}s (one per two
+ * cores): a connection holds no thread between commands, and a PUSH none while its insert commits.
+ * With TLS (1.2+) each connection runs on its own virtual thread instead ({@link Connection}).
  *
  * <p>Stopping closes the server socket, wakes commands blocked in FETCH, lets other in-flight
  * commands finish (a connection that sends another command meanwhile gets {@code -ERR shutdown in
- * progress} and is closed), then closes the idle connections and joins every connection thread.
+ * progress} and is closed), then closes the idle connections and waits for every one to be gone.
  */
 public final class Listener implements Service {
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
@@ -33,13 +37,15 @@ public final class Listener implements Service {
   private final CommandTable commands;
   private final WorkerRegistry workers;
   private final Clock clock;
-  private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+  private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
   private final ConnectionStats stats;
   private final CommandObserver commandObserver;
   private final AtomicLong connectionIds = new AtomicLong();
   private final Object activity = new Object();
   private volatile boolean stopping;
   private ServerSocket server;
+  private ServerSocketChannel plainServer;
+  private EventLoop[] loops = new EventLoop[0];
   private Thread acceptor;
   private boolean started;
   private boolean stopped;
@@ -77,7 +83,12 @@ public final class Listener implements Service {
       return;
     }
     try {
-      server = config.tls() == null ? new ServerSocket() : tlsServerSocket();
+      if (config.tls() == null) {
+        plainServer = ServerSocketChannel.open();
+        server = plainServer.socket();
+      } else {
+        server = tlsServerSocket();
+      }
       server.setReuseAddress(true);
       server.bind(new InetSocketAddress(config.bindHost(), config.port()), 1024);
     } catch (IOException e) {
@@ -85,7 +96,15 @@ public final class Listener implements Service {
           "cannot listen on " + config.bindHost() + ":" + config.port() + ": " + e.getMessage(), e);
     }
     started = true;
-    acceptor = Thread.ofVirtual().name("fabrik-accept").start(this::acceptLoop);
+    if (plainServer != null) {
+      loops = new EventLoop[Math.max(1, Runtime.getRuntime().availableProcessors() / 2)];
+      for (int i = 0; i < loops.length; i++) {
+        loops[i] = new EventLoop("fabrik-loop-" + i);
+      }
+      acceptor = Thread.ofVirtual().name("fabrik-accept").start(this::acceptChannels);
+    } else {
+      acceptor = Thread.ofVirtual().name("fabrik-accept").start(this::acceptLoop);
+    }
     log.info(
         "listening on {}:{}{}", config.bindHost(), port(), config.tls() == null ? "" : " (TLS)");
   }
@@ -122,15 +141,14 @@ public final class Listener implements Service {
     return stats.commandCount();
   }
 
+  /** TLS: a virtual thread per connection. */
   private void acceptLoop() {
     while (true) {
       Socket socket;
       try {
         socket = server.accept();
       } catch (IOException e) {
-        if (!server.isClosed()) {
-          log.error("accept failed; no longer accepting connections", e);
-        }
+        acceptFailed(e);
         return;
       }
       if (stopping) {
@@ -139,8 +157,37 @@ public final class Listener implements Service {
       }
       Connection c = new Connection(socket, this, config, commands, workers, clock);
       open.add(c);
-      c.start(
-          Thread.ofVirtual().name("fabrik-conn-" + connectionIds.incrementAndGet()).unstarted(c));
+      Thread.ofVirtual().name("fabrik-conn-" + connectionIds.incrementAndGet()).start(c);
+    }
+  }
+
+  /** Plain TCP: each connection joins an event loop, in turn. */
+  private void acceptChannels() {
+    int next = 0;
+    while (true) {
+      SocketChannel channel;
+      try {
+        channel = plainServer.accept();
+      } catch (IOException e) {
+        acceptFailed(e);
+        return;
+      }
+      if (stopping) {
+        closeQuietly(channel);
+        continue;
+      }
+      EventLoop loop = loops[next];
+      next = (next + 1) % loops.length;
+      ChannelConnection c =
+          new ChannelConnection(channel, loop, this, config, commands, workers, clock);
+      open.add(c);
+      loop.execute(c::open);
+    }
+  }
+
+  private void acceptFailed(IOException e) {
+    if (!server.isClosed()) {
+      log.error("accept failed; no longer accepting connections", e);
     }
   }
 
@@ -156,20 +203,21 @@ public final class Listener implements Service {
     stopping = true;
     closeQuietly(server);
     join(acceptor, deadline);
-    for (Connection c : open) {
+    for (ClientConnection c : open) {
       c.interruptIfBlocked();
     }
     awaitIdle(deadline);
-    for (Connection c : open) {
+    for (ClientConnection c : open) {
       c.close();
     }
-    // Closed sockets end their threads at once; the grace only guards a slow machine.
-    long joinDeadline = Math.max(deadline, System.nanoTime() + 1_000_000_000L);
-    for (Connection c : open) {
-      join(c.thread(), joinDeadline);
+    // Closed sockets end their connections at once; the grace only guards a slow machine.
+    long closeDeadline = Math.max(deadline, System.nanoTime() + 1_000_000_000L);
+    awaitAllClosed(closeDeadline);
+    for (EventLoop loop : loops) {
+      loop.close(closeDeadline);
     }
     if (!open.isEmpty()) {
-      log.warn("{} connection threads did not end within {}", open.size(), timeout);
+      log.warn("{} connections did not end within {}", open.size(), timeout);
     }
   }
 
@@ -196,7 +244,7 @@ public final class Listener implements Service {
     stats.disconnected();
   }
 
-  void closed(Connection c) {
+  void closed(ClientConnection c) {
     open.remove(c);
     idleNow();
   }
@@ -211,8 +259,17 @@ public final class Listener implements Service {
   }
 
   private void awaitIdle(long deadline) {
+    awaitUntil(() -> open.stream().noneMatch(ClientConnection::busy), deadline);
+  }
+
+  private void awaitAllClosed(long deadline) {
+    awaitUntil(open::isEmpty, deadline);
+  }
+
+  /** Waits for {@code done}, re-checked whenever a connection finishes a command or closes. */
+  private void awaitUntil(BooleanSupplier done, long deadline) {
     synchronized (activity) {
-      while (open.stream().anyMatch(Connection::busy)) {
+      while (!done.getAsBoolean()) {
         long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
         if (leftMillis <= 0) {
           return;

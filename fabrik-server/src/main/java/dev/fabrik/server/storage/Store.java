@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -38,6 +39,26 @@ public interface Store extends AutoCloseable {
    * @throws StorageException the jobs were not stored (disk full, I/O error, store closed)
    */
   void enqueue(List<QueuedJob> jobs);
+
+  /**
+   * {@link #enqueue} without holding the caller's thread while the jobs become durable: the event
+   * loop that reads PUSH hands the insert over and answers from the completion. The returned stage
+   * completes (normally, or with the {@link StorageException}) once {@link #enqueue} would have
+   * returned; it may complete on a thread of the store, so what the caller chains to it must be
+   * short and must not block.
+   *
+   * <p>The default runs {@link #enqueue} in the calling thread, which suits a store whose enqueue
+   * never waits for I/O; one that does wait (a group-committed file, a database round trip)
+   * overrides this.
+   */
+  default CompletableFuture<Void> enqueueAsync(List<QueuedJob> jobs) {
+    try {
+      enqueue(jobs);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * Takes the oldest job from the first non-empty queue of {@code queues} (in the given order) and
@@ -93,6 +114,20 @@ public interface Store extends AutoCloseable {
    * @return the reservation that was removed, or empty when {@code jid} holds none
    */
   Optional<Reservation> acknowledge(String jid);
+
+  /**
+   * {@link #acknowledge} for a caller that must not wait (the event loop): the stage completes when
+   * {@link #acknowledge} would have returned, possibly on a store thread (chain only short,
+   * non-blocking work to it). The default calls {@link #acknowledge} in the calling thread; a store
+   * whose acknowledge may wait for a commit overrides it.
+   */
+  default CompletableFuture<Optional<Reservation>> acknowledgeAsync(String jid) {
+    try {
+      return CompletableFuture.completedFuture(acknowledge(jid));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * FAIL or reservation expiry: removes the reservation, counts one processed and one failed job,

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +69,29 @@ public abstract class StoreContract extends SetScanContract {
     assertThat(store.expiredReservations(T0.plusSeconds(61), 10))
         .extracting(Reservation::jid)
         .containsExactly("short-1");
+  }
+
+  @Test
+  void enqueueAsyncStoresInOrderAndTheJobsAreThereWhenItCompletes() throws Exception {
+    CompletableFuture<Void> stored =
+        store.enqueueAsync(List.of(job("async-1", "q"), job("async-2", "q")));
+    stored.get(30, TimeUnit.SECONDS);
+    assertThat(store.queueSize("q")).isEqualTo(2);
+    assertThat(drain("q")).containsExactly("async-1", "async-2");
+  }
+
+  @Test
+  void acknowledgeAsyncRemovesTheReservationOnceAndCountsIt() throws Exception {
+    store.enqueue(List.of(job("a", "q")));
+    reserve("q").orElseThrow();
+
+    Optional<Reservation> acked = store.acknowledgeAsync("a").get(30, TimeUnit.SECONDS);
+    assertThat(acked).map(Reservation::jid).hasValue("a");
+    assertThat(store.acknowledgeAsync("a").get(30, TimeUnit.SECONDS)).isEmpty();
+    assertThat(store.acknowledgeAsync("never-reserved").get(30, TimeUnit.SECONDS)).isEmpty();
+    assertThat(store.counters().processed()).isEqualTo(1);
+    assertThat(store.queueSize("q")).isZero();
+    assertThat(store.expiredReservations(T0.plusSeconds(100_000), 10)).isEmpty();
   }
 
   @Test

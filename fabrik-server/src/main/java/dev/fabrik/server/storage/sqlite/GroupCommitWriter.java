@@ -110,6 +110,18 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   /**
+   * Queues {@code op} and returns the future of its result, completed on the writer thread right
+   * after the commit (after the hooks that make inserted jobs fetchable). Whatever is chained to it
+   * runs on the writer thread and holds up the next batch, so it must be short and never block.
+   * Throws at once if the writer is closed.
+   */
+  <T> CompletableFuture<T> submitAsync(WriteOp<T> op) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    enqueue(new Pending<>(op, future));
+    return future;
+  }
+
+  /**
    * Queues {@code op} for the next batch and returns without waiting for it, for a write whose loss
    * in a crash is harmless (the caller has answered before the commit). A failure is logged as
    * "{@code command} {@code subject} was not stored" (both parts passed apart so the hot path

@@ -1,0 +1,57 @@
+package dev.fabrik.server.net;
+
+import dev.fabrik.protocol.Reply;
+import dev.fabrik.server.command.CommandHandler;
+import dev.fabrik.server.command.Session;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs a command that may wait a long time (FETCH) so that shutdown can interrupt the wait, and
+ * only the wait: an interrupt that lands after the handler returned must not reach the socket write
+ * that follows (on a virtual thread it would close the socket).
+ */
+final class BlockingCall {
+  private final ReentrantLock lock = new ReentrantLock();
+  private Thread waiting;
+
+  /**
+   * @param listener asked whether the server stops, under the lock: a stop that began before the
+   *     call is seen here, one that begins after finds the thread to interrupt
+   * @throws InterruptedException the server is stopping (answer so, then close)
+   */
+  Reply call(CommandHandler handler, String argument, Session session, Listener listener)
+      throws InterruptedException {
+    lock.lock();
+    try {
+      if (listener.stopping()) {
+        throw new InterruptedException("server stopping");
+      }
+      waiting = Thread.currentThread();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      return handler.handle(argument, session);
+    } finally {
+      lock.lock();
+      try {
+        waiting = null;
+        Thread.interrupted();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Interrupts the thread waiting in {@link #call}, if any. */
+  void interrupt() {
+    lock.lock();
+    try {
+      if (waiting != null) {
+        waiting.interrupt();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,399 @@
+package dev.fabrik.server.net;
+
+import dev.fabrik.protocol.Reply;
+import dev.fabrik.server.command.CommandHandler;
+import dev.fabrik.server.command.CommandTable;
+import dev.fabrik.server.command.NonBlockingHandler;
+import dev.fabrik.server.command.Session;
+import dev.fabrik.server.config.ServerConfig;
+import dev.fabrik.server.workers.WorkerRegistry;
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One plain-TCP client on an {@link EventLoop}: the same conversation as {@link Connection}, with
+ * no thread of its own between commands.
+ *
+ * <p>The loop reads and frames lines and starts one command at a time. A PUSH ({@link
+ * NonBlockingHandler}) is decoded and validated on the loop and handed to storage with a
+ * completion: the writer thread that commits it writes {@code +OK} to the socket itself,
+ * non-blocking. Every other command runs on a virtual thread of its own, as it would on a thread
+ * per connection. Either way the next line is not started until the reply is queued, so replies
+ * keep their order:
+ *
+ * <pre>
+ * loop:   read "PUSH {...}\r\n" → decode, validate → store.enqueueAsync ─┐
+ * writer: commit ... → complete → outbox "+OK\r\n" → write(channel)   ←──┘
+ * loop:   read "FETCH q\r\n" → virtual thread: manager.fetch (may wait 2 s) → outbox → write
+ * </pre>
+ *
+ * A pipelining client ({@code ACK} and {@code FETCH} in one packet) gets its replies in one write
+ * once no complete line is left, as on the blocking path. A client that stops reading cannot hold
+ * any thread: what the socket does not take waits in the outbox for {@code OP_WRITE}, and past
+ * {@link #MAX_PENDING} bytes of it the connection starts no further command and reads no further.
+ */
+final class ChannelConnection implements Session, ClientConnection {
+  private static final Logger log = LoggerFactory.getLogger(ChannelConnection.class);
+  private static final byte[] SHUTDOWN = Reply.error("ERR", "shutdown in progress").encode();
+
+  /** Past this many unsent reply bytes the connection stops taking commands until they drain. */
+  static final int MAX_PENDING = 64 * 1024;
+
+  private static final int READ_BUFFER = 16 * 1024;
+  private static final ThreadFactory HELLO_THREADS =
+      Thread.ofVirtual().name("fabrik-hello").factory();
+  private static final ThreadFactory COMMAND_THREADS =
+      Thread.ofVirtual().name("fabrik-cmd").factory();
+
+  private final SocketChannel channel;
+  private final EventLoop loop;
+  private final Listener listener;
+  private final CommandTable commands;
+  private final CommandObserver observer;
+  private final Handshake handshake;
+  private final LineFramer framer;
+  private final long handshakeDeadline;
+  private final Outbox outbox;
+  private final BlockingCall blocking = new BlockingCall();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private SelectionKey key;
+
+  /** Loop thread only. */
+  private boolean helloReceived;
+
+  /** Loop thread only: inside {@link #drive}, which carries on after a command answered at once. */
+  private boolean driving;
+
+  /** The client shut its side down (EOF); set by the loop. */
+  private volatile boolean inputEnded;
+
+  /** A command has started and its reply is not queued yet. */
+  private volatile boolean inFlight;
+
+  /** The loop left complete lines unread because a command was in flight. */
+  private volatile boolean linesWaiting;
+
+  /** Close once the outbox is empty: END, a refused HELLO, shutdown. */
+  private volatile boolean ending;
+
+  ChannelConnection(
+      SocketChannel channel,
+      EventLoop loop,
+      Listener listener,
+      ServerConfig config,
+      CommandTable commands,
+      WorkerRegistry workers,
+      Clock clock) {
+    this.channel = channel;
+    this.loop = loop;
+    this.listener = listener;
+    this.commands = commands;
+    this.observer = listener.commandObserver();
+    this.handshake = new Handshake(config, listener, workers, clock, this::close);
+    this.framer = new LineFramer(config.maxLineBytes(), READ_BUFFER);
+    this.handshakeDeadline = System.nanoTime() + config.handshakeTimeout().toNanos();
+    this.outbox = new Outbox(channel, this::close);
+  }
+
+  /** Registers with the loop and sends the greeting; loop thread. */
+  void open() {
+    try {
+      channel.configureBlocking(false);
+      channel.socket().setTcpNoDelay(true);
+      key = loop.register(channel, this);
+    } catch (IOException e) {
+      close();
+      return;
+    }
+    outbox.registered(key, loop);
+    loop.watchHandshake(this);
+    send(handshake.greeting());
+  }
+
+  long handshakeDeadline() {
+    return handshakeDeadline;
+  }
+
+  /** The client had its time to send HELLO; loop thread. */
+  void handshakeDeadlinePassed() {
+    if (!helloReceived) {
+      log.debug("no HELLO within the handshake timeout");
+      close();
+    }
+  }
+
+  // ---------------------------------------------------------------- Session, ClientConnection
+
+  @Override
+  public String wid() {
+    return handshake.wid();
+  }
+
+  @Override
+  public void end() {
+    ending = true;
+  }
+
+  @Override
+  public boolean busy() {
+    return inFlight;
+  }
+
+  @Override
+  public void interruptIfBlocked() {
+    blocking.interrupt();
+  }
+
+  /**
+   * Closes from any thread; idempotent. Replies already queued get one last non-blocking write:
+   * stop() closes a connection as soon as its command is answered, which may be an instant before
+   * the thread that answered it has written the reply.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    outbox.flush();
+    Listener.closeQuietly(channel);
+    if (!loop.inLoop()) {
+      loop.wakeup(); // the selector releases the socket when it next looks at its keys
+    }
+    handshake.undo();
+    if (!inFlight) {
+      listener.closed(this);
+    }
+  }
+
+  // ---------------------------------------------------------------- loop side
+
+  /** The socket has bytes (or EOF); loop thread. */
+  void readable() {
+    int n;
+    try {
+      n = channel.read(framer.readBuffer());
+    } catch (IOException e) {
+      log.debug("connection ended: {}", e.toString());
+      close();
+      return;
+    }
+    if (n < 0) {
+      // The client is done sending; what it sent in full is still answered (a half-close).
+      inputEnded = true;
+      key.interestOpsAnd(~SelectionKey.OP_READ); // else every select reports the EOF again
+    }
+    drive();
+  }
+
+  /** The socket takes bytes again; loop thread. */
+  void writable() {
+    if (outbox.flush()) {
+      drive();
+    }
+  }
+
+  /**
+   * Starts the buffered commands one after another until one is in flight, the outbox is too full,
+   * or no complete line is left; then settles what to read and write. Loop thread only.
+   */
+  private void drive() {
+    driving = true;
+    try {
+      driveLines();
+    } finally {
+      driving = false;
+    }
+  }
+
+  private void driveLines() {
+    while (true) {
+      while (!closed.get() && !ending && !inFlight && outbox.pending() < MAX_PENDING) {
+        String line = framer.next();
+        if (line == null) {
+          break;
+        }
+        if (helloReceived) {
+          command(line);
+        } else {
+          hello(line);
+        }
+      }
+      if (closed.get()) {
+        return;
+      }
+      if (inFlight) {
+        if (framer.hasLine()) {
+          linesWaiting = true;
+          if (!inFlight) {
+            // The command finished between the two looks and may not have seen linesWaiting.
+            loop.execute(this::drive);
+          }
+        }
+        break;
+      }
+      if (ending || (inputEnded && !framer.hasLine())) {
+        // A half-sent line at EOF is dropped, as on the blocking path.
+        ending = true;
+        closeWhenSent();
+        return;
+      }
+      if (!outbox.flush()) {
+        break;
+      }
+      if (!framer.hasLine()) {
+        break;
+      }
+      // The outbox was full and has drained at once: go on with the lines that waited.
+    }
+    // Stop reading while a line already waits: its bytes are bounded, the client's are not.
+    boolean read = !inputEnded && !(framer.hasLine() && (inFlight || outbox.pending() > 0));
+    boolean reading = (key.interestOps() & SelectionKey.OP_READ) != 0;
+    if (read != reading) {
+      if (read) {
+        key.interestOpsOr(SelectionKey.OP_READ);
+      } else {
+        key.interestOpsAnd(~SelectionKey.OP_READ);
+      }
+    }
+  }
+
+  private void hello(String line) {
+    helloReceived = true;
+    inFlight = true;
+    String first = line == LineFramer.TOO_LONG ? null : line;
+    // A password check is thousands of hashes: not on the loop.
+    HELLO_THREADS
+        .newThread(
+            () -> {
+              Handshake.Answer answer;
+              try {
+                answer = handshake.answer(first);
+              } catch (RuntimeException e) {
+                log.error("handshake failed", e);
+                answer = Handshake.Answer.SILENT_CLOSE;
+              }
+              if (!answer.accepted()) {
+                ending = true;
+              }
+              finish(answer.reply());
+            })
+        .start();
+  }
+
+  private void command(String line) {
+    if (line == LineFramer.TOO_LONG) {
+      outbox.add(framerError());
+      return;
+    }
+    long started = System.nanoTime();
+    inFlight = true; // from here stop() waits for the reply to be sent
+    if (listener.stopping()) {
+      ending = true;
+      finish(SHUTDOWN);
+      return;
+    }
+    listener.countCommand();
+    int space = line.indexOf(' ');
+    String verb = space < 0 ? line : line.substring(0, space);
+    String argument = space < 0 ? null : line.substring(space + 1);
+    CommandHandler handler = commands.handler(verb).orElse(null);
+    if (handler == null) {
+      completed(
+          CommandObserver.UNKNOWN_VERB, started, Reply.error("ERR", "unknown command " + verb));
+      return;
+    }
+    if (handler instanceof NonBlockingHandler async) {
+      CompletionStage<Reply> reply;
+      try {
+        reply = async.start(argument, this);
+      } catch (RuntimeException e) {
+        completed(verb, started, FailureReplies.of(verb, e));
+        return;
+      }
+      if (reply != null) {
+        reply.whenComplete(
+            (r, e) -> completed(verb, started, e == null ? r : FailureReplies.of(verb, e)));
+        return;
+      }
+    }
+    if (handler.mayBlock()) {
+      outbox.flush(); // the replies held for a pipelining client go out before a long wait
+    }
+    COMMAND_THREADS
+        .newThread(() -> completed(verb, started, runOnThread(handler, verb, argument)))
+        .start();
+  }
+
+  private Reply runOnThread(CommandHandler handler, String verb, String argument) {
+    try {
+      if (handler.mayBlock()) {
+        return blocking.call(handler, argument, this, listener);
+      }
+      return handler.handle(argument, this);
+    } catch (InterruptedException e) {
+      ending = true;
+      return Reply.error("ERR", "shutdown in progress");
+    } catch (RuntimeException e) {
+      return FailureReplies.of(verb, e);
+    }
+  }
+
+  private byte[] framerError() {
+    return Reply.error("ERR", "line too long (max " + framer.maxLineBytes() + " bytes)").encode();
+  }
+
+  // ---------------------------------------------------------------- completion side (any thread)
+
+  private void completed(String verb, long started, Reply reply) {
+    observer.completed(verb, System.nanoTime() - started);
+    finish(reply == null ? null : reply.encode());
+  }
+
+  /**
+   * The command in flight is answered: queue its reply, then either write it from this thread
+   * (nothing else buffered: the usual lockstep client) or let the loop start the next command.
+   */
+  private void finish(byte[] reply) {
+    if (reply != null && reply.length > 0) {
+      outbox.add(reply);
+    }
+    if (ending && !closed.get()) {
+      // The last reply (END, a refused HELLO, shutdown) leaves before the connection counts as
+      // idle: stop() closes idle connections.
+      closeWhenSent();
+    }
+    inFlight = false;
+    listener.idleNow();
+    if (closed.get()) {
+      listener.closed(this);
+      return;
+    }
+    if (loop.inLoop() && driving) {
+      return; // answered at once inside drive(), which carries on
+    }
+    if (linesWaiting || ending || inputEnded) {
+      linesWaiting = false;
+      loop.execute(this::drive);
+      return;
+    }
+    outbox.flush();
+  }
+
+  private void send(byte[] bytes) {
+    outbox.add(bytes);
+    outbox.flush();
+  }
+
+  /** Sends what is queued, then closes; the rest waits for {@code OP_WRITE} if it must. */
+  private void closeWhenSent() {
+    outbox.flush();
+    outbox.whenDrained(this::close);
+  }
+}

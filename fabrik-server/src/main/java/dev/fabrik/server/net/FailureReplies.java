@@ -1,0 +1,38 @@
+package dev.fabrik.server.net;
+
+import dev.fabrik.protocol.Reply;
+import dev.fabrik.server.CommandException;
+import dev.fabrik.server.storage.StorageException;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a client hears when its command threw. A {@link CommandException} is the handler's own
+ * answer ({@code -NOTUNIQUE ...}); a storage failure says why ({@code -ERR storage failure: disk
+ * full}) because nothing was stored and the client should know; anything else is a bug, logged and
+ * answered {@code -ERR internal error}. None of them closes the connection.
+ */
+final class FailureReplies {
+  static final Reply INTERNAL_ERROR = Reply.error("ERR", "internal error");
+
+  private static final Logger log = LoggerFactory.getLogger(FailureReplies.class);
+
+  private FailureReplies() {}
+
+  static Reply of(String verb, Throwable failure) {
+    Throwable e = failure;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof CommandException c) {
+      return Reply.error(c.code(), c.getMessage() == null ? "" : c.getMessage());
+    }
+    if (e instanceof StorageException) {
+      log.error("command {} failed in storage", verb, e);
+      return Reply.error("ERR", "storage failure: " + e.getMessage());
+    }
+    log.error("command {} failed", verb, e);
+    return INTERNAL_ERROR;
+  }
+}
