@@ -24,14 +24,15 @@ import org.slf4j.LoggerFactory;
  * <p>The loop reads and frames lines and starts one command at a time. A PUSH ({@link
  * NonBlockingHandler}) is decoded and validated on the loop and handed to storage with a
  * completion: the writer thread that commits it writes {@code +OK} to the socket itself,
- * non-blocking. Every other command runs on a virtual thread of its own, as it would on a thread
- * per connection. Either way the next line is not started until the reply is queued, so replies
- * keep their order:
+ * non-blocking. ACK, and a FETCH that finds a job, are answered on the loop. A FETCH that must wait
+ * and every other command run on a virtual thread of their own, as on a thread per connection.
+ * Either way the next line is not started until the reply is queued, so replies keep their order:
  *
  * <pre>
  * loop:   read "PUSH {...}\r\n" → decode, validate → store.enqueueAsync ─┐
  * writer: commit ... → complete → outbox "+OK\r\n" → write(channel)   ←──┘
- * loop:   read "FETCH q\r\n" → virtual thread: manager.fetch (may wait 2 s) → outbox → write
+ * loop:   read "FETCH q\r\n" → nothing queued → virtual thread: manager.fetch (waits up to 2 s)
+ *         → outbox → write
  * </pre>
  *
  * A pipelining client ({@code ACK} and {@code FETCH} in one packet) gets its replies in one write

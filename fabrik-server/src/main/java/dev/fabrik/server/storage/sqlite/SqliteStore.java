@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -401,32 +402,15 @@ public final class SqliteStore implements Store {
 
   @Override
   public Optional<Reservation> acknowledge(String jid) {
-    ensureOpen();
-    ReservationTable.Held<Long> held = reservations.take(jid);
-    if (held == null) {
-      return Optional.empty();
-    }
     try {
-      if (acksWaitForCommit) {
-        writer.write(deletion(held));
-      } else {
-        // Not waited for (see Store#acknowledge): until it commits, a crash brings the job back
-        // queued, as for any reserved job; draining with FETCH+ACK ran ~30 % faster than waiting.
-        writer.submit(deletion(held), "ACK", jid);
-      }
-    } catch (RuntimeException e) {
-      reservations.restore(held);
-      throw e;
+      return acknowledgeAsync(jid).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
     }
-    processed.incrementAndGet();
-    return Optional.of(held.reservation());
   }
 
   @Override
   public CompletableFuture<Optional<Reservation>> acknowledgeAsync(String jid) {
-    if (!acksWaitForCommit) {
-      return Store.super.acknowledgeAsync(jid); // acknowledge does not wait: call it here
-    }
     ensureOpen();
     ReservationTable.Held<Long> held = reservations.take(jid);
     if (held == null) {
@@ -434,10 +418,17 @@ public final class SqliteStore implements Store {
     }
     CompletableFuture<Void> committed;
     try {
+      if (!acksWaitForCommit) {
+        // Not waited for (see Store#acknowledge): until it commits, a crash brings the job back
+        // queued, as for any reserved job; draining with FETCH+ACK ran ~30 % faster than waiting.
+        writer.submit(deletion(held), "ACK", jid);
+        processed.incrementAndGet();
+        return CompletableFuture.completedFuture(Optional.of(held.reservation()));
+      }
       committed = writer.submitAsync(deletion(held));
     } catch (RuntimeException e) {
       reservations.restore(held);
-      return CompletableFuture.failedFuture(e);
+      throw e;
     }
     return committed.handle(
         (ignored, error) -> {
