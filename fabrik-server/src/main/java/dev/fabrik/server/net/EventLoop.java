@@ -120,7 +120,13 @@ final class EventLoop {
   private void runTasks() {
     Runnable t;
     while ((t = tasks.poll()) != null) {
-      t.run();
+      try {
+        t.run();
+      } catch (CancelledKeyException e) {
+        // its connection was closed by another thread meanwhile: nothing left to do
+      } catch (RuntimeException e) {
+        log.error("event loop task failed", e);
+      }
     }
   }
 
