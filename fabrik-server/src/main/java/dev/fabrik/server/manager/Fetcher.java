@@ -43,27 +43,13 @@ final class Fetcher {
 
   /** A job available right now, or empty when {@link #fetch} would wait; never blocks. */
   Optional<Reservation> fetchNow(String wid, List<String> queues) {
-    if (queues == null || queues.isEmpty()) {
-      throw CommandException.err("must call fetch with at least one queue");
-    }
-    if (workers.stateOf(wid) != WorkerState.RUNNING) {
-      return Optional.empty();
-    }
-    List<String> active = withoutPaused(queues);
+    List<String> active = fetchable(wid, queues);
     return active.isEmpty() ? Optional.empty() : tryReserve(wid, active);
   }
 
   Optional<Reservation> fetch(String wid, List<String> queues) throws InterruptedException {
-    if (queues == null || queues.isEmpty()) {
-      throw CommandException.err("must call fetch with at least one queue");
-    }
     long deadline = System.nanoTime() + fetchWait.toNanos();
-    // Looked up by wid on every FETCH, so every pooled connection of a quiet process sees it.
-    if (workers.stateOf(wid) != WorkerState.RUNNING) {
-      idleUntil(deadline);
-      return Optional.empty();
-    }
-    List<String> active = withoutPaused(queues);
+    List<String> active = fetchable(wid, queues);
     if (active.isEmpty()) {
       idleUntil(deadline);
       return Optional.empty();
@@ -108,6 +94,21 @@ final class Fetcher {
     if (wokenBy != null && !wokenBy.equals(taken.queue())) {
       waiters.wake(wokenBy, 1);
     }
+  }
+
+  /**
+   * The queues {@code wid} may take from now: none for a quiet or terminating worker (looked up by
+   * wid on every FETCH, so every pooled connection of a quiet process sees it) or when every listed
+   * queue is paused.
+   */
+  private List<String> fetchable(String wid, List<String> queues) {
+    if (queues == null || queues.isEmpty()) {
+      throw CommandException.err("must call fetch with at least one queue");
+    }
+    if (workers.stateOf(wid) != WorkerState.RUNNING) {
+      return List.of();
+    }
+    return withoutPaused(queues);
   }
 
   private List<String> withoutPaused(List<String> queues) {
