@@ -17,30 +17,38 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #await awaits}. A job enqueued after the look signals the registered waiter; the signal is
  * a flag, so it is seen even if it lands before the fetcher parks. Waiters park with {@link
  * LockSupport}, which does not pin virtual threads.
+ *
+ * <p>A worker that goes quiet is {@link #release released}: its waiters wake with no queue, and
+ * their FETCHes return empty instead of taking a job that arrives later.
  */
 final class FetchWaiters {
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, LinkedHashSet<Waiter>> byQueue = new HashMap<>();
 
+  /** What {@link Waiter#wokenBy} says after {@link #release}: no queue, the worker is done. */
+  static final String RELEASED = "\0released";
+
   /** One blocked FETCH. */
   static final class Waiter {
     private final Thread thread = Thread.currentThread();
+    private final String wid;
     private final List<String> queues;
     private volatile String wokenBy;
 
-    private Waiter(List<String> queues) {
+    private Waiter(String wid, List<String> queues) {
+      this.wid = wid;
       this.queues = queues;
     }
 
-    /** The queue whose enqueue woke this waiter, or null. */
+    /** The queue whose enqueue woke this waiter, {@link #RELEASED}, or null. */
     String wokenBy() {
       return wokenBy;
     }
   }
 
-  /** Registers the calling thread as waiting on {@code queues}. */
-  Waiter register(List<String> queues) {
-    Waiter w = new Waiter(List.copyOf(queues));
+  /** Registers the calling thread as waiting on {@code queues} for worker {@code wid}. */
+  Waiter register(String wid, List<String> queues) {
+    Waiter w = new Waiter(wid == null ? "" : wid, List.copyOf(queues));
     lock.lock();
     try {
       for (String q : w.queues) {
@@ -98,6 +106,34 @@ final class FetchWaiters {
         woken.add(w);
         waiting = byQueue.get(queue);
       }
+    } finally {
+      lock.unlock();
+    }
+    for (Waiter w : woken) {
+      LockSupport.unpark(w.thread);
+    }
+  }
+
+  /**
+   * Wakes every waiter of worker {@code wid} with {@link #RELEASED}. Rare (an operator or a BEAT
+   * quiets a process), so it looks through all waiters rather than keeping an index by wid.
+   */
+  void release(String wid) {
+    if (wid == null || wid.isEmpty()) {
+      return;
+    }
+    List<Waiter> woken = new ArrayList<>();
+    lock.lock();
+    try {
+      for (LinkedHashSet<Waiter> waiting : byQueue.values()) {
+        for (Waiter w : waiting) {
+          if (w.wid.equals(wid) && w.wokenBy == null) {
+            w.wokenBy = RELEASED;
+            woken.add(w);
+          }
+        }
+      }
+      woken.forEach(this::removeLocked);
     } finally {
       lock.unlock();
     }

@@ -59,9 +59,13 @@ final class Fetcher {
       if (r.isPresent()) {
         return r;
       }
-      FetchWaiters.Waiter w = waiters.register(active);
+      FetchWaiters.Waiter w = waiters.register(wid, active);
       // Look again after registering: a job enqueued between the first look and the registration
-      // signalled nobody.
+      // signalled nobody, and a worker quieted meanwhile released nobody.
+      if (!running(wid)) {
+        waiters.unregister(w);
+        return Optional.empty();
+      }
       r = tryReserve(wid, active);
       if (r.isPresent()) {
         waiters.unregister(w);
@@ -73,7 +77,13 @@ final class Fetcher {
         waiters.unregister(w);
         return Optional.empty();
       }
-      if (!waiters.await(w, left)) {
+      boolean woken = waiters.await(w, left);
+      if (!running(wid)) {
+        // Told to be quiet while waiting: a job that arrived since is left for another worker.
+        passOn(w, null);
+        return Optional.empty();
+      }
+      if (!woken) {
         return tryReserve(wid, active);
       }
       r = tryReserve(wid, active);
@@ -85,13 +95,20 @@ final class Fetcher {
     }
   }
 
+  private boolean running(String wid) {
+    return workers.stateOf(wid) == WorkerState.RUNNING;
+  }
+
   /**
-   * A waiter woken for queue A that took a job from queue B (listed first) leaves A's job for a
-   * waiter that was not woken: hand the signal on.
+   * A waiter woken for queue A that took a job from queue B (listed first), or none ({@code taken}
+   * null: its worker went quiet), leaves A's job for a waiter that was not woken: hand the signal
+   * on.
    */
   private void passOn(FetchWaiters.Waiter w, Reservation taken) {
     String wokenBy = w.wokenBy();
-    if (wokenBy != null && !wokenBy.equals(taken.queue())) {
+    if (wokenBy != null
+        && !wokenBy.equals(FetchWaiters.RELEASED)
+        && (taken == null || !wokenBy.equals(taken.queue()))) {
       waiters.wake(wokenBy, 1);
     }
   }

@@ -69,6 +69,7 @@ public final class Manager {
     this.retryPolicy = new RetryPolicy(random, settings.deadTtl());
     this.fetcher = new Fetcher(store, workers, clock, settings.fetchWait(), waiters, middleware);
     store.onEnqueued(waiters::wake);
+    workers.onStoppedRunning(waiters::release);
   }
 
   /** Adds a hook around push, fetch and ack (run in the order added). */
@@ -170,7 +171,8 @@ public final class Manager {
   /**
    * FETCH: the first job of the first non-empty, non-paused queue, reserved for {@code wid}; waits
    * up to {@code settings.fetchWait()} for one to arrive. Empty when nothing came or the worker is
-   * quiet/terminating (then it waits the full time, so idle workers do not spin).
+   * quiet/terminating (then it waits the full time, so idle workers do not spin); a FETCH already
+   * waiting when its worker goes quiet returns empty at once, leaving later jobs to others.
    *
    * @return the job's payload as it is to be sent
    */

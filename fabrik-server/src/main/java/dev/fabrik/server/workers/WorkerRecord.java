@@ -41,17 +41,22 @@ final class WorkerRecord {
     return List.copyOf(connections);
   }
 
+  /** Records a heartbeat; returns the state it had before (the new one is {@link #state()}). */
   synchronized WorkerState beat(Instant now, long rss, WorkerState reported) {
     lastBeat = now;
     rssKb = rss;
+    WorkerState before = state;
     if (reported != null) {
       state = state.advanceTo(reported);
     }
-    return state;
+    return before;
   }
 
-  synchronized void advance(WorkerState next) {
+  /** Moves the state forward; returns the state it had before. */
+  synchronized WorkerState advance(WorkerState next) {
+    WorkerState before = state;
     state = state.advanceTo(next);
+    return before;
   }
 
   synchronized WorkerState state() {

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +27,19 @@ public final class WorkerRegistry {
   private final Clock clock;
   private final Map<String, WorkerRecord> workers = new ConcurrentHashMap<>();
   private final AtomicLong reaped = new AtomicLong();
+  private final List<Consumer<String>> stoppedRunning = new CopyOnWriteArrayList<>();
 
   public WorkerRegistry(Clock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * {@code listener} is told the wid of a worker the moment it leaves {@code RUNNING} (quiet or
+   * terminate, by BEAT or by an operator), after the new state is visible to {@link #stateOf}: the
+   * manager ends that worker's waiting FETCHes with it.
+   */
+  public void onStoppedRunning(Consumer<String> listener) {
+    stoppedRunning.add(listener);
   }
 
   /**
@@ -58,7 +70,13 @@ public final class WorkerRegistry {
    */
   public Optional<WorkerState> beat(String wid, long rssKb, WorkerState reported) {
     WorkerRecord r = wid == null ? null : workers.get(wid);
-    return r == null ? Optional.empty() : Optional.of(r.beat(clock.instant(), rssKb, reported));
+    if (r == null) {
+      return Optional.empty();
+    }
+    WorkerState before = r.beat(clock.instant(), rssKb, reported);
+    WorkerState after = r.state();
+    changed(wid, before, after);
+    return Optional.of(after);
   }
 
   /** Operator signal (admin endpoint / CLI): forward only. False for an unknown wid. */
@@ -67,8 +85,16 @@ public final class WorkerRegistry {
     if (r == null) {
       return false;
     }
-    r.advance(state);
+    changed(wid, r.advance(state), r.state());
     return true;
+  }
+
+  private void changed(String wid, WorkerState before, WorkerState after) {
+    if (before == WorkerState.RUNNING && after != WorkerState.RUNNING) {
+      for (Consumer<String> listener : stoppedRunning) {
+        listener.accept(wid);
+      }
+    }
   }
 
   /** The worker's state; {@code RUNNING} for producers (no wid) and unknown wids. */

@@ -16,7 +16,7 @@ class FetchWaitersTest {
 
   @Test
   void aSignalBeforeAwaitIsNotLost() throws Exception {
-    var w = waiters.register(List.of("q"));
+    var w = waiters.register("", List.of("q"));
     waiters.wake("q", 1);
     assertThat(waiters.await(w, LONG)).isTrue();
     assertThat(w.wokenBy()).isEqualTo("q");
@@ -24,16 +24,16 @@ class FetchWaitersTest {
 
   @Test
   void timesOutWhenNothingComes() throws Exception {
-    var w = waiters.register(List.of("q"));
+    var w = waiters.register("", List.of("q"));
     assertThat(waiters.await(w, TimeUnit.MILLISECONDS.toNanos(20))).isFalse();
     assertThat(waiters.waiting("q")).isZero();
   }
 
   @Test
   void wakesAtMostCountWaitersOldestFirstAndEachOnce() {
-    var a = waiters.register(List.of("q", "r"));
-    var b = waiters.register(List.of("q"));
-    var c = waiters.register(List.of("r", "q"));
+    var a = waiters.register("", List.of("q", "r"));
+    var b = waiters.register("", List.of("q"));
+    var c = waiters.register("", List.of("r", "q"));
     waiters.wake("q", 2);
     assertThat(a.wokenBy()).isEqualTo("q");
     assertThat(b.wokenBy()).isEqualTo("q");
@@ -42,6 +42,20 @@ class FetchWaitersTest {
     waiters.wake("r", 5);
     assertThat(c.wokenBy()).isEqualTo("r");
     assertThat(waiters.waiting("q")).isZero();
+  }
+
+  @Test
+  void releaseWakesOnlyThatWorkersWaitersWithNoQueue() throws Exception {
+    var quiet = waiters.register("w1", List.of("q", "r"));
+    var other = waiters.register("w2", List.of("q"));
+    waiters.release("w1");
+    assertThat(waiters.await(quiet, LONG)).isTrue();
+    assertThat(quiet.wokenBy()).isEqualTo(FetchWaiters.RELEASED);
+    assertThat(other.wokenBy()).isNull();
+    assertThat(waiters.waiting("q")).isEqualTo(1);
+    assertThat(waiters.waiting("r")).isZero();
+    waiters.wake("q", 1);
+    assertThat(other.wokenBy()).isEqualTo("q");
   }
 
   @Test
@@ -56,7 +70,7 @@ class FetchWaitersTest {
           Thread.ofVirtual()
               .start(
                   () -> {
-                    var w = waiters.register(List.of("q"));
+                    var w = waiters.register("", List.of("q"));
                     registered.countDown();
                     try {
                       if (waiters.await(w, LONG)) {
@@ -90,7 +104,7 @@ class FetchWaitersTest {
         Thread.ofVirtual()
             .start(
                 () -> {
-                  var w = waiters.register(List.of("q"));
+                  var w = waiters.register("", List.of("q"));
                   try {
                     waiters.await(w, LONG);
                     outcome.complete(null);
