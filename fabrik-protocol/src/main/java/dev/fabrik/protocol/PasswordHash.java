@@ -27,6 +27,24 @@ public final class PasswordHash {
     return HexFormat.of().formatHex(digest);
   }
 
+  /**
+   * Whether {@code hex} could be a proof at all: 64 lowercase hex digits, the only form {@link
+   * #compute} produces. A server checks this first and skips the thousands of hashes for anything
+   * else.
+   */
+  public static boolean isWellFormed(String hex) {
+    if (hex == null || hex.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = hex.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Constant-time comparison of a client's hex proof with the expected one. */
   public static boolean matches(String expectedHex, String givenHex) {
     if (givenHex == null) {

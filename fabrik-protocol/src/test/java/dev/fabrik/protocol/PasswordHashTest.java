@@ -27,6 +27,18 @@ class PasswordHashTest {
   }
 
   @Test
+  void onlySixtyFourLowercaseHexDigitsAreWellFormed() {
+    assertThat(PasswordHash.isWellFormed(PasswordHash.compute("foobar", SALT, 3))).isTrue();
+    assertThat(PasswordHash.isWellFormed(null)).isFalse();
+    assertThat(PasswordHash.isWellFormed("")).isFalse();
+    assertThat(PasswordHash.isWellFormed("ab".repeat(31))).isFalse();
+    assertThat(PasswordHash.isWellFormed("ab".repeat(33))).isFalse();
+    assertThat(PasswordHash.isWellFormed("AB".repeat(32))).isFalse();
+    assertThat(PasswordHash.isWellFormed("g" + "a".repeat(63))).isFalse();
+    assertThat(PasswordHash.isWellFormed("0123456789abcdef".repeat(4))).isTrue();
+  }
+
+  @Test
   void matches() {
     String expected = PasswordHash.compute("foobar", SALT, 3);
     assertThat(PasswordHash.matches(expected, expected)).isTrue();

@@ -1,5 +1,6 @@
 package dev.fabrik.server;
 
+import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
@@ -52,6 +53,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final Listener listener;
   private final StatsHistory history;
   private final AdminHttp http;
+  private final LoginThrottle logins;
   private final List<Service> started = new ArrayList<>();
   private boolean running;
   private boolean stopped;
@@ -90,9 +92,14 @@ public final class FabrikServer implements Service, AutoCloseable {
             clock,
             stats,
             metrics.commands());
+    // Real time, not the injected clock: it paces attackers, it does not schedule jobs.
+    this.logins =
+        new LoginThrottle(
+            Clock.systemUTC(), LoginThrottle.Settings.defaults(), metrics.authFailures());
+    listener.loginThrottle(logins);
     this.history = StatsHistory.standard(clock, store::counters);
     Console console = new Console(store, manager, workers, clock, stats::connections, history);
-    this.http = new AdminHttp(config, info, console, metrics);
+    this.http = new AdminHttp(config, info, console, metrics, logins);
     new WebUi(console, clock).register(http.routes());
   }
 
@@ -111,7 +118,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     }
     running = true;
     try {
-      for (Service s : List.of(tasks, history, listener, http)) {
+      // The throttle last, so it stops first: a delayed wrong password must not hold up shutdown.
+      for (Service s : List.of(tasks, history, listener, http, logins)) {
         s.start();
         started.add(s);
       }

@@ -1,5 +1,6 @@
 package dev.fabrik.server.metrics;
 
+import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.OutcomeListener;
 import dev.fabrik.server.net.CommandObserver;
@@ -26,6 +27,7 @@ import java.io.UncheckedIOException;
  * manager.onOutcome(metrics.jobOutcomes());   // fabrik_jobs_processed_total, _failed_total
  * store.onCommit(metrics.commits());          // fabrik_storage_commit_*
  * new Listener(..., metrics.commands());      // fabrik_command_duration_seconds
+ * new LoginThrottle(..., metrics.authFailures()); // fabrik_auth_failures_total
  * }</pre>
  *
  * Queue, set, connection and worker gauges are read at scrape time; {@link #scrape(String)} appends
@@ -38,12 +40,14 @@ public final class ServerMetrics {
   private final JobCounters jobs;
   private final CommandLatency commands;
   private final CommitMetrics commits;
+  private final AuthFailures authFailures;
 
   public ServerMetrics(
       Manager manager, Store store, WorkerRegistry workers, ConnectionStats connections) {
     this.jobs = new JobCounters(registry);
     this.commands = new CommandLatency(registry);
     this.commits = new CommitMetrics(registry);
+    this.authFailures = new AuthFailures(registry);
     StateGauges.register(registry, manager, store, workers, connections);
   }
 
@@ -60,6 +64,11 @@ public final class ServerMetrics {
   /** Times group commits and records their sizes. */
   public CommitObserver commits() {
     return commits;
+  }
+
+  /** Counts failed password attempts by port. */
+  public LoginThrottle.Observer authFailures() {
+    return authFailures;
   }
 
   /** The server's metrics followed by the JVM's, as one set of snapshots. */

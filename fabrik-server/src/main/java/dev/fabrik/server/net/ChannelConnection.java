@@ -8,6 +8,7 @@ import dev.fabrik.server.command.Session;
 import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
@@ -269,13 +270,14 @@ final class ChannelConnection implements Session, ClientConnection {
     helloReceived = true;
     inFlight = true;
     String first = line == LineFramer.TOO_LONG ? null : line;
-    // A password check is thousands of hashes: not on the loop.
+    InetAddress peer = channel.socket().getInetAddress();
+    // A password check is thousands of hashes, a wrong one waits out its delay: not on the loop.
     HELLO_THREADS
         .newThread(
             () -> {
               Handshake.Answer answer;
               try {
-                answer = handshake.answer(first);
+                answer = handshake.answer(first, peer);
               } catch (RuntimeException e) {
                 log.error("handshake failed", e);
                 answer = Handshake.Answer.SILENT_CLOSE;

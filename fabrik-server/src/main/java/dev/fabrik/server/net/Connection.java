@@ -114,7 +114,7 @@ final class Connection implements Runnable, Session, ClientConnection {
       } catch (LineTooLongException e) {
         line = null;
       }
-      Handshake.Answer answer = handshake.answer(line);
+      Handshake.Answer answer = handshake.answer(line, socket.getInetAddress());
       out.write(answer.reply());
       if (!answer.accepted()) {
         return;

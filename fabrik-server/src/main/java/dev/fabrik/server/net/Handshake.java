@@ -2,11 +2,13 @@ package dev.fabrik.server.net;
 
 import dev.fabrik.protocol.PasswordHash;
 import dev.fabrik.protocol.Reply;
+import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.workers.WorkerInfo;
 import dev.fabrik.server.workers.WorkerRegistry;
 import dev.fabrik.server.workers.WorkerState;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * S: +HI {"v":2,"i":5120,"s":"2a5c0e1f9d3b7a61"}
  * C: HELLO {"wid":"w1","hostname":"h","pid":42,"v":2,"pwdhash":"..."}
  * S: +OK                                   accepted
- * S: -ERR Invalid password                 then closed
+ * S: -ERR Invalid password                 then closed, after a delay that grows per source
+ * S: -ERR Too many failed password attempts; try again later   then closed, unchecked
  * S: +OK  -ERR too many connections: 2000  then closed (as Faktory 1.9+ does)
  * </pre>
  *
@@ -29,6 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Handshake {
   private static final Logger log = LoggerFactory.getLogger(Handshake.class);
+  private static final byte[] INVALID_PASSWORD = Reply.error("ERR", "Invalid password").encode();
+  private static final byte[] THROTTLED =
+      Reply.error("ERR", "Too many failed password attempts; try again later").encode();
 
   private final ServerConfig config;
   private final Listener listener;
@@ -68,10 +74,11 @@ final class Handshake {
   }
 
   /**
-   * Answers the first line ({@code null} when it was over the line cap). Checks the password, which
-   * costs thousands of hashes, so a connection on an event loop calls this on a virtual thread.
+   * Answers the first line ({@code null} when it was over the line cap) from {@code peer} (null if
+   * unknown). Checks the password, which costs thousands of hashes, and waits out the delay of a
+   * wrong one, so a connection on an event loop calls this on a virtual thread.
    */
-  Answer answer(String line) {
+  Answer answer(String line, InetAddress peer) {
     if (line == null || !line.startsWith("HELLO {")) {
       return Answer.SILENT_CLOSE;
     }
@@ -83,11 +90,9 @@ final class Handshake {
       return Answer.SILENT_CLOSE;
     }
     if (config.hasPassword()) {
-      String expected =
-          PasswordHash.compute(
-              config.password(), greeting.salt(), hello.hashIterations(greeting.iterations()));
-      if (!PasswordHash.matches(expected, hello.pwdhash())) {
-        return new Answer(Reply.error("ERR", "Invalid password").encode(), false);
+      byte[] refusal = checkPassword(hello, peer);
+      if (refusal != null) {
+        return new Answer(refusal, false);
       }
     }
     counted = true;
@@ -119,6 +124,30 @@ final class Handshake {
       attached = true;
     }
     return new Answer(Reply.OK.encode(), true);
+  }
+
+  /**
+   * Null when the proof is right; else the reply, once the source's delay has passed. A proof that
+   * is not 64 hex digits is wrong without hashing, and a source over its budget is refused without
+   * looking (see {@link LoginThrottle}).
+   */
+  private byte[] checkPassword(Hello hello, InetAddress peer) {
+    LoginThrottle logins = listener.loginThrottle();
+    LoginThrottle.Attempt attempt = logins.attempt(peer, LoginThrottle.Port.COMMAND);
+    if (!attempt.admitted()) {
+      logins.pause(attempt.failed());
+      return THROTTLED;
+    }
+    if (PasswordHash.isWellFormed(hello.pwdhash())
+        && PasswordHash.matches(
+            PasswordHash.compute(
+                config.password(), greeting.salt(), hello.hashIterations(greeting.iterations())),
+            hello.pwdhash())) {
+      attempt.succeeded();
+      return null;
+    }
+    logins.pause(attempt.failed());
+    return INVALID_PASSWORD;
   }
 
   /** The worker id from HELLO, or {@code ""}. */

@@ -1,5 +1,6 @@
 package dev.fabrik.server.net;
 
+import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.lifecycle.Service;
@@ -43,6 +44,7 @@ public final class Listener implements Service {
   private final AtomicLong connectionIds = new AtomicLong();
   private final Object activity = new Object();
   private volatile boolean stopping;
+  private volatile LoginThrottle logins = LoginThrottle.standard();
   private ServerSocket server;
   private ServerSocketChannel plainServer;
   private EventLoop[] loops = new EventLoop[0];
@@ -221,7 +223,16 @@ public final class Listener implements Service {
     }
   }
 
+  /** Slows wrong passwords per source (the server shares one with the web port); before start. */
+  public void loginThrottle(LoginThrottle logins) {
+    this.logins = logins;
+  }
+
   // ---------------------------------------------------------------- called by connections
+
+  LoginThrottle loginThrottle() {
+    return logins;
+  }
 
   boolean stopping() {
     return stopping;

@@ -2,6 +2,7 @@ package dev.fabrik.server.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.lifecycle.Service;
@@ -35,15 +36,25 @@ public final class AdminHttp implements Service {
 
   private final ServerConfig config;
   private final ServerMetrics metrics;
+  private final LoginThrottle logins;
   private final Csrf csrf = Csrf.random();
   private final RouteTable routes = new RouteTable();
   private HttpServer server;
   private ExecutorService executor;
   private boolean stopped;
 
-  public AdminHttp(ServerConfig config, InfoReport info, Console console, ServerMetrics metrics) {
+  /**
+   * @param logins slows wrong Basic-auth passwords per source (shared with the command port)
+   */
+  public AdminHttp(
+      ServerConfig config,
+      InfoReport info,
+      Console console,
+      ServerMetrics metrics,
+      LoginThrottle logins) {
     this.config = config;
     this.metrics = metrics;
+    this.logins = logins;
     routes.getOpen("/health", r -> r.json(200, info.health()));
     new ApiRoutes(console, info).register(routes);
     // The web UI (package web.ui) registers its pages here the same way, on the same Console.
@@ -80,7 +91,7 @@ public final class AdminHttp implements Service {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     // Its own context: a scrape answers in Prometheus formats, not through the JSON/HTML routes.
-    server.createContext(MetricsHandler.PATH, new MetricsHandler(config, metrics));
+    server.createContext(MetricsHandler.PATH, new MetricsHandler(config, metrics, logins));
     server.start();
     log.info("admin HTTP on {}:{}", config.webBindHost(), port());
   }
@@ -113,7 +124,7 @@ public final class AdminHttp implements Service {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      Requests r = new Requests(exchange, config, csrf, routes.htmlErrorPage());
+      Requests r = new Requests(exchange, config, logins, csrf, routes.htmlErrorPage());
       try {
         dispatch(r);
       } catch (HttpError e) {

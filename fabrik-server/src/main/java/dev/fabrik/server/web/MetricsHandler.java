@@ -2,6 +2,7 @@ package dev.fabrik.server.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.metrics.ServerMetrics;
 import java.io.IOException;
@@ -27,16 +28,18 @@ final class MetricsHandler implements HttpHandler {
 
   private final ServerConfig config;
   private final ServerMetrics metrics;
+  private final LoginThrottle logins;
 
-  MetricsHandler(ServerConfig config, ServerMetrics metrics) {
+  MetricsHandler(ServerConfig config, ServerMetrics metrics, LoginThrottle logins) {
     this.config = config;
     this.metrics = metrics;
+    this.logins = logins;
   }
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      Requests r = new Requests(exchange, config);
+      Requests r = new Requests(exchange, config, logins);
       if (!r.authorized()) {
         return;
       }

@@ -2,6 +2,7 @@ package dev.fabrik.server.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,7 @@ public final class Requests {
 
   private final HttpExchange exchange;
   private final ServerConfig config;
+  private final LoginThrottle logins;
   private final Csrf csrf;
   private final HtmlErrorPage errorPage;
   private Map<String, String> params = Map.of();
@@ -39,9 +41,15 @@ public final class Requests {
   private boolean responded;
   private final long startedNanos = System.nanoTime();
 
-  Requests(HttpExchange exchange, ServerConfig config, Csrf csrf, HtmlErrorPage errorPage) {
+  Requests(
+      HttpExchange exchange,
+      ServerConfig config,
+      LoginThrottle logins,
+      Csrf csrf,
+      HtmlErrorPage errorPage) {
     this.exchange = exchange;
     this.config = config;
+    this.logins = logins;
     this.csrf = csrf;
     this.errorPage = errorPage;
   }
@@ -50,8 +58,8 @@ public final class Requests {
    * For a handler registered as its own context outside the route table (no CSRF token to give,
    * plain HTML errors).
    */
-  Requests(HttpExchange exchange, ServerConfig config) {
-    this(exchange, config, null, HtmlErrorPage.PLAIN);
+  Requests(HttpExchange exchange, ServerConfig config, LoginThrottle logins) {
+    this(exchange, config, logins, null, HtmlErrorPage.PLAIN);
   }
 
   void params(Map<String, String> params) {
@@ -244,12 +252,35 @@ public final class Requests {
 
   /**
    * HTTP Basic auth against the server password; the username is ignored, as in Faktory's UI:
-   * {@code curl -u :secret http://127.0.0.1:7420/api/info}.
+   * {@code curl -u :secret http://127.0.0.1:7420/api/info}. A request without credentials gets the
+   * 401 challenge at once (browsers ask that way first); wrong ones get it after the source's delay
+   * (see {@link LoginThrottle}: this runs on the exchange's virtual thread), and a source over its
+   * budget gets a 429 without its password being looked at.
    */
   boolean authorized() throws IOException {
-    if (!config.hasPassword() || passwordMatches(header("Authorization"))) {
+    if (!config.hasPassword()) {
       return true;
     }
+    String credentials = header("Authorization");
+    if (credentials == null) {
+      return challenge();
+    }
+    LoginThrottle.Attempt attempt =
+        logins.attempt(exchange.getRemoteAddress().getAddress(), LoginThrottle.Port.WEB);
+    if (!attempt.admitted()) {
+      logins.pause(attempt.failed());
+      error(429, "too many failed password attempts; try again later");
+      return false;
+    }
+    if (passwordMatches(credentials)) {
+      attempt.succeeded();
+      return true;
+    }
+    logins.pause(attempt.failed());
+    return challenge();
+  }
+
+  private boolean challenge() throws IOException {
     exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"Fabrik\"");
     error(401, "authentication required");
     return false;
