@@ -198,6 +198,11 @@ public final class FabrikServer implements Service, AutoCloseable {
     return listener.openSockets();
   }
 
+  /** Connections open on the admin HTTP port (at most {@code [web] max_connections}). */
+  public int webConnections() {
+    return http.openConnections();
+  }
+
   /** Faktory refuses this too: an open port without a password hands out every job. */
   private static void refuseOpenBinding(ServerConfig config) {
     if (config.hasPassword()) {

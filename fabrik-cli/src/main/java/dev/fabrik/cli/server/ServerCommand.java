@@ -10,6 +10,7 @@ import dev.fabrik.server.storage.Durability;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +49,14 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--no-web", description = "Do not start the web UI and admin API.")
   boolean noWeb;
+
+  @Option(
+      names = "--web-allowed-host",
+      paramLabel = "NAME",
+      description =
+          "A name the web UI may be reached by besides localhost and IP addresses (a proxy's"
+              + " public name); repeatable. Other Host headers get 421.")
+  List<String> webAllowedHosts;
 
   @Option(
       names = "--config-dir",
@@ -156,6 +165,7 @@ public final class ServerCommand implements Callable<Integer> {
             .durability(durability)
             .tls(tlsCert, tlsKey)
             .maxConnections(maxConnections)
+            .webAllowedHosts(webAllowedHosts)
             .build();
     Path dir = configDir != null ? configDir : home.resolve(".fabrik");
     return ConfigLoader.withEnvironment(env).load(dir, flags);

@@ -32,7 +32,8 @@ final class ConfFiles {
 
   enum Kind {
     STRING,
-    INTEGER
+    INTEGER,
+    STRINGS
   }
 
   /** Canonical key ({@code server.binding}, {@code web.binding}, {@code tls.cert}) → its type. */
@@ -49,6 +50,11 @@ final class ConfFiles {
           Map.entry("server.dead_ttl_days", Kind.INTEGER),
           Map.entry("server.dead_max_size", Kind.INTEGER),
           Map.entry("web.binding", Kind.STRING),
+          Map.entry("web.allowed_hosts", Kind.STRINGS),
+          Map.entry("web.max_connections", Kind.INTEGER),
+          Map.entry("web.header_timeout_seconds", Kind.INTEGER),
+          Map.entry("web.body_timeout_seconds", Kind.INTEGER),
+          Map.entry("web.idle_timeout_seconds", Kind.INTEGER),
           Map.entry("tls.cert", Kind.STRING),
           Map.entry("tls.key", Kind.STRING));
 
@@ -60,6 +66,11 @@ final class ConfFiles {
 
     long integer() {
       return (Long) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> strings() {
+      return (List<String>) value;
     }
   }
 
@@ -159,14 +170,24 @@ final class ConfFiles {
           switch (kind) {
             case STRING -> value instanceof String;
             case INTEGER -> value instanceof Long;
+            case STRINGS ->
+                value instanceof TomlArray a
+                    && a.toList().stream().allMatch(String.class::isInstance);
           };
       if (!ok) {
         throw new ConfigException(
             where
                 + " must be "
-                + (kind == Kind.STRING ? "a string" : "an integer")
+                + switch (kind) {
+                  case STRING -> "a string";
+                  case INTEGER -> "an integer";
+                  case STRINGS -> "an array of strings";
+                }
                 + ", not "
                 + describe(value));
+      }
+      if (value instanceof TomlArray a) {
+        value = a.toList().stream().map(String.class::cast).toList();
       }
       values.put(canonical, new Value(value, where));
     }

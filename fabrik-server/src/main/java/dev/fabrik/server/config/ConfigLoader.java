@@ -129,6 +129,8 @@ public final class ConfigLoader {
       b.deadMaxSize(v.integer());
     }
 
+    b.web(webLimits(flags, toml));
+
     ServerConfig config = b.build();
     String environment = environment();
     boolean skipPassword = YES.contains(lower(env.get("FAKTORY_SKIP_PASSWORD")));
@@ -146,6 +148,34 @@ public final class ConfigLoader {
       }
     }
     return new LoadedConfig(config, environment, toml.files(), List.copyOf(warnings));
+  }
+
+  /** {@code [web]} limits; {@code --web-allowed-host} names add to {@code allowed_hosts}. */
+  private static WebLimits webLimits(ConfigOverrides flags, ConfFiles.Settings toml) {
+    WebLimits web = WebLimits.defaults();
+    List<String> hosts = new ArrayList<>();
+    if (toml.get("web.allowed_hosts") != null) {
+      hosts.addAll(toml.get("web.allowed_hosts").strings());
+    }
+    hosts.addAll(flags.webAllowedHosts());
+    web = web.withAllowedHosts(hosts);
+    if (toml.get("web.max_connections") != null) {
+      web = web.withMaxConnections(positiveInt(toml.get("web.max_connections")));
+    }
+    if (toml.get("web.header_timeout_seconds") != null) {
+      web = web.withHeaderTimeout(seconds(toml.get("web.header_timeout_seconds")));
+    }
+    if (toml.get("web.body_timeout_seconds") != null) {
+      web = web.withBodyTimeout(seconds(toml.get("web.body_timeout_seconds")));
+    }
+    if (toml.get("web.idle_timeout_seconds") != null) {
+      web = web.withIdleTimeout(seconds(toml.get("web.idle_timeout_seconds")));
+    }
+    return web;
+  }
+
+  private static Duration seconds(Value v) {
+    return Duration.ofSeconds(positiveInt(v));
   }
 
   private String environment() {

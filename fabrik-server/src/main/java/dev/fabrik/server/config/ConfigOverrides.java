@@ -2,6 +2,7 @@ package dev.fabrik.server.config;
 
 import dev.fabrik.server.storage.Durability;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Settings given on the command line; they win over environment, TOML and defaults. Every field is
@@ -16,6 +17,7 @@ import java.nio.file.Path;
  * @param tlsCert {@code --tls-cert}, only together with {@code tlsKey}
  * @param tlsKey {@code --tls-key}
  * @param maxConnections {@code --max-connections}
+ * @param webAllowedHosts {@code --web-allowed-host}, repeatable; empty when not given
  */
 public record ConfigOverrides(
     Binding bind,
@@ -26,7 +28,12 @@ public record ConfigOverrides(
     Durability durability,
     Path tlsCert,
     Path tlsKey,
-    Integer maxConnections) {
+    Integer maxConnections,
+    List<String> webAllowedHosts) {
+
+  public ConfigOverrides {
+    webAllowedHosts = webAllowedHosts == null ? List.of() : List.copyOf(webAllowedHosts);
+  }
 
   /** No flags at all. */
   public static ConfigOverrides none() {
@@ -48,6 +55,7 @@ public record ConfigOverrides(
     private Path tlsCert;
     private Path tlsKey;
     private Integer maxConnections;
+    private List<String> webAllowedHosts;
 
     private Builder() {}
 
@@ -92,9 +100,23 @@ public record ConfigOverrides(
       return this;
     }
 
+    public Builder webAllowedHosts(List<String> v) {
+      webAllowedHosts = v;
+      return this;
+    }
+
     public ConfigOverrides build() {
       return new ConfigOverrides(
-          bind, webBind, noWeb, dataDir, storage, durability, tlsCert, tlsKey, maxConnections);
+          bind,
+          webBind,
+          noWeb,
+          dataDir,
+          storage,
+          durability,
+          tlsCert,
+          tlsKey,
+          maxConnections,
+          webAllowedHosts);
     }
   }
 }

@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param workerTtl a worker not heard from for this long is forgotten and its sockets closed
  * @param fetchWait how long FETCH blocks when every queue is empty
  * @param handshakeTimeout time a new connection has to send HELLO
+ * @param web the admin HTTP port's timeouts, connection cap and Host allowlist
  */
 public record ServerConfig(
     String bindHost,
@@ -44,7 +45,8 @@ public record ServerConfig(
     long deadMaxSize,
     Duration workerTtl,
     Duration fetchWait,
-    Duration handshakeTimeout) {
+    Duration handshakeTimeout,
+    WebLimits web) {
 
   public static final int DEFAULT_PORT = 7419;
   public static final int DEFAULT_WEB_PORT = 7420;
@@ -53,6 +55,7 @@ public record ServerConfig(
     Objects.requireNonNull(bindHost, "bindHost");
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(web, "web");
     if (!storage.equals("sqlite") && !storage.equals("memory")) {
       throw new IllegalArgumentException("storage must be sqlite or memory, not " + storage);
     }
@@ -88,6 +91,7 @@ public record ServerConfig(
     b.workerTtl = workerTtl;
     b.fetchWait = fetchWait;
     b.handshakeTimeout = handshakeTimeout;
+    b.web = web;
     return b;
   }
 
@@ -112,6 +116,7 @@ public record ServerConfig(
     private Duration workerTtl = Duration.ofSeconds(60);
     private Duration fetchWait = Duration.ofSeconds(2);
     private Duration handshakeTimeout = Duration.ofSeconds(2);
+    private WebLimits web = WebLimits.defaults();
 
     private Builder() {}
 
@@ -200,6 +205,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder web(WebLimits v) {
+      web = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           bindHost,
@@ -218,7 +228,8 @@ public record ServerConfig(
           deadMaxSize,
           workerTtl,
           fetchWait,
-          handshakeTimeout);
+          handshakeTimeout,
+          web);
     }
   }
 }

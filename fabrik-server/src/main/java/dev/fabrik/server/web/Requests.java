@@ -1,18 +1,24 @@
 package dev.fabrik.server.web;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,7 +26,12 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One admin HTTP exchange: what handlers read (path segments, query, form or JSON body) and how
  * they answer (JSON, HTML, redirect, error), plus the checks the dispatcher runs first (auth,
- * same-origin, CSRF). Bodies are bounded: more than {@link #MAX_BODY_BYTES} is a 413.
+ * same-origin, CSRF). Bodies are bounded: more than {@link #MAX_BODY_BYTES} is a 413, and one that
+ * does not arrive within the body timeout closes the connection.
+ *
+ * <p>It runs on the exchange's own virtual thread, so reading the body may block; answering hands
+ * the whole response to Jetty at once, which writes it without a thread and then completes the
+ * exchange.
  */
 public final class Requests {
   /** Largest form or JSON body accepted (a bulk action naming ~10,000 keys fits). */
@@ -29,11 +40,14 @@ public final class Requests {
   /** How much of an oversized body is read and dropped so the client gets its 413. */
   private static final long DRAIN_BYTES = 16L << 20;
 
-  private final HttpExchange exchange;
+  private final Request request;
+  private final Response response;
+  private final Callback callback;
   private final ServerConfig config;
   private final LoginThrottle logins;
   private final Csrf csrf;
   private final HtmlErrorPage errorPage;
+  private final RequestDeadlines deadlines;
   private Map<String, String> params = Map.of();
   private FormData query;
   private byte[] body;
@@ -42,24 +56,22 @@ public final class Requests {
   private final long startedNanos = System.nanoTime();
 
   Requests(
-      HttpExchange exchange,
+      Request request,
+      Response response,
+      Callback callback,
       ServerConfig config,
       LoginThrottle logins,
       Csrf csrf,
-      HtmlErrorPage errorPage) {
-    this.exchange = exchange;
+      HtmlErrorPage errorPage,
+      RequestDeadlines deadlines) {
+    this.request = request;
+    this.response = response;
+    this.callback = callback;
     this.config = config;
     this.logins = logins;
     this.csrf = csrf;
     this.errorPage = errorPage;
-  }
-
-  /**
-   * For a handler registered as its own context outside the route table (no CSRF token to give,
-   * plain HTML errors).
-   */
-  Requests(HttpExchange exchange, ServerConfig config, LoginThrottle logins) {
-    this(exchange, config, logins, null, HtmlErrorPage.PLAIN);
+    this.deadlines = deadlines;
   }
 
   void params(Map<String, String> params) {
@@ -69,7 +81,7 @@ public final class Requests {
   // ---------------------------------------------------------------- reading
 
   public String method() {
-    return exchange.getRequestMethod();
+    return request.getMethod();
   }
 
   /** True for HEAD: the GET handler runs and {@link #send} leaves the body out. */
@@ -79,7 +91,18 @@ public final class Requests {
 
   /** The decoded path, e.g. {@code /api/queues/default/jobs}. */
   public String path() {
-    return exchange.getRequestURI().getPath();
+    String raw = rawPath();
+    try {
+      return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return raw;
+    }
+  }
+
+  /** The path as sent, percent-encoding and all ({@link RouteTable} splits it before decoding). */
+  String rawPath() {
+    String raw = request.getHttpURI().getPath();
+    return raw == null || raw.isEmpty() ? "/" : raw;
   }
 
   /** A named path segment of the route's pattern ({@code {name}}), percent-decoded. */
@@ -93,13 +116,13 @@ public final class Requests {
 
   /** A request header, or null. */
   public String header(String name) {
-    return exchange.getRequestHeaders().getFirst(name);
+    return request.getHeaders().get(name);
   }
 
   /** The query string's parameters. */
   public FormData query() {
     if (query == null) {
-      query = FormData.parse(exchange.getRequestURI().getRawQuery());
+      query = FormData.parse(request.getHttpURI().getQuery());
     }
     return query;
   }
@@ -128,27 +151,32 @@ public final class Requests {
     return (int) Math.max(min, Math.min(max, n));
   }
 
-  /** The raw body, at most {@link #MAX_BODY_BYTES}; read once and kept. */
+  /**
+   * The raw body, at most {@link #MAX_BODY_BYTES}; read once and kept. The body timeout runs while
+   * it is read: a client that stops sending has its connection closed, and this throws.
+   */
   public byte[] body() throws IOException {
     if (body == null) {
-      InputStream in = exchange.getRequestBody();
-      String length = header("Content-Length");
-      if (length != null) {
-        long declared;
-        try {
-          declared = Long.parseLong(length.trim());
-        } catch (NumberFormatException e) {
-          throw HttpError.badRequest("bad Content-Length");
+      try (RequestDeadlines.Deadline ignored = deadlines.body(request)) {
+        InputStream in = Request.asInputStream(request);
+        String length = header("Content-Length");
+        if (length != null) {
+          long declared;
+          try {
+            declared = Long.parseLong(length.trim());
+          } catch (NumberFormatException e) {
+            throw HttpError.badRequest("bad Content-Length");
+          }
+          if (declared > MAX_BODY_BYTES) {
+            throw tooLarge(in);
+          }
         }
-        if (declared > MAX_BODY_BYTES) {
+        byte[] read = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (read.length > MAX_BODY_BYTES) {
           throw tooLarge(in);
         }
+        body = read;
       }
-      byte[] read = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (read.length > MAX_BODY_BYTES) {
-        throw tooLarge(in);
-      }
-      body = read;
     }
     return body;
   }
@@ -211,25 +239,7 @@ public final class Requests {
 
   /** The token forms must carry in their {@code csrf} field. */
   public String csrfToken() {
-    if (csrf == null) {
-      throw new IllegalStateException("no CSRF token outside the route table");
-    }
     return csrf.token();
-  }
-
-  /**
-   * For handlers outside the route table (which checks methods itself): false, after a 405 with
-   * {@code Allow}, unless the method is one of {@code methods}.
-   */
-  boolean allowMethods(String... methods) throws IOException {
-    for (String m : methods) {
-      if (m.equals(method())) {
-        return true;
-      }
-    }
-    responseHeader("Allow", String.join(", ", methods));
-    error(405, method() + " is not allowed here; use " + String.join(" or ", methods));
-    return false;
   }
 
   /**
@@ -243,9 +253,11 @@ public final class Requests {
         && accept.toLowerCase(Locale.ROOT).contains("text/html");
   }
 
-  /** The raw exchange, for handlers with needs of their own (streaming /metrics). */
-  public HttpExchange exchange() {
-    return exchange;
+  /** The address the request came from, or null when unknown. */
+  InetAddress remoteAddress() {
+    return request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress a
+        ? a.getAddress()
+        : null;
   }
 
   // ---------------------------------------------------------------- checks
@@ -265,8 +277,7 @@ public final class Requests {
     if (credentials == null) {
       return challenge();
     }
-    LoginThrottle.Attempt attempt =
-        logins.attempt(exchange.getRemoteAddress().getAddress(), LoginThrottle.Port.WEB);
+    LoginThrottle.Attempt attempt = logins.attempt(remoteAddress(), LoginThrottle.Port.WEB);
     if (!attempt.admitted()) {
       logins.pause(attempt.failed());
       error(429, "too many failed password attempts; try again later");
@@ -281,7 +292,7 @@ public final class Requests {
   }
 
   private boolean challenge() throws IOException {
-    exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"Fabrik\"");
+    responseHeader("WWW-Authenticate", "Basic realm=\"Fabrik\"");
     error(401, "authentication required");
     return false;
   }
@@ -333,7 +344,7 @@ public final class Requests {
     if (given == null) {
       given = form().first(Csrf.FIELD).orElse(null);
     }
-    if (csrf != null && csrf.valid(given)) {
+    if (csrf.valid(given)) {
       return true;
     }
     error(
@@ -375,31 +386,43 @@ public final class Requests {
     send(status, "text/html; charset=utf-8", document.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Any other body ({@code text/plain; version=0.0.4} for /metrics). */
+  /**
+   * Any other body ({@code text/plain; version=0.0.4} for /metrics). A {@code Cache-Control} the
+   * handler set beforehand is kept; otherwise the answer is {@code no-store}.
+   */
   public void send(int status, String contentType, byte[] bytes) throws IOException {
+    var h = response.getHeaders();
+    h.put("Content-Type", contentType);
+    if (!h.contains("Cache-Control")) {
+      h.put("Cache-Control", "no-store");
+    }
+    h.put("X-Content-Type-Options", "nosniff");
+    h.put("X-Frame-Options", "DENY");
+    h.put("Referrer-Policy", "same-origin");
+    // The time spent here (routing, store reads, rendering) before the body goes out, so an
+    // operator's browser tools show server time apart from the network: "app;dur=4.2" (ms).
+    h.put("Server-Timing", serverTiming());
+    finish(status, bytes);
+  }
+
+  /** A status with headers only: 304, or a redirect. */
+  public void sendEmpty(int status) throws IOException {
+    finish(status, new byte[0]);
+  }
+
+  private void finish(int status, byte[] bytes) {
     if (responded) {
       throw new IllegalStateException("response already sent for " + path());
     }
     responded = true;
-    var h = exchange.getResponseHeaders();
-    h.set("Content-Type", contentType);
-    h.set("Cache-Control", "no-store");
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("X-Frame-Options", "DENY");
-    h.set("Referrer-Policy", "same-origin");
-    // The time spent here (routing, store reads, rendering) before the body goes out, so an
-    // operator's browser tools show server time apart from the network: "app;dur=4.2" (ms).
-    h.set("Server-Timing", serverTiming());
-    if (isHead()) {
-      // The length GET would send; the JDK server wants -1 here and the header set by hand.
-      h.set("Content-Length", Integer.toString(bytes.length));
-      exchange.sendResponseHeaders(status, -1);
-      return;
+    response.setStatus(status);
+    boolean bodyless = status == 304 || status == 204 || status < 200;
+    if (!bodyless) {
+      // HEAD: the length GET would send, and no body.
+      response.getHeaders().put("Content-Length", Integer.toString(bytes.length));
     }
-    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-    if (bytes.length > 0) {
-      exchange.getResponseBody().write(bytes);
-    }
+    ByteBuffer content = isHead() || bodyless ? ByteBuffer.allocate(0) : ByteBuffer.wrap(bytes);
+    response.write(true, content, deadlines.whenSent(request, callback));
   }
 
   private String serverTiming() {
@@ -409,13 +432,9 @@ public final class Requests {
 
   /** 303 See Other to {@code location} (a path on this server), for POST-redirect-GET. */
   public void redirect(String location) throws IOException {
-    if (responded) {
-      throw new IllegalStateException("response already sent for " + path());
-    }
-    responded = true;
-    exchange.getResponseHeaders().set("Location", location);
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.sendResponseHeaders(303, -1);
+    responseHeader("Location", location);
+    responseHeader("Cache-Control", "no-store");
+    sendEmpty(303);
   }
 
   /** {@code {"error":"..."}} for the API and scripts; an HTML page for browsers. */
@@ -431,6 +450,17 @@ public final class Requests {
 
   /** Sets a response header (before answering). */
   public void responseHeader(String name, String value) {
-    exchange.getResponseHeaders().set(name, value);
+    response.getHeaders().put(name, value);
+  }
+
+  /**
+   * Ends an exchange its handler left unanswered or that failed on the way (a closed connection, a
+   * body that never came): Jetty then closes the connection.
+   */
+  void abandon(Throwable cause) {
+    if (!responded) {
+      responded = true;
+      callback.failed(cause);
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.fabrik.server.web.ui;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.fabrik.server.web.HttpError;
 import dev.fabrik.server.web.Requests;
 import java.io.IOException;
@@ -50,23 +49,13 @@ final class Assets {
     if (asset == null) {
       throw HttpError.notFound("no such file: " + r.path());
     }
-    HttpExchange exchange = r.exchange();
-    var headers = exchange.getResponseHeaders();
-    headers.set("Cache-Control", "public, max-age=86400");
-    headers.set("ETag", asset.etag());
-    headers.set("X-Content-Type-Options", "nosniff");
+    r.responseHeader("Cache-Control", "public, max-age=86400");
+    r.responseHeader("ETag", asset.etag());
     if (asset.etag().equals(r.header("If-None-Match"))) {
-      exchange.sendResponseHeaders(304, -1);
+      r.sendEmpty(304);
       return;
     }
-    headers.set("Content-Type", asset.contentType());
-    if (r.isHead()) {
-      headers.set("Content-Length", Integer.toString(asset.bytes().length));
-      exchange.sendResponseHeaders(200, -1);
-      return;
-    }
-    exchange.sendResponseHeaders(200, asset.bytes().length);
-    exchange.getResponseBody().write(asset.bytes());
+    r.send(200, asset.contentType(), asset.bytes());
   }
 
   private static byte[] read(String name) {
