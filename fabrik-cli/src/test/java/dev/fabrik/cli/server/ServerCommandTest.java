@@ -58,6 +58,15 @@ class ServerCommandTest {
   }
 
   @Test
+  void webAllowedHostRepeats() {
+    ServerConfig c =
+        parse("server", "--web-allowed-host", "fabrik.internal", "--web-allowed-host", "ops.lan")
+            .loadConfig(Map.of(), home)
+            .config();
+    assertThat(c.web().allowedHosts()).containsExactly("fabrik.internal", "ops.lan");
+  }
+
+  @Test
   void defaultConfigDirIsDotFabrikInHome() throws IOException {
     Files.createDirectories(home.resolve(".fabrik/conf.d"));
     Files.writeString(home.resolve(".fabrik/conf.d/a.toml"), "[fabrik]\nmax_connections = 3\n");

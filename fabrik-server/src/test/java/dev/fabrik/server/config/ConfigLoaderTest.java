@@ -252,6 +252,44 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void webLimitsFromTomlAndAllowedHostsFromBoth() throws IOException {
+    assertThat(load().config().web()).isEqualTo(WebLimits.defaults());
+    conf(
+        "web.toml",
+        """
+        [web]
+        allowed_hosts = ["fabrik.internal", "ops.example.com:443"]
+        max_connections = 64
+        header_timeout_seconds = 5
+        body_timeout_seconds = 20
+        idle_timeout_seconds = 15
+        """);
+    WebLimits web =
+        load(
+                Map.of(),
+                ConfigOverrides.builder().webAllowedHosts(java.util.List.of("proxy.lan")).build())
+            .config()
+            .web();
+    assertThat(web.allowedHosts())
+        .containsExactly("fabrik.internal", "ops.example.com:443", "proxy.lan");
+    assertThat(web.maxConnections()).isEqualTo(64);
+    assertThat(web.headerTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(web.bodyTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(web.idleTimeout()).isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void allowedHostsMustBeAnArrayOfStrings() throws IOException {
+    conf("bad.toml", "[web]\nallowed_hosts = \"fabrik.internal\"\n");
+    assertThatThrownBy(this::load)
+        .hasMessageContaining("bad.toml:2 [web] allowed_hosts must be an array of strings");
+    conf("bad.toml", "[web]\nallowed_hosts = [1]\n");
+    assertThatThrownBy(this::load).hasMessageContaining("must be an array of strings");
+    conf("bad.toml", "[web]\nheader_timeout_seconds = 0\n");
+    assertThatThrownBy(this::load).hasMessageContaining("header_timeout_seconds must be between 1");
+  }
+
+  @Test
   void webBindingZeroInTomlDisablesTheUi() throws IOException {
     conf("w.toml", "[web]\nbinding = \":0\"\n");
     assertThat(load().config().webPort()).isEqualTo(-1);
