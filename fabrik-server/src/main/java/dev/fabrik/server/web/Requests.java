@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -157,7 +158,7 @@ public final class Requests {
    */
   public byte[] body() throws IOException {
     if (body == null) {
-      try (RequestDeadlines.Deadline ignored = deadlines.body(request)) {
+      try (RequestDeadlines.Deadline deadline = deadlines.body(request)) {
         InputStream in = Request.asInputStream(request);
         String length = header("Content-Length");
         if (length != null) {
@@ -455,12 +456,13 @@ public final class Requests {
 
   /**
    * Ends an exchange its handler left unanswered or that failed on the way (a closed connection, a
-   * body that never came): Jetty then closes the connection.
+   * body that never came): Jetty then closes the connection. An I/O failure is the client's doing
+   * and expected; Jetty logs it only at debug level.
    */
   void abandon(Throwable cause) {
     if (!responded) {
       responded = true;
-      callback.failed(cause);
+      callback.failed(cause instanceof IOException ? new QuietException.Exception(cause) : cause);
     }
   }
 }

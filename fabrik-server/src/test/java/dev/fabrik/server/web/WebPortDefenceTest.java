@@ -104,6 +104,35 @@ class WebPortDefenceTest {
   }
 
   @Test
+  void aHalfSentSecondRequestAndASlowBodyAreClosedToo() throws Exception {
+    start(
+        WebLimits.defaults()
+            .withHeaderTimeout(Duration.ofSeconds(1))
+            .withBodyTimeout(Duration.ofSeconds(1)));
+    String host = "Host: 127.0.0.1:" + server.webPort() + "\r\n";
+
+    // Kept alive after a good request, then a second request that never ends.
+    Socket keptAlive = open();
+    keptAlive.getOutputStream().write(("GET /health HTTP/1.1\r\n" + host + "\r\n").getBytes());
+    assertThat(readResponseHead(keptAlive)).startsWith("HTTP/1.1 200");
+    keptAlive.getOutputStream().write("GET /api/info HTTP/1.1\r\n".getBytes());
+
+    // A POST whose body stops after 10 of its 100 bytes.
+    Socket slowBody = open();
+    slowBody
+        .getOutputStream()
+        .write(
+            ("POST /api/queues/default/pause HTTP/1.1\r\n"
+                    + host
+                    + "Content-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: 100\r\n\r\ncsrf=01234")
+                .getBytes());
+
+    assertThat(closedByServer(keptAlive)).isTrue();
+    assertThat(closedByServer(slowBody)).isTrue();
+  }
+
+  @Test
   void theConnectionCapHoldsAndAGoodRequestIsStillServed() throws Exception {
     start(WebLimits.defaults().withHeaderTimeout(Duration.ofSeconds(1)).withMaxConnections(4));
     List<Socket> attackers = new ArrayList<>();
@@ -143,6 +172,26 @@ class WebPortDefenceTest {
       s.getInputStream().transferTo(out);
       return out.toString(StandardCharsets.UTF_8);
     }
+  }
+
+  /** Reads up to the blank line after the headers of a response with a body we then skip. */
+  private static String readResponseHead(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    String text = head.toString();
+    int at = text.toLowerCase(java.util.Locale.ROOT).indexOf("content-length: ");
+    if (at >= 0) {
+      int length = Integer.parseInt(text.substring(at + 16, text.indexOf("\r\n", at)).trim());
+      in.readNBytes(length);
+    }
+    return text;
   }
 
   private static int status(String response) {
