@@ -3,6 +3,7 @@ package dev.fabrik.server;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
+import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.ManagerSettings;
@@ -57,12 +58,21 @@ public final class FabrikServer implements Service, AutoCloseable {
   private boolean stopped;
 
   /**
-   * Builds a server without starting it; nothing is bound until {@link #start()}.
+   * Builds a server without starting it; nothing is bound until {@link #start()}. An error the JVM
+   * does not recover from on a server thread halts the process ({@link FatalErrorHandler#halt()}).
    *
    * @param clock the time every rule uses (tests pass a settable clock)
    * @throws IllegalStateException a non-loopback binding without a password
    */
   public FabrikServer(ServerConfig config, Clock clock) {
+    this(config, clock, FatalErrorHandler.halt());
+  }
+
+  /**
+   * @param fatal told of an error the JVM does not recover from on a server thread (tests record it
+   *     rather than halt)
+   */
+  public FabrikServer(ServerConfig config, Clock clock, FatalErrorHandler fatal) {
     refuseOpenBinding(config);
     this.config = config;
     this.clock = clock;
@@ -81,7 +91,13 @@ public final class FabrikServer implements Service, AutoCloseable {
     manager.onOutcome(metrics.jobOutcomes());
     store.onCommit(metrics.commits());
     InfoReport info =
-        new InfoReport(manager, workers, clock, stats::connections, stats::commandCount);
+        new InfoReport(
+            manager,
+            workers,
+            clock,
+            stats::connections,
+            stats::commandCount,
+            this::commandPortProblem);
     this.listener =
         new Listener(
             config,
@@ -89,7 +105,8 @@ public final class FabrikServer implements Service, AutoCloseable {
             workers,
             clock,
             stats,
-            metrics.commands());
+            metrics.commands(),
+            fatal);
     this.history = StatsHistory.standard(clock, store::counters);
     Console console = new Console(store, manager, workers, clock, stats::connections, history);
     this.http = new AdminHttp(config, info, console, metrics);
@@ -188,6 +205,11 @@ public final class FabrikServer implements Service, AutoCloseable {
   /** Every accepted socket still open, including those still in the handshake. */
   public int openSockets() {
     return listener.openSockets();
+  }
+
+  /** Why the command port cannot serve, or null when it can ({@code /health}). */
+  public String commandPortProblem() {
+    return listener.problem();
   }
 
   /** Faktory refuses this too: an open port without a password hands out every job. */

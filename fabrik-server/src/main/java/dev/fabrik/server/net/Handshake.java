@@ -14,13 +14,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The greeting and the answer to HELLO, for either kind of connection. Every failure is silent (the
- * socket is closed without a reply) except a wrong password and a full server:
+ * socket is closed without a reply) except a wrong password, a HELLO over the limits and a full
+ * server:
  *
  * <pre>
  * S: +HI {"v":2,"i":5120,"s":"2a5c0e1f9d3b7a61"}
  * C: HELLO {"wid":"w1","hostname":"h","pid":42,"v":2,"pwdhash":"..."}
  * S: +OK                                   accepted
  * S: -ERR Invalid password                 then closed
+ * S: -ERR wid is longer than 128 characters  then closed
  * S: +OK  -ERR too many connections: 2000  then closed (as Faktory 1.9+ does)
  * </pre>
  *
@@ -81,6 +83,8 @@ final class Handshake {
     } catch (Hello.Undecodable e) {
       log.debug("undecodable HELLO: {}", e.getMessage());
       return Answer.SILENT_CLOSE;
+    } catch (Hello.Refused e) {
+      return new Answer(Reply.error("ERR", e.getMessage()).encode(), false);
     }
     if (config.hasPassword()) {
       String expected =

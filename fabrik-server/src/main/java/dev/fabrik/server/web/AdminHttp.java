@@ -44,7 +44,12 @@ public final class AdminHttp implements Service {
   public AdminHttp(ServerConfig config, InfoReport info, Console console, ServerMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    routes.getOpen("/health", r -> r.json(200, info.health()));
+    routes.getOpen(
+        "/health",
+        r -> {
+          InfoReport.Health health = info.health();
+          r.json(health.status(), health.body());
+        });
     new ApiRoutes(console, info).register(routes);
     // The web UI (package web.ui) registers its pages here the same way, on the same Console.
   }
