@@ -13,12 +13,14 @@ import java.nio.charset.StandardCharsets;
  * and reported as {@link LineTooLongException}, so the stream stays framed and the caller can
  * answer {@code -ERR} and carry on. Not thread-safe: one reader per connection.
  *
- * <p>A line longer than {@value #FIRST_LINE_BUFFER} bytes grows a buffer that is charged to the
+ * <p>A line longer than {@value #UNCHARGED_LINE_BUFFER} bytes grows a buffer that is charged to the
  * {@link BufferBudget} (a server's bound across its connections) and given back as soon as the line
  * is returned; a growth the budget refuses ends the read with {@link BufferRefusedException}.
+ * Shorter lines, the usual commands, never touch the budget.
  */
 public final class LineReader {
   private static final int FIRST_LINE_BUFFER = 256;
+  private static final int UNCHARGED_LINE_BUFFER = 16 * 1024;
 
   private final InputStream in;
   private final BufferBudget budget;
@@ -133,14 +135,16 @@ public final class LineReader {
   private void ensure(int capacity) throws BufferRefusedException {
     if (capacity > line.length) {
       int next = Math.max(capacity, Math.min(maxLineBytes + 1, line.length * 2));
-      if (!budget.tryReserve(next)) {
-        throw new BufferRefusedException(line.length);
+      if (next > UNCHARGED_LINE_BUFFER) {
+        if (!budget.tryReserve(next)) {
+          throw new BufferRefusedException(line.length);
+        }
+        if (charged > 0) {
+          budget.release(charged);
+        }
+        charged = next;
       }
       line = java.util.Arrays.copyOf(line, next);
-      if (charged > 0) {
-        budget.release(charged);
-      }
-      charged = next;
     }
   }
 }
