@@ -39,10 +39,16 @@ final class ServerProcess implements AutoCloseable {
 
   /** {@code fabrik server --bind 127.0.0.1:<free port> --data-dir <dir> --no-web <extra...>}. */
   static ServerProcess start(Path dataDir, List<String> extraArgs) {
+    return start(dataDir, List.of("-Xmx512m"), extraArgs);
+  }
+
+  /** As {@link #start(Path, List)}, with these JVM options (e.g. a small {@code -Xmx}). */
+  static ServerProcess start(Path dataDir, List<String> javaOptions, List<String> extraArgs) {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx512m", "-jar", jar().toString()));
+    command.addAll(javaOptions);
+    command.addAll(List.of("-jar", jar().toString()));
     command.addAll(
         List.of("server", "--bind", "127.0.0.1:" + port, "--data-dir", dataDir.toString()));
     command.add("--no-web");
@@ -62,6 +68,14 @@ final class ServerProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean alive() {
+    return process.isAlive();
   }
 
   ProtocolConnection connect() {

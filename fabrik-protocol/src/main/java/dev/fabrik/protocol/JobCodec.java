@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.ErrorReportConfiguration;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,7 +27,18 @@ public final class JobCodec {
    * Shared, thread-safe. Floats are read as BigDecimal so {@code 1.10} comes back as {@code 1.10}.
    */
   public static final JsonMapper MAPPER =
-      JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  // A server sends decode errors back to its client: quote 64 characters of the
+                  // input at most ("Unrecognized token 'xxxx...'"), not Jackson's 256.
+                  .errorReportConfiguration(
+                      ErrorReportConfiguration.builder()
+                          .maxErrorTokenLength(64)
+                          .maxRawContentLength(64)
+                          .build())
+                  .build())
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
 
   /** A typical job is 150–400 bytes encoded. */
   private static final int ENCODE_BUFFER = 512;

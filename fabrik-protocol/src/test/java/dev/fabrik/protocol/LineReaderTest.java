@@ -136,4 +136,67 @@ class LineReaderTest {
     assertThatThrownBy(() -> new LineReader(InputStream.nullInputStream(), 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** A budget that counts what is taken and refuses past its limit. */
+  private static final class CountingBudget implements BufferBudget {
+    private final long limit;
+    long used;
+    long peak;
+
+    CountingBudget(long limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public boolean tryReserve(long bytes) {
+      if (used + bytes > limit) {
+        return false;
+      }
+      used += bytes;
+      peak = Math.max(peak, used);
+      return true;
+    }
+
+    @Override
+    public void release(long bytes) {
+      used -= bytes;
+    }
+  }
+
+  @Test
+  void aLongLineIsChargedToTheBudgetOnlyWhileItIsRead() throws IOException {
+    CountingBudget budget = new CountingBudget(1 << 20);
+    String big = "x".repeat(100_000);
+    LineReader r =
+        new LineReader(
+            new ByteArrayInputStream((big + "\r\nshort\r\n" + big + "\r\n").getBytes()),
+            200_000,
+            budget);
+    assertThat(r.readLine()).isEqualTo(big);
+    assertThat(budget.peak).isGreaterThan(100_000);
+    assertThat(budget.used).isZero();
+    assertThat(r.readLine()).isEqualTo("short");
+    assertThat(r.readLine()).isEqualTo(big);
+    assertThat(budget.used).isZero();
+  }
+
+  @Test
+  void aLineTheBudgetCannotHoldIsRefused() throws IOException {
+    CountingBudget budget = new CountingBudget(50_000);
+    LineReader r =
+        new LineReader(
+            new ByteArrayInputStream(("x".repeat(100_000) + "\r\n").getBytes()), 200_000, budget);
+    assertThatThrownBy(r::readLine).isInstanceOf(BufferRefusedException.class);
+    r.release();
+    assertThat(budget.used).isZero();
+  }
+
+  @Test
+  void theCapCanChangeBetweenLines() throws IOException {
+    LineReader r = reader("HELLO {}\r\n" + "x".repeat(50) + "\r\n" + "x".repeat(50) + "\r\n", 20);
+    assertThat(r.readLine()).isEqualTo("HELLO {}");
+    assertThatThrownBy(r::readLine).isInstanceOf(LineTooLongException.class);
+    r.maxLineBytes(100);
+    assertThat(r.readLine()).isEqualTo("x".repeat(50));
+  }
 }

@@ -21,4 +21,22 @@ public class CommandException extends RuntimeException {
   public String code() {
     return code;
   }
+
+  /** Longest piece of client input an error message quotes. */
+  public static final int EXCERPT_CHARS = 64;
+
+  /**
+   * Client input as an error message may quote it: whole when short, else its start and its length,
+   * so a 5 MB line is not sent back: {@code unknown command xxxxxxxx… (5242880 chars)}.
+   */
+  public static String excerpt(String input) {
+    if (input == null || input.length() <= EXCERPT_CHARS) {
+      return input;
+    }
+    int cut = EXCERPT_CHARS;
+    if (Character.isHighSurrogate(input.charAt(cut - 1))) {
+      cut--; // do not split a character in two
+    }
+    return input.substring(0, cut) + "… (" + input.length() + " chars)";
+  }
 }

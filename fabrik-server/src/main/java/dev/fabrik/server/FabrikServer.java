@@ -4,6 +4,7 @@ import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
+import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.ManagerSettings;
@@ -59,12 +60,21 @@ public final class FabrikServer implements Service, AutoCloseable {
   private boolean stopped;
 
   /**
-   * Builds a server without starting it; nothing is bound until {@link #start()}.
+   * Builds a server without starting it; nothing is bound until {@link #start()}. An error the JVM
+   * does not recover from on a server thread halts the process ({@link FatalErrorHandler#halt()}).
    *
    * @param clock the time every rule uses (tests pass a settable clock)
    * @throws IllegalStateException a non-loopback binding without a password
    */
   public FabrikServer(ServerConfig config, Clock clock) {
+    this(config, clock, FatalErrorHandler.halt());
+  }
+
+  /**
+   * @param fatal told of an error the JVM does not recover from on a server thread (tests record it
+   *     rather than halt)
+   */
+  public FabrikServer(ServerConfig config, Clock clock, FatalErrorHandler fatal) {
     refuseOpenBinding(config);
     this.config = config;
     this.clock = clock;
@@ -83,7 +93,13 @@ public final class FabrikServer implements Service, AutoCloseable {
     manager.onOutcome(metrics.jobOutcomes());
     store.onCommit(metrics.commits());
     InfoReport info =
-        new InfoReport(manager, workers, clock, stats::connections, stats::commandCount);
+        new InfoReport(
+            manager,
+            workers,
+            clock,
+            stats::connections,
+            stats::commandCount,
+            this::commandPortProblem);
     this.listener =
         new Listener(
             config,
@@ -91,7 +107,8 @@ public final class FabrikServer implements Service, AutoCloseable {
             workers,
             clock,
             stats,
-            metrics.commands());
+            metrics.commands(),
+            fatal);
     // Real time, not the injected clock: it paces attackers, it does not schedule jobs.
     this.logins =
         new LoginThrottle(
@@ -201,6 +218,11 @@ public final class FabrikServer implements Service, AutoCloseable {
   /** Connections open on the admin HTTP port (at most {@code [web] max_connections}). */
   public int webConnections() {
     return http.openConnections();
+  }
+
+  /** Why the command port cannot serve, or null when it can ({@code /health}). */
+  public String commandPortProblem() {
+    return listener.problem();
   }
 
   /** Faktory refuses this too: an open port without a password hands out every job. */

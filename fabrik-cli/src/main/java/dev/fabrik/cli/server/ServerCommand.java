@@ -6,6 +6,7 @@ import dev.fabrik.server.config.ConfigException;
 import dev.fabrik.server.config.ConfigLoader;
 import dev.fabrik.server.config.ConfigOverrides;
 import dev.fabrik.server.config.LoadedConfig;
+import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.storage.Durability;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -120,6 +121,7 @@ public final class ServerCommand implements Callable<Integer> {
     loaded.files().forEach(f -> log.info("read configuration {}", f));
     loaded.warnings().forEach(log::warn);
 
+    haltOnFatalErrors(log);
     FabrikServer server;
     try {
       server = FabrikServer.start(loaded.config());
@@ -148,6 +150,23 @@ public final class ServerCommand implements Callable<Integer> {
     Signals.exitZeroOnTermAndInt();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * A thread that dies of an error the JVM does not recover from (out of memory) halts the process
+   * with one clear log line, so a supervisor restarts it: the server's own threads report such
+   * errors themselves; this catches those of any other thread.
+   */
+  private static void haltOnFatalErrors(Logger log) {
+    FatalErrorHandler halt = FatalErrorHandler.halt();
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, e) -> {
+          if (FatalErrorHandler.isFatal(e)) {
+            halt.fatal("thread " + thread.getName(), e);
+          } else {
+            log.error("uncaught exception on thread {}", thread.getName(), e);
+          }
+        });
   }
 
   /** The configuration these flags select, given the environment and home folder. */

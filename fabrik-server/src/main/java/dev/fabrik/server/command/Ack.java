@@ -35,7 +35,7 @@ final class Ack implements NonBlockingHandler {
     String text = Arguments.required(argument);
     String jid = parseJid(text);
     if (jid == null) {
-      throw CommandException.err("invalid ACK " + text);
+      throw CommandException.err("invalid ACK " + CommandException.excerpt(text));
     }
     return jid;
   }

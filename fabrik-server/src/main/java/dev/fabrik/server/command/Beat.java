@@ -36,11 +36,11 @@ final class Beat implements CommandHandler {
       rssKb = rssKb(tree.get("rss_kb"));
       reported = reported(Arguments.string(tree, "current_state"));
     } catch (JacksonException | IllegalArgumentException e) {
-      throw CommandException.err("invalid BEAT " + text);
+      throw CommandException.err("invalid BEAT " + CommandException.excerpt(text));
     }
     Optional<WorkerState> state = workers.beat(wid, rssKb, reported);
     if (state.isEmpty()) {
-      throw CommandException.err("unknown worker " + wid);
+      throw CommandException.err("unknown worker " + CommandException.excerpt(wid));
     }
     if (state.get() == WorkerState.RUNNING) {
       return Reply.OK;

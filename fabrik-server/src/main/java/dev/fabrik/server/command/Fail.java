@@ -29,7 +29,7 @@ final class Fail implements CommandHandler {
     try {
       report = decode(text);
     } catch (JacksonException | IllegalArgumentException e) {
-      throw CommandException.err("invalid FAIL " + text);
+      throw CommandException.err("invalid FAIL " + CommandException.excerpt(text));
     }
     manager.fail(report);
     return Reply.OK;

@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -48,24 +49,31 @@ public final class InfoReport {
   private final Instant startedAt;
   private final IntSupplier connections;
   private final LongSupplier commandCount;
+  private final Supplier<String> commandPortProblem;
 
   /**
    * @param connections handshaken connections right now
    * @param commandCount commands dispatched since boot
+   * @param commandPortProblem why the command port cannot serve, or null when it can
    */
   public InfoReport(
       Manager manager,
       WorkerRegistry workers,
       Clock clock,
       IntSupplier connections,
-      LongSupplier commandCount) {
+      LongSupplier commandCount,
+      Supplier<String> commandPortProblem) {
     this.manager = manager;
     this.workers = workers;
     this.clock = clock;
     this.startedAt = clock.instant();
     this.connections = connections;
     this.commandCount = commandCount;
+    this.commandPortProblem = commandPortProblem;
   }
+
+  /** {@code GET /health}: 200 while the command port serves, else 503 and the reason. */
+  public record Health(int status, ObjectNode body) {}
 
   /** The INFO document as compact JSON bytes. */
   public byte[] json() {
@@ -84,18 +92,31 @@ public final class InfoReport {
     return root;
   }
 
-  /** What {@code GET /health} shows: liveness plus the version and load fields. */
-  public ObjectNode health() {
+  /**
+   * What {@code GET /health} shows: whether the command port serves, the version and load fields. A
+   * process whose port accepts but serves nobody is not healthy:
+   *
+   * <pre>
+   * 503 {"now":"...","status":"unhealthy","problem":"accept failing: java.io.IOException: Too many
+   *      open files","server":{...}}
+   * </pre>
+   */
+  public Health health() {
     Instant now = clock.instant();
+    String problem = commandPortProblem.get();
     ObjectNode root = JobCodec.MAPPER.createObjectNode();
     root.put("now", Timestamps.format(now));
+    root.put("status", problem == null ? "ok" : "unhealthy");
+    if (problem != null) {
+      root.put("problem", problem);
+    }
     ObjectNode server = root.putObject("server");
     server.put("description", "Fabrik");
     server.put("faktory_version", FAKTORY_VERSION);
     server.put("fabrik_version", FABRIK_VERSION);
     server.put("connections", nonNegative(connections.getAsInt()));
     server.put("command_count", nonNegative(commandCount.getAsLong()));
-    return root;
+    return new Health(problem == null ? 200 : 503, root);
   }
 
   private ObjectNode faktory(JobStats stats) {

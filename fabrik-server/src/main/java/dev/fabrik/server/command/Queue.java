@@ -43,7 +43,8 @@ final class Queue implements CommandHandler {
       case "LATENCY" -> {
         return latency(names);
       }
-      default -> throw CommandException.err("no such QUEUE subcommand: " + sub);
+      default ->
+          throw CommandException.err("no such QUEUE subcommand: " + CommandException.excerpt(sub));
     }
     return Reply.OK;
   }

@@ -47,6 +47,7 @@ final class ConfFiles {
           Map.entry("server.max_connections", Kind.INTEGER),
           Map.entry("server.max_line_bytes", Kind.INTEGER),
           Map.entry("server.max_job_bytes", Kind.INTEGER),
+          Map.entry("server.max_buffered_bytes", Kind.INTEGER),
           Map.entry("server.dead_ttl_days", Kind.INTEGER),
           Map.entry("server.dead_max_size", Kind.INTEGER),
           Map.entry("web.binding", Kind.STRING),

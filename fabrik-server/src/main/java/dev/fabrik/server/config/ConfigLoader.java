@@ -118,6 +118,13 @@ public final class ConfigLoader {
     if (toml.get("server.max_job_bytes") != null) {
       b.maxJobBytes(positiveInt(toml.get("server.max_job_bytes")));
     }
+    if (toml.get("server.max_buffered_bytes") != null) {
+      Value v = toml.get("server.max_buffered_bytes");
+      if (v.integer() < 1) {
+        throw new ConfigException(v.source() + " must be at least 1, not " + v.integer());
+      }
+      b.maxBufferedBytes(v.integer());
+    }
     if (toml.get("server.dead_ttl_days") != null) {
       b.deadTtl(Duration.ofDays(positiveInt(toml.get("server.dead_ttl_days"))));
     }

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param maxConnections handshaken connections beyond this are told so and closed
  * @param maxLineBytes longest command line accepted; longer lines get {@code -ERR}
  * @param maxJobBytes largest single job payload accepted by PUSH/PUSHB
+ * @param maxBufferedBytes most bytes all connections together hold in unfinished lines and unsent
+ *     replies; 0 for a quarter of the heap
  * @param deadTtl how long a dead job is kept
  * @param deadMaxSize most dead jobs kept; the oldest are dropped beyond it
  * @param workerTtl a worker not heard from for this long is forgotten and its sockets closed
@@ -41,6 +43,7 @@ public record ServerConfig(
     int maxConnections,
     int maxLineBytes,
     int maxJobBytes,
+    long maxBufferedBytes,
     Duration deadTtl,
     long deadMaxSize,
     Duration workerTtl,
@@ -61,6 +64,9 @@ public record ServerConfig(
     }
     if (storage.equals("sqlite")) {
       Objects.requireNonNull(dataDir, "dataDir");
+    }
+    if (maxBufferedBytes < 0) {
+      throw new IllegalArgumentException("maxBufferedBytes must not be negative");
     }
   }
 
@@ -86,6 +92,7 @@ public record ServerConfig(
     b.maxConnections = maxConnections;
     b.maxLineBytes = maxLineBytes;
     b.maxJobBytes = maxJobBytes;
+    b.maxBufferedBytes = maxBufferedBytes;
     b.deadTtl = deadTtl;
     b.deadMaxSize = deadMaxSize;
     b.workerTtl = workerTtl;
@@ -111,6 +118,7 @@ public record ServerConfig(
     private int maxConnections = 2000;
     private int maxLineBytes = 16 * 1024 * 1024;
     private int maxJobBytes = 8 * 1024 * 1024;
+    private long maxBufferedBytes;
     private Duration deadTtl = Duration.ofDays(180);
     private long deadMaxSize = 1_000_000;
     private Duration workerTtl = Duration.ofSeconds(60);
@@ -180,6 +188,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder maxBufferedBytes(long v) {
+      maxBufferedBytes = v;
+      return this;
+    }
+
     public Builder deadTtl(Duration v) {
       deadTtl = v;
       return this;
@@ -224,6 +237,7 @@ public record ServerConfig(
           maxConnections,
           maxLineBytes,
           maxJobBytes,
+          maxBufferedBytes,
           deadTtl,
           deadMaxSize,
           workerTtl,

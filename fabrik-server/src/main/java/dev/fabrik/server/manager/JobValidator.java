@@ -65,7 +65,10 @@ final class JobValidator {
         at = Timestamps.parse(job.at());
       } catch (DateTimeParseException e) {
         throw CommandException.err(
-            "invalid timestamp for 'at': \"" + job.at() + "\": " + e.getMessage());
+            "invalid timestamp for 'at': \""
+                + CommandException.excerpt(job.at())
+                + "\": cannot parse it at index "
+                + e.getErrorIndex());
       }
     }
     // Checked here even for scheduled jobs: the reference only checks when the job is finally

@@ -228,7 +228,7 @@ public final class Manager {
     FailureReports.Sanitized failure = FailureReports.sanitize(report);
     Optional<Reservation> failed = store.fail(report.jid(), decision(failure, clock.instant()));
     if (failed.isEmpty()) {
-      throw CommandException.err("Job not found " + report.jid());
+      throw CommandException.err("Job not found " + CommandException.excerpt(report.jid()));
     }
     for (OutcomeListener l : outcomes) {
       l.failed(failed.get(), false);

@@ -17,7 +17,9 @@ final class QueueNames {
   static void check(String name) {
     if (!isValid(name)) {
       throw CommandException.err(
-          "cannot get \"" + name + "\" queue: queue names must match \\A[a-zA-Z0-9._-]+\\z");
+          "cannot get \""
+              + CommandException.excerpt(name)
+              + "\" queue: queue names must match \\A[a-zA-Z0-9._-]+\\z");
     }
   }
 }

@@ -9,12 +9,15 @@ import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +43,32 @@ import org.slf4j.LoggerFactory;
  * once no complete line is left, as on the blocking path. A client that stops reading cannot hold
  * any thread: what the socket does not take waits in the outbox for {@code OP_WRITE}, and past
  * {@link #MAX_PENDING} bytes of it the connection starts no further command and reads no further.
+ *
+ * <p>Memory: until HELLO is accepted a line may be at most {@link Hello#MAX_LINE_BYTES}, and
+ * nothing is read while it is checked. Unfinished lines and waiting replies are charged to the
+ * listener's {@link MemoryBudget}; a connection the budget refuses is answered {@link
+ * #OUT_OF_BUFFERS} (after the reply of a command in flight) and closed. The kernel's send buffer is
+ * capped too: a client that never reads would otherwise park megabytes of replies there.
  */
 final class ChannelConnection implements Session, ClientConnection {
   private static final Logger log = LoggerFactory.getLogger(ChannelConnection.class);
   private static final byte[] SHUTDOWN = Reply.error("ERR", "shutdown in progress").encode();
 
+  static final byte[] OUT_OF_BUFFERS =
+      Reply.error(
+              "ERR",
+              "server buffers are full (max_buffered_bytes); closing this connection, retry later")
+          .encode();
+
+  /**
+   * SO_SNDBUF: Linux lets an unread socket take up to tcp_wmem's 4 MB of replies otherwise; 128 KB
+   * (256 KB as the kernel counts it) still keeps a large FETCH reply moving in few writes.
+   */
+  static final int SEND_BUFFER = 128 * 1024;
+
   /** Past this many unsent reply bytes the connection stops taking commands until they drain. */
   static final int MAX_PENDING = 64 * 1024;
 
-  private static final int READ_BUFFER = 16 * 1024;
   private static final ThreadFactory HELLO_THREADS =
       Thread.ofVirtual().name("fabrik-hello").factory();
   private static final ThreadFactory COMMAND_THREADS =
@@ -63,12 +83,20 @@ final class ChannelConnection implements Session, ClientConnection {
   private final LineFramer framer;
   private final long handshakeDeadline;
   private final Outbox outbox;
+  private final int maxLineBytes;
   private final BlockingCall blocking = new BlockingCall();
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** The last reply before closing (the budget refused the connection); sent once. */
+  private final AtomicReference<byte[]> lastWords = new AtomicReference<>();
+
   private SelectionKey key;
 
   /** Loop thread only. */
   private boolean helloReceived;
+
+  /** Loop thread only: HELLO was accepted; commands follow, and lines may be long. */
+  private boolean handshaken;
 
   /** Loop thread only: inside {@link #drive}, which carries on after a command answered at once. */
   private boolean driving;
@@ -99,9 +127,12 @@ final class ChannelConnection implements Session, ClientConnection {
     this.commands = commands;
     this.observer = listener.commandObserver();
     this.handshake = new Handshake(config, listener, workers, clock, this::close);
-    this.framer = new LineFramer(config.maxLineBytes(), READ_BUFFER);
+    this.maxLineBytes = config.maxLineBytes();
+    this.framer =
+        new LineFramer(
+            Math.min(Hello.MAX_LINE_BYTES, maxLineBytes), loop.readBuffer(), listener.budget());
     this.handshakeDeadline = System.nanoTime() + config.handshakeTimeout().toNanos();
-    this.outbox = new Outbox(channel, this::close);
+    this.outbox = new Outbox(channel, listener.budget(), this::close);
   }
 
   /** Registers with the loop and sends the greeting; loop thread. */
@@ -109,6 +140,7 @@ final class ChannelConnection implements Session, ClientConnection {
     try {
       channel.configureBlocking(false);
       channel.socket().setTcpNoDelay(true);
+      channel.socket().setSendBufferSize(SEND_BUFFER);
       key = loop.register(channel, this);
     } catch (IOException e) {
       close();
@@ -165,9 +197,9 @@ final class ChannelConnection implements Session, ClientConnection {
     }
     outbox.flush();
     Listener.closeQuietly(channel);
-    if (!loop.inLoop()) {
-      loop.wakeup(); // the selector releases the socket when it next looks at its keys
-    }
+    outbox.drop();
+    // On the loop, after any read in progress: the framer is the loop's alone.
+    loop.execute(framer::free);
     handshake.undo();
     if (!inFlight) {
       listener.closed(this);
@@ -178,10 +210,16 @@ final class ChannelConnection implements Session, ClientConnection {
 
   /** The socket has bytes (or EOF); loop thread. */
   void readable() {
+    ByteBuffer buffer = framer.readBuffer();
+    if (buffer == null) {
+      outOfBuffers();
+      return;
+    }
     int n;
     try {
-      n = channel.read(framer.readBuffer());
+      n = channel.read(buffer);
     } catch (IOException e) {
+      framer.endRead();
       log.debug("connection ended: {}", e.toString());
       close();
       return;
@@ -191,6 +229,24 @@ final class ChannelConnection implements Session, ClientConnection {
       inputEnded = true;
       key.interestOpsAnd(~SelectionKey.OP_READ); // else every select reports the EOF again
     }
+    drive();
+    if (!framer.endRead()) {
+      outOfBuffers();
+    } else if (!helloReceived && framer.skipping()) {
+      log.debug("first line over {} bytes: not a HELLO", framer.maxLineBytes());
+      close();
+    }
+  }
+
+  /** The budget refused this connection's input: say so once its command is answered, close. */
+  private void outOfBuffers() {
+    if (closed.get() || ending) {
+      return;
+    }
+    lastWords.set(OUT_OF_BUFFERS);
+    log.debug("closing a connection the memory budget refused");
+    ending = true;
+    key.interestOpsAnd(~SelectionKey.OP_READ);
     drive();
   }
 
@@ -216,7 +272,7 @@ final class ChannelConnection implements Session, ClientConnection {
 
   private void driveLines() {
     while (true) {
-      while (!closed.get() && !ending && !inFlight && outbox.pending() < MAX_PENDING) {
+      while (!closed.get() && !ending && !inFlight && mayStartCommand()) {
         String line = framer.next();
         if (line == null) {
           break;
@@ -243,6 +299,7 @@ final class ChannelConnection implements Session, ClientConnection {
       if (ending || (inputEnded && !framer.hasLine())) {
         // A half-sent line at EOF is dropped, as on the blocking path.
         ending = true;
+        sayLastWords();
         closeWhenSent();
         return;
       }
@@ -254,8 +311,13 @@ final class ChannelConnection implements Session, ClientConnection {
       }
       // The outbox was full and has drained at once: go on with the lines that waited.
     }
-    // Stop reading while a line already waits: its bytes are bounded, the client's are not.
-    boolean read = !inputEnded && !(framer.hasLine() && (inFlight || outbox.pending() > 0));
+    // Stop reading while a line already waits: its bytes are bounded, the client's are not. Nor
+    // while HELLO is checked: until it is accepted, lines are capped small.
+    boolean read =
+        !inputEnded
+            && !ending
+            && (handshaken || !helloReceived)
+            && !(framer.hasLine() && (inFlight || outbox.pending() > 0));
     boolean reading = (key.interestOps() & SelectionKey.OP_READ) != 0;
     if (read != reading) {
       if (read) {
@@ -264,6 +326,15 @@ final class ChannelConnection implements Session, ClientConnection {
         key.interestOpsAnd(~SelectionKey.OP_READ);
       }
     }
+  }
+
+  /**
+   * Whether another command may start: the replies waiting are few, and either none waits or the
+   * memory budget has room (a client that never reads is not served on credit).
+   */
+  private boolean mayStartCommand() {
+    int pending = outbox.pending();
+    return pending == 0 || (pending < MAX_PENDING && !listener.budget().spent());
   }
 
   private void hello(String line) {
@@ -278,16 +349,28 @@ final class ChannelConnection implements Session, ClientConnection {
               Handshake.Answer answer;
               try {
                 answer = handshake.answer(first, peer);
-              } catch (RuntimeException e) {
-                log.error("handshake failed", e);
+              } catch (Throwable e) {
+                listener.contain("handshake", e);
                 answer = Handshake.Answer.SILENT_CLOSE;
               }
-              if (!answer.accepted()) {
-                ending = true;
-              }
-              finish(answer.reply());
+              Handshake.Answer answered = answer;
+              loop.execute(() -> helloAnswered(answered));
             })
         .start();
+  }
+
+  /** Loop thread: the HELLO is checked; lift the small line cap and read on, or close. */
+  private void helloAnswered(Handshake.Answer answer) {
+    if (answer.accepted()) {
+      handshaken = true;
+      framer.maxLineBytes(maxLineBytes);
+    } else {
+      ending = true;
+    }
+    finish(answer.reply());
+    if (!closed.get()) {
+      drive(); // reading paused while the HELLO was checked
+    }
   }
 
   private void command(String line) {
@@ -308,8 +391,7 @@ final class ChannelConnection implements Session, ClientConnection {
     String argument = space < 0 ? null : line.substring(space + 1);
     CommandHandler handler = commands.handler(verb).orElse(null);
     if (handler == null) {
-      completed(
-          CommandObserver.UNKNOWN_VERB, started, Reply.error("ERR", "unknown command " + verb));
+      completed(CommandObserver.UNKNOWN_VERB, started, FailureReplies.unknownCommand(verb));
       return;
     }
     if (handler instanceof NonBlockingHandler async) {
@@ -321,8 +403,7 @@ final class ChannelConnection implements Session, ClientConnection {
         return;
       }
       if (reply != null) {
-        reply.whenComplete(
-            (r, e) -> completed(verb, started, e == null ? r : FailureReplies.of(verb, e)));
+        reply.whenComplete((r, e) -> completed(verb, started, e == null ? r : failed(verb, e)));
         return;
       }
     }
@@ -343,13 +424,30 @@ final class ChannelConnection implements Session, ClientConnection {
     } catch (InterruptedException e) {
       ending = true;
       return Reply.error("ERR", "shutdown in progress");
-    } catch (RuntimeException e) {
-      return FailureReplies.of(verb, e);
+    } catch (Throwable e) {
+      return failed(verb, e);
     }
+  }
+
+  /** The reply for a command that threw; an error the JVM cannot recover from ends the process. */
+  private Reply failed(String verb, Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof VirtualMachineError) {
+      listener.contain("command " + verb, cause);
+      return FailureReplies.INTERNAL_ERROR;
+    }
+    return FailureReplies.of(verb, e);
   }
 
   private byte[] framerError() {
     return Reply.error("ERR", "line too long (max " + framer.maxLineBytes() + " bytes)").encode();
+  }
+
+  private void sayLastWords() {
+    byte[] words = lastWords.getAndSet(null);
+    if (words != null) {
+      outbox.add(words);
+    }
   }
 
   // ---------------------------------------------------------------- completion side (any thread)
@@ -370,6 +468,7 @@ final class ChannelConnection implements Session, ClientConnection {
     if (ending && !closed.get()) {
       // The last reply (END, a refused HELLO, shutdown) leaves before the connection counts as
       // idle: stop() closes idle connections.
+      sayLastWords();
       closeWhenSent();
     }
     inFlight = false;

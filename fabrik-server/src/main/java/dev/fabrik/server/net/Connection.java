@@ -1,5 +1,6 @@
 package dev.fabrik.server.net;
 
+import dev.fabrik.protocol.BufferRefusedException;
 import dev.fabrik.protocol.LineReader;
 import dev.fabrik.protocol.LineTooLongException;
 import dev.fabrik.protocol.Reply;
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * Each reply goes out in one write. When the client has pipelined (more input already buffered)
  * replies are collected and flushed once no input is pending, so {@code ACK + FETCH} in one packet
  * gets both replies, in order, and a reply never waits behind a blocking FETCH.
+ *
+ * <p>Memory follows the rules of {@link ChannelConnection}: a small line cap until HELLO is
+ * accepted, long lines and held-back replies charged to the listener's {@link MemoryBudget}, a
+ * refused connection told {@code -ERR} and closed, a capped kernel send buffer.
  */
 final class Connection implements Runnable, Session, ClientConnection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -49,8 +54,9 @@ final class Connection implements Runnable, Session, ClientConnection {
   private final Handshake handshake;
   private final BlockingCall blocking = new BlockingCall();
 
-  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+  private ByteArrayOutputStream pending = new ByteArrayOutputStream();
   private OutputStream out;
+  private LineReader reader;
   private boolean ended;
   private volatile boolean busy;
 
@@ -99,6 +105,7 @@ final class Connection implements Runnable, Session, ClientConnection {
   public void run() {
     try {
       socket.setTcpNoDelay(true);
+      socket.setSendBufferSize(ChannelConnection.SEND_BUFFER);
       DeadlineInputStream in = new DeadlineInputStream(socket, socket.getInputStream());
       in.arm(System.nanoTime() + config.handshakeTimeout().toNanos());
       if (socket instanceof SSLSocket tls) {
@@ -106,7 +113,9 @@ final class Connection implements Runnable, Session, ClientConnection {
         tls.startHandshake();
       }
       out = socket.getOutputStream();
-      LineReader reader = new LineReader(in, config.maxLineBytes());
+      reader =
+          new LineReader(
+              in, Math.min(Hello.MAX_LINE_BYTES, config.maxLineBytes()), listener.budget());
       out.write(handshake.greeting());
       String line;
       try {
@@ -120,14 +129,18 @@ final class Connection implements Runnable, Session, ClientConnection {
         return;
       }
       in.disarm();
+      reader.maxLineBytes(config.maxLineBytes());
       commandLoop(reader);
     } catch (IOException e) {
       // EOF, reset, a half-sent line, a handshake timeout or a socket closed by stop(): all end
       // the connection with nothing left to say to the peer.
       log.debug("connection ended: {}", e.toString());
-    } catch (RuntimeException e) {
-      log.error("connection failed", e);
+    } catch (Throwable e) {
+      listener.contain("TLS connection", e);
     } finally {
+      if (reader != null) {
+        reader.release();
+      }
       Listener.closeQuietly(socket);
       handshake.undo();
       busy = false;
@@ -145,6 +158,10 @@ final class Connection implements Runnable, Session, ClientConnection {
             Reply.error("ERR", "line too long (max " + e.limit() + " bytes)").encode());
         flushUnlessPipelined(reader);
         continue;
+      } catch (BufferRefusedException e) {
+        pending.writeBytes(ChannelConnection.OUT_OF_BUFFERS);
+        flush();
+        return;
       }
       if (line == null) {
         return;
@@ -187,7 +204,7 @@ final class Connection implements Runnable, Session, ClientConnection {
   /** Runs the command; {@code handler} is null for an unknown verb. */
   private Reply dispatch(CommandHandler handler, String verb, String argument) throws IOException {
     if (handler == null) {
-      return Reply.error("ERR", "unknown command " + verb);
+      return FailureReplies.unknownCommand(verb);
     }
     try {
       if (handler.mayBlock()) {
@@ -208,9 +225,26 @@ final class Connection implements Runnable, Session, ClientConnection {
     }
   }
 
+  /** Writes what is held back; charged to the budget while a large batch waits for the socket. */
   private void flush() throws IOException {
-    if (pending.size() > 0) {
+    int size = pending.size();
+    if (size == 0) {
+      return;
+    }
+    boolean charge = size > Outbox.CHARGE_STEP;
+    if (charge) {
+      listener.budget().reserve(size);
+    }
+    try {
       pending.writeTo(out);
+    } finally {
+      if (charge) {
+        listener.budget().release(size);
+      }
+    }
+    if (size > MAX_PENDING) {
+      pending = new ByteArrayOutputStream(); // a FETCH of a large job does not stay allocated
+    } else {
       pending.reset();
     }
   }

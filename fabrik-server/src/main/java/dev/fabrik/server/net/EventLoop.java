@@ -1,9 +1,12 @@
 package dev.fabrik.server.net;
 
+import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -20,24 +23,60 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It also keeps the handshake deadlines. Every connection gets the same timeout, so deadlines
  * come due in the order the connections were registered: a FIFO, no timer wheel needed.
+ *
+ * <p>Nothing a connection does ends the loop: what one connection's handling throws closes that
+ * connection, and a failing select is retried with a backoff. An error the JVM does not recover
+ * from (out of memory) goes to the {@link FatalErrorHandler}, which ends the process: a loop that
+ * silently died would leave its connections, and every new one handed to it, unserved.
  */
 final class EventLoop {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+
+  /** The loop's read buffer (see {@link LineFramer}): the most one read takes. */
+  static final int READ_BUFFER = 64 * 1024;
+
+  /** A select failing this long is not a passing shortage: the loop gives up (fatal). */
+  static final long SELECT_FAILING_LIMIT_NANOS = 30_000_000_000L;
 
   private final Selector selector;
   private final Thread thread;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final ArrayDeque<ChannelConnection> handshakes = new ArrayDeque<>();
+  private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER);
+  private final FatalErrorHandler fatal;
+  private final FailureBurst selectFailures;
   private volatile boolean closed;
 
-  EventLoop(String name) {
+  /** Why the loop stopped serving, or null while it runs. */
+  private volatile String stoppedBy;
+
+  EventLoop(String name, FatalErrorHandler fatal) {
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a selector", e);
     }
+    this.fatal = fatal;
+    this.selectFailures = new FailureBurst("select on " + name, log, System::nanoTime);
     this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this::run);
     thread.start();
+  }
+
+  /** The buffer every read on this loop goes into first; loop thread only. */
+  ByteBuffer readBuffer() {
+    return readBuffer;
+  }
+
+  /** Null while the loop serves; else why it cannot (for {@code /health}). */
+  String problem() {
+    String stopped = stoppedBy;
+    if (stopped != null) {
+      return stopped;
+    }
+    if (!closed && !thread.isAlive()) {
+      return "event loop " + thread.getName() + " has ended";
+    }
+    return selectFailures.problem();
   }
 
   /** Runs {@code task} on the loop thread, after the current round of socket events. */
@@ -82,18 +121,39 @@ final class EventLoop {
   }
 
   private void run() {
-    while (!closed) {
-      try {
-        selector.select(EventLoop::ready, timeoutMillis());
-        runTasks();
-        expireHandshakes();
-      } catch (IOException e) {
-        log.error("event loop select failed", e);
-        return;
-      } catch (RuntimeException e) {
-        // A bug in one connection's handling must not take every other connection down with it.
-        log.error("event loop task failed", e);
+    String where = "event loop " + thread.getName();
+    try {
+      while (!closed) {
+        try {
+          selector.select(EventLoop::ready, timeoutMillis());
+          selectFailures.succeeded();
+          runTasks();
+          expireHandshakes();
+        } catch (IOException e) {
+          selectFailed(e);
+        } catch (ClosedSelectorException e) {
+          throw e; // never works again
+        } catch (RuntimeException e) {
+          log.error("{}: unexpected failure; the loop goes on", where, e);
+        }
       }
+    } catch (Throwable e) {
+      // An error the JVM does not recover from, or a selector that no longer works.
+      stoppedBy = where + " stopped: " + e;
+      fatal.fatal(where, e);
+    }
+  }
+
+  /** Backs off and lets the loop try again; a select that keeps failing ends the loop. */
+  private void selectFailed(IOException e) throws IOException {
+    long waitMillis = selectFailures.failed(e);
+    if (selectFailures.failingForNanos() > SELECT_FAILING_LIMIT_NANOS) {
+      throw e;
+    }
+    try {
+      Thread.sleep(waitMillis);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -111,8 +171,8 @@ final class EventLoop {
       }
     } catch (CancelledKeyException e) {
       c.close(); // closed by another thread meanwhile
-    } catch (RuntimeException e) {
-      log.error("connection failed", e);
+    } catch (Throwable e) {
+      contain("connection failed", e);
       c.close();
     }
   }
@@ -124,10 +184,21 @@ final class EventLoop {
         t.run();
       } catch (CancelledKeyException e) {
         // its connection was closed by another thread meanwhile: nothing left to do
-      } catch (RuntimeException e) {
-        log.error("event loop task failed", e);
+      } catch (Throwable e) {
+        contain("event loop task failed", e);
       }
     }
+  }
+
+  /**
+   * What one connection's handling threw stays with that connection; an error the JVM does not
+   * recover from is thrown on, to end the loop through the fatal handler.
+   */
+  private static void contain(String what, Throwable e) {
+    if (FatalErrorHandler.isFatal(e)) {
+      throw (VirtualMachineError) e;
+    }
+    log.error(what, e);
   }
 
   private long timeoutMillis() {
@@ -141,7 +212,12 @@ final class EventLoop {
   private void expireHandshakes() {
     long now = System.nanoTime();
     while (!handshakes.isEmpty() && handshakes.peekFirst().handshakeDeadline() - now <= 0) {
-      handshakes.pollFirst().handshakeDeadlinePassed();
+      ChannelConnection c = handshakes.pollFirst();
+      try {
+        c.handshakeDeadlinePassed();
+      } catch (Throwable e) {
+        contain("closing a connection at its handshake deadline failed", e);
+      }
     }
   }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The greeting and the answer to HELLO, for either kind of connection. Every failure is silent (the
- * socket is closed without a reply) except a wrong password and a full server:
+ * socket is closed without a reply) except a wrong password, a HELLO over the limits and a full
+ * server:
  *
  * <pre>
  * S: +HI {"v":2,"i":5120,"s":"2a5c0e1f9d3b7a61"}
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * S: +OK                                   accepted
  * S: -ERR Invalid password                 then closed, after a delay that grows per source
  * S: -ERR Too many failed password attempts; try again later   then closed, unchecked
+ * S: -ERR wid is longer than 128 characters  then closed
  * S: +OK  -ERR too many connections: 2000  then closed (as Faktory 1.9+ does)
  * </pre>
  *
@@ -88,6 +90,8 @@ final class Handshake {
     } catch (Hello.Undecodable e) {
       log.debug("undecodable HELLO: {}", e.getMessage());
       return Answer.SILENT_CLOSE;
+    } catch (Hello.Refused e) {
+      return new Answer(Reply.error("ERR", e.getMessage()).encode(), false);
     }
     if (config.hasPassword()) {
       byte[] refusal = checkPassword(hello, peer);

@@ -12,10 +12,32 @@ import tools.jackson.databind.JsonNode;
  * ({@code "pid":"42"}, {@code "v":300}) makes the whole HELLO undecodable and the connection is
  * dropped without a reply. Unknown keys ({@code username}) are ignored; nulls mean absent.
  *
+ * <p>What a worker tells about itself is shown on the Busy page and kept while it lives, so it is
+ * bounded: a longer {@code wid} or {@code hostname}, more or longer labels are {@link Refused} with
+ * {@code -ERR wid is longer than 128 characters}.
+ *
  * @param version the {@code v} field, or -1 when absent (the Python client sends none)
  */
 record Hello(
     int version, String pwdhash, String wid, String hostname, long pid, List<String> labels) {
+
+  /**
+   * Longest first line before the handshake has succeeded. A real HELLO is a few hundred bytes;
+   * with every field at its limit it stays under 12 KB.
+   */
+  static final int MAX_LINE_BYTES = 16 * 1024;
+
+  static final int MAX_WID_CHARS = 128;
+  static final int MAX_HOSTNAME_CHARS = 255;
+  static final int MAX_LABELS = 32;
+  static final int MAX_LABEL_CHARS = 128;
+
+  /** A HELLO that decodes but asks too much; answered {@code -ERR <message>}. */
+  static final class Refused extends Exception {
+    Refused(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   /** Thrown for any HELLO the reference would fail to decode. */
   static final class Undecodable extends Exception {
@@ -24,7 +46,7 @@ record Hello(
     }
   }
 
-  static Hello parse(String json) throws Undecodable {
+  static Hello parse(String json) throws Undecodable, Refused {
     JsonNode tree;
     try {
       tree = JobCodec.MAPPER.readTree(json);
@@ -42,13 +64,33 @@ record Hello(
       }
       version = v.intValue();
     }
-    return new Hello(
-        version,
-        string(tree, "pwdhash"),
-        string(tree, "wid"),
-        string(tree, "hostname"),
-        pid(tree.get("pid")),
-        labels(tree.get("labels")));
+    Hello hello =
+        new Hello(
+            version,
+            string(tree, "pwdhash"),
+            string(tree, "wid"),
+            string(tree, "hostname"),
+            pid(tree.get("pid")),
+            labels(tree.get("labels")));
+    hello.checkLimits();
+    return hello;
+  }
+
+  private void checkLimits() throws Refused {
+    limit("wid", wid, MAX_WID_CHARS);
+    limit("hostname", hostname, MAX_HOSTNAME_CHARS);
+    if (labels.size() > MAX_LABELS) {
+      throw new Refused("more than " + MAX_LABELS + " labels");
+    }
+    for (String label : labels) {
+      limit("a label", label, MAX_LABEL_CHARS);
+    }
+  }
+
+  private static void limit(String what, String value, int maxChars) throws Refused {
+    if (value.length() > maxChars) {
+      throw new Refused(what + " is longer than " + maxChars + " characters");
+    }
   }
 
   /** Clients without {@code v}, or older than v2, hash the password exactly once. */

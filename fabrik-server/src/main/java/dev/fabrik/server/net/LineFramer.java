@@ -15,49 +15,120 @@ import java.nio.charset.StandardCharsets;
  * read "O\n"                 next() → "INFO"
  * </pre>
  *
- * The buffer starts small and grows up to the cap for a long line (a PUSHB of a thousand jobs),
- * then shrinks back at the next short line, so thousands of idle connections cost little. An
- * oversized line is dropped as it arrives, never buffered. Bytes already searched for a newline are
- * not searched again, so a 16 MB line arriving in 64 KB reads costs one pass. One framer per
- * connection, one thread at a time.
+ * <p>Memory: a read goes into the event loop's buffer, lent for that one read ({@link #readBuffer}
+ * … {@link #endRead}). Only what is left at the end of the read (a line cut by the network, lines
+ * that wait behind a command in flight) moves into a buffer of the connection's own, charged to the
+ * {@link MemoryBudget}; it is given back once framed. A long line grows its own buffer (doubling,
+ * charged on each growth) up to the cap. So an idle connection holds no buffer, a lockstep client
+ * whose lines arrive whole never touches the budget, and a connection the budget refuses is told so
+ * ({@code null} / {@code false}) and must be closed. An oversized line is dropped as it arrives,
+ * never buffered. Bytes already searched for a newline are not searched again, so a 16 MB line
+ * arriving in 64 KB reads costs one pass. One framer per connection, on its loop's thread.
  */
 final class LineFramer {
   /** Returned by {@link #next()} for a line over the cap (compared by identity). */
   static final String TOO_LONG = new String("<line too long>");
 
-  private final int maxLineBytes;
-  private final int initialBytes;
-  private ByteBuffer in;
+  private static final ByteBuffer NONE = ByteBuffer.allocate(0);
 
-  /** Bytes at the front of the buffer known to hold no newline. */
+  /** The loop's buffer: every read goes there unless a long line is being collected. */
+  private final ByteBuffer shared;
+
+  private final MemoryBudget budget;
+  private int maxLineBytes;
+
+  /** Bytes {@code [start, in.position())} are not framed yet; {@code in} is in write mode. */
+  private ByteBuffer in = NONE;
+
+  private int start;
+
+  /** {@code in} is the loop's buffer, between {@link #readBuffer} and {@link #endRead}. */
+  private boolean lent;
+
+  /** Capacity of the connection's own buffer, taken from the budget. */
+  private int charged;
+
+  /** Bytes before this index (and from {@code start}) are known to hold no newline. */
   private int scanned;
 
   /** Inside an oversized line: everything up to its newline is dropped. */
   private boolean skipping;
 
-  LineFramer(int maxLineBytes, int initialBytes) {
+  /**
+   * @param shared the loop's read buffer (its capacity is the most one read takes)
+   */
+  LineFramer(int maxLineBytes, ByteBuffer shared, MemoryBudget budget) {
+    this.shared = shared;
+    this.budget = budget;
+    maxLineBytes(maxLineBytes);
+  }
+
+  /** Changes the cap (small before the handshake, the configured one after it). */
+  void maxLineBytes(int maxLineBytes) {
     if (maxLineBytes < 1) {
       throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
     }
     this.maxLineBytes = maxLineBytes;
-    this.initialBytes = Math.max(64, initialBytes);
-    this.in = ByteBuffer.allocate(this.initialBytes);
   }
 
-  /** The buffer to read the socket into (write mode), with room for at least one byte. */
+  int maxLineBytes() {
+    return maxLineBytes;
+  }
+
+  /**
+   * The buffer to read the socket into (write mode), with room for at least one byte; the read asks
+   * for at most the loop buffer's size, and no more than a line under the cap can use.
+   *
+   * @return null when the budget has no room for the growing line: close the connection
+   */
   ByteBuffer readBuffer() {
-    if (!in.hasRemaining()) {
-      if (in.position() > maxLineBytes + 1) {
-        startSkipping(); // +1: a line at the cap may still be followed by its CR
-      } else {
-        int size = (int) Math.min((long) in.capacity() * 2, (long) maxLineBytes + 2);
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(size, in.capacity() + 1));
-        in.flip();
-        bigger.put(in);
-        in = bigger;
-      }
+    if (in.position() - start > maxLineBytes + 1 && !hasLine()) {
+      startSkipping(); // +1: a line at the cap may still be followed by its CR
     }
+    int held = in.position() - start;
+    if (held > shared.capacity() / 2) {
+      // A long line collects in the connection's own buffer.
+      compact();
+      if (in.position() == in.capacity() && !grow()) {
+        return null;
+      }
+    } else {
+      lend(held);
+    }
+    long room = Math.min(shared.capacity(), (long) maxLineBytes + 2 - (in.position() - start));
+    in.limit((int) Math.min(in.capacity(), in.position() + Math.max(1, room)));
     return in;
+  }
+
+  /**
+   * Ends a read: bytes the loop's buffer still holds move into a buffer of the connection's own.
+   *
+   * @return false when the budget has no room for them; they are dropped: close the connection
+   */
+  boolean endRead() {
+    if (!lent) {
+      return true;
+    }
+    lent = false;
+    int held = shared.position() - start;
+    ByteBuffer from = shared;
+    int from0 = start;
+    in = NONE;
+    scanned -= start;
+    start = 0;
+    if (held == 0) {
+      scanned = 0;
+      return true;
+    }
+    if (!budget.tryReserve(held)) {
+      scanned = 0;
+      skipping = false;
+      return false;
+    }
+    charged = held;
+    in = ByteBuffer.allocate(held);
+    in.put(from.array(), from0, held);
+    return true;
   }
 
   /**
@@ -67,23 +138,23 @@ final class LineFramer {
   String next() {
     byte[] a = in.array();
     int end = in.position();
-    for (int i = scanned; i < end; i++) {
+    for (int i = Math.max(scanned, start); i < end; i++) {
       if (a[i] != '\n') {
         continue;
       }
-      int len = i > 0 && a[i - 1] == '\r' ? i - 1 : i;
+      int len = (i > start && a[i - 1] == '\r' ? i - 1 : i) - start;
       String line;
       if (skipping || len > maxLineBytes) {
         line = TOO_LONG;
       } else {
-        line = new String(a, 0, len, StandardCharsets.UTF_8);
+        line = new String(a, start, len, StandardCharsets.UTF_8);
       }
       skipping = false;
       consume(i + 1);
       return line;
     }
     scanned = end;
-    if (skipping || end > maxLineBytes + 1) {
+    if (skipping || end - start > maxLineBytes + 1) {
       startSkipping();
     }
     return null;
@@ -91,60 +162,118 @@ final class LineFramer {
 
   /** Whether bytes of an unfinished line are held (a client that disconnects now half-sent one). */
   boolean partial() {
-    return skipping || in.position() > 0;
+    return skipping || in.position() > start;
+  }
+
+  /** Inside a line over the cap, dropping its bytes until its newline. */
+  boolean skipping() {
+    return skipping;
   }
 
   /** Whether a complete line is buffered (a pipelining client); does not consume it. */
   boolean hasLine() {
     byte[] a = in.array();
-    for (int i = scanned; i < in.position(); i++) {
+    int end = in.position();
+    for (int i = Math.max(scanned, start); i < end; i++) {
       if (a[i] == '\n') {
+        scanned = i;
         return true;
       }
     }
+    scanned = end;
     return false;
   }
 
-  int maxLineBytes() {
-    return maxLineBytes;
+  /** Bytes of the connection's own buffer, charged to the budget (tests). */
+  int ownBytes() {
+    return charged;
   }
 
-  /** Current buffer size (tests: it must shrink back after a long line). */
-  int capacity() {
-    return in.capacity();
-  }
-
-  /**
-   * Drops the first {@code n} bytes. A buffer grown for a long line shrinks at the first short line
-   * after it, so a client sending PUSHB after PUSHB keeps its buffer and one that sent a single
-   * batch gives the memory back.
-   */
-  private void consume(int n) {
-    int rest = in.position() - n;
-    if (in.capacity() > initialBytes && n <= initialBytes / 2 && rest <= initialBytes / 2) {
-      ByteBuffer small = ByteBuffer.allocate(initialBytes);
-      small.put(in.array(), n, rest);
-      in = small;
-    } else {
-      System.arraycopy(in.array(), n, in.array(), 0, rest);
-      in.position(rest);
+  /** Gives everything back; the connection is closed. Loop thread, not inside a read. */
+  void free() {
+    if (!lent) {
+      freeOwn();
     }
+    start = 0;
     scanned = 0;
+    skipping = false;
   }
 
-  /**
-   * Drops the buffered part of an oversized line but its last byte (it may be the CR of the
-   * terminator still to come), and returns to the small buffer.
-   */
-  private void startSkipping() {
-    byte last = in.get(in.position() - 1);
-    if (in.capacity() > initialBytes) {
-      in = ByteBuffer.allocate(initialBytes);
-    } else {
-      in.clear();
+  private void consume(int upTo) {
+    start = upTo;
+    scanned = upTo;
+    if (start == in.position()) {
+      if (lent) {
+        in.clear();
+        start = 0;
+        scanned = 0;
+      } else {
+        freeOwn(); // a long line's buffer goes back as soon as it is framed
+      }
     }
-    in.put(last);
-    scanned = last == '\n' ? 0 : 1;
+  }
+
+  private void freeOwn() {
+    if (in != shared) {
+      in = NONE;
+      start = 0;
+      scanned = 0;
+    }
+    if (charged > 0) {
+      budget.release(charged);
+      charged = 0;
+    }
+  }
+
+  /** Moves the few bytes held in front of the loop's buffer and gives the own one back. */
+  private void lend(int held) {
+    int known = scanned - start;
+    shared.clear();
+    shared.put(in.array(), start, held);
+    freeOwn();
+    in = shared;
+    lent = true;
+    start = 0;
+    scanned = known;
+  }
+
+  /** Moves the unframed bytes of the own buffer to its front, with the whole buffer free. */
+  private void compact() {
+    in.limit(in.capacity());
+    if (start == 0) {
+      return;
+    }
+    int held = in.position() - start;
+    System.arraycopy(in.array(), start, in.array(), 0, held);
+    in.limit(in.capacity()).position(held);
+    scanned -= start;
+    start = 0;
+  }
+
+  /** Doubles the own buffer (up to what the cap needs); false when the budget refuses. */
+  private boolean grow() {
+    int size = (int) Math.min((long) in.capacity() * 2, (long) maxLineBytes + 2);
+    size = Math.max(size, in.capacity() + 1);
+    if (!budget.tryReserve(size)) {
+      return false;
+    }
+    ByteBuffer bigger = ByteBuffer.allocate(size);
+    bigger.put(in.array(), 0, in.position());
+    budget.release(charged);
+    charged = size;
+    in = bigger;
+    return true;
+  }
+
+  /** Drops the buffered part of an oversized line (it holds no newline) and skips the rest. */
+  private void startSkipping() {
+    if (lent) {
+      in.clear();
+      start = 0;
+      scanned = 0;
+    } else {
+      freeOwn();
+    }
     skipping = true;
   }
 }

@@ -3,6 +3,7 @@ package dev.fabrik.server.net;
 import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.config.ServerConfig;
+import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.io.IOException;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Stopping closes the server socket, wakes commands blocked in FETCH, lets other in-flight
  * commands finish (a connection that sends another command meanwhile gets {@code -ERR shutdown in
  * progress} and is closed), then closes the idle connections and waits for every one to be gone.
+ *
+ * <p>Staying up: a failing accept (out of file descriptors) is retried with a backoff and logged
+ * once per burst; what connections buffer is bounded by one {@link MemoryBudget}; an error the JVM
+ * does not recover from, on a loop, the acceptor or a command's thread, goes to the {@link
+ * FatalErrorHandler}. {@link #problem()} says when the port cannot serve ({@code /health}).
  */
 public final class Listener implements Service {
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
@@ -43,6 +49,9 @@ public final class Listener implements Service {
   private final CommandObserver commandObserver;
   private final AtomicLong connectionIds = new AtomicLong();
   private final Object activity = new Object();
+  private final MemoryBudget budget;
+  private final FatalErrorHandler fatal;
+  private final FailureBurst acceptFailures = new FailureBurst("accept", log, System::nanoTime);
   private volatile boolean stopping;
   private volatile LoginThrottle logins = LoginThrottle.standard();
   private ServerSocket server;
@@ -58,11 +67,12 @@ public final class Listener implements Service {
       WorkerRegistry workers,
       Clock clock,
       ConnectionStats stats) {
-    this(config, commands, workers, clock, stats, CommandObserver.NONE);
+    this(config, commands, workers, clock, stats, CommandObserver.NONE, FatalErrorHandler.halt());
   }
 
   /**
    * @param commandObserver told the verb and duration of every command (the metrics)
+   * @param fatal told of an error the JVM does not recover from on one of the listener's threads
    */
   public Listener(
       ServerConfig config,
@@ -70,8 +80,11 @@ public final class Listener implements Service {
       WorkerRegistry workers,
       Clock clock,
       ConnectionStats stats,
-      CommandObserver commandObserver) {
+      CommandObserver commandObserver,
+      FatalErrorHandler fatal) {
     this.config = config;
+    this.budget = MemoryBudget.of(config.maxBufferedBytes());
+    this.fatal = fatal;
     this.stats = stats;
     this.commandObserver = commandObserver;
     this.commands = commands;
@@ -101,14 +114,18 @@ public final class Listener implements Service {
     if (plainServer != null) {
       loops = new EventLoop[Math.max(1, Runtime.getRuntime().availableProcessors() / 2)];
       for (int i = 0; i < loops.length; i++) {
-        loops[i] = new EventLoop("fabrik-loop-" + i);
+        loops[i] = new EventLoop("fabrik-loop-" + i, fatal);
       }
       acceptor = Thread.ofVirtual().name("fabrik-accept").start(this::acceptChannels);
     } else {
       acceptor = Thread.ofVirtual().name("fabrik-accept").start(this::acceptLoop);
     }
     log.info(
-        "listening on {}:{}{}", config.bindHost(), port(), config.tls() == null ? "" : " (TLS)");
+        "listening on {}:{}{}; connections buffer at most {} MiB",
+        config.bindHost(),
+        port(),
+        config.tls() == null ? "" : " (TLS)",
+        budget.limit() >> 20);
   }
 
   private ServerSocket tlsServerSocket() throws IOException {
@@ -145,51 +162,73 @@ public final class Listener implements Service {
 
   /** TLS: a virtual thread per connection. */
   private void acceptLoop() {
-    while (true) {
-      Socket socket;
-      try {
-        socket = server.accept();
-      } catch (IOException e) {
-        acceptFailed(e);
-        return;
-      }
-      if (stopping) {
-        closeQuietly(socket);
-        continue;
-      }
-      Connection c = new Connection(socket, this, config, commands, workers, clock);
-      open.add(c);
-      Thread.ofVirtual().name("fabrik-conn-" + connectionIds.incrementAndGet()).start(c);
-    }
+    acceptUntilClosed(
+        () -> {
+          Socket socket = server.accept();
+          if (stopping) {
+            closeQuietly(socket);
+            return;
+          }
+          Connection c = new Connection(socket, this, config, commands, workers, clock);
+          open.add(c);
+          Thread.ofVirtual().name("fabrik-conn-" + connectionIds.incrementAndGet()).start(c);
+        });
   }
 
   /** Plain TCP: each connection joins an event loop, in turn. */
   private void acceptChannels() {
-    int next = 0;
-    while (true) {
-      SocketChannel channel;
+    int[] next = {0};
+    acceptUntilClosed(
+        () -> {
+          SocketChannel channel = plainServer.accept();
+          if (stopping) {
+            closeQuietly(channel);
+            return;
+          }
+          EventLoop loop = loops[next[0]];
+          next[0] = (next[0] + 1) % loops.length;
+          ChannelConnection c;
+          try {
+            c = new ChannelConnection(channel, loop, this, config, commands, workers, clock);
+          } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+          }
+          open.add(c);
+          loop.execute(c::open);
+        });
+  }
+
+  private interface AcceptStep {
+    void acceptOne() throws IOException;
+  }
+
+  /**
+   * Accepts until the server socket is closed. A failure (out of file descriptors, a reset before
+   * accept) waits a little and tries again, so the port serves again once the shortage passes; an
+   * error the JVM does not recover from goes to the fatal handler.
+   */
+  private void acceptUntilClosed(AcceptStep step) {
+    while (!server.isClosed()) {
       try {
-        channel = plainServer.accept();
-      } catch (IOException e) {
-        acceptFailed(e);
-        return;
+        step.acceptOne();
+        acceptFailures.succeeded();
+      } catch (IOException | RuntimeException e) {
+        if (server.isClosed()) {
+          return;
+        }
+        sleep(acceptFailures.failed(e));
+      } catch (Throwable e) {
+        contain("accept", e);
       }
-      if (stopping) {
-        closeQuietly(channel);
-        continue;
-      }
-      EventLoop loop = loops[next];
-      next = (next + 1) % loops.length;
-      ChannelConnection c =
-          new ChannelConnection(channel, loop, this, config, commands, workers, clock);
-      open.add(c);
-      loop.execute(c::open);
     }
   }
 
-  private void acceptFailed(IOException e) {
-    if (!server.isClosed()) {
-      log.error("accept failed; no longer accepting connections", e);
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -228,10 +267,55 @@ public final class Listener implements Service {
     this.logins = logins;
   }
 
+  /**
+   * Why the command port cannot serve right now ({@code accept failing: java.io.IOException: Too
+   * many open files}, {@code event loop fabrik-loop-0 stopped: ...}), or null when it can.
+   */
+  public String problem() {
+    synchronized (this) {
+      if (!started) {
+        return "not listening";
+      }
+      if (stopped) {
+        return "stopped";
+      }
+    }
+    if (!acceptor.isAlive()) {
+      return "no longer accepting connections";
+    }
+    String failing = acceptFailures.problem();
+    if (failing != null) {
+      return failing;
+    }
+    for (EventLoop loop : loops) {
+      String p = loop.problem();
+      if (p != null) {
+        return p;
+      }
+    }
+    return null;
+  }
+
   // ---------------------------------------------------------------- called by connections
 
   LoginThrottle loginThrottle() {
     return logins;
+  }
+
+  MemoryBudget budget() {
+    return budget;
+  }
+
+  /**
+   * Logs what a connection's thread threw, or for an error the JVM does not recover from, calls the
+   * fatal handler (which ends the process).
+   */
+  void contain(String where, Throwable e) {
+    if (FatalErrorHandler.isFatal(e)) {
+      fatal.fatal(where, e);
+    } else {
+      log.error("{} failed", where, e);
+    }
   }
 
   boolean stopping() {

@@ -16,9 +16,16 @@ import java.util.ArrayDeque;
  * <p>What the socket does not take waits for {@code OP_WRITE}. The outbox sets and clears that
  * interest itself, under the same lock as the writes, so two threads flushing at once cannot leave
  * bytes queued with nobody asking to be told when the socket drains.
+ *
+ * <p>What waits is charged to the {@link MemoryBudget} in steps of {@link #CHARGE_STEP} and given
+ * back once written, so a reply that leaves at once (the usual lockstep client) costs the budget
+ * nothing.
  */
 final class Outbox {
+  static final int CHARGE_STEP = 16 * 1024;
+
   private final SocketChannel channel;
+  private final MemoryBudget budget;
   private final Runnable onBroken;
   private final ArrayDeque<ByteBuffer> queued = new ArrayDeque<>();
   private int pending;
@@ -27,11 +34,15 @@ final class Outbox {
   private EventLoop loop;
   private boolean waitingForWritable;
 
+  /** Bytes taken from the budget for what waits. */
+  private long charged;
+
   /**
    * @param onBroken run (outside the lock) when a write fails: the peer is gone
    */
-  Outbox(SocketChannel channel, Runnable onBroken) {
+  Outbox(SocketChannel channel, MemoryBudget budget, Runnable onBroken) {
     this.channel = channel;
+    this.budget = budget;
     this.onBroken = onBroken;
   }
 
@@ -74,6 +85,7 @@ final class Outbox {
     synchronized (this) {
       try {
         writeLocked();
+        charge();
         empty = queued.isEmpty();
         if (empty) {
           after = whenDrained;
@@ -81,8 +93,7 @@ final class Outbox {
         }
         wake = watchWritable(!empty);
       } catch (IOException | CancelledKeyException e) {
-        queued.clear();
-        pending = 0;
+        dropLocked();
         empty = true;
         after = onBroken;
       }
@@ -94,6 +105,33 @@ final class Outbox {
       after.run();
     }
     return empty;
+  }
+
+  /** Forgets what was not sent and gives its memory back; the connection is closed. */
+  synchronized void drop() {
+    dropLocked();
+  }
+
+  private void dropLocked() {
+    queued.clear();
+    pending = 0;
+    charge();
+  }
+
+  /** Brings the charge in line with what waits: up in steps, back down once mostly written. */
+  private void charge() {
+    if (pending == charged) {
+      return; // the usual case: nothing waits, nothing charged
+    }
+    if (pending > charged) {
+      long more = (pending - charged + CHARGE_STEP - 1) / CHARGE_STEP * CHARGE_STEP;
+      budget.reserve(more);
+      charged += more;
+    } else if (pending <= charged / 2) {
+      long keep = (pending + CHARGE_STEP - 1) / CHARGE_STEP * CHARGE_STEP;
+      budget.release(charged - keep);
+      charged = keep;
+    }
   }
 
   private void writeLocked() throws IOException {

@@ -79,7 +79,12 @@ public final class AdminHttp implements Service {
     this.config = config;
     this.logins = logins;
     this.hosts = HostAllowlist.of(config.webBindHost(), config.web().allowedHosts());
-    routes.getOpen("/health", r -> r.json(200, info.health()));
+    routes.getOpen(
+        "/health",
+        r -> {
+          InfoReport.Health health = info.health();
+          r.json(health.status(), health.body());
+        });
     routes.get(MetricsHandler.PATH, new MetricsHandler(metrics));
     new ApiRoutes(console, info).register(routes);
     // The web UI (package web.ui) registers its pages here the same way, on the same Console.

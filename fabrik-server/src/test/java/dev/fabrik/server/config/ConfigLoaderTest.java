@@ -85,6 +85,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maxBufferedBytesDefaultsToTheHeapShareAndCanBeSet() throws IOException {
+    assertThat(load().config().maxBufferedBytes()).isZero(); // 0: a quarter of -Xmx
+    conf("buffers.toml", "[fabrik]\nmax_buffered_bytes = 67108864\n");
+    assertThat(load().config().maxBufferedBytes()).isEqualTo(64L << 20);
+    conf("buffers.toml", "[fabrik]\nmax_buffered_bytes = 0\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("buffers.toml:2 [fabrik] max_buffered_bytes must be at least 1");
+  }
+
+  @Test
   void laterFilesOverrideEarlierOnesAndFaktoryTableIsAccepted() throws IOException {
     conf("20-b.toml", "[faktory]\nmax_connections = 20\n");
     conf("10-a.toml", "[faktory]\nmax_connections = 10\ndead_ttl_days = 3\n");

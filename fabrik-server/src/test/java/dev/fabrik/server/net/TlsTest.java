@@ -55,6 +55,53 @@ class TlsTest {
     }
   }
 
+  @Test
+  void tlsConnectionsObeyTheSmallFirstLineAndTheMemoryBudget() throws Exception {
+    Path cert = dir.resolve("public.cert.pem");
+    Path key = dir.resolve("private.key.pem");
+    assumeTrue(openssl(cert, key), "openssl is not available");
+    ServerConfig config =
+        TestServers.config()
+            .tls(new ServerConfig.TlsConfig(cert, key))
+            // Long enough that only the line cap can close the first connection in time.
+            .handshakeTimeout(Duration.ofSeconds(60))
+            .maxBufferedBytes(256 * 1024)
+            .build();
+    FabrikServer server = TestServers.start(config);
+    try {
+      try (RawClient c = new RawClient(tlsSocket(cert, server.port()))) {
+        c.readReply();
+        c.send("HELLO {\"wid\":\"" + "w".repeat(Hello.MAX_LINE_BYTES) + "\"}\r\n");
+        assertThat(c.closedByServer()).isTrue();
+      }
+      try (RawClient c = new RawClient(tlsSocket(cert, server.port()))) {
+        c.readReply();
+        assertThat(c.call("HELLO {\"v\":2}")).isEqualTo("+OK\r\n");
+        Thread sender =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        c.send("PUSH " + "x".repeat(1 << 20));
+                      } catch (IOException e) {
+                        // closed by the server while still sending: expected
+                      }
+                    });
+        assertThat(c.readReply()).startsWith("-ERR server buffers are full");
+        assertThat(c.closedByServer()).isTrue();
+        sender.join(10_000);
+      }
+      try (RawClient c = new RawClient(tlsSocket(cert, server.port()))) {
+        c.readReply();
+        assertThat(c.call("HELLO {\"v\":2}")).isEqualTo("+OK\r\n");
+        assertThat(c.call("PUSH {\"jid\":\"tls-job-2\",\"jobtype\":\"T\",\"args\":[]}"))
+            .isEqualTo("+OK\r\n");
+      }
+    } finally {
+      server.stop(Duration.ofSeconds(5));
+    }
+  }
+
   private boolean openssl(Path cert, Path key) {
     try {
       Process p =
