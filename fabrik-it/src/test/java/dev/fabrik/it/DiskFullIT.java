@@ -43,8 +43,10 @@ class DiskFullIT {
 
   static final int MAX_LOG_BYTES = 24 * 1024;
 
-  private static final MixedLoad.Mix FULL = new MixedLoad.Mix(2, 1, 2, 1, 1024, true);
-  private static final MixedLoad.Mix NORMAL = new MixedLoad.Mix(2, 1, 2, 1, 0, false);
+  private static final MixedLoad.Mix FULL =
+      new MixedLoad.Mix(2, 1, 2, 1, MixedLoad.BULK_SCHEDULED, 1024, true);
+  private static final MixedLoad.Mix NORMAL =
+      new MixedLoad.Mix(2, 1, 2, 1, MixedLoad.BULK_SCHEDULED, 0, false);
 
   @TempDir Path work;
 

@@ -100,6 +100,8 @@ final class JobFate {
   private long pendingBits;
   private final List<String> history = new ArrayList<>();
   private String lastAnswer;
+  private int kills;
+  private int killsAtLastAnswer;
   private boolean observed;
   private boolean seenAtEnd;
 
@@ -171,6 +173,7 @@ final class JobFate {
   synchronized boolean confirmed(Command command, long bit, long now) {
     note("%s OK", command);
     lastAnswer = command + " OK";
+    killsAtLastAnswer = kills;
     return resolve(bit, s -> (s.tags() & bit) != 0 && s.repliedAfter() <= now);
   }
 
@@ -181,6 +184,7 @@ final class JobFate {
   synchronized boolean refused(Command command, long bit, boolean notReserved) {
     note("%s refused", command);
     lastAnswer = command + " refused";
+    killsAtLastAnswer = kills;
     return resolve(
         bit, s -> (s.tags() & bit) == 0 && !(notReserved && s.where() == Where.RESERVED));
   }
@@ -188,6 +192,7 @@ final class JobFate {
   /** The connection died before the reply: either way. */
   synchronized void unanswered(Command command, long bit) {
     note("%s unanswered", command);
+    killsAtLastAnswer = kills;
     resolve(bit, s -> true);
   }
 
@@ -232,6 +237,7 @@ final class JobFate {
       throw new IllegalStateException(jid + " has commands without an outcome after the kill");
     }
     history.add("KILL " + at);
+    kills++;
     Set<State> next = new LinkedHashSet<>(states);
     for (State s : states) {
       if (s.where() == Where.RESERVED) {
@@ -292,6 +298,19 @@ final class JobFate {
 
   synchronized void markObserved() {
     observed = true;
+  }
+
+  /** Kills seen so far. */
+  synchronized int kills() {
+    return kills;
+  }
+
+  /**
+   * The kill that broke the last answer (the first one after it, counting from 1), when a
+   * contradiction shows; 0 when there was no kill since.
+   */
+  synchronized int killAfterLastAnswer() {
+    return kills > killsAtLastAnswer ? killsAtLastAnswer + 1 : 0;
   }
 
   /** The last reply to a command on this job, e.g. {@code "ACK OK"}, or null. */

@@ -38,14 +38,19 @@ final class JobLedger {
     UNANSWERED
   }
 
-  record Violation(String category, String detail) {}
+  /** {@code kill}: the kill (numbered from 1) after which it showed, or 0 when none is to blame. */
+  record Violation(String category, String detail, int kill) {}
 
   static final String JOBTYPE = "FaultLoad";
 
   private final Map<String, JobFate> fates = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Violation> violations = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<List<JobFate>> unansweredBatches =
+  private final ConcurrentLinkedQueue<UnansweredBatch> unansweredBatches =
       new ConcurrentLinkedQueue<>();
+
+  /** A PUSHB without reply, sent before kill number {@code kill}. */
+  private record UnansweredBatch(List<JobFate> jobs, int kill) {}
+
   private final Map<Verb, LongAdder[]> counts = new EnumMap<>(Verb.class);
   private final AtomicLong nextSeq = new AtomicLong();
   private final AtomicLong latestAt = new AtomicLong();
@@ -142,14 +147,14 @@ final class JobLedger {
                 case "PUSH refused" -> "PUSH -ERR stored anyway: delivered";
                 default -> "delivered twice, or in a state it cannot be in";
               };
-      violation(category, fate.history());
+      violation(category, fate);
     }
     return fate;
   }
 
   /** A reply {@code fate} cannot have had: the server answered OK for something it did not do. */
   void impossibleReply(JobFate fate, Command command, String reply) {
-    violation(command + " answered " + reply + " in no possible state", fate.history());
+    violation(command + " answered " + reply + " in no possible state", fate);
   }
 
   void unexpectedReply(String command, String reply) {
@@ -158,7 +163,7 @@ final class JobLedger {
 
   /** A PUSHB without reply: all of its jobs must turn up, or none. */
   void batchUnanswered(List<JobFate> batch) {
-    unansweredBatches.add(batch);
+    unansweredBatches.add(new UnansweredBatch(List.copyOf(batch), batch.getFirst().kills() + 1));
   }
 
   /** SIGKILL at {@code at}, once every load thread has ended. */
@@ -181,22 +186,38 @@ final class JobLedger {
               case "REQUEUE OK", "KILL OK" -> "MUTATE OK lost";
               default -> "job lost after " + fate.lastAnswer();
             };
-        violation(category, fate.history());
+        violation(category, fate);
       }
     }
-    for (List<JobFate> batch : unansweredBatches) {
-      long stored = batch.stream().filter(JobFate::observed).count();
-      if (stored != 0 && stored != batch.size()) {
-        violation(
-            "PUSHB stored in part",
-            "%d of %d jobs stored: %s"
-                .formatted(stored, batch.size(), batch.stream().map(f -> f.jid).toList()));
+    for (UnansweredBatch batch : unansweredBatches) {
+      List<JobFate> jobs = batch.jobs();
+      long stored = jobs.stream().filter(JobFate::observed).count();
+      if (stored != 0 && stored != jobs.size()) {
+        String which =
+            jobs.stream()
+                .map(f -> f.jid + (f.at > 0 ? " (at)" : "") + (f.observed() ? " stored" : ""))
+                .toList()
+                .toString();
+        violations.add(
+            new Violation(
+                "PUSHB stored in part",
+                "%d of %d jobs stored: %s".formatted(stored, jobs.size(), which),
+                batch.kill()));
       }
     }
   }
 
   void violation(String category, String detail) {
-    violations.add(new Violation(category, detail));
+    violations.add(new Violation(category, detail, 0));
+  }
+
+  private void violation(String category, JobFate fate) {
+    violations.add(new Violation(category, fate.history(), fate.killAfterLastAnswer()));
+  }
+
+  /** How many distinct kills broke at least one answer. */
+  long killsWithViolations() {
+    return violations.stream().mapToInt(Violation::kill).filter(k -> k > 0).distinct().count();
   }
 
   List<Violation> violations() {

@@ -30,7 +30,8 @@ import java.util.function.BiConsumer;
  *
  * <ul>
  *   <li>pushers: single PUSH, one job in five scheduled ({@code at} 0.3–2.5 s ahead);
- *   <li>bulk pushers: PUSHB of 2–30 jobs to run now;
+ *   <li>bulk pushers: PUSHB of 2–30 jobs, one in five of them scheduled if {@code
+ *       scheduledInBatches};
  *   <li>fetchers: FETCH, holding up to three reservations, each then ACKed (60 %) or FAILed;
  *   <li>a mutator: MUTATE requeue, kill or discard on jobs the ledger knows for sure to be in
  *       retries, scheduled or dead (filtered by jid).
@@ -42,16 +43,22 @@ import java.util.function.BiConsumer;
 final class MixedLoad implements AutoCloseable {
   static final List<String> QUEUES = List.of("fault-a", "fault-b");
 
+  /**
+   * PUSHB batches may hold scheduled jobs ({@code -Dfabrik.faults.bulkScheduled=false} leaves them
+   * out); such a batch too must be stored whole or not at all.
+   */
+  static final boolean BULK_SCHEDULED =
+      Boolean.parseBoolean(System.getProperty("fabrik.faults.bulkScheduled", "true"));
+
   /** How many threads of each role, and how the replies are judged. */
   record Mix(
       int pushers,
       int bulkPushers,
       int fetchers,
       int mutators,
+      boolean scheduledInBatches,
       int padBytes,
-      boolean errorsExpected) {
-    static final Mix CRASH = new Mix(2, 1, 3, 1, 0, false);
-  }
+      boolean errorsExpected) {}
 
   private final ServerProcess server;
   private final JobLedger ledger;
@@ -174,7 +181,7 @@ final class MixedLoad implements AutoCloseable {
   private void pushSingles(ProtocolConnection conn, Random random) {
     while (!stop.get()) {
       long now = System.currentTimeMillis();
-      long at = random.nextInt(5) == 0 ? now + 300 + random.nextInt(2200) : 0;
+      long at = random.nextInt(5) == 0 ? later(now, random) : 0;
       JobFate fate = ledger.newJob(queue(random), 1 + random.nextInt(2), at);
       long bit = fate.begin(Command.PUSH, null, now);
       Reply reply = call(conn, "PUSH " + json(fate));
@@ -202,7 +209,8 @@ final class MixedLoad implements AutoCloseable {
       List<Long> bits = new ArrayList<>();
       StringBuilder line = new StringBuilder("PUSHB [");
       for (int i = 2 + random.nextInt(29); i > 0; i--) {
-        JobFate fate = ledger.newJob(queue(random), 1 + random.nextInt(2), 0);
+        long at = mix.scheduledInBatches() && random.nextInt(5) == 0 ? later(now, random) : 0;
+        JobFate fate = ledger.newJob(queue(random), 1 + random.nextInt(2), at);
         batch.add(fate);
         bits.add(fate.begin(Command.PUSH, null, now));
         line.append(batch.size() == 1 ? "" : ",").append(json(fate));
@@ -430,6 +438,11 @@ final class MixedLoad implements AutoCloseable {
     return pad.isEmpty()
         ? json
         : json.substring(0, json.length() - 1) + ",\"custom\":{\"pad\":\"" + pad + "\"}}";
+  }
+
+  /** An {@code at} for a scheduled job: 0.3 to 2.5 s from now. */
+  private static long later(long now, Random random) {
+    return now + 300 + random.nextInt(2200);
   }
 
   private static String queue(Random random) {
