@@ -12,6 +12,7 @@ import dev.fabrik.protocol.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -89,7 +90,7 @@ class DiskFullIT {
         awaitWritesAgain(server, ledger);
         runUntilAnswered(server, ledger, NORMAL, seeds.nextLong(), 1500, setMembers);
         server.kill();
-        ledger.serverKilled(java.time.LocalTime.now());
+        ledger.serverKilled(LocalTime.now());
 
         figures =
             ("disk full durability=%s: %d writes refused in %.1f s full, log meanwhile %d lines"

@@ -1,5 +1,6 @@
 package dev.fabrik.it;
 
+import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -75,7 +76,7 @@ final class JobFate {
       return where
           + " v"
           + version
-          + (due > 0 ? " due " + java.time.Instant.ofEpochMilli(due) : "")
+          + (due > 0 ? " due " + Instant.ofEpochMilli(due) : "")
           + (tags != 0 ? " pending" : "");
     }
 
@@ -100,12 +101,22 @@ final class JobFate {
   private long pendingBits;
   private final List<String> history = new ArrayList<>();
   private String lastAnswer;
+
+  /** Kills of the server so far (numbered across the whole test), and at the last answer. */
   private int kills;
+
   private int killsAtLastAnswer;
   private boolean observed;
   private boolean seenAtEnd;
 
   JobFate(String jid, long seq, String queue, int retry, long at) {
+    this(jid, seq, queue, retry, at, 0);
+  }
+
+  /** {@code kills}: how many times the server was killed before this job was made. */
+  JobFate(String jid, long seq, String queue, int retry, long at, int kills) {
+    this.kills = kills;
+    this.killsAtLastAnswer = kills;
     this.jid = jid;
     this.seq = seq;
     this.queue = queue;
@@ -298,11 +309,6 @@ final class JobFate {
 
   synchronized void markObserved() {
     observed = true;
-  }
-
-  /** Kills seen so far. */
-  synchronized int kills() {
-    return kills;
   }
 
   /**

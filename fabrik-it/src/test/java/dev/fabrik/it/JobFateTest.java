@@ -34,6 +34,18 @@ class JobFateTest {
   }
 
   @Test
+  void theKillAfterTheLastAnswerIsBlamed() {
+    JobFate fate = new JobFate("fault-00000005", 5, "fault-a", 1, 0, 2); // made after 2 kills
+    long bit = fate.begin(Command.PUSH, null, T);
+    fate.confirmed(Command.PUSH, bit, T);
+    assertThat(fate.killAfterLastAnswer()).isZero();
+
+    fate.serverKilled(LocalTime.now());
+    fate.serverKilled(LocalTime.now());
+    assertThat(fate.killAfterLastAnswer()).isEqualTo(3);
+  }
+
+  @Test
   void anUnansweredAckMayGoEitherWay() {
     JobFate fate = pushed(0);
     fate.delivered(0, T, "FETCH");

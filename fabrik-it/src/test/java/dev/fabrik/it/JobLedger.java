@@ -2,7 +2,10 @@ package dev.fabrik.it;
 
 import dev.fabrik.it.JobFate.Command;
 import dev.fabrik.protocol.JobCodec;
+import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -10,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
@@ -53,6 +57,7 @@ final class JobLedger {
 
   private final Map<Verb, LongAdder[]> counts = new EnumMap<>(Verb.class);
   private final AtomicLong nextSeq = new AtomicLong();
+  private final AtomicInteger kills = new AtomicInteger();
   private final AtomicLong latestAt = new AtomicLong();
 
   JobLedger() {
@@ -66,7 +71,7 @@ final class JobLedger {
    */
   JobFate newJob(String queue, int retry, long at) {
     long seq = nextSeq.incrementAndGet();
-    JobFate fate = new JobFate("fault-%08d".formatted(seq), seq, queue, retry, at);
+    JobFate fate = new JobFate("fault-%08d".formatted(seq), seq, queue, retry, at, kills.get());
     fates.put(fate.jid, fate);
     latestAt.accumulateAndGet(at, Math::max);
     return fate;
@@ -85,7 +90,7 @@ final class JobLedger {
             .append("\",\"retry\":")
             .append(fate.retry);
     if (fate.at > 0) {
-      b.append(",\"at\":\"").append(java.time.Instant.ofEpochMilli(fate.at)).append('"');
+      b.append(",\"at\":\"").append(Instant.ofEpochMilli(fate.at)).append('"');
     }
     return b.append('}').toString();
   }
@@ -112,10 +117,7 @@ final class JobLedger {
   }
 
   long commands() {
-    return counts.values().stream()
-        .flatMap(a -> java.util.Arrays.stream(a))
-        .mapToLong(LongAdder::sum)
-        .sum();
+    return counts.values().stream().flatMap(Arrays::stream).mapToLong(LongAdder::sum).sum();
   }
 
   /**
@@ -163,11 +165,12 @@ final class JobLedger {
 
   /** A PUSHB without reply: all of its jobs must turn up, or none. */
   void batchUnanswered(List<JobFate> batch) {
-    unansweredBatches.add(new UnansweredBatch(List.copyOf(batch), batch.getFirst().kills() + 1));
+    unansweredBatches.add(new UnansweredBatch(List.copyOf(batch), kills.get() + 1));
   }
 
   /** SIGKILL at {@code at}, once every load thread has ended. */
-  void serverKilled(java.time.LocalTime at) {
+  void serverKilled(LocalTime at) {
+    kills.incrementAndGet();
     fates.values().forEach(f -> f.serverKilled(at));
   }
 
