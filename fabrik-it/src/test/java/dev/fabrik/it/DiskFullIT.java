@@ -109,6 +109,7 @@ class DiskFullIT {
       }
     }
     FaultFigures.record(figures + "; violations " + ledger.violationCounts());
+    FaultFigures.keep("disk-full-" + durability + ".log", fullLog);
     String log = fullLog;
     assertSoftly(
         softly -> {

@@ -15,6 +15,21 @@ import java.nio.file.StandardOpenOption;
 final class FaultFigures {
   private FaultFigures() {}
 
+  /** Keeps {@code text} beside the figures file as {@code name}, for a look after the run. */
+  static void keep(String name, String text) {
+    String file = System.getProperty("fabrik.fault.figures");
+    if (file == null) {
+      return;
+    }
+    try {
+      Path path = Path.of(file).toAbsolutePath().resolveSibling(name);
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static void record(String line) {
     System.out.println("fault figures: " + line);
     String file = System.getProperty("fabrik.fault.figures");

@@ -331,6 +331,7 @@ final class JobFate {
   }
 
   synchronized String history() {
-    return jid + " [" + String.join(", ", history) + "] now " + states;
+    String scheduled = at > 0 ? " (at " + Instant.ofEpochMilli(at) + ")" : "";
+    return jid + scheduled + " [" + String.join(", ", history) + "] now " + states;
   }
 }

@@ -213,6 +213,7 @@ final class MixedLoad implements AutoCloseable {
         JobFate fate = ledger.newJob(queue(random), 1 + random.nextInt(2), at);
         batch.add(fate);
         bits.add(fate.begin(Command.PUSH, null, now));
+        fate.note("(in a PUSHB)");
         line.append(batch.size() == 1 ? "" : ",").append(json(fate));
       }
       Reply reply = call(conn, line.append(']').toString());
