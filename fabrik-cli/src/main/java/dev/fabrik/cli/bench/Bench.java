@@ -116,6 +116,15 @@ public final class Bench {
                       settings.latencyJobs(),
                       settings.latencyRate())
                   .run(latencyQueue, tally);
+      case ACK_WAIT -> {
+        if (settings.effectiveEngine() != Engine.LOOP) {
+          tally.error("ack-wait runs on the loop engine only (plain TCP)");
+          yield tally.result(phase, Duration.ZERO, null);
+        }
+        yield new AckWaitPhase(
+                settings.connection(), settings.concurrency(), jobs, settings.batch())
+            .run(queue, latencyQueue, tally);
+      }
     };
   }
 

@@ -52,7 +52,9 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--phases",
       paramLabel = "LIST",
       defaultValue = "push-bulk,push,drain,latency",
-      description = "Comma-separated phases to run (default ${DEFAULT-VALUE}).")
+      description =
+          "Comma-separated phases to run (default ${DEFAULT-VALUE}); also ack-wait: the ACK"
+              + " round trip while the other connections flood PUSHB (--jobs in all).")
   String phases;
 
   @Option(

@@ -13,7 +13,12 @@ public enum Phase {
   /** C connections each looping FETCH+ACK, the ACK and the next FETCH sent in one write. */
   DRAIN,
   /** C consumers on their own queue while one producer pushes at a fixed rate; push→fetch time. */
-  LATENCY;
+  LATENCY,
+  /**
+   * C connections flood PUSHB while one probe loops PUSH, FETCH, ACK; ACK-to-{@code +OK} time. Not
+   * in the default list: it measures how long small writes wait behind bulk ones.
+   */
+  ACK_WAIT;
 
   /** The name on the command line and in reports: {@code push-bulk}. */
   public String label() {
@@ -32,7 +37,9 @@ public enum Phase {
         phases.add(valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_')));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "unknown phase \"" + name + "\"; choose from push-bulk, push, drain, latency");
+            "unknown phase \""
+                + name
+                + "\"; choose from push-bulk, push, drain, latency, ack-wait");
       }
     }
     if (phases.isEmpty()) {

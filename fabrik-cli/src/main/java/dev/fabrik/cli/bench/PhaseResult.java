@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param elapsed wall time of the measured part
  * @param errors error replies and failures seen; a clean phase has 0
  * @param firstError the first such error, or null
- * @param latency push-to-fetch percentiles for the latency phase, else null
+ * @param latency push-to-fetch percentiles for the latency phase, ACK round trips for ack-wait,
+ *     else null
  * @param serverCpuNanos CPU time the server used during the measured part, -1 when unknown (no
  *     {@code --server-pid}, or the latency phase, whose CPU is mostly waiting producers)
  */

@@ -40,6 +40,6 @@ final class Samples {
     return nanos / 1_000_000.0;
   }
 
-  /** Push-to-fetch latency percentiles, in milliseconds. */
+  /** Latency percentiles (push-to-fetch, or an ACK round trip), in milliseconds. */
   record Latency(double p50Ms, double p99Ms, double maxMs) {}
 }

@@ -155,15 +155,24 @@ final class Fetcher {
       try {
         action = m.afterFetch(job);
       } catch (RuntimeException e) {
-        store.acknowledge(r.jid()); // halted: the popped job is gone, as in the reference
+        discard(r); // halted: the popped job is gone, as in the reference
         throw e;
       }
       if (action == JobMiddleware.FetchAction.DISCARD) {
-        store.acknowledge(r.jid());
+        discard(r);
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Finishes a job the middleware dropped without waiting for the commit: this may run on an event
+   * loop, and nobody is told OK. Should the removal fail, the reservation stays and expires into a
+   * retry like any other.
+   */
+  private void discard(Reservation r) {
+    store.acknowledgeAsync(r.jid());
   }
 
   /** Quiet workers and all-paused fetches wait the full time so idle clients do not spin. */

@@ -38,7 +38,8 @@ final class FailureReplies {
       return Reply.error(c.code(), bounded(c.getMessage() == null ? "" : c.getMessage()));
     }
     if (e instanceof StorageException) {
-      log.error("command {} failed in storage", verb, e);
+      // The store has logged it, once per interval per kind: a full disk fails every write.
+      log.debug("command {} failed in storage", verb, e);
       return Reply.error("ERR", bounded("storage failure: " + e.getMessage()));
     }
     log.error("command {} failed", verb, e);

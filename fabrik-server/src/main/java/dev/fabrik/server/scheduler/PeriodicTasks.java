@@ -2,6 +2,7 @@ package dev.fabrik.server.scheduler;
 
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.manager.Manager;
+import dev.fabrik.server.storage.StorageException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -109,6 +110,9 @@ public final class PeriodicTasks implements Service {
   private static void runSafely(Task t) {
     try {
       t.body().run();
+    } catch (StorageException e) {
+      // Logged by the store, once per interval: a full disk fails this pass every second.
+      LOG.debug("periodic task {} failed in storage; it runs again next period", t.name(), e);
     } catch (RuntimeException | Error e) {
       // An exception escaping would cancel every later run of this task.
       LOG.error("periodic task {} failed; it runs again next period", t.name(), e);

@@ -16,10 +16,12 @@ import java.util.function.UnaryOperator;
  * retries, dead), reservations of fetched jobs, and the processed/failed counters.
  *
  * <p>Payloads are the compact JSON bytes of a job; a store never parses them (the manager owns the
- * job format). Every method that changes state returns only once the change is as durable as the
- * store's durability setting promises ({@link #acknowledge} may return before, see there); a job
- * handed to {@link #enqueue} is fetchable from the moment the call returns (and never before it is
- * durable). All methods are thread-safe.
+ * job format). Every method that changes state returns (and every {@code ...Async} stage completes)
+ * only once the change is as durable as the store's durability setting promises, ACK and FAIL
+ * included: whatever the server answers {@code +OK} survives a crash of that kind. A change that
+ * could not be stored throws {@link StorageException} and leaves the store as it was (an ACK or
+ * FAIL keeps its reservation). A job handed to {@link #enqueue} is fetchable from the moment the
+ * call returns (and never before it is durable). All methods are thread-safe.
  *
  * <p>Operations that must be atomic in a shared database (several server nodes on one PostgreSQL)
  * are single calls here: {@link #reserve}, {@link #acknowledge}, {@link #fail}, {@link
@@ -105,13 +107,16 @@ public interface Store extends AutoCloseable {
   // ---------------------------------------------------------------- reservations
 
   /**
-   * ACK: removes the reservation and the job for good and counts one processed job. Under the
-   * default durability the removal may become durable after the call returns: an ACK lost in a
-   * crash only runs its job again, which at-least-once delivery allows, and not waiting for it
-   * keeps ACK off the commit path. Within the process the job is gone at once (no FETCH, reaper or
-   * set scan sees it again). Under {@code POWER_LOSS} it returns once the removal is durable.
+   * ACK: removes the reservation and the job for good and counts one processed job; returns once
+   * the removal is as durable as a PUSH (a group commit under {@code PROCESS_CRASH}, an fsync under
+   * {@code POWER_LOSS}), so a job whose ACK was answered never runs again after a crash. Within the
+   * process the job is gone at once (no FETCH, reaper or set scan sees it again). Empty when {@code
+   * jid} holds no reservation, though only after an ACK or FAIL of that jid still being stored has
+   * become durable (an ACK sent twice is answered {@code +OK} twice, never before the first one
+   * holds).
    *
    * @return the reservation that was removed, or empty when {@code jid} holds none
+   * @throws StorageException the removal was not stored; the reservation is held as before
    */
   Optional<Reservation> acknowledge(String jid);
 
@@ -132,9 +137,10 @@ public interface Store extends AutoCloseable {
   /**
    * FAIL or reservation expiry: removes the reservation, counts one processed and one failed job,
    * and stores whatever {@code decision} says (a retry, a dead entry, or nothing) in one atomic
-   * step.
+   * step, durable when the call returns.
    *
    * @return the reservation that was failed, or empty when {@code jid} holds none
+   * @throws StorageException nothing was stored; the reservation is held as before
    */
   Optional<Reservation> fail(String jid, FailureDecision decision);
 

@@ -2,6 +2,7 @@ package dev.fabrik.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -13,11 +14,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +36,61 @@ public abstract class StoreContract extends SetScanContract {
 
   protected Reservation reserveAt(Instant expiresAt, String queue) {
     return store.reserve(List.of(queue), "w1", T0, payload -> expiresAt).orElseThrow();
+  }
+
+  /** What a crash of the process would leave behind, to be opened later as a store. */
+  @FunctionalInterface
+  protected interface CrashImage {
+    Store open() throws Exception;
+  }
+
+  /**
+   * Takes a {@link CrashImage} of {@link #store} as a crash at this instant would leave it; empty
+   * for a store that keeps nothing across a restart (a crash cannot undo its answers, it undoes
+   * everything). May be called on the store's own threads, inside a completion.
+   */
+  protected Optional<CrashImage> crashImage() {
+    return Optional.empty();
+  }
+
+  /**
+   * Keeps the store's writes from completing until {@link #release}: a scheduler pass that is
+   * stopped in the middle (its restamp waits), as a long write would keep the writer busy.
+   */
+  private final class WritesHeld {
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final CompletableFuture<Integer> pass;
+
+    WritesHeld() throws InterruptedException {
+      store.addToSet(SetName.SCHEDULED, T0, job("held-pass", "elsewhere"));
+      CountDownLatch holding = new CountDownLatch(1);
+      pass =
+          CompletableFuture.supplyAsync(
+              () ->
+                  store.enqueueDue(
+                      SetName.SCHEDULED,
+                      T0,
+                      10,
+                      payload -> {
+                        holding.countDown();
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        return payload;
+                      }));
+      assertThat(holding.await(30, TimeUnit.SECONDS)).as("the pass started").isTrue();
+    }
+
+    void release() throws Exception {
+      release.countDown();
+      assertThat(pass.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+  }
+
+  private static List<String> queued(Store s, String queue) {
+    return s.browse(queue, 0, 1000).stream().map(QueuedJob::jid).toList();
   }
 
   private static FailureDecision retryAt(Instant at) {
@@ -51,6 +109,66 @@ public abstract class StoreContract extends SetScanContract {
       store.acknowledge(r.get().jid());
     }
     return out;
+  }
+
+  // ---------------------------------------------------------------- durability of answers
+
+  /**
+   * An ACK or FAIL is answered only once it is as durable as a PUSH: a crash at the instant the
+   * answer is ready (the image is taken inside the completion) leaves the job finished, however
+   * busy the store's writes were when it came.
+   */
+  @Test
+  void anAckOrFailHoldsAfterACrashAtTheMomentItIsAnswered() throws Exception {
+    assumeTrue(crashImage().isPresent(), "the store keeps nothing across a restart");
+    store.enqueue(List.of(job("acked", "q"), job("failed", "q"), job("kept", "q")));
+    reserve("q");
+    reserve("q");
+    WritesHeld held = new WritesHeld();
+    AtomicReference<CrashImage> atAck = new AtomicReference<>();
+    AtomicReference<CrashImage> atFail = new AtomicReference<>();
+    CompletableFuture<Void> ack =
+        store.acknowledgeAsync("acked").thenRun(() -> atAck.set(crashImage().orElseThrow()));
+    CompletableFuture<Void> fail =
+        CompletableFuture.supplyAsync(() -> store.fail("failed", retryAt(T0.plusSeconds(60))))
+            .thenRun(() -> atFail.set(crashImage().orElseThrow()));
+    held.release();
+    ack.get(30, TimeUnit.SECONDS);
+    fail.get(30, TimeUnit.SECONDS);
+
+    try (Store crashed = atAck.get().open()) {
+      assertThat(queued(crashed, "q")).doesNotContain("acked").contains("kept");
+    }
+    try (Store crashed = atFail.get().open()) {
+      assertThat(queued(crashed, "q")).containsExactly("kept");
+      assertThat(jids(crashed.scan(SetName.RETRIES, null, 10))).containsExactly("failed");
+    }
+  }
+
+  /**
+   * A client that sends its ACK twice gets {@code +OK} twice, but the second (which finds no
+   * reservation) never before the first is durable: an answered ACK is never undone.
+   */
+  @Test
+  void aRepeatedAckIsAnsweredOnlyOnceTheFirstHolds() throws Exception {
+    assumeTrue(crashImage().isPresent(), "the store keeps nothing across a restart");
+    store.enqueue(List.of(job("twice", "q")));
+    reserve("q");
+    WritesHeld held = new WritesHeld();
+    CompletableFuture<Optional<Reservation>> first = store.acknowledgeAsync("twice");
+    AtomicReference<CrashImage> atSecond = new AtomicReference<>();
+    CompletableFuture<Optional<Reservation>> second = store.acknowledgeAsync("twice");
+    CompletableFuture<Void> answered =
+        second.thenRun(() -> atSecond.set(crashImage().orElseThrow()));
+    held.release();
+
+    assertThat(first.get(30, TimeUnit.SECONDS)).map(Reservation::jid).contains("twice");
+    assertThat(second.get(30, TimeUnit.SECONDS)).isEmpty();
+    answered.get(30, TimeUnit.SECONDS);
+    try (Store crashed = atSecond.get().open()) {
+      assertThat(queued(crashed, "q")).isEmpty();
+    }
+    assertThat(store.counters().processed()).isEqualTo(1);
   }
 
   // ---------------------------------------------------------------- queues

@@ -33,7 +33,8 @@ import java.util.function.UnaryOperator;
 /**
  * A store that keeps everything on the heap: nothing survives a restart. Simple on purpose (one
  * lock around everything); it is the reference the SQLite store is tested against, and the {@code
- * storage = "memory"} option for tests and throwaway servers.
+ * storage = "memory"} option for tests and throwaway servers. Every change is final when its call
+ * returns (ACK and FAIL included) and never fails for want of room; a crash takes everything.
  */
 public final class MemoryStore implements Store {
 

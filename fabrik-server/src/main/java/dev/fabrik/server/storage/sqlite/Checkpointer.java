@@ -20,15 +20,21 @@ final class Checkpointer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
   private static final long PERIOD_MILLIS = 200;
+  private static final String KIND = "WAL checkpoint";
 
   private final Path file;
   private final Lock lock;
+  private final StorageErrors errors;
   private final Thread thread;
   private volatile boolean stopped;
 
-  Checkpointer(Path file, Lock lock) {
+  /**
+   * @param errors where failed checkpoints are reported (on a full disk, every pass fails)
+   */
+  Checkpointer(Path file, Lock lock, StorageErrors errors) {
     this.file = file;
     this.lock = lock;
+    this.errors = errors;
     this.thread =
         Thread.ofPlatform().name("fabrik-sqlite-checkpoint").daemon().unstarted(this::run);
     thread.start();
@@ -42,8 +48,9 @@ final class Checkpointer implements AutoCloseable {
         lock.lock();
         try {
           s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+          errors.succeeded(KIND);
         } catch (SQLException e) {
-          log.warn("WAL checkpoint failed", e);
+          errors.failed(KIND, e);
         } finally {
           lock.unlock();
         }

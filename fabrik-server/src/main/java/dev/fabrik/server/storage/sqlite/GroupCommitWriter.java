@@ -15,18 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that writes. Callers (usually virtual threads) hand it a {@link WriteOp} and wait
- * on a future; it takes everything queued (up to {@link #MAX_BATCH} ops), runs them in one
+ * The one thread that writes. Callers (usually virtual threads or an event loop) hand it a {@link
+ * WriteOp} and wait on a future; it takes the next batch from its {@link WriteQueue} (small writes
+ * first, bounded in rows and bytes, so an ACK never waits behind a flood of PUSHB), runs it in one
  * transaction, commits once, runs the commit hooks, then completes the futures: one fsync (or WAL
  * write) is shared by the whole batch. If the batch fails it rolls back and runs each op in a
- * transaction of its own, so only the op at fault fails and nothing of it is stored.
+ * transaction of its own, so only the op at fault fails and nothing of it is stored. Every future
+ * completes only after its commit: whatever a caller answers from it is as durable as the store's
+ * durability setting promises.
  *
  * <p>Between batches it keeps the WAL file bounded. The {@link Checkpointer} copies the WAL back in
  * the background, but SQLite only rewinds the WAL when a write starts after everything was copied,
@@ -40,13 +42,10 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommitWriter implements AutoCloseable {
 
-  static final int MAX_BATCH = 2000;
-
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
 
-  private record Pending<T>(WriteOp<T> op, CompletableFuture<T> future) {}
-
-  private static final Pending<Void> STOP = new Pending<>(tx -> null, null);
+  /** The kind of failure {@link StorageErrors} counts for failed commits. */
+  static final String WRITES = "SQLite write";
 
   private final Connection connection;
   private final Path walFile;
@@ -55,12 +54,14 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Tx tx;
   private final Runnable onRollback;
   private final Consumer<Map<String, Integer>> onEnqueued;
-  private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final WriteQueue queue;
+  private final StorageErrors errors;
   private final Thread thread;
   private volatile CommitObserver observer = CommitObserver.NONE;
-  private volatile boolean closed;
 
   /**
+   * @param limits how much one batch may carry
+   * @param errors where failed writes are reported (logged once per interval)
    * @param walFile the database's {@code -wal} file, watched between batches
    * @param walLimitBytes the WAL size past which the writer rewinds it
    * @param checkpointLock held by whoever checkpoints (see {@link Checkpointer})
@@ -69,6 +70,8 @@ final class GroupCommitWriter implements AutoCloseable {
    * @param onEnqueued told which queues received jobs, after the futures completed
    */
   GroupCommitWriter(
+      WriteQueue.Limits limits,
+      StorageErrors errors,
       Connection connection,
       Path walFile,
       long walLimitBytes,
@@ -76,6 +79,8 @@ final class GroupCommitWriter implements AutoCloseable {
       Consumer<List<JobWrites.Row>> onJobsCommitted,
       Runnable onRollback,
       Consumer<Map<String, Integer>> onEnqueued) {
+    this.queue = new WriteQueue(limits);
+    this.errors = errors;
     this.connection = connection;
     this.walFile = walFile;
     this.walLimitBytes = walLimitBytes;
@@ -92,10 +97,19 @@ final class GroupCommitWriter implements AutoCloseable {
     this.observer = o == null ? CommitObserver.NONE : o;
   }
 
-  /** Runs {@code op} durably and returns its result, or throws what it threw. */
+  /** Runs {@code op} (a write of a few rows) durably and returns its result, or what it threw. */
   <T> T write(WriteOp<T> op) {
-    CompletableFuture<T> future = new CompletableFuture<>();
-    enqueue(new Pending<>(op, future));
+    return write(op, 1, 0);
+  }
+
+  /**
+   * Runs {@code op} durably and returns its result, or throws what it threw.
+   *
+   * @param rows about how many rows it writes (batches are bounded by rows and bytes)
+   * @param bytes about how many payload bytes it writes
+   */
+  <T> T write(WriteOp<T> op, int rows, long bytes) {
+    CompletableFuture<T> future = submitAsync(op, rows, bytes);
     try {
       return future.get();
     } catch (ExecutionException e) {
@@ -114,61 +128,23 @@ final class GroupCommitWriter implements AutoCloseable {
    * after the commit (after the hooks that make inserted jobs fetchable). Whatever is chained to it
    * runs on the writer thread and holds up the next batch, so it must be short and never block.
    * Throws at once if the writer is closed.
+   *
+   * @param rows about how many rows it writes (batches are bounded by rows and bytes)
+   * @param bytes about how many payload bytes it writes
    */
-  <T> CompletableFuture<T> submitAsync(WriteOp<T> op) {
+  <T> CompletableFuture<T> submitAsync(WriteOp<T> op, int rows, long bytes) {
     CompletableFuture<T> future = new CompletableFuture<>();
-    enqueue(new Pending<>(op, future));
+    queue.add(new WriteQueue.Pending<>(op, future, rows, bytes));
     return future;
   }
 
-  /**
-   * Queues {@code op} for the next batch and returns without waiting for it, for a write whose loss
-   * in a crash is harmless (the caller has answered before the commit). A failure is logged as
-   * "{@code command} {@code subject} was not stored" (both parts passed apart so the hot path
-   * builds no message).
-   */
-  void submit(WriteOp<?> op, String command, String subject) {
-    CompletableFuture<Object> future = new CompletableFuture<>();
-    future.whenComplete(
-        (ignored, error) -> {
-          if (error != null) {
-            log.error("{} {} was not stored", command, subject, error);
-          }
-        });
-    @SuppressWarnings("unchecked")
-    WriteOp<Object> any = (WriteOp<Object>) op;
-    enqueue(new Pending<>(any, future));
-  }
-
-  private void enqueue(Pending<?> pending) {
-    if (closed) {
-      throw new StorageException("store is closed");
-    }
-    queue.add(pending);
-    if (closed) {
-      // close() raced us: the writer stops at its STOP marker, so fail whatever is behind it
-      joinWriter();
-      failLeftovers();
-    }
-  }
-
   private void run() {
-    List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+    List<WriteQueue.Pending<?>> batch = new ArrayList<>();
     try {
-      while (true) {
-        Pending<?> first = queue.take();
-        if (first == STOP) {
-          break;
-        }
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        boolean stop = batch.remove(STOP);
+      while (queue.takeBatch(batch)) {
         runBatch(batch);
         batch.clear();
         boundWal();
-        if (stop) {
-          break;
-        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -183,7 +159,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private void runBatch(List<Pending<?>> batch) {
+  private void runBatch(List<WriteQueue.Pending<?>> batch) {
     Object[] results = new Object[batch.size()];
     long start = System.nanoTime();
     try {
@@ -197,7 +173,7 @@ final class GroupCommitWriter implements AutoCloseable {
       if (batch.size() == 1) {
         fail(batch.getFirst(), t);
       } else {
-        for (Pending<?> p : batch) {
+        for (WriteQueue.Pending<?> p : batch) {
           runAlone(p);
         }
       }
@@ -205,9 +181,10 @@ final class GroupCommitWriter implements AutoCloseable {
     }
     committed(batch.size(), System.nanoTime() - start);
     finish(batch, results);
+    errors.succeeded(WRITES);
   }
 
-  private void runAlone(Pending<?> p) {
+  private void runAlone(WriteQueue.Pending<?> p) {
     Object result;
     long start = System.nanoTime();
     try {
@@ -221,6 +198,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
     committed(1, System.nanoTime() - start);
     finish(List.of(p), new Object[] {result});
+    errors.succeeded(WRITES);
   }
 
   /**
@@ -312,7 +290,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /** Publishes the committed batch: hooks (jobs become fetchable), listeners, then callers. */
   @SuppressWarnings("unchecked")
-  private void finish(List<Pending<?>> done, Object[] results) {
+  private void finish(List<WriteQueue.Pending<?>> done, Object[] results) {
     for (Runnable hook : tx.hooks()) {
       hook.run();
     }
@@ -330,35 +308,29 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private static void fail(Pending<?> p, Throwable t) {
-    Throwable error =
-        t instanceof SQLException
-            ? new StorageException("SQLite write failed: " + t.getMessage(), t)
-            : t;
+  /**
+   * The caller gets the failure; the log gets it through {@link StorageErrors} (a full disk fails
+   * every write, and one line per failure would fill what is left of it).
+   */
+  private void fail(WriteQueue.Pending<?> p, Throwable t) {
+    Throwable error = t;
+    if (t instanceof SQLException) {
+      error = new StorageException("SQLite write failed: " + t.getMessage(), t);
+      errors.failed(WRITES, t);
+    }
     p.future().completeExceptionally(error);
   }
 
   private void failLeftovers() {
-    Pending<?> p;
-    while ((p = queue.poll()) != null) {
-      if (p != STOP) {
-        p.future().completeExceptionally(new StorageException("store is closed"));
-      }
+    for (WriteQueue.Pending<?> p : queue.drain()) {
+      p.future().completeExceptionally(new StorageException("store is closed"));
     }
   }
 
   /** Finishes every op already submitted, then closes the connection. Idempotent. */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    queue.add(STOP);
-    joinWriter();
-  }
-
-  private void joinWriter() {
+    queue.close();
     try {
       thread.join();
     } catch (InterruptedException e) {

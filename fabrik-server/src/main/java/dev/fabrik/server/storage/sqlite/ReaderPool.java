@@ -29,14 +29,20 @@ final class ReaderPool implements AutoCloseable {
   }
 
   private static final Logger log = LoggerFactory.getLogger(ReaderPool.class);
+  private static final String KIND = "SQLite read";
 
   private final Path file;
+  private final StorageErrors errors;
   private final ExecutorService executor;
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
   private final ThreadLocal<Connection> mine = new ThreadLocal<>();
 
-  ReaderPool(Path file, int threads) {
+  /**
+   * @param errors where failed reads are reported
+   */
+  ReaderPool(Path file, int threads, StorageErrors errors) {
     this.file = file;
+    this.errors = errors;
     this.executor =
         Executors.newFixedThreadPool(
             threads, Thread.ofPlatform().name("fabrik-sqlite-reader-", 0).daemon().factory());
@@ -50,12 +56,15 @@ final class ReaderPool implements AutoCloseable {
       throw new StorageException("store is closed", e);
     }
     try {
-      return future.get();
+      T result = future.get();
+      errors.succeeded(KIND);
+      return result;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException re) {
         throw re;
       }
+      errors.failed(KIND, cause);
       throw new StorageException("SQLite read failed: " + cause.getMessage(), cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -74,7 +83,9 @@ final class ReaderPool implements AutoCloseable {
           () -> {
             try {
               read.apply(connection());
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+              errors.failed(KIND, e);
+            } catch (RuntimeException e) {
               log.warn("background SQLite read failed", e);
             }
           });

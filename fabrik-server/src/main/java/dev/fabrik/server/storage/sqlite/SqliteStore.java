@@ -25,15 +25,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,12 +55,6 @@ public final class SqliteStore implements Store {
 
   private static final int MUTATE_CHUNK = 1000;
 
-  /** Jobs whose payloads one read brings into the cache when a fetch finds its job uncached. */
-  private static final int READ_AHEAD = 512;
-
-  /** A payload size to reserve cache room for before reading ahead. */
-  private static final int READ_AHEAD_BYTES_EACH = 1024;
-
   private final Path dataDir;
   private final QueueIndex index;
   private final ReservationTable<Long> reservations = new ReservationTable<>();
@@ -72,8 +65,12 @@ public final class SqliteStore implements Store {
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
   private final Checkpointer checkpointer;
-  private final AtomicBoolean readingAhead = new AtomicBoolean();
-  private final boolean acksWaitForCommit;
+  private final JobReads jobReads;
+  private final StorageErrors errors = new StorageErrors();
+
+  /** The latest ACK or FAIL of each jid whose write has not committed yet. */
+  private final ConcurrentHashMap<String, CompletableFuture<?>> ending = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
   // Owned by the writer thread: queue ids and set sizes including uncommitted ops of the batch.
@@ -87,7 +84,6 @@ public final class SqliteStore implements Store {
       Path dataDir, Durability durability, long cacheBytes, long maxPageCount, long walLimitBytes)
       throws SQLException {
     this.dataDir = dataDir;
-    this.acksWaitForCommit = durability == Durability.POWER_LOSS;
     Path file = dataDir.resolve(Schema.FILE_NAME);
     this.index = new QueueIndex(cacheBytes);
     Connection connection = Schema.openWriter(file, durability, maxPageCount, walLimitBytes);
@@ -111,6 +107,8 @@ public final class SqliteStore implements Store {
     Lock checkpointLock = new ReentrantLock();
     this.writer =
         new GroupCommitWriter(
+            WriteQueue.Limits.DEFAULT,
+            errors,
             connection,
             dataDir.resolve(Schema.FILE_NAME + "-wal"),
             walLimitBytes,
@@ -118,8 +116,9 @@ public final class SqliteStore implements Store {
             index::appendAll,
             this::afterRollback,
             this::notifyListeners);
-    this.readers = new ReaderPool(file, 3);
-    this.checkpointer = new Checkpointer(file, checkpointLock);
+    this.readers = new ReaderPool(file, 3, errors);
+    this.checkpointer = new Checkpointer(file, checkpointLock, errors);
+    this.jobReads = new JobReads(index, readers);
   }
 
   /** Opens (creating if needed) {@code <dataDir>/fabrik.db} and recovers its queues. */
@@ -156,7 +155,7 @@ public final class SqliteStore implements Store {
     if (jobs.isEmpty()) {
       return;
     }
-    writer.write(inserts(jobs));
+    writer.write(inserts(jobs), jobs.size(), payloadBytes(jobs));
   }
 
   @Override
@@ -165,7 +164,15 @@ public final class SqliteStore implements Store {
     if (jobs.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return writer.submitAsync(inserts(jobs));
+    return writer.submitAsync(inserts(jobs), jobs.size(), payloadBytes(jobs));
+  }
+
+  private static long payloadBytes(List<QueuedJob> jobs) {
+    long bytes = 0;
+    for (QueuedJob job : jobs) {
+      bytes += job.payload().length;
+    }
+    return bytes;
   }
 
   private WriteOp<Void> inserts(List<QueuedJob> jobs) {
@@ -213,8 +220,8 @@ public final class SqliteStore implements Store {
       if (p == null) {
         return Optional.empty();
       }
-      readAheadIfCold(p.queue());
-      QueueIndex.Cached job = p.cached() != null ? p.cached() : readJob(p.id());
+      jobReads.readAheadIfCold(p.queue());
+      QueueIndex.Cached job = p.cached() != null ? p.cached() : jobReads.read(p.id());
       if (job == null) {
         continue; // its queue was removed meanwhile
       }
@@ -224,77 +231,6 @@ public final class SqliteStore implements Store {
       reservations.add(r, p.id());
       return Optional.of(r);
     }
-  }
-
-  /**
-   * Starts a read of the next {@link #READ_AHEAD} uncached jobs of {@code queue} on a reader when
-   * the job half that far from the head is not cached: after a restart (nothing cached) or once a
-   * queue outgrew the cache budget, fetches then still find their payloads in memory instead of
-   * waiting for a read each. One read-ahead at a time.
-   */
-  private void readAheadIfCold(String queue) {
-    if (!index.coldAhead(queue, READ_AHEAD / 2, READ_AHEAD, READ_AHEAD_BYTES_EACH)
-        || !readingAhead.compareAndSet(false, true)) {
-      return;
-    }
-    boolean started =
-        readers.execute(
-            c -> {
-              try {
-                long[] ids = index.uncachedHead(queue, READ_AHEAD, READ_AHEAD_BYTES_EACH);
-                if (ids.length > 0) {
-                  index.fill(queue, readRange(c, ids));
-                }
-                return null;
-              } finally {
-                readingAhead.set(false);
-              }
-            });
-    if (!started) {
-      readingAhead.set(false);
-    }
-  }
-
-  /** Those jobs of {@code ids} (ascending) that still exist, by id, read as one range. */
-  private static Map<Long, QueueIndex.Cached> readRange(Connection c, long[] ids)
-      throws SQLException {
-    // Ids of other queues may lie in between: stop where they would make the range too sparse.
-    int n = ids.length;
-    while (n > 1 && ids[n - 1] - ids[0] > 8L * n) {
-      n /= 2;
-    }
-    Set<Long> wanted = new HashSet<>();
-    for (int i = 0; i < n; i++) {
-      wanted.add(ids[i]);
-    }
-    Map<Long, QueueIndex.Cached> out = new HashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT id, jid, payload FROM jobs WHERE id BETWEEN ? AND ?")) {
-      ps.setLong(1, ids[0]);
-      ps.setLong(2, ids[n - 1]);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long id = rs.getLong(1);
-          if (wanted.contains(id)) {
-            out.put(id, new QueueIndex.Cached(rs.getString(2), rs.getBytes(3)));
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  private QueueIndex.Cached readJob(long id) {
-    return readers.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT jid, payload FROM jobs WHERE id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? new QueueIndex.Cached(rs.getString(1), rs.getBytes(2)) : null;
-            }
-          }
-        });
   }
 
   @Override
@@ -330,7 +266,7 @@ public final class SqliteStore implements Store {
     ensureOpen();
     List<QueuedJob> out = new ArrayList<>();
     for (QueueIndex.Popped p : index.slice(queue, offset, limit)) {
-      QueueIndex.Cached job = p.cached() != null ? p.cached() : readJob(p.id());
+      QueueIndex.Cached job = p.cached() != null ? p.cached() : jobReads.read(p.id());
       if (job != null) { // null: fetched and finished meanwhile
         out.add(new QueuedJob(job.jid(), queue, job.payload()));
       }
@@ -368,6 +304,10 @@ public final class SqliteStore implements Store {
   public void remove(Collection<String> queues) {
     ensureOpen();
     List<String> names = List.copyOf(queues);
+    long rows = 1;
+    for (String name : names) {
+      rows += index.size(name);
+    }
     writer.write(
         tx -> {
           for (String name : names) {
@@ -389,7 +329,9 @@ public final class SqliteStore implements Store {
                 });
           }
           return null;
-        });
+        },
+        (int) Math.min(Integer.MAX_VALUE, rows),
+        0);
   }
 
   @Override
@@ -412,41 +354,14 @@ public final class SqliteStore implements Store {
   @Override
   public CompletableFuture<Optional<Reservation>> acknowledgeAsync(String jid) {
     ensureOpen();
-    ReservationTable.Held<Long> held = reservations.take(jid);
-    if (held == null) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-    CompletableFuture<Void> committed;
-    try {
-      if (!acksWaitForCommit) {
-        // Not waited for (see Store#acknowledge): until it commits, a crash brings the job back
-        // queued, as for any reserved job; draining with FETCH+ACK ran ~30 % faster than waiting.
-        writer.submit(deletion(held), "ACK", jid);
-        processed.incrementAndGet();
-        return CompletableFuture.completedFuture(Optional.of(held.reservation()));
-      }
-      committed = writer.submitAsync(deletion(held));
-    } catch (RuntimeException e) {
-      reservations.restore(held);
-      throw e;
-    }
-    return committed.handle(
-        (ignored, error) -> {
-          if (error != null) {
-            reservations.restore(held);
-            throw error instanceof RuntimeException re
-                ? re
-                : new StorageException("ACK failed", error);
-          }
-          processed.incrementAndGet();
-          return Optional.of(held.reservation());
-        });
+    return endReservation(jid, held -> writer.submitAsync(deletion(held), 1, 0));
   }
 
   private WriteOp<Void> deletion(ReservationTable.Held<Long> held) {
     return tx -> {
       deleteJob(tx, held.handle());
       tx.count(1, 0);
+      tx.onCommit(processed::incrementAndGet);
       return null;
     };
   }
@@ -454,36 +369,89 @@ public final class SqliteStore implements Store {
   @Override
   public Optional<Reservation> fail(String jid, FailureDecision decision) {
     ensureOpen();
+    CompletableFuture<Optional<Reservation>> failed =
+        endReservation(
+            jid,
+            held -> {
+              Reservation r = held.reservation();
+              FailureDecision.Outcome outcome = decision.decide(r);
+              return writer.submitAsync(failure(held, outcome), 2, r.payload().length);
+            });
+    try {
+      return failed.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
+  }
+
+  private WriteOp<Void> failure(ReservationTable.Held<Long> held, FailureDecision.Outcome outcome) {
+    Reservation r = held.reservation();
+    return tx -> {
+      deleteJob(tx, held.handle());
+      switch (outcome) {
+        case FailureDecision.Retry retry ->
+            addEntry(tx, SetName.RETRIES, retry.at(), r.jid(), r.queue(), retry.payload());
+        case FailureDecision.Dead dead ->
+            addEntry(tx, SetName.DEAD, dead.expiresAt(), r.jid(), r.queue(), dead.payload());
+        case FailureDecision.Discard discard -> {}
+      }
+      tx.count(1, 1);
+      tx.onCommit(
+          () -> {
+            processed.incrementAndGet();
+            failures.incrementAndGet();
+          });
+      return null;
+    };
+  }
+
+  /**
+   * ACK and FAIL: takes the oldest reservation of {@code jid}, hands its end to the writer with
+   * {@code write}, and completes with it once that committed; if the write fails (a full disk) the
+   * reservation is put back and the stage fails, so the client hears {@code -ERR} and nothing is
+   * lost. A call that finds no reservation while an earlier ACK or FAIL of the jid is still being
+   * committed (a client that sent its ACK twice) completes only after that one, like it: an ACK
+   * answered {@code +OK} always means the job is durably gone.
+   */
+  private CompletableFuture<Optional<Reservation>> endReservation(
+      String jid, Function<ReservationTable.Held<Long>, CompletableFuture<Void>> write) {
+    CompletableFuture<Optional<Reservation>> done = new CompletableFuture<>();
+    CompletableFuture<?> earlier = ending.put(jid, done);
+    done.whenComplete((r, e) -> ending.remove(jid, done));
     ReservationTable.Held<Long> held = reservations.take(jid);
     if (held == null) {
-      return Optional.empty();
+      if (earlier == null) {
+        done.complete(Optional.empty());
+      } else {
+        earlier.whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                done.completeExceptionally(e);
+              } else {
+                done.complete(Optional.empty());
+              }
+            });
+      }
+      return done;
     }
-    Reservation r = held.reservation();
+    CompletableFuture<Void> committed;
     try {
-      FailureDecision.Outcome outcome = decision.decide(r);
-      writer.write(
-          tx -> {
-            deleteJob(tx, held.handle());
-            switch (outcome) {
-              case FailureDecision.Retry retry ->
-                  addEntry(tx, SetName.RETRIES, retry.at(), r.jid(), r.queue(), retry.payload());
-              case FailureDecision.Dead dead ->
-                  addEntry(tx, SetName.DEAD, dead.expiresAt(), r.jid(), r.queue(), dead.payload());
-              case FailureDecision.Discard discard -> {}
-            }
-            tx.count(1, 1);
-            tx.onCommit(
-                () -> {
-                  processed.incrementAndGet();
-                  failures.incrementAndGet();
-                });
-            return null;
-          });
+      committed = write.apply(held);
     } catch (RuntimeException e) {
       reservations.restore(held);
-      throw e;
+      done.completeExceptionally(e);
+      return done;
     }
-    return Optional.of(r);
+    committed.whenComplete(
+        (ignored, error) -> {
+          if (error == null) {
+            done.complete(Optional.of(held.reservation()));
+          } else {
+            reservations.restore(held);
+            done.completeExceptionally(error);
+          }
+        });
+    return done;
   }
 
   private static void deleteJob(Tx tx, long id) {
@@ -523,7 +491,9 @@ public final class SqliteStore implements Store {
         tx -> {
           addEntry(tx, set, score, job.jid(), job.queue(), job.payload());
           return null;
-        });
+        },
+        1,
+        job.payload().length);
   }
 
   @Override
@@ -533,13 +503,19 @@ public final class SqliteStore implements Store {
       return;
     }
     List<SetEntry> copy = List.copyOf(entries);
+    long bytes = 0;
+    for (SetEntry e : copy) {
+      bytes += e.payload().length;
+    }
     writer.write(
         tx -> {
           for (SetEntry e : copy) {
             addEntry(tx, e.set(), e.score(), e.jid(), e.queue(), e.payload());
           }
           return null;
-        });
+        },
+        copy.size(),
+        bytes);
   }
 
   private void addEntry(Tx tx, SetName set, Instant score, String jid, String queue, byte[] payload)
@@ -570,7 +546,9 @@ public final class SqliteStore implements Store {
           }
           adjustSetSize(tx, set, -due.size());
           return due.size();
-        });
+        },
+        limit,
+        0);
   }
 
   @Override
@@ -584,7 +562,9 @@ public final class SqliteStore implements Store {
           int n = SetTables.deleteDue(tx, set, now, limit);
           adjustSetSize(tx, set, -n);
           return n;
-        });
+        },
+        limit,
+        0);
   }
 
   @Override
@@ -599,7 +579,9 @@ public final class SqliteStore implements Store {
           int n = SetTables.deleteLowest(tx, set, excess);
           adjustSetSize(tx, set, -n);
           return n;
-        });
+        },
+        (int) Math.clamp(setSize(set) - maxSize, 1, Integer.MAX_VALUE),
+        0);
   }
 
   @Override
@@ -634,7 +616,7 @@ public final class SqliteStore implements Store {
       SetPage chunk = readers.read(c -> SetScans.scan(c, set, query, from, MUTATE_CHUNK, maxId));
       List<SetEntry> matches = chunk.entries().stream().filter(filter).toList();
       if (!matches.isEmpty()) {
-        changed += writer.write(tx -> applyMutation(tx, set, matches, mutation));
+        changed += writer.write(tx -> applyMutation(tx, set, matches, mutation), matches.size(), 0);
       }
       after = chunk.next();
     } while (after != null);
@@ -671,7 +653,9 @@ public final class SqliteStore implements Store {
                   }
                 }
                 return applyMutation(tx, set, found, mutation);
-              });
+              },
+              chunk.size(),
+              0);
     }
     return changed;
   }
@@ -749,7 +733,9 @@ public final class SqliteStore implements Store {
                 }
               });
           return null;
-        });
+        },
+        Integer.MAX_VALUE, // as long as it takes: one transaction
+        0);
   }
 
   @Override
@@ -776,6 +762,7 @@ public final class SqliteStore implements Store {
     checkpointer.close();
     readers.close();
     writer.close(); // last connection: SQLite checkpoints and removes the WAL
+    errors.flush();
   }
 
   /** Writer thread, after a rollback: forget what the failed ops did to the bookkeeping. */
