@@ -11,9 +11,10 @@ import java.util.Map;
 
 /**
  * {@code PUSHB [{job},{job}]} → always a bulk JSON object of the refused jobs: {@code $2\r\n{}}
- * when all were accepted, else {@code {"<jid>":"jobs must have a jobtype parameter"}}. Not atomic:
- * the good jobs are enqueued either way. A body that is not a JSON array of objects refuses the
- * whole command with {@code -ERR invalid JSON: <detail>}.
+ * when all were accepted, else {@code {"<jid>":"jobs must have a jobtype parameter"}}. A refused
+ * job does not stop the others; the accepted ones (queued and scheduled alike) are stored in one
+ * atomic step, so a crash or a full disk never keeps part of them. A body that is not a JSON array
+ * of objects refuses the whole command with {@code -ERR invalid JSON: <detail>}.
  */
 final class PushBulk implements CommandHandler {
   private final Manager manager;

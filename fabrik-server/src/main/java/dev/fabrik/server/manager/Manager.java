@@ -123,11 +123,14 @@ public final class Manager {
     String createdAt = Timestamps.format(now);
     Map<String, String> errors = new LinkedHashMap<>();
     List<QueuedJob> immediate = new ArrayList<>(jobs.size());
+    List<SetEntry> scheduled = new ArrayList<>();
     for (Job job : jobs) {
       try {
         Prepared p = prepare(job, createdAt, now);
         if (p.scheduledAt() != null) {
-          store.addToSet(SetName.SCHEDULED, p.scheduledAt(), p.job());
+          QueuedJob q = p.job();
+          scheduled.add(
+              new SetEntry(SetName.SCHEDULED, p.scheduledAt(), q.jid(), q.queue(), q.payload()));
         } else {
           immediate.add(p.job());
         }
@@ -136,8 +139,9 @@ public final class Manager {
         errors.put(job.jid() == null ? "" : job.jid(), text);
       }
     }
-    if (!immediate.isEmpty()) {
-      store.enqueue(immediate);
+    // One atomic step for the whole batch: a crash or a full disk never keeps part of it.
+    if (!immediate.isEmpty() || !scheduled.isEmpty()) {
+      store.push(immediate, scheduled);
     }
     return errors;
   }

@@ -43,6 +43,16 @@ public interface Store extends AutoCloseable {
   void enqueue(List<QueuedJob> jobs);
 
   /**
+   * Stores a PUSHB in one atomic step: {@code jobs} to the back of their queues (as {@link
+   * #enqueue}) and {@code entries} into their sets (as {@link #addAllToSet}, the batch's scheduled
+   * jobs). Either all are stored or the call throws and none is, so a crash or a full disk never
+   * leaves part of a batch behind.
+   *
+   * @throws StorageException nothing was stored
+   */
+  void push(List<QueuedJob> jobs, List<SetEntry> entries);
+
+  /**
    * {@link #enqueue} without holding the caller's thread while the jobs become durable: the event
    * loop that reads PUSH hands the insert over and answers from the completion. The returned stage
    * completes (normally, or with the {@link StorageException}) once {@link #enqueue} would have

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -170,9 +171,9 @@ class ManagerPushTest {
   }
 
   @Test
-  void pushBulkStoresImmediateJobsInOneEnqueueCall() {
-    AtomicInteger enqueueCalls = new AtomicInteger();
-    Store counting = counting(new MemoryStore(), enqueueCalls);
+  void pushBulkStoresTheWholeBatchScheduledJobsIncludedInOneStoreWrite() {
+    AtomicInteger writes = new AtomicInteger();
+    Store counting = countingWrites(new MemoryStore(), writes);
     var m =
         new Manager(
             counting,
@@ -186,7 +187,7 @@ class ManagerPushTest {
     }
     jobs.add(job("{\"jid\":\"scheduled1\",\"jobtype\":\"T\",\"args\":[],\"at\":\"" + at + "\"}"));
     assertThat(m.pushBulk(jobs)).isEmpty();
-    assertThat(enqueueCalls).hasValue(1);
+    assertThat(writes).as("one atomic write: a crash cannot keep part of the batch").hasValue(1);
     assertThat(counting.queueSizes()).containsEntry("q0", 334L).containsEntry("q2", 333L);
     assertThat(counting.setSize(SetName.SCHEDULED)).isEqualTo(1);
   }
@@ -209,14 +210,15 @@ class ManagerPushTest {
     assertThat(f.size("default")).isEqualTo(1);
   }
 
-  static Store counting(Store delegate, AtomicInteger enqueueCalls) {
+  /** Counts the calls that store jobs: enqueue, push, addToSet and addAllToSet. */
+  static Store countingWrites(Store delegate, AtomicInteger writes) {
     return (Store)
         Proxy.newProxyInstance(
             Store.class.getClassLoader(),
             new Class<?>[] {Store.class},
             (proxy, method, args) -> {
-              if (method.getName().equals("enqueue")) {
-                enqueueCalls.incrementAndGet();
+              if (Set.of("enqueue", "push", "addToSet", "addAllToSet").contains(method.getName())) {
+                writes.incrementAndGet();
               }
               try {
                 return method.invoke(delegate, args);

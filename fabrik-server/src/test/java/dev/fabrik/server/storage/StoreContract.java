@@ -289,6 +289,19 @@ public abstract class StoreContract extends SetScanContract {
   }
 
   @Test
+  void pushStoresQueuedJobsAndSetEntriesTogether() {
+    Instant later = T0.plusSeconds(30);
+    QueuedJob s1 = job("s1", "x");
+    store.push(
+        List.of(job("a", "x"), job("b", "y")),
+        List.of(new SetEntry(SetName.SCHEDULED, later, s1.jid(), s1.queue(), s1.payload())));
+    assertThat(store.queueSizes()).containsExactly(Map.entry("x", 1L), Map.entry("y", 1L));
+    assertThat(store.setSize(SetName.SCHEDULED)).isEqualTo(1);
+    assertThat(store.enqueueDue(SetName.SCHEDULED, later, 10, p -> p)).isEqualTo(1);
+    assertThat(store.browse("x", 0, 10)).extracting(QueuedJob::jid).containsExactly("a", "s1");
+  }
+
+  @Test
   void queuesStayKnownWhileEmptyUntilRemoved() {
     store.enqueue(List.of(job("a", "q1"), job("b", "q2")));
     reserve("q1").orElseThrow();

@@ -73,6 +73,21 @@ public final class MemoryStore implements Store {
   }
 
   @Override
+  public void push(List<QueuedJob> jobs, List<SetEntry> entries) {
+    Map<String, Integer> added = new LinkedHashMap<>();
+    synchronized (lock) {
+      ensureOpen();
+      for (QueuedJob job : jobs) {
+        push(job, added);
+      }
+      for (SetEntry e : entries) {
+        sets.get(e.set()).add(e);
+      }
+    }
+    notifyListeners(added);
+  }
+
+  @Override
   public Optional<Reservation> reserve(
       List<String> names, String wid, Instant now, Function<byte[], Instant> deadline) {
     synchronized (lock) {

@@ -167,6 +167,25 @@ public final class SqliteStore implements Store {
     return writer.submitAsync(inserts(jobs), jobs.size(), payloadBytes(jobs));
   }
 
+  @Override
+  public void push(List<QueuedJob> jobs, List<SetEntry> entries) {
+    ensureOpen();
+    if (entries.isEmpty()) {
+      enqueue(jobs);
+      return;
+    }
+    List<SetEntry> copy = List.copyOf(entries);
+    WriteOp<Void> inserts = inserts(jobs);
+    writer.write(
+        tx -> {
+          inserts.apply(tx);
+          addEntries(tx, copy);
+          return null;
+        },
+        jobs.size() + copy.size(),
+        payloadBytes(jobs) + entryBytes(copy));
+  }
+
   private static long payloadBytes(List<QueuedJob> jobs) {
     long bytes = 0;
     for (QueuedJob job : jobs) {
@@ -503,19 +522,27 @@ public final class SqliteStore implements Store {
       return;
     }
     List<SetEntry> copy = List.copyOf(entries);
-    long bytes = 0;
-    for (SetEntry e : copy) {
-      bytes += e.payload().length;
-    }
     writer.write(
         tx -> {
-          for (SetEntry e : copy) {
-            addEntry(tx, e.set(), e.score(), e.jid(), e.queue(), e.payload());
-          }
+          addEntries(tx, copy);
           return null;
         },
         copy.size(),
-        bytes);
+        entryBytes(copy));
+  }
+
+  private static long entryBytes(List<SetEntry> entries) {
+    long bytes = 0;
+    for (SetEntry e : entries) {
+      bytes += e.payload().length;
+    }
+    return bytes;
+  }
+
+  private void addEntries(Tx tx, List<SetEntry> entries) throws SQLException {
+    for (SetEntry e : entries) {
+      addEntry(tx, e.set(), e.score(), e.jid(), e.queue(), e.payload());
+    }
   }
 
   private void addEntry(Tx tx, SetName set, Instant score, String jid, String queue, byte[] payload)

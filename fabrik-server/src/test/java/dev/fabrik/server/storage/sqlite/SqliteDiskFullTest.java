@@ -12,6 +12,8 @@ import dev.fabrik.server.storage.Durability;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
+import dev.fabrik.server.storage.SetEntry;
+import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.StorageException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -65,6 +67,13 @@ class SqliteDiskFullTest {
       assertThatThrownBy(() -> store.enqueue(List.of(big("x1"), big("x2"))))
           .isInstanceOf(StorageException.class);
       assertThat(store.queueSize("q")).isEqualTo(stored.size());
+      // nor is a PUSHB's scheduled part when its queued part does not fit
+      QueuedJob later = big("s1");
+      SetEntry scheduled =
+          new SetEntry(SetName.SCHEDULED, T0, later.jid(), later.queue(), new byte[10]);
+      assertThatThrownBy(() -> store.push(List.of(big("x3"), big("x4")), List.of(scheduled)))
+          .isInstanceOf(StorageException.class);
+      assertThat(store.setSize(SetName.SCHEDULED)).isZero();
 
       // committed jobs are intact, fetchable and ackable; acks free room
       List<String> fetched = new ArrayList<>();
