@@ -108,13 +108,15 @@ public final class Bench {
                       settings.connection(),
                       settings.concurrency(),
                       settings.latencyJobs(),
-                      settings.latencyRate())
+                      settings.latencyRate(),
+                      settings.latencyTrace())
                   .run(latencyQueue, tally)
               : new LatencyPhase(
                       settings.connection(),
                       settings.concurrency(),
                       settings.latencyJobs(),
-                      settings.latencyRate())
+                      settings.latencyRate(),
+                      settings.latencyTrace())
                   .run(latencyQueue, tally);
       case ACK_WAIT -> {
         if (settings.effectiveEngine() != Engine.LOOP) {

@@ -3,6 +3,7 @@ package dev.fabrik.cli.bench;
 import dev.fabrik.protocol.ProtocolException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -86,6 +87,14 @@ public final class BenchCommand implements Callable<Integer> {
               + " connection, as in the first published figures). TLS always uses threads.")
   Engine engine;
 
+  @Option(
+      names = "--latency-trace",
+      paramLabel = "FILE",
+      description =
+          "Write every latency-phase sample to FILE as CSV (pushed_at,latency_ms), to match slow"
+              + " ones to the server's GC, safepoint or checkpoint log.")
+  Path latencyTrace;
+
   @Option(names = "--json", description = "Print the report as JSON on stdout.")
   boolean json;
 
@@ -122,7 +131,8 @@ public final class BenchCommand implements Callable<Integer> {
               latencyRate,
               latency,
               serverPid,
-              engine);
+              engine,
+              latencyTrace);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

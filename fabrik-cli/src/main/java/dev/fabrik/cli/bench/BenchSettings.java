@@ -1,6 +1,7 @@
 package dev.fabrik.cli.bench;
 
 import dev.fabrik.protocol.ConnectionOptions;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -15,6 +16,7 @@ import java.util.List;
  * @param latencyJobs jobs the latency phase pushes
  * @param serverPid server process whose /proc status to report, or null
  * @param engine how the phases generate load (TLS always uses {@link Engine#THREADS})
+ * @param latencyTrace where the latency phase writes every sample ({@link LatencyTrace}), or null
  */
 public record BenchSettings(
     ConnectionOptions connection,
@@ -25,7 +27,8 @@ public record BenchSettings(
     int latencyRate,
     int latencyJobs,
     Long serverPid,
-    Engine engine) {
+    Engine engine,
+    Path latencyTrace) {
 
   public BenchSettings {
     if (jobs < 1 || concurrency < 1 || batch < 1 || latencyRate < 1 || latencyJobs < 1) {
@@ -49,6 +52,30 @@ public record BenchSettings(
       int latencyJobs,
       Long serverPid) {
     this(connection, jobs, concurrency, batch, phases, latencyRate, latencyJobs, serverPid, null);
+  }
+
+  /** Without a latency trace. */
+  public BenchSettings(
+      ConnectionOptions connection,
+      int jobs,
+      int concurrency,
+      int batch,
+      List<Phase> phases,
+      int latencyRate,
+      int latencyJobs,
+      Long serverPid,
+      Engine engine) {
+    this(
+        connection,
+        jobs,
+        concurrency,
+        batch,
+        phases,
+        latencyRate,
+        latencyJobs,
+        serverPid,
+        engine,
+        null);
   }
 
   /**

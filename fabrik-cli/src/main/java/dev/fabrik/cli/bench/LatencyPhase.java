@@ -3,6 +3,7 @@ package dev.fabrik.cli.bench;
 import dev.fabrik.protocol.ConnectionOptions;
 import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.Reply;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,16 +28,21 @@ final class LatencyPhase {
   private final int consumers;
   private final int jobs;
   private final int rate;
+  private final Path trace;
 
-  LatencyPhase(ConnectionOptions options, int consumers, int jobs, int rate) {
+  /**
+   * @param trace where to write every sample ({@link LatencyTrace}), or null
+   */
+  LatencyPhase(ConnectionOptions options, int consumers, int jobs, int rate, Path trace) {
     this.options = options;
     this.consumers = consumers;
     this.jobs = jobs;
     this.rate = rate;
+    this.trace = trace;
   }
 
   PhaseResult run(String queue, Tally tally) throws InterruptedException {
-    long[] samples = new long[jobs];
+    LatencyTrace samples = new LatencyTrace(jobs);
     AtomicInteger sampled = new AtomicInteger();
     AtomicLong unclaimed = new AtomicLong(jobs);
     AtomicBoolean producerDone = new AtomicBoolean();
@@ -82,7 +88,7 @@ final class LatencyPhase {
                     return;
                   }
                   var job = JobLines.parse(bulk);
-                  samples[sampled.getAndIncrement()] = now - job.path("args").path(0).asLong();
+                  samples.record(sampled.getAndIncrement(), job.path("args").path(0).asLong(), now);
                   Reply ack = c.call(JobLines.ack(job.path("jid").asString()));
                   if (Reply.OK.equals(ack)) {
                     tally.done(1);
@@ -92,8 +98,10 @@ final class LatencyPhase {
                 }
               });
       producer.join();
-      Samples s = new Samples(samples, sampled.get());
-      return tally.result(Phase.LATENCY, elapsed, s.summary());
+      if (trace != null) {
+        samples.write(trace, sampled.get());
+      }
+      return tally.result(Phase.LATENCY, elapsed, samples.samples(sampled.get()).summary());
     }
   }
 

@@ -4,6 +4,7 @@ import dev.fabrik.cli.bench.EventLoop.Driver;
 import dev.fabrik.cli.bench.EventLoop.Link;
 import dev.fabrik.protocol.ConnectionOptions;
 import dev.fabrik.protocol.Reply;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -24,16 +25,21 @@ final class LoopLatencyPhase {
   private final int consumers;
   private final int jobs;
   private final int rate;
+  private final Path trace;
 
-  LoopLatencyPhase(ConnectionOptions options, int consumers, int jobs, int rate) {
+  /**
+   * @param trace where to write every sample ({@link LatencyTrace}), or null
+   */
+  LoopLatencyPhase(ConnectionOptions options, int consumers, int jobs, int rate, Path trace) {
     this.options = options;
     this.consumers = consumers;
     this.jobs = jobs;
     this.rate = rate;
+    this.trace = trace;
   }
 
   PhaseResult run(String queue, Tally tally) {
-    long[] samples = new long[jobs];
+    LatencyTrace samples = new LatencyTrace(jobs);
     int[] sampled = {0};
     long[] unclaimed = {jobs};
     Producer producer = new Producer(queue, tally);
@@ -68,7 +74,7 @@ final class LoopLatencyPhase {
                         } else if (reply instanceof Reply.Bulk bulk) {
                           long now = System.nanoTime();
                           var job = JobLines.parse(bulk);
-                          samples[sampled[0]++] = now - job.path("args").path(0).asLong();
+                          samples.record(sampled[0]++, job.path("args").path(0).asLong(), now);
                           link.send(JobLines.ack(job.path("jid").asString()));
                           awaitingAck = true;
                         } else if (reply instanceof Reply.Null
@@ -101,8 +107,10 @@ final class LoopLatencyPhase {
                       }
                     },
             producer);
-    Samples s = new Samples(samples, sampled[0]);
-    return tally.result(Phase.LATENCY, elapsed, s.summary());
+    if (trace != null) {
+      samples.write(trace, sampled[0]);
+    }
+    return tally.result(Phase.LATENCY, elapsed, samples.samples(sampled[0]).summary());
   }
 
   /** Connection 0: one PUSH in flight, each sent when due by the schedule. */

@@ -1,17 +1,22 @@
 package dev.fabrik.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.fabrik.protocol.ConnectionOptions;
 import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.Reply;
 import dev.fabrik.server.FabrikServer;
 import dev.fabrik.server.config.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -131,6 +136,30 @@ class BenchTest {
     assertThat(drain.errors()).isEqualTo(3);
     assertThat(drain.result(Phase.DRAIN, null, null).firstError())
         .isEqualTo("FETCH answered null ($-1) while jobs were left");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void theLatencyTraceHoldsEverySampleWithItsPushTime(Engine engine, @TempDir Path dir)
+      throws Exception {
+    Path trace = dir.resolve("latency.csv");
+    Instant before = Instant.now();
+    BenchSettings settings =
+        new BenchSettings(
+            options(), 200, 3, 10, List.of(Phase.LATENCY), 2000, 150, null, engine, trace);
+    BenchReport report = new Bench(settings, null).run();
+    Instant after = Instant.now();
+
+    List<String> lines = Files.readAllLines(trace);
+    assertThat(lines.getFirst()).isEqualTo("pushed_at,latency_ms");
+    assertThat(lines).hasSize(151);
+    double max = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",");
+      assertThat(Instant.parse(cells[0])).isBetween(before, after);
+      max = Math.max(max, Double.parseDouble(cells[1]));
+    }
+    assertThat(max).isCloseTo(report.phases().getFirst().latency().maxMs(), within(0.001));
   }
 
   @Test
