@@ -471,21 +471,28 @@ final class ChannelConnection implements Session, ClientConnection {
       sayLastWords();
       closeWhenSent();
     }
+    boolean inDrive = loop.inLoop() && driving;
+    if (!inDrive && !linesWaiting && !ending && !inputEnded) {
+      // Written while the command still counts as in flight, so the loop leaves this outbox alone
+      // meanwhile: it never waits for the outbox's lock while this thread is inside write(2). If
+      // the OS preempts this thread there, this one connection waits, not every connection of the
+      // loop (JFR showed loop threads blocked 1-60 ms on Outbox behind a preempted writer).
+      outbox.flush();
+    }
     inFlight = false;
     listener.idleNow();
     if (closed.get()) {
       listener.closed(this);
       return;
     }
-    if (loop.inLoop() && driving) {
+    if (inDrive) {
       return; // answered at once inside drive(), which carries on
     }
     if (linesWaiting || ending || inputEnded) {
+      // Lines came in meanwhile (a pipelining client): the loop writes the replies and goes on.
       linesWaiting = false;
       loop.execute(this::drive);
-      return;
     }
-    outbox.flush();
   }
 
   private void send(byte[] bytes) {

@@ -12,6 +12,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,14 @@ final class EventLoop {
   private final FatalErrorHandler fatal;
   private final FailureBurst selectFailures;
   private volatile boolean closed;
+
+  /**
+   * A wakeup was sent that the loop has not yet returned from select for. Cleared after select
+   * returns and before the tasks run: a task added later sends a new wakeup, one added earlier is
+   * run in this round. Interest changes need no wakeup of their own once one is pending: every
+   * select applies them when it starts.
+   */
+  private final AtomicBoolean wakeupPending = new AtomicBoolean();
 
   /** Why the loop stopped serving, or null while it runs. */
   private volatile String stoppedBy;
@@ -82,7 +91,7 @@ final class EventLoop {
   /** Runs {@code task} on the loop thread, after the current round of socket events. */
   void execute(Runnable task) {
     tasks.add(task);
-    selector.wakeup();
+    wakeup();
   }
 
   boolean inLoop() {
@@ -105,7 +114,11 @@ final class EventLoop {
 
   /** Makes a change of a key's interest set from another thread take effect now. */
   void wakeup() {
-    selector.wakeup();
+    // One selector wakeup per loop round: the JDK's wakeup takes a lock that the loop also takes
+    // after its select, so every extra wakeup from a completing thread can make the loop wait.
+    if (wakeupPending.compareAndSet(false, true)) {
+      selector.wakeup();
+    }
   }
 
   /** Stops the loop and waits for its thread; connections must be closed before. */
@@ -125,7 +138,15 @@ final class EventLoop {
     try {
       while (!closed) {
         try {
-          selector.select(EventLoop::ready, timeoutMillis());
+          try {
+            if (tasks.isEmpty()) {
+              selector.select(EventLoop::ready, timeoutMillis());
+            } else {
+              selector.selectNow(EventLoop::ready); // tasks left by a round that failed
+            }
+          } finally {
+            wakeupPending.set(false);
+          }
           selectFailures.succeeded();
           runTasks();
           expireHandshakes();
