@@ -1,12 +1,15 @@
 package dev.fabrik.server.storage.sqlite;
 
 import dev.fabrik.server.storage.Durability;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -121,5 +124,19 @@ final class Schema {
       s.execute("PRAGMA temp_store=MEMORY");
     }
     return c;
+  }
+
+  /** Bytes of the database file with its WAL and shared-memory index. */
+  static long sizeOnDisk(Path dataDir) {
+    long total = 0;
+    for (String suffix : List.of("", "-wal", "-shm")) {
+      Path p = dataDir.resolve(FILE_NAME + suffix);
+      try {
+        total += Files.exists(p) ? Files.size(p) : 0;
+      } catch (IOException e) {
+        // the file went away between the two calls (a checkpoint removed the WAL)
+      }
+    }
+    return total;
   }
 }

@@ -2,6 +2,7 @@ package dev.fabrik.server.storage.sqlite;
 
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -134,5 +135,17 @@ final class SetTables {
       }
     }
     return out;
+  }
+
+  /**
+   * The greatest set entry id committed now: entries added later (also by the mutation itself, as a
+   * kill within the dead set re-adds) have greater ids, which is how a bulk mutation skips them.
+   */
+  static long maxId(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(SetTables.MAX_ID);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }

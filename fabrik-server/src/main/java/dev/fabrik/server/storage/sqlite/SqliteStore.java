@@ -635,7 +635,7 @@ public final class SqliteStore implements Store {
   private int mutateInChunks(
       SetName set, SetQuery query, Predicate<SetEntry> filter, Mutation mutation) {
     ensureOpen();
-    long maxId = readers.read(SqliteStore::maxSetEntryId);
+    long maxId = readers.read(SetTables::maxId);
     int changed = 0;
     SetEntry.Key after = null;
     do {
@@ -648,18 +648,6 @@ public final class SqliteStore implements Store {
       after = chunk.next();
     } while (after != null);
     return changed;
-  }
-
-  /**
-   * The greatest set entry id committed now: entries added later (also by the mutation itself, as a
-   * kill within the dead set re-adds) have greater ids, which is how a bulk mutation skips them.
-   */
-  private static long maxSetEntryId(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(SetTables.MAX_ID);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   @Override
@@ -768,16 +756,7 @@ public final class SqliteStore implements Store {
   @Override
   public long sizeOnDisk() {
     ensureOpen();
-    long total = 0;
-    for (String suffix : List.of("", "-wal", "-shm")) {
-      Path p = dataDir.resolve(Schema.FILE_NAME + suffix);
-      try {
-        total += Files.exists(p) ? Files.size(p) : 0;
-      } catch (IOException e) {
-        // the file went away between the two calls (a checkpoint removed the WAL)
-      }
-    }
-    return total;
+    return Schema.sizeOnDisk(dataDir);
   }
 
   @Override
