@@ -3,6 +3,7 @@ package dev.fabrik.server.manager;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.CommandException;
+import dev.fabrik.server.priority.PriorityField;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -16,6 +17,7 @@ import java.time.format.DateTimeParseException;
  * -ERR jobs cannot be reserved for more than one day
  * -ERR invalid timestamp for 'at': "tomorrow": Text 'tomorrow' could not be parsed at index 0
  * -ERR cannot get "c&amp;c" queue: queue names must match \A[a-zA-Z0-9._-]+\z
+ * -ERR invalid priority "high": it must be an integer from 1 to 9
  * </pre>
  */
 final class JobValidator {
@@ -74,6 +76,7 @@ final class JobValidator {
     // Checked here even for scheduled jobs: the reference only checks when the job is finally
     // enqueued, and then loses it with a log line.
     QueueNames.check(job.queue());
+    job = PriorityField.check(job);
     return new Valid(job, at);
   }
 }

@@ -5,6 +5,7 @@ import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.JobFormatException;
 import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.CommandException;
+import dev.fabrik.server.priority.PriorityField;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Mutation;
@@ -166,7 +167,8 @@ public final class Manager {
               + settings.maxJobBytes()
               + " bytes");
     }
-    QueuedJob queued = new QueuedJob(stored.jid(), stored.queue(), payload);
+    QueuedJob queued =
+        new QueuedJob(stored.jid(), stored.queue(), payload, PriorityField.of(stored));
     return new Prepared(queued, scheduled ? v.at() : null);
   }
 

@@ -13,12 +13,10 @@ import dev.fabrik.server.storage.StorageException;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.reservation.ReservationTable;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +40,7 @@ public final class MemoryStore implements Store {
   private static final int MUTATE_CHUNK = 1000;
 
   private final Object lock = new Object();
-  private final LinkedHashMap<String, ArrayDeque<QueuedJob>> queues = new LinkedHashMap<>();
+  private final LinkedHashMap<String, MemoryQueue> queues = new LinkedHashMap<>();
   private final Set<String> paused = new HashSet<>();
   private final EnumMap<SetName, MemorySet> sets = new EnumMap<>(SetName.class);
   private final ReservationTable<QueuedJob> reservations = new ReservationTable<>();
@@ -93,7 +91,7 @@ public final class MemoryStore implements Store {
     synchronized (lock) {
       ensureOpen();
       for (String name : names) {
-        ArrayDeque<QueuedJob> q = queues.get(name);
+        MemoryQueue q = queues.get(name);
         if (q != null && !q.isEmpty()) {
           QueuedJob job = q.pollFirst();
           Reservation r =
@@ -116,7 +114,7 @@ public final class MemoryStore implements Store {
   public long queueSize(String queue) {
     synchronized (lock) {
       ensureOpen();
-      ArrayDeque<QueuedJob> q = queues.get(queue);
+      MemoryQueue q = queues.get(queue);
       return q == null ? 0 : q.size();
     }
   }
@@ -135,7 +133,7 @@ public final class MemoryStore implements Store {
   public Optional<byte[]> peek(String queue) {
     synchronized (lock) {
       ensureOpen();
-      ArrayDeque<QueuedJob> q = queues.get(queue);
+      MemoryQueue q = queues.get(queue);
       return q == null || q.isEmpty() ? Optional.empty() : Optional.of(q.peekFirst().payload());
     }
   }
@@ -144,19 +142,8 @@ public final class MemoryStore implements Store {
   public List<QueuedJob> browse(String queue, long offset, int limit) {
     synchronized (lock) {
       ensureOpen();
-      List<QueuedJob> out = new ArrayList<>();
-      ArrayDeque<QueuedJob> q = queues.get(queue);
-      if (q == null) {
-        return out;
-      }
-      Iterator<QueuedJob> it = q.iterator();
-      for (long skipped = 0; skipped < offset && it.hasNext(); skipped++) {
-        it.next();
-      }
-      while (out.size() < limit && it.hasNext()) {
-        out.add(it.next());
-      }
-      return out;
+      MemoryQueue q = queues.get(queue);
+      return q == null ? new ArrayList<>() : q.slice(offset, limit);
     }
   }
 
@@ -305,7 +292,7 @@ public final class MemoryStore implements Store {
       ensureOpen();
       List<SetEntry> due = sets.get(set).pollDue(now, limit);
       for (SetEntry e : due) {
-        push(new QueuedJob(e.jid(), e.queue(), restamp.apply(e.payload())), added);
+        push(QueuedJob.fromPayload(e.jid(), e.queue(), restamp.apply(e.payload())), added);
       }
       moved = due.size();
     }
@@ -414,7 +401,7 @@ public final class MemoryStore implements Store {
                   new SetEntry(
                       SetName.DEAD, kill.expiresAt(), entry.jid(), entry.queue(), entry.payload()));
       case Mutation.Requeue r ->
-          push(new QueuedJob(entry.jid(), entry.queue(), entry.payload()), added);
+          push(QueuedJob.fromPayload(entry.jid(), entry.queue(), entry.payload()), added);
     }
     return true;
   }
@@ -470,7 +457,7 @@ public final class MemoryStore implements Store {
   }
 
   private void push(QueuedJob job, Map<String, Integer> added) {
-    queues.computeIfAbsent(job.queue(), k -> new ArrayDeque<>()).addLast(job);
+    queues.computeIfAbsent(job.queue(), k -> new MemoryQueue()).addLast(job);
     added.merge(job.queue(), 1, Integer::sum);
   }
 

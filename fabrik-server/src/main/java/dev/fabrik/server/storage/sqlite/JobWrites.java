@@ -14,14 +14,16 @@ import java.util.List;
  * statement, so the database sees every op in the order the ops ran.
  *
  * <pre>
- * INSERT INTO jobs(id, qid, jid, payload) VALUES (?, ?, ?, ?), (?, ?, ?, ?), ...
+ * INSERT INTO jobs(id, qid, jid, payload, priority) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?), ...
  * DELETE FROM jobs WHERE id IN (?, ?, ...)
  * </pre>
  */
 final class JobWrites {
 
-  /** A job inserted in this transaction; {@code id} is its place in its queue. */
-  record Row(String queue, long id, long qid, String jid, byte[] payload) {}
+  /**
+   * A job inserted in this transaction; {@code id} is its place within its queue's priority level.
+   */
+  record Row(String queue, long id, long qid, String jid, byte[] payload, int priority) {}
 
   /** Statement sizes, largest first; any count is written as a sum of these. */
   private static final int[] CHUNKS = {128, 32, 8, 1};
@@ -43,8 +45,8 @@ final class JobWrites {
     this.statements = statements;
     for (int i = 0; i < CHUNKS.length; i++) {
       insertSql[i] =
-          "INSERT INTO jobs(id, qid, jid, payload) VALUES "
-              + String.join(", ", Collections.nCopies(CHUNKS[i], "(?, ?, ?, ?)"));
+          "INSERT INTO jobs(id, qid, jid, payload, priority) VALUES "
+              + String.join(", ", Collections.nCopies(CHUNKS[i], "(?, ?, ?, ?, ?)"));
       deleteSql[i] =
           "DELETE FROM jobs WHERE id IN ("
               + String.join(", ", Collections.nCopies(CHUNKS[i], "?"))
@@ -97,6 +99,7 @@ final class JobWrites {
         ps.setLong(p++, row.qid());
         ps.setString(p++, row.jid());
         ps.setBytes(p++, row.payload());
+        ps.setInt(p++, row.priority());
       }
       ps.executeUpdate();
       done += CHUNKS[c];

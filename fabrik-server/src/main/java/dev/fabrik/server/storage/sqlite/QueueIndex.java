@@ -30,7 +30,7 @@ final class QueueIndex {
   /** Rough heap cost of one cache entry besides its payload and jid (record, jid header). */
   private static final int ENTRY_OVERHEAD = 64;
 
-  private final Map<String, JobRing> rings = new HashMap<>();
+  private final Map<String, PriorityRings> rings = new HashMap<>();
   private final Set<String> paused = new HashSet<>();
   private final long cacheBudget;
   private long cachedBytes;
@@ -41,7 +41,7 @@ final class QueueIndex {
 
   /** Makes a queue known (it may stay empty). */
   synchronized void register(String queue) {
-    rings.computeIfAbsent(queue, q -> new JobRing());
+    rings.computeIfAbsent(queue, q -> new PriorityRings());
   }
 
   /**
@@ -49,12 +49,12 @@ final class QueueIndex {
    * allows. One lock for a whole commit: fetchers wait once, not once per job.
    */
   synchronized void appendAll(List<JobWrites.Row> rows) {
-    JobRing ring = null;
+    PriorityRings ring = null;
     String ringName = null;
     for (JobWrites.Row row : rows) {
       if (!row.queue().equals(ringName)) {
         ringName = row.queue();
-        ring = rings.computeIfAbsent(ringName, q -> new JobRing());
+        ring = rings.computeIfAbsent(ringName, q -> new PriorityRings());
       }
       Cached cached = null;
       long cost = cost(row.jid(), row.payload());
@@ -62,22 +62,25 @@ final class QueueIndex {
         cached = new Cached(row.jid(), row.payload());
         cachedBytes += cost;
       }
-      ring.addLast(row.id(), cached);
+      ring.addLast(row.priority(), row.id(), cached);
     }
   }
 
-  /** Appends recovered jobs {@code from..to} (inclusive); their payloads stay on disk. */
-  synchronized void appendIds(String queue, long from, long to) {
-    JobRing ring = rings.computeIfAbsent(queue, q -> new JobRing());
+  /**
+   * Appends recovered jobs {@code from..to} (inclusive) of one priority; their payloads stay on
+   * disk.
+   */
+  synchronized void appendIds(String queue, int priority, long from, long to) {
+    PriorityRings ring = rings.computeIfAbsent(queue, q -> new PriorityRings());
     for (long id = from; id <= to; id++) {
-      ring.addLast(id, null);
+      ring.addLast(priority, id, null);
     }
   }
 
   /** Takes the head of the first non-empty queue among {@code queues}, or null. */
   synchronized Popped poll(List<String> queues) {
     for (String queue : queues) {
-      JobRing ring = rings.get(queue);
+      PriorityRings ring = rings.get(queue);
       if (ring != null && !ring.isEmpty()) {
         long id = ring.firstId();
         return new Popped(queue, id, uncached(ring.pollFirst()));
@@ -90,7 +93,7 @@ final class QueueIndex {
    * Ids (and cached payloads where held) of a queue's jobs from its head, skipping {@code offset}.
    */
   synchronized List<Popped> slice(String queue, long offset, int limit) {
-    JobRing ring = rings.get(queue);
+    PriorityRings ring = rings.get(queue);
     List<Popped> out = new ArrayList<>();
     if (ring == null) {
       return out;
@@ -103,11 +106,11 @@ final class QueueIndex {
 
   /**
    * Ids of up to {@code limit} jobs from the head of {@code queue} whose payloads are not cached,
-   * ascending (a queue's ids grow), or none when the cache has no room for that many of {@code
-   * bytesEach}.
+   * sorted ascending (ids grow within a priority level, not across levels), or none when the cache
+   * has no room for that many of {@code bytesEach}.
    */
   synchronized long[] uncachedHead(String queue, int limit, int bytesEach) {
-    JobRing ring = rings.get(queue);
+    PriorityRings ring = rings.get(queue);
     if (ring == null || cachedBytes + (long) limit * (bytesEach + ENTRY_OVERHEAD) > cacheBudget) {
       return new long[0];
     }
@@ -118,7 +121,9 @@ final class QueueIndex {
         out[n++] = ring.id(i);
       }
     }
-    return Arrays.copyOf(out, n);
+    long[] ids = Arrays.copyOf(out, n);
+    Arrays.sort(ids);
+    return ids;
   }
 
   /**
@@ -126,7 +131,7 @@ final class QueueIndex {
    * cache has room for {@code count} jobs of {@code bytesEach}: time to read ahead.
    */
   synchronized boolean coldAhead(String queue, int distance, int count, int bytesEach) {
-    JobRing ring = rings.get(queue);
+    PriorityRings ring = rings.get(queue);
     return ring != null
         && ring.size() > distance
         && ring.cached(distance) == null
@@ -135,7 +140,7 @@ final class QueueIndex {
 
   /** Caches read-ahead payloads for those of {@code loaded} still near the head of the queue. */
   synchronized void fill(String queue, Map<Long, Cached> loaded) {
-    JobRing ring = rings.get(queue);
+    PriorityRings ring = rings.get(queue);
     if (ring == null) {
       return;
     }
@@ -155,7 +160,7 @@ final class QueueIndex {
   }
 
   synchronized long size(String queue) {
-    JobRing ring = rings.get(queue);
+    PriorityRings ring = rings.get(queue);
     return ring == null ? 0 : ring.size();
   }
 
@@ -187,7 +192,7 @@ final class QueueIndex {
 
   /** Forgets a queue, its jobs and its paused flag. */
   synchronized void remove(String queue) {
-    JobRing ring = rings.remove(queue);
+    PriorityRings ring = rings.remove(queue);
     paused.remove(queue);
     if (ring != null) {
       while (!ring.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.sqlite;
 
+import dev.fabrik.server.priority.Priority;
 import dev.fabrik.server.storage.SetName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,8 +15,8 @@ import java.util.Map;
 /**
  * Rebuilds the in-memory state from the database at startup. Every job still in {@code jobs} goes
  * back into its queue, including the ones that were reserved when the process stopped (reservations
- * live in memory only: at-least-once). Only ids and queue ids are read, streamed from the {@code
- * jobs(qid)} index in (qid, id) order, so payload pages stay on disk.
+ * live in memory only: at-least-once). Only ids, queue ids and priorities are read, streamed from
+ * the {@code jobs(qid, priority DESC, id)} index in that order, so payload pages stay on disk.
  */
 final class Recovery {
 
@@ -47,27 +48,34 @@ final class Recovery {
       }
       index.setPaused(paused, true);
 
-      // Streamed from the small (qid, id) index; consecutive ids go into the ring as one run. (A
-      // window-function query returning only the runs held the whole partition in temp memory.)
+      // Streamed from the small (qid, priority, id) index; consecutive ids of one level go into
+      // the ring as one run. (A window-function query returning only the runs held the whole
+      // partition in temp memory.)
       List<Long> orphans = new ArrayList<>();
       try (ResultSet rs =
-          s.executeQuery("SELECT qid, id FROM jobs INDEXED BY jobs_by_queue ORDER BY qid, id")) {
+          s.executeQuery(
+              "SELECT qid, priority, id FROM jobs INDEXED BY "
+                  + PriorityColumn.INDEX
+                  + " ORDER BY qid, priority DESC, id")) {
         long runQid = Long.MIN_VALUE;
+        int runPriority = 0;
         long from = 0;
         long to = -1;
         while (rs.next()) {
           long qid = rs.getLong(1);
-          long id = rs.getLong(2);
-          if (qid == runQid && id == to + 1) {
+          int priority = rs.getInt(2);
+          long id = rs.getLong(3);
+          if (qid == runQid && priority == runPriority && id == to + 1) {
             to = id;
             continue;
           }
-          appendRun(index, names.get(runQid), from, to, orphans);
+          appendRun(index, names.get(runQid), runPriority, from, to, orphans);
           runQid = qid;
+          runPriority = priority;
           from = id;
           to = id;
         }
-        appendRun(index, names.get(runQid), from, to, orphans);
+        appendRun(index, names.get(runQid), runPriority, from, to, orphans);
       }
       deleteOrphans(c, orphans);
 
@@ -106,12 +114,12 @@ final class Recovery {
 
   /** Appends ids {@code from..to} to {@code queue}, or marks them orphans when it is gone. */
   private static void appendRun(
-      QueueIndex index, String queue, long from, long to, List<Long> orphans) {
+      QueueIndex index, String queue, int priority, long from, long to, List<Long> orphans) {
     if (to < from) {
       return;
     }
     if (queue != null) {
-      index.appendIds(queue, from, to);
+      index.appendIds(queue, Priority.clamp(priority), from, to);
     } else {
       for (long id = from; id <= to; id++) {
         orphans.add(id);

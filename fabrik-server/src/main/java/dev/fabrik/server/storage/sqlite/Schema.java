@@ -16,9 +16,10 @@ import org.sqlite.SQLiteConfig;
  * The tables and the connection settings.
  *
  * <p>Queued jobs live in {@code jobs}; their {@code id} is assigned by the writer in commit order,
- * so a queue's FIFO order is its ids' order (a requeued or retried job gets a new id: the back of
- * its queue). The {@code jobs(qid)} index lets recovery rebuild every queue from the small index
- * alone, never reading payload pages. Set scores are epoch microseconds.
+ * so a queue's FIFO order within a priority level is its ids' order (a requeued or retried job gets
+ * a new id: the back of its level). The {@code jobs(qid, priority DESC, id)} index ({@link
+ * PriorityColumn}) lets recovery rebuild every queue from the small index alone, never reading
+ * payload pages. Set scores are epoch microseconds.
  */
 final class Schema {
 
@@ -36,7 +37,6 @@ final class Schema {
         + " paused INTEGER NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS jobs("
         + "id INTEGER PRIMARY KEY, qid INTEGER NOT NULL, jid TEXT NOT NULL, payload BLOB NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS jobs_by_queue ON jobs(qid)",
     "CREATE TABLE IF NOT EXISTS set_entries("
         + "id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL, score INTEGER NOT NULL,"
         + " jid TEXT NOT NULL, queue TEXT NOT NULL, payload BLOB NOT NULL)",
@@ -75,6 +75,7 @@ final class Schema {
         s.execute(ddl);
       }
       addJobtypeColumn(c);
+      PriorityColumn.ensure(c);
       s.execute(
           "CREATE INDEX IF NOT EXISTS set_entries_by_jobtype"
               + " ON set_entries(set_id, jobtype, score, jid)");

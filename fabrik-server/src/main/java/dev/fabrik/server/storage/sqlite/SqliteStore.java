@@ -197,16 +197,17 @@ public final class SqliteStore implements Store {
   private WriteOp<Void> inserts(List<QueuedJob> jobs) {
     return tx -> {
       for (QueuedJob job : jobs) {
-        insertJob(tx, job.queue(), job.jid(), job.payload());
+        insertJob(tx, job);
       }
       return null;
     };
   }
 
   /** Inserts a job at the back of its queue; it becomes fetchable when the batch commits. */
-  private void insertJob(Tx tx, String queue, String jid, byte[] payload) throws SQLException {
-    long qid = queueId(tx, queue);
-    tx.insertJob(new JobWrites.Row(queue, nextJobId++, qid, jid, payload));
+  private void insertJob(Tx tx, QueuedJob j) throws SQLException {
+    long qid = queueId(tx, j.queue());
+    tx.insertJob(
+        new JobWrites.Row(j.queue(), nextJobId++, qid, j.jid(), j.payload(), j.priority()));
   }
 
   private long queueId(Tx tx, String queue) throws SQLException {
@@ -287,7 +288,7 @@ public final class SqliteStore implements Store {
     for (QueueIndex.Popped p : index.slice(queue, offset, limit)) {
       QueueIndex.Cached job = p.cached() != null ? p.cached() : jobReads.read(p.id());
       if (job != null) { // null: fetched and finished meanwhile
-        out.add(new QueuedJob(job.jid(), queue, job.payload()));
+        out.add(QueuedJob.fromPayload(job.jid(), queue, job.payload()));
       }
     }
     return out;
@@ -569,7 +570,7 @@ public final class SqliteStore implements Store {
           List<SetEntry> due = SetTables.due(tx, set, now, limit);
           for (SetEntry e : due) {
             SetTables.delete(tx, e.seq());
-            insertJob(tx, e.queue(), e.jid(), restamp.apply(e.payload()));
+            insertJob(tx, QueuedJob.fromPayload(e.jid(), e.queue(), restamp.apply(e.payload())));
           }
           adjustSetSize(tx, set, -due.size());
           return due.size();
@@ -688,7 +689,8 @@ public final class SqliteStore implements Store {
         case Mutation.Delete d -> {}
         case Mutation.Kill kill ->
             addEntry(tx, SetName.DEAD, kill.expiresAt(), e.jid(), e.queue(), e.payload());
-        case Mutation.Requeue r -> insertJob(tx, e.queue(), e.jid(), e.payload());
+        case Mutation.Requeue r ->
+            insertJob(tx, QueuedJob.fromPayload(e.jid(), e.queue(), e.payload()));
       }
       changed++;
     }

@@ -110,6 +110,7 @@ final class ConsoleJson {
     n.put("retry_count", j.retryCount());
     n.put("error_type", j.errorType());
     n.put("error_message", j.errorMessage());
+    n.put("priority", j.priority());
     return n;
   }
 
@@ -202,6 +203,7 @@ final class ConsoleJson {
     n.put("at", time(j.at()));
     n.put("retry", j.retry());
     n.put("reserve_for", j.reserveFor());
+    n.put("priority", j.priority());
     Failure f = j.failure();
     if (f == null) {
       n.putNull("failure");

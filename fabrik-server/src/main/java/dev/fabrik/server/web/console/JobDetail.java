@@ -4,6 +4,8 @@ import dev.fabrik.protocol.Failure;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.Timestamps;
+import dev.fabrik.server.priority.Priority;
+import dev.fabrik.server.priority.PriorityField;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;
@@ -15,6 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param failure the last failure (message, errtype, backtrace, retry count), null if none
  * @param payload the stored JSON as it is
+ * @param priority the job's priority within its queue (1..9, 5 when it names none)
  */
 public record JobDetail(
     String jid,
@@ -28,7 +31,8 @@ public record JobDetail(
     Integer retry,
     Integer reserveFor,
     Failure failure,
-    String payload) {
+    String payload,
+    int priority) {
 
   /** Parses a stored payload; {@code jid}/{@code queue} are what the store filed it under. */
   public static JobDetail of(String jid, String queue, byte[] payload) {
@@ -37,7 +41,8 @@ public record JobDetail(
     try {
       job = JobCodec.decode(payload);
     } catch (RuntimeException e) {
-      return new JobDetail(jid, null, queue, null, null, null, null, null, null, null, null, raw);
+      return new JobDetail(
+          jid, null, queue, null, null, null, null, null, null, null, null, raw, Priority.DEFAULT);
     }
     return new JobDetail(
         job.jid() == null ? jid : job.jid(),
@@ -51,7 +56,8 @@ public record JobDetail(
         job.retry(),
         job.reserveFor(),
         job.failure(),
-        raw);
+        raw,
+        PriorityField.of(job));
   }
 
   /** The row form of the same job. */
@@ -66,7 +72,8 @@ public record JobDetail(
         at,
         failure == null ? -1 : failure.retryCount(),
         failure == null ? null : failure.errtype(),
-        failure == null ? null : failure.message());
+        failure == null ? null : failure.message(),
+        priority);
   }
 
   static Instant instant(String timestamp) {

@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
  *
  * @param args the job's {@code args} as sent (a JSON array), null when unreadable
  * @param errorMessage the last failure's message, null when it never failed
+ * @param priority the job's priority within its queue (1..9, 5 when it names none)
  */
 public record JobSummary(
     String jid,
@@ -20,7 +21,8 @@ public record JobSummary(
     Instant at,
     int retryCount,
     String errorType,
-    String errorMessage) {
+    String errorMessage,
+    int priority) {
 
   /** The args as compact JSON, cut to {@code max} characters with an ellipsis. */
   public String argsText(int max) {

@@ -61,7 +61,9 @@ public record JobPage(
         chrome,
         d.job(),
         "In queue " + d.queue(),
-        List.of(new Fact("Position", position)),
+        List.of(
+            new Fact("Position", position),
+            new Fact("Priority", Integer.toString(d.job().priority()))),
         null,
         new Link(href, "Back to queue " + d.queue()));
   }

@@ -1,0 +1,89 @@
+package dev.fabrik.server.storage.memory;
+
+import dev.fabrik.server.priority.Priority;
+import dev.fabrik.server.storage.QueuedJob;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One queue of the memory store: a FIFO per priority level, created when first used. The head is
+ * the oldest job of the highest non-empty level, found by looking at no more than nine levels: O(1)
+ * at any backlog. Not thread-safe (the store holds its lock).
+ */
+final class MemoryQueue {
+
+  @SuppressWarnings("unchecked")
+  private final ArrayDeque<QueuedJob>[] levels = new ArrayDeque[Priority.LEVELS];
+
+  private int size;
+
+  void addLast(QueuedJob job) {
+    int i = job.priority() - Priority.MIN;
+    if (levels[i] == null) {
+      levels[i] = new ArrayDeque<>();
+    }
+    levels[i].addLast(job);
+    size++;
+  }
+
+  /** Removes and returns the head, or null when empty. */
+  QueuedJob pollFirst() {
+    ArrayDeque<QueuedJob> level = top();
+    if (level == null) {
+      return null;
+    }
+    size--;
+    return level.pollFirst();
+  }
+
+  QueuedJob peekFirst() {
+    ArrayDeque<QueuedJob> level = top();
+    return level == null ? null : level.peekFirst();
+  }
+
+  /** Up to {@code limit} jobs in fetch order, skipping the first {@code offset}. */
+  List<QueuedJob> slice(long offset, int limit) {
+    List<QueuedJob> out = new ArrayList<>();
+    long skip = Math.max(0, offset);
+    for (int i = levels.length - 1; i >= 0 && out.size() < limit; i--) {
+      ArrayDeque<QueuedJob> level = levels[i];
+      if (level == null || level.isEmpty()) {
+        continue;
+      }
+      if (skip >= level.size()) {
+        skip -= level.size();
+        continue;
+      }
+      Iterator<QueuedJob> it = level.iterator();
+      for (; skip > 0; skip--) {
+        it.next();
+      }
+      while (out.size() < limit && it.hasNext()) {
+        out.add(it.next());
+      }
+    }
+    return out;
+  }
+
+  int size() {
+    return size;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  private ArrayDeque<QueuedJob> top() {
+    if (size == 0) {
+      return null;
+    }
+    for (int i = levels.length - 1; i >= 0; i--) {
+      if (levels[i] != null && !levels[i].isEmpty()) {
+        return levels[i];
+      }
+    }
+    return null;
+  }
+}
