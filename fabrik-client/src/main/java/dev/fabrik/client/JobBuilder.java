@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.IntNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds a {@link Job}. Arguments and custom values are converted to JSON with Jackson (numbers,
  * strings, booleans, lists, maps, records...). Unset fields are left out so the server applies its
- * defaults (queue {@code default}, retry 25). Not thread-safe; {@link #build()} may be called
- * repeatedly (each call draws a fresh jid unless {@link #jid(String)} was set).
+ * defaults (queue {@code default}, retry 25, priority 5). Not thread-safe; {@link #build()} may be
+ * called repeatedly (each call draws a fresh jid unless {@link #jid(String)} was set).
  */
 public final class JobBuilder {
   private final String type;
@@ -28,6 +29,7 @@ public final class JobBuilder {
   private Integer retry;
   private Integer reserveFor;
   private Integer backtrace;
+  private Integer priority;
   private Instant at;
   private Duration in;
   private Clock clock = Clock.systemUTC();
@@ -70,6 +72,20 @@ public final class JobBuilder {
   /** Seconds a fetched job stays reserved before the server re-queues it (default 1800). */
   public JobBuilder reserveFor(Duration value) {
     this.reserveFor = Math.toIntExact(value.toSeconds());
+    return this;
+  }
+
+  /**
+   * The job's priority within its queue, 1 (lowest) to 9 (highest): the server hands out the
+   * highest level first, oldest first within a level. Unset, the server uses 5.
+   *
+   * @throws IllegalArgumentException outside 1..9
+   */
+  public JobBuilder priority(int value) {
+    if (value < 1 || value > 9) {
+      throw new IllegalArgumentException("priority must be 1..9, not " + value);
+    }
+    this.priority = value;
     return this;
   }
 
@@ -129,6 +145,6 @@ public final class JobBuilder {
         backtrace,
         custom == null ? null : custom.deepCopy(),
         null,
-        Map.of());
+        priority == null ? Map.of() : Map.of("priority", IntNode.valueOf(priority)));
   }
 }
