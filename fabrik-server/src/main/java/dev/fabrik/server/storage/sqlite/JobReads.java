@@ -22,6 +22,9 @@ final class JobReads {
   /** A payload size to reserve cache room for before reading ahead. */
   private static final int READ_AHEAD_BYTES_EACH = 1024;
 
+  /** Fewest jobs worth one range read; a sparser head is read job by job. */
+  private static final int MIN_RANGE = 64;
+
   private final QueueIndex index;
   private final ReaderPool readers;
   private final AtomicBoolean readingAhead = new AtomicBoolean();
@@ -60,13 +63,21 @@ final class JobReads {
     }
   }
 
-  /** Those jobs of {@code ids} (ascending) that still exist, by id, read as one range. */
+  /**
+   * Those jobs of {@code ids} (ascending) that still exist, by id: read as one range when they lie
+   * close together, else one by one.
+   */
   private static Map<Long, QueueIndex.Cached> readRange(Connection c, long[] ids)
       throws SQLException {
-    // Ids of other queues may lie in between: stop where they would make the range too sparse.
+    // Ids of other queues, or of other priority levels, may lie in between: stop where they would
+    // make the range too sparse. A head spread thinly over the table (a level among many, as in a
+    // queue of mixed priorities) has no dense prefix worth reading: each of its ids is looked up.
     int n = ids.length;
-    while (n > 1 && ids[n - 1] - ids[0] > 8L * n) {
+    while (n > MIN_RANGE && ids[n - 1] - ids[0] > 8L * n) {
       n /= 2;
+    }
+    if (ids[n - 1] - ids[0] > 8L * n) {
+      return readEach(c, ids);
     }
     Set<Long> wanted = new HashSet<>();
     for (int i = 0; i < n; i++) {
@@ -82,6 +93,22 @@ final class JobReads {
           long id = rs.getLong(1);
           if (wanted.contains(id)) {
             out.put(id, new QueueIndex.Cached(rs.getString(2), rs.getBytes(3)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<Long, QueueIndex.Cached> readEach(Connection c, long[] ids)
+      throws SQLException {
+    Map<Long, QueueIndex.Cached> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT jid, payload FROM jobs WHERE id = ?")) {
+      for (long id : ids) {
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            out.put(id, new QueueIndex.Cached(rs.getString(1), rs.getBytes(2)));
           }
         }
       }
