@@ -67,7 +67,8 @@ final class SqliteUniqueLocks implements UniqueLocks {
     return writer.submitAsync(
         tx -> {
           Set<String> refused = new HashSet<>();
-          PreparedStatement ps = tx.prepare(CLAIM);
+          // The claims go beside the batch's held-back job inserts, which stay batched.
+          PreparedStatement ps = tx.prepareBesideJobs(CLAIM);
           for (UniqueClaim c : claimList) {
             ps.setString(1, c.key());
             ps.setString(2, c.jid());
@@ -104,7 +105,8 @@ final class SqliteUniqueLocks implements UniqueLocks {
   public CompletableFuture<Boolean> releaseAsync(String key, String jid) {
     return writer.submitAsync(
         tx -> {
-          PreparedStatement ps = tx.prepare("DELETE FROM unique_locks WHERE key = ? AND jid = ?");
+          PreparedStatement ps =
+              tx.prepareBesideJobs("DELETE FROM unique_locks WHERE key = ? AND jid = ?");
           ps.setString(1, key);
           ps.setString(2, jid);
           return ps.executeUpdate() > 0;
