@@ -282,7 +282,9 @@ public final class Client implements AutoCloseable {
       throw violation("malformed reply from " + endpoint(config) + ": " + e.getMessage(), e);
     }
     if (reply instanceof Reply.Error error) {
-      throw new ServerErrorException(error.code(), error.message());
+      throw NotUniqueException.CODE.equals(error.code())
+          ? new NotUniqueException(error.message())
+          : new ServerErrorException(error.code(), error.message());
     }
     return reply;
   }

@@ -4,6 +4,7 @@ import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.Timestamps;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,6 +129,32 @@ public final class JobBuilder {
   public JobBuilder custom(Map<String, ?> values) {
     values.forEach(this::custom);
     return this;
+  }
+
+  /**
+   * Makes the job unique for {@code window} (Faktory Enterprise's {@code custom.unique_for}, sent
+   * in seconds, fractions kept): while its lock is held, pushing the same job type with the same
+   * args to the same queue fails with {@link NotUniqueException}. For a scheduled job the window
+   * starts at its run time.
+   *
+   * @throws IllegalArgumentException when {@code window} is not positive
+   */
+  public JobBuilder uniqueFor(Duration window) {
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("a unique window must be positive: " + window);
+    }
+    long nanos = window.toNanos();
+    return nanos % 1_000_000_000L == 0
+        ? custom("unique_for", nanos / 1_000_000_000L)
+        : custom("unique_for", BigDecimal.valueOf(nanos, 9).stripTrailingZeros());
+  }
+
+  /**
+   * When the unique lock is given back before its window ends ({@code custom.unique_until}); the
+   * server's default is {@link UniqueUntil#SUCCESS}.
+   */
+  public JobBuilder uniqueUntil(UniqueUntil until) {
+    return custom("unique_until", until.wireName());
   }
 
   public Job build() {

@@ -204,7 +204,7 @@ class ClientTest {
         Client client = Client.connect(server.config().build())) {
       assertThatThrownBy(() -> client.push(Jobs.of("T")))
           .isInstanceOfSatisfying(
-              ServerErrorException.class,
+              NotUniqueException.class,
               e -> {
                 assertThat(e.code()).isEqualTo("NOTUNIQUE");
                 assertThat(e.serverMessage()).isEqualTo("job not unique");

@@ -81,9 +81,9 @@ public final class Bench {
         checkQueueHolds(control, tally.done(), tally);
         yield tally.result(phase, t, null).withServerCpu(cpu);
       }
-      case PUSH -> {
+      case PUSH, PUSH_UNIQUE -> {
         long cpu = ServerCpu.nanos(settings.serverPid());
-        Duration t = load.push(queue, jobs, tally);
+        Duration t = load.push(queue, jobs, phase == Phase.PUSH_UNIQUE, tally);
         cpu = cpuSince(cpu);
         checkQueueHolds(control, tally.done(), tally);
         yield tally.result(phase, t, null).withServerCpu(cpu);

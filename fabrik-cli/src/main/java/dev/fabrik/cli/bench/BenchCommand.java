@@ -54,7 +54,8 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "LIST",
       defaultValue = "push-bulk,push,drain,latency",
       description =
-          "Comma-separated phases to run (default ${DEFAULT-VALUE}); also ack-wait: the ACK"
+          "Comma-separated phases to run (default ${DEFAULT-VALUE}); also push-unique (push with"
+              + " custom.unique_for, args of its own per job) and ack-wait: the ACK"
               + " round trip while the other connections flood PUSHB (--jobs in all).")
   String phases;
 

@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>
  * PUSH {"jid":"5f0c...","jobtype":"bench.noop","queue":"bench-1a2b3c4d","args":[]}
+ * PUSH {"jid":"...","jobtype":"bench.noop","queue":"bench-1a2b3c4d","args":[17],"custom":{"unique_for":60}}
  * PUSHB [{...},{...}]
  * ACK {"jid":"5f0c..."}
  * </pre>
@@ -34,6 +35,12 @@ final class JobLines {
 
   static String push(String queue) {
     return "PUSH " + job(queue, "");
+  }
+
+  /** A unique job whose identity is its sequence number {@code n} (args {@code [n]}). */
+  static String pushUnique(String queue, long n) {
+    String job = job(queue, Long.toString(n));
+    return "PUSH " + job.substring(0, job.length() - 1) + ",\"custom\":{\"unique_for\":60}}";
   }
 
   static String pushBulk(String queue, int count) {

@@ -5,6 +5,7 @@ import dev.fabrik.cli.bench.EventLoop.Link;
 import dev.fabrik.protocol.ConnectionOptions;
 import dev.fabrik.protocol.Reply;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The throughput phases on the {@link EventLoop}: each connection keeps exactly the requests in
@@ -76,8 +77,9 @@ final class LoopPhases implements Throughput {
   }
 
   @Override
-  public Duration push(String queue, long jobs, Tally tally) {
+  public Duration push(String queue, long jobs, boolean unique, Tally tally) {
     Work work = new Work(jobs);
+    AtomicLong seq = new AtomicLong();
     return EventLoop.run(
         options,
         concurrency,
@@ -101,7 +103,10 @@ final class LoopPhases implements Throughput {
 
               private void next(Link link) {
                 if (work.claim(1) > 0) {
-                  link.send(JobLines.push(queue));
+                  link.send(
+                      unique
+                          ? JobLines.pushUnique(queue, seq.getAndIncrement())
+                          : JobLines.push(queue));
                 } else {
                   link.finish();
                 }

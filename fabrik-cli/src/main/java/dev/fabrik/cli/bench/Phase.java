@@ -10,6 +10,11 @@ public enum Phase {
   PUSH_BULK,
   /** One PUSH per round trip, C connections each with one command in flight. */
   PUSH,
+  /**
+   * PUSH as above, each job unique ({@code custom.unique_for}) with args of its own, so every push
+   * takes a lock and none is refused. Not in the default list.
+   */
+  PUSH_UNIQUE,
   /** C connections each looping FETCH+ACK, the ACK and the next FETCH sent in one write. */
   DRAIN,
   /** C consumers on their own queue while one producer pushes at a fixed rate; push→fetch time. */
@@ -39,7 +44,7 @@ public enum Phase {
         throw new IllegalArgumentException(
             "unknown phase \""
                 + name
-                + "\"; choose from push-bulk, push, drain, latency, ack-wait");
+                + "\"; choose from push-bulk, push, push-unique, drain, latency, ack-wait");
       }
     }
     if (phases.isEmpty()) {

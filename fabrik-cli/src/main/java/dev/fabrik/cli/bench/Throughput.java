@@ -11,8 +11,11 @@ interface Throughput {
   /** PUSHB {@code batch} jobs per command until {@code jobs} are pushed. */
   Duration pushBulk(String queue, long jobs, int batch, Tally tally);
 
-  /** One PUSH in flight per connection until {@code jobs} are pushed. */
-  Duration push(String queue, long jobs, Tally tally);
+  /**
+   * One PUSH in flight per connection until {@code jobs} are pushed; {@code unique}: each job with
+   * {@code custom.unique_for} and args of its own ({@link JobLines#pushUnique}).
+   */
+  Duration push(String queue, long jobs, boolean unique, Tally tally);
 
   /**
    * FETCH and ACK exactly {@code jobs} jobs; the ACK of one job and the FETCH of the next leave in

@@ -45,15 +45,16 @@ final class ThroughputPhases implements Throughput {
 
   /** One PUSH per round trip until {@code jobs} are pushed. */
   @Override
-  public Duration push(String queue, long jobs, Tally tally) {
+  public Duration push(String queue, long jobs, boolean unique, Tally tally) {
     AtomicLong claimed = new AtomicLong();
     return Parallel.run(
         options,
         concurrency,
         tally,
         conn -> {
-          while (claimed.getAndIncrement() < jobs) {
-            Reply reply = conn.call(JobLines.push(queue));
+          long n;
+          while ((n = claimed.getAndIncrement()) < jobs) {
+            Reply reply = conn.call(unique ? JobLines.pushUnique(queue, n) : JobLines.push(queue));
             if (Reply.OK.equals(reply)) {
               tally.done(1);
             } else {

@@ -102,7 +102,7 @@ class BenchTest {
       Tally bulk = new Tally();
       loop.pushBulk(queue, 1001, 100, bulk);
       Tally push = new Tally();
-      loop.push(queue, 999, push);
+      loop.push(queue, 999, false, push);
       assertThat(bulk.errors() + push.errors()).isZero();
       assertThat(bulk.done()).isEqualTo(1001);
       assertThat(push.done()).isEqualTo(999);
@@ -121,7 +121,7 @@ class BenchTest {
   void theEventLoopCountsErrorReplies() {
     LoopPhases loop = new LoopPhases(options(), 3);
     Tally push = new Tally();
-    loop.push("c&c", 10, push); // an invalid queue name: every PUSH answers -ERR
+    loop.push("c&c", 10, false, push); // an invalid queue name: every PUSH answers -ERR
     assertThat(push.done()).isZero();
     assertThat(push.errors()).isEqualTo(10);
     assertThat(push.result(Phase.PUSH, null, null).firstError())

@@ -15,6 +15,9 @@ import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.SetQuery;
 import dev.fabrik.server.storage.Store;
+import dev.fabrik.server.unique.UniqueClaim;
+import dev.fabrik.server.unique.UniqueJobs;
+import dev.fabrik.server.unique.UniqueOption;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
 import java.util.random.RandomGenerator;
@@ -51,6 +56,7 @@ public final class Manager {
   private final List<OutcomeListener> outcomes = new CopyOnWriteArrayList<>();
   private final Fetcher fetcher;
   private final TaskStatsRecorder tasks = new TaskStatsRecorder();
+  private final UniqueJobs unique;
 
   public Manager(Store store, WorkerRegistry workers, Clock clock, ManagerSettings settings) {
     this(store, workers, clock, settings, new Random());
@@ -69,6 +75,7 @@ public final class Manager {
     this.settings = settings;
     this.retryPolicy = new RetryPolicy(random, settings.deadTtl());
     this.fetcher = new Fetcher(store, workers, clock, settings.fetchWait(), waiters, middleware);
+    this.unique = new UniqueJobs(store.uniqueLocks());
     store.onEnqueued(waiters::wake);
     workers.onStoppedRunning(waiters::release);
   }
@@ -89,7 +96,9 @@ public final class Manager {
   public void push(Job job) {
     Instant now = clock.instant();
     Prepared p = prepare(job, Timestamps.format(now), now);
-    if (p.scheduledAt() != null) {
+    if (p.claim() != null) {
+      join(pushUnique(p, now));
+    } else if (p.scheduledAt() != null) {
       store.addToSet(SetName.SCHEDULED, p.scheduledAt(), p.job());
     } else {
       store.enqueue(List.of(p.job()));
@@ -105,12 +114,36 @@ public final class Manager {
   public CompletableFuture<Void> pushAsync(Job job) {
     Instant now = clock.instant();
     Prepared p = prepare(job, Timestamps.format(now), now);
+    if (p.claim() != null) {
+      return pushUnique(p, now);
+    }
     if (p.scheduledAt() != null) {
       return CompletableFuture.runAsync(
           () -> store.addToSet(SetName.SCHEDULED, p.scheduledAt(), p.job()),
           Thread::startVirtualThread);
     }
     return store.enqueueAsync(List.of(p.job()));
+  }
+
+  /** A unique PUSH: the job and its lock in one store write; fails NOTUNIQUE when held. */
+  private CompletableFuture<Void> pushUnique(Prepared p, Instant now) {
+    QueuedJob q = p.job();
+    return p.scheduledAt() == null
+        ? unique.pushOne(List.of(q), List.of(), p.claim(), now)
+        : unique.pushOne(
+            List.of(),
+            List.of(
+                new SetEntry(SetName.SCHEDULED, p.scheduledAt(), q.jid(), q.queue(), q.payload())),
+            p.claim(),
+            now);
+  }
+
+  private static void join(CompletableFuture<Void> stored) {
+    try {
+      stored.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
   }
 
   /**
@@ -125,9 +158,13 @@ public final class Manager {
     Map<String, String> errors = new LinkedHashMap<>();
     List<QueuedJob> immediate = new ArrayList<>(jobs.size());
     List<SetEntry> scheduled = new ArrayList<>();
+    List<UniqueClaim> claims = new ArrayList<>();
     for (Job job : jobs) {
       try {
         Prepared p = prepare(job, createdAt, now);
+        if (p.claim() != null) {
+          claims.add(p.claim());
+        }
         if (p.scheduledAt() != null) {
           QueuedJob q = p.job();
           scheduled.add(
@@ -141,14 +178,24 @@ public final class Manager {
       }
     }
     // One atomic step for the whole batch: a crash or a full disk never keeps part of it.
-    if (!immediate.isEmpty() || !scheduled.isEmpty()) {
+    if (!claims.isEmpty()) {
+      Set<String> refused = unique.pushBatch(immediate, scheduled, claims, now);
+      for (Job job : jobs) {
+        if (refused.contains(job.jid())) {
+          errors.put(job.jid(), UniqueJobs.CODE + " " + UniqueJobs.MESSAGE);
+        }
+      }
+    } else if (!immediate.isEmpty() || !scheduled.isEmpty()) {
       store.push(immediate, scheduled);
     }
     return errors;
   }
 
-  /** A validated job as stored, and its run time when it goes to the scheduled set. */
-  private record Prepared(QueuedJob job, Instant scheduledAt) {}
+  /**
+   * A validated job as stored, its run time when it goes to the scheduled set, and its unique
+   * lock's claim (null for most jobs).
+   */
+  private record Prepared(QueuedJob job, Instant scheduledAt, UniqueClaim claim) {}
 
   private Prepared prepare(Job job, String createdAt, Instant now) {
     JobValidator.Valid v = JobValidator.validate(job, createdAt);
@@ -169,7 +216,10 @@ public final class Manager {
     }
     QueuedJob queued =
         new QueuedJob(stored.jid(), stored.queue(), payload, PriorityField.of(stored));
-    return new Prepared(queued, scheduled ? v.at() : null);
+    Instant at = scheduled ? v.at() : null;
+    UniqueOption option = UniqueOption.of(stored);
+    return new Prepared(
+        queued, at, option == null ? null : option.claim(stored.jid(), at == null ? now : at));
   }
 
   // ---------------------------------------------------------------- fetch, ack, fail
@@ -183,7 +233,7 @@ public final class Manager {
    * @return the job's payload as it is to be sent
    */
   public Optional<byte[]> fetch(String wid, List<String> queues) throws InterruptedException {
-    return fetcher.fetch(wid, queues).map(Reservation::payload);
+    return fetcher.fetch(wid, queues).map(this::fetched);
   }
 
   /**
@@ -192,7 +242,12 @@ public final class Manager {
    * thread that may block. Never blocks on work arriving; the store may read a payload from disk.
    */
   public Optional<byte[]> fetchNow(String wid, List<String> queues) {
-    return fetcher.fetchNow(wid, queues).map(Reservation::payload);
+    return fetcher.fetchNow(wid, queues).map(this::fetched);
+  }
+
+  private byte[] fetched(Reservation r) {
+    unique.fetched(r);
+    return r.payload();
   }
 
   /** ACK: unknown jids are fine (the job was reaped or already acked). */
@@ -200,7 +255,9 @@ public final class Manager {
     if (jid == null || jid.isEmpty()) {
       return;
     }
-    acknowledged(store.acknowledge(jid));
+    Optional<Reservation> r = store.acknowledge(jid);
+    acknowledged(r);
+    join(unique.acknowledged(r));
   }
 
   /**
@@ -211,7 +268,13 @@ public final class Manager {
     if (jid == null || jid.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return store.acknowledgeAsync(jid).thenAccept(this::acknowledged);
+    return store
+        .acknowledgeAsync(jid)
+        .thenCompose(
+            r -> {
+              acknowledged(r);
+              return unique.acknowledged(r);
+            });
   }
 
   private void acknowledged(Optional<Reservation> r) {
@@ -416,6 +479,11 @@ public final class Manager {
           } while (purged >= BATCH);
           return total + store.trim(SetName.DEAD, settings.deadMaxSize());
         });
+  }
+
+  /** Deletes unique locks past their TTL; returns how many. */
+  public int purgeUniqueLocks() {
+    return unique.purgeExpired(clock.instant(), BATCH);
   }
 
   /** Fails every reservation past its deadline ({@code ReservationExpired}); returns how many. */

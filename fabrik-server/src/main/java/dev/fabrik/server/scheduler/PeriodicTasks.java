@@ -78,6 +78,7 @@ public final class PeriodicTasks implements Service {
                 }),
             new Task("reservations", settings.reapReservations(), manager::reapReservations),
             new Task("dead", settings.purgeDead(), manager::purgeDead),
+            new Task("unique-locks", settings.purgeDead(), manager::purgeUniqueLocks),
             new Task(
                 "workers",
                 settings.reapWorkers(),

@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage;
 
+import dev.fabrik.server.unique.UniqueLocks;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -113,6 +114,12 @@ public interface Store extends AutoCloseable {
   void remove(Collection<String> queues);
 
   Set<String> pausedQueues();
+
+  /**
+   * The locks of unique jobs; its {@link UniqueLocks#pushAsync} stores jobs together with their
+   * claims (this store's {@link #push}, made conditional).
+   */
+  UniqueLocks uniqueLocks();
 
   // ---------------------------------------------------------------- reservations
 

@@ -12,6 +12,7 @@ import dev.fabrik.server.storage.SetQuery;
 import dev.fabrik.server.storage.StorageException;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.reservation.ReservationTable;
+import dev.fabrik.server.unique.UniqueLocks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,6 +41,7 @@ public final class MemoryStore implements Store {
   private static final int MUTATE_CHUNK = 1000;
 
   private final Object lock = new Object();
+  private final MemoryUniqueLocks uniqueLocks = new MemoryUniqueLocks(lock, this::push);
   private final LinkedHashMap<String, MemoryQueue> queues = new LinkedHashMap<>();
   private final Set<String> paused = new HashSet<>();
   private final EnumMap<SetName, MemorySet> sets = new EnumMap<>(SetName.class);
@@ -83,6 +85,11 @@ public final class MemoryStore implements Store {
       }
     }
     notifyListeners(added);
+  }
+
+  @Override
+  public UniqueLocks uniqueLocks() {
+    return uniqueLocks;
   }
 
   @Override
@@ -440,6 +447,7 @@ public final class MemoryStore implements Store {
       paused.clear();
       sets.values().forEach(MemorySet::clear);
       reservations.clear();
+      uniqueLocks.clear();
       processed = 0;
       failures = 0;
     }

@@ -43,6 +43,8 @@ final class Schema {
     "CREATE INDEX IF NOT EXISTS set_entries_order ON set_entries(set_id, score, jid)",
     "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO counters(name, value) VALUES ('processed', 0), ('failures', 0)",
+    SqliteUniqueLocks.TABLE,
+    SqliteUniqueLocks.EXPIRY_INDEX,
   };
 
   /**

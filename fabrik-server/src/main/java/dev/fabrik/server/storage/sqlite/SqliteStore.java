@@ -14,6 +14,7 @@ import dev.fabrik.server.storage.SetQuery;
 import dev.fabrik.server.storage.StorageException;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.reservation.ReservationTable;
+import dev.fabrik.server.unique.UniqueLocks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,7 @@ public final class SqliteStore implements Store {
   private final Checkpointer checkpointer;
   private final JobReads jobReads;
   private final StorageErrors errors = new StorageErrors();
+  private final SqliteUniqueLocks uniqueLocks;
 
   /** The latest ACK or FAIL of each jid whose write has not committed yet. */
   private final ConcurrentHashMap<String, CompletableFuture<?>> ending = new ConcurrentHashMap<>();
@@ -119,6 +121,7 @@ public final class SqliteStore implements Store {
     this.readers = new ReaderPool(file, 3, errors);
     this.checkpointer = new Checkpointer(file, checkpointLock, errors);
     this.jobReads = new JobReads(index, readers);
+    this.uniqueLocks = new SqliteUniqueLocks(writer, this::pushOp);
   }
 
   /** Opens (creating if needed) {@code <dataDir>/fabrik.db} and recovers its queues. */
@@ -175,15 +178,23 @@ public final class SqliteStore implements Store {
       return;
     }
     List<SetEntry> copy = List.copyOf(entries);
-    WriteOp<Void> inserts = inserts(jobs);
     writer.write(
-        tx -> {
-          inserts.apply(tx);
-          addEntries(tx, copy);
-          return null;
-        },
-        jobs.size() + copy.size(),
-        payloadBytes(jobs) + entryBytes(copy));
+        pushOp(jobs, copy), jobs.size() + copy.size(), payloadBytes(jobs) + entryBytes(copy));
+  }
+
+  /** The write of {@link #push}, which {@link SqliteUniqueLocks} runs inside its own. */
+  private WriteOp<Void> pushOp(List<QueuedJob> jobs, List<SetEntry> entries) {
+    WriteOp<Void> inserts = inserts(jobs);
+    return tx -> {
+      inserts.apply(tx);
+      addEntries(tx, entries);
+      return null;
+    };
+  }
+
+  @Override
+  public UniqueLocks uniqueLocks() {
+    return uniqueLocks;
   }
 
   private static long payloadBytes(List<QueuedJob> jobs) {
@@ -731,7 +742,7 @@ public final class SqliteStore implements Store {
     ensureOpen();
     writer.write(
         tx -> {
-          for (String table : List.of("jobs", "set_entries", "queues")) {
+          for (String table : List.of("jobs", "set_entries", "queues", "unique_locks")) {
             tx.prepare("DELETE FROM " + table).executeUpdate();
           }
           tx.prepare("UPDATE counters SET value = 0").executeUpdate();

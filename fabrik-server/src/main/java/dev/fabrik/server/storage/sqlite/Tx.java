@@ -48,6 +48,15 @@ final class Tx {
     return statement(sql);
   }
 
+  /**
+   * A prepared statement on a table that job inserts and deletes never touch ({@code
+   * unique_locks}): the job writes held back so far stay held, so they still go out in multi-row
+   * statements.
+   */
+  PreparedStatement prepareBesideJobs(String sql) throws SQLException {
+    return statement(sql);
+  }
+
   private PreparedStatement statement(String sql) throws SQLException {
     PreparedStatement ps = statements.get(sql);
     if (ps == null) {
