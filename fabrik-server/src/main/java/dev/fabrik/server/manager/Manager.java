@@ -392,9 +392,16 @@ public final class Manager {
     return total;
   }
 
-  private static byte[] restamp(byte[] payload, String enqueuedAt) {
+  /** The payload to enqueue, or null to drop the job (a hook said so: it expired). */
+  private byte[] restamp(byte[] payload, String enqueuedAt) {
     try {
-      return JobCodec.encode(JobCodec.decode(payload).withEnqueuedAt(enqueuedAt));
+      Job job = JobCodec.decode(payload);
+      for (JobMiddleware m : middleware) {
+        if (m.dropWhenDue(job)) {
+          return null;
+        }
+      }
+      return JobCodec.encode(job.withEnqueuedAt(enqueuedAt));
     } catch (JobFormatException e) {
       return payload;
     }

@@ -305,7 +305,10 @@ public final class MemoryStore implements Store {
       ensureOpen();
       List<SetEntry> due = sets.get(set).pollDue(now, limit);
       for (SetEntry e : due) {
-        push(new QueuedJob(e.jid(), e.queue(), restamp.apply(e.payload())), added);
+        byte[] payload = restamp.apply(e.payload());
+        if (payload != null) {
+          push(new QueuedJob(e.jid(), e.queue(), payload), added);
+        }
       }
       moved = due.size();
     }
