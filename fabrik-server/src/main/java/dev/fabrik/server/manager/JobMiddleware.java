@@ -17,8 +17,9 @@ public interface JobMiddleware {
   default void beforePush(Job job) {}
 
   /**
-   * Whether {@link #afterFetch} must see this fetched payload. A FETCH decodes the job only when
-   * some hook says yes, so a hook that acts on few jobs answers with a cheap byte probe here.
+   * Whether {@link #afterFetch} and {@link #afterAck} must see the job of this stored payload. A
+   * FETCH or an ACK decodes the job only when some hook says yes, so a hook that acts on few jobs
+   * answers with a cheap byte probe here (e.g. for its key in {@code custom}).
    */
   default boolean inspects(byte[] payload) {
     return true;

@@ -219,9 +219,14 @@ public final class Manager {
     for (OutcomeListener l : outcomes) {
       l.acknowledged(r.get());
     }
-    if (!middleware.isEmpty()) {
-      Job job = JobCodec.decode(r.get().payload());
-      for (JobMiddleware m : middleware) {
+    // Decoded only for a hook that wants this job: most ACKs concern none.
+    byte[] payload = r.get().payload();
+    Job job = null;
+    for (JobMiddleware m : middleware) {
+      if (m.inspects(payload)) {
+        if (job == null) {
+          job = JobCodec.decode(payload);
+        }
         m.afterAck(job);
       }
     }
