@@ -23,6 +23,9 @@ import tools.jackson.databind.node.ObjectNode;
  * called repeatedly (each call draws a fresh jid unless {@link #jid(String)} was set).
  */
 public final class JobBuilder {
+  private static final String EXPIRES_AT = "expires_at";
+  private static final String EXPIRES_IN = "expires_in";
+
   private final String type;
   private JsonNode args = JobCodec.MAPPER.createArrayNode();
   private String jid;
@@ -114,6 +117,41 @@ public final class JobBuilder {
   public JobBuilder clock(Clock value) {
     this.clock = Objects.requireNonNull(value, "clock");
     return this;
+  }
+
+  /**
+   * Drop the job unrun once {@code when} has passed ({@code custom.expires_at}, RFC 3339): the
+   * server discards it when a FETCH reaches it later, or when it falls due later as a scheduled job
+   * or a retry. Replaces an earlier {@link #expiresIn}.
+   */
+  public JobBuilder expiresAt(Instant when) {
+    Objects.requireNonNull(when, "when");
+    removeCustom(EXPIRES_IN);
+    return custom(EXPIRES_AT, Timestamps.format(when));
+  }
+
+  /**
+   * Drop the job unrun once {@code ttl} has passed since the server accepted the PUSH ({@code
+   * custom.expires_in}, seconds; the server turns it into an {@code expires_at}, so retries do not
+   * extend it). Replaces an earlier {@link #expiresAt}.
+   *
+   * @throws IllegalArgumentException for a negative duration
+   */
+  public JobBuilder expiresIn(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative()) {
+      throw new IllegalArgumentException("expiresIn must not be negative: " + ttl);
+    }
+    removeCustom(EXPIRES_AT);
+    // Whole seconds as an integer ("expires_in":60), like Faktory's own clients send them.
+    Object seconds = ttl.getNano() == 0 ? (Object) ttl.getSeconds() : ttl.toNanos() / 1e9;
+    return custom(EXPIRES_IN, seconds);
+  }
+
+  private void removeCustom(String key) {
+    if (custom != null) {
+      custom.remove(key);
+    }
   }
 
   /** One key of the job's {@code custom} object. */

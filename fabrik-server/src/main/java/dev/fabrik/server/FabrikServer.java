@@ -4,6 +4,7 @@ import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
+import dev.fabrik.server.expiry.ExpiringJobs;
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.manager.Manager;
@@ -91,6 +92,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     ConnectionStats stats = new ConnectionStats();
     ServerMetrics metrics = new ServerMetrics(manager, store, workers, stats);
     manager.onOutcome(metrics.jobOutcomes());
+    manager.use(new ExpiringJobs(clock, metrics.expiredJobs()));
     store.onCommit(metrics.commits());
     InfoReport info =
         new InfoReport(

@@ -149,8 +149,14 @@ final class Fetcher {
   }
 
   private boolean accepted(Reservation r) {
-    Job job = JobCodec.decode(r.payload());
+    Job job = null;
     for (JobMiddleware m : middleware) {
+      if (!m.inspects(r.payload())) {
+        continue;
+      }
+      if (job == null) {
+        job = JobCodec.decode(r.payload());
+      }
       JobMiddleware.FetchAction action;
       try {
         action = m.afterFetch(job);

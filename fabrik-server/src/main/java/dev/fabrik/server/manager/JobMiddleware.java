@@ -10,8 +10,20 @@ import dev.fabrik.protocol.Job;
  */
 public interface JobMiddleware {
 
-  /** A valid job (defaults filled) is about to be scheduled or enqueued. */
+  /**
+   * A valid job (defaults filled) is about to be scheduled or enqueued; a hook may add keys to its
+   * {@code custom} (the job is encoded after every hook ran).
+   */
   default void beforePush(Job job) {}
+
+  /**
+   * Whether {@link #afterFetch} and {@link #afterAck} must see the job of this stored payload. A
+   * FETCH or an ACK decodes the job only when some hook says yes, so a hook that acts on few jobs
+   * answers with a cheap byte probe here (e.g. for its key in {@code custom}).
+   */
+  default boolean inspects(byte[] payload) {
+    return true;
+  }
 
   /**
    * A job was taken for a worker. {@link FetchAction#DISCARD} drops it and the fetch goes on with
@@ -19,6 +31,14 @@ public interface JobMiddleware {
    */
   default FetchAction afterFetch(Job job) {
     return FetchAction.ACCEPT;
+  }
+
+  /**
+   * A scheduled job or a retry is due; true drops it (deleted from its set, never enqueued). Runs
+   * inside the store's move of due entries, so it must be quick and must not call the store.
+   */
+  default boolean dropWhenDue(Job job) {
+    return false;
   }
 
   /** A reserved job was acknowledged. */

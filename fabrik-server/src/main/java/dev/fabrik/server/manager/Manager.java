@@ -284,9 +284,14 @@ public final class Manager {
     for (OutcomeListener l : outcomes) {
       l.acknowledged(r.get());
     }
-    if (!middleware.isEmpty()) {
-      Job job = JobCodec.decode(r.get().payload());
-      for (JobMiddleware m : middleware) {
+    // Decoded only for a hook that wants this job: most ACKs concern none.
+    byte[] payload = r.get().payload();
+    Job job = null;
+    for (JobMiddleware m : middleware) {
+      if (m.inspects(payload)) {
+        if (job == null) {
+          job = JobCodec.decode(payload);
+        }
         m.afterAck(job);
       }
     }
@@ -457,9 +462,16 @@ public final class Manager {
     return total;
   }
 
-  private static byte[] restamp(byte[] payload, String enqueuedAt) {
+  /** The payload to enqueue, or null to drop the job (a hook said so: it expired). */
+  private byte[] restamp(byte[] payload, String enqueuedAt) {
     try {
-      return JobCodec.encode(JobCodec.decode(payload).withEnqueuedAt(enqueuedAt));
+      Job job = JobCodec.decode(payload);
+      for (JobMiddleware m : middleware) {
+        if (m.dropWhenDue(job)) {
+          return null;
+        }
+      }
+      return JobCodec.encode(job.withEnqueuedAt(enqueuedAt));
     } catch (JobFormatException e) {
       return payload;
     }

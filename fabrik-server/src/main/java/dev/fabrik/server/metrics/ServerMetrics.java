@@ -1,6 +1,7 @@
 package dev.fabrik.server.metrics;
 
 import dev.fabrik.server.auth.LoginThrottle;
+import dev.fabrik.server.expiry.ExpiredJobs;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.OutcomeListener;
 import dev.fabrik.server.net.CommandObserver;
@@ -28,6 +29,7 @@ import java.io.UncheckedIOException;
  * store.onCommit(metrics.commits());          // fabrik_storage_commit_*
  * new Listener(..., metrics.commands());      // fabrik_command_duration_seconds
  * new LoginThrottle(..., metrics.authFailures()); // fabrik_auth_failures_total
+ * manager.use(new ExpiringJobs(clock, metrics.expiredJobs())); // fabrik_jobs_expired_total
  * }</pre>
  *
  * Queue, set, connection and worker gauges are read at scrape time; {@link #scrape(String)} appends
@@ -41,6 +43,7 @@ public final class ServerMetrics {
   private final CommandLatency commands;
   private final CommitMetrics commits;
   private final AuthFailures authFailures;
+  private final ExpiredJobCounter expiredJobs;
 
   public ServerMetrics(
       Manager manager, Store store, WorkerRegistry workers, ConnectionStats connections) {
@@ -48,6 +51,7 @@ public final class ServerMetrics {
     this.commands = new CommandLatency(registry);
     this.commits = new CommitMetrics(registry);
     this.authFailures = new AuthFailures(registry);
+    this.expiredJobs = new ExpiredJobCounter(registry);
     StateGauges.register(registry, manager, store, workers, connections);
   }
 
@@ -69,6 +73,11 @@ public final class ServerMetrics {
   /** Counts failed password attempts by port. */
   public LoginThrottle.Observer authFailures() {
     return authFailures;
+  }
+
+  /** Counts jobs dropped because they expired, by job type. */
+  public ExpiredJobs expiredJobs() {
+    return expiredJobs;
   }
 
   /** The server's metrics followed by the JVM's, as one set of snapshots. */

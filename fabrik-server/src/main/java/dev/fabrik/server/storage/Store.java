@@ -189,9 +189,10 @@ public interface Store extends AutoCloseable {
   /**
    * Moves up to {@code limit} entries of {@code set} scored at or before {@code now} to the back of
    * their queues, lowest score first, rewriting each payload with {@code restamp} (which sets
-   * {@code enqueued_at}). Atomic per call.
+   * {@code enqueued_at}). When {@code restamp} returns null the entry is deleted instead of queued
+   * (an expired job, dropped when due). Atomic per call.
    *
-   * @return how many entries were moved
+   * @return how many entries left the set (moved or dropped)
    */
   int enqueueDue(SetName set, Instant now, int limit, UnaryOperator<byte[]> restamp);
 

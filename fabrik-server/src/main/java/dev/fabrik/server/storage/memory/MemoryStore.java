@@ -299,7 +299,10 @@ public final class MemoryStore implements Store {
       ensureOpen();
       List<SetEntry> due = sets.get(set).pollDue(now, limit);
       for (SetEntry e : due) {
-        push(QueuedJob.fromPayload(e.jid(), e.queue(), restamp.apply(e.payload())), added);
+        byte[] payload = restamp.apply(e.payload());
+        if (payload != null) {
+          push(QueuedJob.fromPayload(e.jid(), e.queue(), payload), added);
+        }
       }
       moved = due.size();
     }

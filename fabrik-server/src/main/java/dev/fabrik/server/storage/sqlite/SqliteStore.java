@@ -581,7 +581,10 @@ public final class SqliteStore implements Store {
           List<SetEntry> due = SetTables.due(tx, set, now, limit);
           for (SetEntry e : due) {
             SetTables.delete(tx, e.seq());
-            insertJob(tx, QueuedJob.fromPayload(e.jid(), e.queue(), restamp.apply(e.payload())));
+            byte[] payload = restamp.apply(e.payload());
+            if (payload != null) {
+              insertJob(tx, QueuedJob.fromPayload(e.jid(), e.queue(), payload));
+            }
           }
           adjustSetSize(tx, set, -due.size());
           return due.size();

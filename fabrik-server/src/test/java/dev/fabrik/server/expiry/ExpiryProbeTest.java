@@ -1,0 +1,33 @@
+package dev.fabrik.server.expiry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ExpiryProbeTest {
+  private static boolean probe(String json) {
+    return ExpiryProbe.mayExpire(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void findsTheKeyAnywhere() {
+    assertThat(probe("{\"custom\":{\"expires_at\":\"2026-12-05T18:00:00Z\"}}")).isTrue();
+    assertThat(probe("\"expires_at\"")).isTrue();
+  }
+
+  @Test
+  void aPayloadWithoutTheKeyIsNotDecoded() {
+    assertThat(probe("{\"jid\":\"a\",\"jobtype\":\"T\",\"args\":[1]}")).isFalse();
+    assertThat(probe("{\"custom\":{\"expires_in\":60}}")).isFalse();
+    assertThat(probe("{\"custom\":{\"expires_a\":1}}")).isFalse();
+    assertThat(probe("\"expires_at")).isFalse();
+    assertThat(probe("")).isFalse();
+  }
+
+  @Test
+  void theKeyInsideAValueIsAHarmlessFalsePositive() {
+    assertThat(probe("{\"args\":[\"\\\"expires_at\\\"\"]}")).isFalse();
+    assertThat(probe("{\"args\":[{\"expires_at\":1}]}")).isTrue();
+  }
+}
