@@ -66,6 +66,7 @@ public final class SqliteStore implements Store {
   private final ReaderPool readers;
   private final Checkpointer checkpointer;
   private final JobReads jobReads;
+  private final SqliteTrackStore tracking;
   private final StorageErrors errors = new StorageErrors();
 
   /** The latest ACK or FAIL of each jid whose write has not committed yet. */
@@ -119,6 +120,7 @@ public final class SqliteStore implements Store {
     this.readers = new ReaderPool(file, 3, errors);
     this.checkpointer = new Checkpointer(file, checkpointLock, errors);
     this.jobReads = new JobReads(index, readers);
+    this.tracking = new SqliteTrackStore(writer);
   }
 
   /** Opens (creating if needed) {@code <dataDir>/fabrik.db} and recovers its queues. */
@@ -729,7 +731,7 @@ public final class SqliteStore implements Store {
     ensureOpen();
     writer.write(
         tx -> {
-          for (String table : List.of("jobs", "set_entries", "queues")) {
+          for (String table : List.of("jobs", "set_entries", "queues", SqliteTrackStore.TABLE)) {
             tx.prepare("DELETE FROM " + table).executeUpdate();
           }
           tx.prepare("UPDATE counters SET value = 0").executeUpdate();
@@ -751,6 +753,11 @@ public final class SqliteStore implements Store {
         },
         Integer.MAX_VALUE, // as long as it takes: one transaction
         0);
+  }
+
+  @Override
+  public dev.fabrik.server.tracking.TrackStore tracking() {
+    return tracking;
   }
 
   @Override
