@@ -12,16 +12,18 @@ import tools.jackson.databind.JsonNode;
  * and FAIL, so an untracked job must cost next to nothing: a pushed job is already decoded (one map
  * lookup), and a reserved job's payload is only decoded when its bytes contain {@code "track"}.
  */
-final class TrackedJobs {
+public final class TrackedJobs {
   private static final byte[] MARKER = "\"track\"".getBytes(StandardCharsets.US_ASCII);
 
   private TrackedJobs() {}
 
-  static boolean tracked(Job job) {
+  /** True when the job's {@code custom.track} is 1 (or {@code true}, or {@code "1"}). */
+  public static boolean tracked(Job job) {
     return job.custom() != null && isOn(job.custom().get("track"));
   }
 
-  static boolean tracked(byte[] payload) {
+  /** The same for a stored payload; false for one that is not a job. */
+  public static boolean tracked(byte[] payload) {
     if (!contains(payload, MARKER)) {
       return false;
     }
