@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Job tracking driven by the npm client faktory-worker 4.7.1 (which has no tracking API of its
- * own, so the scenario uses its raw {@code client.send}), cross-checked over the raw protocol.
+ * Job tracking driven by the npm client faktory-worker 4.7.1 (which has no tracking API of its own,
+ * so the scenario uses its raw {@code client.send}), cross-checked over the raw protocol.
  */
 class NodeTrackingIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(40);
