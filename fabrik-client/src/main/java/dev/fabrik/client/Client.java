@@ -7,7 +7,10 @@ import dev.fabrik.protocol.JobFormatException;
 import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.ProtocolException;
 import dev.fabrik.protocol.Reply;
+import dev.fabrik.protocol.Timestamps;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -251,6 +254,68 @@ public final class Client implements AutoCloseable {
     Map<String, Double> out = new LinkedHashMap<>();
     node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asDouble(0)));
     return out;
+  }
+
+  /**
+   * Reports the progress of a job (shown on the web UI; read back with {@link #trackStatus}).
+   *
+   * <pre>C: TRACK SET {"jid":"...","percent":40,"desc":"resizing"}    S: +OK</pre>
+   *
+   * @param percent 0 to 100
+   * @param desc short text for people, may be null
+   */
+  public void trackProgress(String jid, int percent, String desc) {
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException("percent must be within 0..100: " + percent);
+    }
+    ObjectNode o = JobCodec.MAPPER.createObjectNode();
+    o.put("jid", jid);
+    o.put("percent", percent);
+    if (desc != null) {
+      o.put("desc", desc);
+    }
+    expectOk(call("TRACK SET " + JobCodec.MAPPER.writeValueAsString(o)));
+  }
+
+  /**
+   * Moves the reservation of a job being worked on to {@code until} (never earlier than it was), so
+   * a long job is not taken for lost. The server refuses a time in the past, more than 24 h ahead,
+   * or for a job that holds no reservation ({@link ServerErrorException}).
+   *
+   * <pre>C: TRACK SET {"jid":"...","reserve_until":"2026-06-30T18:00:00Z"}    S: +OK</pre>
+   */
+  public void extendReservation(String jid, Instant until) {
+    ObjectNode o = JobCodec.MAPPER.createObjectNode();
+    o.put("jid", jid);
+    o.put("reserve_until", Timestamps.format(until));
+    expectOk(call("TRACK SET " + JobCodec.MAPPER.writeValueAsString(o)));
+  }
+
+  /**
+   * The tracked state and progress of a job pushed with {@link JobBuilder#tracked()}; {@code
+   * UNKNOWN} for a job never tracked or finished more than 30 minutes ago.
+   *
+   * <pre>C: TRACK GET jid    S: $.. {"jid":"...","percent":40,"desc":"...","state":"working",...}
+   * </pre>
+   */
+  public TrackStatus trackStatus(String jid) {
+    if (jid == null || jid.isEmpty() || jid.chars().anyMatch(c -> c <= ' ')) {
+      throw new IllegalArgumentException("invalid jid: '" + jid + "'");
+    }
+    JsonNode o = json(call("TRACK GET " + jid), "TRACK GET");
+    JsonNode percent = o.get("percent");
+    JsonNode desc = o.get("desc");
+    String updated = o.path("updated_at").asString("");
+    try {
+      return new TrackStatus(
+          o.path("jid").asString(jid),
+          TrackStatus.State.fromWire(o.path("state").asString("")),
+          percent == null || percent.isNull() ? null : percent.asInt(),
+          desc == null || desc.isNull() ? null : desc.asString(),
+          updated.isEmpty() ? null : Timestamps.parse(updated));
+    } catch (DateTimeParseException e) {
+      throw violation("TRACK GET returned a bad updated_at: " + abbreviate(updated), e);
+    }
   }
 
   /** Says {@code END} and closes the socket. Idempotent. */

@@ -163,6 +163,14 @@ public final class JobBuilder {
     return this;
   }
 
+  /**
+   * Asks the server to track the job ({@code "custom":{"track":1}}): its state, and the progress
+   * its handler reports, can then be read with {@link Client#trackStatus}.
+   */
+  public JobBuilder tracked() {
+    return custom("track", 1);
+  }
+
   /** Several keys of the job's {@code custom} object. */
   public JobBuilder custom(Map<String, ?> values) {
     values.forEach(this::custom);

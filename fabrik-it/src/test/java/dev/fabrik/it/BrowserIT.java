@@ -164,7 +164,36 @@ class BrowserIT {
     }
   }
 
+  @Test
+  void busyShowsTheProgressBarOfARunningTrackedJob() {
+    try (ProtocolConnection worker = server.connect()) {
+      ObjectNode tracked = Wire.job("default", "ResizeImages", 1);
+      tracked.putObject("custom").put("track", 1);
+      Wire.push(worker, tracked);
+      ObjectNode plain = Wire.job("default", "SendDigest", 2);
+      Wire.push(worker, plain);
+      String jid = tracked.path("jid").asString();
+      assertThat(Wire.fetch(worker, "default").path("jid").asString()).isEqualTo(jid);
+      assertThat(Wire.fetch(worker, "default")).isNotNull();
+      assertThat(trackSet(worker, jid, 30, "resizing images")).isEqualTo(Reply.OK);
+
+      script = start("ui-track-progress.js", jid, plain.path("jid").asString());
+      script.awaitEvent("live");
+      assertThat(trackSet(worker, jid, 80, "uploading")).isEqualTo(Reply.OK);
+      script.send("{}");
+      script.awaitOk();
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private static Reply trackSet(ProtocolConnection conn, String jid, int percent, String desc) {
+    ObjectNode set = JobCodec.MAPPER.createObjectNode();
+    set.put("jid", jid);
+    set.put("percent", percent);
+    set.put("desc", desc);
+    return conn.call("TRACK SET " + set);
+  }
 
   private NodeScript.Running start(String file, String... args) {
     String scenario = file.replaceFirst("^ui-", "").replaceFirst("\\.js$", "");

@@ -15,6 +15,8 @@ import dev.fabrik.server.net.Listener;
 import dev.fabrik.server.scheduler.PeriodicTasks;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.Stores;
+import dev.fabrik.server.tracking.TrackPurge;
+import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
@@ -52,6 +54,8 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final WorkerRegistry workers;
   private final Manager manager;
   private final PeriodicTasks tasks;
+  private final Tracker tracker;
+  private final TrackPurge trackPurge;
   private final Listener listener;
   private final StatsHistory history;
   private final AdminHttp http;
@@ -94,6 +98,9 @@ public final class FabrikServer implements Service, AutoCloseable {
     manager.onOutcome(metrics.jobOutcomes());
     manager.use(new ExpiringJobs(clock, metrics.expiredJobs()));
     store.onCommit(metrics.commits());
+    this.tracker = new Tracker(store.tracking(), store::extendReservation, clock);
+    manager.onOutcome(tracker);
+    this.trackPurge = new TrackPurge(tracker, Duration.ofMinutes(1));
     InfoReport info =
         new InfoReport(
             manager,
@@ -105,7 +112,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.listener =
         new Listener(
             config,
-            CommandTable.standard(manager, workers, info),
+            CommandTable.standard(manager, workers, info, tracker),
             workers,
             clock,
             stats,
@@ -138,7 +145,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     running = true;
     try {
       // The throttle last, so it stops first: a delayed wrong password must not hold up shutdown.
-      for (Service s : List.of(tasks, history, listener, http, logins)) {
+      for (Service s : List.of(tasks, trackPurge, history, listener, http, logins)) {
         s.start();
         started.add(s);
       }
@@ -200,6 +207,11 @@ public final class FabrikServer implements Service, AutoCloseable {
 
   public WorkerRegistry workers() {
     return workers;
+  }
+
+  /** Job tracking: {@code TRACK} and the states of jobs pushed with {@code custom.track}. */
+  public Tracker tracker() {
+    return tracker;
   }
 
   /** Handshaken connections right now (INFO {@code connections}). */

@@ -2,6 +2,9 @@ package dev.fabrik.client.worker;
 
 import dev.fabrik.protocol.Failure;
 import dev.fabrik.protocol.Job;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -9,24 +12,61 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * What a handler knows about the job it performs, and what it may do besides: push follow-up jobs.
- * One context per execution; safe to use from the handler's thread.
+ * What a handler knows about the job it performs, and what it may do besides: push follow-up jobs,
+ * report progress, extend its reservation. One context per execution; safe to use from the
+ * handler's thread.
  */
 public final class JobContext {
+  private static final System.Logger LOG = System.getLogger(JobContext.class.getName());
+
+  /** The farthest ahead a reservation may be extended (the server refuses more). */
+  public static final Duration MAX_RESERVATION = Duration.ofHours(24);
+
   private final Job job;
   private final Consumer<Job> pusher;
+  private final Tracking tracking;
+  private final Clock clock;
 
-  private JobContext(Job job, Consumer<Job> pusher) {
+  private JobContext(Job job, Consumer<Job> pusher, Tracking tracking, Clock clock) {
     this.job = Objects.requireNonNull(job, "job");
     this.pusher = Objects.requireNonNull(pusher, "pusher");
+    this.tracking = Objects.requireNonNull(tracking, "tracking");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
-   * A context for {@code job} whose {@link #push} hands jobs to {@code pusher}. The worker and the
-   * {@code InlineRunner} create these; tests may too.
+   * A context for {@code job} whose {@link #push} hands jobs to {@code pusher}; progress and
+   * reservation extensions go nowhere. The {@code InlineRunner} creates these; tests may too.
    */
   public static JobContext of(Job job, Consumer<Job> pusher) {
-    return new JobContext(job, pusher);
+    return new JobContext(job, pusher, Tracking.NONE, Clock.systemUTC());
+  }
+
+  /**
+   * A context whose {@link #progress} and {@link #extendReservation} go to {@code tracking} (the
+   * worker sends them to the server), measuring time on {@code clock}.
+   */
+  public static JobContext of(Job job, Consumer<Job> pusher, Tracking tracking, Clock clock) {
+    return new JobContext(job, pusher, tracking, clock);
+  }
+
+  /** Where a context sends what a handler reports about its job. */
+  public interface Tracking {
+    /** Discards everything (inline runs, tests). */
+    Tracking NONE =
+        new Tracking() {
+          @Override
+          public void progress(String jid, int percent, String description) {}
+
+          @Override
+          public void extendReservation(String jid, Instant until) {}
+        };
+
+    /** {@code TRACK SET} with percent and desc. */
+    void progress(String jid, int percent, String description);
+
+    /** {@code TRACK SET} with {@code reserve_until}; throws when the server refuses. */
+    void extendReservation(String jid, Instant until);
   }
 
   /** The whole job as fetched, including {@code custom} and unknown top-level fields. */
@@ -84,8 +124,10 @@ public final class JobContext {
   }
 
   /**
-   * Reports progress. A no-op for now: Faktory's progress tracking is an Enterprise feature and
-   * Fabrik has no server-side tracking yet; handlers may call it so they need no change later.
+   * Reports progress to the server ({@code TRACK SET}): the web UI shows it as a bar on the Busy
+   * page and the job's page, and {@code Client.trackStatus} reads it, for a job pushed with {@code
+   * JobBuilder.tracked()}. Progress is advice: if it cannot be sent, that is logged and the job
+   * goes on.
    *
    * @param percent 0 to 100
    * @param description short human-readable text, may be null
@@ -94,5 +136,30 @@ public final class JobContext {
     if (percent < 0 || percent > 100) {
       throw new IllegalArgumentException("percent must be within 0..100: " + percent);
     }
+    try {
+      tracking.progress(job.jid(), percent, description);
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "progress of job " + job.jid() + " not reported: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Keeps the job reserved for {@code duration} from now ({@code TRACK SET reserve_until}), for a
+   * job that will outlive its {@code reserve_for}; the worker's own deadline for the job moves with
+   * it. A reservation never gets shorter: asking for less than is left changes nothing.
+   *
+   * @param duration positive, at most 24 hours
+   * @throws IllegalArgumentException for a duration out of range
+   * @throws RuntimeException what the server or the connection threw: the reservation was not
+   *     extended
+   */
+  public void extendReservation(Duration duration) {
+    if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_RESERVATION) > 0) {
+      throw new IllegalArgumentException(
+          "a reservation is extended by more than 0 and at most 24 hours: " + duration);
+    }
+    tracking.extendReservation(job.jid(), clock.instant().plus(duration));
   }
 }

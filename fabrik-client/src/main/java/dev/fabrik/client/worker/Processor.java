@@ -1,11 +1,11 @@
 package dev.fabrik.client.worker;
 
 import dev.fabrik.protocol.Job;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -80,19 +80,19 @@ final class Processor implements Runnable {
       reporter.fail(link, job, JobTimeoutException.shutdown());
       return;
     }
-    Duration reserve = reserveFor(job);
-    ScheduledFuture<?> timeout =
-        timers.schedule(
-            () -> expire(exec, JobTimeoutException.reserveExpired(reserve)),
-            reserve.toMillis(),
-            TimeUnit.MILLISECONDS);
+    ReservationTimer timeout =
+        new ReservationTimer(
+            timers,
+            Clock.systemUTC(),
+            lasted -> () -> expire(exec, JobTimeoutException.reserveExpired(lasted)));
+    timeout.start(reserveFor(job));
     Throwable error = null;
     try {
-      registry.perform(JobContext.of(job, pusher));
+      registry.perform(JobContext.of(job, pusher, tracking(timeout), Clock.systemUTC()));
     } catch (Throwable t) {
       error = t;
     } finally {
-      timeout.cancel(false);
+      timeout.cancel();
     }
     boolean mine = exec.claim();
     Thread.interrupted(); // a handler's own interrupt, or the expiring side's (which then owns it)
@@ -107,6 +107,25 @@ final class Processor implements Runnable {
     if (error instanceof VirtualMachineError vmError) {
       throw vmError;
     }
+  }
+
+  /**
+   * Progress and reservation extensions go over this processor's own connection (idle while the job
+   * runs); an extension the server accepted moves the local deadline too.
+   */
+  private JobContext.Tracking tracking(ReservationTimer timeout) {
+    return new JobContext.Tracking() {
+      @Override
+      public void progress(String jid, int percent, String description) {
+        link.trackProgress(jid, percent, description);
+      }
+
+      @Override
+      public void extendReservation(String jid, Instant until) {
+        link.extendReservation(jid, until);
+        timeout.extendTo(until);
+      }
+    };
   }
 
   /** FAILs a job that outlived its reservation or the shutdown grace period, unless it finished. */

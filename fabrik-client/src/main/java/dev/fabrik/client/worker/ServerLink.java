@@ -7,6 +7,7 @@ import dev.fabrik.client.ServerInfo;
 import dev.fabrik.client.WorkerState;
 import dev.fabrik.protocol.Job;
 import java.io.Closeable;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 
@@ -55,6 +56,22 @@ class ServerLink implements Closeable {
     call(
         c -> {
           c.push(job);
+          return null;
+        });
+  }
+
+  void trackProgress(String jid, int percent, String description) {
+    call(
+        c -> {
+          c.trackProgress(jid, percent, description);
+          return null;
+        });
+  }
+
+  void extendReservation(String jid, Instant until) {
+    call(
+        c -> {
+          c.extendReservation(jid, until);
           return null;
         });
   }

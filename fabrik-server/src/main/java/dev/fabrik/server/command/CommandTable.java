@@ -1,6 +1,7 @@
 package dev.fabrik.server.command;
 
 import dev.fabrik.server.manager.Manager;
+import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,8 @@ public final class CommandTable {
   }
 
   /** Every verb Fabrik speaks, wired to the given collaborators. */
-  public static CommandTable standard(Manager manager, WorkerRegistry workers, InfoReport info) {
+  public static CommandTable standard(
+      Manager manager, WorkerRegistry workers, InfoReport info, Tracker tracker) {
     return new CommandTable(
         Map.ofEntries(
             Map.entry("END", new End()),
@@ -32,7 +34,7 @@ public final class CommandTable {
             Map.entry("MUTATE", new Mutate(manager)),
             Map.entry("QUEUE", new Queue(manager)),
             Map.entry("BATCH", new Batch()),
-            Map.entry("TRACK", new Track())));
+            Map.entry("TRACK", new Track(tracker))));
   }
 
   /** A table of exactly these handlers (tests). */

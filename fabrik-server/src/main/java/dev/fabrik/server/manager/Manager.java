@@ -214,6 +214,9 @@ public final class Manager {
               + settings.maxJobBytes()
               + " bytes");
     }
+    for (OutcomeListener l : outcomes) {
+      l.pushing(stored);
+    }
     QueuedJob queued =
         new QueuedJob(stored.jid(), stored.queue(), payload, PriorityField.of(stored));
     Instant at = scheduled ? v.at() : null;
@@ -233,7 +236,7 @@ public final class Manager {
    * @return the job's payload as it is to be sent
    */
   public Optional<byte[]> fetch(String wid, List<String> queues) throws InterruptedException {
-    return fetcher.fetch(wid, queues).map(this::fetched);
+    return fetcher.fetch(wid, queues).map(this::handedOut);
   }
 
   /**
@@ -242,11 +245,14 @@ public final class Manager {
    * thread that may block. Never blocks on work arriving; the store may read a payload from disk.
    */
   public Optional<byte[]> fetchNow(String wid, List<String> queues) {
-    return fetcher.fetchNow(wid, queues).map(this::fetched);
+    return fetcher.fetchNow(wid, queues).map(this::handedOut);
   }
 
-  private byte[] fetched(Reservation r) {
+  private byte[] handedOut(Reservation r) {
     unique.fetched(r);
+    for (OutcomeListener l : outcomes) {
+      l.fetched(r);
+    }
     return r.payload();
   }
 
@@ -300,12 +306,30 @@ public final class Manager {
   /** FAIL: {@code -ERR Job not found <jid>} when it holds no reservation. */
   public void fail(FailureReport report) {
     FailureReports.Sanitized failure = FailureReports.sanitize(report);
-    Optional<Reservation> failed = store.fail(report.jid(), decision(failure, clock.instant()));
+    DecisionTaken decided = new DecisionTaken(decision(failure, clock.instant()));
+    Optional<Reservation> failed = store.fail(report.jid(), decided);
     if (failed.isEmpty()) {
       throw CommandException.err("Job not found " + CommandException.excerpt(report.jid()));
     }
     for (OutcomeListener l : outcomes) {
-      l.failed(failed.get(), false);
+      l.failed(failed.get(), false, decided.outcome);
+    }
+  }
+
+  /** Remembers what the store applied, for the listeners (the last call wins on a retry). */
+  private static final class DecisionTaken implements FailureDecision {
+    private final FailureDecision decision;
+    private volatile FailureDecision.Outcome outcome;
+
+    DecisionTaken(FailureDecision decision) {
+      this.decision = decision;
+    }
+
+    @Override
+    public Outcome decide(Reservation reservation) {
+      Outcome o = decision.decide(reservation);
+      outcome = o;
+      return o;
     }
   }
 
@@ -510,11 +534,12 @@ public final class Manager {
             List<Reservation> due = store.expiredReservations(now, BATCH);
             int failed = 0;
             for (Reservation r : due) {
-              Optional<Reservation> gone = store.fail(r.jid(), expired);
+              DecisionTaken decided = new DecisionTaken(expired);
+              Optional<Reservation> gone = store.fail(r.jid(), decided);
               if (gone.isPresent()) {
                 failed++;
                 for (OutcomeListener l : outcomes) {
-                  l.failed(gone.get(), true);
+                  l.failed(gone.get(), true, decided.outcome);
                 }
               }
             }

@@ -1,13 +1,26 @@
 package dev.fabrik.server.manager;
 
+import dev.fabrik.protocol.Job;
+import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Reservation;
 
 /**
- * Told how each reserved job ended (the metrics count these by job type). Called on the thread of
- * the ACK, the FAIL or the reservation reaper, after the store committed the outcome; it must be
- * quick, must not block and must not throw. The reservation's payload is the job as it was fetched.
+ * Told how each job moves: pushed, handed to a worker, and how each reserved job ended (the metrics
+ * count these by job type; tracking records them). Called on the thread of the PUSH, the FETCH, the
+ * ACK, the FAIL or the reservation reaper — possibly an event loop or the store's writer thread —
+ * so it must be quick, must not block and must not throw. The reservation's payload is the job as
+ * it was fetched.
  */
 public interface OutcomeListener {
+
+  /**
+   * A valid job (defaults filled) is about to be stored by PUSH or PUSHB: called before its store
+   * write is submitted, so a write the listener submits to the same store lands first.
+   */
+  default void pushing(Job job) {}
+
+  /** A job was reserved and is about to be handed to its worker (before the FETCH reply). */
+  default void fetched(Reservation reservation) {}
 
   /** ACK of a reserved job. */
   void acknowledged(Reservation reservation);
@@ -17,4 +30,12 @@ public interface OutcomeListener {
    * the dead set or away as the retry policy said.
    */
   void failed(Reservation reservation, boolean expired);
+
+  /**
+   * {@link #failed(Reservation, boolean)} with what the store applied ({@code outcome}: a retry, a
+   * dead entry or a discard; null if unknown). By default calls the two-argument form.
+   */
+  default void failed(Reservation reservation, boolean expired, FailureDecision.Outcome outcome) {
+    failed(reservation, expired);
+  }
 }

@@ -264,6 +264,11 @@ public interface Store extends AutoCloseable {
    */
   Optional<SetEntry> find(SetName set, SetEntry.Key key);
 
+  // ---------------------------------------------------------------- features with their own tables
+
+  /** The tracking records of jobs pushed with {@code custom.track} (wiped by {@link #flush}). */
+  dev.fabrik.server.tracking.TrackStore tracking();
+
   // ---------------------------------------------------------------- counters and admin
 
   Counters counters();

@@ -297,11 +297,13 @@ class CommandsWireTest {
   }
 
   @Test
-  void enterpriseSubsystemsAreUnavailable() throws IOException {
+  void batchIsUnavailableAndTrackingAnswers() throws IOException {
     assertThat(c.call("BATCH NEW {}"))
         .isEqualTo("-ERR batch subsystem is not available in this version\r\n");
     assertThat(c.call("TRACK GET abc"))
-        .isEqualTo("-ERR tracking subsystem is not available in this version\r\n");
+        .isEqualTo("$31\r\n{\"jid\":\"abc\",\"state\":\"unknown\"}\r\n");
+    assertThat(c.call("TRACK")).isEqualTo("-ERR internal error\r\n");
+    assertThat(c.call("TRACK NOPE x")).isEqualTo("-ERR no such TRACK subcommand: NOPE\r\n");
     assertThat(c.call("BATCH"))
         .isEqualTo("-ERR batch subsystem is not available in this version\r\n");
   }

@@ -47,6 +47,7 @@ public final class MemoryStore implements Store {
   private final EnumMap<SetName, MemorySet> sets = new EnumMap<>(SetName.class);
   private final ReservationTable<QueuedJob> reservations = new ReservationTable<>();
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
+  private final MemoryTrackStore tracking = new MemoryTrackStore();
   private long processed;
   private long failures;
   private volatile boolean closed;
@@ -454,6 +455,12 @@ public final class MemoryStore implements Store {
       processed = 0;
       failures = 0;
     }
+    tracking.clear();
+  }
+
+  @Override
+  public dev.fabrik.server.tracking.TrackStore tracking() {
+    return tracking;
   }
 
   @Override

@@ -67,6 +67,7 @@ public final class SqliteStore implements Store {
   private final ReaderPool readers;
   private final Checkpointer checkpointer;
   private final JobReads jobReads;
+  private final SqliteTrackStore tracking;
   private final StorageErrors errors = new StorageErrors();
   private final SqliteUniqueLocks uniqueLocks;
 
@@ -122,6 +123,7 @@ public final class SqliteStore implements Store {
     this.checkpointer = new Checkpointer(file, checkpointLock, errors);
     this.jobReads = new JobReads(index, readers);
     this.uniqueLocks = new SqliteUniqueLocks(writer, this::pushOp);
+    this.tracking = new SqliteTrackStore(writer);
   }
 
   /** Opens (creating if needed) {@code <dataDir>/fabrik.db} and recovers its queues. */
@@ -745,7 +747,8 @@ public final class SqliteStore implements Store {
     ensureOpen();
     writer.write(
         tx -> {
-          for (String table : List.of("jobs", "set_entries", "queues", "unique_locks")) {
+          for (String table :
+              List.of("jobs", "set_entries", "queues", "unique_locks", SqliteTrackStore.TABLE)) {
             tx.prepare("DELETE FROM " + table).executeUpdate();
           }
           tx.prepare("UPDATE counters SET value = 0").executeUpdate();
@@ -767,6 +770,11 @@ public final class SqliteStore implements Store {
         },
         Integer.MAX_VALUE, // as long as it takes: one transaction
         0);
+  }
+
+  @Override
+  public dev.fabrik.server.tracking.TrackStore tracking() {
+    return tracking;
   }
 
   @Override

@@ -129,6 +129,16 @@ final class ConsoleJson {
       o.put("started_at", time(j.startedAt()));
       o.put("running_seconds", seconds(j.runningFor()));
       o.put("expires_at", time(j.expiresAt()));
+      if (j.progress() != null) {
+        ObjectNode p = o.putObject("progress");
+        p.put("state", j.progress().state());
+        if (j.progress().percent() != null) {
+          p.put("percent", j.progress().percent());
+        }
+        if (j.progress().desc() != null) {
+          p.put("desc", j.progress().desc());
+        }
+      }
     }
     return n;
   }

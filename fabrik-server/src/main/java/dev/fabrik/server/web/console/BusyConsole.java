@@ -61,7 +61,8 @@ public final class BusyConsole {
               r.wid(),
               r.reservedAt(),
               running.isNegative() ? Duration.ZERO : running,
-              r.expiresAt()));
+              r.expiresAt(),
+              JobProgress.of(store.tracking(), r.jid(), r.payload(), now)));
     }
     List<WorkerProcess> processes = new ArrayList<>();
     for (WorkerInfo w : workers.list()) {

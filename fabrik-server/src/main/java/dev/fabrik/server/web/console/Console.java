@@ -94,4 +94,13 @@ public final class Console {
   public SetConsole sets() {
     return sets;
   }
+
+  /** The tracked progress of a job shown on its page, or null when it is not tracked. */
+  public JobProgress progress(JobDetail job) {
+    return JobProgress.of(
+        store.tracking(),
+        job.jid(),
+        job.payload().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        clock.instant());
+  }
 }

@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * A job in progress: fetched by {@code wid} at {@code startedAt}, reserved until {@code expiresAt}
- * (then it fails with ReservationExpired).
+ * (then it fails with ReservationExpired); {@code progress} is what its worker reported when the
+ * job is tracked, else null.
  */
 public record RunningJob(
     String jid,
@@ -14,4 +15,5 @@ public record RunningJob(
     String wid,
     Instant startedAt,
     Duration runningFor,
-    Instant expiresAt) {}
+    Instant expiresAt,
+    JobProgress progress) {}

@@ -1,6 +1,7 @@
 package dev.fabrik.server.web.ui;
 
 import dev.fabrik.server.web.console.JobDetail;
+import dev.fabrik.server.web.console.JobProgress;
 import dev.fabrik.server.web.console.QueuedJobDetail;
 import dev.fabrik.server.web.console.SetEntryDetail;
 import java.time.Instant;
@@ -15,9 +16,16 @@ import java.util.List;
  * @param facts the lines that place it: {@code Expires → 2027-05-22 … (in 179d 23h)}
  * @param form the actions on it, or null when there are none
  * @param back a link to the page that lists it, or null
+ * @param progress the job's tracked state and progress, or null when it is not tracked
  */
 public record JobPage(
-    Chrome chrome, JobDetail job, String heading, List<Fact> facts, ActionForm form, Link back) {
+    Chrome chrome,
+    JobDetail job,
+    String heading,
+    List<Fact> facts,
+    ActionForm form,
+    Link back,
+    JobProgress progress) {
 
   /** One {@code <dt>label</dt><dd>value</dd>} line. */
   public record Fact(String label, String value) {}
@@ -31,6 +39,11 @@ public record JobPage(
     facts = List.copyOf(facts);
   }
 
+  /** This page with the job's tracked progress (null: not tracked). */
+  JobPage withProgress(JobProgress value) {
+    return new JobPage(chrome, job, heading, facts, form, back, value);
+  }
+
   /** A retry, scheduled or dead entry, with its set's actions. */
   static JobPage inSet(Chrome chrome, SetView view, SetEntryDetail entry, Instant now) {
     String when = Display.time(entry.score()) + " (" + Display.relative(entry.score(), now) + ")";
@@ -40,6 +53,7 @@ public record JobPage(
         "In " + entry.set().wireName(),
         List.of(new Fact(view.scoreLabel(), when)),
         new ActionForm(view.path() + "/actions", entry.key(), view.actions()),
+        null,
         null);
   }
 
@@ -65,6 +79,7 @@ public record JobPage(
             new Fact("Position", position),
             new Fact("Priority", Integer.toString(d.job().priority()))),
         null,
-        new Link(href, "Back to queue " + d.queue()));
+        new Link(href, "Back to queue " + d.queue()),
+        null);
   }
 }

@@ -2,10 +2,13 @@ package dev.fabrik.server.web.ui;
 
 import dev.fabrik.server.web.Requests;
 import dev.fabrik.server.web.RouteTable;
+import dev.fabrik.server.web.console.JobDetail;
+import dev.fabrik.server.web.console.JobProgress;
 import dev.fabrik.server.web.console.QueueConsole;
 import dev.fabrik.server.web.console.QueuedJobDetail;
 import java.io.IOException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** The Queues page, one queue's jobs, one queued job, and pause/resume/remove. */
 final class QueueRoutes {
@@ -16,9 +19,11 @@ final class QueueRoutes {
 
   private final QueueConsole queues;
   private final Pages pages;
+  private final Function<JobDetail, JobProgress> progress;
 
-  QueueRoutes(QueueConsole queues, Pages pages) {
+  QueueRoutes(QueueConsole queues, Pages pages, Function<JobDetail, JobProgress> progress) {
     this.queues = queues;
+    this.progress = progress;
     this.pages = pages;
   }
 
@@ -59,7 +64,8 @@ final class QueueRoutes {
         r,
         "job.jte",
         JobPage.inQueue(
-            pages.chrome(r, "Job " + found.job().jid(), Nav.QUEUES), found, asked, PAGE_SIZE));
+                pages.chrome(r, "Job " + found.job().jid(), Nav.QUEUES), found, asked, PAGE_SIZE)
+            .withProgress(progress.apply(found.job())));
   }
 
   /** Back to the page the form was on: the queue's own page sends {@code from=queue}. */

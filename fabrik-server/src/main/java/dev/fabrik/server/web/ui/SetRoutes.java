@@ -4,12 +4,15 @@ import dev.fabrik.server.web.FormData;
 import dev.fabrik.server.web.HttpError;
 import dev.fabrik.server.web.Requests;
 import dev.fabrik.server.web.RouteTable;
+import dev.fabrik.server.web.console.JobDetail;
+import dev.fabrik.server.web.console.JobProgress;
 import dev.fabrik.server.web.console.SetAction;
 import dev.fabrik.server.web.console.SetConsole;
 import dev.fabrik.server.web.console.SetFilter;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The Retries, Scheduled and Dead pages: a filtered, cursor-paged listing (GET, so a filtered page
@@ -21,9 +24,11 @@ final class SetRoutes {
   private final SetConsole sets;
   private final Pages pages;
   private final Clock clock;
+  private final Function<JobDetail, JobProgress> progress;
 
-  SetRoutes(SetConsole sets, Pages pages, Clock clock) {
+  SetRoutes(SetConsole sets, Pages pages, Clock clock, Function<JobDetail, JobProgress> progress) {
     this.sets = sets;
+    this.progress = progress;
     this.pages = pages;
     this.clock = clock;
   }
@@ -58,7 +63,11 @@ final class SetRoutes {
         r,
         "job.jte",
         JobPage.inSet(
-            pages.chrome(r, "Job " + entry.job().jid(), view.nav()), view, entry, clock.instant()));
+                pages.chrome(r, "Job " + entry.job().jid(), view.nav()),
+                view,
+                entry,
+                clock.instant())
+            .withProgress(progress.apply(entry.job())));
   }
 
   /**

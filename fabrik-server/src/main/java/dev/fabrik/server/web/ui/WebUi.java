@@ -47,8 +47,8 @@ public final class WebUi {
                 "dashboard.jte",
                 new DashboardPage(
                     pages.chrome(r, "Dashboard", Nav.DASHBOARD), console.overview())));
-    new QueueRoutes(console.queues(), pages).register(routes);
+    new QueueRoutes(console.queues(), pages, console::progress).register(routes);
     new BusyRoutes(console.busy(), pages, clock).register(routes);
-    new SetRoutes(console.sets(), pages, clock).register(routes);
+    new SetRoutes(console.sets(), pages, clock, console::progress).register(routes);
   }
 }

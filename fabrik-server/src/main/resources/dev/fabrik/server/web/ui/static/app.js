@@ -458,7 +458,36 @@
       tr.appendChild(cell("", "started", time(j.started_at)));
       tr.appendChild(cell("num", "running", duration(Number(j.running_seconds) * 1000)));
       tr.appendChild(cell("", "expires", time(j.expires_at)));
+      tr.appendChild(progressCell(j.progress));
       return tr;
+    }
+
+    // A tracked job's progress (TRACK SET): a <progress> bar (no inline style under the CSP) and
+    // "40% resizing" beside it; empty for an untracked job.
+    function progressCell(p) {
+      var td = cell("", "progress", "");
+      if (!p) {
+        return td;
+      }
+      var box = document.createElement("div");
+      box.className = "progress";
+      var bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = typeof p.percent === "number" ? p.percent : 0;
+      var label = document.createElement("span");
+      label.className = "progress-label";
+      var parts = [];
+      if (typeof p.percent === "number") {
+        parts.push(p.percent + "%");
+      }
+      if (p.desc) {
+        parts.push(p.desc);
+      }
+      label.textContent = parts.length ? parts.join(" ") : p.state;
+      box.appendChild(bar);
+      box.appendChild(label);
+      td.appendChild(box);
+      return td;
     }
 
     function render(doc) {

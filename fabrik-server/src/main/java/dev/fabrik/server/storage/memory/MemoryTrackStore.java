@@ -1,0 +1,83 @@
+package dev.fabrik.server.storage.memory;
+
+import dev.fabrik.server.tracking.TrackRecord;
+import dev.fabrik.server.tracking.TrackState;
+import dev.fabrik.server.tracking.TrackStore;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Tracking records in a map, each write applied at once under the lock (so in call order), its
+ * stage already complete.
+ */
+final class MemoryTrackStore implements TrackStore {
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  private final Map<String, TrackRecord> records = new HashMap<>();
+
+  @Override
+  public synchronized CompletableFuture<Void> enqueued(String jid, Instant at) {
+    records.put(jid, new TrackRecord(jid, TrackState.ENQUEUED, null, null, at, null));
+    return DONE;
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> moved(
+      String jid, TrackState state, Instant at, Instant expiresAt) {
+    TrackRecord old = records.get(jid);
+    Integer percent = old == null ? null : old.percent();
+    String desc = old == null ? null : old.desc();
+    records.put(jid, new TrackRecord(jid, state, percent, desc, at, expiresAt));
+    return DONE;
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> progress(
+      String jid, Integer percent, String desc, Instant at, Instant expiresIfNew) {
+    TrackRecord old = records.get(jid);
+    TrackRecord updated =
+        old == null
+            ? new TrackRecord(jid, TrackState.UNKNOWN, percent, desc, at, expiresIfNew)
+            : new TrackRecord(
+                jid,
+                old.state(),
+                percent != null ? percent : old.percent(),
+                desc != null ? desc : old.desc(),
+                at,
+                old.expiresAt());
+    records.put(jid, updated);
+    return DONE;
+  }
+
+  @Override
+  public synchronized Optional<TrackRecord> get(String jid) {
+    return Optional.ofNullable(records.get(jid));
+  }
+
+  @Override
+  public synchronized int purge(Instant now, int limit) {
+    int purged = 0;
+    Iterator<TrackRecord> it = records.values().iterator();
+    while (it.hasNext() && purged < limit) {
+      if (it.next().expiredAt(now)) {
+        it.remove();
+        purged++;
+      }
+    }
+    return purged;
+  }
+
+  @Override
+  public synchronized long size() {
+    return records.size();
+  }
+
+  /** FLUSH. */
+  synchronized void clear() {
+    records.clear();
+  }
+}

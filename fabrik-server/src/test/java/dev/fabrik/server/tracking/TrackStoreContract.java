@@ -1,0 +1,148 @@
+package dev.fabrik.server.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fabrik.server.storage.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link TrackStore} must do, reached as {@link Store#tracking()}. Subclasses open a
+ * fresh, empty store. Instants are whole microseconds (durable stores keep epoch micros).
+ */
+public abstract class TrackStoreContract {
+  protected static final Instant T0 = Instant.parse("2026-06-30T17:00:00Z");
+  protected static final Instant LATER = T0.plusSeconds(1800);
+
+  protected Store store;
+  protected TrackStore tracks;
+
+  protected abstract Store open() throws Exception;
+
+  @BeforeEach
+  void openStore() throws Exception {
+    store = open();
+    tracks = store.tracking();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  @Test
+  void aJidNeverTrackedHasNoRecord() {
+    assertThat(tracks.get("nobody")).isEmpty();
+    assertThat(tracks.size()).isZero();
+  }
+
+  @Test
+  void enqueuedStartsAFreshRecordWithoutProgressOrExpiry() {
+    tracks.enqueued("j1", T0).join();
+    assertThat(tracks.get("j1"))
+        .contains(new TrackRecord("j1", TrackState.ENQUEUED, null, null, T0, null));
+  }
+
+  @Test
+  void progressKeepsTheStateAndNullKeepsTheOtherField() {
+    tracks.enqueued("j1", T0).join();
+    tracks.moved("j1", TrackState.WORKING, T0.plusSeconds(1), null).join();
+    tracks.progress("j1", 40, "resizing", T0.plusSeconds(2), LATER).join();
+    tracks.progress("j1", 60, null, T0.plusSeconds(3), LATER).join();
+    tracks.progress("j1", null, "uploading", T0.plusSeconds(4), LATER).join();
+
+    assertThat(tracks.get("j1"))
+        .contains(
+            new TrackRecord("j1", TrackState.WORKING, 60, "uploading", T0.plusSeconds(4), null));
+  }
+
+  @Test
+  void movingKeepsTheProgressAndSetsTheExpiry() {
+    tracks.enqueued("j1", T0).join();
+    tracks.progress("j1", 100, "done", T0.plusSeconds(1), LATER).join();
+    tracks.moved("j1", TrackState.SUCCESS, T0.plusSeconds(2), LATER).join();
+
+    assertThat(tracks.get("j1"))
+        .contains(new TrackRecord("j1", TrackState.SUCCESS, 100, "done", T0.plusSeconds(2), LATER));
+  }
+
+  @Test
+  void progressForAnUnknownJidMakesAnUnknownRecordThatExpires() {
+    tracks.progress("j1", 5, null, T0, LATER).join();
+    assertThat(tracks.get("j1"))
+        .contains(new TrackRecord("j1", TrackState.UNKNOWN, 5, null, T0, LATER));
+  }
+
+  @Test
+  void aJidPushedAgainStartsOver() {
+    tracks.enqueued("j1", T0).join();
+    tracks.progress("j1", 80, "almost", T0, LATER).join();
+    tracks.moved("j1", TrackState.FAILED, T0, LATER).join();
+    tracks.enqueued("j1", T0.plusSeconds(5)).join();
+
+    assertThat(tracks.get("j1"))
+        .contains(new TrackRecord("j1", TrackState.ENQUEUED, null, null, T0.plusSeconds(5), null));
+  }
+
+  @Test
+  void writesApplyInCallOrderAndReadsSeeThemWithoutWaiting() {
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    TrackState[] cycle = {TrackState.WORKING, TrackState.FAILED, TrackState.WORKING};
+    for (int i = 0; i < 300; i++) {
+      writes.add(tracks.moved("j" + (i % 3), cycle[i % 3], T0.plusSeconds(i), null));
+      writes.add(tracks.progress("j" + (i % 3), i % 101, "step " + i, T0.plusSeconds(i), LATER));
+    }
+    // Not joined: a read must see every write called before it.
+    assertThat(tracks.get("j2").orElseThrow())
+        .isEqualTo(
+            new TrackRecord(
+                "j2", TrackState.WORKING, 299 % 101, "step 299", T0.plusSeconds(299), null));
+    assertThat(tracks.get("j1").orElseThrow().state()).isEqualTo(TrackState.FAILED);
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+  }
+
+  @Test
+  void purgeDeletesOnlyRecordsExpiredByNowAndAtMostTheLimit() {
+    tracks.enqueued("active", T0).join();
+    tracks.moved("working", TrackState.WORKING, T0, null).join();
+    for (int i = 0; i < 5; i++) {
+      tracks.moved("done" + i, TrackState.SUCCESS, T0, T0.plusSeconds(i)).join();
+    }
+    tracks.moved("later", TrackState.DEAD, T0, LATER).join();
+
+    assertThat(tracks.purge(T0.plusSeconds(3), 2)).isEqualTo(2);
+    assertThat(tracks.purge(T0.plusSeconds(3), 100)).isEqualTo(2); // the one at +3 s included
+    assertThat(tracks.purge(T0.plusSeconds(3), 100)).isZero();
+    assertThat(tracks.get("done4")).isPresent();
+    assertThat(tracks.get("done3")).isEmpty();
+
+    assertThat(tracks.purge(T0.plus(Duration.ofDays(365)), 100)).isEqualTo(2);
+    assertThat(tracks.get("active")).isPresent();
+    assertThat(tracks.get("working")).isPresent();
+    assertThat(tracks.size()).isEqualTo(2);
+  }
+
+  @Test
+  void expiredAtIsInclusive() {
+    TrackRecord r = new TrackRecord("j", TrackState.SUCCESS, null, null, T0, LATER);
+    assertThat(r.expiredAt(LATER.minusNanos(1000))).isFalse();
+    assertThat(r.expiredAt(LATER)).isTrue();
+    assertThat(new TrackRecord("j", TrackState.WORKING, null, null, T0, null).expiredAt(LATER))
+        .isFalse();
+  }
+
+  @Test
+  void flushWipesTheRecords() {
+    tracks.enqueued("j1", T0).join();
+    tracks.progress("j2", 1, "x", T0, LATER).join();
+    store.flush();
+    assertThat(tracks.get("j1")).isEmpty();
+    assertThat(tracks.size()).isZero();
+  }
+}
