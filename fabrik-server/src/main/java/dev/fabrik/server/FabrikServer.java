@@ -4,6 +4,7 @@ import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
+import dev.fabrik.server.cron.CronService;
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.manager.Manager;
@@ -15,8 +16,10 @@ import dev.fabrik.server.scheduler.PeriodicTasks;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.Stores;
 import dev.fabrik.server.web.AdminHttp;
+import dev.fabrik.server.web.api.CronApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
+import dev.fabrik.server.web.ui.CronPages;
 import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.net.InetAddress;
@@ -51,6 +54,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final WorkerRegistry workers;
   private final Manager manager;
   private final PeriodicTasks tasks;
+  private final CronService cron;
   private final Listener listener;
   private final StatsHistory history;
   private final AdminHttp http;
@@ -88,6 +92,7 @@ public final class FabrikServer implements Service, AutoCloseable {
             new ManagerSettings(
                 config.fetchWait(), config.deadTtl(), config.deadMaxSize(), config.maxJobBytes()));
     this.tasks = new PeriodicTasks(manager, PeriodicTasks.Settings.defaults(config.workerTtl()));
+    this.cron = new CronService(store.cron(), manager::prepareForEnqueue, clock);
     ConnectionStats stats = new ConnectionStats();
     ServerMetrics metrics = new ServerMetrics(manager, store, workers, stats);
     manager.onOutcome(metrics.jobOutcomes());
@@ -118,6 +123,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     Console console = new Console(store, manager, workers, clock, stats::connections, history);
     this.http = new AdminHttp(config, info, console, metrics, logins);
     new WebUi(console, clock).register(http.routes());
+    new CronApi(cron).register(http.routes());
+    new CronPages(cron, clock).register(http.routes());
   }
 
   /** Builds and starts a server on the system clock. */
@@ -136,7 +143,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     running = true;
     try {
       // The throttle last, so it stops first: a delayed wrong password must not hold up shutdown.
-      for (Service s : List.of(tasks, history, listener, http, logins)) {
+      for (Service s : List.of(tasks, cron, history, listener, http, logins)) {
         s.start();
         started.add(s);
       }
@@ -194,6 +201,11 @@ public final class FabrikServer implements Service, AutoCloseable {
 
   public Manager manager() {
     return manager;
+  }
+
+  /** The cron entries: {@link CronService#configure} loads conf.d's (at start and on SIGHUP). */
+  public CronService cron() {
+    return cron;
   }
 
   public WorkerRegistry workers() {

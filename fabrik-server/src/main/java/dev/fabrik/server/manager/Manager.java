@@ -146,6 +146,22 @@ public final class Manager {
     return errors;
   }
 
+  /**
+   * Validates {@code job} and fills its defaults as PUSH would, returning it as the store would
+   * keep it (enqueued now), for callers that store it themselves in one step with state of their
+   * own (cron's claim of a tick). Refuses a job with a future {@code at}.
+   *
+   * @throws CommandException the job is not acceptable
+   */
+  public QueuedJob prepareForEnqueue(Job job) {
+    Instant now = clock.instant();
+    Prepared p = prepare(job, Timestamps.format(now), now);
+    if (p.scheduledAt() != null) {
+      throw CommandException.err("a job stored directly may not be scheduled (at)");
+    }
+    return p.job();
+  }
+
   /** A validated job as stored, and its run time when it goes to the scheduled set. */
   private record Prepared(QueuedJob job, Instant scheduledAt) {}
 

@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.memory;
 
+import dev.fabrik.server.cron.CronStore;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Mutation;
@@ -47,6 +48,14 @@ public final class MemoryStore implements Store {
   private final EnumMap<SetName, MemorySet> sets = new EnumMap<>(SetName.class);
   private final ReservationTable<QueuedJob> reservations = new ReservationTable<>();
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
+  private final MemoryCronStore cron =
+      new MemoryCronStore(
+          lock,
+          (job, added) -> {
+            ensureOpen();
+            push(job, added);
+          },
+          this::notifyListeners);
   private long processed;
   private long failures;
   private volatile boolean closed;
@@ -85,6 +94,11 @@ public final class MemoryStore implements Store {
       }
     }
     notifyListeners(added);
+  }
+
+  @Override
+  public CronStore cron() {
+    return cron;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.sqlite;
 
+import dev.fabrik.server.cron.CronStore;
 import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.Durability;
@@ -67,6 +68,7 @@ public final class SqliteStore implements Store {
   private final Checkpointer checkpointer;
   private final JobReads jobReads;
   private final StorageErrors errors = new StorageErrors();
+  private final SqliteCronStore cron;
 
   /** The latest ACK or FAIL of each jid whose write has not committed yet. */
   private final ConcurrentHashMap<String, CompletableFuture<?>> ending = new ConcurrentHashMap<>();
@@ -89,6 +91,7 @@ public final class SqliteStore implements Store {
     Connection connection = Schema.openWriter(file, durability, maxPageCount, walLimitBytes);
     Recovery.State state;
     try {
+      SqliteCronStore.createTables(connection);
       state = Recovery.load(connection, index);
     } catch (SQLException | RuntimeException e) {
       connection.close();
@@ -119,6 +122,7 @@ public final class SqliteStore implements Store {
     this.readers = new ReaderPool(file, 3, errors);
     this.checkpointer = new Checkpointer(file, checkpointLock, errors);
     this.jobReads = new JobReads(index, readers);
+    this.cron = new SqliteCronStore(writer, readers, this::insertJob);
   }
 
   /** Opens (creating if needed) {@code <dataDir>/fabrik.db} and recovers its queues. */
@@ -250,6 +254,11 @@ public final class SqliteStore implements Store {
       reservations.add(r, p.id());
       return Optional.of(r);
     }
+  }
+
+  @Override
+  public CronStore cron() {
+    return cron;
   }
 
   @Override
