@@ -19,7 +19,7 @@ public enum CatchUp {
   ALL;
 
   /** How late a tick may be and still count as on time under {@link #NONE}. */
-  public static final Duration GRACE = Duration.ofSeconds(60);
+  public static final Duration GRACE = Duration.ofSeconds(10);
 
   /** The bound on ticks {@link #ALL} fires after a downtime. */
   public static final int MAX_ALL = 100;

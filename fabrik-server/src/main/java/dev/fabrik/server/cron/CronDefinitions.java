@@ -106,6 +106,9 @@ public final class CronDefinitions {
     if (!job.path("jobtype").isString() || job.path("jobtype").asString().isBlank()) {
       throw new IllegalArgumentException("job.type is missing or not a string");
     }
+    if (!job.has("args")) {
+      job.putArray("args"); // optional in [cron.job]; PUSH requires it
+    }
     for (String banned : List.of("jid", "at", "created_at", "enqueued_at")) {
       if (job.has(banned)) {
         throw new IllegalArgumentException(

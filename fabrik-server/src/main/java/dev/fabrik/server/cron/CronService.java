@@ -100,6 +100,14 @@ public final class CronService implements Service {
     }
   }
 
+  /** As {@link #start()} without the timer: tests call {@link #runDue()} themselves. */
+  void startWithoutTimer() {
+    synchronized (lock) {
+      started = true;
+      rebuild();
+    }
+  }
+
   @Override
   public void stop(Duration timeout) {
     ScheduledExecutorService e;
@@ -243,7 +251,7 @@ public final class CronService implements Service {
       if (s == null) {
         return Optional.empty();
       }
-      QueuedJob job = job(s.entry);
+      QueuedJob job = job(s.entry, null);
       store.runNow(id, now(), job);
       return Optional.of(job.jid());
     }
@@ -340,7 +348,7 @@ public final class CronService implements Service {
         if (lost) {
           break;
         }
-        QueuedJob job = job(e);
+        QueuedJob job = job(e, tick);
         if (store.claimTick(e.id(), last, tick, job)) {
           pushed++;
           log.debug("cron {} fired tick {} as job {}", e.id(), tick, job.jid());
@@ -360,10 +368,23 @@ public final class CronService implements Service {
     return pushed;
   }
 
-  /** A fresh job from the entry's template, validated and filled in as PUSH would. */
-  private QueuedJob job(CronEntry e) {
+  /**
+   * A fresh job from the entry's template, validated and filled in as PUSH would. Its {@code
+   * custom.cron} names the entry and the tick (absent for "run now"), so a worker, a log or a
+   * uniqueness rule can tell ticks apart: {@code "custom":{"cron":{"id":"rollup","tick":
+   * "2026-06-30T17:05:00Z"}}}.
+   */
+  private QueuedJob job(CronEntry e, Instant tick) {
     ObjectNode json = e.job().deepCopy();
     json.put("jid", newJid());
+    ObjectNode custom = json.get("custom") instanceof ObjectNode c ? c : json.putObject("custom");
+    ObjectNode mark = custom.putObject("cron");
+    mark.put("id", e.id());
+    if (tick != null) {
+      mark.put("tick", tick.toString());
+    } else {
+      mark.put("run_now", true);
+    }
     Job job = JobCodec.decode(JobCodec.MAPPER.writeValueAsBytes(json));
     return prepare.apply(job);
   }
@@ -377,7 +398,7 @@ public final class CronService implements Service {
   /** Null when a job made from the entry would be accepted, else why not. */
   private String problem(CronEntry e) {
     try {
-      job(e);
+      job(e, null);
       return null;
     } catch (CommandException | IllegalArgumentException ex) {
       return "its job is refused: " + ex.getMessage();
