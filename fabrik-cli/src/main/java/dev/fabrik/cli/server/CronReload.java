@@ -32,7 +32,7 @@ final class CronReload implements Runnable {
   public synchronized void run() {
     try {
       CronFiles.Loaded loaded = CronFiles.read(configDir);
-      List<String> refused = cron.configure(loaded.entries());
+      List<String> refused = cron.configure(loaded);
       List<String> errors = new ArrayList<>(loaded.errors());
       errors.addAll(refused);
       errors.forEach(e -> log.warn("cron entry refused: {}", e));

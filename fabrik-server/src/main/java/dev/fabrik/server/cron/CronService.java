@@ -128,37 +128,47 @@ public final class CronService implements Service {
 
   // ---------------------------------------------------------------- entries
 
+  /** {@link #configure(CronFiles.Loaded)} for entries without loader errors. */
+  public List<String> configure(List<CronEntry> entries) {
+    return configure(new CronFiles.Loaded(entries, List.of()));
+  }
+
   /**
    * Replaces the entries from the config files (at start and on SIGHUP). An entry whose job the
-   * manager refuses, or whose id an API entry already has, is left out and reported.
+   * manager refuses, or whose id an API entry already has, is left out and reported; the loader's
+   * own errors are kept with those for {@link #configErrors()}.
    *
-   * @return one line per refused entry (the loader's own errors are the caller's)
+   * @return one line per entry refused here (not the loader's errors)
    */
-  public List<String> configure(List<CronEntry> entries) {
+  public List<String> configure(CronFiles.Loaded loaded) {
     synchronized (lock) {
       List<CronEntry> ok = new ArrayList<>();
-      List<String> errors = new ArrayList<>();
-      for (CronEntry e : entries) {
+      List<String> refused = new ArrayList<>();
+      for (CronEntry e : loaded.entries()) {
         String problem = problem(e);
         if (problem != null) {
-          errors.add(e.source() + ": " + problem);
+          refused.add(e.source() + ": " + problem);
         } else {
           ok.add(e);
         }
       }
       configured = List.copyOf(ok);
-      configErrors = List.copyOf(errors);
       if (started) {
         rebuild();
-        for (String id : List.copyOf(slots.keySet())) {
-          if (slots.get(id).entry.fromApi()
-              && configured.stream().anyMatch(c -> c.id().equals(id))) {
-            errors.add("cron entry \"" + id + "\" is defined in conf.d and through the API");
-          }
-        }
-        configErrors = List.copyOf(errors);
       }
-      return configErrors;
+      List<String> all = new ArrayList<>(loaded.errors());
+      all.addAll(refused);
+      for (CronStore.StoredEntry stored : store.entries()) {
+        if (configured.stream().anyMatch(c -> c.id().equals(stored.id()))) {
+          all.add(
+              "cron entry \""
+                  + stored.id()
+                  + "\" is defined in conf.d and through the API;"
+                  + " the conf.d entry is used");
+        }
+      }
+      configErrors = List.copyOf(all);
+      return List.copyOf(refused);
     }
   }
 
