@@ -28,12 +28,14 @@ final class ServerProcess implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  private final int webPort;
   private final StringBuffer log = new StringBuffer();
   private final CountDownLatch listening = new CountDownLatch(1);
 
-  private ServerProcess(Process process, int port) {
+  private ServerProcess(Process process, int port, int webPort) {
     this.process = process;
     this.port = port;
+    this.webPort = webPort;
     Thread.ofPlatform().daemon().start(this::pump);
   }
 
@@ -44,25 +46,72 @@ final class ServerProcess implements AutoCloseable {
 
   /** As {@link #start(Path, List)}, with these JVM options (e.g. a small {@code -Xmx}). */
   static ServerProcess start(Path dataDir, List<String> javaOptions, List<String> extraArgs) {
+    return start(List.of(), dataDir, javaOptions, extraArgs, -1);
+  }
+
+  /**
+   * A server with its web port on {@code webPort} (0: a free one) and SIGHUP at its default
+   * disposition: a JVM started from Maven may inherit SIGHUP ignored, and an ignored signal stays
+   * ignored in the child unless {@code env --default-signal=HUP} resets it. For reload tests.
+   */
+  static ServerProcess startWithWeb(Path dataDir, int webPort, List<String> extraArgs) {
+    return start(
+        List.of("env", "--default-signal=HUP"),
+        dataDir,
+        List.of("-Xmx512m"),
+        extraArgs,
+        webPort == 0 ? freePort() : webPort);
+  }
+
+  private static ServerProcess start(
+      List<String> launcher,
+      Path dataDir,
+      List<String> javaOptions,
+      List<String> extraArgs,
+      int webPort) {
     int port = freePort();
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
     command.addAll(List.of("-jar", jar().toString()));
     command.addAll(
         List.of("server", "--bind", "127.0.0.1:" + port, "--data-dir", dataDir.toString()));
-    command.add("--no-web");
+    if (webPort < 0) {
+      command.add("--no-web");
+    } else {
+      command.addAll(List.of("--web-bind", "127.0.0.1:" + webPort));
+    }
     command.addAll(extraArgs);
     try {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       // Only the flags configure this server, not the developer's environment.
       builder.environment().keySet().removeIf(name -> name.startsWith("FAKTORY_"));
       Process process = builder.start();
-      ServerProcess server = new ServerProcess(process, port);
+      ServerProcess server = new ServerProcess(process, port, webPort);
       server.awaitListening();
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
+    }
+  }
+
+  /** The web port, or -1 when the web UI is off. */
+  int webPort() {
+    return webPort;
+  }
+
+  /** SIGHUP: the server reloads conf.d's cron entries. */
+  void hangup() {
+    try {
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        fail("kill -HUP %d failed", process.pid());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
+import dev.fabrik.server.cron.CronService;
 import dev.fabrik.server.expiry.ExpiringJobs;
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
@@ -18,8 +19,10 @@ import dev.fabrik.server.storage.Stores;
 import dev.fabrik.server.tracking.TrackPurge;
 import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.web.AdminHttp;
+import dev.fabrik.server.web.api.CronApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
+import dev.fabrik.server.web.ui.CronPages;
 import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.net.InetAddress;
@@ -56,6 +59,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final PeriodicTasks tasks;
   private final Tracker tracker;
   private final TrackPurge trackPurge;
+  private final CronService cron;
   private final Listener listener;
   private final StatsHistory history;
   private final AdminHttp http;
@@ -93,6 +97,7 @@ public final class FabrikServer implements Service, AutoCloseable {
             new ManagerSettings(
                 config.fetchWait(), config.deadTtl(), config.deadMaxSize(), config.maxJobBytes()));
     this.tasks = new PeriodicTasks(manager, PeriodicTasks.Settings.defaults(config.workerTtl()));
+    this.cron = new CronService(store.cron(), manager::prepareForEnqueue, clock);
     ConnectionStats stats = new ConnectionStats();
     ServerMetrics metrics = new ServerMetrics(manager, store, workers, stats);
     manager.onOutcome(metrics.jobOutcomes());
@@ -127,6 +132,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     Console console = new Console(store, manager, workers, clock, stats::connections, history);
     this.http = new AdminHttp(config, info, console, metrics, logins);
     new WebUi(console, clock).register(http.routes());
+    new CronApi(cron).register(http.routes());
+    new CronPages(cron, clock).register(http.routes());
   }
 
   /** Builds and starts a server on the system clock. */
@@ -145,7 +152,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     running = true;
     try {
       // The throttle last, so it stops first: a delayed wrong password must not hold up shutdown.
-      for (Service s : List.of(tasks, trackPurge, history, listener, http, logins)) {
+      for (Service s : List.of(tasks, trackPurge, cron, history, listener, http, logins)) {
         s.start();
         started.add(s);
       }
@@ -203,6 +210,11 @@ public final class FabrikServer implements Service, AutoCloseable {
 
   public Manager manager() {
     return manager;
+  }
+
+  /** The cron entries: {@link CronService#configure} loads conf.d's (at start and on SIGHUP). */
+  public CronService cron() {
+    return cron;
   }
 
   public WorkerRegistry workers() {

@@ -148,6 +148,10 @@ public final class ServerCommand implements Callable<Integer> {
                 },
                 "fabrik-shutdown"));
     Signals.exitZeroOnTermAndInt();
+    CronReload cron =
+        new CronReload(server.cron(), configDir(Path.of(System.getProperty("user.home"))));
+    cron.run();
+    Signals.onHangup(cron);
     stopped.await();
     return 0;
   }
@@ -186,7 +190,10 @@ public final class ServerCommand implements Callable<Integer> {
             .maxConnections(maxConnections)
             .webAllowedHosts(webAllowedHosts)
             .build();
-    Path dir = configDir != null ? configDir : home.resolve(".fabrik");
-    return ConfigLoader.withEnvironment(env).load(dir, flags);
+    return ConfigLoader.withEnvironment(env).load(configDir(home), flags);
+  }
+
+  private Path configDir(Path home) {
+    return configDir != null ? configDir : home.resolve(".fabrik");
   }
 }

@@ -17,4 +17,18 @@ final class Signals {
       }
     }
   }
+
+  /**
+   * Runs {@code action} on each SIGHUP (on the JVM's signal thread, so it should be short). Note: a
+   * process started with SIGHUP ignored (nohup, some CI runners) keeps ignoring it unless started
+   * with the default disposition ({@code env --default-signal=HUP}).
+   */
+  @SuppressWarnings("restriction")
+  static void onHangup(Runnable action) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
+    } catch (IllegalArgumentException e) {
+      // no SIGHUP here (Windows) or reserved: reload needs a restart
+    }
+  }
 }

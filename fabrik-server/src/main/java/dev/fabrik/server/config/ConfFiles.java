@@ -136,6 +136,7 @@ final class ConfFiles {
                     + "])");
           }
         }
+        case "cron" -> {} // [[cron]] entries: read by dev.fabrik.server.cron.CronFiles
         default -> warnings.add(file + ": ignoring unknown key or table \"" + key + "\"");
       }
     }

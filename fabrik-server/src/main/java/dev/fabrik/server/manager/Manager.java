@@ -192,6 +192,23 @@ public final class Manager {
   }
 
   /**
+   * Validates {@code job} and fills its defaults as PUSH would, returning it as the store would
+   * keep it (enqueued now), for callers that store it themselves in one step with state of their
+   * own (cron's claim of a tick). Refuses a job with a future {@code at}. Such a job takes no
+   * unique lock: its caller's own claim (one job per cron tick) is what keeps it single.
+   *
+   * @throws CommandException the job is not acceptable
+   */
+  public QueuedJob prepareForEnqueue(Job job) {
+    Instant now = clock.instant();
+    Prepared p = prepare(job, Timestamps.format(now), now);
+    if (p.scheduledAt() != null) {
+      throw CommandException.err("a job stored directly may not be scheduled (at)");
+    }
+    return p.job();
+  }
+
+  /**
    * A validated job as stored, its run time when it goes to the scheduled set, and its unique
    * lock's claim (null for most jobs).
    */

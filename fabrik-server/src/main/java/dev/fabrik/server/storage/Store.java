@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage;
 
+import dev.fabrik.server.cron.CronStore;
 import dev.fabrik.server.unique.UniqueLocks;
 import java.time.Instant;
 import java.util.Collection;
@@ -282,6 +283,11 @@ public interface Store extends AutoCloseable {
   /** Flushes and closes; idempotent. Calls after close throw {@link StorageException}. */
   @Override
   void close();
+
+  // ---------------------------------------------------------------- features
+
+  /** Cron's ticks and API entries, kept in this store (see {@link CronStore}). */
+  CronStore cron();
 
   /** Told which queue received jobs, so blocked FETCHes can wake. Must not block. */
   @FunctionalInterface

@@ -111,12 +111,12 @@ class ConfigLoaderTest {
 
   @Test
   void unknownKeysAndTablesAreWarningsNotFailures() throws IOException {
-    conf("a.toml", "[fabrik]\nbinding = \"127.0.0.1:7419\"\ncolour = \"blue\"\n[[cron]]\nx = 1\n");
+    conf("a.toml", "[fabrik]\nbinding = \"127.0.0.1:7419\"\ncolour = \"blue\"\n[[throttle]]\nx = 1\n");
     LoadedConfig loaded = load();
     assertThat(loaded.warnings())
         .hasSize(2)
         .anySatisfy(w -> assertThat(w).contains("a.toml").contains("[fabrik] colour"))
-        .anySatisfy(w -> assertThat(w).contains("\"cron\""));
+        .anySatisfy(w -> assertThat(w).contains("\"throttle\""));
   }
 
   @Test

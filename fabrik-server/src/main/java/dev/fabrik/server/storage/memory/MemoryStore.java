@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.memory;
 
+import dev.fabrik.server.cron.CronStore;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Mutation;
@@ -48,6 +49,14 @@ public final class MemoryStore implements Store {
   private final ReservationTable<QueuedJob> reservations = new ReservationTable<>();
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final MemoryTrackStore tracking = new MemoryTrackStore();
+  private final MemoryCronStore cron =
+      new MemoryCronStore(
+          lock,
+          (job, added) -> {
+            ensureOpen();
+            push(job, added);
+          },
+          this::notifyListeners);
   private long processed;
   private long failures;
   private volatile boolean closed;
@@ -91,6 +100,11 @@ public final class MemoryStore implements Store {
   @Override
   public UniqueLocks uniqueLocks() {
     return uniqueLocks;
+  }
+
+  @Override
+  public CronStore cron() {
+    return cron;
   }
 
   @Override

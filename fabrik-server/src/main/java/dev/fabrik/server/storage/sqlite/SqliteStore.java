@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.sqlite;
 
+import dev.fabrik.server.cron.CronStore;
 import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.Durability;
@@ -70,6 +71,7 @@ public final class SqliteStore implements Store {
   private final SqliteTrackStore tracking;
   private final StorageErrors errors = new StorageErrors();
   private final SqliteUniqueLocks uniqueLocks;
+  private final SqliteCronStore cron;
 
   /** The latest ACK or FAIL of each jid whose write has not committed yet. */
   private final ConcurrentHashMap<String, CompletableFuture<?>> ending = new ConcurrentHashMap<>();
@@ -92,6 +94,7 @@ public final class SqliteStore implements Store {
     Connection connection = Schema.openWriter(file, durability, maxPageCount, walLimitBytes);
     Recovery.State state;
     try {
+      SqliteCronStore.createTables(connection);
       state = Recovery.load(connection, index);
     } catch (SQLException | RuntimeException e) {
       connection.close();
@@ -124,6 +127,11 @@ public final class SqliteStore implements Store {
     this.jobReads = new JobReads(index, readers);
     this.uniqueLocks = new SqliteUniqueLocks(writer, this::pushOp);
     this.tracking = new SqliteTrackStore(writer);
+    this.cron =
+        new SqliteCronStore(
+            writer,
+            readers,
+            (tx, queue, jid, payload) -> insertJob(tx, QueuedJob.fromPayload(jid, queue, payload)));
   }
 
   /** Opens (creating if needed) {@code <dataDir>/fabrik.db} and recovers its queues. */
@@ -264,6 +272,11 @@ public final class SqliteStore implements Store {
       reservations.add(r, p.id());
       return Optional.of(r);
     }
+  }
+
+  @Override
+  public CronStore cron() {
+    return cron;
   }
 
   @Override

@@ -7,7 +7,8 @@ public enum Nav {
   BUSY("Busy", "/busy"),
   RETRIES("Retries", "/retries"),
   SCHEDULED("Scheduled", "/scheduled"),
-  DEAD("Dead", "/dead");
+  DEAD("Dead", "/dead"),
+  CRON("Cron", "/cron");
 
   private final String label;
   private final String path;
