@@ -1,6 +1,8 @@
 package dev.fabrik.server.tracking;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -41,6 +43,12 @@ public interface TrackStore {
 
   /** The record of {@code jid}, expired or not (the caller decides what expired means). */
   Optional<TrackRecord> get(String jid);
+
+  /**
+   * The records of these jids that exist, by jid, in one read (the Busy page asks for every tracked
+   * job in progress at once).
+   */
+  Map<String, TrackRecord> getAll(Collection<String> jids);
 
   /**
    * Deletes up to {@code limit} records that expired at or before {@code now}; returns how many.

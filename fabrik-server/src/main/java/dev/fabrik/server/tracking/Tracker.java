@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,7 +159,7 @@ public final class Tracker implements OutcomeListener {
   }
 
   /** Submits a state write without waiting; failures are logged, never thrown at the caller. */
-  private static void record(String jid, java.util.function.Supplier<CompletableFuture<Void>> w) {
+  private static void record(String jid, Supplier<CompletableFuture<Void>> w) {
     try {
       w.get()
           .exceptionally(

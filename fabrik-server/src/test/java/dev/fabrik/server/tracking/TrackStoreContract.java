@@ -43,6 +43,16 @@ public abstract class TrackStoreContract {
   }
 
   @Test
+  void getAllReturnsTheRecordsThatExist() {
+    tracks.enqueued("j1", T0);
+    tracks.moved("j2", TrackState.WORKING, T0, null);
+    assertThat(tracks.getAll(List.of("j1", "nobody", "j2")))
+        .containsOnlyKeys("j1", "j2")
+        .containsEntry("j2", new TrackRecord("j2", TrackState.WORKING, null, null, T0, null));
+    assertThat(tracks.getAll(List.of())).isEmpty();
+  }
+
+  @Test
   void enqueuedStartsAFreshRecordWithoutProgressOrExpiry() {
     tracks.enqueued("j1", T0).join();
     assertThat(tracks.get("j1"))

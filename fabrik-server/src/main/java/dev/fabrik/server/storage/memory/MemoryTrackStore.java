@@ -4,6 +4,7 @@ import dev.fabrik.server.tracking.TrackRecord;
 import dev.fabrik.server.tracking.TrackState;
 import dev.fabrik.server.tracking.TrackStore;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -56,6 +57,18 @@ final class MemoryTrackStore implements TrackStore {
   @Override
   public synchronized Optional<TrackRecord> get(String jid) {
     return Optional.ofNullable(records.get(jid));
+  }
+
+  @Override
+  public synchronized Map<String, TrackRecord> getAll(Collection<String> jids) {
+    Map<String, TrackRecord> found = new HashMap<>();
+    for (String jid : jids) {
+      TrackRecord r = records.get(jid);
+      if (r != null) {
+        found.put(jid, r);
+      }
+    }
+    return found;
   }
 
   @Override

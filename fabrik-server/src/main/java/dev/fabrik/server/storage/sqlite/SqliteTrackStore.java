@@ -9,6 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * Tracking records in their own table, {@code job_tracking}, one row per jid. Every write is one
  * upsert queued on the store's {@link GroupCommitWriter} (so in call order, group-committed with
  * the PUSH or ACK around it, as durable as they are); reads go through the writer too, so a read
- * sees every write called before it, committed or still in the batch. Times are epoch micros.
+ * sees every write called before it, committed or still in the batch (a read of many jids is one
+ * writer op). Times are epoch micros.
  */
 final class SqliteTrackStore implements TrackStore {
 
@@ -117,28 +122,42 @@ final class SqliteTrackStore implements TrackStore {
 
   @Override
   public Optional<TrackRecord> get(String jid) {
+    return Optional.ofNullable(getAll(List.of(jid)).get(jid));
+  }
+
+  @Override
+  public Map<String, TrackRecord> getAll(Collection<String> jids) {
+    if (jids.isEmpty()) {
+      return Map.of();
+    }
     return writer.write(
         tx -> {
           PreparedStatement ps = tx.prepare(GET);
-          ps.setString(1, jid);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return Optional.empty();
+          Map<String, TrackRecord> found = new HashMap<>();
+          for (String jid : jids) {
+            ps.setString(1, jid);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                found.put(jid, record(jid, rs));
+              }
             }
-            int percent = rs.getInt(2);
-            Integer p = rs.wasNull() ? null : percent;
-            long expires = rs.getLong(5);
-            Instant e = rs.wasNull() ? null : SetTables.instant(expires);
-            return Optional.of(
-                new TrackRecord(
-                    jid,
-                    TrackState.fromWire(rs.getString(1)),
-                    p,
-                    rs.getString(3),
-                    SetTables.instant(rs.getLong(4)),
-                    e));
           }
+          return found;
         });
+  }
+
+  private static TrackRecord record(String jid, ResultSet rs) throws SQLException {
+    int percent = rs.getInt(2);
+    Integer p = rs.wasNull() ? null : percent;
+    long expires = rs.getLong(5);
+    Instant e = rs.wasNull() ? null : SetTables.instant(expires);
+    return new TrackRecord(
+        jid,
+        TrackState.fromWire(rs.getString(1)),
+        p,
+        rs.getString(3),
+        SetTables.instant(rs.getLong(4)),
+        e);
   }
 
   @Override

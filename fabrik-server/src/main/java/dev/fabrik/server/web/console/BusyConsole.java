@@ -2,6 +2,8 @@ package dev.fabrik.server.web.console;
 
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.Store;
+import dev.fabrik.server.tracking.TrackRecord;
+import dev.fabrik.server.tracking.TrackedJobs;
 import dev.fabrik.server.workers.WorkerInfo;
 import dev.fabrik.server.workers.WorkerRegistry;
 import dev.fabrik.server.workers.WorkerState;
@@ -50,8 +52,10 @@ public final class BusyConsole {
     for (Reservation r : reserved) {
       inFlight.merge(r.wid() == null ? "" : r.wid(), 1, Integer::sum);
     }
-    List<RunningJob> jobs = new ArrayList<>(Math.min(listed, reserved.size()));
-    for (Reservation r : reserved.subList(0, Math.min(listed, reserved.size()))) {
+    List<Reservation> shown = reserved.subList(0, Math.min(listed, reserved.size()));
+    Map<String, TrackRecord> tracked = trackedProgress(shown);
+    List<RunningJob> jobs = new ArrayList<>(shown.size());
+    for (Reservation r : shown) {
       Duration running = Duration.between(r.reservedAt(), now);
       jobs.add(
           new RunningJob(
@@ -62,7 +66,7 @@ public final class BusyConsole {
               r.reservedAt(),
               running.isNegative() ? Duration.ZERO : running,
               r.expiresAt(),
-              JobProgress.of(store.tracking(), r.jid(), r.payload(), now)));
+              JobProgress.of(tracked.get(r.jid()), now)));
     }
     List<WorkerProcess> processes = new ArrayList<>();
     for (WorkerInfo w : workers.list()) {
@@ -83,6 +87,17 @@ public final class BusyConsole {
         Comparator.comparing(WorkerProcess::hostname, Comparator.nullsFirst(String::compareTo))
             .thenComparing(WorkerProcess::wid));
     return new BusyReport(processes, jobs, store.workingSize(), now);
+  }
+
+  /** The tracking records of the tracked jobs among {@code shown}, read at once. */
+  private Map<String, TrackRecord> trackedProgress(List<Reservation> shown) {
+    List<String> jids = new ArrayList<>();
+    for (Reservation r : shown) {
+      if (TrackedJobs.tracked(r.payload())) {
+        jids.add(r.jid());
+      }
+    }
+    return jids.isEmpty() ? Map.of() : store.tracking().getAll(jids);
   }
 
   /**

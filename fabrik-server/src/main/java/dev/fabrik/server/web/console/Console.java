@@ -5,6 +5,7 @@ import dev.fabrik.server.manager.JobStats;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.workers.WorkerRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +101,7 @@ public final class Console {
     return JobProgress.of(
         store.tracking(),
         job.jid(),
-        job.payload().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        job.payload().getBytes(StandardCharsets.UTF_8),
         clock.instant());
   }
 }

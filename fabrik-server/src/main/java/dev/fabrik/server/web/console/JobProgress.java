@@ -23,7 +23,11 @@ public record JobProgress(String state, Integer percent, String desc) {
     if (!TrackedJobs.tracked(payload)) {
       return null;
     }
-    TrackRecord r = tracks.get(jid).orElse(null);
+    return of(tracks.get(jid).orElse(null), now);
+  }
+
+  /** The progress a record says, or null for none or an expired one. */
+  static JobProgress of(TrackRecord r, Instant now) {
     if (r == null || r.expiredAt(now)) {
       return null;
     }
