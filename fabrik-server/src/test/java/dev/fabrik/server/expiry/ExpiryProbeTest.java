@@ -3,6 +3,7 @@ package dev.fabrik.server.expiry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ExpiryProbeTest {
@@ -23,6 +24,22 @@ class ExpiryProbeTest {
     assertThat(probe("{\"custom\":{\"expires_a\":1}}")).isFalse();
     assertThat(probe("\"expires_at")).isFalse();
     assertThat(probe("")).isFalse();
+  }
+
+  @Test
+  void agreesWithAPlainSearchOnRandomText() {
+    Random random = new Random(42);
+    String alphabet = "\"expires_at{}:,0";
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder b = new StringBuilder();
+      for (int k = random.nextInt(40); k > 0; k--) {
+        b.append(random.nextInt(8) == 0 ? "\"expires_at\"" : alphabet.charAt(random.nextInt(16)));
+      }
+      String text = b.toString();
+      assertThat(probe(text))
+          .as("seed 42, case %d: %s", n, text)
+          .isEqualTo(text.contains("\"expires_at\""));
+    }
   }
 
   @Test
