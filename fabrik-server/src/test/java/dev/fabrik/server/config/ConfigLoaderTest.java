@@ -111,7 +111,9 @@ class ConfigLoaderTest {
 
   @Test
   void unknownKeysAndTablesAreWarningsNotFailures() throws IOException {
-    conf("a.toml", "[fabrik]\nbinding = \"127.0.0.1:7419\"\ncolour = \"blue\"\n[[throttle]]\nx = 1\n");
+    conf(
+        "a.toml",
+        "[fabrik]\nbinding = \"127.0.0.1:7419\"\ncolour = \"blue\"\n[[throttle]]\nx = 1\n");
     LoadedConfig loaded = load();
     assertThat(loaded.warnings())
         .hasSize(2)
