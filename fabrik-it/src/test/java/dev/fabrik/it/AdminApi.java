@@ -60,6 +60,29 @@ final class AdminApi {
         .isEqualTo(2);
   }
 
+  /** {@code GET path} as JSON, asserting a 200. */
+  JsonNode get(String path) {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET());
+    assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+    return JobCodec.MAPPER.readTree(response.body());
+  }
+
+  /** {@code POST path} with a JSON body and the CSRF token, asserting a 2xx. */
+  JsonNode post(String path, String json) {
+    HttpResponse<String> csrf = send(HttpRequest.newBuilder(uri("/api/csrf")).GET());
+    String token = JobCodec.MAPPER.readTree(csrf.body()).path("token").asString();
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(uri(path))
+                .header("X-CSRF-Token", token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    assertThat(response.statusCode() / 100)
+        .as("POST %s -> %s %s", path, response.statusCode(), response.body())
+        .isEqualTo(2);
+    return JobCodec.MAPPER.readTree(response.body());
+  }
+
   private static Optional<JsonNode> find(JsonNode node, String wid) {
     if (node.isObject() && wid.equals(node.path("wid").asString(null))) {
       return Optional.of(node);

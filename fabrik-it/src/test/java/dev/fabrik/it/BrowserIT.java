@@ -185,6 +185,29 @@ class BrowserIT {
     }
   }
 
+  @Test
+  void cronPageRunsAnEntryNowThenPausesIt() {
+    server
+        .admin()
+        .post(
+            "/api/cron",
+            "{\"name\":\"nightly-report\",\"schedule\":\"30 2 * * *\","
+                + "\"timezone\":\"Europe/Berlin\","
+                + "\"job\":{\"type\":\"NightlyReport\",\"queue\":\"reports\"}}");
+    script = start("ui-cron.js", "nightly-report");
+    String jid = script.awaitEvent("ran").path("jid").asString();
+    try (ProtocolConnection conn = server.connect()) {
+      JsonNode job = Wire.fetch(conn, "reports");
+      assertThat(job.path("jid").asString()).isEqualTo(jid);
+      assertThat(job.path("jobtype").asString()).isEqualTo("NightlyReport");
+      assertThat(job.path("custom").path("cron").path("run_now").asBoolean()).isTrue();
+      Wire.ack(conn, jid);
+    }
+    script.send("{}");
+    script.awaitOk();
+    assertThat(server.admin().get("/api/cron/nightly-report").path("paused").asBoolean()).isTrue();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static Reply trackSet(ProtocolConnection conn, String jid, int percent, String desc) {

@@ -68,6 +68,9 @@ final class SqliteCronStore implements CronStore {
   @Override
   public Map<String, TickState> ensure(Collection<String> entryIds, Instant since) {
     List<String> ids = List.copyOf(entryIds);
+    if (ids.isEmpty()) {
+      return Map.of(); // a server without cron entries writes nothing for cron
+    }
     return writer.write(
         tx -> {
           PreparedStatement insert =
