@@ -1,79 +1,78 @@
 #!/usr/bin/env bash
-# Server CPU per job of two builds, interleaved: each round runs build A and build B (the order
-# alternates by round), each on a fresh server and data directory, with one discarded warm-up run
-# and then `fabrik bench --phases push,drain --server-pid` (100k jobs, 50 connections). Prints one
-# line per run with the 1-minute load average and the steal while it ran, then the medians of
-# `srv us/job` per build and of the paired B/A ratios. Unlike rounds.sh it does not wait for a
-# quiet machine: it measures what there is and says how loaded it was.
+# Compares two server builds in alternating pairs (A, B, A, B, ...), each run on a fresh server and
+# data directory after one discarded warm-up run, and prints each run's throughput and server CPU
+# per job, then the medians of each build and the ratio B/A. Unlike rounds.sh it does not wait for a
+# quiet machine: it is meant for a shared, loaded machine, where only an interleaved comparison of
+# CPU time per job means anything. The 1-minute load average is printed with each run.
 #
-# usage: fabrik-bench/scripts/ab-cpu.sh ROUNDS A.jar B.jar
-set -uo pipefail
-[[ $# -eq 3 ]] || { sed -n '2,9p' "$0"; exit 2; }
-rounds=$1 jar_a=$2 jar_b=$3
+# usage: [JOBS=100000] fabrik-bench/scripts/ab-cpu.sh PAIRS A.jar B.jar [bench options...]
+#   e.g. fabrik-bench/scripts/ab-cpu.sh 6 /tmp/old.jar fabrik-cli/target/fabrik.jar --phases push,drain
+set -euo pipefail
+[[ $# -ge 3 ]] || { sed -n '2,9p' "$0"; exit 2; }
+pairs=$1 a=$2 b=$3
+shift 3
+options=("$@")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=/dev/null
 source "$root/dev/java-home" >/dev/null
 java="$JAVA_HOME/bin/java"
-log=$(mktemp /tmp/fabrik-ab-XXXX.log)
-port=27519
+out=$(mktemp -d /tmp/fabrik-ab-XXXX)
 server="" data=""
 cleanup() {
-  [[ -z "$server" ]] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }
+  if [[ -n "$server" ]]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
   [[ -z "$data" ]] || rm -rf "$data"
 }
 trap cleanup EXIT
 
-for ((r = 1; r <= rounds; r++)); do
-  if ((r % 2)); then order="A B"; else order="B A"; fi
-  for build in $order; do
-    jar=$jar_a
-    [[ $build == B ]] && jar=$jar_b
-    data=$(mktemp -d /tmp/fabrik-ab-data-XXXX)
-    "$java" -Xmx640m -jar "$jar" server --bind 127.0.0.1:$port --no-web --data-dir "$data" \
-      >"$data/server.log" 2>&1 &
-    server=$!
-    for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
-    "$java" -jar "$jar_b" bench --url tcp://127.0.0.1:$port --jobs 100000 --phases push,drain \
-      >/dev/null 2>&1
-    before=$(grep -E '^cpu ' /proc/stat)
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    report=$("$java" -jar "$jar_b" bench --url tcp://127.0.0.1:$port --jobs 100000 \
-      --phases push,drain --server-pid "$server" 2>&1 | tr '\n' ' ')
-    steal=$(python3 -c '
-import sys
-b, a = (list(map(int, s.split()[1:])) for s in sys.argv[1:3])
-d = [y - x for x, y in zip(b, a)]
-print(round(100 * d[7] / max(1, sum(d)), 1))' "$before" "$(grep -E '^cpu ' /proc/stat)")
-    echo "round=$r build=$build load=$load steal=$steal :: $report" >>"$log"
-    echo "round=$r build=$build load=$load steal=$steal"
-    kill "$server"
-    wait "$server" 2>/dev/null
-    server=""
-    rm -rf "$data"
-    data=""
-    port=$((port + 1))
+run() { # label jar
+  data=$(mktemp -d /tmp/fabrik-ab-data-XXXX)
+  local port=$((20000 + RANDOM % 20000))
+  "$java" -Xmx640m -jar "$2" server --bind "127.0.0.1:$port" --no-web --data-dir "$data" \
+    >"$data/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  local bench=("$java" -jar "$2" bench --url "tcp://127.0.0.1:$port" --jobs "${JOBS:-100000}"
+    --concurrency 50 --server-pid "$server")
+  "${bench[@]}" --phases push-bulk,push,drain >/dev/null 2>&1
+  "${bench[@]}" "${options[@]}" --json >"$out/$1-$RANDOM.json" 2>/dev/null
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  server=""
+  rm -rf "$data"
+  data=""
+}
+
+for i in $(seq 1 "$pairs"); do
+  for side in A B; do
+    jar=$a
+    [[ $side == B ]] && jar=$b
+    run "$side" "$jar"
+    f=$(ls -t "$out"/$side-*.json | head -n 1)
+    python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(sys.argv[2], sys.argv[3], " ".join("%s=%.1fk/%.2fus" % (p["name"], p["jobs_per_sec"] / 1000,
+      p.get("server_cpu_us_per_job", float("nan"))) for p in r["phases"]),
+      "load=" + open("/proc/loadavg").read().split()[0])' "$f" "$i" "$side"
   done
 done
-
-python3 - "$log" <<'PY'
-import re, statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    head = re.match(r"round=(\d+) build=(\w)", line)
-    push = re.search(r"\bpush\s+\d+\s+[\d.]+\s+(\d+)\s.*?([\d.]+)\s+drain\b", line)
-    drain = re.search(r"\bdrain\s+\d+\s+[\d.]+\s+(\d+)\s.*?([\d.]+)\s+server memory", line)
-    if head and push and drain:
-        runs[(int(head[1]), head[2])] = (int(push[1]), float(push[2]), int(drain[1]), float(drain[2]))
-for build in "AB":
-    rs = [v for (r, b), v in runs.items() if b == build]
-    if rs:
-        print(f"{build}: n={len(rs)} push {statistics.median(v[1] for v in rs):.1f} us/job "
-              f"({statistics.median(v[0] for v in rs):.0f}/s), drain "
-              f"{statistics.median(v[3] for v in rs):.1f} us/job ({statistics.median(v[2] for v in rs):.0f}/s)")
-pairs = [(runs[(r, "B")], runs[(r, "A")]) for (r, b) in runs if b == "A" and (r, "B") in runs]
-if pairs:
-    for i, name in ((1, "push"), (3, "drain")):
-        ratios = sorted(round(b[i] / a[i], 2) for b, a in pairs)
-        print(f"B/A server CPU per job, {name}: median {statistics.median(ratios):.3f} {ratios}")
-PY
-echo "raw reports: $log"
+python3 -c '
+import glob, json, statistics, sys
+d = sys.argv[1]
+def phases(side):
+    out = {}
+    for f in glob.glob(d + "/" + side + "-*.json"):
+        for p in json.load(open(f))["phases"]:
+            out.setdefault(p["name"], []).append(p)
+    return out
+A, B = phases("A"), phases("B")
+for name in A:
+    ca = statistics.median(p["server_cpu_us_per_job"] for p in A[name])
+    cb = statistics.median(p["server_cpu_us_per_job"] for p in B[name])
+    ta = statistics.median(p["jobs_per_sec"] for p in A[name])
+    tb = statistics.median(p["jobs_per_sec"] for p in B[name])
+    print("%-10s CPU/job A %.2f us, B %.2f us, B/A %.3f; jobs/s A %.1fk, B %.1fk, B/A %.3f (%d runs each)"
+          % (name, ca, cb, cb / ca, ta / 1000, tb / 1000, tb / ta, len(A[name])))' "$out"

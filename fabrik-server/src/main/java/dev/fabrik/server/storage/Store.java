@@ -14,16 +14,18 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * The whole storage contract of the server: named FIFO queues, the three sorted sets (scheduled,
+ * The whole storage contract of the server: named queues (FIFO within each of a queue's priority
+ * levels, the highest level first: {@link QueuedJob#priority()}), the three sorted sets (scheduled,
  * retries, dead), reservations of fetched jobs, and the processed/failed counters.
  *
  * <p>Payloads are the compact JSON bytes of a job; a store never parses them (the manager owns the
- * job format). Every method that changes state returns (and every {@code ...Async} stage completes)
- * only once the change is as durable as the store's durability setting promises, ACK and FAIL
- * included: whatever the server answers {@code +OK} survives a crash of that kind. A change that
- * could not be stored throws {@link StorageException} and leaves the store as it was (an ACK or
- * FAIL keeps its reservation). A job handed to {@link #enqueue} is fetchable from the moment the
- * call returns (and never before it is durable). All methods are thread-safe.
+ * job format), except to read back the priority of a set entry returning to its queue ({@link
+ * QueuedJob#fromPayload}). Every method that changes state returns (and every {@code ...Async}
+ * stage completes) only once the change is as durable as the store's durability setting promises,
+ * ACK and FAIL included: whatever the server answers {@code +OK} survives a crash of that kind. A
+ * change that could not be stored throws {@link StorageException} and leaves the store as it was
+ * (an ACK or FAIL keeps its reservation). A job handed to {@link #enqueue} is fetchable from the
+ * moment the call returns (and never before it is durable). All methods are thread-safe.
  *
  * <p>Operations that must be atomic in a shared database (several server nodes on one PostgreSQL)
  * are single calls here: {@link #reserve}, {@link #acknowledge}, {@link #fail}, {@link
@@ -75,10 +77,11 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * Takes the oldest job from the first non-empty queue of {@code queues} (in the given order) and
-   * records a reservation for it that expires at {@code deadline.apply(payload)} (the manager reads
-   * the job's {@code reserve_for}); one atomic step, so a shared database needs one write. Paused
-   * queues are NOT skipped here (the manager filters them). Never blocks waiting for work.
+   * Takes the oldest job of the highest priority level from the first non-empty queue of {@code
+   * queues} (in the given order; a priority never reaches across queues) and records a reservation
+   * for it that expires at {@code deadline.apply(payload)} (the manager reads the job's {@code
+   * reserve_for}); one atomic step, so a shared database needs one write. Paused queues are NOT
+   * skipped here (the manager filters them). Never blocks waiting for work.
    *
    * @return the reservation, or empty when every named queue is empty
    */

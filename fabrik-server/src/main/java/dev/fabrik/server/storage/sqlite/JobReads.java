@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -65,19 +66,19 @@ final class JobReads {
 
   /**
    * Those jobs of {@code ids} (ascending) that still exist, by id: read as one range when they lie
-   * close together, else one by one.
+   * close together, else by their ids.
    */
   private static Map<Long, QueueIndex.Cached> readRange(Connection c, long[] ids)
       throws SQLException {
     // Ids of other queues, or of other priority levels, may lie in between: stop where they would
     // make the range too sparse. A head spread thinly over the table (a level among many, as in a
-    // queue of mixed priorities) has no dense prefix worth reading: each of its ids is looked up.
+    // queue of mixed priorities) has no dense prefix worth reading: its ids are looked up.
     int n = ids.length;
     while (n > MIN_RANGE && ids[n - 1] - ids[0] > 8L * n) {
       n /= 2;
     }
     if (ids[n - 1] - ids[0] > 8L * n) {
-      return readEach(c, ids);
+      return readIds(c, ids);
     }
     Set<Long> wanted = new HashSet<>();
     for (int i = 0; i < n; i++) {
@@ -100,16 +101,21 @@ final class JobReads {
     return out;
   }
 
-  private static Map<Long, QueueIndex.Cached> readEach(Connection c, long[] ids)
+  /** The jobs of {@code ids} that still exist, by id, in one statement of row id lookups. */
+  private static Map<Long, QueueIndex.Cached> readIds(Connection c, long[] ids)
       throws SQLException {
     Map<Long, QueueIndex.Cached> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT jid, payload FROM jobs WHERE id = ?")) {
-      for (long id : ids) {
-        ps.setLong(1, id);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            out.put(id, new QueueIndex.Cached(rs.getString(1), rs.getBytes(2)));
-          }
+    String sql =
+        "SELECT id, jid, payload FROM jobs WHERE id IN ("
+            + String.join(", ", Collections.nCopies(ids.length, "?"))
+            + ")";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < ids.length; i++) {
+        ps.setLong(i + 1, ids[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getLong(1), new QueueIndex.Cached(rs.getString(2), rs.getBytes(3)));
         }
       }
     }
