@@ -53,6 +53,31 @@ public final class UniquePushBench {
         seq = run(tag + "unique", store, jobs, seq, true);
       }
     }
+    byte[] plain = payload(123456789, false);
+    for (int r = 0; r < 3; r++) {
+      long start = System.nanoTime();
+      int n = 10_000_000;
+      long sink = 0;
+      for (int i = 0; i < n; i++) {
+        plain[plain.length - 2] = (byte) ('0' + (i & 7));
+        sink += UniqueOption.mayBeUnique(plain) ? 1 : 0;
+      }
+      System.out.printf(
+          "byte scan of a plain %d-byte payload (FETCH, ACK): %.1f ns (%d)%n",
+          plain.length, (System.nanoTime() - start) / (double) n, sink);
+    }
+    Job plainJob = JobCodec.decode(plain);
+    for (int r = 0; r < 3; r++) {
+      long start = System.nanoTime();
+      int n = 10_000_000;
+      long sink = 0;
+      for (int i = 0; i < n; i++) {
+        sink += UniqueOption.of(plainJob) == null ? 1 : 0;
+      }
+      System.out.printf(
+          "option check of a plain job (PUSH): %.1f ns (%d)%n",
+          (System.nanoTime() - start) / (double) n, sink);
+    }
     Job job = JobCodec.decode(payload(1, true));
     for (int r = 0; r < 3; r++) {
       long start = System.nanoTime();
