@@ -10,9 +10,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -91,6 +94,18 @@ public final class UniquePushBench {
     }
   }
 
+  /** A key like the server's: SHA-256 hex of the identity, so keys fall all over the key space. */
+  private static String key(long n) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(Long.toString(n).getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static long run(String label, SqliteStore store, int jobs, long seq, boolean unique)
       throws InterruptedException {
     Semaphore inFlight = new Semaphore(50);
@@ -108,8 +123,7 @@ public final class UniquePushBench {
                   .pushAsync(
                       List.of(q),
                       List.of(),
-                      List.of(
-                          new UniqueClaim("key-" + n, q.jid(), now.plus(Duration.ofMinutes(1)))),
+                      List.of(new UniqueClaim(key(n), q.jid(), now.plus(Duration.ofMinutes(1)))),
                       now)
               : store.enqueueAsync(List.of(q));
       f.whenComplete((x, e) -> inFlight.release());
