@@ -37,6 +37,14 @@ final class JobLines {
     return "PUSH " + job(queue, "");
   }
 
+  /**
+   * Where a push-unique phase starts numbering its jobs: the clock, so a second phase on the same
+   * queue (seconds later, so far more than a phase's jobs apart) pushes other jobs, not duplicates.
+   */
+  static long uniqueBase() {
+    return System.currentTimeMillis() * 1_000_000L;
+  }
+
   /** A unique job whose identity is its sequence number {@code n} (args {@code [n]}). */
   static String pushUnique(String queue, long n) {
     String job = job(queue, Long.toString(n));

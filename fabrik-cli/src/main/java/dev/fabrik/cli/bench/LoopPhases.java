@@ -79,7 +79,7 @@ final class LoopPhases implements Throughput {
   @Override
   public Duration push(String queue, long jobs, boolean unique, Tally tally) {
     Work work = new Work(jobs);
-    AtomicLong seq = new AtomicLong();
+    AtomicLong seq = new AtomicLong(JobLines.uniqueBase());
     return EventLoop.run(
         options,
         concurrency,

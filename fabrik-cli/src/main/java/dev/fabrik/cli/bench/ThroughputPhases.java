@@ -47,6 +47,7 @@ final class ThroughputPhases implements Throughput {
   @Override
   public Duration push(String queue, long jobs, boolean unique, Tally tally) {
     AtomicLong claimed = new AtomicLong();
+    long base = JobLines.uniqueBase();
     return Parallel.run(
         options,
         concurrency,
@@ -54,7 +55,8 @@ final class ThroughputPhases implements Throughput {
         conn -> {
           long n;
           while ((n = claimed.getAndIncrement()) < jobs) {
-            Reply reply = conn.call(unique ? JobLines.pushUnique(queue, n) : JobLines.push(queue));
+            Reply reply =
+                conn.call(unique ? JobLines.pushUnique(queue, base + n) : JobLines.push(queue));
             if (Reply.OK.equals(reply)) {
               tally.done(1);
             } else {

@@ -277,7 +277,7 @@ public interface Store extends AutoCloseable {
 
   Counters counters();
 
-  /** Wipes every job, queue, set, reservation, counter and paused flag. */
+  /** Wipes every job, queue, set, reservation, counter, paused flag and unique lock. */
   void flush();
 
   /** Bytes the store occupies on disk (0 for memory). */

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectWriter;
@@ -67,18 +68,33 @@ public record UniqueOption(String key, Duration window, UniqueUntil until) {
   /**
    * Whether a stored payload may carry {@code unique_for}: a byte search, so ACK and FETCH of plain
    * jobs never decode their payload. False positives (the text inside args) only cost a decode.
+   * Horspool's search: it mostly steps the marker's length at a time (50-100 ns for a 193-byte job
+   * on a loaded 2-core machine, against 210-350 ns byte by byte; UniquePushBench).
    */
   public static boolean mayBeUnique(byte[] payload) {
-    outer:
-    for (int i = 0, last = payload.length - MARKER.length; i <= last; i++) {
-      for (int j = 0; j < MARKER.length; j++) {
-        if (payload[i + j] != MARKER[j]) {
-          continue outer;
+    int last = MARKER.length - 1;
+    for (int i = last; i < payload.length; i += SKIP[payload[i] & 0xff]) {
+      int j = last;
+      int k = i;
+      while (payload[k] == MARKER[j]) {
+        if (j == 0) {
+          return true;
         }
+        j--;
+        k--;
       }
-      return true;
     }
     return false;
+  }
+
+  /** Horspool's shift for each byte value at the window's last position. */
+  private static final int[] SKIP = new int[256];
+
+  static {
+    Arrays.fill(SKIP, MARKER.length);
+    for (int j = 0; j < MARKER.length - 1; j++) {
+      SKIP[MARKER[j] & 0xff] = MARKER.length - 1 - j;
+    }
   }
 
   /** The claim of job {@code jid} due at {@code dueAt} (now, or its {@code at}). */

@@ -91,6 +91,30 @@ class UniqueOptionTest {
     assertThat(UniqueOption.mayBeUnique(bytes("{\"custom\":{\"unique_for\":1}}"))).isTrue();
     assertThat(UniqueOption.mayBeUnique(bytes("{\"jid\":\"x\",\"args\":[\"unique\"]}"))).isFalse();
     assertThat(UniqueOption.mayBeUnique(bytes(""))).isFalse();
+    assertThat(UniqueOption.mayBeUnique(bytes("\"unique_for\""))).isTrue();
+    assertThat(UniqueOption.mayBeUnique(bytes("\"unique_fo\""))).isFalse();
+    assertThat(UniqueOption.mayBeUnique(bytes("xx\"unique_for\"\"unique_fo"))).isTrue();
+    assertThat(UniqueOption.mayBeUnique(bytes("\"uunique_for\"\"unique_foor\""))).isFalse();
+    assertThat(UniqueOption.mayBeUnique(bytes("{\"a\":\"\u00e9\u00e9\",\"unique_for\":2}")))
+        .isTrue();
+  }
+
+  @Test
+  void theByteScanAgreesWithAPlainSearchOnRandomText() {
+    long seed = 20261205L;
+    java.util.Random random = new java.util.Random(seed);
+    String[] pieces = {"\"", "unique", "_for", "_fo", "u", "r\"", "x", "\"unique_for\"", "q"};
+    for (int round = 0; round < 20_000; round++) {
+      StringBuilder text = new StringBuilder();
+      int n = random.nextInt(12);
+      for (int i = 0; i < n; i++) {
+        text.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String t = text.toString();
+      assertThat(UniqueOption.mayBeUnique(bytes(t)))
+          .as("seed %d, text %s", seed, t)
+          .isEqualTo(t.contains("\"unique_for\""));
+    }
   }
 
   private static byte[] bytes(String s) {

@@ -44,7 +44,6 @@ final class Schema {
     "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO counters(name, value) VALUES ('processed', 0), ('failures', 0)",
     SqliteUniqueLocks.TABLE,
-    SqliteUniqueLocks.EXPIRY_INDEX,
   };
 
   /**

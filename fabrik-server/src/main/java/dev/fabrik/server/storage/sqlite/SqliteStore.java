@@ -766,6 +766,7 @@ public final class SqliteStore implements Store {
           }
           tx.prepare("UPDATE counters SET value = 0").executeUpdate();
           tx.resetCounts();
+          uniqueLocks.flushed(tx);
           queueIds.clear();
           java.util.Arrays.fill(pendingSetSizes, 0);
           tx.onCommit(
@@ -811,6 +812,9 @@ public final class SqliteStore implements Store {
   /** Writer thread, after a rollback: forget what the failed ops did to the bookkeeping. */
   private void afterRollback() {
     queueIds = new HashMap<>(committedQueueIds);
+    if (uniqueLocks != null) { // null only while the store opens
+      uniqueLocks.afterRollback();
+    }
     for (SetName s : SetName.values()) {
       pendingSetSizes[s.ordinal()] = setSizes[s.ordinal()].get();
     }
