@@ -1,6 +1,7 @@
 package dev.fabrik.server.expiry;
 
 import dev.fabrik.protocol.Job;
+import dev.fabrik.server.PayloadKey;
 import dev.fabrik.server.manager.JobMiddleware;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
 public final class ExpiringJobs implements JobMiddleware {
   private static final Logger log = LoggerFactory.getLogger(ExpiringJobs.class);
 
+  /** PUSH always writes the absolute key, also for a job sent with {@code expires_in}. */
+  private static final PayloadKey KEY = PayloadKey.of(ExpiryTime.EXPIRES_AT);
+
   private final Clock clock;
   private final ExpiredJobs observer;
 
@@ -36,7 +40,7 @@ public final class ExpiringJobs implements JobMiddleware {
 
   @Override
   public boolean inspects(byte[] payload) {
-    return ExpiryProbe.mayExpire(payload);
+    return KEY.foundIn(payload);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.fabrik.server.tracking;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.JobFormatException;
+import dev.fabrik.server.PayloadKey;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -12,6 +13,8 @@ import tools.jackson.databind.JsonNode;
  * lookup), and a reserved job's payload is only decoded when its bytes contain {@code "track"}.
  */
 public final class TrackedJobs {
+  private static final PayloadKey KEY = PayloadKey.of("track");
+
   private TrackedJobs() {}
 
   /** True when the job's {@code custom.track} is 1 (or {@code true}, or {@code "1"}). */
@@ -21,7 +24,7 @@ public final class TrackedJobs {
 
   /** The same for a stored payload; false for one that is not a job. */
   public static boolean tracked(byte[] payload) {
-    if (!mentionsTrack(payload)) {
+    if (!KEY.foundIn(payload)) {
       return false;
     }
     try {
@@ -43,25 +46,5 @@ public final class TrackedJobs {
       return value.asBoolean();
     }
     return value.isString() && value.asString().equals("1");
-  }
-
-  /**
-   * Whether the bytes hold {@code "track"}. Looks for its rare last letter and then at the bytes
-   * around it, one comparison per byte in the common case: about 3x faster than comparing the first
-   * byte, a quote, which JSON is full of (measured: ~130 vs ~400 ns for a 210-byte job).
-   */
-  private static boolean mentionsTrack(byte[] h) {
-    for (int i = 5; i < h.length - 1; i++) {
-      if (h[i] == 'k'
-          && h[i + 1] == '"'
-          && h[i - 1] == 'c'
-          && h[i - 2] == 'a'
-          && h[i - 3] == 'r'
-          && h[i - 4] == 't'
-          && h[i - 5] == '"') {
-        return true;
-      }
-    }
-    return false;
   }
 }

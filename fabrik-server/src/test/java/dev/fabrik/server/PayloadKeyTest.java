@@ -1,4 +1,4 @@
-package dev.fabrik.server.expiry;
+package dev.fabrik.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class ExpiryProbeTest {
+class PayloadKeyTest {
+  private static final PayloadKey EXPIRES_AT = PayloadKey.of("expires_at");
+
   private static boolean probe(String json) {
-    return ExpiryProbe.mayExpire(json.getBytes(StandardCharsets.UTF_8));
+    return EXPIRES_AT.foundIn(json.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -18,7 +20,7 @@ class ExpiryProbeTest {
   }
 
   @Test
-  void aPayloadWithoutTheKeyIsNotDecoded() {
+  void aPayloadWithoutTheKeyIsAMiss() {
     assertThat(probe("{\"jid\":\"a\",\"jobtype\":\"T\",\"args\":[1]}")).isFalse();
     assertThat(probe("{\"custom\":{\"expires_in\":60}}")).isFalse();
     assertThat(probe("{\"custom\":{\"expires_a\":1}}")).isFalse();
