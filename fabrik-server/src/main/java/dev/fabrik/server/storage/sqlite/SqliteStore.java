@@ -33,7 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
@@ -73,8 +72,7 @@ public final class SqliteStore implements Store {
   private final SqliteUniqueLocks uniqueLocks;
   private final SqliteCronStore cron;
 
-  /** The latest ACK or FAIL of each jid whose write has not committed yet. */
-  private final ConcurrentHashMap<String, CompletableFuture<?>> ending = new ConcurrentHashMap<>();
+  private final ReservationEnds ends = new ReservationEnds(reservations);
 
   private volatile boolean closed;
 
@@ -400,7 +398,7 @@ public final class SqliteStore implements Store {
   @Override
   public CompletableFuture<Optional<Reservation>> acknowledgeAsync(String jid) {
     ensureOpen();
-    return endReservation(jid, held -> writer.submitAsync(deletion(held), 1, 0));
+    return ends.end(jid, held -> writer.submitAsync(deletion(held), 1, 0));
   }
 
   private WriteOp<Void> deletion(ReservationTable.Held<Long> held) {
@@ -416,7 +414,7 @@ public final class SqliteStore implements Store {
   public Optional<Reservation> fail(String jid, FailureDecision decision) {
     ensureOpen();
     CompletableFuture<Optional<Reservation>> failed =
-        endReservation(
+        ends.end(
             jid,
             held -> {
               Reservation r = held.reservation();
@@ -449,55 +447,6 @@ public final class SqliteStore implements Store {
           });
       return null;
     };
-  }
-
-  /**
-   * ACK and FAIL: takes the oldest reservation of {@code jid}, hands its end to the writer with
-   * {@code write}, and completes with it once that committed; if the write fails (a full disk) the
-   * reservation is put back and the stage fails, so the client hears {@code -ERR} and nothing is
-   * lost. A call that finds no reservation while an earlier ACK or FAIL of the jid is still being
-   * committed (a client that sent its ACK twice) completes only after that one, like it: an ACK
-   * answered {@code +OK} always means the job is durably gone.
-   */
-  private CompletableFuture<Optional<Reservation>> endReservation(
-      String jid, Function<ReservationTable.Held<Long>, CompletableFuture<Void>> write) {
-    CompletableFuture<Optional<Reservation>> done = new CompletableFuture<>();
-    CompletableFuture<?> earlier = ending.put(jid, done);
-    done.whenComplete((r, e) -> ending.remove(jid, done));
-    ReservationTable.Held<Long> held = reservations.take(jid);
-    if (held == null) {
-      if (earlier == null) {
-        done.complete(Optional.empty());
-      } else {
-        earlier.whenComplete(
-            (r, e) -> {
-              if (e != null) {
-                done.completeExceptionally(e);
-              } else {
-                done.complete(Optional.empty());
-              }
-            });
-      }
-      return done;
-    }
-    CompletableFuture<Void> committed;
-    try {
-      committed = write.apply(held);
-    } catch (RuntimeException e) {
-      reservations.restore(held);
-      done.completeExceptionally(e);
-      return done;
-    }
-    committed.whenComplete(
-        (ignored, error) -> {
-          if (error == null) {
-            done.complete(Optional.of(held.reservation()));
-          } else {
-            reservations.restore(held);
-            done.completeExceptionally(error);
-          }
-        });
-    return done;
   }
 
   private static void deleteJob(Tx tx, long id) {
