@@ -12,10 +12,11 @@ import java.util.TreeMap;
 
 /**
  * What makes FETCH a memory operation: every known queue's committed jobs as a FIFO of row ids per
- * priority level ({@link PriorityRings}), the paused flags, and a byte-budgeted cache of payloads held in the rings' own slots (no map: ten
- * million queued jobs cost 8 bytes each plus whatever the budget allows). Jobs enter only after
- * their insert committed (the writer calls {@link #append} from its commit hook). A job popped here
- * stays in the database until it is acknowledged or failed.
+ * priority level ({@link PriorityRings}), the paused flags, and a byte-budgeted cache of payloads
+ * held in the rings' own slots (no map: ten million queued jobs cost 8 bytes each plus whatever the
+ * budget allows). Jobs enter only after their insert committed (the writer calls {@link #append}
+ * from its commit hook). A job popped here stays in the database until it is acknowledged or
+ * failed.
  *
  * <p>Thread-safe with one monitor; nothing in here does I/O.
  */
