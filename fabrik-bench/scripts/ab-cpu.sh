@@ -24,6 +24,7 @@ cleanup() {
     wait "$server" 2>/dev/null || true
   fi
   [[ -z "$data" ]] || rm -rf "$data"
+  rm -rf "$out"
 }
 trap cleanup EXIT
 
