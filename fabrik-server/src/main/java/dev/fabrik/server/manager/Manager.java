@@ -128,14 +128,28 @@ public final class Manager {
   /** A unique PUSH: the job and its lock in one store write; fails NOTUNIQUE when held. */
   private CompletableFuture<Void> pushUnique(Prepared p, Instant now) {
     QueuedJob q = p.job();
-    return p.scheduledAt() == null
-        ? unique.pushOne(List.of(q), List.of(), p.claim(), now)
-        : unique.pushOne(
-            List.of(),
-            List.of(
-                new SetEntry(SetName.SCHEDULED, p.scheduledAt(), q.jid(), q.queue(), q.payload())),
-            p.claim(),
-            now);
+    CompletableFuture<Void> stored =
+        p.scheduledAt() == null
+            ? unique.pushOne(List.of(q), List.of(), p.claim(), now)
+            : unique.pushOne(
+                List.of(),
+                List.of(
+                    new SetEntry(
+                        SetName.SCHEDULED, p.scheduledAt(), q.jid(), q.queue(), q.payload())),
+                p.claim(),
+                now);
+    return stored.whenComplete(
+        (ignored, refused) -> {
+          if (refused != null) {
+            notStored(p.stored());
+          }
+        });
+  }
+
+  private void notStored(Job job) {
+    for (OutcomeListener l : outcomes) {
+      l.notStored(job);
+    }
   }
 
   private static void join(CompletableFuture<Void> stored) {
@@ -183,6 +197,7 @@ public final class Manager {
       for (Job job : jobs) {
         if (refused.contains(job.jid())) {
           errors.put(job.jid(), UniqueJobs.CODE + " " + UniqueJobs.MESSAGE);
+          notStored(job);
         }
       }
     } else if (!immediate.isEmpty() || !scheduled.isEmpty()) {
@@ -209,10 +224,10 @@ public final class Manager {
   }
 
   /**
-   * A validated job as stored, its run time when it goes to the scheduled set, and its unique
-   * lock's claim (null for most jobs).
+   * A validated job (defaults filled) and its stored form, its run time when it goes to the
+   * scheduled set, and its unique lock's claim (null for most jobs).
    */
-  private record Prepared(QueuedJob job, Instant scheduledAt, UniqueClaim claim) {}
+  private record Prepared(Job stored, QueuedJob job, Instant scheduledAt, UniqueClaim claim) {}
 
   private Prepared prepare(Job job, String createdAt, Instant now) {
     JobValidator.Valid v = JobValidator.validate(job, createdAt);
@@ -239,7 +254,10 @@ public final class Manager {
     Instant at = scheduled ? v.at() : null;
     UniqueOption option = UniqueOption.of(stored);
     return new Prepared(
-        queued, at, option == null ? null : option.claim(stored.jid(), at == null ? now : at));
+        stored,
+        queued,
+        at,
+        option == null ? null : option.claim(stored.jid(), at == null ? now : at));
   }
 
   // ---------------------------------------------------------------- fetch, ack, fail

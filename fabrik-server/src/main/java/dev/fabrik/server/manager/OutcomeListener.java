@@ -19,6 +19,12 @@ public interface OutcomeListener {
    */
   default void pushing(Job job) {}
 
+  /**
+   * A job announced by {@link #pushing} was not stored after all: its unique lock was held
+   * (NOTUNIQUE) or its write failed. Called after the refusal is known, on any thread.
+   */
+  default void notStored(Job job) {}
+
   /** A job was reserved and is about to be handed to its worker (before the FETCH reply). */
   default void fetched(Reservation reservation) {}
 

@@ -129,6 +129,15 @@ public final class Tracker implements OutcomeListener {
     }
   }
 
+  /** The record {@link #pushing} started is dropped at once: there is no such job. */
+  @Override
+  public void notStored(Job job) {
+    if (TrackedJobs.tracked(job)) {
+      Instant now = clock.instant();
+      record(job.jid(), () -> store.moved(job.jid(), TrackState.UNKNOWN, now, now));
+    }
+  }
+
   @Override
   public void fetched(Reservation r) {
     if (TrackedJobs.tracked(r.payload())) {

@@ -135,6 +135,23 @@ class TrackingWireTest {
     }
 
     @Test
+    void aTrackedJobRefusedAsNotUniqueLeavesNoRecord() throws IOException {
+      String first =
+          "{\"jid\":\"unique-track-1\",\"jobtype\":\"T\",\"args\":[7],"
+              + "\"custom\":{\"track\":1,\"unique_for\":600}}";
+      assertThat(c.call("PUSH " + first)).as("first push").isEqualTo("+OK\r\n");
+      String again = first.replace("unique-track-1", "unique-track-2");
+      assertThat(c.call("PUSH " + again)).startsWith("-NOTUNIQUE");
+      assertThat(c.bulk("PUSHB [" + again.replace("unique-track-2", "unique-track-3") + "]"))
+          .contains("NOTUNIQUE");
+
+      assertThat(state("unique-track-1")).isEqualTo("enqueued");
+      assertThat(state("unique-track-2")).isEqualTo("unknown");
+      assertThat(state("unique-track-3")).isEqualTo("unknown");
+      assertThat(server.tracker().purge(100)).isEqualTo(2); // the two refused jids' rows
+    }
+
+    @Test
     void pushbTracksEachTrackedJob() throws IOException {
       String batch =
           "["
