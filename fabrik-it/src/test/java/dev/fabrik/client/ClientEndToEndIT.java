@@ -3,14 +3,12 @@ package dev.fabrik.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fabrik.it.SettableClock;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.server.FabrikServer;
 import dev.fabrik.server.config.ServerConfig;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -213,33 +211,5 @@ class ClientEndToEndIT {
     ClientConfig wrong =
         ClientConfig.builder().host("127.0.0.1").port(server.port()).password("nope").build();
     assertThatThrownBy(() -> Client.connect(wrong)).isInstanceOf(ConnectionException.class);
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class SettableClock extends Clock {
-    private volatile Instant now;
-
-    SettableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

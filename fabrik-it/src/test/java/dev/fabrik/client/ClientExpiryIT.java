@@ -3,21 +3,19 @@ package dev.fabrik.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fabrik.it.SettableClock;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.server.FabrikServer;
 import dev.fabrik.server.config.ServerConfig;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link JobBuilder#expiresAt} and {@link JobBuilder#expiresIn} against a real server. */
 class ClientExpiryIT {
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-12-05T18:00:00Z"));
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-12-05T18:00:00Z"));
   private FabrikServer server;
   private Client client;
 
@@ -76,33 +74,5 @@ class ClientExpiryIT {
     assertThatThrownBy(() -> client.push(bad))
         .isInstanceOf(ServerErrorException.class)
         .hasMessageContaining("invalid timestamp for 'expires_at'");
-  }
-
-  /** The server's clock, moved by the test. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    synchronized void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -15,11 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -42,7 +39,7 @@ class ExpiryIT {
   private static final Duration AWAIT = Duration.ofSeconds(30);
 
   @TempDir Path dataDir;
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-12-05T18:00:00Z"));
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-12-05T18:00:00Z"));
   private FabrikServer server;
   private ProtocolConnection conn;
 
@@ -251,34 +248,6 @@ class ExpiryIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
-    }
-  }
-
-  /** The server's clock, moved by the test. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    synchronized void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }

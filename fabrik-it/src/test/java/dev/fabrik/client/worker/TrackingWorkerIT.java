@@ -7,15 +7,13 @@ import dev.fabrik.client.Client;
 import dev.fabrik.client.ClientConfig;
 import dev.fabrik.client.Jobs;
 import dev.fabrik.client.TrackStatus;
+import dev.fabrik.it.SettableClock;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.server.FabrikServer;
 import dev.fabrik.server.config.ServerConfig;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -123,33 +121,5 @@ class TrackingWorkerIT {
     assertThat(status.state()).isEqualTo(TrackStatus.State.UNKNOWN);
     assertThat(status.percent()).isNull();
     assertThat(status.updatedAt()).isNull();
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class SettableClock extends Clock {
-    private volatile Instant now;
-
-    SettableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
