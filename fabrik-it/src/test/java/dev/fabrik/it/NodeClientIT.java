@@ -3,12 +3,8 @@ package dev.fabrik.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fabrik.protocol.ProtocolConnection;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -16,23 +12,8 @@ import tools.jackson.databind.JsonNode;
  * server per test. The scenario scripts assert on what the client sees and exit non-zero otherwise;
  * these tests then cross-check the server's side over the raw protocol.
  */
-class NodeClientIT {
+class NodeClientIT extends ServerPerTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(40);
-
-  @TempDir Path dataDir;
-  private InProcessServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = InProcessServer.defaultStore(dataDir);
-  }
-
-  @AfterEach
-  void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @Test
   void pushFetchAckKeepsThePayloadAndCountsProcessed() {

@@ -5,35 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.Reply;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Job tracking driven by the npm client faktory-worker 4.7.1 (which has no tracking API of its own,
  * so the scenario uses its raw {@code client.send}), cross-checked over the raw protocol.
  */
-class NodeTrackingIT {
+class NodeTrackingIT extends ServerPerTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(40);
-
-  @TempDir Path dataDir;
-  private InProcessServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = InProcessServer.defaultStore(dataDir);
-  }
-
-  @AfterEach
-  void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @Test
   void aTrackedJobReportsProgressAndEndsInSuccessOrFailure() {
