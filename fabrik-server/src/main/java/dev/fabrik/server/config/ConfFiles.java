@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
@@ -95,12 +94,8 @@ final class ConfFiles {
       return Settings.empty();
     }
     List<Path> files;
-    try (Stream<Path> list = Files.list(confD)) {
-      files =
-          list.filter(p -> p.getFileName().toString().endsWith(".toml"))
-              .filter(Files::isRegularFile)
-              .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
-              .toList();
+    try {
+      files = ConfD.tomlFiles(confD);
     } catch (IOException e) {
       throw new ConfigException("cannot list " + confD + ": " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package dev.fabrik.server.cron;
 
 import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.server.config.ConfD;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
@@ -56,12 +56,8 @@ public final class CronFiles {
       return new Loaded(List.of(), List.of());
     }
     List<Path> files;
-    try (Stream<Path> list = Files.list(confD)) {
-      files =
-          list.filter(p -> p.getFileName().toString().endsWith(".toml"))
-              .filter(Files::isRegularFile)
-              .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
-              .toList();
+    try {
+      files = ConfD.tomlFiles(confD);
     } catch (IOException e) {
       return new Loaded(List.of(), List.of("cannot list " + confD + ": " + e.getMessage()));
     }
