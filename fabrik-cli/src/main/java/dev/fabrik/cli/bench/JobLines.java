@@ -4,6 +4,7 @@ import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,12 +38,17 @@ final class JobLines {
     return "PUSH " + job(queue, "");
   }
 
+  private static final AtomicLong LAST_UNIQUE_BASE = new AtomicLong();
+
   /**
-   * Where a push-unique phase starts numbering its jobs: the clock, so a second phase on the same
-   * queue (seconds later, so far more than a phase's jobs apart) pushes other jobs, not duplicates.
+   * Where a push-unique phase starts numbering its jobs: the clock (in millionths of a
+   * millisecond), so a later run against the same server pushes other jobs, not duplicates; and
+   * never within a billion of the previous phase of this process, so two phases started in one
+   * millisecond do not overlap either.
    */
   static long uniqueBase() {
-    return System.currentTimeMillis() * 1_000_000L;
+    long now = System.currentTimeMillis() * 1_000_000L;
+    return LAST_UNIQUE_BASE.updateAndGet(last -> Math.max(now, last + 1_000_000_000L));
   }
 
   /** A unique job whose identity is its sequence number {@code n} (args {@code [n]}). */

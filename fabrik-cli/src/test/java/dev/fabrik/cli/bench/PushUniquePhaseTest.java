@@ -53,7 +53,6 @@ class PushUniquePhaseTest {
     assertThat(first.errors()).isZero();
     assertThat(first.done()).isEqualTo(500);
 
-    Thread.sleep(5); // the next phase numbers its jobs from the clock
     Tally again = new Tally();
     engine(engine).push("unique-bench", 300, true, again);
     assertThat(again.errors()).as("%s", again.result(Phase.PUSH_UNIQUE, null, null)).isZero();
