@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Idle CPU of a server holding N cron entries that do not fire during the window, against the same
-# server with none, interleaved: `dev/bench-cron-idle [entries=10000] [seconds=60] [rounds=2]`.
+# server with none, interleaved: `fabrik-bench/scripts/cron-idle.sh [entries=10000] [seconds=60] [rounds=2]`.
 # Reads utime+stime of the server process from /proc/<pid>/stat before and after the window
 # (CPU time, so other load on the machine does not inflate it). Needs fabrik-cli/target/fabrik.jar.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 source dev/java-home
 entries=${1:-10000}
 seconds=${2:-60}
