@@ -1,6 +1,6 @@
 package dev.fabrik.server.storage.memory;
 
-import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.server.storage.PayloadJobtype;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetPage;
 import dev.fabrik.server.storage.SetQuery;
@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * One sorted set: entries ordered by (score, jid, insertion sequence). The sequence keeps two
@@ -148,18 +146,8 @@ final class MemorySet {
   }
 
   private static boolean matches(SetQuery query, SetEntry e) {
-    return (query.jobtype() == null || query.jobtype().equals(jobtype(e.payload())))
+    return (query.jobtype() == null || query.jobtype().equals(PayloadJobtype.of(e.payload())))
         && query.textMatches(e.payload());
-  }
-
-  /** The payload's top-level {@code jobtype} string, or null (not JSON, absent, not a string). */
-  private static String jobtype(byte[] payload) {
-    try {
-      JsonNode type = JobCodec.MAPPER.readTree(payload).get("jobtype");
-      return type != null && type.isString() ? type.asString() : null;
-    } catch (JacksonException e) {
-      return null;
-    }
   }
 
   /** The entry a key names (the oldest twin when it has no sequence), or null. */

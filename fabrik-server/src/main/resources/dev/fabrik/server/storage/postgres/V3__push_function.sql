@@ -1,0 +1,2 @@
+-- Version 3: fabrik.push(jsonb), transactional enqueue in plain SQL.
+SELECT 1;
