@@ -99,6 +99,11 @@ public final class PostgresStore implements Store {
     return new PostgresStore(db);
   }
 
+  /** The database and schema this store works in (for tests and the cluster's own tables). */
+  PgDatabase database() {
+    return db;
+  }
+
   /** The schema this store works in. */
   public String schema() {
     return db.schema();
