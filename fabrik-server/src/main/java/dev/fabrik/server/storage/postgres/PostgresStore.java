@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.postgres;
 
+import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cron.CronStore;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.FailureDecision;
@@ -17,6 +18,7 @@ import dev.fabrik.server.unique.UniqueLocks;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -70,6 +72,8 @@ public final class PostgresStore implements Store {
   private final PgTrackStore tracking;
   private final PgCronStore cron;
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
+  private final ClusterStore cluster;
+  private final PgWakeups wakeups;
   private final ExecutorService asyncWrites;
   private final String counters;
   private volatile boolean closed;
@@ -85,6 +89,9 @@ public final class PostgresStore implements Store {
     this.tracking = new PgTrackStore(db);
     this.cron = new PgCronStore(db, inserts, this::enqueued);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
+    this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
+    // Jobs stored through other nodes (or by applications in SQL) wake this node's FETCHes.
+    this.wakeups = PgWakeups.start(db, this::enqueued, Duration.ofSeconds(1));
     // Platform threads: a JDBC call blocks its thread for a round trip.
     this.asyncWrites =
         Executors.newFixedThreadPool(
@@ -413,6 +420,7 @@ public final class PostgresStore implements Store {
       return;
     }
     closed = true;
+    wakeups.close();
     asyncWrites.shutdown();
     db.close();
   }
@@ -420,6 +428,11 @@ public final class PostgresStore implements Store {
   @Override
   public CronStore cron() {
     return cron;
+  }
+
+  @Override
+  public ClusterStore cluster() {
+    return cluster;
   }
 
   private void ensureOpen() {
