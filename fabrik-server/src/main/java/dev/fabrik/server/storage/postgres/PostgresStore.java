@@ -178,6 +178,12 @@ public final class PostgresStore implements Store {
     return reservations.reserve(queues, wid, now, deadline);
   }
 
+  /** FETCH is a statement on the database: the event loop hands it to a thread of its own. */
+  @Override
+  public boolean reserveWaitsForIo() {
+    return true;
+  }
+
   @Override
   public void onEnqueued(EnqueueListener listener) {
     listeners.add(listener);
