@@ -22,10 +22,11 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * {@link PgSets} seen as a {@link Store}, for the set contract and the set model test before (and
- * besides) the whole PostgresStore: the set methods go to PgSets, {@code enqueue}, {@code browse}
- * and {@code queueSize} are answered with plain SQL on the jobs table, {@code close} drops the
- * schema; every other method throws.
+ * {@link PgSets} seen as a {@link Store}, for the set model test ({@link PgSetsModelTest}), which
+ * checks the sets alone against the memory model: the set methods go to PgSets, {@code enqueue},
+ * {@code browse} and {@code queueSize} are answered with plain SQL on the jobs table, {@code close}
+ * drops the schema; every other method throws. (The whole store, SetScanContract included, runs in
+ * PostgresStoreTest.)
  */
 final class PgSetsAsStore {
   private PgSetsAsStore() {}
