@@ -1,2 +1,375 @@
--- Version 3: fabrik.push(jsonb), transactional enqueue in plain SQL.
-SELECT 1;
+-- Version 3: transactional enqueue in plain SQL, from any language, inside the caller's own
+-- transaction (docs/transactional-enqueue.md):
+--
+--   BEGIN;
+--   UPDATE accounts SET balance = balance - 10 WHERE id = 42;
+--   SELECT fabrik.push('{"jobtype":"SendReceipt","args":[42]}');          -- → its jid
+--   SELECT fabrik.push_bulk('[{"jobtype":"A","args":[]},{"jobtype":"B","args":[1]}]');  -- → text[]
+--   COMMIT;    -- the jobs exist from here on, and the FETCHes waiting on every node wake
+--   (ROLLBACK leaves nothing behind and wakes nobody: NOTIFY is only sent at COMMIT)
+--
+-- The checks and defaults are PUSH's (manager/JobValidator, Manager.prepare, PriorityField,
+-- ExpiryTime), with the server's texts, raised as SQLSTATE 22023 (invalid_parameter_value). The
+-- rows are the ones PUSH writes: a job due now goes to {s}.jobs with enqueued_at stamped, one whose
+-- `at` is in the future to the scheduled set; its payload is compact JSON in JobCodec's key order.
+-- Differences from PUSH, on purpose: a job without a jid gets one (a random 32-hex-digit id, the
+-- value returned), and push_bulk is all or nothing (the first bad job raises, naming its job_no,
+-- and the caller's transaction decides) where PUSHB stores the good ones and lists the bad ones.
+-- Unique jobs (custom.unique_for) and tracked jobs (custom.track) are refused (SQLSTATE 0A000):
+-- their locks and records are kept by the server's feature stores, not by this function.
+
+-- The server's timestamp form: UTC, `Z`, fraction with trailing zeros trimmed, none when zero.
+CREATE FUNCTION {s}.rfc3339(t timestamptz) RETURNS text LANGUAGE sql STABLE STRICT AS $$
+  SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+         || coalesce('.' || nullif(rtrim(to_char(t AT TIME ZONE 'UTC', 'US'), '0'), ''), '')
+         || 'Z'
+$$;
+
+-- An RFC 3339 instant as the server parses it (Timestamps.parse): `T` and a `Z` or ±hh:mm offset
+-- required, lowercase t/z accepted, no hour 24 nor second 60, at most nine fraction digits.
+-- Digits past the microsecond are cut (not rounded), as the server's epoch micros are.
+-- NULL when the text is not such an instant.
+CREATE FUNCTION {s}.parse_rfc3339(t text) RETURNS timestamptz LANGUAGE plpgsql STABLE STRICT AS $$
+BEGIN
+  IF t !~ '^\d{4}-\d{2}-\d{2}[Tt]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?([Zz]|[+-]\d{2}:[0-5]\d)$' THEN
+    RETURN NULL;
+  END IF;
+  RETURN regexp_replace(upper(t), '(\.\d{6})\d+', '\1')::timestamptz;
+EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+  RETURN NULL; -- February 30th and the like
+END
+$$;
+
+-- A value quoted in an error text, cut at 64 characters as CommandException.excerpt cuts it.
+CREATE FUNCTION {s}.excerpt(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT CASE WHEN length(t) <= 64 THEN t
+              ELSE left(t, 64) || '… (' || length(t) || ' chars)' END
+$$;
+
+-- JSON without the spaces jsonb's text form puts after `,` and `:`, so the payload is byte for
+-- byte the size PUSH would store: {"a": [1, 2]} → {"a":[1,2]}. Keys in jsonb's own order.
+CREATE FUNCTION {s}.compact_json(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT CASE jsonb_typeof(v)
+    WHEN 'object' THEN
+      '{' || coalesce((SELECT string_agg(to_jsonb(e.k)::text || ':' || {s}.compact_json(e.v), ','
+                                         ORDER BY e.n)
+                         FROM jsonb_each(v) WITH ORDINALITY AS e(k, v, n)), '') || '}'
+    WHEN 'array' THEN
+      '[' || coalesce((SELECT string_agg({s}.compact_json(e.v), ',' ORDER BY e.n)
+                         FROM jsonb_array_elements(v) WITH ORDINALITY AS e(v, n)), '') || ']'
+    ELSE v::text
+  END
+$$;
+
+-- Raises PUSH's error text as SQLSTATE 22023; `job_no` names the job of a push_bulk array.
+CREATE FUNCTION {s}.refuse(message text, job_no integer, code text DEFAULT '22023')
+RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  IF job_no IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = code, MESSAGE = message;
+  END IF;
+  RAISE EXCEPTION USING ERRCODE = code, MESSAGE = 'job ' || job_no || ': ' || message;
+END
+$$;
+
+-- A string field of the job (JobCodec's typing): NULL when absent or null, else it must be a string.
+CREATE FUNCTION {s}.job_string(o jsonb, key text, job_no integer) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF o -> key IS NULL OR jsonb_typeof(o -> key) = 'null' THEN
+    RETURN NULL;
+  ELSIF jsonb_typeof(o -> key) <> 'string' THEN
+    PERFORM {s}.refuse('invalid JSON: ' || key || ' must be a string', job_no);
+  END IF;
+  RETURN o ->> key;
+END
+$$;
+
+-- An integer field of the job: NULL when absent or null, else a whole number written without a
+-- fraction or exponent, within 32 bits.
+CREATE FUNCTION {s}.job_int(o jsonb, key text, job_no integer) RETURNS integer
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF o -> key IS NULL OR jsonb_typeof(o -> key) = 'null' THEN
+    RETURN NULL;
+  ELSIF jsonb_typeof(o -> key) <> 'number' OR (o ->> key) !~ '^-?\d{1,10}$'
+        OR (o ->> key)::bigint NOT BETWEEN -2147483648 AND 2147483647 THEN
+    PERFORM {s}.refuse('invalid JSON: ' || key || ' must be an integer', job_no);
+  END IF;
+  RETURN (o ->> key)::integer;
+END
+$$;
+
+-- A job's `failure` as JobCodec writes it back: its known keys only, in their order.
+CREATE FUNCTION {s}.failure_json(f jsonb, job_no integer) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  out text;
+  field text;
+  lines text;
+BEGIN
+  IF jsonb_typeof(f) <> 'object' THEN
+    PERFORM {s}.refuse('invalid JSON: failure must be an object', job_no);
+  END IF;
+  out := '{"retry_count":' || coalesce({s}.job_int(f, 'retry_count', job_no), 0)
+      || ',"remaining":' || coalesce({s}.job_int(f, 'remaining', job_no), 0);
+  FOREACH field IN ARRAY ARRAY['failed_at', 'next_at', 'message', 'errtype'] LOOP
+    IF coalesce({s}.job_string(f, field, job_no), '') <> '' THEN
+      out := out || ',"' || field || '":' || to_jsonb(f ->> field)::text;
+    END IF;
+  END LOOP;
+  IF jsonb_typeof(f -> 'backtrace') = 'array' AND jsonb_array_length(f -> 'backtrace') > 0 THEN
+    SELECT string_agg(to_jsonb(CASE WHEN jsonb_typeof(l) = 'string' THEN l #>> '{}'
+                                    ELSE {s}.compact_json(l) END)::text, ',' ORDER BY n)
+      INTO lines FROM jsonb_array_elements(f -> 'backtrace') WITH ORDINALITY AS b(l, n);
+    out := out || ',"backtrace":[' || lines || ']';
+  END IF;
+  RETURN out || '}';
+END
+$$;
+
+-- custom.expires_at / custom.expires_in checked, and expires_in made absolute (ExpiryTime.stamp):
+-- the custom object to store.
+CREATE FUNCTION {s}.stamp_expiry(custom jsonb, now timestamptz, job_no integer) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  at_value jsonb := custom -> 'expires_at';
+  in_value jsonb := custom -> 'expires_in';
+  expires_at timestamptz;
+  expires_in timestamptz;
+BEGIN
+  IF at_value IS NOT NULL AND jsonb_typeof(at_value) <> 'null' THEN
+    IF jsonb_typeof(at_value) <> 'string' THEN
+      PERFORM {s}.refuse('custom.expires_at must be an RFC 3339 timestamp string, not '
+                         || {s}.excerpt({s}.compact_json(at_value)), job_no);
+    END IF;
+    expires_at := {s}.parse_rfc3339(at_value #>> '{}');
+    IF expires_at IS NULL THEN
+      PERFORM {s}.refuse('invalid timestamp for ''expires_at'': "'
+                         || {s}.excerpt(at_value #>> '{}') || '"', job_no);
+    END IF;
+  END IF;
+  IF in_value IS NOT NULL AND jsonb_typeof(in_value) <> 'null' THEN
+    IF jsonb_typeof(in_value) <> 'number' THEN
+      PERFORM {s}.refuse('custom.expires_in must be a number of seconds, not '
+                         || {s}.excerpt({s}.compact_json(in_value)), job_no);
+    ELSIF in_value::numeric < 0 THEN
+      PERFORM {s}.refuse('custom.expires_in must not be negative, got '
+                         || {s}.excerpt(in_value::text), job_no);
+    ELSIF in_value::numeric > 3155760000 THEN
+      PERFORM {s}.refuse('custom.expires_in must be at most 3155760000 seconds, got '
+                         || {s}.excerpt(in_value::text), job_no);
+    END IF;
+    expires_in := now + in_value::numeric * interval '1 second';
+    IF expires_at IS NULL OR expires_in < expires_at THEN
+      RETURN jsonb_set(custom, '{expires_at}', to_jsonb({s}.rfc3339(expires_in)));
+    END IF;
+  END IF;
+  RETURN custom;
+END
+$$;
+
+-- One job checked and given its defaults as PUSH does, and the row PUSH would store for it:
+-- run_at_us is NULL for a job due now (it goes to {s}.jobs), else the scheduled set's score.
+-- Writes nothing. `max_bytes` is the server's max_job_bytes (8 MiB unless the setting
+-- fabrik.max_job_bytes says otherwise: SET fabrik.max_job_bytes = 1048576).
+CREATE FUNCTION {s}.prepare_job(job jsonb, now timestamptz, job_no integer,
+    OUT jid text, OUT queue text, OUT priority smallint, OUT run_at_us bigint,
+    OUT jobtype text, OUT payload bytea)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  args jsonb;
+  retry integer;
+  reserve_for integer;
+  at_text text;
+  created_at text;
+  enqueued_at text;
+  backtrace integer;
+  custom jsonb;
+  failure text;
+  priority_value jsonb := job -> 'priority';
+  priority_out text;
+  at_time timestamptz;
+  track jsonb;
+  max_bytes integer := coalesce(nullif(current_setting('fabrik.max_job_bytes', true), '')::integer,
+                                8388608);
+  out text;
+  extras text;
+BEGIN
+  IF job IS NULL OR jsonb_typeof(job) <> 'object' THEN
+    PERFORM {s}.refuse('invalid JSON: a job must be a JSON object', job_no);
+  END IF;
+  -- The types JobCodec insists on when it reads a PUSH.
+  jid := {s}.job_string(job, 'jid', job_no);
+  jobtype := {s}.job_string(job, 'jobtype', job_no);
+  IF jsonb_typeof(job -> 'args') NOT IN ('array', 'null') THEN
+    PERFORM {s}.refuse('invalid JSON: args must be an array', job_no);
+  END IF;
+  args := nullif(job -> 'args', 'null'::jsonb);
+  queue := {s}.job_string(job, 'queue', job_no);
+  retry := {s}.job_int(job, 'retry', job_no);
+  reserve_for := {s}.job_int(job, 'reserve_for', job_no);
+  at_text := {s}.job_string(job, 'at', job_no);
+  created_at := {s}.job_string(job, 'created_at', job_no);
+  enqueued_at := {s}.job_string(job, 'enqueued_at', job_no);
+  backtrace := {s}.job_int(job, 'backtrace', job_no);
+  IF jsonb_typeof(job -> 'custom') NOT IN ('object', 'null') THEN
+    PERFORM {s}.refuse('invalid JSON: custom must be an object', job_no);
+  END IF;
+  custom := nullif(job -> 'custom', 'null'::jsonb);
+  IF jsonb_typeof(job -> 'failure') <> 'null' THEN
+    failure := {s}.failure_json(job -> 'failure', job_no);
+  END IF;
+
+  -- JobValidator, first failure wins.
+  retry := coalesce(retry, 25);
+  IF jid IS NULL THEN
+    jid := replace(gen_random_uuid()::text, '-', '');
+  ELSIF length(jid) < 8 THEN
+    PERFORM {s}.refuse('jobs must have a reasonable jid parameter', job_no);
+  END IF;
+  IF coalesce(jobtype, '') = '' THEN
+    PERFORM {s}.refuse('jobs must have a jobtype parameter', job_no);
+  END IF;
+  IF args IS NULL THEN
+    PERFORM {s}.refuse('jobs must have an args parameter', job_no);
+  END IF;
+  IF reserve_for > 86400 THEN
+    PERFORM {s}.refuse('jobs cannot be reserved for more than one day', job_no);
+  END IF;
+  IF coalesce(created_at, '') = '' THEN
+    created_at := {s}.rfc3339(now);
+  END IF;
+  IF coalesce(queue, '') = '' THEN
+    queue := 'default';
+  END IF;
+  IF coalesce(at_text, '') <> '' THEN
+    at_time := {s}.parse_rfc3339(at_text);
+    IF at_time IS NULL THEN
+      PERFORM {s}.refuse('invalid timestamp for ''at'': "' || {s}.excerpt(at_text) || '"',
+                         job_no);
+    END IF;
+  END IF;
+  IF queue !~ '^[a-zA-Z0-9._-]+$' THEN
+    PERFORM {s}.refuse('cannot get "' || {s}.excerpt(queue)
+                       || '" queue: queue names must match \A[a-zA-Z0-9._-]+\z', job_no);
+  END IF;
+  -- PriorityField: a whole number is clamped into 1..9; anything else but null is refused.
+  priority := 5;
+  IF priority_value IS NOT NULL AND jsonb_typeof(priority_value) <> 'null' THEN
+    IF jsonb_typeof(priority_value) <> 'number'
+       OR priority_value::numeric <> trunc(priority_value::numeric) THEN
+      PERFORM {s}.refuse('invalid priority ' || {s}.excerpt({s}.compact_json(priority_value))
+                         || ': it must be an integer from 1 to 9', job_no);
+    END IF;
+    priority := greatest(1, least(9, priority_value::numeric));
+    priority_out := priority::text;
+  END IF;
+
+  -- The push hooks (ExpiringJobs), then the options this function leaves to the server.
+  IF custom IS NOT NULL THEN
+    custom := {s}.stamp_expiry(custom, now, job_no);
+    IF jsonb_typeof(custom -> 'unique_for') NOT IN ('null') THEN
+      PERFORM {s}.refuse('custom.unique_for is not supported by ' || '{s}' || '.push:'
+                         || ' push unique jobs to the server (PUSH)', job_no, '0A000');
+    END IF;
+    track := custom -> 'track';
+    IF track IN ('1'::jsonb, 'true'::jsonb, '"1"'::jsonb) THEN
+      PERFORM {s}.refuse('custom.track is not supported by ' || '{s}' || '.push:'
+                         || ' push tracked jobs to the server (PUSH)', job_no, '0A000');
+    END IF;
+  END IF;
+
+  IF at_time > now THEN
+    run_at_us := floor(extract(epoch FROM at_time) * 1000000)::bigint;
+  ELSE
+    enqueued_at := {s}.rfc3339(now);
+  END IF;
+
+  -- The payload in JobCodec's order; keys it does not know follow, as the client sent them.
+  out := '{"jid":' || to_jsonb(jid)::text
+      || ',"jobtype":' || to_jsonb(jobtype)::text
+      || ',"args":' || {s}.compact_json(args)
+      || ',"queue":' || to_jsonb(queue)::text
+      || ',"retry":' || retry;
+  IF coalesce(reserve_for, 0) <> 0 THEN
+    out := out || ',"reserve_for":' || reserve_for;
+  END IF;
+  IF coalesce(at_text, '') <> '' THEN
+    out := out || ',"at":' || to_jsonb(at_text)::text;
+  END IF;
+  out := out || ',"created_at":' || to_jsonb(created_at)::text;
+  IF coalesce(enqueued_at, '') <> '' THEN
+    out := out || ',"enqueued_at":' || to_jsonb(enqueued_at)::text;
+  END IF;
+  IF coalesce(backtrace, 0) <> 0 THEN
+    out := out || ',"backtrace":' || backtrace;
+  END IF;
+  IF custom IS NOT NULL THEN
+    out := out || ',"custom":' || {s}.compact_json(custom);
+  END IF;
+  IF failure IS NOT NULL THEN
+    out := out || ',"failure":' || failure;
+  END IF;
+  SELECT string_agg(',' || to_jsonb(e.k)::text || ':'
+                    || CASE WHEN e.k = 'priority' AND priority_out IS NOT NULL THEN priority_out
+                            ELSE {s}.compact_json(e.v) END, '' ORDER BY e.n)
+    INTO extras
+    FROM jsonb_each(job) WITH ORDINALITY AS e(k, v, n)
+   WHERE e.k NOT IN ('jid', 'jobtype', 'args', 'queue', 'retry', 'reserve_for', 'at',
+                     'created_at', 'enqueued_at', 'backtrace', 'custom', 'failure');
+  payload := convert_to(out || coalesce(extras, '') || '}', 'UTF8');
+  IF octet_length(payload) > max_bytes THEN
+    PERFORM {s}.refuse('job is too large: ' || octet_length(payload) || ' bytes, the limit is '
+                       || max_bytes || ' bytes', job_no);
+  END IF;
+END
+$$;
+
+-- Stores jobs (a JSON array) in one statement: their queues registered in name order (so two
+-- transactions registering the same new queues never deadlock), due jobs appended to {s}.jobs in
+-- array order (its trigger NOTIFYs {s}_enqueued at COMMIT), future ones added to the scheduled
+-- set. All share one created_at instant, as a PUSHB's jobs do. `numbered` puts the job's job_no
+-- (from 1) in error texts.
+CREATE FUNCTION {s}.store_jobs(jobs jsonb, numbered boolean) RETURNS text[]
+LANGUAGE sql VOLATILE AS $$
+  WITH clock AS (SELECT clock_timestamp() AS now),
+  p AS MATERIALIZED (
+    SELECT t.n, x.*
+      FROM clock, jsonb_array_elements($1) WITH ORDINALITY AS t(job, n),
+           LATERAL {s}.prepare_job(t.job, clock.now, CASE WHEN $2 THEN t.n::integer END) AS x
+  ),
+  registered AS (
+    INSERT INTO {s}.queues(name) SELECT DISTINCT queue FROM p ORDER BY 1
+      ON CONFLICT (name) DO NOTHING
+  ),
+  queued AS (
+    INSERT INTO {s}.jobs(queue, priority, jid, payload)
+      SELECT queue, priority, jid, payload FROM p WHERE run_at_us IS NULL ORDER BY n
+  ),
+  scheduled AS (
+    INSERT INTO {s}.set_entries(set_name, score_us, jid, queue, jobtype, payload)
+      SELECT 'scheduled', run_at_us, jid, queue, jobtype, payload
+        FROM p WHERE run_at_us IS NOT NULL ORDER BY n
+  )
+  SELECT coalesce(array_agg(jid ORDER BY n), '{}') FROM p
+$$;
+
+-- Enqueues one job in the caller's transaction; returns its jid.
+CREATE FUNCTION {s}.push(job jsonb) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  RETURN ({s}.store_jobs(jsonb_build_array(job), false))[1];
+END
+$$;
+
+-- Enqueues a JSON array of jobs in the caller's transaction, all or none; returns their jids in
+-- array order.
+CREATE FUNCTION {s}.push_bulk(jobs jsonb) RETURNS text[] LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  IF jobs IS NULL OR jsonb_typeof(jobs) <> 'array' THEN
+    RAISE EXCEPTION USING ERRCODE = '22023',
+      MESSAGE = 'invalid JSON: expected a JSON array of jobs';
+  END IF;
+  RETURN {s}.store_jobs(jobs, true);
+END
+$$;
