@@ -51,14 +51,19 @@ final class PgReservations {
     // that row is locked.
     reserve =
         db.sql(
-            "UPDATE {s}.jobs j SET wid = ?, reserved_at_us = ?, reserved_until_us = ?,"
-                + " reserved_seq = nextval('{s}.reservation_seq')"
+            "WITH moved AS (UPDATE {s}.jobs j SET wid = ?, reserved_at_us = ?,"
+                + " reserved_until_us = ?, reserved_seq = nextval('{s}.reservation_seq')"
                 + " WHERE j.id = (SELECT c.id FROM unnest(?::text[]) WITH ORDINALITY AS q(name, n)"
                 + " CROSS JOIN LATERAL (SELECT id FROM {s}.jobs WHERE queue = q.name"
                 + " AND reserved_until_us IS NULL ORDER BY priority DESC, id LIMIT 1"
                 + " FOR UPDATE SKIP LOCKED) c LIMIT 1)"
                 + " RETURNING j.id, j."
-                + COLUMNS.replace(", ", ", j."));
+                + COLUMNS.replace(", ", ", j.")
+                + "), "
+                + PgQueueCounts.cte("moved", -1, 1)
+                + " SELECT id, "
+                + COLUMNS
+                + " FROM moved");
     setDeadline = db.sql("UPDATE {s}.jobs SET reserved_until_us = ? WHERE id = ?");
     lockOldest =
         db.sql(
@@ -66,7 +71,11 @@ final class PgReservations {
                 + COLUMNS
                 + " FROM {s}.jobs WHERE jid = ? AND reserved_until_us IS NOT NULL"
                 + " ORDER BY reserved_seq LIMIT 1 FOR UPDATE");
-    deleteById = db.sql("DELETE FROM {s}.jobs WHERE id = ?");
+    deleteById =
+        db.sql(
+            "WITH gone AS (DELETE FROM {s}.jobs WHERE id = ? RETURNING queue), "
+                + PgQueueCounts.cte("gone", 0, -1)
+                + " SELECT count(*) FROM gone");
     countFailure =
         db.sql(
             "INSERT INTO {s}.counters AS c (name, shard, value)"
@@ -164,7 +173,7 @@ final class PgReservations {
           FailureDecision.Outcome outcome = decision.decide(r);
           try (PreparedStatement p = c.prepareStatement(deleteById)) {
             p.setLong(1, id);
-            p.executeUpdate();
+            p.executeQuery().close();
           }
           switch (outcome) {
             case FailureDecision.Retry retry ->

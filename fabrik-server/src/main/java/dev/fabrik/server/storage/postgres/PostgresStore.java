@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.postgres;
 
+import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cron.CronStore;
 import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.Counters;
@@ -18,6 +19,7 @@ import dev.fabrik.server.unique.UniqueLocks;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -76,10 +78,12 @@ public final class PostgresStore implements Store {
   private final PgCronStore cron;
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final PgGroupCommit writes;
+  private final ClusterStore cluster;
+  private final PgWakeups wakeups;
   private final String counters;
   private volatile boolean closed;
 
-  private PostgresStore(PgDatabase db) {
+  private PostgresStore(PgDatabase db, boolean listen) {
     this.db = db;
     this.inserts = new PgInserts(db);
     this.queues = new PgQueues(db);
@@ -91,12 +95,25 @@ public final class PostgresStore implements Store {
     this.cron = new PgCronStore(db, inserts, this::enqueued);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
     this.writes = new PgGroupCommit(db, inserts, new PgAcks(db), this::enqueued, WRITER_THREADS);
+    this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
+    // Jobs stored through other nodes (or by applications in SQL) wake this node's FETCHes.
+    this.wakeups = listen ? PgWakeups.start(db, this::enqueued, Duration.ofSeconds(1)) : null;
   }
 
   /** Opens the store on a migrated schema; closing the store closes {@code db}. */
   public static PostgresStore open(PgDatabase db) {
     PgMigrations.run(db);
-    return new PostgresStore(db);
+    return new PostgresStore(db, true);
+  }
+
+  /**
+   * A store whose listeners hear only of this store's own commits (no LISTEN thread): for the
+   * storage contract, which counts listener calls exactly. The LISTEN thread also reports other
+   * nodes' jobs, the echo of this node's, and its poll's safety-net wake-ups (PgWakeupsTest).
+   */
+  static PostgresStore openWithoutListening(PgDatabase db) {
+    PgMigrations.run(db);
+    return new PostgresStore(db, false);
   }
 
   /** The database and schema this store works in (for tests and the cluster's own tables). */
@@ -420,6 +437,9 @@ public final class PostgresStore implements Store {
       return;
     }
     closed = true;
+    if (wakeups != null) {
+      wakeups.close();
+    }
     writes.close();
     db.close();
   }
@@ -427,6 +447,11 @@ public final class PostgresStore implements Store {
   @Override
   public CronStore cron() {
     return cron;
+  }
+
+  @Override
+  public ClusterStore cluster() {
+    return cluster;
   }
 
   private void ensureOpen() {
