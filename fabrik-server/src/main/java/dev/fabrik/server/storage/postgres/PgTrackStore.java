@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 
 /**
- * Tracking records in {@code {s}.job_tracking}, one row per jid, each write ONE upsert committed on
- * its own, so nodes writing the same jid never need a lock of their own:
+ * Tracking records in {@code {s}.job_tracking}, one row per jid, each write ONE upsert, so nodes
+ * writing the same jid never need a lock of their own (writes waiting together share a transaction
+ * and its COMMIT: {@link PgBatchedWrites}):
  *
  * <pre>
  * INSERT INTO fabrik.job_tracking AS t (jid, state, updated_us, expires_us) VALUES ($1, $2, $3, $4)
@@ -34,6 +36,7 @@ final class PgTrackStore implements TrackStore {
 
   private final PgDatabase db;
   private final KeyOrderedWrites writes;
+  private final PgBatchedWrites batches;
 
   private final String enqueued;
   private final String moved;
@@ -52,6 +55,12 @@ final class PgTrackStore implements TrackStore {
   PgTrackStore(PgDatabase db, KeyOrderedWrites writes) {
     this.db = db;
     this.writes = writes;
+    this.batches =
+        new PgBatchedWrites(
+            db,
+            "writing tracking records",
+            Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("fabrik-pg-track-commit-", 0).factory()));
     // A jid pushed again starts over: no progress, no expiry.
     enqueued =
         db.sql(
@@ -200,12 +209,10 @@ final class PgTrackStore implements TrackStore {
   }
 
   private CompletableFuture<Void> write(String jid, String sql, Binder binder) {
-    return writes.submit(
+    return writes.submitAsync(
         List.of(jid),
         () ->
-            PgCalls.autocommit(
-                db,
-                "writing the tracking record of a job",
+            batches.submit(
                 c -> {
                   try (PreparedStatement p = c.prepareStatement(sql)) {
                     binder.bind(p);
