@@ -14,12 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 
 /**
- * Tracking records in {@code {s}.job_tracking}, one row per jid, each write ONE upsert, so nodes
- * writing the same jid never need a lock of their own (writes waiting together share a transaction
- * and its COMMIT: {@link PgBatchedWrites}):
+ * Tracking records in {@code {s}.job_tracking}, one row per jid, each write ONE upsert committed on
+ * its own, so nodes writing the same jid never need a lock of their own:
  *
  * <pre>
  * INSERT INTO fabrik.job_tracking AS t (jid, state, updated_us, expires_us) VALUES ($1, $2, $3, $4)
@@ -36,7 +34,6 @@ final class PgTrackStore implements TrackStore {
 
   private final PgDatabase db;
   private final KeyOrderedWrites writes;
-  private final PgBatchedWrites batches;
 
   private final String enqueued;
   private final String moved;
@@ -55,12 +52,6 @@ final class PgTrackStore implements TrackStore {
   PgTrackStore(PgDatabase db, KeyOrderedWrites writes) {
     this.db = db;
     this.writes = writes;
-    this.batches =
-        new PgBatchedWrites(
-            db,
-            "writing tracking records",
-            Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("fabrik-pg-track-commit-", 0).factory()));
     // A jid pushed again starts over: no progress, no expiry.
     enqueued =
         db.sql(
@@ -209,10 +200,12 @@ final class PgTrackStore implements TrackStore {
   }
 
   private CompletableFuture<Void> write(String jid, String sql, Binder binder) {
-    return writes.submitAsync(
+    return writes.submit(
         List.of(jid),
         () ->
-            batches.submit(
+            PgCalls.autocommit(
+                db,
+                "writing the tracking record of a job",
                 c -> {
                   try (PreparedStatement p = c.prepareStatement(sql)) {
                     binder.bind(p);
