@@ -31,6 +31,9 @@ final class Fetch implements NonBlockingHandler {
 
   @Override
   public CompletionStage<Reply> start(String argument, Session session) {
+    if (manager.fetchWaitsForStorage()) {
+      return null; // a database round trip: not on the loop
+    }
     Optional<byte[]> job = manager.fetchNow(session.wid(), queues(argument));
     return job.<CompletionStage<Reply>>map(j -> CompletableFuture.completedStage(Reply.bulk(j)))
         .orElse(null);

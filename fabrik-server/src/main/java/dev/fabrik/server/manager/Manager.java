@@ -279,6 +279,14 @@ public final class Manager {
    * (nothing queued, a quiet worker, every queue paused); the caller then calls {@link #fetch} on a
    * thread that may block. Never blocks on work arriving; the store may read a payload from disk.
    */
+  /**
+   * True when even a FETCH that finds a job waits for storage I/O ({@link
+   * Store#reserveWaitsForIo}).
+   */
+  public boolean fetchWaitsForStorage() {
+    return store.reserveWaitsForIo();
+  }
+
   public Optional<byte[]> fetchNow(String wid, List<String> queues) {
     return fetcher.fetchNow(wid, queues).map(this::handedOut);
   }

@@ -89,6 +89,15 @@ public interface Store extends AutoCloseable {
   Optional<Reservation> reserve(
       List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline);
 
+  /**
+   * True when {@link #reserve} makes a round trip to a database: the event loop then leaves FETCH
+   * to a thread that may block rather than wait for the reply itself (one loop serves many
+   * connections). False (the default) for a store that reserves in memory.
+   */
+  default boolean reserveWaitsForIo() {
+    return false;
+  }
+
   /** Calls {@code listener} after jobs become fetchable in a queue (after enqueue or a move). */
   void onEnqueued(EnqueueListener listener);
 

@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The queues' reads and admin: sizes from the trigger-kept {@code queue_counts} (see V1__core.sql
- * for why not {@code count(*)}), the head of a queue from the {@code jobs_ready} index, and the
- * registry of known and paused queues.
+ * The queues' reads and admin: sizes from the kept {@code queue_counts} (see V1__core.sql for why
+ * not {@code count(*)}), the head of a queue from the {@code jobs_ready} index, and the registry of
+ * known and paused queues.
  */
 final class PgQueues {
   private final PgDatabase db;

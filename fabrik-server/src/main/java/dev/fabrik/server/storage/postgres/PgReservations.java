@@ -49,6 +49,12 @@ final class PgReservations {
     // The first queue of the list (in its order) with a job: its best job, which no other
     // session holds; nested-loop evaluation stops at the first queue that yields a row, so only
     // that row is locked.
+    //
+    // The statement's own transaction commits with synchronous_commit off (set_config(..., true)
+    // lasts until that commit): a FETCH does not wait for a WAL flush. A crash may lose the
+    // reservation, which only means the job is delivered again (at-least-once, as the issue
+    // allows); it can never lose a PUSH or an ACK, whose synchronous commits flush the WAL up to
+    // and including every reservation committed before them.
     reserve =
         db.sql(
             "WITH moved AS (UPDATE {s}.jobs j SET wid = ?, reserved_at_us = ?,"
@@ -61,10 +67,14 @@ final class PgReservations {
                 + COLUMNS.replace(", ", ", j.")
                 + "), "
                 + PgQueueCounts.cte("moved", -1, 1)
+                + ", unsynced AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
                 + " SELECT id, "
                 + COLUMNS
-                + " FROM moved");
-    setDeadline = db.sql("UPDATE {s}.jobs SET reserved_until_us = ? WHERE id = ?");
+                + " FROM moved CROSS JOIN unsynced");
+    setDeadline =
+        db.sql(
+            "UPDATE {s}.jobs SET reserved_until_us = ? WHERE id = ?"
+                + " AND set_config('synchronous_commit', 'off', true) IS NOT NULL");
     lockOldest =
         db.sql(
             "SELECT id, "

@@ -38,7 +38,7 @@ import java.util.function.UnaryOperator;
  * The store on PostgreSQL, shared by any number of server nodes (see docs/operations.md): every
  * piece of state is in the database, and every change is one statement or one transaction whose row
  * locks decide races between nodes ({@code FOR UPDATE SKIP LOCKED} claims, {@code DELETE ...
- * RETURNING} acks, trigger-kept sharded counts). Nothing in this process decides a race.
+ * RETURNING} acks, per-backend sharded counts). Nothing in this process decides a race.
  *
  * <p>Queues and reservations are rows of {@code jobs} ({@link PgQueues}, {@link PgReservations});
  * the sets are {@link PgSets}; the job options' tables have their own classes. Local FETCHes wake
@@ -176,6 +176,12 @@ public final class PostgresStore implements Store {
       List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
     ensureOpen();
     return reservations.reserve(queues, wid, now, deadline);
+  }
+
+  /** FETCH is a statement on the database: the event loop hands it to a thread of its own. */
+  @Override
+  public boolean reserveWaitsForIo() {
+    return true;
   }
 
   @Override
