@@ -73,13 +73,14 @@ END
 $$;
 
 -- A string field of the job (JobCodec's typing): NULL when absent or null, else it must be a string.
-CREATE FUNCTION {s}.job_string(o jsonb, key text, job_no integer) RETURNS text
+-- `parent` prefixes the key in the error text ("failure.").
+CREATE FUNCTION {s}.job_string(o jsonb, key text, job_no integer, parent text DEFAULT '') RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF o -> key IS NULL OR jsonb_typeof(o -> key) = 'null' THEN
     RETURN NULL;
   ELSIF jsonb_typeof(o -> key) <> 'string' THEN
-    PERFORM {s}.refuse('invalid JSON: ' || key || ' must be a string', job_no);
+    PERFORM {s}.refuse('invalid JSON: ' || parent || key || ' must be a string', job_no);
   END IF;
   RETURN o ->> key;
 END
@@ -87,14 +88,14 @@ $$;
 
 -- An integer field of the job: NULL when absent or null, else a whole number written without a
 -- fraction or exponent, within 32 bits.
-CREATE FUNCTION {s}.job_int(o jsonb, key text, job_no integer) RETURNS integer
+CREATE FUNCTION {s}.job_int(o jsonb, key text, job_no integer, parent text DEFAULT '') RETURNS integer
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF o -> key IS NULL OR jsonb_typeof(o -> key) = 'null' THEN
     RETURN NULL;
   ELSIF jsonb_typeof(o -> key) <> 'number' OR (o ->> key) !~ '^-?\d{1,10}$'
         OR (o ->> key)::bigint NOT BETWEEN -2147483648 AND 2147483647 THEN
-    PERFORM {s}.refuse('invalid JSON: ' || key || ' must be an integer', job_no);
+    PERFORM {s}.refuse('invalid JSON: ' || parent || key || ' must be an integer', job_no);
   END IF;
   RETURN (o ->> key)::integer;
 END
@@ -111,10 +112,10 @@ BEGIN
   IF jsonb_typeof(f) <> 'object' THEN
     PERFORM {s}.refuse('invalid JSON: failure must be an object', job_no);
   END IF;
-  out := '{"retry_count":' || coalesce({s}.job_int(f, 'retry_count', job_no), 0)
-      || ',"remaining":' || coalesce({s}.job_int(f, 'remaining', job_no), 0);
+  out := '{"retry_count":' || coalesce({s}.job_int(f, 'retry_count', job_no, 'failure.'), 0)
+      || ',"remaining":' || coalesce({s}.job_int(f, 'remaining', job_no, 'failure.'), 0);
   FOREACH field IN ARRAY ARRAY['failed_at', 'next_at', 'message', 'errtype'] LOOP
-    IF coalesce({s}.job_string(f, field, job_no), '') <> '' THEN
+    IF coalesce({s}.job_string(f, field, job_no, 'failure.'), '') <> '' THEN
       out := out || ',"' || field || '":' || to_jsonb(f ->> field)::text;
     END IF;
   END LOOP;
