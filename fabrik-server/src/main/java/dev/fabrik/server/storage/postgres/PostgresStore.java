@@ -10,39 +10,85 @@ import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.SetPage;
 import dev.fabrik.server.storage.SetQuery;
+import dev.fabrik.server.storage.StorageException;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.tracking.TrackStore;
 import dev.fabrik.server.unique.UniqueLocks;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * The store on PostgreSQL, shared by any number of server nodes (see docs/operations.md). WORK IN
- * PROGRESS: the skeleton the PostgreSQL store is being built on; every method still to be written
- * throws.
+ * The store on PostgreSQL, shared by any number of server nodes (see docs/operations.md): every
+ * piece of state is in the database, and every change is one statement or one transaction whose row
+ * locks decide races between nodes ({@code FOR UPDATE SKIP LOCKED} claims, {@code DELETE ...
+ * RETURNING} acks, trigger-kept sharded counts). Nothing in this process decides a race.
+ *
+ * <p>Queues and reservations are rows of {@code jobs} ({@link PgQueues}, {@link PgReservations});
+ * the sets are {@link PgSets}; the job options' tables have their own classes. Local FETCHes wake
+ * through {@link #onEnqueued} right after this node's commits; other nodes' commits reach them
+ * through the NOTIFY the jobs table's trigger sends.
  */
 public final class PostgresStore implements Store {
+
+  /**
+   * What {@link #flush} wipes, when the table exists (the job options' tables arrive with V2).
+   * Cron's tables and the cluster's node registry survive a flush, as cron does on SQLite.
+   */
+  private static final List<String> FLUSHED =
+      List.of(
+          "jobs",
+          "set_entries",
+          "queues",
+          "counters",
+          "queue_counts",
+          "unique_locks",
+          "job_tracking");
+
   private final PgDatabase db;
   private final PgInserts inserts;
+  private final PgQueues queues;
+  private final PgReservations reservations;
+  private final PgShardFolding folding;
   private final PgSets sets;
   private final PgUniqueLocks uniqueLocks;
   private final PgTrackStore tracking;
   private final PgCronStore cron;
+  private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService asyncWrites;
+  private final String counters;
+  private volatile boolean closed;
 
   private PostgresStore(PgDatabase db) {
     this.db = db;
     this.inserts = new PgInserts(db);
+    this.queues = new PgQueues(db);
+    this.reservations = new PgReservations(db, inserts);
+    this.folding = new PgShardFolding(db);
     this.sets = new PgSets(db, inserts, this::enqueued);
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
     this.tracking = new PgTrackStore(db);
     this.cron = new PgCronStore(db, inserts, this::enqueued);
+    this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
+    // Platform threads: a JDBC call blocks its thread for a round trip.
+    this.asyncWrites =
+        Executors.newFixedThreadPool(
+            4, Thread.ofPlatform().name("fabrik-pg-write-", 0).daemon().factory());
   }
 
   /** Opens the store on a migrated schema; closing the store closes {@code db}. */
@@ -51,74 +97,114 @@ public final class PostgresStore implements Store {
     return new PostgresStore(db);
   }
 
-  /** Jobs became fetchable in {@code queue} through this node (tells the local listeners). */
-  private void enqueued(String queue, int count) {
-    throw new UnsupportedOperationException("not yet");
+  /** The schema this store works in. */
+  public String schema() {
+    return db.schema();
   }
 
-  private static UnsupportedOperationException todo() {
-    return new UnsupportedOperationException("PostgreSQL store: not yet");
+  /** Jobs became fetchable in {@code queue} through this node (tells the local listeners). */
+  private void enqueued(String queue, int count) {
+    for (EnqueueListener l : listeners) {
+      l.enqueued(queue, count);
+    }
   }
+
+  private void enqueued(List<QueuedJob> jobs) {
+    Map<String, Integer> added = new LinkedHashMap<>();
+    for (QueuedJob j : jobs) {
+      added.merge(j.queue(), 1, Integer::sum);
+    }
+    added.forEach(this::enqueued);
+  }
+
+  // ---------------------------------------------------------------- queues
 
   @Override
   public void enqueue(List<QueuedJob> jobs) {
-    throw todo();
+    push(jobs, List.of());
+  }
+
+  @Override
+  public CompletableFuture<Void> enqueueAsync(List<QueuedJob> jobs) {
+    ensureOpen();
+    return CompletableFuture.runAsync(() -> enqueue(jobs), asyncWrites);
   }
 
   @Override
   public void push(List<QueuedJob> jobs, List<SetEntry> entries) {
-    throw todo();
+    ensureOpen();
+    if (jobs.isEmpty() && entries.isEmpty()) {
+      return;
+    }
+    PgWork.transaction(
+        db,
+        c -> {
+          inserts.jobs(c, jobs);
+          inserts.entries(c, entries);
+          return null;
+        });
+    enqueued(jobs);
   }
 
   @Override
   public Optional<Reservation> reserve(
       List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
-    throw todo();
+    ensureOpen();
+    return reservations.reserve(queues, wid, now, deadline);
   }
 
   @Override
   public void onEnqueued(EnqueueListener listener) {
-    throw todo();
+    listeners.add(listener);
   }
 
   @Override
   public long queueSize(String queue) {
-    throw todo();
+    ensureOpen();
+    return queues.size(queue);
   }
 
   @Override
   public Map<String, Long> queueSizes() {
-    throw todo();
+    ensureOpen();
+    folding.foldNowAndThen();
+    return queues.sizes();
   }
 
   @Override
   public Optional<byte[]> peek(String queue) {
-    throw todo();
+    ensureOpen();
+    return queues.peek(queue);
   }
 
   @Override
   public List<QueuedJob> browse(String queue, long offset, int limit) {
-    throw todo();
+    ensureOpen();
+    return queues.browse(queue, offset, limit);
   }
 
   @Override
-  public void pause(Collection<String> queues) {
-    throw todo();
+  public void pause(Collection<String> names) {
+    ensureOpen();
+    queues.setPaused(names, true);
   }
 
   @Override
-  public void resume(Collection<String> queues) {
-    throw todo();
+  public void resume(Collection<String> names) {
+    ensureOpen();
+    queues.setPaused(names, false);
   }
 
   @Override
-  public void remove(Collection<String> queues) {
-    throw todo();
+  public void remove(Collection<String> names) {
+    ensureOpen();
+    queues.remove(names);
   }
 
   @Override
   public Set<String> pausedQueues() {
-    throw todo();
+    ensureOpen();
+    return queues.paused();
   }
 
   @Override
@@ -126,88 +212,115 @@ public final class PostgresStore implements Store {
     return uniqueLocks;
   }
 
+  // ---------------------------------------------------------------- reservations
+
   @Override
   public Optional<Reservation> acknowledge(String jid) {
-    throw todo();
+    ensureOpen();
+    return reservations.acknowledge(jid);
+  }
+
+  @Override
+  public CompletableFuture<Optional<Reservation>> acknowledgeAsync(String jid) {
+    ensureOpen();
+    return CompletableFuture.supplyAsync(() -> acknowledge(jid), asyncWrites);
   }
 
   @Override
   public Optional<Reservation> fail(String jid, FailureDecision decision) {
-    throw todo();
+    ensureOpen();
+    return reservations.fail(jid, decision);
   }
 
   @Override
   public boolean extendReservation(String jid, Instant until) {
-    throw todo();
+    ensureOpen();
+    return reservations.extend(jid, until);
   }
 
   @Override
   public List<Reservation> expiredReservations(Instant now, int limit) {
-    throw todo();
+    ensureOpen();
+    return reservations.expired(now, limit);
   }
 
   @Override
   public long workingSize() {
-    throw todo();
+    ensureOpen();
+    return reservations.workingSize();
   }
 
   @Override
   public List<Reservation> reservations(int limit) {
-    throw todo();
+    ensureOpen();
+    return reservations.oldestFirst(limit);
   }
+
+  // ---------------------------------------------------------------- sorted sets
 
   @Override
   public void addToSet(SetName set, Instant score, QueuedJob job) {
+    ensureOpen();
     sets.add(set, score, job);
   }
 
   @Override
   public void addAllToSet(List<SetEntry> entries) {
+    ensureOpen();
     sets.addAll(entries);
   }
 
   @Override
   public int enqueueDue(SetName set, Instant now, int limit, UnaryOperator<byte[]> restamp) {
+    ensureOpen();
     return sets.enqueueDue(set, now, limit, restamp);
   }
 
   @Override
   public int purgeDue(SetName set, Instant now, int limit) {
+    ensureOpen();
     return sets.purgeDue(set, now, limit);
   }
 
   @Override
   public int trim(SetName set, long maxSize) {
+    ensureOpen();
     return sets.trim(set, maxSize);
   }
 
   @Override
   public long setSize(SetName set) {
+    ensureOpen();
     return sets.size(set);
   }
 
   @Override
   public int mutate(SetName set, Predicate<SetEntry> filter, Mutation mutation) {
+    ensureOpen();
     return sets.mutate(set, filter, mutation);
   }
 
   @Override
   public int mutate(SetName set, Collection<SetEntry.Key> keys, Mutation mutation) {
+    ensureOpen();
     return sets.mutate(set, keys, mutation);
   }
 
   @Override
   public int mutate(SetName set, SetQuery query, Mutation mutation) {
+    ensureOpen();
     return sets.mutate(set, query, mutation);
   }
 
   @Override
   public SetPage scan(SetName set, SetQuery query, SetEntry.Key after, int limit) {
+    ensureOpen();
     return sets.scan(set, query, after, limit);
   }
 
   @Override
   public Optional<SetEntry> find(SetName set, SetEntry.Key key) {
+    ensureOpen();
     return sets.find(set, key);
   }
 
@@ -216,28 +329,102 @@ public final class PostgresStore implements Store {
     return tracking;
   }
 
+  // ---------------------------------------------------------------- counters and admin
+
   @Override
   public Counters counters() {
-    throw todo();
+    ensureOpen();
+    return PgWork.autocommit(
+        db,
+        c -> {
+          long processed = 0;
+          long failures = 0;
+          try (PreparedStatement p = c.prepareStatement(counters);
+              ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              switch (rs.getString(1)) {
+                case "processed" -> processed = rs.getLong(2);
+                case "failures" -> failures = rs.getLong(2);
+                default -> {}
+              }
+            }
+          }
+          return new Counters(processed, failures);
+        });
   }
 
+  /**
+   * TRUNCATE of every flushed table in one transaction: instant at any size, and the sharded counts
+   * go with the rows they counted. It waits for the other nodes' transactions on these tables to
+   * end (ACCESS EXCLUSIVE), which is what a flush means.
+   *
+   * <pre>TRUNCATE fabrik.jobs, fabrik.set_entries, fabrik.queues, ... </pre>
+   */
   @Override
   public void flush() {
-    throw todo();
+    ensureOpen();
+    PgWork.transaction(
+        db,
+        c -> {
+          List<String> present = new ArrayList<>();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT table_name FROM information_schema.tables"
+                      + " WHERE table_schema = ? AND table_name = ANY(?::text[])")) {
+            p.setString(1, db.schema());
+            p.setArray(2, c.createArrayOf("text", FLUSHED.toArray(String[]::new)));
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                present.add(db.schema() + "." + rs.getString(1));
+              }
+            }
+          }
+          try (Statement s = c.createStatement()) {
+            s.execute("TRUNCATE " + String.join(", ", present));
+          }
+          return null;
+        });
   }
 
+  /** Tables, their indexes and TOAST of this schema (not the database's other schemas). */
   @Override
   public long sizeOnDisk() {
-    throw todo();
+    ensureOpen();
+    return PgWork.autocommit(
+        db,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+                      + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                      + " WHERE n.nspname = ? AND c.relkind IN ('r', 'm')")) {
+            p.setString(1, db.schema());
+            try (ResultSet rs = p.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    asyncWrites.shutdown();
     db.close();
   }
 
   @Override
   public CronStore cron() {
     return cron;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new StorageException("store is closed");
+    }
   }
 }
