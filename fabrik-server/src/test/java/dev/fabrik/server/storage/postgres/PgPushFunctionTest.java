@@ -165,21 +165,35 @@ class PgPushFunctionTest {
   }
 
   @Test
-  void uniqueAndTrackedJobsAreRefusedAsNotSupported() {
+  void uniqueJobsAreRefusedAsNotSupported() {
     assertRefused(
         "{\"jid\":\"jid-00000006\",\"jobtype\":\"A\",\"args\":[],\"custom\":{\"unique_for\":60}}",
         "0A000",
         "custom.unique_for is not supported by "
             + db.schema()
-            + ".push:"
-            + " push unique jobs to the server (PUSH)");
-    assertRefused(
-        "{\"jid\":\"jid-00000006\",\"jobtype\":\"A\",\"args\":[],\"custom\":{\"track\":1}}",
-        "0A000",
-        "custom.track is not supported by "
-            + db.schema()
-            + ".push:"
-            + " push tracked jobs to the server (PUSH)");
+            + ".push: push unique jobs to the server (PUSH)");
+  }
+
+  @Test
+  void aTrackedJobStartsItsRecordAsEnqueuedAndARolledBackOneLeavesNone() throws SQLException {
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      push(c, "{\"jid\":\"jid-00000008\",\"jobtype\":\"A\",\"args\":[],\"custom\":{\"track\":1}}");
+      c.rollback();
+      c.setAutoCommit(true);
+    }
+    assertThat(rows("SELECT jid FROM {s}.job_tracking")).isEmpty();
+
+    push("{\"jid\":\"jid-00000008\",\"jobtype\":\"A\",\"args\":[],\"custom\":{\"track\":1}}");
+    pushBulk(
+        "[{\"jid\":\"jid-00000009\",\"jobtype\":\"A\",\"args\":[],\"custom\":{\"track\":true}},"
+            + "{\"jid\":\"jid-00000009\",\"jobtype\":\"A\",\"args\":[],\"custom\":{\"track\":\"1\"}},"
+            + "{\"jid\":\"jid-00000010\",\"jobtype\":\"A\",\"args\":[],\"custom\":{\"track\":0}}]");
+
+    assertThat(rows("SELECT jid, state, percent, expires_us FROM {s}.job_tracking ORDER BY jid"))
+        .containsExactly(
+            new String[] {"jid-00000008", "enqueued", null, null},
+            new String[] {"jid-00000009", "enqueued", null, null});
   }
 
   @Test
