@@ -202,7 +202,7 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  private static Path jar() {
+  static Path jar() {
     String configured = System.getProperty("fabrik.jar");
     Path jar =
         configured != null ? Path.of(configured) : Path.of("../fabrik-cli/target/fabrik.jar");

@@ -1,6 +1,8 @@
 package dev.fabrik.server;
 
 import dev.fabrik.server.auth.LoginThrottle;
+import dev.fabrik.server.cluster.ClusterStore;
+import dev.fabrik.server.cluster.NodeRegistry;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
@@ -20,6 +22,7 @@ import dev.fabrik.server.tracking.TrackPurge;
 import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.web.api.CronApi;
+import dev.fabrik.server.web.api.NodesApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
 import dev.fabrik.server.web.ui.CronPages;
@@ -64,6 +67,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final StatsHistory history;
   private final AdminHttp http;
   private final LoginThrottle logins;
+  private final NodeRegistry nodes;
   private final List<Service> started = new ArrayList<>();
   private boolean running;
   private boolean stopped;
@@ -88,7 +92,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.store = Stores.open(config);
-    this.workers = new WorkerRegistry(clock);
+    ClusterStore cluster = store.cluster();
+    this.workers = new WorkerRegistry(clock, cluster.workers());
     this.manager =
         new Manager(
             store,
@@ -99,7 +104,17 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.tasks = new PeriodicTasks(manager, PeriodicTasks.Settings.defaults(config.workerTtl()));
     this.cron = new CronService(store.cron(), manager::prepareForEnqueue, clock);
     ConnectionStats stats = new ConnectionStats();
+    this.nodes =
+        new NodeRegistry(
+            cluster.nodes(),
+            clock,
+            NodeRegistry.Settings.defaults(),
+            localHostname(),
+            InfoReport.FABRIK_VERSION,
+            this::bindings,
+            stats::connections);
     ServerMetrics metrics = new ServerMetrics(manager, store, workers, stats);
+    metrics.nodes(nodes::nodes);
     manager.onOutcome(metrics.jobOutcomes());
     manager.use(new ExpiringJobs(clock, metrics.expiredJobs()));
     store.onCommit(metrics.commits());
@@ -113,7 +128,8 @@ public final class FabrikServer implements Service, AutoCloseable {
             clock,
             stats::connections,
             stats::commandCount,
-            this::commandPortProblem);
+            this::commandPortProblem,
+            nodes::nodes);
     this.listener =
         new Listener(
             config,
@@ -134,6 +150,25 @@ public final class FabrikServer implements Service, AutoCloseable {
     new WebUi(console, clock).register(http.routes());
     new CronApi(cron).register(http.routes());
     new CronPages(cron, clock).register(http.routes());
+    new NodesApi(nodes::nodes).register(http.routes());
+  }
+
+  /** Where this node listens, for the node table (read once the ports are bound). */
+  private List<String> bindings() {
+    List<String> out = new ArrayList<>();
+    out.add("tcp://" + config.bindHost() + ":" + port());
+    if (webPort() >= 0) {
+      out.add("http://" + config.webBindHost() + ":" + webPort());
+    }
+    return out;
+  }
+
+  private static String localHostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   /** Builds and starts a server on the system clock. */
@@ -152,7 +187,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     running = true;
     try {
       // The throttle last, so it stops first: a delayed wrong password must not hold up shutdown.
-      for (Service s : List.of(tasks, trackPurge, cron, history, listener, http, logins)) {
+      // The node registers once its ports are bound, and leaves the node table first at stop.
+      for (Service s : List.of(tasks, trackPurge, cron, history, listener, http, nodes, logins)) {
         s.start();
         started.add(s);
       }
@@ -219,6 +255,11 @@ public final class FabrikServer implements Service, AutoCloseable {
 
   public WorkerRegistry workers() {
     return workers;
+  }
+
+  /** This node and the others sharing its store. */
+  public NodeRegistry nodes() {
+    return nodes;
   }
 
   /** Job tracking: {@code TRACK} and the states of jobs pushed with {@code custom.track}. */

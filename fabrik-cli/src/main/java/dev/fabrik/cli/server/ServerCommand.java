@@ -73,9 +73,32 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--storage",
-      paramLabel = "sqlite|memory",
-      description = "sqlite (default, persistent) or memory (lost on exit).")
+      paramLabel = "sqlite|memory|postgres",
+      description =
+          "sqlite (default, persistent), memory (lost on exit) or postgres (shared by several"
+              + " nodes; needs a database URL).")
   String storage;
+
+  // No default value and no echo of the value anywhere: the URL may carry the password.
+  @Option(
+      names = "--database-url",
+      paramLabel = "URL",
+      description =
+          "PostgreSQL for --storage postgres: postgres://user:pass@host:5432/db (or"
+              + " FABRIK_DATABASE_URL, which keeps the password out of ps).")
+  String databaseUrl;
+
+  @Option(
+      names = "--schema",
+      paramLabel = "NAME",
+      description = "PostgreSQL schema of this installation (default fabrik).")
+  String schema;
+
+  @Option(
+      names = "--database-pool-size",
+      paramLabel = "N",
+      description = "Pooled PostgreSQL connections per node (default 10; plus 1 for LISTEN).")
+  Integer databasePoolSize;
 
   @Option(
       names = "--durability",
@@ -185,6 +208,9 @@ public final class ServerCommand implements Callable<Integer> {
             .noWeb(noWeb)
             .dataDir(dataDir)
             .storage(storage)
+            .databaseUrl(databaseUrl)
+            .schema(schema)
+            .databasePoolSize(databasePoolSize)
             .durability(durability)
             .tls(tlsCert, tlsKey)
             .maxConnections(maxConnections)

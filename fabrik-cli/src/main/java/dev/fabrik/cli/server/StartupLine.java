@@ -8,6 +8,7 @@ import dev.fabrik.server.config.ServerConfig;
  *
  * <pre>
  * fabrik listening on 127.0.0.1:7419 (web 127.0.0.1:7420), storage sqlite at /home/u/.fabrik/data, durability normal
+ * fabrik listening on ..., storage postgres at jdbc:postgresql://db:5432/app (user u, password ***), schema fabrik, pool 10
  * </pre>
  */
 final class StartupLine {
@@ -28,7 +29,14 @@ final class StartupLine {
     if (config.storage().equals("sqlite")) {
       s.append(" at ").append(config.dataDir().toAbsolutePath());
     }
-    s.append(", durability ").append(DurabilityNames.name(config.durability()));
+    if (config.database() != null) {
+      s.append(" at ").append(config.database()); // redacted: no password
+    }
+    // On PostgreSQL what a commit survives is the database's setting (synchronous_commit), not
+    // ours.
+    if (config.database() == null) {
+      s.append(", durability ").append(DurabilityNames.name(config.durability()));
+    }
     if (config.hasPassword()) {
       s.append(", password required");
     }

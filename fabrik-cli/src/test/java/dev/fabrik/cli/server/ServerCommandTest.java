@@ -129,4 +129,62 @@ class ServerCommandTest {
             "fabrik listening on 127.0.0.1:5000 (web off), storage memory, durability"
                 + " strict, password required");
   }
+
+  @Test
+  void postgresFlagsBecomeTheDatabaseConfiguration() {
+    ServerConfig c =
+        parse(
+                "server",
+                "--storage",
+                "postgres",
+                "--database-url",
+                "postgres://app:hunter2@db:5432/jobs",
+                "--schema",
+                "shop",
+                "--database-pool-size",
+                "5")
+            .loadConfig(Map.of(), home)
+            .config();
+    assertThat(c.database().url().jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/jobs");
+    assertThat(c.database().url().password()).isEqualTo("hunter2");
+    assertThat(c.database().schema()).isEqualTo("shop");
+    assertThat(c.database().poolSize()).isEqualTo(5);
+    assertThat(StartupLine.of(c, 7419, 7420))
+        .isEqualTo(
+            "fabrik listening on 127.0.0.1:7419 (web 127.0.0.1:7420), storage postgres at"
+                + " jdbc:postgresql://db:5432/jobs (user app, password ***), schema shop, pool 5");
+  }
+
+  @Test
+  void aBadDatabaseUrlExitsWithAMessageThatHidesThePassword() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    int code =
+        cli.execute(
+            "server",
+            "--storage",
+            "postgres",
+            "--database-url",
+            "postgresql://app:hunter2@db:5432/jobs?x=%zz bad",
+            "--no-web");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("fabrik server: --database-url: the database URL is malformed")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void helpDocumentsTheDatabaseOptions() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    assertThat(cli.execute("server", "--help")).isZero();
+    assertThat(out.toString())
+        .contains("--storage=sqlite|memory|postgres")
+        .contains("--database-url=URL")
+        .contains("FABRIK_DATABASE_URL")
+        .contains("--schema=NAME")
+        .contains("--database-pool-size=N");
+  }
 }

@@ -2,6 +2,8 @@ package dev.fabrik.server.command;
 
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.Timestamps;
+import dev.fabrik.server.cluster.NodeRegistry;
+import dev.fabrik.server.cluster.NodesJson;
 import dev.fabrik.server.manager.JobStats;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.metrics.ProcessMemory;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -31,6 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
  *  "server":{"description":"Fabrik","faktory_version":"1.10.0","fabrik_version":"0.1.0",
  *    "uptime":3600,"connections":4,"command_count":987,"used_memory_mb":12}}
  * </pre>
+ *
+ * With several nodes on one store, {@code server} also carries {@code "cluster_connections":57} and
+ * {@code "nodes":[...]} (see {@link NodesJson}).
  */
 public final class InfoReport {
   /** The Faktory release whose protocol we speak; clients and dashboards compare it. */
@@ -50,6 +56,7 @@ public final class InfoReport {
   private final IntSupplier connections;
   private final LongSupplier commandCount;
   private final Supplier<String> commandPortProblem;
+  private final Supplier<List<NodeRegistry.NodeStatus>> nodes;
 
   /**
    * @param connections handshaken connections right now
@@ -63,6 +70,22 @@ public final class InfoReport {
       IntSupplier connections,
       LongSupplier commandCount,
       Supplier<String> commandPortProblem) {
+    this(manager, workers, clock, connections, commandCount, commandPortProblem, List::of);
+  }
+
+  /**
+   * @param nodes the server nodes sharing the store: INFO adds {@code server.nodes} (see {@link
+   *     NodesJson}) and {@code server.cluster_connections} when there is more than one
+   */
+  public InfoReport(
+      Manager manager,
+      WorkerRegistry workers,
+      Clock clock,
+      IntSupplier connections,
+      LongSupplier commandCount,
+      Supplier<String> commandPortProblem,
+      Supplier<List<NodeRegistry.NodeStatus>> nodes) {
+    this.nodes = nodes;
     this.manager = manager;
     this.workers = workers;
     this.clock = clock;
@@ -173,6 +196,12 @@ public final class InfoReport {
     s.put("connections", nonNegative(connections.getAsInt()));
     s.put("command_count", nonNegative(commandCount.getAsLong()));
     s.put("used_memory_mb", nonNegative(ProcessMemory.residentBytes() / MIB));
+    List<NodeRegistry.NodeStatus> all = nodes.get();
+    if (all.size() > 1) {
+      // Several nodes on one PostgreSQL: the figures under "faktory" are already cluster-wide.
+      s.put("cluster_connections", NodesJson.liveConnections(all));
+      s.set("nodes", NodesJson.array(all));
+    }
     return s;
   }
 

@@ -1,6 +1,8 @@
 package dev.fabrik.server.config;
 
 import dev.fabrik.server.config.ConfFiles.Value;
+import dev.fabrik.server.storage.postgres.PgDatabase;
+import dev.fabrik.server.storage.postgres.PgUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,8 @@ import java.util.Set;
  *       refuses to boot without a password unless {@code FAKTORY_SKIP_PASSWORD} is 1/true/yes, and
  *       also reads the password from {@code <configdir>/password} when nothing else sets one.
  *   <li>{@code FABRIK_DATA_DIR}: where the SQLite database lives.
+ *   <li>{@code FABRIK_DATABASE_URL}: the PostgreSQL URL for {@code storage = postgres} (the
+ *       environment keeps the password out of {@code ps} output, unlike {@code --database-url}).
  * </ul>
  *
  * <p>TLS: {@code --tls-cert/--tls-key}, else {@code [tls] cert/key}, else Faktory's convention of
@@ -83,12 +87,14 @@ public final class ConfigLoader {
     String password = password(configDir, toml);
     b.password(password);
 
+    String storage = "sqlite";
     if (flags.storage() != null) {
-      b.storage(storage(flags.storage(), "--storage"));
+      storage = storage(flags.storage(), "--storage");
     } else if (toml.get("server.storage") != null) {
       Value v = toml.get("server.storage");
-      b.storage(storage(v.string(), v.source()));
+      storage = storage(v.string(), v.source());
     }
+    b.storage(storage).database(database(flags, toml, storage));
 
     if (flags.dataDir() != null) {
       b.dataDir(flags.dataDir());
@@ -276,10 +282,78 @@ public final class ConfigLoader {
   }
 
   private static String storage(String value, String source) {
-    if (!value.equals("sqlite") && !value.equals("memory")) {
-      throw new ConfigException(source + " must be sqlite or memory, not \"" + value + "\"");
+    if (!ServerConfig.STORAGES.contains(value)) {
+      throw new ConfigException(
+          source + " must be sqlite, memory or postgres, not \"" + value + "\"");
     }
     return value;
+  }
+
+  /**
+   * The PostgreSQL settings when {@code storage} is postgres, else null. The URL comes from {@code
+   * --database-url}, else {@code FABRIK_DATABASE_URL}, else {@code [fabrik] database_url}. A URL
+   * given by flag or TOML for another storage is a mistake worth stopping for; one in the
+   * environment is not (the application's own environment may carry it for other tools). Messages
+   * name where a bad value came from but never quote the URL: it may hold a password.
+   */
+  private DatabaseConfig database(ConfigOverrides flags, ConfFiles.Settings toml, String storage) {
+    Value tomlUrl = toml.get("server.database_url");
+    if (!storage.equals("postgres")) {
+      if (flags.databaseUrl() != null) {
+        throw new ConfigException(
+            "--database-url needs --storage postgres (storage is " + storage + ")");
+      }
+      if (tomlUrl != null) {
+        throw new ConfigException(
+            tomlUrl.source() + " needs storage = \"postgres\" (storage is " + storage + ")");
+      }
+      return null;
+    }
+    String url;
+    String source;
+    if (flags.databaseUrl() != null) {
+      url = flags.databaseUrl();
+      source = "--database-url";
+    } else if (nonEmpty(env.get("FABRIK_DATABASE_URL"))) {
+      url = env.get("FABRIK_DATABASE_URL");
+      source = "FABRIK_DATABASE_URL";
+    } else if (tomlUrl != null) {
+      url = tomlUrl.string();
+      source = tomlUrl.source();
+    } else {
+      throw new ConfigException(
+          "storage postgres needs a database URL: --database-url, FABRIK_DATABASE_URL or"
+              + " [fabrik] database_url, e.g. postgres://fabrik:secret@db.internal:5432/app");
+    }
+    PgUrl parsed;
+    try {
+      parsed = PgUrl.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(source + ": " + e.getMessage(), e);
+    }
+
+    String schema = PgDatabase.DEFAULT_SCHEMA;
+    String schemaSource = "the default schema";
+    if (flags.schema() != null) {
+      schema = flags.schema();
+      schemaSource = "--schema";
+    } else if (toml.get("server.schema") != null) {
+      schema = toml.get("server.schema").string();
+      schemaSource = toml.get("server.schema").source();
+    }
+    try {
+      PgDatabase.checkSchema(schema);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(schemaSource + ": " + e.getMessage(), e);
+    }
+
+    int poolSize = DatabaseConfig.DEFAULT_POOL_SIZE;
+    if (flags.databasePoolSize() != null) {
+      poolSize = positive(flags.databasePoolSize(), "--database-pool-size");
+    } else if (toml.get("server.database_pool_size") != null) {
+      poolSize = positiveInt(toml.get("server.database_pool_size"));
+    }
+    return new DatabaseConfig(parsed, schema, poolSize);
   }
 
   private static int positiveInt(Value v) {

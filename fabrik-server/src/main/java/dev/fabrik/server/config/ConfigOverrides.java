@@ -12,7 +12,10 @@ import java.util.List;
  * @param webBind {@code --web-bind}
  * @param noWeb {@code --no-web}: no HTTP listener at all
  * @param dataDir {@code --data-dir}
- * @param storage {@code --storage}: sqlite or memory
+ * @param storage {@code --storage}: sqlite, memory or postgres
+ * @param databaseUrl {@code --database-url}: the PostgreSQL URL (may hold a password)
+ * @param schema {@code --schema}: the PostgreSQL schema
+ * @param databasePoolSize {@code --database-pool-size}
  * @param durability {@code --durability}
  * @param tlsCert {@code --tls-cert}, only together with {@code tlsKey}
  * @param tlsKey {@code --tls-key}
@@ -25,6 +28,9 @@ public record ConfigOverrides(
     boolean noWeb,
     Path dataDir,
     String storage,
+    String databaseUrl,
+    String schema,
+    Integer databasePoolSize,
     Durability durability,
     Path tlsCert,
     Path tlsKey,
@@ -33,6 +39,22 @@ public record ConfigOverrides(
 
   public ConfigOverrides {
     webAllowedHosts = webAllowedHosts == null ? List.of() : List.copyOf(webAllowedHosts);
+  }
+
+  /** Never shows {@code databaseUrl}: it may carry the database password. */
+  @Override
+  public String toString() {
+    return "ConfigOverrides[storage="
+        + storage
+        + ", databaseUrl="
+        + (databaseUrl == null ? "none" : "(set)")
+        + ", schema="
+        + schema
+        + ", bind="
+        + bind
+        + ", dataDir="
+        + dataDir
+        + "]";
   }
 
   /** No flags at all. */
@@ -51,6 +73,9 @@ public record ConfigOverrides(
     private boolean noWeb;
     private Path dataDir;
     private String storage;
+    private String databaseUrl;
+    private String schema;
+    private Integer databasePoolSize;
     private Durability durability;
     private Path tlsCert;
     private Path tlsKey;
@@ -84,6 +109,21 @@ public record ConfigOverrides(
       return this;
     }
 
+    public Builder databaseUrl(String v) {
+      databaseUrl = v;
+      return this;
+    }
+
+    public Builder schema(String v) {
+      schema = v;
+      return this;
+    }
+
+    public Builder databasePoolSize(Integer v) {
+      databasePoolSize = v;
+      return this;
+    }
+
     public Builder durability(Durability v) {
       durability = v;
       return this;
@@ -112,6 +152,9 @@ public record ConfigOverrides(
           noWeb,
           dataDir,
           storage,
+          databaseUrl,
+          schema,
+          databasePoolSize,
           durability,
           tlsCert,
           tlsKey,

@@ -3,6 +3,7 @@ package dev.fabrik.server.config;
 import dev.fabrik.server.storage.Durability;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,8 +15,9 @@ import java.util.Objects;
  * @param webBindHost address of the HTTP admin/UI listener
  * @param webPort HTTP port; 0 picks a free one, -1 disables HTTP
  * @param password null or empty for none
- * @param storage {@code sqlite} (default) or {@code memory}
+ * @param storage {@code sqlite} (default), {@code memory} or {@code postgres}
  * @param dataDir directory of the SQLite database
+ * @param database the PostgreSQL database; required for {@code postgres}, null otherwise
  * @param durability what an answered write survives
  * @param tls certificate and key, or null for plain TCP
  * @param maxConnections handshaken connections beyond this are told so and closed
@@ -38,6 +40,7 @@ public record ServerConfig(
     String password,
     String storage,
     Path dataDir,
+    DatabaseConfig database,
     Durability durability,
     TlsConfig tls,
     int maxConnections,
@@ -54,20 +57,53 @@ public record ServerConfig(
   public static final int DEFAULT_PORT = 7419;
   public static final int DEFAULT_WEB_PORT = 7420;
 
+  /** The storage names {@code --storage} accepts. */
+  public static final List<String> STORAGES = List.of("sqlite", "memory", "postgres");
+
   public ServerConfig {
     Objects.requireNonNull(bindHost, "bindHost");
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(web, "web");
-    if (!storage.equals("sqlite") && !storage.equals("memory")) {
-      throw new IllegalArgumentException("storage must be sqlite or memory, not " + storage);
+    if (!STORAGES.contains(storage)) {
+      throw new IllegalArgumentException("storage must be one of " + STORAGES + ", not " + storage);
     }
     if (storage.equals("sqlite")) {
       Objects.requireNonNull(dataDir, "dataDir");
     }
+    if (storage.equals("postgres") != (database != null)) {
+      throw new IllegalArgumentException(
+          "a database is configured exactly when storage is postgres (storage " + storage + ")");
+    }
     if (maxBufferedBytes < 0) {
       throw new IllegalArgumentException("maxBufferedBytes must not be negative");
     }
+  }
+
+  /** Like the record's, but the password and the database password are never shown. */
+  @Override
+  public String toString() {
+    return "ServerConfig[bind="
+        + bindHost
+        + ":"
+        + port
+        + ", web="
+        + webBindHost
+        + ":"
+        + webPort
+        + ", password="
+        + (hasPassword() ? "***" : "none")
+        + ", storage="
+        + storage
+        + (storage.equals("sqlite") ? ", dataDir=" + dataDir : "")
+        + (database != null ? ", database=" + database : "")
+        + ", durability="
+        + durability
+        + ", tls="
+        + (tls != null)
+        + ", maxConnections="
+        + maxConnections
+        + "]";
   }
 
   public boolean hasPassword() {
@@ -87,6 +123,7 @@ public record ServerConfig(
     b.password = password;
     b.storage = storage;
     b.dataDir = dataDir;
+    b.database = database;
     b.durability = durability;
     b.tls = tls;
     b.maxConnections = maxConnections;
@@ -113,6 +150,7 @@ public record ServerConfig(
     private String password;
     private String storage = "sqlite";
     private Path dataDir = Path.of(System.getProperty("user.home"), ".fabrik", "data");
+    private DatabaseConfig database;
     private Durability durability = Durability.PROCESS_CRASH;
     private TlsConfig tls;
     private int maxConnections = 2000;
@@ -160,6 +198,11 @@ public record ServerConfig(
 
     public Builder dataDir(Path v) {
       dataDir = v;
+      return this;
+    }
+
+    public Builder database(DatabaseConfig v) {
+      database = v;
       return this;
     }
 
@@ -232,6 +275,7 @@ public record ServerConfig(
           password,
           storage,
           dataDir,
+          database,
           durability,
           tls,
           maxConnections,

@@ -1,6 +1,7 @@
 package dev.fabrik.server.metrics;
 
 import dev.fabrik.server.auth.LoginThrottle;
+import dev.fabrik.server.cluster.NodeRegistry;
 import dev.fabrik.server.expiry.ExpiredJobs;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.OutcomeListener;
@@ -18,6 +19,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The Prometheus metrics of one server, in a registry of its own (not the library's global default:
@@ -53,6 +56,11 @@ public final class ServerMetrics {
     this.authFailures = new AuthFailures(registry);
     this.expiredJobs = new ExpiredJobCounter(registry);
     StateGauges.register(registry, manager, store, workers, connections);
+  }
+
+  /** Adds {@code fabrik_nodes} and {@code fabrik_cluster_connections} (see {@link NodeGauges}). */
+  public void nodes(Supplier<List<NodeRegistry.NodeStatus>> nodes) {
+    NodeGauges.register(registry, nodes);
   }
 
   /** Counts ACKs, FAILs and expired reservations by job type. */

@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage;
 
+import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cron.CronStore;
 import dev.fabrik.server.unique.UniqueLocks;
 import java.time.Instant;
@@ -291,6 +292,15 @@ public interface Store extends AutoCloseable {
 
   /** Cron's ticks and API entries, kept in this store (see {@link CronStore}). */
   CronStore cron();
+
+  /**
+   * What the server nodes sharing this store share: the node table and the worker records. The
+   * server asks once, at construction. A store only one process opens keeps the default: just this
+   * node.
+   */
+  default ClusterStore cluster() {
+    return ClusterStore.singleNode();
+  }
 
   /** Told which queue received jobs, so blocked FETCHes can wake. Must not block. */
   @FunctionalInterface

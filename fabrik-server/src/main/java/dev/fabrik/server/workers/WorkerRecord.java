@@ -59,6 +59,13 @@ final class WorkerRecord {
     return before;
   }
 
+  /** A heartbeat that reached another node of the cluster: keeps the worker from expiring here. */
+  synchronized void beatElsewhere(Instant at) {
+    if (at.isAfter(lastBeat)) {
+      lastBeat = at;
+    }
+  }
+
   synchronized WorkerState state() {
     return state;
   }

@@ -1,5 +1,6 @@
 package dev.fabrik.server.workers;
 
+import dev.fabrik.server.cluster.SharedWorkers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,17 +21,30 @@ import org.slf4j.LoggerFactory;
  * quiet/terminate state (memory only, as in Faktory). A process's pooled connections share one wid;
  * the record goes away when its last connection closes or when it misses heartbeats for the TTL
  * (its connections are then closed). Thread-safe.
+ *
+ * <p>With several server nodes on one store the records are mirrored into {@link SharedWorkers}:
+ * BEAT answers the cluster-wide state (a quiet sent through another node), {@link #signal} reaches
+ * workers connected elsewhere, {@link #list} and {@link #size} count the whole cluster, and a
+ * worker beating on another node does not expire here.
  */
 public final class WorkerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
 
   private final Clock clock;
+  private final SharedWorkers shared;
   private final Map<String, WorkerRecord> workers = new ConcurrentHashMap<>();
   private final AtomicLong reaped = new AtomicLong();
   private final List<Consumer<String>> stoppedRunning = new CopyOnWriteArrayList<>();
 
+  /** A single process: nothing is shared. */
   public WorkerRegistry(Clock clock) {
+    this(clock, SharedWorkers.NONE);
+  }
+
+  /** One node of a cluster whose nodes share {@code shared}. */
+  public WorkerRegistry(Clock clock, SharedWorkers shared) {
     this.clock = clock;
+    this.shared = shared;
   }
 
   /**
@@ -55,11 +69,23 @@ public final class WorkerRegistry {
           r.addConnection(onExpire);
           return r;
         });
+    if (shared.shared()) {
+      shared.attached(info, clock.instant());
+    }
   }
 
   /** That connection closed; the record is deleted with its last connection. */
   public void detach(String wid, Runnable onExpire) {
-    workers.computeIfPresent(wid, (k, r) -> r.removeConnection(onExpire) ? null : r);
+    boolean[] removed = new boolean[1];
+    workers.computeIfPresent(
+        wid,
+        (k, r) -> {
+          removed[0] = true;
+          return r.removeConnection(onExpire) ? null : r;
+        });
+    if (removed[0] && shared.shared()) {
+      shared.detached(wid);
+    }
   }
 
   /**
@@ -73,7 +99,12 @@ public final class WorkerRegistry {
     if (r == null) {
       return Optional.empty();
     }
-    WorkerState before = r.beat(clock.instant(), rssKb, reported);
+    Instant now = clock.instant();
+    WorkerState before = r.beat(now, rssKb, reported);
+    if (shared.shared()) {
+      // The cluster's state may be ahead: an operator quieted the worker through another node.
+      r.advance(shared.beat(r.snapshot(wid), rssKb, reported, now));
+    }
     WorkerState after = r.state();
     changed(wid, before, after);
     return Optional.of(after);
@@ -82,11 +113,16 @@ public final class WorkerRegistry {
   /** Operator signal (admin endpoint / CLI): forward only. False for an unknown wid. */
   public boolean signal(String wid, WorkerState state) {
     WorkerRecord r = wid == null ? null : workers.get(wid);
-    if (r == null) {
-      return false;
+    boolean known = false;
+    if (r != null) {
+      changed(wid, r.advance(state), r.state());
+      known = true;
     }
-    changed(wid, r.advance(state), r.state());
-    return true;
+    if (wid != null && shared.shared()) {
+      // Written through to the shared record; the node holding the worker's BEAT answers it.
+      known |= shared.signal(wid, state);
+    }
+    return known;
   }
 
   private void changed(String wid, WorkerState before, WorkerState after) {
@@ -105,6 +141,9 @@ public final class WorkerRegistry {
 
   /** A snapshot of every live worker, for the admin endpoint and the Busy page. */
   public Collection<WorkerInfo> list() {
+    if (shared.shared()) {
+      return shared.list();
+    }
     List<WorkerInfo> out = new ArrayList<>(workers.size());
     workers.forEach((wid, r) -> out.add(r.snapshot(wid)));
     return out;
@@ -112,7 +151,7 @@ public final class WorkerRegistry {
 
   /** How many workers are known (INFO {@code tasks.Workers.size}). */
   public int size() {
-    return workers.size();
+    return shared.shared() ? shared.list().size() : workers.size();
   }
 
   /** Workers reaped since boot (INFO {@code tasks.Workers.reaped}). */
@@ -126,6 +165,9 @@ public final class WorkerRegistry {
    */
   public int reap(Duration ttl) {
     Instant cutoff = clock.instant().minus(ttl);
+    if (shared.shared()) {
+      catchUpWithCluster(cutoff);
+    }
     List<WorkerRecord> expired = new ArrayList<>();
     for (String wid : workers.keySet()) {
       workers.computeIfPresent(
@@ -150,5 +192,24 @@ public final class WorkerRegistry {
     }
     reaped.addAndGet(expired.size());
     return expired.size();
+  }
+
+  /**
+   * Before expiring local records: a worker whose BEAT goes to another node is alive (take that
+   * heartbeat), a signal sent through another node is applied here too (ending waiting FETCHes),
+   * and shared records silent past the cutoff are deleted (any node may; the delete is one
+   * statement).
+   */
+  private void catchUpWithCluster(Instant cutoff) {
+    Map<String, SharedWorkers.Seen> seen = shared.seen(List.copyOf(workers.keySet()));
+    seen.forEach(
+        (wid, s) -> {
+          WorkerRecord r = workers.get(wid);
+          if (r != null) {
+            r.beatElsewhere(s.lastBeat());
+            changed(wid, r.advance(s.state()), r.state());
+          }
+        });
+    shared.expire(cutoff);
   }
 }

@@ -363,4 +363,185 @@ class ConfigLoaderTest {
     }
     assertThat(DurabilityNames.parse(" STRICT ", "x")).isEqualTo(Durability.POWER_LOSS);
   }
+
+  private static final String SECRET_URL = "postgres://app:s3cr%40t@db.internal:6432/jobs";
+
+  @Test
+  void postgresFromFlags() {
+    ServerConfig c =
+        load(
+                Map.of(),
+                ConfigOverrides.builder()
+                    .storage("postgres")
+                    .databaseUrl(SECRET_URL)
+                    .schema("tenant_a")
+                    .databasePoolSize(4)
+                    .build())
+            .config();
+    assertThat(c.storage()).isEqualTo("postgres");
+    DatabaseConfig db = c.database();
+    assertThat(db.url().jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6432/jobs");
+    assertThat(db.url().user()).isEqualTo("app");
+    assertThat(db.url().password()).isEqualTo("s3cr@t");
+    assertThat(db.schema()).isEqualTo("tenant_a");
+    assertThat(db.poolSize()).isEqualTo(4);
+  }
+
+  @Test
+  void postgresDefaultsSchemaAndPoolSize() {
+    DatabaseConfig db =
+        load(
+                Map.of("FABRIK_DATABASE_URL", SECRET_URL),
+                ConfigOverrides.builder().storage("postgres").build())
+            .config()
+            .database();
+    assertThat(db.schema()).isEqualTo("fabrik");
+    assertThat(db.poolSize()).isEqualTo(DatabaseConfig.DEFAULT_POOL_SIZE);
+  }
+
+  @Test
+  void postgresFromTheFabrikTable() throws IOException {
+    conf(
+        "db.toml",
+        """
+        [fabrik]
+        storage = "postgres"
+        database_url = "postgres://fabrik@127.0.0.1:5432/fabrik"
+        schema = "shop"
+        database_pool_size = 3
+        """);
+    ServerConfig c = load().config();
+    assertThat(c.storage()).isEqualTo("postgres");
+    assertThat(c.database().url().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/fabrik");
+    assertThat(c.database().schema()).isEqualTo("shop");
+    assertThat(c.database().poolSize()).isEqualTo(3);
+    assertThat(load().warnings()).isEmpty();
+  }
+
+  @Test
+  void databaseUrlPrecedenceIsFlagThenEnvironmentThenToml() throws IOException {
+    conf(
+        "db.toml",
+        """
+        [faktory]
+        storage = "postgres"
+        database_url = "postgres://toml@h/d"
+        """);
+    assertThat(load().config().database().url().user()).isEqualTo("toml");
+    Map<String, String> env = Map.of("FABRIK_DATABASE_URL", "postgres://env@h/d");
+    assertThat(load(env, ConfigOverrides.none()).config().database().url().user()).isEqualTo("env");
+    ConfigOverrides flag = ConfigOverrides.builder().databaseUrl("postgres://flag@h/d").build();
+    assertThat(load(env, flag).config().database().url().user()).isEqualTo("flag");
+  }
+
+  @Test
+  void postgresWithoutAUrlSaysWhereToPutOne() {
+    assertThatThrownBy(() -> load(Map.of(), ConfigOverrides.builder().storage("postgres").build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--database-url, FABRIK_DATABASE_URL or [fabrik] database_url");
+  }
+
+  @Test
+  void aDatabaseUrlForAnotherStorageIsRefusedUnlessItComesFromTheEnvironment() throws IOException {
+    assertThatThrownBy(
+            () -> load(Map.of(), ConfigOverrides.builder().databaseUrl(SECRET_URL).build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--database-url needs --storage postgres (storage is sqlite)");
+    ServerConfig c =
+        load(Map.of("FABRIK_DATABASE_URL", SECRET_URL), ConfigOverrides.none()).config();
+    assertThat(c.storage()).isEqualTo("sqlite");
+    assertThat(c.database()).isNull();
+    conf("db.toml", "[fabrik]\nstorage = \"memory\"\ndatabase_url = \"postgres://h/d\"\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("db.toml:3 [fabrik] database_url needs storage = \"postgres\"");
+  }
+
+  @Test
+  void badDatabaseSettingsNameTheirSourceButNeverThePassword() throws IOException {
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of("FABRIK_DATABASE_URL", "mysql://app:s3cr3t@h/d"),
+                    ConfigOverrides.builder().storage("postgres").build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("FABRIK_DATABASE_URL: a database URL starts with postgres://")
+        .hasMessageNotContaining("s3cr3t");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    ConfigOverrides.builder()
+                        .storage("postgres")
+                        .databaseUrl("postgres://app:s3cr3t@h:99999999999/d d")
+                        .build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("--database-url: ")
+        .hasMessageNotContaining("s3cr3t");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    ConfigOverrides.builder()
+                        .storage("postgres")
+                        .databaseUrl(SECRET_URL)
+                        .schema("Bad-Name")
+                        .build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("--schema: a schema name is");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    ConfigOverrides.builder()
+                        .storage("postgres")
+                        .databaseUrl(SECRET_URL)
+                        .databasePoolSize(0)
+                        .build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--database-pool-size must be at least 1, not 0");
+    conf("p.toml", "[fabrik]\nstorage = \"postgres\"\ndatabase_pool_size = \"ten\"\n");
+    assertThatThrownBy(
+            () -> load(Map.of("FABRIK_DATABASE_URL", SECRET_URL), ConfigOverrides.none()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("[fabrik] database_pool_size must be an integer");
+  }
+
+  @Test
+  void unknownStorageListsTheChoices() {
+    assertThatThrownBy(() -> load(Map.of(), ConfigOverrides.builder().storage("mysql").build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--storage must be sqlite, memory or postgres, not \"mysql\"");
+  }
+
+  @Test
+  void printingTheConfigurationNeverShowsAPassword() {
+    LoadedConfig loaded =
+        load(
+            Map.of("FAKTORY_PASSWORD", "faktorypw"),
+            ConfigOverrides.builder().storage("postgres").databaseUrl(SECRET_URL).build());
+    ConfigOverrides flags =
+        ConfigOverrides.builder().storage("postgres").databaseUrl(SECRET_URL).build();
+    for (Object printed :
+        new Object[] {loaded, loaded.config(), loaded.config().database(), flags}) {
+      assertThat(printed.toString())
+          .doesNotContain("s3cr")
+          .doesNotContain("%40t")
+          .doesNotContain("faktorypw");
+    }
+    assertThat(loaded.config().toString())
+        .contains("storage=postgres")
+        .contains("jdbc:postgresql://db.internal:6432/jobs (user app, password ***)")
+        .contains("password=***");
+    // a pgjdbc URL carries the password as a parameter
+    ServerConfig jdbc =
+        load(
+                Map.of(),
+                ConfigOverrides.builder()
+                    .storage("postgres")
+                    .databaseUrl("jdbc:postgresql://h/d?user=app&password=s3cr3t&ssl=true")
+                    .build())
+            .config();
+    assertThat(jdbc.toString()).doesNotContain("s3cr3t").contains("password=***&ssl=true");
+  }
 }

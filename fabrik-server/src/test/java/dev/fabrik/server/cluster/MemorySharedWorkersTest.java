@@ -1,0 +1,8 @@
+package dev.fabrik.server.cluster;
+
+class MemorySharedWorkersTest extends SharedWorkersContract {
+  @Override
+  protected SharedWorkers shared() {
+    return new MemorySharedWorkers();
+  }
+}
