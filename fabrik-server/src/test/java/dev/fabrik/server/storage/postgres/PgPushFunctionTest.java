@@ -297,6 +297,41 @@ class PgPushFunctionTest {
     assertThat(rows("SELECT name FROM {s}.queues")).containsExactly(new String[] {"kept"});
   }
 
+  /** The grants docs/transactional-enqueue.md lists are enough for an application role. */
+  @Test
+  void anApplicationRoleWithTheDocumentedGrantsCanPush() throws SQLException {
+    String role = db.schema() + "_app";
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE " + role);
+      try {
+        s.execute(db.sql("GRANT USAGE ON SCHEMA {s} TO " + role));
+        s.execute(db.sql("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {s} TO " + role));
+        s.execute(
+            db.sql("GRANT SELECT, INSERT ON {s}.queues, {s}.jobs, {s}.set_entries TO " + role));
+        s.execute(
+            db.sql(
+                "GRANT SELECT, INSERT, UPDATE ON {s}.queue_counts, {s}.job_tracking TO " + role));
+        c.setAutoCommit(false);
+        s.execute("SET LOCAL ROLE " + role);
+        push(c, "{\"jobtype\":\"A\",\"args\":[],\"custom\":{\"track\":1}}");
+        push(c, "{\"jobtype\":\"A\",\"args\":[],\"at\":\"2099-01-01T00:00:00Z\"}");
+        pushBulk(c, "[{\"jobtype\":\"A\",\"args\":[]},{\"jobtype\":\"A\",\"args\":[]}]");
+        assertThatThrownBy(() -> s.execute(db.sql("DELETE FROM {s}.jobs")))
+            .as("a role with only these grants")
+            .hasMessageContaining("permission denied");
+        c.rollback();
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+        s.execute(db.sql("REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM " + role));
+        s.execute(db.sql("REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {s} FROM " + role));
+        s.execute(db.sql("REVOKE ALL ON SCHEMA {s} FROM " + role));
+        s.execute("DROP ROLE " + role);
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static String push(String json) throws SQLException {
