@@ -1,11 +1,13 @@
 package dev.fabrik.server.storage.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.Timestamps;
+import dev.fabrik.server.unique.UniqueOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -165,13 +167,55 @@ class PgPushFunctionTest {
   }
 
   @Test
-  void uniqueJobsAreRefusedAsNotSupported() {
-    assertRefused(
-        "{\"jid\":\"jid-00000006\",\"jobtype\":\"A\",\"args\":[],\"custom\":{\"unique_for\":60}}",
-        "0A000",
-        "custom.unique_for is not supported by "
-            + db.schema()
-            + ".push: push unique jobs to the server (PUSH)");
+  void aUniqueJobClaimsTheServersLockAndASecondOneIsNotUnique() throws SQLException {
+    String job =
+        "{\"jid\":\"%s\",\"jobtype\":\"Report\",\"args\":[{\"b\":[1,2.50],\"a\":\"é\"}],"
+            + "\"queue\":\"q\",\"custom\":{\"unique_for\":90.5}}";
+    String jid = push(job.formatted("jid-unique-1"));
+
+    byte[] payload = payload("jobs", jid);
+    UniqueOption option = UniqueOption.of(JobCodec.decode(payload));
+    long created = PgTime.micros(Timestamps.parse(JobCodec.decode(payload).createdAt()));
+    // The key the server computes from the stored job at FETCH and ACK, so it releases this lock.
+    assertThat(rows("SELECT key, jid, expires_us::text FROM {s}.unique_locks"))
+        .containsExactly(new String[] {option.key(), jid, Long.toString(created + 90_500_000L)});
+
+    assertRefused(job.formatted("jid-unique-2"), "23505", "NOTUNIQUE Job not unique");
+    assertThatThrownBy(
+            () ->
+                pushBulk(
+                    "[{\"jid\":\"jid-unique-3\",\"jobtype\":\"Other\",\"args\":[],"
+                        + "\"custom\":{\"unique_for\":5}},"
+                        + "{\"jid\":\"jid-unique-4\",\"jobtype\":\"Other\",\"args\":[],"
+                        + "\"custom\":{\"unique_for\":5}}]"))
+        .hasMessageContaining("job 2: NOTUNIQUE Job not unique");
+    assertThat(rows("SELECT jid FROM {s}.jobs")).containsExactly(new String[] {jid});
+
+    // An expired lock is taken over, as PgUniqueLocks takes it.
+    try (Connection c = db.connection();
+        Statement st = c.createStatement()) {
+      st.execute(db.sql("UPDATE {s}.unique_locks SET expires_us = 0"));
+    }
+    push(job.formatted("jid-unique-5"));
+    assertThat(rows("SELECT jid FROM {s}.unique_locks"))
+        .containsExactly(new String[] {"jid-unique-5"});
+  }
+
+  @Test
+  void argsWhoseCanonicalFormPostgresCannotWriteLikeJacksonAreRefused() {
+    for (String args :
+        List.of("[0.0000001]", "[0.00000000]", "[\"a\\u000bb\"]", "[{\"\ud83d\ude00\":1}]")) {
+      assertRefused(
+          "{\"jid\":\"jid-unique-9\",\"jobtype\":\"A\",\"args\":"
+              + args
+              + ",\"custom\":{\"unique_for\":5}}",
+          "0A000",
+          "custom.unique_for with ");
+      assertThatCode(
+              () -> push("{\"jid\":\"jid-unique-9\",\"jobtype\":\"A\",\"args\":" + args + "}"))
+          .as("the same args without unique_for")
+          .doesNotThrowAnyException();
+    }
   }
 
   @Test
@@ -311,10 +355,13 @@ class PgPushFunctionTest {
             db.sql("GRANT SELECT, INSERT ON {s}.queues, {s}.jobs, {s}.set_entries TO " + role));
         s.execute(
             db.sql(
-                "GRANT SELECT, INSERT, UPDATE ON {s}.queue_counts, {s}.job_tracking TO " + role));
+                "GRANT SELECT, INSERT, UPDATE ON {s}.queue_counts, {s}.job_tracking,"
+                    + " {s}.unique_locks TO "
+                    + role));
         c.setAutoCommit(false);
         s.execute("SET LOCAL ROLE " + role);
         push(c, "{\"jobtype\":\"A\",\"args\":[],\"custom\":{\"track\":1}}");
+        push(c, "{\"jobtype\":\"A\",\"args\":[],\"custom\":{\"unique_for\":9}}");
         push(c, "{\"jobtype\":\"A\",\"args\":[],\"at\":\"2099-01-01T00:00:00Z\"}");
         pushBulk(c, "[{\"jobtype\":\"A\",\"args\":[]},{\"jobtype\":\"A\",\"args\":[]}]");
         assertThatThrownBy(() -> s.execute(db.sql("DELETE FROM {s}.jobs")))

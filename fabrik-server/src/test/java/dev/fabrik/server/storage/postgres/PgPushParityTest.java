@@ -11,6 +11,7 @@ import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.ManagerSettings;
 import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.memory.MemoryStore;
+import dev.fabrik.server.unique.UniqueOption;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -82,6 +83,13 @@ class PgPushParityTest {
         "{'jid':'jid-00000001','jobtype':'A','args':[],'failure':{'retry_count':2,'message':'boom',"
             + "'errtype':'E','failed_at':'2020-01-01T00:00:00Z','backtrace':['a',1],'z':1}}",
         "{'jid':'jid-00000001','jobtype':'A','args':[],'failure':null}",
+        "{'jid':'jid-00000001','jobtype':'A','args':[],'custom':{'unique_for':60}}",
+        "{'jid':'jid-00000001','jobtype':'Ä','args':[{'z':1,'a':[true,null,'x\\n\\\"'],'é':{},'B':2}],"
+            + "'queue':'q','custom':{'unique_for':0.5,'unique_until':'start'}}",
+        "{'jid':'jid-00000001','jobtype':'A','args':[1.10,-0.0,0.000001,123456789012345678901234567890,"
+            + "-5,1.5],'custom':{'unique_for':1e-10,'unique_until':'success'}}",
+        "{'jid':'jid-00000001','jobtype':'A','args':[],'at':'2099-01-01T00:00:00.5Z',"
+            + "'custom':{'unique_for':3600}}",
         // refused
         "{'jid':'short','jobtype':'A','args':[]}",
         "{'jid':'','jobtype':'A','args':[]}",
@@ -117,6 +125,11 @@ class PgPushParityTest {
         "{'jid':'jid-00000001','jobtype':'A','args':[],'failure':'x'}",
         "{'jid':'jid-00000001','jobtype':'A','args':[],'failure':{'retry_count':'2'}}",
         "{'jid':'jid-00000001','jobtype':'A','args':[],'failure':{'message':3}}",
+        "{'jid':'jid-00000001','jobtype':'A','args':[],'custom':{'unique_for':0}}",
+        "{'jid':'jid-00000001','jobtype':'A','args':[],'custom':{'unique_for':'60'}}",
+        "{'jid':'jid-00000001','jobtype':'A','args':[],'custom':{'unique_for':-1}}",
+        "{'jid':'jid-00000001','jobtype':'A','args':[],'custom':{'unique_for':4000000000}}",
+        "{'jid':'jid-00000001','jobtype':'A','args':[],'custom':{'unique_for':5,'unique_until':'end'}}",
       })
   void theSqlFunctionStoresOrRefusesAJobAsPushDoes(String quoted) throws SQLException {
     String json = quoted.replace('\'', '"');
@@ -132,10 +145,28 @@ class PgPushParityTest {
     assertThat(sql.refusal()).as("refusal").isNull();
     assertThat(sql.scheduled()).as("scheduled").isEqualTo(server.scheduled());
     assertThat(withoutStamps(sql.payload())).isEqualTo(withoutStamps(server.payload()));
+    // A unique job: the SQL claim is the one the server takes for this job (key and window).
+    UniqueOption option = UniqueOption.of(JobCodec.decode(server.payload()));
+    if (option == null) {
+      assertThat(sql.lock()).as("lock").isNull();
+    } else {
+      assertThat(sql.lock()).as("lock").isNotNull();
+      assertThat(sql.lock().key()).isEqualTo(option.key());
+      // ... and the key the server computes from the stored job when FETCH or ACK releases it.
+      assertThat(UniqueOption.of(JobCodec.decode(sql.payload())).key()).isEqualTo(option.key());
+      assertThat(sql.lock().windowMicros()).isEqualTo(option.window().toNanos() / 1_000);
+    }
   }
 
+  /** The unique lock the SQL push took: its key, and its expiry minus the job's due time. */
+  private record Lock(String key, long windowMicros) {}
+
   /** What one side did with the job: a refusal text, or the payload and where it went. */
-  private record Outcome(String refusal, boolean scheduled, byte[] payload) {}
+  private record Outcome(String refusal, boolean scheduled, byte[] payload, Lock lock) {
+    Outcome(String refusal, boolean scheduled, byte[] payload) {
+      this(refusal, scheduled, payload, null);
+    }
+  }
 
   private static Outcome serverPush(String json) {
     MemoryStore store = new MemoryStore();
@@ -153,7 +184,9 @@ class PgPushParityTest {
     } catch (JobFormatException e) {
       return new Outcome("invalid JSON: " + e.getMessage(), false, null);
     } catch (CommandException e) {
-      return new Outcome(e.getMessage(), false, null);
+      // As PUSHB lists it: coded errors keep their code.
+      String text = "ERR".equals(e.code()) ? e.getMessage() : e.code() + " " + e.getMessage();
+      return new Outcome(text, false, null);
     }
     if (store.setSize(SetName.SCHEDULED) == 1) {
       return new Outcome(null, true, scheduledPayload(store));
@@ -178,12 +211,21 @@ class PgPushParityTest {
           ResultSet rs =
               s.executeQuery(
                   db.sql(
-                      "SELECT false, payload FROM {s}.jobs"
-                          + " UNION ALL SELECT true, payload FROM {s}.set_entries"))) {
+                      "SELECT false, payload, (SELECT extract(epoch FROM created_at::timestamptz)"
+                          + " * 1000000 FROM jsonb_to_record(convert_from(payload, 'UTF8')::jsonb)"
+                          + " AS x(created_at text))::bigint FROM {s}.jobs"
+                          + " UNION ALL SELECT true, payload, score_us FROM {s}.set_entries"));
+          Statement l = c.createStatement();
+          ResultSet locks =
+              l.executeQuery(db.sql("SELECT key, expires_us FROM {s}.unique_locks"))) {
         assertThat(rs.next()).as("a stored row").isTrue();
-        Outcome o = new Outcome(null, rs.getBoolean(1), rs.getBytes(2));
+        boolean scheduled = rs.getBoolean(1);
+        byte[] payload = rs.getBytes(2);
+        long dueMicros = rs.getLong(3);
         assertThat(rs.next()).as("one stored row").isFalse();
-        return o;
+        Lock lock =
+            locks.next() ? new Lock(locks.getString(1), locks.getLong(2) - dueMicros) : null;
+        return new Outcome(null, scheduled, payload, lock);
       } finally {
         c.rollback();
       }
