@@ -15,8 +15,9 @@
 -- Differences from PUSH, on purpose: a job without a jid gets one (a random 32-hex-digit id, the
 -- value returned), and push_bulk is all or nothing (the first bad job raises, naming its job_no,
 -- and the caller's transaction decides) where PUSHB stores the good ones and lists the bad ones.
--- Unique jobs (custom.unique_for) and tracked jobs (custom.track) are refused (SQLSTATE 0A000):
--- their locks and records are kept by the server's feature stores, not by this function.
+-- Tracked jobs (custom.track) get their 'enqueued' record in {s}.job_tracking (V2), as PUSH
+-- writes it. Unique jobs (custom.unique_for) are refused (SQLSTATE 0A000): their lock key is a
+-- SHA-256 over Jackson's canonical form of the args, which jsonb does not keep (1e3 becomes 1000).
 
 -- The server's timestamp form: UTC, `Z`, fraction with trailing zeros trimmed, none when zero.
 CREATE FUNCTION {s}.rfc3339(t timestamptz) RETURNS text LANGUAGE sql STABLE STRICT AS $$
@@ -73,13 +74,14 @@ END
 $$;
 
 -- A string field of the job (JobCodec's typing): NULL when absent or null, else it must be a string.
-CREATE FUNCTION {s}.job_string(o jsonb, key text, job_no integer) RETURNS text
+-- `parent` prefixes the key in the error text ("failure.").
+CREATE FUNCTION {s}.job_string(o jsonb, key text, job_no integer, parent text DEFAULT '') RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF o -> key IS NULL OR jsonb_typeof(o -> key) = 'null' THEN
     RETURN NULL;
   ELSIF jsonb_typeof(o -> key) <> 'string' THEN
-    PERFORM {s}.refuse('invalid JSON: ' || key || ' must be a string', job_no);
+    PERFORM {s}.refuse('invalid JSON: ' || parent || key || ' must be a string', job_no);
   END IF;
   RETURN o ->> key;
 END
@@ -87,14 +89,14 @@ $$;
 
 -- An integer field of the job: NULL when absent or null, else a whole number written without a
 -- fraction or exponent, within 32 bits.
-CREATE FUNCTION {s}.job_int(o jsonb, key text, job_no integer) RETURNS integer
+CREATE FUNCTION {s}.job_int(o jsonb, key text, job_no integer, parent text DEFAULT '') RETURNS integer
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF o -> key IS NULL OR jsonb_typeof(o -> key) = 'null' THEN
     RETURN NULL;
   ELSIF jsonb_typeof(o -> key) <> 'number' OR (o ->> key) !~ '^-?\d{1,10}$'
         OR (o ->> key)::bigint NOT BETWEEN -2147483648 AND 2147483647 THEN
-    PERFORM {s}.refuse('invalid JSON: ' || key || ' must be an integer', job_no);
+    PERFORM {s}.refuse('invalid JSON: ' || parent || key || ' must be an integer', job_no);
   END IF;
   RETURN (o ->> key)::integer;
 END
@@ -111,10 +113,10 @@ BEGIN
   IF jsonb_typeof(f) <> 'object' THEN
     PERFORM {s}.refuse('invalid JSON: failure must be an object', job_no);
   END IF;
-  out := '{"retry_count":' || coalesce({s}.job_int(f, 'retry_count', job_no), 0)
-      || ',"remaining":' || coalesce({s}.job_int(f, 'remaining', job_no), 0);
+  out := '{"retry_count":' || coalesce({s}.job_int(f, 'retry_count', job_no, 'failure.'), 0)
+      || ',"remaining":' || coalesce({s}.job_int(f, 'remaining', job_no, 'failure.'), 0);
   FOREACH field IN ARRAY ARRAY['failed_at', 'next_at', 'message', 'errtype'] LOOP
-    IF coalesce({s}.job_string(f, field, job_no), '') <> '' THEN
+    IF coalesce({s}.job_string(f, field, job_no, 'failure.'), '') <> '' THEN
       out := out || ',"' || field || '":' || to_jsonb(f ->> field)::text;
     END IF;
   END LOOP;
@@ -175,7 +177,7 @@ $$;
 -- fabrik.max_job_bytes says otherwise: SET fabrik.max_job_bytes = 1048576).
 CREATE FUNCTION {s}.prepare_job(job jsonb, now timestamptz, job_no integer,
     OUT jid text, OUT queue text, OUT priority smallint, OUT run_at_us bigint,
-    OUT jobtype text, OUT payload bytea)
+    OUT jobtype text, OUT payload bytea, OUT tracked boolean)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   args jsonb;
@@ -190,7 +192,6 @@ DECLARE
   priority_value jsonb := job -> 'priority';
   priority_out text;
   at_time timestamptz;
-  track jsonb;
   max_bytes integer := coalesce(nullif(current_setting('fabrik.max_job_bytes', true), '')::integer,
                                 8388608);
   out text;
@@ -266,18 +267,17 @@ BEGIN
     priority_out := priority::text;
   END IF;
 
-  -- The push hooks (ExpiringJobs), then the options this function leaves to the server.
+  -- The push hooks (ExpiringJobs), unique jobs (left to the server), tracking (recorded by
+  -- store_jobs).
+  tracked := false;
   IF custom IS NOT NULL THEN
     custom := {s}.stamp_expiry(custom, now, job_no);
     IF jsonb_typeof(custom -> 'unique_for') NOT IN ('null') THEN
       PERFORM {s}.refuse('custom.unique_for is not supported by ' || '{s}' || '.push:'
                          || ' push unique jobs to the server (PUSH)', job_no, '0A000');
     END IF;
-    track := custom -> 'track';
-    IF track IN ('1'::jsonb, 'true'::jsonb, '"1"'::jsonb) THEN
-      PERFORM {s}.refuse('custom.track is not supported by ' || '{s}' || '.push:'
-                         || ' push tracked jobs to the server (PUSH)', job_no, '0A000');
-    END IF;
+    -- TrackedJobs.tracked: 1, true or "1".
+    tracked := coalesce((custom -> 'track') IN ('1'::jsonb, 'true'::jsonb, '"1"'::jsonb), false);
   END IF;
 
   IF at_time > now THEN
@@ -350,7 +350,16 @@ LANGUAGE sql VOLATILE AS $$
   scheduled AS (
     INSERT INTO {s}.set_entries(set_name, score_us, jid, queue, jobtype, payload)
       SELECT 'scheduled', run_at_us, jid, queue, jobtype, payload
-        FROM p WHERE run_at_us IS NOT NULL ORDER BY n
+        FROM p WHERE run_at_us IS NOT NULL ORDER BY n  ),
+  -- A tracked job's record starts over as 'enqueued', as the server's Tracker writes it at PUSH
+  -- (PgTrackStore); one row per jid even when the array names a jid twice.
+  track AS (
+    INSERT INTO {s}.job_tracking AS t (jid, state, percent, descr, updated_us, expires_us)
+      SELECT DISTINCT ON (jid) jid, 'enqueued', NULL::integer, NULL::text,
+             floor(extract(epoch FROM clock.now) * 1000000)::bigint, NULL::bigint
+        FROM p, clock WHERE tracked ORDER BY jid
+      ON CONFLICT (jid) DO UPDATE SET state = 'enqueued', percent = NULL, descr = NULL,
+        updated_us = excluded.updated_us, expires_us = NULL
   )
   SELECT coalesce(array_agg(jid ORDER BY n), '{}') FROM p
 $$;
