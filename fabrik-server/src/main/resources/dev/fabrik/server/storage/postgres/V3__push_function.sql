@@ -458,7 +458,8 @@ LANGUAGE sql VOLATILE AS $$
   scheduled AS (
     INSERT INTO {s}.set_entries(set_name, score_us, jid, queue, jobtype, payload)
       SELECT 'scheduled', run_at_us, jid, queue, jobtype, payload
-        FROM p WHERE run_at_us IS NOT NULL ORDER BY n  ),
+        FROM p WHERE run_at_us IS NOT NULL ORDER BY n
+  ),
   -- A tracked job's record starts over as 'enqueued', as the server's Tracker writes it at PUSH
   -- (PgTrackStore); one row per jid even when the array names a jid twice.
   track AS (
