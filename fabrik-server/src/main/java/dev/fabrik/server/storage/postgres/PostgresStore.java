@@ -72,6 +72,7 @@ public final class PostgresStore implements Store {
   private final PgTrackStore tracking;
   private final PgCronStore cron;
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<EnqueueListener> elsewhere = new CopyOnWriteArrayList<>();
   private final ClusterStore cluster;
   private final PgWakeups wakeups;
   private final ExecutorService asyncWrites;
@@ -91,7 +92,9 @@ public final class PostgresStore implements Store {
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
     this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
     // Jobs stored through other nodes (or by applications in SQL) wake this node's FETCHes.
-    this.wakeups = PgWakeups.start(db, this::enqueued, Duration.ofSeconds(1));
+    this.wakeups =
+        PgWakeups.start(
+            db, (queue, n) -> elsewhere.forEach(l -> l.enqueued(queue, n)), Duration.ofSeconds(1));
     // Platform threads: a JDBC call blocks its thread for a round trip.
     this.asyncWrites =
         Executors.newFixedThreadPool(
@@ -428,6 +431,11 @@ public final class PostgresStore implements Store {
   @Override
   public CronStore cron() {
     return cron;
+  }
+
+  @Override
+  public void onEnqueuedElsewhere(EnqueueListener listener) {
+    elsewhere.add(listener);
   }
 
   @Override
