@@ -39,8 +39,9 @@ final class PgQueues {
             "SELECT jid, payload, priority FROM {s}.jobs WHERE queue = ?"
                 + " AND reserved_until_us IS NULL ORDER BY priority DESC, id OFFSET ? LIMIT ?");
     setPaused = db.sql("UPDATE {s}.queues SET paused = ? WHERE name = ANY(?::text[])");
-    // Reserved jobs of a removed queue go too: their ACK then finds nothing, as on SQLite.
-    deleteJobs = db.sql("DELETE FROM {s}.jobs WHERE queue = ANY(?::text[])");
+    // Reserved jobs stay reserved, as on the other stores: their workers may still ACK or FAIL.
+    deleteJobs =
+        db.sql("DELETE FROM {s}.jobs WHERE queue = ANY(?::text[]) AND reserved_until_us IS NULL");
     deleteQueues = db.sql("DELETE FROM {s}.queues WHERE name = ANY(?::text[])");
     paused = db.sql("SELECT name FROM {s}.queues WHERE paused");
   }
@@ -114,7 +115,7 @@ final class PgQueues {
         });
   }
 
-  /** Deletes the queues' jobs and unregisters them (their paused flags go with their rows). */
+  /** Deletes the queues' queued jobs and unregisters them (paused flags go with their rows). */
   void remove(Collection<String> queues) {
     if (queues.isEmpty()) {
       return;

@@ -4,7 +4,6 @@ import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,19 +18,17 @@ import java.util.function.Function;
  * Reservations live in the jobs table itself ({@code reserved_until_us} set), so every node sees
  * every reservation and a node that dies leaves its jobs to the others' reapers. Each step is one
  * statement or one short transaction that PostgreSQL's row locks make safe between nodes: FETCH
- * claims with {@code FOR UPDATE SKIP LOCKED}, ACK deletes with {@code DELETE ... RETURNING}.
+ * claims with {@code FOR UPDATE SKIP LOCKED}; ACK is {@link PgAcks}.
  */
 final class PgReservations {
 
   /** Columns every reservation query returns, in this order (see {@link #reservation}). */
-  private static final String COLUMNS =
-      "jid, queue, payload, wid, reserved_at_us, reserved_until_us";
+  static final String COLUMNS = "jid, queue, payload, wid, reserved_at_us, reserved_until_us";
 
   private final PgDatabase db;
   private final PgInserts inserts;
   private final String reserve;
   private final String setDeadline;
-  private final String acknowledge;
   private final String lockOldest;
   private final String deleteById;
   private final String countFailure;
@@ -63,23 +60,6 @@ final class PgReservations {
                 + " RETURNING j.id, j."
                 + COLUMNS.replace(", ", ", j."));
     setDeadline = db.sql("UPDATE {s}.jobs SET reserved_until_us = ? WHERE id = ?");
-    // The oldest reservation of the jid; a concurrent ACK of it waits for ours (no SKIP LOCKED)
-    // and then finds nothing, so a repeated ACK is answered only after the first one committed.
-    String oldest =
-        "SELECT id FROM {s}.jobs WHERE jid = ? AND reserved_until_us IS NOT NULL"
-            + " ORDER BY reserved_seq LIMIT 1 FOR UPDATE";
-    acknowledge =
-        db.sql(
-            "WITH acked AS (DELETE FROM {s}.jobs WHERE id = ("
-                + oldest
-                + ") RETURNING "
-                + COLUMNS
-                + "), counted AS (INSERT INTO {s}.counters AS c (name, shard, value)"
-                + " SELECT 'processed', pg_backend_pid(), count(*) FROM acked HAVING count(*) > 0"
-                + " ON CONFLICT (name, shard) DO UPDATE SET value = c.value + excluded.value)"
-                + " SELECT "
-                + COLUMNS
-                + " FROM acked");
     lockOldest =
         db.sql(
             "SELECT id, "
@@ -158,21 +138,6 @@ final class PgReservations {
           return Optional.of(
               new Reservation(r.jid(), r.queue(), r.payload(), r.wid(), r.reservedAt(), until));
         });
-  }
-
-  /** ACK in one statement: delete the oldest reservation of the jid and count it processed. */
-  Optional<Reservation> acknowledge(String jid) {
-    return PgWork.autocommit(db, c -> acknowledge(c, jid));
-  }
-
-  /** {@link #acknowledge} on the caller's connection, inside its transaction if it has one. */
-  Optional<Reservation> acknowledge(Connection c, String jid) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(acknowledge)) {
-      p.setString(1, jid);
-      try (ResultSet rs = p.executeQuery()) {
-        return rs.next() ? Optional.of(reservation(rs, 1)) : Optional.empty();
-      }
-    }
   }
 
   /**
@@ -287,7 +252,7 @@ final class PgReservations {
   }
 
   /** Reads {@link #COLUMNS} starting at column {@code from}. */
-  private static Reservation reservation(ResultSet rs, int from) throws SQLException {
+  static Reservation reservation(ResultSet rs, int from) throws SQLException {
     return new Reservation(
         rs.getString(from),
         rs.getString(from + 1),

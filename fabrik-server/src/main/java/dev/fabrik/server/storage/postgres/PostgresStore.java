@@ -2,6 +2,7 @@ package dev.fabrik.server.storage.postgres;
 
 import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cron.CronStore;
+import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Mutation;
@@ -22,15 +23,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -62,6 +61,12 @@ public final class PostgresStore implements Store {
           "unique_locks",
           "job_tracking");
 
+  /**
+   * Group-commit writers per node: while one waits for its WAL flush, another fills the next batch.
+   * Two suit a small database machine; the pool needs at least this many connections.
+   */
+  private static final int WRITER_THREADS = 2;
+
   private final PgDatabase db;
   private final PgInserts inserts;
   private final PgQueues queues;
@@ -73,9 +78,9 @@ public final class PostgresStore implements Store {
   private final PgCronStore cron;
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final List<EnqueueListener> elsewhere = new CopyOnWriteArrayList<>();
+  private final PgGroupCommit writes;
   private final ClusterStore cluster;
   private final PgWakeups wakeups;
-  private final ExecutorService asyncWrites;
   private final String counters;
   private volatile boolean closed;
 
@@ -90,21 +95,23 @@ public final class PostgresStore implements Store {
     this.tracking = new PgTrackStore(db);
     this.cron = new PgCronStore(db, inserts, this::enqueued);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
+    this.writes = new PgGroupCommit(db, inserts, new PgAcks(db), this::enqueued, WRITER_THREADS);
     this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
     // Jobs stored through other nodes (or by applications in SQL) wake this node's FETCHes.
     this.wakeups =
         PgWakeups.start(
             db, (queue, n) -> elsewhere.forEach(l -> l.enqueued(queue, n)), Duration.ofSeconds(1));
-    // Platform threads: a JDBC call blocks its thread for a round trip.
-    this.asyncWrites =
-        Executors.newFixedThreadPool(
-            4, Thread.ofPlatform().name("fabrik-pg-write-", 0).daemon().factory());
   }
 
   /** Opens the store on a migrated schema; closing the store closes {@code db}. */
   public static PostgresStore open(PgDatabase db) {
     PgMigrations.run(db);
     return new PostgresStore(db);
+  }
+
+  /** The database and schema this store works in (for tests and the cluster's own tables). */
+  PgDatabase database() {
+    return db;
   }
 
   /** The schema this store works in. */
@@ -119,14 +126,6 @@ public final class PostgresStore implements Store {
     }
   }
 
-  private void enqueued(List<QueuedJob> jobs) {
-    Map<String, Integer> added = new LinkedHashMap<>();
-    for (QueuedJob j : jobs) {
-      added.merge(j.queue(), 1, Integer::sum);
-    }
-    added.forEach(this::enqueued);
-  }
-
   // ---------------------------------------------------------------- queues
 
   @Override
@@ -137,7 +136,10 @@ public final class PostgresStore implements Store {
   @Override
   public CompletableFuture<Void> enqueueAsync(List<QueuedJob> jobs) {
     ensureOpen();
-    return CompletableFuture.runAsync(() -> enqueue(jobs), asyncWrites);
+    if (jobs.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return writes.push(jobs, List.of());
   }
 
   @Override
@@ -146,14 +148,20 @@ public final class PostgresStore implements Store {
     if (jobs.isEmpty() && entries.isEmpty()) {
       return;
     }
-    PgWork.transaction(
-        db,
-        c -> {
-          inserts.jobs(c, jobs);
-          inserts.entries(c, entries);
-          return null;
-        });
-    enqueued(jobs);
+    join(writes.push(jobs, entries));
+  }
+
+  @Override
+  public void onCommit(CommitObserver observer) {
+    writes.observe(observer);
+  }
+
+  private static <T> T join(CompletableFuture<T> write) {
+    try {
+      return write.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
   }
 
   @Override
@@ -226,14 +234,13 @@ public final class PostgresStore implements Store {
 
   @Override
   public Optional<Reservation> acknowledge(String jid) {
-    ensureOpen();
-    return reservations.acknowledge(jid);
+    return join(acknowledgeAsync(jid));
   }
 
   @Override
   public CompletableFuture<Optional<Reservation>> acknowledgeAsync(String jid) {
     ensureOpen();
-    return CompletableFuture.supplyAsync(() -> acknowledge(jid), asyncWrites);
+    return writes.acknowledge(jid);
   }
 
   @Override
@@ -424,7 +431,7 @@ public final class PostgresStore implements Store {
     }
     closed = true;
     wakeups.close();
-    asyncWrites.shutdown();
+    writes.close();
     db.close();
   }
 

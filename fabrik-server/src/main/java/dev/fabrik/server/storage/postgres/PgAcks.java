@@ -1,0 +1,76 @@
+package dev.fabrik.server.storage.postgres;
+
+import dev.fabrik.server.storage.Reservation;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ACK of any number of jids in one statement: for each jid asked n times, its n oldest reservations
+ * are deleted, and the processed counter grows by how many were.
+ *
+ * <pre>
+ * WITH wanted AS (SELECT jid, count(*) n FROM unnest($1) jid GROUP BY jid ORDER BY jid),
+ *      picked AS (SELECT id FROM wanted, LATERAL (SELECT id FROM fabrik.jobs WHERE jid = wanted.jid
+ *                 AND reserved_until_us IS NOT NULL ORDER BY reserved_seq LIMIT n FOR UPDATE) r),
+ *      acked  AS (DELETE FROM fabrik.jobs USING picked ... RETURNING ...),
+ *      counted AS (INSERT INTO fabrik.counters ... 'processed', pg_backend_pid(), count(*) ...)
+ * SELECT ... FROM acked ORDER BY jid, reserved_seq
+ * </pre>
+ *
+ * Rows are locked in jid order, so two nodes' batches never deadlock on each other. A concurrent
+ * ACK of the same reservation (no SKIP LOCKED) waits for this one to commit and then finds it gone:
+ * a repeated ACK is answered only after the first one holds.
+ */
+final class PgAcks {
+  private final String acknowledge;
+
+  PgAcks(PgDatabase db) {
+    acknowledge =
+        db.sql(
+            "WITH wanted AS (SELECT jid, count(*) AS n FROM unnest(?::text[]) AS w(jid)"
+                + " GROUP BY jid ORDER BY jid),"
+                + " picked AS (SELECT r.id FROM wanted CROSS JOIN LATERAL (SELECT id FROM {s}.jobs"
+                + " WHERE jid = wanted.jid AND reserved_until_us IS NOT NULL"
+                + " ORDER BY reserved_seq LIMIT wanted.n FOR UPDATE) r),"
+                + " acked AS (DELETE FROM {s}.jobs j USING picked WHERE j.id = picked.id"
+                + " RETURNING j.reserved_seq, j."
+                + PgReservations.COLUMNS.replace(", ", ", j.")
+                + "),"
+                + " counted AS (INSERT INTO {s}.counters AS c (name, shard, value)"
+                + " SELECT 'processed', pg_backend_pid(), count(*) FROM acked HAVING count(*) > 0"
+                + " ON CONFLICT (name, shard) DO UPDATE SET value = c.value + excluded.value)"
+                + " SELECT "
+                + PgReservations.COLUMNS
+                + " FROM acked ORDER BY jid, reserved_seq");
+  }
+
+  /**
+   * Acknowledges {@code jids} (a jid may be listed more than once) on the caller's connection and
+   * in its transaction.
+   *
+   * @return each jid's removed reservations, oldest first (absent: none held)
+   */
+  Map<String, ArrayDeque<Reservation>> acknowledgeAll(Connection c, List<String> jids)
+      throws SQLException {
+    Map<String, ArrayDeque<Reservation>> out = new HashMap<>();
+    if (jids.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement p = c.prepareStatement(acknowledge)) {
+      p.setArray(1, c.createArrayOf("text", jids.toArray(String[]::new)));
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          Reservation r = PgReservations.reservation(rs, 1);
+          out.computeIfAbsent(r.jid(), k -> new ArrayDeque<>()).addLast(r);
+        }
+      }
+    }
+    return out;
+  }
+}
