@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -75,21 +76,24 @@ final class PgSetMoves {
         db.sql(
             "DELETE FROM {s}.set_entries WHERE set_name = ? AND seq = ANY(?) RETURNING "
                 + PgSetScans.COLUMNS);
-    // A kill moves rows within the database, job type column included (no payload is parsed).
+    // A kill moves rows within the database, job type column included (no payload is parsed);
+    // the new rows get their seqs in the order the caller listed the old ones.
     killInto =
         db.sql(
-            "WITH gone AS (DELETE FROM {s}.set_entries WHERE set_name = ? AND seq = ANY(?)"
-                + " RETURNING score_us, jid, seq, queue, jobtype, payload)"
+            "WITH o AS (SELECT * FROM unnest(?::bigint[]) WITH ORDINALITY AS o(seq, n)),"
+                + " gone AS (DELETE FROM {s}.set_entries e USING o WHERE e.set_name = ?"
+                + " AND e.seq = o.seq RETURNING e.jid, e.queue, e.jobtype, e.payload, o.n)"
                 + " INSERT INTO {s}.set_entries(set_name, score_us, jid, queue, jobtype, payload)"
-                + " SELECT 'dead', ?, jid, queue, jobtype, payload FROM gone"
-                + " ORDER BY score_us, jid, seq");
-    // Each key to one entry: exactly its seq, or the oldest twin when the key has none (-1).
+                + " SELECT 'dead', ?, jid, queue, jobtype, payload FROM gone ORDER BY n");
+    // Each key to one entry: exactly its seq, or the oldest twin when the key has none (-1); each
+    // entry once, in the order its first key was listed.
     resolveKeys =
         db.sql(
-            "SELECT DISTINCT x.seq FROM unnest(?::bigint[], ?::text[], ?::bigint[])"
-                + " AS k(score_us, jid, seq) CROSS JOIN LATERAL (SELECT e.seq FROM"
+            "SELECT x.seq FROM unnest(?::bigint[], ?::text[], ?::bigint[]) WITH ORDINALITY"
+                + " AS k(score_us, jid, seq, n) CROSS JOIN LATERAL (SELECT e.seq FROM"
                 + " {s}.set_entries e WHERE e.set_name = ? AND e.score_us = k.score_us"
-                + " AND e.jid = k.jid AND (k.seq = -1 OR e.seq = k.seq) ORDER BY e.seq LIMIT 1) x");
+                + " AND e.jid = k.jid AND (k.seq = -1 OR e.seq = k.seq) ORDER BY e.seq LIMIT 1) x"
+                + " GROUP BY x.seq ORDER BY min(k.n)");
   }
 
   /**
@@ -125,7 +129,11 @@ final class PgSetMoves {
     }
   }
 
-  /** The seqs of the entries {@code keys} name that exist now, without duplicates. */
+  /**
+   * The seqs of the entries {@code keys} name that exist now, without duplicates, in key order.
+   * Every key is looked up before any entry changes: a key without seq listed twice names the same
+   * oldest twin both times, so acts on one entry.
+   */
   Long[] resolve(Connection c, SetName set, Collection<SetEntry.Key> keys) throws SQLException {
     int n = keys.size();
     Long[] scores = new Long[n];
@@ -154,8 +162,9 @@ final class PgSetMoves {
   }
 
   /**
-   * Applies {@code mutation} to the entries of {@code set} with these seqs that are still there;
-   * adds to {@code requeued} how many jobs each queue received.
+   * Applies {@code mutation} to the entries of {@code set} with these seqs that are still there, in
+   * the order of {@code seqs} (requeued jobs join their queues, killed entries get their new seqs,
+   * in that order); adds to {@code requeued} how many jobs each queue received.
    *
    * @return how many entries were changed
    */
@@ -174,7 +183,8 @@ final class PgSetMoves {
       }
       case Mutation.Kill kill -> {
         try (PreparedStatement ps = c.prepareStatement(killInto)) {
-          bindSeqs(c, ps, set, seqs);
+          ps.setArray(1, c.createArrayOf("int8", seqs));
+          ps.setString(2, set.wireName());
           ps.setLong(3, PgTime.micros(kill.expiresAt()));
           yield ps.executeUpdate();
         }
@@ -185,7 +195,11 @@ final class PgSetMoves {
           bindSeqs(c, ps, set, seqs);
           gone = PgSetScans.rows(ps, set);
         }
-        gone.sort(ORDER); // requeued jobs join their queues lowest score first
+        Map<Long, Integer> position = new HashMap<>();
+        for (int i = 0; i < seqs.length; i++) {
+          position.putIfAbsent(seqs[i], i);
+        }
+        gone.sort(Comparator.comparing(e -> position.get(e.seq())));
         requeue(c, gone, requeued);
         yield gone.size();
       }
