@@ -41,9 +41,12 @@ import java.util.regex.Pattern;
  *
  * The functions apply PUSH's checks and defaults, so a job the server would refuse raises an {@link
  * SQLException} (SQLSTATE {@code 22023}, with PUSH's message) and, as any failed statement does,
- * aborts the transaction. Unique jobs ({@code custom.unique_for}) and tracked jobs ({@code
- * custom.track}) are refused (SQLSTATE {@code 0A000}): push those to the server. Only {@code
- * java.sql} is used, so any JDBC driver for PostgreSQL works; this class adds no dependency.
+ * aborts the transaction. A unique job ({@code custom.unique_for}) claims its lock in the same
+ * transaction; when another job holds it the call fails with SQLSTATE {@code 23505} ({@code
+ * NOTUNIQUE Job not unique}). Tracked jobs get their record. The rare unique job whose arguments
+ * the database cannot hash as the server does is refused with SQLSTATE {@code 0A000} (see
+ * docs/transactional-enqueue.md). Only {@code java.sql} is used, so any JDBC driver for PostgreSQL
+ * works; this class adds no dependency.
  *
  * <p>With auto-commit on, each call is its own transaction: the job is stored at once, which works
  * but gives up the point of this class.
@@ -61,7 +64,8 @@ public final class TransactionalEnqueue {
    * Enqueues {@code job} in {@code connection}'s current transaction, in the default schema.
    *
    * @return the job's jid
-   * @throws SQLException the job was refused (SQLSTATE 22023 or 0A000) or the database failed
+   * @throws SQLException the job was refused (SQLSTATE 22023, 23505 or 0A000) or the database
+   *     failed
    */
   public static String push(Connection connection, Job job) throws SQLException {
     return push(connection, DEFAULT_SCHEMA, job);
@@ -72,7 +76,8 @@ public final class TransactionalEnqueue {
    * started with {@code --schema}.
    *
    * @return the job's jid
-   * @throws SQLException the job was refused (SQLSTATE 22023 or 0A000) or the database failed
+   * @throws SQLException the job was refused (SQLSTATE 22023, 23505 or 0A000) or the database
+   *     failed
    */
   public static String push(Connection connection, String schema, Job job) throws SQLException {
     Objects.requireNonNull(connection, "connection");
@@ -94,7 +99,7 @@ public final class TransactionalEnqueue {
    * jobtype parameter}), and stores nothing. No round trip for an empty list.
    *
    * @return the jobs' jids, in list order
-   * @throws SQLException a job was refused (SQLSTATE 22023 or 0A000) or the database failed
+   * @throws SQLException a job was refused (SQLSTATE 22023, 23505 or 0A000) or the database failed
    */
   public static List<String> pushBulk(Connection connection, List<Job> jobs) throws SQLException {
     return pushBulk(connection, DEFAULT_SCHEMA, jobs);
@@ -104,7 +109,7 @@ public final class TransactionalEnqueue {
    * {@link #pushBulk(Connection, List)} in the schema of a server started with {@code --schema}.
    *
    * @return the jobs' jids, in list order
-   * @throws SQLException a job was refused (SQLSTATE 22023 or 0A000) or the database failed
+   * @throws SQLException a job was refused (SQLSTATE 22023, 23505 or 0A000) or the database failed
    */
   public static List<String> pushBulk(Connection connection, String schema, List<Job> jobs)
       throws SQLException {

@@ -77,6 +77,7 @@ public final class Manager {
     this.fetcher = new Fetcher(store, workers, clock, settings.fetchWait(), waiters, middleware);
     this.unique = new UniqueJobs(store.uniqueLocks());
     store.onEnqueued(waiters::wake);
+    store.onEnqueuedElsewhere(waiters::wake);
     workers.onStoppedRunning(waiters::release);
   }
 

@@ -18,6 +18,17 @@ import org.slf4j.LoggerFactory;
  * scheduled {@code at} T starts within about a second of T here), expired reservations every 5 s,
  * dead-set purge every minute, silent workers every 15 s. A pass that throws is logged and runs
  * again next period.
+ *
+ * <p>Every node of a cluster (several servers on one PostgreSQL) runs all of these passes, with no
+ * leader: each is safe because the store decides every race in one atomic statement, never a lock
+ * in this process. Due scheduled jobs and retries: {@code Store.enqueueDue} moves a batch in one
+ * transaction whose rows are claimed {@code FOR UPDATE SKIP LOCKED}, so two nodes take disjoint
+ * rows. Expired reservations: each is failed by {@code Store.fail}, a delete of the reservation
+ * that only one caller can win (the loser gets empty and counts nothing). Dead purge and trim,
+ * unique-lock and tracking purges: plain deletes, which delete a row once whoever runs them. Cron
+ * (its own service): a compare-and-set of the entry's last tick with the tick's job in one
+ * transaction. Silent workers: each node closes its own connections; shared worker records are
+ * deleted by one statement. {@code ThreeNodePeriodicWorkTest} races each pass on three nodes.
  */
 public final class PeriodicTasks implements Service {
   private static final Logger LOG = LoggerFactory.getLogger(PeriodicTasks.class);

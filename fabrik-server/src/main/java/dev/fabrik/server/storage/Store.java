@@ -102,6 +102,14 @@ public interface Store extends AutoCloseable {
   void onEnqueued(EnqueueListener listener);
 
   /**
+   * Told that jobs may have become fetchable in a queue through someone else: another server node
+   * or an application's own transaction on a shared database. The count is unknown ({@link
+   * Integer#MAX_VALUE}: wake every waiter of the queue), and a wake-up may be spurious (this node's
+   * own commits are announced too). Must not block. A store only one process uses never calls it.
+   */
+  default void onEnqueuedElsewhere(EnqueueListener listener) {}
+
+  /**
    * Reports each committed write transaction to {@code observer} (replacing any earlier one),
    * before the writes it carried return to their callers. A store without transactions of its own
    * (memory) ignores it.

@@ -126,6 +126,8 @@ class TwoServerClusterTest {
         assertThat(info.path("server").path("nodes")).hasSize(2);
       }
     }
+    String busyPage = send(b, HttpRequest.newBuilder(uri(b, "/busy"))).body();
+    assertThat(busyPage).contains("Server nodes (2)", a.nodes().id(), b.nodes().id(), "this node");
     String metrics = send(a, HttpRequest.newBuilder(uri(a, "/metrics"))).body();
     assertThat(metrics).contains("fabrik_nodes{state=\"live\"} 2.0");
   }

@@ -77,6 +77,7 @@ public final class PostgresStore implements Store {
   private final PgTrackStore tracking;
   private final PgCronStore cron;
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<EnqueueListener> elsewhere = new CopyOnWriteArrayList<>();
   private final PgGroupCommit writes;
   private final ClusterStore cluster;
   private final PgWakeups wakeups;
@@ -97,7 +98,13 @@ public final class PostgresStore implements Store {
     this.writes = new PgGroupCommit(db, inserts, new PgAcks(db), this::enqueued, WRITER_THREADS);
     this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
     // Jobs stored through other nodes (or by applications in SQL) wake this node's FETCHes.
-    this.wakeups = listen ? PgWakeups.start(db, this::enqueued, Duration.ofSeconds(1)) : null;
+    this.wakeups =
+        listen
+            ? PgWakeups.start(
+                db,
+                (queue, n) -> elsewhere.forEach(l -> l.enqueued(queue, n)),
+                Duration.ofSeconds(1))
+            : null;
   }
 
   /** Opens the store on a migrated schema; closing the store closes {@code db}. */
@@ -453,6 +460,11 @@ public final class PostgresStore implements Store {
   @Override
   public CronStore cron() {
     return cron;
+  }
+
+  @Override
+  public void onEnqueuedElsewhere(EnqueueListener listener) {
+    elsewhere.add(listener);
   }
 
   @Override

@@ -1,11 +1,14 @@
 package dev.fabrik.server.web.ui;
 
+import dev.fabrik.server.cluster.NodeRegistry;
 import dev.fabrik.server.web.Requests;
 import dev.fabrik.server.web.RouteTable;
 import dev.fabrik.server.web.console.BusyConsole;
 import dev.fabrik.server.workers.WorkerState;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
 
 /** The Busy page and the quiet/terminate signals (a worker learns them on its next BEAT). */
 final class BusyRoutes {
@@ -15,11 +18,14 @@ final class BusyRoutes {
   private final BusyConsole busy;
   private final Pages pages;
   private final Clock clock;
+  private final Supplier<List<NodeRegistry.NodeStatus>> nodes;
 
-  BusyRoutes(BusyConsole busy, Pages pages, Clock clock) {
+  BusyRoutes(
+      BusyConsole busy, Pages pages, Clock clock, Supplier<List<NodeRegistry.NodeStatus>> nodes) {
     this.busy = busy;
     this.pages = pages;
     this.clock = clock;
+    this.nodes = nodes;
   }
 
   void register(RouteTable routes) {
@@ -33,7 +39,11 @@ final class BusyRoutes {
         r,
         "busy.jte",
         new BusyPage(
-            pages.chrome(r, "Busy", Nav.BUSY), busy.report(JOB_LIMIT), clock.instant(), JOB_LIMIT));
+            pages.chrome(r, "Busy", Nav.BUSY),
+            busy.report(JOB_LIMIT),
+            clock.instant(),
+            JOB_LIMIT,
+            nodes.get()));
   }
 
   private void signal(Requests r, WorkerState state) throws IOException {

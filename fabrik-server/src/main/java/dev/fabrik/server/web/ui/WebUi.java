@@ -1,8 +1,11 @@
 package dev.fabrik.server.web.ui;
 
+import dev.fabrik.server.cluster.NodeRegistry;
 import dev.fabrik.server.web.RouteTable;
 import dev.fabrik.server.web.console.Console;
 import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The server-rendered web UI: registers its pages on the admin HTTP server's route table. Pages
@@ -27,10 +30,20 @@ import java.time.Clock;
 public final class WebUi {
   private final Console console;
   private final Clock clock;
+  private final Supplier<List<NodeRegistry.NodeStatus>> nodes;
 
   public WebUi(Console console, Clock clock) {
+    this(console, clock, List::of);
+  }
+
+  /**
+   * @param nodes the server nodes sharing the store; the Busy page lists them when there are
+   *     several
+   */
+  public WebUi(Console console, Clock clock, Supplier<List<NodeRegistry.NodeStatus>> nodes) {
     this.console = console;
     this.clock = clock;
+    this.nodes = nodes;
   }
 
   /** Adds the UI's routes and its error page to {@code routes}. */
@@ -48,7 +61,7 @@ public final class WebUi {
                 new DashboardPage(
                     pages.chrome(r, "Dashboard", Nav.DASHBOARD), console.overview())));
     new QueueRoutes(console.queues(), pages, console::progress).register(routes);
-    new BusyRoutes(console.busy(), pages, clock).register(routes);
+    new BusyRoutes(console.busy(), pages, clock, nodes).register(routes);
     new SetRoutes(console.sets(), pages, clock, console::progress).register(routes);
   }
 }

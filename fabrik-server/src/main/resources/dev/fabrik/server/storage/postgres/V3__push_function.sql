@@ -15,8 +15,11 @@
 -- Differences from PUSH, on purpose: a job without a jid gets one (a random 32-hex-digit id, the
 -- value returned), and push_bulk is all or nothing (the first bad job raises, naming its job_no,
 -- and the caller's transaction decides) where PUSHB stores the good ones and lists the bad ones.
--- Unique jobs (custom.unique_for) and tracked jobs (custom.track) are refused (SQLSTATE 0A000):
--- their locks and records are kept by the server's feature stores, not by this function.
+-- Tracked jobs (custom.track) get their 'enqueued' record in {s}.job_tracking (V2), as PUSH
+-- writes it. Unique jobs (custom.unique_for) claim their lock in {s}.unique_locks (V2) as
+-- PgUniqueLocks does; a held lock raises SQLSTATE 23505 "NOTUNIQUE Job not unique". The few args
+-- whose canonical form (the lock key hashes it) PostgreSQL cannot write as Jackson does are
+-- refused with SQLSTATE 0A000: control characters, keys beyond U+FFFF, decimals below 1e-6.
 
 -- The server's timestamp form: UTC, `Z`, fraction with trailing zeros trimmed, none when zero.
 CREATE FUNCTION {s}.rfc3339(t timestamptz) RETURNS text LANGUAGE sql STABLE STRICT AS $$
@@ -73,13 +76,14 @@ END
 $$;
 
 -- A string field of the job (JobCodec's typing): NULL when absent or null, else it must be a string.
-CREATE FUNCTION {s}.job_string(o jsonb, key text, job_no integer) RETURNS text
+-- `parent` prefixes the key in the error text ("failure.").
+CREATE FUNCTION {s}.job_string(o jsonb, key text, job_no integer, parent text DEFAULT '') RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF o -> key IS NULL OR jsonb_typeof(o -> key) = 'null' THEN
     RETURN NULL;
   ELSIF jsonb_typeof(o -> key) <> 'string' THEN
-    PERFORM {s}.refuse('invalid JSON: ' || key || ' must be a string', job_no);
+    PERFORM {s}.refuse('invalid JSON: ' || parent || key || ' must be a string', job_no);
   END IF;
   RETURN o ->> key;
 END
@@ -87,14 +91,14 @@ $$;
 
 -- An integer field of the job: NULL when absent or null, else a whole number written without a
 -- fraction or exponent, within 32 bits.
-CREATE FUNCTION {s}.job_int(o jsonb, key text, job_no integer) RETURNS integer
+CREATE FUNCTION {s}.job_int(o jsonb, key text, job_no integer, parent text DEFAULT '') RETURNS integer
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF o -> key IS NULL OR jsonb_typeof(o -> key) = 'null' THEN
     RETURN NULL;
   ELSIF jsonb_typeof(o -> key) <> 'number' OR (o ->> key) !~ '^-?\d{1,10}$'
         OR (o ->> key)::bigint NOT BETWEEN -2147483648 AND 2147483647 THEN
-    PERFORM {s}.refuse('invalid JSON: ' || key || ' must be an integer', job_no);
+    PERFORM {s}.refuse('invalid JSON: ' || parent || key || ' must be an integer', job_no);
   END IF;
   RETURN (o ->> key)::integer;
 END
@@ -111,10 +115,10 @@ BEGIN
   IF jsonb_typeof(f) <> 'object' THEN
     PERFORM {s}.refuse('invalid JSON: failure must be an object', job_no);
   END IF;
-  out := '{"retry_count":' || coalesce({s}.job_int(f, 'retry_count', job_no), 0)
-      || ',"remaining":' || coalesce({s}.job_int(f, 'remaining', job_no), 0);
+  out := '{"retry_count":' || coalesce({s}.job_int(f, 'retry_count', job_no, 'failure.'), 0)
+      || ',"remaining":' || coalesce({s}.job_int(f, 'remaining', job_no, 'failure.'), 0);
   FOREACH field IN ARRAY ARRAY['failed_at', 'next_at', 'message', 'errtype'] LOOP
-    IF coalesce({s}.job_string(f, field, job_no), '') <> '' THEN
+    IF coalesce({s}.job_string(f, field, job_no, 'failure.'), '') <> '' THEN
       out := out || ',"' || field || '":' || to_jsonb(f ->> field)::text;
     END IF;
   END LOOP;
@@ -169,13 +173,77 @@ BEGIN
 END
 $$;
 
+-- Raises SQLSTATE 0A000 for what this function cannot do the way the server does.
+CREATE FUNCTION {s}.unsupported(message text, job_no integer) RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  PERFORM {s}.refuse(message, job_no, '0A000');
+  RETURN NULL;
+END
+$$;
+
+-- A string as Jackson writes it in a unique key's canonical args: PostgreSQL's JSON escaping is
+-- Jackson's except for the control characters written \u00XX (lower- vs upper-case hex), which
+-- are refused rather than hashed differently.
+CREATE FUNCTION {s}.canonical_string(t text, job_no integer) RETURNS text
+LANGUAGE sql VOLATILE AS $$
+  SELECT CASE WHEN t ~ '[\x01-\x07\x0b\x0e-\x1f]'
+              THEN {s}.unsupported('custom.unique_for with a control character in args is not'
+                                   || ' supported by {s}.push: push the job to the server', job_no)
+              ELSE to_jsonb(t)::text END
+$$;
+
+-- The args of a unique job as UniqueOption.key hashes them (Jackson, properties sorted, compact),
+-- computed from the jsonb the payload is written from, which is what the server reads back at
+-- FETCH and ACK to release the lock. Keys sort by code point (bytes of UTF-8), which is Java's
+-- order unless a key holds a character beyond U+FFFF (refused). A decimal below 1e-6 is refused:
+-- BigDecimal.toString writes it with an exponent (1E-7) where PostgreSQL writes 0.0000001; so is
+-- a zero with more than six decimals (0E-7).
+CREATE FUNCTION {s}.canonical_json(v jsonb, job_no integer) RETURNS text
+LANGUAGE sql VOLATILE AS $$
+  SELECT CASE jsonb_typeof(v)
+    WHEN 'object' THEN
+      '{' || coalesce((SELECT string_agg(
+                         CASE WHEN e.k ~ '[\U00010000-\U0010FFFF]'
+                              THEN {s}.unsupported('custom.unique_for with a key beyond U+FFFF in'
+                                   || ' args is not supported by {s}.push: push the job to the'
+                                   || ' server', job_no)
+                              ELSE {s}.canonical_string(e.k, job_no) END
+                         || ':' || {s}.canonical_json(e.v, job_no), ','
+                         ORDER BY convert_to(e.k, 'UTF8'))
+                         FROM jsonb_each(v) AS e(k, v)), '') || '}'
+    WHEN 'array' THEN
+      '[' || coalesce((SELECT string_agg({s}.canonical_json(e.v, job_no), ',' ORDER BY e.n)
+                         FROM jsonb_array_elements(v) WITH ORDINALITY AS e(v, n)), '') || ']'
+    WHEN 'string' THEN {s}.canonical_string(v #>> '{}', job_no)
+    WHEN 'number' THEN
+      CASE WHEN v::text LIKE '%.%'
+                AND (v::numeric <> 0 AND abs(v::numeric) < 0.000001
+                     OR v::numeric = 0 AND length(substring(v::text FROM '\.(\d+)')) > 6)
+           THEN {s}.unsupported('custom.unique_for with a decimal below 1e-6 in args is not'
+                                || ' supported by {s}.push: push the job to the server', job_no)
+           ELSE v::text END
+    ELSE v::text
+  END
+$$;
+
+-- Refuses job job_no of a push whose unique lock is held (PUSH answers -NOTUNIQUE Job not unique):
+-- SQLSTATE 23505, unique_violation.
+CREATE FUNCTION {s}.not_unique(job_no integer) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  PERFORM {s}.refuse('NOTUNIQUE Job not unique', job_no, '23505');
+  RETURN true;
+END
+$$;
+
 -- One job checked and given its defaults as PUSH does, and the row PUSH would store for it:
 -- run_at_us is NULL for a job due now (it goes to {s}.jobs), else the scheduled set's score.
 -- Writes nothing. `max_bytes` is the server's max_job_bytes (8 MiB unless the setting
 -- fabrik.max_job_bytes says otherwise: SET fabrik.max_job_bytes = 1048576).
 CREATE FUNCTION {s}.prepare_job(job jsonb, now timestamptz, job_no integer,
     OUT jid text, OUT queue text, OUT priority smallint, OUT run_at_us bigint,
-    OUT jobtype text, OUT payload bytea)
+    OUT jobtype text, OUT payload bytea, OUT tracked boolean,
+    OUT unique_key text, OUT unique_expires_us bigint)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   args jsonb;
@@ -190,11 +258,13 @@ DECLARE
   priority_value jsonb := job -> 'priority';
   priority_out text;
   at_time timestamptz;
-  track jsonb;
   max_bytes integer := coalesce(nullif(current_setting('fabrik.max_job_bytes', true), '')::integer,
                                 8388608);
   out text;
   extras text;
+  unique_for jsonb;
+  unique_until jsonb;
+  window_ns numeric;
 BEGIN
   IF job IS NULL OR jsonb_typeof(job) <> 'object' THEN
     PERFORM {s}.refuse('invalid JSON: a job must be a JSON object', job_no);
@@ -266,18 +336,12 @@ BEGIN
     priority_out := priority::text;
   END IF;
 
-  -- The push hooks (ExpiringJobs), then the options this function leaves to the server.
+  -- The push hooks (ExpiringJobs) and tracking (recorded by store_jobs).
+  tracked := false;
   IF custom IS NOT NULL THEN
     custom := {s}.stamp_expiry(custom, now, job_no);
-    IF jsonb_typeof(custom -> 'unique_for') NOT IN ('null') THEN
-      PERFORM {s}.refuse('custom.unique_for is not supported by ' || '{s}' || '.push:'
-                         || ' push unique jobs to the server (PUSH)', job_no, '0A000');
-    END IF;
-    track := custom -> 'track';
-    IF track IN ('1'::jsonb, 'true'::jsonb, '"1"'::jsonb) THEN
-      PERFORM {s}.refuse('custom.track is not supported by ' || '{s}' || '.push:'
-                         || ' push tracked jobs to the server (PUSH)', job_no, '0A000');
-    END IF;
+    -- TrackedJobs.tracked: 1, true or "1".
+    tracked := coalesce((custom -> 'track') IN ('1'::jsonb, 'true'::jsonb, '"1"'::jsonb), false);
   END IF;
 
   IF at_time > now THEN
@@ -323,6 +387,29 @@ BEGIN
     PERFORM {s}.refuse('job is too large: ' || octet_length(payload) || ' bytes, the limit is '
                        || max_bytes || ' bytes', job_no);
   END IF;
+
+  -- UniqueOption.of: the lock key (SHA-256 of jobtype, queue and canonical args) and its end,
+  -- the job's due time plus unique_for (nanoseconds rounded, at least one).
+  unique_for := custom -> 'unique_for';
+  IF unique_for IS NOT NULL AND jsonb_typeof(unique_for) <> 'null' THEN
+    IF jsonb_typeof(unique_for) <> 'number' OR NOT unique_for::numeric > 0
+       OR unique_for::numeric > 3155760000 THEN
+      PERFORM {s}.refuse('custom.unique_for must be a positive number of seconds, got '
+                         || {s}.excerpt({s}.compact_json(unique_for)), job_no);
+    END IF;
+    unique_until := custom -> 'unique_until';
+    IF unique_until IS NOT NULL AND jsonb_typeof(unique_until) <> 'null'
+       AND unique_until NOT IN ('"success"'::jsonb, '"start"'::jsonb) THEN
+      PERFORM {s}.refuse('custom.unique_until must be "success" or "start", got '
+                         || {s}.excerpt({s}.compact_json(unique_until)), job_no);
+    END IF;
+    window_ns := greatest(round(unique_for::numeric * 1000000000), 1);
+    unique_key := encode(sha256(convert_to(jobtype, 'UTF8') || '\x00'::bytea
+                                || convert_to(queue, 'UTF8') || '\x00'::bytea
+                                || convert_to({s}.canonical_json(args, job_no), 'UTF8')), 'hex');
+    unique_expires_us := coalesce(run_at_us, floor(extract(epoch FROM now) * 1000000)::bigint)
+                         + floor(window_ns / 1000)::bigint;
+  END IF;
 END
 $$;
 
@@ -343,6 +430,27 @@ LANGUAGE sql VOLATILE AS $$
     INSERT INTO {s}.queues(name) SELECT DISTINCT queue FROM p ORDER BY 1
       ON CONFLICT (name) DO NOTHING
   ),
+  -- Unique locks, as PgUniqueLocks claims them: a key is taken when free or expired, in key order
+  -- (two transactions never wait on each other in a cycle); a key twice in one array goes to the
+  -- first job. A job whose claim failed makes the statement raise (not_unique), so the whole call
+  -- stores nothing; a concurrent transaction holding the key's row makes this one wait for its end.
+  claimed AS (
+    INSERT INTO {s}.unique_locks AS l (key, jid, expires_us)
+      SELECT DISTINCT ON (unique_key) unique_key, jid, unique_expires_us
+        FROM p WHERE unique_key IS NOT NULL ORDER BY unique_key, n
+      ON CONFLICT (key) DO UPDATE SET jid = excluded.jid, expires_us = excluded.expires_us
+        WHERE l.expires_us <= (SELECT floor(extract(epoch FROM now) * 1000000)::bigint FROM clock)
+      RETURNING key
+  ),
+  refused AS (
+    SELECT p.n FROM p
+     -- CASE, not AND: the planner may order AND's terms; not_unique must run only for losers.
+     WHERE CASE WHEN p.unique_key IS NOT NULL
+                     AND (p.unique_key NOT IN (SELECT key FROM claimed)
+                          OR p.n > (SELECT min(o.n) FROM p o WHERE o.unique_key = p.unique_key))
+                THEN {s}.not_unique(CASE WHEN $2 THEN p.n::integer END)
+                ELSE false END
+  ),
   queued AS (
     INSERT INTO {s}.jobs(queue, priority, jid, payload)
       SELECT queue, priority, jid, payload FROM p WHERE run_at_us IS NULL ORDER BY n
@@ -351,8 +459,19 @@ LANGUAGE sql VOLATILE AS $$
     INSERT INTO {s}.set_entries(set_name, score_us, jid, queue, jobtype, payload)
       SELECT 'scheduled', run_at_us, jid, queue, jobtype, payload
         FROM p WHERE run_at_us IS NOT NULL ORDER BY n
+  ),
+  -- A tracked job's record starts over as 'enqueued', as the server's Tracker writes it at PUSH
+  -- (PgTrackStore); one row per jid even when the array names a jid twice.
+  track AS (
+    INSERT INTO {s}.job_tracking AS t (jid, state, percent, descr, updated_us, expires_us)
+      SELECT DISTINCT ON (jid) jid, 'enqueued', NULL::integer, NULL::text,
+             floor(extract(epoch FROM clock.now) * 1000000)::bigint, NULL::bigint
+        FROM p, clock WHERE tracked ORDER BY jid
+      ON CONFLICT (jid) DO UPDATE SET state = 'enqueued', percent = NULL, descr = NULL,
+        updated_us = excluded.updated_us, expires_us = NULL
   )
-  SELECT coalesce(array_agg(jid ORDER BY n), '{}') FROM p
+  SELECT CASE WHEN EXISTS (SELECT 1 FROM refused) THEN NULL
+              ELSE coalesce(array_agg(jid ORDER BY n), '{}') END FROM p
 $$;
 
 -- Enqueues one job in the caller's transaction; returns its jid.
