@@ -83,7 +83,7 @@ public final class PostgresStore implements Store {
   private final String counters;
   private volatile boolean closed;
 
-  private PostgresStore(PgDatabase db) {
+  private PostgresStore(PgDatabase db, boolean listen) {
     this.db = db;
     this.inserts = new PgInserts(db);
     this.queues = new PgQueues(db);
@@ -97,13 +97,23 @@ public final class PostgresStore implements Store {
     this.writes = new PgGroupCommit(db, inserts, new PgAcks(db), this::enqueued, WRITER_THREADS);
     this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
     // Jobs stored through other nodes (or by applications in SQL) wake this node's FETCHes.
-    this.wakeups = PgWakeups.start(db, this::enqueued, Duration.ofSeconds(1));
+    this.wakeups = listen ? PgWakeups.start(db, this::enqueued, Duration.ofSeconds(1)) : null;
   }
 
   /** Opens the store on a migrated schema; closing the store closes {@code db}. */
   public static PostgresStore open(PgDatabase db) {
     PgMigrations.run(db);
-    return new PostgresStore(db);
+    return new PostgresStore(db, true);
+  }
+
+  /**
+   * A store whose listeners hear only of this store's own commits (no LISTEN thread): for the
+   * storage contract, which counts listener calls exactly. The LISTEN thread also reports other
+   * nodes' jobs, the echo of this node's, and its poll's safety-net wake-ups (PgWakeupsTest).
+   */
+  static PostgresStore openWithoutListening(PgDatabase db) {
+    PgMigrations.run(db);
+    return new PostgresStore(db, false);
   }
 
   /** The database and schema this store works in (for tests and the cluster's own tables). */
@@ -427,7 +437,9 @@ public final class PostgresStore implements Store {
       return;
     }
     closed = true;
-    wakeups.close();
+    if (wakeups != null) {
+      wakeups.close();
+    }
     writes.close();
     db.close();
   }
