@@ -1,6 +1,7 @@
 package dev.fabrik.server.storage.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fabrik.server.storage.Mutation;
 import dev.fabrik.server.storage.SetEntry;
@@ -26,6 +27,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link PgSets} on a real PostgreSQL, for what the store contract cannot show with one store:
@@ -233,6 +235,83 @@ class PgSetsTest {
         .isEqualTo(due);
     assertThat(told.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(due);
     assertThat(sets.size(SetName.RETRIES)).isEqualTo(100);
+  }
+
+  @Test
+  @Timeout(60) // waiting for the other node's locks would hang here, not fail
+  void aNodeSkipsTheEntriesAnotherNodeIsMovingInsteadOfWaiting() throws Exception {
+    List<SetEntry> batch = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      batch.add(entry(SetName.SCHEDULED, T0.plusSeconds(i), "s" + i, "q"));
+    }
+    sets.addAll(batch);
+    // another node's transaction, still open, holds the ten lowest entries
+    try (Connection other = db.connection()) {
+      other.setAutoCommit(false);
+      try (PreparedStatement ps =
+          other.prepareStatement(
+              db.sql(
+                  "SELECT seq FROM {s}.set_entries WHERE set_name = 'scheduled'"
+                      + " ORDER BY score_us, jid, seq LIMIT 10 FOR UPDATE"))) {
+        ps.executeQuery().close();
+      }
+      assertThat(sets.enqueueDue(SetName.SCHEDULED, T0.plusSeconds(60), 5, p -> p)).isEqualTo(5);
+      assertThat(queued())
+          .extracting(j -> j.substring(0, j.indexOf('@')))
+          .containsExactly("s10", "s11", "s12", "s13", "s14");
+      other.rollback();
+    }
+    assertThat(sets.enqueueDue(SetName.SCHEDULED, T0.plusSeconds(60), 100, p -> p)).isEqualTo(15);
+  }
+
+  @Test
+  void listenersHearOfMovedJobsOnlyOnceOthersCanFetchThemAndNeverOfAFailedMove() throws Exception {
+    List<String> heard = new ArrayList<>();
+    PgSets watched =
+        new PgSets(
+            db,
+            new PgInserts(db),
+            (queue, n) -> heard.add(queue + " " + n + " visible " + visibleJobs(queue)));
+    sets.addAll(
+        List.of(
+            entry(SetName.RETRIES, T0, "a", "q1"),
+            entry(SetName.RETRIES, T0, "b", "q2"),
+            entry(SetName.RETRIES, T0.plusSeconds(1), "c", "q1")));
+
+    assertThatThrownBy(
+            () ->
+                watched.enqueueDue(
+                    SetName.RETRIES,
+                    T0.plusSeconds(1),
+                    10,
+                    p -> {
+                      if (new String(p, StandardCharsets.UTF_8).contains("\"c\"")) {
+                        throw new IllegalStateException("restamp failed");
+                      }
+                      return p;
+                    }))
+        .hasMessage("restamp failed");
+    assertThat(heard).isEmpty();
+    assertThat(queued()).isEmpty();
+    assertThat(sets.size(SetName.RETRIES)).isEqualTo(3);
+
+    assertThat(watched.enqueueDue(SetName.RETRIES, T0.plusSeconds(1), 10, p -> p)).isEqualTo(3);
+    assertThat(heard).containsExactlyInAnyOrder("q1 2 visible 2", "q2 1 visible 1");
+  }
+
+  /** Jobs of a queue another connection sees (that is, committed ones). */
+  private long visibleJobs(String queue) {
+    try (Connection c = db.connection();
+        PreparedStatement ps =
+            c.prepareStatement(db.sql("SELECT count(*) FROM {s}.jobs WHERE queue = ?"))) {
+      ps.setString(1, queue);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
