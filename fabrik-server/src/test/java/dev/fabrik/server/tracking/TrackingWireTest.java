@@ -8,8 +8,11 @@ import dev.fabrik.server.FabrikServer;
 import dev.fabrik.server.ManualClock;
 import dev.fabrik.server.RawClient;
 import dev.fabrik.server.TestServers;
+import dev.fabrik.server.config.DatabaseConfig;
 import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.storage.Durability;
+import dev.fabrik.server.storage.postgres.PgDatabase;
+import dev.fabrik.server.storage.postgres.PgTestDatabase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -50,6 +55,29 @@ class TrackingWireTest {
     @Override
     ServerConfig.Builder config(Path dir) {
       return TestServers.config().storage("sqlite").dataDir(dir).durability(Durability.POWER_LOSS);
+    }
+  }
+
+  /** On PostgreSQL, in a schema of its own, dropped once the server has stopped. */
+  @Nested
+  class Postgres extends Scenarios {
+    private PgDatabase schema;
+
+    @RegisterExtension
+    final AfterEachCallback dropSchema =
+        context -> {
+          if (schema != null) {
+            PgTestDatabase.drop(schema);
+            schema.close();
+          }
+        };
+
+    @Override
+    ServerConfig.Builder config(Path dir) {
+      schema = PgTestDatabase.migrated("track_wire", 1);
+      return TestServers.config()
+          .storage("postgres")
+          .database(new DatabaseConfig(PgTestDatabase.url(), schema.schema(), 4));
     }
   }
 

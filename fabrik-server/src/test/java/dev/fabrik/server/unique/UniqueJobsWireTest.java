@@ -7,6 +7,7 @@ import dev.fabrik.server.FabrikServer;
 import dev.fabrik.server.ManualClock;
 import dev.fabrik.server.RawClient;
 import dev.fabrik.server.TestServers;
+import dev.fabrik.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +34,14 @@ class UniqueJobsWireTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = TestServers.start(TestServers.config().storage("sqlite").dataDir(dir).build(), clock);
+    server = TestServers.start(config(dir).build(), clock);
     producer = RawClient.producer(server.port());
     worker = RawClient.worker(server.port(), "wid-unique-1");
+  }
+
+  /** The server's configuration; SQLite here, other stores in subclasses. */
+  ServerConfig.Builder config(Path dir) {
+    return TestServers.config().storage("sqlite").dataDir(dir);
   }
 
   @AfterEach

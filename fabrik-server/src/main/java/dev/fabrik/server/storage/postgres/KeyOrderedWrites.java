@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +27,7 @@ final class KeyOrderedWrites {
   private final CompletableFuture<?>[] lastOnLane;
 
   /** How many writes on distinct keys a store runs at once unless told otherwise. */
-  static final int DEFAULT_LANES = 32;
+  static final int DEFAULT_LANES = 256;
 
   /**
    * {@link #DEFAULT_LANES} lanes, each write on a virtual thread of its own named {@code name-N}.
@@ -50,9 +51,24 @@ final class KeyOrderedWrites {
 
   /** Runs {@code write} once the earlier writes on its keys are done (an empty list: at once). */
   <T> CompletableFuture<T> submit(Collection<String> keys, Supplier<T> write) {
+    return chain(keys, before -> before.thenApplyAsync(v -> write.get(), executor));
+  }
+
+  /**
+   * Starts {@code write} once the earlier writes on its keys are done, and counts it done when the
+   * stage it returns completes: for a write handed on to a group commit. {@code write} must not
+   * block (it may run on the thread that completed the previous write).
+   */
+  <T> CompletableFuture<T> submitAsync(
+      Collection<String> keys, Supplier<CompletableFuture<T>> write) {
+    return chain(keys, before -> before.thenCompose(v -> write.get()));
+  }
+
+  private <T> CompletableFuture<T> chain(
+      Collection<String> keys, Function<CompletableFuture<Void>, CompletableFuture<T>> then) {
     int[] lanes = lanesOf(keys);
     synchronized (lastOnLane) {
-      CompletableFuture<T> result = after(lanes).thenApplyAsync(v -> write.get(), executor);
+      CompletableFuture<T> result = then.apply(after(lanes));
       CompletableFuture<Void> settled = result.handle((r, e) -> null);
       for (int lane : lanes) {
         lastOnLane[lane] = settled;

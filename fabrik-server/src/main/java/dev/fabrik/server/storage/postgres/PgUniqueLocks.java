@@ -10,8 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,31 +17,33 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Unique locks in {@code {s}.unique_locks}, one row per key. A push takes its claims and stores the
+ * Unique locks in {@code {s}.unique_locks}, one row per key. Pushes take their claims and store the
  * jobs that won in ONE transaction, so a lock is committed exactly when its job is, on whichever
- * node:
+ * node (pushes arriving together share that transaction: {@link PgUniquePushes}):
  *
  * <pre>
  * BEGIN;
- * INSERT INTO fabrik.unique_locks AS l (key, jid, expires_us)
- *   SELECT k, j, e FROM unnest($keys, $jids, $expiries) AS t(k, j, e) ORDER BY k
- *   ON CONFLICT (key) DO UPDATE SET jid = excluded.jid, expires_us = excluded.expires_us
- *     WHERE l.expires_us &lt;= $now
- *   RETURNING key;                      -- the claims that won
- * INSERT INTO fabrik.jobs ...;          -- the jobs and set entries of the winners (PgInserts)
+ * INSERT INTO fabrik.unique_locks AS l (key, jid, expires_us, taken_us)
+ *   SELECT k, j, e, t FROM unnest($keys, $jids, $expiries, $nows) AS c(k, j, e, t) ORDER BY k
+ *   ON CONFLICT (key) DO UPDATE SET jid = excluded.jid, expires_us = excluded.expires_us,
+ *                                   taken_us = excluded.taken_us
+ *     WHERE l.expires_us &lt;= excluded.taken_us   -- held only by a lock expired at the push's now
+ *   RETURNING key;                               -- the claims that won
+ * INSERT INTO fabrik.jobs ...;                   -- the winners' jobs and set entries (PgInserts)
  * COMMIT;
  * </pre>
  *
  * Two nodes claiming one key: the second's upsert waits on the first's row lock, then sees its
  * committed lock and updates nothing (or, if the first rolled back, inserts). Keys are claimed in
- * sorted order so two batches never wait on each other in a cycle. A key claimed twice in one batch
- * goes to PostgreSQL once (an upsert may not touch a row twice); its later claims are refused.
+ * sorted order so two transactions never wait on each other in a cycle. A key claimed twice in one
+ * batch goes to PostgreSQL once (an upsert may not touch a row twice); its later claims are
+ * refused.
  *
  * <p>On one node, writes run in call order per key ({@link KeyOrderedWrites}): a release that the
  * FETCH of a {@code unique_until: start} job left running lands before a push of the same key that
@@ -53,9 +53,9 @@ final class PgUniqueLocks implements UniqueLocks {
   private static final Logger LOG = LoggerFactory.getLogger(PgUniqueLocks.class);
 
   private final PgDatabase db;
-  private final PgInserts inserts;
   private final BiConsumer<String, Integer> enqueued;
   private final KeyOrderedWrites writes;
+  private final PgUniquePushes pushes;
 
   private final String claim;
   private final String release;
@@ -80,16 +80,24 @@ final class PgUniqueLocks implements UniqueLocks {
       BiConsumer<String, Integer> enqueued,
       KeyOrderedWrites writes) {
     this.db = db;
-    this.inserts = inserts;
     this.enqueued = enqueued;
     this.writes = writes;
+    this.pushes =
+        new PgUniquePushes(
+            db,
+            inserts,
+            this::claim,
+            this::tellEnqueued,
+            Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("fabrik-pg-unique-push-", 0).factory()));
     claim =
         db.sql(
-            "INSERT INTO {s}.unique_locks AS l (key, jid, expires_us)"
-                + " SELECT k, j, e FROM unnest(?::text[], ?::text[], ?::bigint[]) AS t(k, j, e)"
-                + " ORDER BY k"
+            "INSERT INTO {s}.unique_locks AS l (key, jid, expires_us, taken_us)"
+                + " SELECT k, j, e, t FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
+                + " AS c(k, j, e, t) ORDER BY k"
                 + " ON CONFLICT (key) DO UPDATE SET jid = excluded.jid,"
-                + " expires_us = excluded.expires_us WHERE l.expires_us <= ?"
+                + " expires_us = excluded.expires_us, taken_us = excluded.taken_us"
+                + " WHERE l.expires_us <= excluded.taken_us"
                 + " RETURNING key");
     release = db.sql("DELETE FROM {s}.unique_locks WHERE key = ? AND jid = ?");
     // SKIP LOCKED: purgers of several nodes take different locks, and never wait on a push that
@@ -109,41 +117,11 @@ final class PgUniqueLocks implements UniqueLocks {
     List<SetEntry> entryList = List.copyOf(entries);
     List<UniqueClaim> claimList = List.copyOf(claims);
     List<String> keys = claimList.stream().map(UniqueClaim::key).toList();
-    return writes.submit(keys, () -> claimAndStore(jobList, entryList, claimList, now));
+    return writes.submitAsync(keys, () -> pushes.submit(jobList, entryList, claimList, now));
   }
 
-  private Set<String> claimAndStore(
-      List<QueuedJob> jobs, List<SetEntry> entries, List<UniqueClaim> claims, Instant now) {
-    // The first claim of each key goes to PostgreSQL; any later one in this batch is refused.
-    Map<String, UniqueClaim> first = new LinkedHashMap<>();
-    Set<String> refused = new HashSet<>();
-    for (UniqueClaim c : claims) {
-      if (first.putIfAbsent(c.key(), c) != null) {
-        refused.add(c.jid());
-      }
-    }
-    List<QueuedJob> stored =
-        PgCalls.transaction(
-            db,
-            "pushing unique jobs",
-            c -> {
-              Set<String> won = claim(c, first.values(), now);
-              for (UniqueClaim claim : first.values()) {
-                if (!won.contains(claim.key())) {
-                  refused.add(claim.jid());
-                }
-              }
-              List<QueuedJob> keptJobs = without(jobs, refused, QueuedJob::jid);
-              inserts.jobs(c, keptJobs);
-              inserts.entries(c, without(entries, refused, SetEntry::jid));
-              return keptJobs;
-            });
-    tellEnqueued(stored);
-    return Set.copyOf(refused);
-  }
-
-  /** Runs the claiming upsert; returns the keys it took. */
-  private Set<String> claim(Connection c, Collection<UniqueClaim> claims, Instant now)
+  /** Runs the claiming upsert (see the class comment); returns the keys it took. */
+  private Set<String> claim(Connection c, List<UniqueClaim> claims, List<Instant> nows)
       throws SQLException {
     if (claims.isEmpty()) {
       return Set.of();
@@ -152,19 +130,20 @@ final class PgUniqueLocks implements UniqueLocks {
     String[] keys = new String[n];
     String[] jids = new String[n];
     Long[] expiries = new Long[n];
-    int i = 0;
-    for (UniqueClaim claim : claims) {
+    Long[] taken = new Long[n];
+    for (int i = 0; i < n; i++) {
+      UniqueClaim claim = claims.get(i);
       keys[i] = claim.key();
       jids[i] = claim.jid();
       expiries[i] = PgTime.micros(claim.expiresAt());
-      i++;
+      taken[i] = PgTime.micros(nows.get(i));
     }
     Set<String> won = new HashSet<>();
     try (PreparedStatement p = c.prepareStatement(claim)) {
       p.setArray(1, c.createArrayOf("text", keys));
       p.setArray(2, c.createArrayOf("text", jids));
       p.setArray(3, c.createArrayOf("int8", expiries));
-      p.setLong(4, PgTime.micros(now));
+      p.setArray(4, c.createArrayOf("int8", taken));
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           won.add(rs.getString(1));
@@ -172,19 +151,6 @@ final class PgUniqueLocks implements UniqueLocks {
       }
     }
     return won;
-  }
-
-  private static <T> List<T> without(List<T> items, Set<String> refused, Function<T, String> jid) {
-    if (refused.isEmpty()) {
-      return items;
-    }
-    List<T> kept = new ArrayList<>(items.size());
-    for (T item : items) {
-      if (!refused.contains(jid.apply(item))) {
-        kept.add(item);
-      }
-    }
-    return kept;
   }
 
   /** Wakes this node's waiting FETCHes (the others hear the trigger's NOTIFY). */

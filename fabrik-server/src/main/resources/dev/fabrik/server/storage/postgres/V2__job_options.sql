@@ -4,13 +4,16 @@
 -- FLUSH (Store.flush) empties unique_locks and job_tracking with the jobs; cron_ticks and
 -- cron_entries survive it, as they do in the SQLite store (they are configuration, not jobs).
 
--- One row per key, owned by one jid until expires_us. A push claims a key with
---   INSERT ... ON CONFLICT (key) DO UPDATE SET ... WHERE unique_locks.expires_us <= $now
--- in the transaction that stores its job, so of two nodes pushing one job exactly one wins.
+-- One row per key, owned by one jid until expires_us; taken_us is the claiming push's clock.
+-- Pushes claim keys with
+--   INSERT ... ON CONFLICT (key) DO UPDATE SET ... WHERE unique_locks.expires_us <= excluded.taken_us
+-- in the transaction that stores their jobs, so of two nodes pushing one job exactly one wins
+-- (taken_us carries each claim's own "now" into the upsert, so one statement decides a batch).
 CREATE TABLE {s}.unique_locks (
   key        text COLLATE "C" PRIMARY KEY,
   jid        text COLLATE "C" NOT NULL,
-  expires_us bigint NOT NULL
+  expires_us bigint NOT NULL,
+  taken_us   bigint NOT NULL
 );
 -- The purge walks expired locks oldest first.
 CREATE INDEX unique_locks_expiry ON {s}.unique_locks (expires_us);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -144,6 +145,50 @@ class PgUniqueLocksTest {
     assertThat(locks.find("k")).isEmpty();
     assertThat(locks.size()).isZero();
     assertThat(woken).isEmpty();
+  }
+
+  /**
+   * Pushes submitted together share a transaction (group commit); one whose job cannot be stored
+   * fails alone and takes no lock, the others are stored with theirs.
+   */
+  @Test
+  void aFailingPushInABatchFailsAloneAndTheOthersAreStored() throws Exception {
+    PgUniqueLocks locks = open(1);
+    PgDatabase db = nodes.node(0);
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          db.sql(
+              "CREATE FUNCTION {s}.refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                  + " $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"));
+      s.execute(
+          db.sql(
+              "CREATE TRIGGER refuse BEFORE INSERT ON {s}.jobs FOR EACH ROW"
+                  + " WHEN (NEW.jid = 'bad') EXECUTE FUNCTION {s}.refuse()"));
+    }
+    List<CompletableFuture<Set<String>>> pushes = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String jid = i == 17 ? "bad" : "j" + i;
+      pushes.add(
+          locks.pushAsync(List.of(job(jid)), List.of(), List.of(claim("k" + i, jid, 60)), T0));
+    }
+    // A second claim of a key already claimed above, submitted in the same burst: refused.
+    CompletableFuture<Set<String>> duplicate =
+        locks.pushAsync(List.of(job("dup")), List.of(), List.of(claim("k3", "dup", 60)), T0);
+
+    for (int i = 0; i < 40; i++) {
+      if (i == 17) {
+        assertThatThrownBy(pushes.get(i)::join)
+            .hasCauseInstanceOf(StorageException.class)
+            .hasMessageContaining("refused by the test");
+      } else {
+        assertThat(pushes.get(i).join()).isEmpty();
+      }
+    }
+    assertThat(duplicate.join()).containsExactly("dup");
+    assertThat(nodes.queuedJids("default")).hasSize(39).doesNotContain("bad", "dup");
+    assertThat(locks.find("k17")).isEmpty();
+    assertThat(locks.size()).isEqualTo(39);
   }
 
   @Test
