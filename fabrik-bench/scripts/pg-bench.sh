@@ -4,13 +4,15 @@
 #   1. one server node:  fabrik bench (push-bulk, push, drain, latency), 50 connections;
 #   2. two server nodes on one schema: each phase run on both nodes at once, 25 connections and
 #      half the jobs each; the combined rate is all jobs over the slower node's time.
-# Prints the machine, both reports, the combined two-node figures and the jobs table's size, then
+# Prints the machine (with its load average: on a shared machine the figures mean little), both reports, the combined two-node figures and the jobs table's size, then
 # stops everything it started (nodes and cluster) and removes its folder, also on Ctrl-C.
 #
 # usage: fabrik-bench/scripts/pg-bench.sh [JAR] [JOBS]
 #   JAR   the shaded CLI (default fabrik-cli/target/fabrik.jar; build: mvn -o -q -B package -DskipTests)
 #   JOBS  jobs per throughput phase (default 200000)
-# env: FABRIK_BENCH_POOL (database pool per node, default 10), FABRIK_BENCH_HEAP (default -Xmx1g)
+# env: FABRIK_BENCH_POOL (database pool per node, default 10), FABRIK_BENCH_HEAP (default -Xmx1g),
+#      FABRIK_BENCH_LATENCY_RATE (latency phase's pushes/s per node, default 1000: above the drain
+#      rate jobs queue up and the phase measures the backlog, not push-to-fetch)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -18,6 +20,7 @@ jar=${1:-$root/fabrik-cli/target/fabrik.jar}
 jobs=${2:-200000}
 pool=${FABRIK_BENCH_POOL:-10}
 heap=${FABRIK_BENCH_HEAP:--Xmx1g}
+latency_rate=${FABRIK_BENCH_LATENCY_RATE:-1000} # per node; keep it below the drain rate
 [[ -f "$jar" ]] || { echo "pg-bench: $jar is missing (mvn -o -q -B package -DskipTests)" >&2; exit 2; }
 # shellcheck source=/dev/null
 source "$root/dev/java-home" >/dev/null
@@ -69,8 +72,10 @@ start_node() {
   exit 1
 }
 
+# A phase with errors makes fabrik bench exit 1: say so and go on to the next measurement.
 bench() { # URL_PORT CONCURRENCY JOBS PHASES [--json]
-  "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$1" --concurrency "$2" --jobs "$3" --phases "$4" "${@:5}"
+  "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$1" --concurrency "$2" --jobs "$3" --phases "$4" \
+    --latency-rate "$latency_rate" "${@:5}" || echo "pg-bench: fabrik bench exited $? ($4 on :$1)" >&2
 }
 
 table_size() { # SCHEMA
@@ -80,7 +85,7 @@ table_size() { # SCHEMA
                                    WHERE schemaname = '$1' AND relname = 'jobs'), 0)"
 }
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+echo "== machine: load $(cut -d' ' -f1-3 /proc/loadavg) at start, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo), $(uname -r)"
 url=$("$root/dev/postgres" start "$work/pg") # no --fast: fsync and synchronous_commit stay on
 pgport=${url##*:}
@@ -96,7 +101,7 @@ echo "== one node"
 start_node bench_one
 one=$node_port
 bench "$one" 50 "$jobs" push-bulk,push,drain,latency
-echo "$(table_size bench_one)"
+echo "$(table_size bench_one); load $(cut -d' ' -f1-3 /proc/loadavg)"
 kill "${nodes[0]}" && wait "${nodes[0]}" 2>/dev/null || true
 nodes=()
 
@@ -135,4 +140,4 @@ if lat:
 print(line)
 PY
 done
-echo "$(table_size bench_two)"
+echo "$(table_size bench_two); load $(cut -d' ' -f1-3 /proc/loadavg)"
