@@ -19,7 +19,8 @@ import java.util.Map;
  *      picked AS (SELECT id FROM wanted, LATERAL (SELECT id FROM fabrik.jobs WHERE jid = wanted.jid
  *                 AND reserved_until_us IS NOT NULL ORDER BY reserved_seq LIMIT n FOR UPDATE) r),
  *      acked  AS (DELETE FROM fabrik.jobs USING picked ... RETURNING ...),
- *      counted AS (INSERT INTO fabrik.counters ... 'processed', pg_backend_pid(), count(*) ...)
+ *      counted AS (... queue_counts: reserved - 1 per row, see PgQueueCounts),
+ *      processed AS (INSERT INTO fabrik.counters ... 'processed', pg_backend_pid(), count(*) ...)
  * SELECT ... FROM acked ORDER BY jid, reserved_seq
  * </pre>
  *
@@ -41,8 +42,9 @@ final class PgAcks {
                 + " acked AS (DELETE FROM {s}.jobs j USING picked WHERE j.id = picked.id"
                 + " RETURNING j.reserved_seq, j."
                 + PgReservations.COLUMNS.replace(", ", ", j.")
-                + "),"
-                + " counted AS (INSERT INTO {s}.counters AS c (name, shard, value)"
+                + "), "
+                + PgQueueCounts.cte("acked", 0, -1)
+                + ", processed AS (INSERT INTO {s}.counters AS c (name, shard, value)"
                 + " SELECT 'processed', pg_backend_pid(), count(*) FROM acked HAVING count(*) > 0"
                 + " ON CONFLICT (name, shard) DO UPDATE SET value = c.value + excluded.value)"
                 + " SELECT "

@@ -77,6 +77,7 @@ final class PgGroupCommit implements AutoCloseable {
   private final PgAcks acks;
   private final BiConsumer<String, Integer> enqueued;
   private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock executing = new ReentrantLock(true);
   private final Condition nonEmpty = lock.newCondition();
   private final ArrayDeque<Op> waiting = new ArrayDeque<>();
   private final List<Thread> writers = new ArrayList<>();
@@ -161,14 +162,29 @@ final class PgGroupCommit implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes a batch and runs its statements while holding {@link #executing}, then commits without
+   * it: batches run their statements in the order they were taken (a repeated ACK of one jid never
+   * overtakes the first; a later batch waits for the earlier one's row locks), while one writer's
+   * WAL flush overlaps the next batch's statements.
+   */
   private void run() {
     try {
       while (true) {
-        List<Op> batch = nextBatch();
-        if (batch.isEmpty()) {
-          return;
+        Executed executed;
+        executing.lock();
+        try {
+          List<Op> batch = nextBatch();
+          if (batch.isEmpty()) {
+            return;
+          }
+          executed = execute(batch);
+        } finally {
+          executing.unlock();
         }
-        write(batch);
+        if (executed != null) {
+          commit(executed);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -177,26 +193,39 @@ final class PgGroupCommit implements AutoCloseable {
     }
   }
 
-  private void write(List<Op> batch) {
+  /** A batch whose statements ran in the open transaction of {@code connection}. */
+  private record Executed(
+      List<Op> batch,
+      Connection connection,
+      List<QueuedJob> jobs,
+      Map<String, ArrayDeque<Reservation>> acked,
+      long start) {}
+
+  /**
+   * Runs the batch's statements; null when they failed, after each operation was run again alone
+   * (and completed or failed) so that one bad operation fails only itself.
+   */
+  private Executed execute(List<Op> batch) {
     try {
-      commit(batch);
+      return statements(batch);
     } catch (SQLException | RuntimeException e) {
       if (batch.size() == 1) {
         batch.getFirst().fail(e instanceof SQLException s ? PgWork.failed(s) : e);
-        return;
+        return null;
       }
       for (Op op : batch) {
         try {
-          commit(List.of(op));
+          commit(statements(List.of(op)));
         } catch (SQLException | RuntimeException alone) {
           op.fail(alone instanceof SQLException s ? PgWork.failed(s) : alone);
         }
       }
+      return null;
     }
   }
 
-  /** One transaction for the batch; completes the futures after COMMIT returned. */
-  private void commit(List<Op> batch) throws SQLException {
+  /** Opens a transaction and runs the batch in it: all jobs, all entries, all ACKs. */
+  private Executed statements(List<Op> batch) throws SQLException {
     long start = System.nanoTime();
     List<QueuedJob> jobs = new ArrayList<>();
     List<SetEntry> entries = new ArrayList<>();
@@ -210,34 +239,60 @@ final class PgGroupCommit implements AutoCloseable {
         case Ack a -> ackJids.add(a.jid());
       }
     }
-    Map<String, ArrayDeque<Reservation>> acked;
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try {
-        inserts.jobs(c, jobs);
-        inserts.entries(c, entries);
-        acked = acks.acknowledgeAll(c, ackJids);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        PgWork.rollbackQuietly(c, e);
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    }
+    Connection c = db.connection();
     try {
-      observer.committed(batch.size(), System.nanoTime() - start);
+      c.setAutoCommit(false);
+      inserts.jobs(c, jobs);
+      inserts.entries(c, entries);
+      Map<String, ArrayDeque<Reservation>> acked = acks.acknowledgeAll(c, ackJids);
+      return new Executed(batch, c, jobs, acked, start);
+    } catch (SQLException | RuntimeException e) {
+      close(c, e);
+      throw e;
+    }
+  }
+
+  /** COMMIT, then the futures: an operation is answered only once it is durable. */
+  private void commit(Executed x) {
+    try {
+      x.connection().commit();
+    } catch (SQLException e) {
+      close(x.connection(), e);
+      StorageException failed = PgWork.failed(e);
+      x.batch().forEach(op -> op.fail(failed));
+      return;
+    }
+    close(x.connection(), null);
+    try {
+      observer.committed(x.batch().size(), System.nanoTime() - x.start());
     } catch (RuntimeException e) {
       log.warn("commit observer failed", e);
     }
-    tellEnqueued(jobs);
-    for (Op op : batch) {
+    tellEnqueued(x.jobs());
+    for (Op op : x.batch()) {
       switch (op) {
         case Push p -> p.done().complete(null);
         case Ack a -> {
-          ArrayDeque<Reservation> mine = acked.get(a.jid());
+          ArrayDeque<Reservation> mine = x.acked().get(a.jid());
           a.done().complete(Optional.ofNullable(mine == null ? null : mine.pollFirst()));
         }
+      }
+    }
+  }
+
+  /** Rolls back what is open (after a failure) and gives the connection back to the pool. */
+  private static void close(Connection c, Exception failure) {
+    try {
+      if (failure != null) {
+        PgWork.rollbackQuietly(c, failure);
+      }
+      c.setAutoCommit(true);
+      c.close();
+    } catch (SQLException e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      } else {
+        log.warn("returning a connection to the pool failed", e);
       }
     }
   }

@@ -41,7 +41,11 @@ final class PgQueues {
     setPaused = db.sql("UPDATE {s}.queues SET paused = ? WHERE name = ANY(?::text[])");
     // Reserved jobs stay reserved, as on the other stores: their workers may still ACK or FAIL.
     deleteJobs =
-        db.sql("DELETE FROM {s}.jobs WHERE queue = ANY(?::text[]) AND reserved_until_us IS NULL");
+        db.sql(
+            "WITH gone AS (DELETE FROM {s}.jobs WHERE queue = ANY(?::text[])"
+                + " AND reserved_until_us IS NULL RETURNING queue), "
+                + PgQueueCounts.cte("gone", -1, 0)
+                + " SELECT count(*) FROM gone");
     deleteQueues = db.sql("DELETE FROM {s}.queues WHERE name = ANY(?::text[])");
     paused = db.sql("SELECT name FROM {s}.queues WHERE paused");
   }
@@ -124,11 +128,13 @@ final class PgQueues {
     PgWork.transaction(
         db,
         c -> {
-          for (String sql : List.of(deleteJobs, deleteQueues)) {
-            try (PreparedStatement p = c.prepareStatement(sql)) {
-              p.setArray(1, c.createArrayOf("text", names));
-              p.executeUpdate();
-            }
+          try (PreparedStatement p = c.prepareStatement(deleteJobs)) {
+            p.setArray(1, c.createArrayOf("text", names));
+            p.executeQuery().close();
+          }
+          try (PreparedStatement p = c.prepareStatement(deleteQueues)) {
+            p.setArray(1, c.createArrayOf("text", names));
+            p.executeUpdate();
           }
           return null;
         });

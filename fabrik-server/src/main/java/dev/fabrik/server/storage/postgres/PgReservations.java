@@ -49,24 +49,43 @@ final class PgReservations {
     // The first queue of the list (in its order) with a job: its best job, which no other
     // session holds; nested-loop evaluation stops at the first queue that yields a row, so only
     // that row is locked.
+    //
+    // The statement's own transaction commits with synchronous_commit off (set_config(..., true)
+    // lasts until that commit): a FETCH does not wait for a WAL flush. A crash may lose the
+    // reservation, which only means the job is delivered again (at-least-once, as the issue
+    // allows); it can never lose a PUSH or an ACK, whose synchronous commits flush the WAL up to
+    // and including every reservation committed before them.
     reserve =
         db.sql(
-            "UPDATE {s}.jobs j SET wid = ?, reserved_at_us = ?, reserved_until_us = ?,"
-                + " reserved_seq = nextval('{s}.reservation_seq')"
+            "WITH moved AS (UPDATE {s}.jobs j SET wid = ?, reserved_at_us = ?,"
+                + " reserved_until_us = ?, reserved_seq = nextval('{s}.reservation_seq')"
                 + " WHERE j.id = (SELECT c.id FROM unnest(?::text[]) WITH ORDINALITY AS q(name, n)"
                 + " CROSS JOIN LATERAL (SELECT id FROM {s}.jobs WHERE queue = q.name"
                 + " AND reserved_until_us IS NULL ORDER BY priority DESC, id LIMIT 1"
                 + " FOR UPDATE SKIP LOCKED) c LIMIT 1)"
                 + " RETURNING j.id, j."
-                + COLUMNS.replace(", ", ", j."));
-    setDeadline = db.sql("UPDATE {s}.jobs SET reserved_until_us = ? WHERE id = ?");
+                + COLUMNS.replace(", ", ", j.")
+                + "), "
+                + PgQueueCounts.cte("moved", -1, 1)
+                + ", unsynced AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
+                + " SELECT id, "
+                + COLUMNS
+                + " FROM moved CROSS JOIN unsynced");
+    setDeadline =
+        db.sql(
+            "UPDATE {s}.jobs SET reserved_until_us = ? WHERE id = ?"
+                + " AND set_config('synchronous_commit', 'off', true) IS NOT NULL");
     lockOldest =
         db.sql(
             "SELECT id, "
                 + COLUMNS
                 + " FROM {s}.jobs WHERE jid = ? AND reserved_until_us IS NOT NULL"
                 + " ORDER BY reserved_seq LIMIT 1 FOR UPDATE");
-    deleteById = db.sql("DELETE FROM {s}.jobs WHERE id = ?");
+    deleteById =
+        db.sql(
+            "WITH gone AS (DELETE FROM {s}.jobs WHERE id = ? RETURNING queue), "
+                + PgQueueCounts.cte("gone", 0, -1)
+                + " SELECT count(*) FROM gone");
     countFailure =
         db.sql(
             "INSERT INTO {s}.counters AS c (name, shard, value)"
@@ -164,7 +183,7 @@ final class PgReservations {
           FailureDecision.Outcome outcome = decision.decide(r);
           try (PreparedStatement p = c.prepareStatement(deleteById)) {
             p.setLong(1, id);
-            p.executeUpdate();
+            p.executeQuery().close();
           }
           switch (outcome) {
             case FailureDecision.Retry retry ->

@@ -23,13 +23,17 @@ public final class PgSchemas implements AfterEachCallback {
     this.prefix = prefix;
   }
 
-  /** A store on a schema of its own, migrated and empty. */
+  /**
+   * A store on a schema of its own, migrated and empty; without the LISTEN thread, so its listeners
+   * hear exactly this store's own enqueues (see PostgresStore#openWithoutListening).
+   */
   public PostgresStore newStore() {
     String schema = PgTestDatabase.newSchema(prefix);
     synchronized (created) {
       created.add(schema);
     }
-    return PostgresStore.open(PgDatabase.open(PgTestDatabase.url(), schema, POOL_SIZE));
+    return PostgresStore.openWithoutListening(
+        PgDatabase.open(PgTestDatabase.url(), schema, POOL_SIZE));
   }
 
   /**
@@ -37,7 +41,8 @@ public final class PgSchemas implements AfterEachCallback {
    * or second) server node sees, since everything lives in the database.
    */
   public PostgresStore reopen(PostgresStore store) {
-    return PostgresStore.open(PgDatabase.open(PgTestDatabase.url(), schemaOf(store), POOL_SIZE));
+    return PostgresStore.openWithoutListening(
+        PgDatabase.open(PgTestDatabase.url(), schemaOf(store), POOL_SIZE));
   }
 
   /** The schema a store of this fixture works in. */
