@@ -131,7 +131,7 @@ final class PgSets {
    * Read from the database, not cached (another node may have changed the set): the sum of the
    * set's shard rows in {@code set_counts}, kept exact by the triggers on {@code set_entries} in
    * the transactions that write it, as {@code queue_counts} is for the queues. Flat in the set's
-   * size, where {@code count(*)} took about 0.5 s at a million entries (PgSetCountsBench).
+   * size: 0.7 ms at a million entries, where {@code count(*)} took 390 ms (PgSetCountsBench).
    *
    * <pre>SELECT coalesce(sum(n), 0) FROM fabrik.set_counts WHERE set_name = 'dead'</pre>
    */

@@ -22,6 +22,11 @@ import java.util.List;
  * dev/postgres start /tmp/pgsetcounts-pg      # default durability
  * FABRIK_TEST_DATABASE_URL=$(dev/postgres url /tmp/pgsetcounts-pg) java -cp ... PgSetCountsBench
  * </pre>
+ *
+ * <p>Measured (2-core machine shared with other builds, PostgreSQL 15, default durability, two
+ * runs): size at 1M dead entries 388-393 ms as count(*), 0.68-0.73 ms as the sum; one INSERT of one
+ * entry 5.4-5.6 ms with the triggers vs 4.6-4.8 ms without (each after an ALTER TABLE, so both
+ * include a re-plan); one INSERT of 1000 entries 22.4-33.8 ms vs 21.1-28.5 ms (+6-18 %).
  */
 public final class PgSetCountsBench {
   private PgSetCountsBench() {}
