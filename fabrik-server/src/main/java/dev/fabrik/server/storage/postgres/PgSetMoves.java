@@ -39,6 +39,14 @@ final class PgSetMoves {
                       b.jid().getBytes(StandardCharsets.UTF_8)))
           .thenComparingLong(SetEntry::seq);
 
+  /**
+   * A set's size: the sum of its shard rows in {@code set_counts}, which the triggers on {@code
+   * set_entries} keep in every writing transaction. Flat however large the set; {@code count(*)}
+   * was linear (about 0.5 s at a million entries).
+   */
+  static final String SIZE =
+      "SELECT coalesce(sum(n), 0)::bigint FROM {s}.set_counts WHERE set_name = ?";
+
   private final PgInserts inserts;
   private final String takeDue;
   private final String purgeDue;
@@ -64,13 +72,16 @@ final class PgSetMoves {
             "DELETE FROM {s}.set_entries WHERE seq IN (SELECT seq FROM {s}.set_entries"
                 + " WHERE set_name = ? AND score_us <= ? ORDER BY score_us, jid, seq LIMIT ?"
                 + " FOR UPDATE SKIP LOCKED)");
-    // One snapshot counts and picks the lowest entries; the caller holds a transaction-level
-    // advisory lock so that two nodes trimming at once do not both delete the same excess.
+    // One snapshot sizes the set (the trigger-kept set_counts, not a count) and picks the lowest
+    // entries; the caller holds a transaction-level advisory lock so that two nodes trimming at
+    // once do not both delete the same excess.
     trim =
         db.sql(
             "DELETE FROM {s}.set_entries WHERE seq IN (SELECT seq FROM {s}.set_entries"
                 + " WHERE set_name = ? ORDER BY score_us, jid, seq LIMIT greatest(0,"
-                + " (SELECT count(*) FROM {s}.set_entries WHERE set_name = ?) - ?))");
+                + " ("
+                + SIZE
+                + ") - ?))");
     delete = db.sql("DELETE FROM {s}.set_entries WHERE set_name = ? AND seq = ANY(?)");
     deleteReturning =
         db.sql(

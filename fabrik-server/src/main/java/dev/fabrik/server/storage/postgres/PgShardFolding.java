@@ -7,11 +7,11 @@ import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Folds the shard rows of {@code counters} and {@code queue_counts} written by backends that have
- * ended into shard 0, so the tables stay a few rows per live connection however often the pools
- * recycle connections. A live backend's rows are never touched (it may be adding to them); a fold
- * racing another node's fold finds the rows gone (the DELETE waits for the other's lock and then
- * skips them), so totals stay exact.
+ * Folds the shard rows of {@code counters}, {@code queue_counts} and {@code set_counts} written by
+ * backends that have ended into shard 0, so the tables stay a few rows per live connection however
+ * often the pools recycle connections. A live backend's rows are never touched (it may be adding to
+ * them); a fold racing another node's fold finds the rows gone (the DELETE waits for the other's
+ * lock and then skips them), so totals stay exact.
  *
  * <pre>
  * WITH gone AS (DELETE FROM fabrik.counters WHERE shard &lt;&gt; 0
@@ -27,6 +27,7 @@ final class PgShardFolding {
   private final PgDatabase db;
   private final String foldCounters;
   private final String foldQueueCounts;
+  private final String foldSetCounts;
   private final AtomicLong lastFold = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
 
   PgShardFolding(PgDatabase db) {
@@ -48,6 +49,13 @@ final class PgShardFolding {
                 + " SELECT queue, 0, sum(ready), sum(reserved) FROM gone GROUP BY queue"
                 + " ORDER BY queue ON CONFLICT (queue, shard) DO UPDATE"
                 + " SET ready = c.ready + excluded.ready, reserved = c.reserved + excluded.reserved");
+    foldSetCounts =
+        db.sql(
+            "WITH gone AS (DELETE FROM {s}.set_counts WHERE "
+                + ended
+                + " RETURNING set_name, n) INSERT INTO {s}.set_counts AS c (set_name, shard, n)"
+                + " SELECT set_name, 0, sum(n) FROM gone GROUP BY set_name ORDER BY set_name"
+                + " ON CONFLICT (set_name, shard) DO UPDATE SET n = c.n + excluded.n");
   }
 
   /** Folds when the last fold of this node is more than a minute old; cheap otherwise. */
@@ -70,6 +78,7 @@ final class PgShardFolding {
         c -> {
           run(c, foldCounters);
           run(c, foldQueueCounts);
+          run(c, foldSetCounts);
           return null;
         });
   }

@@ -58,6 +58,7 @@ public final class PostgresStore implements Store {
           "queues",
           "counters",
           "queue_counts",
+          "set_counts",
           "unique_locks",
           "job_tracking");
 

@@ -94,3 +94,67 @@ $$;
 CREATE TRIGGER jobs_inserted AFTER INSERT ON {s}.jobs
   REFERENCING NEW TABLE AS new_jobs
   FOR EACH STATEMENT EXECUTE FUNCTION {s}.jobs_inserted();
+
+-- Entries per set, summed over shards like queue_counts and kept the same way: by statement
+-- triggers on set_entries, in the transaction that adds or removes the entries, so every writer is
+-- counted (SQL push() of a scheduled job, cron, set moves, trim). Why not count(*): INFO, /metrics
+-- and the dashboard ask for all three sets every few seconds, and counting is linear in the set
+-- (0.5-0.65 s at 1M dead entries, 2-core machine, PostgreSQL 15); a sum over a few rows is flat.
+--   SELECT coalesce(sum(n), 0) FROM fabrik.set_counts WHERE set_name = 'dead'
+CREATE TABLE {s}.set_counts (
+  set_name text COLLATE "C" NOT NULL,
+  shard    integer NOT NULL,
+  n        bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (set_name, shard)
+);
+
+-- Adds each set's delta to this backend's shard, sets in name order (as add_queue_counts does).
+CREATE FUNCTION {s}.add_set_counts(deltas jsonb) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO {s}.set_counts AS c (set_name, shard, n)
+  SELECT d.set_name, pg_backend_pid(), d.n
+    FROM jsonb_to_recordset(deltas) AS d(set_name text, n bigint)
+   WHERE d.n <> 0
+   ORDER BY d.set_name COLLATE "C"
+  ON CONFLICT (set_name, shard) DO UPDATE SET n = c.n + excluded.n
+$$;
+
+CREATE FUNCTION {s}.set_entries_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM {s}.add_set_counts(coalesce(jsonb_agg(d), '[]'))
+     FROM (SELECT set_name, count(*) AS n FROM new_entries GROUP BY set_name) d;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER set_entries_inserted AFTER INSERT ON {s}.set_entries
+  REFERENCING NEW TABLE AS new_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION {s}.set_entries_inserted();
+
+CREATE FUNCTION {s}.set_entries_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM {s}.add_set_counts(coalesce(jsonb_agg(d), '[]'))
+     FROM (SELECT set_name, -count(*) AS n FROM old_entries GROUP BY set_name) d;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER set_entries_deleted AFTER DELETE ON {s}.set_entries
+  REFERENCING OLD TABLE AS old_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION {s}.set_entries_deleted();
+
+-- Fabrik never updates set_entries (a kill within dead is DELETE + INSERT); an UPDATE that moves
+-- rows between sets is counted anyway, so that one written one day cannot skew the sizes (any
+-- other UPDATE nets to zero and writes nothing). PostgreSQL refuses transition tables on an
+-- "UPDATE OF set_name" trigger, hence every UPDATE.
+CREATE FUNCTION {s}.set_entries_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM {s}.add_set_counts(coalesce(jsonb_agg(d), '[]'))
+     FROM (SELECT set_name, sum(n) AS n
+             FROM (SELECT set_name, 1 AS n FROM new_entries
+                   UNION ALL
+                   SELECT set_name, -1 FROM old_entries) x
+            GROUP BY set_name) d;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER set_entries_renamed AFTER UPDATE ON {s}.set_entries
+  REFERENCING OLD TABLE AS old_entries NEW TABLE AS new_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION {s}.set_entries_renamed();
