@@ -4,6 +4,7 @@ import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.SetPage;
 import dev.fabrik.server.storage.SetQuery;
+import dev.fabrik.server.storage.SqlWhere;
 import dev.fabrik.server.storage.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -75,17 +76,17 @@ final class PgSetScans {
       throw new IllegalArgumentException("limit must be positive");
     }
     boolean desc = query.descending();
-    Where where = new Where();
-    where.add("set_name = ?", set.wireName());
+    SqlWhere where = new SqlWhere();
+    where.and("set_name = ?", set.wireName());
     if (query.jobtype() != null) {
-      where.add("jobtype = ?", query.jobtype());
+      where.and("jobtype = ?", query.jobtype());
     }
     if (after != null) {
       long seq = after.hasSeq() ? after.seq() : desc ? -1 : Long.MAX_VALUE;
-      where.addKey(desc ? "<" : ">", PgTime.micros(after.score()), after.jid(), seq);
+      addKey(where, desc ? "<" : ">", PgTime.micros(after.score()), after.jid(), seq);
     }
     if (maxSeq < Long.MAX_VALUE) {
-      where.add("seq <= ?", maxSeq);
+      where.and("seq <= ?", maxSeq);
     }
     String order =
         desc ? " ORDER BY score_us DESC, jid DESC, seq DESC" : " ORDER BY score_us, jid, seq";
@@ -94,19 +95,23 @@ final class PgSetScans {
     if (query.searchesText()) {
       boundary = boundary(c, where, order);
       if (boundary != null) {
-        where.addKey(
-            desc ? ">=" : "<=", PgTime.micros(boundary.score()), boundary.jid(), boundary.seq());
+        addKey(
+            where,
+            desc ? ">=" : "<=",
+            PgTime.micros(boundary.score()),
+            boundary.jid(),
+            boundary.seq());
       }
-      where.add(
+      where.and(
           "convert_from(payload, 'UTF8') COLLATE \"C\" ILIKE ? ESCAPE '\\'",
-          likePattern(query.text()));
+          SqlWhere.likeAnywhere(query.text()));
     }
     // One row more than asked for tells whether a next page exists.
     long probe = limit == Integer.MAX_VALUE ? limit : limit + 1L;
-    where.params.add(probe);
+    where.param(probe);
     String sql =
         db.sql("SELECT " + COLUMNS + " FROM {s}.set_entries WHERE ")
-            + where.sql
+            + where.sql()
             + order
             + " LIMIT ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -124,10 +129,10 @@ final class PgSetScans {
    * The key of the last entry a budgeted scan may examine, or null when no entry follows it (then
    * the scan may run to the end of the set). Reads the index only, never a payload.
    */
-  private SetEntry.Key boundary(Connection c, Where where, String order) throws SQLException {
+  private SetEntry.Key boundary(Connection c, SqlWhere where, String order) throws SQLException {
     String sql =
         db.sql("SELECT score_us, jid, seq FROM {s}.set_entries WHERE ")
-            + where.sql
+            + where.sql()
             + order
             + " LIMIT 2 OFFSET "
             + (Store.SCAN_BUDGET - 1);
@@ -190,57 +195,13 @@ final class PgSetScans {
         rs.getLong(1));
   }
 
-  /** {@code %text%} with LIKE's wildcards and escape escaped: the text is matched literally. */
-  static String likePattern(String text) {
-    StringBuilder b = new StringBuilder(text.length() + 2).append('%');
-    for (int i = 0; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      if (ch == '%' || ch == '_' || ch == '\\') {
-        b.append('\\');
-      }
-      b.append(ch);
-    }
-    return b.append('%').toString();
-  }
-
-  /** A WHERE clause built up with its parameters in order. */
-  private static final class Where {
-    private final StringBuilder sql = new StringBuilder();
-    private final List<Object> params = new ArrayList<>();
-
-    void add(String condition, Object param) {
-      and(condition);
-      params.add(param);
-    }
-
-    /**
-     * {@code (score_us, jid, seq) op (score, jid, seq)}; the plain bound on score_us beside it lets
-     * the planner start the index range there even when it does not use the row value.
-     */
-    void addKey(String op, long score, String jid, long seq) {
-      String scoreOp = op.startsWith("<") ? "<=" : ">=";
-      add("score_us " + scoreOp + " ?", score);
-      and("(score_us, jid, seq) " + op + " (?, ?, ?)");
-      params.add(score);
-      params.add(jid);
-      params.add(seq);
-    }
-
-    private void and(String condition) {
-      if (!sql.isEmpty()) {
-        sql.append(" AND ");
-      }
-      sql.append(condition);
-    }
-
-    void bind(PreparedStatement ps) throws SQLException {
-      for (int i = 0; i < params.size(); i++) {
-        switch (params.get(i)) {
-          case Long v -> ps.setLong(i + 1, v);
-          case String v -> ps.setString(i + 1, v);
-          default -> throw new IllegalStateException("unexpected parameter " + params.get(i));
-        }
-      }
-    }
+  /**
+   * {@code (score_us, jid, seq) op (score, jid, seq)}; the plain bound on score_us beside it lets
+   * the planner start the index range there even when it does not use the row value.
+   */
+  private static void addKey(SqlWhere where, String op, long score, String jid, long seq) {
+    String scoreOp = op.startsWith("<") ? "<=" : ">=";
+    where.and("score_us " + scoreOp + " ?", score);
+    where.and("(score_us, jid, seq) " + op + " (?, ?, ?)", score, jid, seq);
   }
 }

@@ -4,12 +4,12 @@ import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.SetPage;
 import dev.fabrik.server.storage.SetQuery;
+import dev.fabrik.server.storage.SqlWhere;
 import dev.fabrik.server.storage.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,21 +46,23 @@ final class SetScans {
       throw new IllegalArgumentException("limit must be positive");
     }
     boolean desc = query.descending();
-    Where where = new Where();
-    where.add("set_id = ?", set.ordinal());
+    SqlWhere where = new SqlWhere();
+    where.and("set_id = ?", set.ordinal());
     if (query.jobtype() != null) {
-      where.add("jobtype = ?", query.jobtype());
+      where.and("jobtype = ?", query.jobtype());
     }
     if (after != null) {
       long seq = after.hasSeq() ? after.seq() : desc ? -1 : Long.MAX_VALUE;
       long score = SetTables.micros(after.score());
-      where.add(desc ? "score <= ?" : "score >= ?", score);
-      where.add(desc ? "(score, jid, id) < (?, ?, ?)" : "(score, jid, id) > (?, ?, ?)", score);
-      where.params.add(after.jid());
-      where.params.add(seq);
+      where.and(desc ? "score <= ?" : "score >= ?", score);
+      where.and(
+          desc ? "(score, jid, id) < (?, ?, ?)" : "(score, jid, id) > (?, ?, ?)",
+          score,
+          after.jid(),
+          seq);
     }
     if (maxId < Long.MAX_VALUE) {
-      where.add("id <= ?", maxId);
+      where.and("id <= ?", maxId);
     }
     String order = desc ? " ORDER BY score DESC, jid DESC, id DESC" : " ORDER BY score, jid, id";
 
@@ -69,17 +71,24 @@ final class SetScans {
       boundary = boundary(c, where, order);
       if (boundary != null) {
         long score = SetTables.micros(boundary.score());
-        where.add(desc ? "score >= ?" : "score <= ?", score);
-        where.add(desc ? "(score, jid, id) >= (?, ?, ?)" : "(score, jid, id) <= (?, ?, ?)", score);
-        where.params.add(boundary.jid());
-        where.params.add(boundary.seq());
+        where.and(desc ? "score >= ?" : "score <= ?", score);
+        where.and(
+            desc ? "(score, jid, id) >= (?, ?, ?)" : "(score, jid, id) <= (?, ?, ?)",
+            score,
+            boundary.jid(),
+            boundary.seq());
       }
-      where.add("payload LIKE ? ESCAPE '\\'", likePattern(query.text()));
+      where.and("payload LIKE ? ESCAPE '\\'", SqlWhere.likeAnywhere(query.text()));
     }
     String sql =
-        "SELECT " + SetTables.COLUMNS + " FROM set_entries WHERE " + where.sql + order + " LIMIT ?";
+        "SELECT "
+            + SetTables.COLUMNS
+            + " FROM set_entries WHERE "
+            + where.sql()
+            + order
+            + " LIMIT ?";
     int probe = limit == Integer.MAX_VALUE ? limit : limit + 1; // one more: is there a next page?
-    where.params.add(probe);
+    where.param(probe);
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       where.bind(ps);
       List<SetEntry> rows = SetTables.rows(ps, set, probe);
@@ -95,11 +104,11 @@ final class SetScans {
    * The key of the {@link Store#SCAN_BUDGET}-th entry the scan would examine, or null when fewer
    * remain (then the scan reaches the end of the set). Reads the index only.
    */
-  private static SetEntry.Key boundary(Connection c, Where where, String order)
+  private static SetEntry.Key boundary(Connection c, SqlWhere where, String order)
       throws SQLException {
     String sql =
         "SELECT score, jid, id FROM set_entries WHERE "
-            + where.sql
+            + where.sql()
             + order
             + " LIMIT 1 OFFSET "
             + (Store.SCAN_BUDGET - 1);
@@ -110,44 +119,6 @@ final class SetScans {
           return null;
         }
         return new SetEntry.Key(SetTables.instant(rs.getLong(1)), rs.getString(2), rs.getLong(3));
-      }
-    }
-  }
-
-  /** {@code %text%} with LIKE's wildcards escaped: the text is matched literally. */
-  static String likePattern(String text) {
-    StringBuilder b = new StringBuilder(text.length() + 2).append('%');
-    for (int i = 0; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      if (ch == '%' || ch == '_' || ch == '\\') {
-        b.append('\\');
-      }
-      b.append(ch);
-    }
-    return b.append('%').toString();
-  }
-
-  /** A WHERE clause built up with its parameters in order. */
-  private static final class Where {
-    private final StringBuilder sql = new StringBuilder();
-    private final List<Object> params = new ArrayList<>();
-
-    void add(String condition, Object param) {
-      if (!sql.isEmpty()) {
-        sql.append(" AND ");
-      }
-      sql.append(condition);
-      params.add(param);
-    }
-
-    void bind(PreparedStatement ps) throws SQLException {
-      for (int i = 0; i < params.size(); i++) {
-        switch (params.get(i)) {
-          case Integer v -> ps.setInt(i + 1, v);
-          case Long v -> ps.setLong(i + 1, v);
-          case String v -> ps.setString(i + 1, v);
-          default -> throw new IllegalStateException("unexpected parameter " + params.get(i));
-        }
       }
     }
   }
