@@ -435,11 +435,13 @@ LANGUAGE sql VOLATILE AS $$
   -- first job. A job whose claim failed makes the statement raise (not_unique), so the whole call
   -- stores nothing; a concurrent transaction holding the key's row makes this one wait for its end.
   claimed AS (
-    INSERT INTO {s}.unique_locks AS l (key, jid, expires_us)
-      SELECT DISTINCT ON (unique_key) unique_key, jid, unique_expires_us
+    INSERT INTO {s}.unique_locks AS l (key, jid, expires_us, taken_us)
+      SELECT DISTINCT ON (unique_key) unique_key, jid, unique_expires_us,
+             (SELECT floor(extract(epoch FROM now) * 1000000)::bigint FROM clock)
         FROM p WHERE unique_key IS NOT NULL ORDER BY unique_key, n
-      ON CONFLICT (key) DO UPDATE SET jid = excluded.jid, expires_us = excluded.expires_us
-        WHERE l.expires_us <= (SELECT floor(extract(epoch FROM now) * 1000000)::bigint FROM clock)
+      ON CONFLICT (key) DO UPDATE
+        SET jid = excluded.jid, expires_us = excluded.expires_us, taken_us = excluded.taken_us
+        WHERE l.expires_us <= excluded.taken_us
       RETURNING key
   ),
   refused AS (

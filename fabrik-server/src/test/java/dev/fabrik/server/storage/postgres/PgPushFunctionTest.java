@@ -355,8 +355,8 @@ class PgPushFunctionTest {
             db.sql("GRANT SELECT, INSERT ON {s}.queues, {s}.jobs, {s}.set_entries TO " + role));
         s.execute(
             db.sql(
-                "GRANT SELECT, INSERT, UPDATE ON {s}.queue_counts, {s}.job_tracking,"
-                    + " {s}.unique_locks TO "
+                "GRANT SELECT, INSERT, UPDATE ON {s}.queue_counts, {s}.set_counts,"
+                    + " {s}.job_tracking, {s}.unique_locks TO "
                     + role));
         c.setAutoCommit(false);
         s.execute("SET LOCAL ROLE " + role);
