@@ -70,6 +70,7 @@ public final class PostgresStore implements Store {
   private final PgDatabase db;
   private final PgInserts inserts;
   private final PgQueues queues;
+  private final PgPausedCache paused;
   private final PgReservations reservations;
   private final PgShardFolding folding;
   private final PgSets sets;
@@ -87,6 +88,7 @@ public final class PostgresStore implements Store {
     this.db = db;
     this.inserts = new PgInserts(db);
     this.queues = new PgQueues(db);
+    this.paused = new PgPausedCache(queues::paused, Duration.ofSeconds(1), System::nanoTime);
     this.reservations = new PgReservations(db, inserts);
     this.folding = new PgShardFolding(db);
     this.sets = new PgSets(db, inserts, this::enqueued);
@@ -218,24 +220,31 @@ public final class PostgresStore implements Store {
   public void pause(Collection<String> names) {
     ensureOpen();
     queues.setPaused(names, true);
+    paused.invalidate();
   }
 
   @Override
   public void resume(Collection<String> names) {
     ensureOpen();
     queues.setPaused(names, false);
+    paused.invalidate();
   }
 
   @Override
   public void remove(Collection<String> names) {
     ensureOpen();
     queues.remove(names);
+    paused.invalidate();
   }
 
+  /**
+   * A cached copy ({@link PgPausedCache}): this node's own changes show at once, other nodes'
+   * within about 1 s.
+   */
   @Override
   public Set<String> pausedQueues() {
     ensureOpen();
-    return queues.paused();
+    return paused.paused();
   }
 
   @Override
@@ -414,6 +423,7 @@ public final class PostgresStore implements Store {
           }
           return null;
         });
+    paused.invalidate();
   }
 
   /** Tables, their indexes and TOAST of this schema (not the database's other schemas). */
