@@ -67,11 +67,18 @@ public final class PostgresStore implements Store {
    */
   private static final int WRITER_THREADS = 2;
 
+  /**
+   * Threads serving batched FETCHes ({@link PgFetchBatcher}): one gathers the next batch while the
+   * other's transaction runs. Each holds a pool connection while it works.
+   */
+  private static final int RESERVER_THREADS = 2;
+
   private final PgDatabase db;
   private final PgInserts inserts;
   private final PgQueues queues;
   private final PgPausedCache paused;
   private final PgReservations reservations;
+  private final PgFetchBatcher fetches;
   private final PgShardFolding folding;
   private final PgSets sets;
   private final PgUniqueLocks uniqueLocks;
@@ -90,6 +97,7 @@ public final class PostgresStore implements Store {
     this.queues = new PgQueues(db);
     this.paused = new PgPausedCache(queues::paused, Duration.ofSeconds(1), System::nanoTime);
     this.reservations = new PgReservations(db, inserts);
+    this.fetches = new PgFetchBatcher(reservations::reserveBatch, RESERVER_THREADS);
     this.folding = new PgShardFolding(db);
     this.sets = new PgSets(db, inserts, this::enqueued);
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
@@ -177,7 +185,7 @@ public final class PostgresStore implements Store {
   public Optional<Reservation> reserve(
       List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
     ensureOpen();
-    return reservations.reserve(queues, wid, now, deadline);
+    return fetches.reserve(queues, wid, now, deadline);
   }
 
   /** FETCH is a statement on the database: the event loop hands it to a thread of its own. */
@@ -456,6 +464,7 @@ public final class PostgresStore implements Store {
     if (wakeups != null) {
       wakeups.close();
     }
+    fetches.close();
     writes.close();
     db.close();
   }
