@@ -63,6 +63,11 @@ final class PgFetchBatcher implements AutoCloseable {
     }
   }
 
+  /** Requests waiting for a reserver (for tests). */
+  int waiting() {
+    return pending.size();
+  }
+
   private void run() {
     List<PgFetchRequest> batch = new ArrayList<>(MAX_BATCH);
     while (!closed) {
