@@ -9,10 +9,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * Reservations live in the jobs table itself ({@code reserved_until_us} set), so every node sees
@@ -27,8 +29,8 @@ final class PgReservations {
 
   private final PgDatabase db;
   private final PgInserts inserts;
-  private final String reserve;
-  private final String setDeadline;
+  private final String claimBatch;
+  private final String markBatch;
   private final String lockOldest;
   private final String deleteById;
   private final String countFailure;
@@ -37,44 +39,42 @@ final class PgReservations {
   private final String list;
   private final String working;
 
-  /**
-   * The reservation time the last FETCH ended up with ({@code deadline - now}), guessed for the
-   * next one so that a FETCH is usually a single statement (see {@link #reserve}).
-   */
-  private final AtomicLong guessMicros = new AtomicLong(1800_000_000L);
-
   PgReservations(PgDatabase db, PgInserts inserts) {
     this.db = db;
     this.inserts = inserts;
-    // The first queue of the list (in its order) with a job: its best job, which no other
-    // session holds; nested-loop evaluation stops at the first queue that yields a row, so only
-    // that row is locked.
-    //
-    // The statement's own transaction commits with synchronous_commit off (set_config(..., true)
-    // lasts until that commit): a FETCH does not wait for a WAL flush. A crash may lose the
-    // reservation, which only means the job is delivered again (at-least-once, as the issue
-    // allows); it can never lose a PUSH or an ACK, whose synchronous commits flush the WAL up to
-    // and including every reservation committed before them.
-    reserve =
+    // A group's candidates: up to n jobs, queue by queue in the list's order, best first in each.
+    // Nested-loop evaluation with the outer LIMIT stops pulling (and locking) once n rows came, so
+    // a later queue is read only when the earlier ones had fewer than n free jobs:
+    //   SELECT q.n, c.* FROM unnest('{a,b}'::text[]) WITH ORDINALITY q(name, n)
+    //   CROSS JOIN LATERAL (SELECT ... WHERE queue = q.name AND reserved_until_us IS NULL
+    //     AND id <> ALL('{17,18}') ORDER BY priority DESC, id LIMIT 3 FOR UPDATE SKIP LOCKED) c
+    //   LIMIT 3
+    // The ids are the rows earlier groups of the same batch claimed: this transaction holds their
+    // locks (SKIP LOCKED does not skip its own) and has not marked them reserved yet.
+    claimBatch =
         db.sql(
-            "WITH moved AS (UPDATE {s}.jobs j SET wid = ?, reserved_at_us = ?,"
-                + " reserved_until_us = ?, reserved_seq = nextval('{s}.reservation_seq')"
-                + " WHERE j.id = (SELECT c.id FROM unnest(?::text[]) WITH ORDINALITY AS q(name, n)"
-                + " CROSS JOIN LATERAL (SELECT id FROM {s}.jobs WHERE queue = q.name"
-                + " AND reserved_until_us IS NULL ORDER BY priority DESC, id LIMIT 1"
-                + " FOR UPDATE SKIP LOCKED) c LIMIT 1)"
-                + " RETURNING j.id, j."
-                + COLUMNS.replace(", ", ", j.")
-                + "), "
+            "SELECT q.n, c.id, c.priority, c.jid, c.queue, c.payload"
+                + " FROM unnest(?::text[]) WITH ORDINALITY AS q(name, n)"
+                + " CROSS JOIN LATERAL (SELECT id, priority, jid, queue, payload FROM {s}.jobs"
+                + " WHERE queue = q.name AND reserved_until_us IS NULL AND id <> ALL(?::bigint[])"
+                + " ORDER BY priority DESC, id LIMIT ? FOR UPDATE SKIP LOCKED) c LIMIT ?");
+    // Every claimed row of the batch in one statement, each with its own worker and deadline
+    // (read from its payload in Java, between the claim and this statement).
+    //
+    // The transaction commits with synchronous_commit off (set_config(..., true) lasts until that
+    // commit): a FETCH does not wait for a WAL flush. A crash may lose the reservations, which only
+    // means the jobs are delivered again (at-least-once, as the issue allows); it can never lose a
+    // PUSH or an ACK, whose synchronous commits flush the WAL up to and including every
+    // reservation committed before them.
+    markBatch =
+        db.sql(
+            "WITH moved AS (UPDATE {s}.jobs j SET wid = m.wid, reserved_at_us = m.at,"
+                + " reserved_until_us = m.until, reserved_seq = nextval('{s}.reservation_seq')"
+                + " FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[]) AS m(id, wid, at, until)"
+                + " WHERE j.id = m.id RETURNING j.queue), "
                 + PgQueueCounts.cte("moved", -1, 1)
                 + ", unsynced AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
-                + " SELECT id, "
-                + COLUMNS
-                + " FROM moved CROSS JOIN unsynced");
-    setDeadline =
-        db.sql(
-            "UPDATE {s}.jobs SET reserved_until_us = ? WHERE id = ?"
-                + " AND set_config('synchronous_commit', 'off', true) IS NOT NULL");
+                + " SELECT count(*) FROM moved CROSS JOIN unsynced");
     lockOldest =
         db.sql(
             "SELECT id, "
@@ -114,49 +114,106 @@ final class PgReservations {
   }
 
   /**
-   * Claims the next job. The deadline depends on the payload (its {@code reserve_for}), which the
-   * claiming statement cannot read in Java: it stores the last reservation time as a guess, and a
-   * second statement corrects it when this job's differs. A crash between the two leaves the guess,
-   * which only means the job may be delivered again sooner (at-least-once).
+   * Serves a batch of FETCHes ({@link PgFetchBatcher}) in one transaction: the requests with the
+   * same queue list form a group, whose claiming statement locks up to as many jobs as the group
+   * has requests; the group's requests, in arrival order, get its jobs in the order a lone FETCH
+   * would have got them (first non-empty queue of the list, highest priority, oldest), and the
+   * requests beyond the jobs found get empty. One statement then marks every claimed row reserved,
+   * and one commit ends it. Every request of the batch is completed, also when it fails.
    */
-  Optional<Reservation> reserve(
-      List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
-    if (queues.isEmpty()) {
-      return Optional.empty();
+  void reserveBatch(List<PgFetchRequest> batch) {
+    Map<List<String>, List<PgFetchRequest>> groups = new LinkedHashMap<>();
+    for (PgFetchRequest r : batch) {
+      if (r.queues().isEmpty()) {
+        r.result().complete(Optional.empty());
+      } else {
+        groups.computeIfAbsent(r.queues(), k -> new ArrayList<>()).add(r);
+      }
     }
-    long nowUs = PgTime.micros(now);
-    long guessUs = nowUs + guessMicros.get();
-    return PgWork.autocommit(
-        db,
-        c -> {
-          long id;
-          Reservation r;
-          try (PreparedStatement p = c.prepareStatement(reserve)) {
-            p.setString(1, wid);
-            p.setLong(2, nowUs);
-            p.setLong(3, guessUs);
-            p.setArray(4, c.createArrayOf("text", queues.toArray(String[]::new)));
-            try (ResultSet rs = p.executeQuery()) {
-              if (!rs.next()) {
-                return Optional.empty();
+    if (groups.isEmpty()) {
+      return;
+    }
+    Map<PgFetchRequest, Reservation> out = new HashMap<>();
+    try {
+      PgWork.transaction(
+          db,
+          c -> {
+            List<Long> ids = new ArrayList<>();
+            List<String> wids = new ArrayList<>();
+            List<Long> ats = new ArrayList<>();
+            List<Long> untils = new ArrayList<>();
+            for (Map.Entry<List<String>, List<PgFetchRequest>> g : groups.entrySet()) {
+              List<PgFetchRequest> waiting = g.getValue();
+              try (PreparedStatement p = c.prepareStatement(claimBatch)) {
+                p.setArray(1, c.createArrayOf("text", g.getKey().toArray(String[]::new)));
+                p.setArray(2, c.createArrayOf("bigint", ids.toArray()));
+                p.setInt(3, waiting.size());
+                p.setInt(4, waiting.size());
+                List<Claimed> claimed = new ArrayList<>();
+                try (ResultSet rs = p.executeQuery()) {
+                  while (rs.next()) {
+                    claimed.add(
+                        new Claimed(
+                            rs.getLong(1),
+                            rs.getLong(2),
+                            rs.getShort(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getBytes(6)));
+                  }
+                }
+                // The rows already come in this order; sorting states it rather than trusting
+                // the plan.
+                claimed.sort(Claimed.ORDER);
+                for (int i = 0; i < claimed.size(); i++) {
+                  PgFetchRequest r = waiting.get(i);
+                  Claimed job = claimed.get(i);
+                  Instant until = r.deadline().apply(job.payload());
+                  ids.add(job.id());
+                  wids.add(r.wid());
+                  ats.add(PgTime.micros(r.now()));
+                  untils.add(PgTime.micros(until));
+                  out.put(
+                      r,
+                      new Reservation(
+                          job.jid(),
+                          job.queue(),
+                          job.payload(),
+                          r.wid(),
+                          PgTime.instant(PgTime.micros(r.now())),
+                          until));
+                }
               }
-              id = rs.getLong(1);
-              r = reservation(rs, 2);
             }
-          }
-          Instant until = deadline.apply(r.payload());
-          long untilUs = PgTime.micros(until);
-          if (untilUs != guessUs) {
-            guessMicros.set(untilUs - nowUs);
-            try (PreparedStatement p = c.prepareStatement(setDeadline)) {
-              p.setLong(1, untilUs);
-              p.setLong(2, id);
-              p.executeUpdate();
+            if (!ids.isEmpty()) {
+              try (PreparedStatement p = c.prepareStatement(markBatch)) {
+                p.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                p.setArray(2, c.createArrayOf("text", wids.toArray()));
+                p.setArray(3, c.createArrayOf("bigint", ats.toArray()));
+                p.setArray(4, c.createArrayOf("bigint", untils.toArray()));
+                p.executeQuery().close();
+              }
             }
-          }
-          return Optional.of(
-              new Reservation(r.jid(), r.queue(), r.payload(), r.wid(), r.reservedAt(), until));
-        });
+            return null;
+          });
+    } catch (RuntimeException | Error e) {
+      for (PgFetchRequest r : batch) {
+        r.result().completeExceptionally(e);
+      }
+      return;
+    }
+    for (PgFetchRequest r : batch) {
+      r.result().complete(Optional.ofNullable(out.get(r)));
+    }
+  }
+
+  /** A row a group's claiming statement locked: its queue's place in the list, and the job. */
+  private record Claimed(
+      long queueOrdinal, long id, short priority, String jid, String queue, byte[] payload) {
+    static final Comparator<Claimed> ORDER =
+        Comparator.comparingLong(Claimed::queueOrdinal)
+            .thenComparing(Comparator.comparingInt(Claimed::priority).reversed())
+            .thenComparingLong(Claimed::id);
   }
 
   /**

@@ -68,10 +68,18 @@ public final class PostgresStore implements Store {
    */
   private static final int WRITER_THREADS = 2;
 
+  /**
+   * Threads serving batched FETCHes ({@link PgFetchBatcher}): one gathers the next batch while the
+   * other's transaction runs. Each holds a pool connection while it works.
+   */
+  private static final int RESERVER_THREADS = 2;
+
   private final PgDatabase db;
   private final PgInserts inserts;
   private final PgQueues queues;
+  private final PgPausedCache paused;
   private final PgReservations reservations;
+  private final PgFetchBatcher fetches;
   private final PgShardFolding folding;
   private final PgSets sets;
   private final PgUniqueLocks uniqueLocks;
@@ -89,7 +97,9 @@ public final class PostgresStore implements Store {
     this.db = db;
     this.inserts = new PgInserts(db);
     this.queues = new PgQueues(db);
+    this.paused = new PgPausedCache(queues::paused, Duration.ofSeconds(1), System::nanoTime);
     this.reservations = new PgReservations(db, inserts);
+    this.fetches = new PgFetchBatcher(reservations::reserveBatch, RESERVER_THREADS);
     this.folding = new PgShardFolding(db);
     this.sets = new PgSets(db, inserts, this::enqueued);
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
@@ -183,7 +193,7 @@ public final class PostgresStore implements Store {
   public Optional<Reservation> reserve(
       List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
     ensureOpen();
-    return reservations.reserve(queues, wid, now, deadline);
+    return fetches.reserve(queues, wid, now, deadline);
   }
 
   /** FETCH is a statement on the database: the event loop hands it to a thread of its own. */
@@ -226,24 +236,31 @@ public final class PostgresStore implements Store {
   public void pause(Collection<String> names) {
     ensureOpen();
     queues.setPaused(names, true);
+    paused.invalidate();
   }
 
   @Override
   public void resume(Collection<String> names) {
     ensureOpen();
     queues.setPaused(names, false);
+    paused.invalidate();
   }
 
   @Override
   public void remove(Collection<String> names) {
     ensureOpen();
     queues.remove(names);
+    paused.invalidate();
   }
 
+  /**
+   * A cached copy ({@link PgPausedCache}): this node's own changes show at once, other nodes'
+   * within about 1 s.
+   */
   @Override
   public Set<String> pausedQueues() {
     ensureOpen();
-    return queues.paused();
+    return paused.paused();
   }
 
   @Override
@@ -422,6 +439,7 @@ public final class PostgresStore implements Store {
           }
           return null;
         });
+    paused.invalidate();
   }
 
   /** Tables, their indexes and TOAST of this schema (not the database's other schemas). */
@@ -454,6 +472,7 @@ public final class PostgresStore implements Store {
     if (wakeups != null) {
       wakeups.close();
     }
+    fetches.close();
     writes.close();
     db.close();
   }
