@@ -3,6 +3,7 @@ package dev.fabrik.server.manager;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Reservation;
+import java.time.Instant;
 
 /**
  * Told how each job moves: pushed, handed to a worker, and how each reserved job ended (the metrics
@@ -44,4 +45,12 @@ public interface OutcomeListener {
   default void failed(Reservation reservation, boolean expired, FailureDecision.Outcome outcome) {
     failed(reservation, expired);
   }
+
+  /**
+   * A reserved job was snoozed (a FAIL that asks for a snooze, docs/api.md): its reservation ended
+   * and it waits in the scheduled set until {@code until}, its retry count untouched. It neither
+   * succeeded nor failed, so batches and workflows keep waiting for it; whatever a run holds (a
+   * concurrency-limit slot) is released here as on ACK or FAIL. By default nothing.
+   */
+  default void snoozed(Reservation reservation, Instant until) {}
 }
