@@ -14,6 +14,11 @@ import tools.jackson.databind.JsonNode;
  * {@code +OK}; {@code -ERR invalid FAIL <arg>} when it does not decode (a string backtrace); {@code
  * -ERR Job not found <jid>} from the manager when the jid holds no reservation. The manager trims,
  * defaults and truncates the fields.
+ *
+ * <p>A snooze rather than a failure: {@code FAIL {"jid":"...","message":"snooze 30"}} (message
+ * form) or {@code FAIL {"jid":"...","snooze":30}} (seconds) → {@code +OK}; a {@code snooze} that is
+ * not a number → {@code -ERR snooze must be a number of seconds}. The manager decides the rest
+ * ({@code Snoozes}).
  */
 final class Fail implements CommandHandler {
   private final Manager manager;
@@ -56,10 +61,19 @@ final class Fail implements CommandHandler {
         backtrace.add(line.stringValue());
       }
     }
+    JsonNode snooze = tree.get("snooze");
+    Double snoozeSeconds = null;
+    if (snooze != null && !snooze.isNull()) {
+      if (!snooze.isNumber()) {
+        throw CommandException.err("snooze must be a number of seconds");
+      }
+      snoozeSeconds = snooze.doubleValue();
+    }
     return new FailureReport(
         Arguments.string(tree, "jid"),
         Arguments.string(tree, "errtype"),
         Arguments.string(tree, "message"),
-        backtrace);
+        backtrace,
+        snoozeSeconds);
   }
 }

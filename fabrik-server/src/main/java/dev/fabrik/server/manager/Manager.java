@@ -347,9 +347,19 @@ public final class Manager {
     }
   }
 
-  /** FAIL: {@code -ERR Job not found <jid>} when it holds no reservation. */
+  /**
+   * FAIL: {@code -ERR Job not found <jid>} when it holds no reservation. A FAIL that asks for a
+   * snooze ({@link Snoozes}) ends the reservation without failing the job: it waits in the
+   * scheduled set, its retry state untouched, and the listeners hear {@link
+   * OutcomeListener#snoozed} instead of {@link OutcomeListener#failed}.
+   */
   public void fail(FailureReport report) {
     FailureReports.Sanitized failure = FailureReports.sanitize(report);
+    Optional<Duration> snooze = Snoozes.requested(report);
+    if (snooze.isPresent()) {
+      snooze(report.jid(), clock.instant().plus(snooze.get()));
+      return;
+    }
     DecisionTaken decided = new DecisionTaken(decision(failure, clock.instant()));
     Optional<Reservation> failed = store.fail(report.jid(), decided);
     if (failed.isEmpty()) {
@@ -357,6 +367,27 @@ public final class Manager {
     }
     for (OutcomeListener l : outcomes) {
       l.failed(failed.get(), false, decided.outcome);
+    }
+  }
+
+  private void snooze(String jid, Instant until) {
+    Optional<Reservation> snoozed =
+        store.fail(
+            jid,
+            reservation -> {
+              byte[] payload;
+              try {
+                payload = Snoozes.counted(reservation.payload());
+              } catch (JobFormatException e) {
+                payload = reservation.payload(); // kept as it came rather than lost
+              }
+              return new FailureDecision.Snooze(until, payload);
+            });
+    if (snoozed.isEmpty()) {
+      throw CommandException.err("Job not found " + CommandException.excerpt(jid));
+    }
+    for (OutcomeListener l : outcomes) {
+      l.snoozed(snoozed.get(), until);
     }
   }
 

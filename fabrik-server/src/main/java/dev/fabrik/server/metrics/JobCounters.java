@@ -5,6 +5,7 @@ import dev.fabrik.server.storage.Reservation;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Instant;
 
 /**
  * Processed and failed jobs by job type, counted as the manager reports outcomes:
@@ -13,10 +14,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * fabrik_jobs_processed_total{jobtype="SendEmail"} 12.0
  * fabrik_jobs_failed_total{jobtype="SendEmail",reason="fail"} 2.0
  * fabrik_jobs_failed_total{jobtype="SendEmail",reason="expired"} 1.0
+ * fabrik_jobs_snoozed_total{jobtype="SendEmail"} 3.0
  * </pre>
  *
- * Processed counts acknowledged and failed jobs alike, as Faktory's {@code total_processed} does.
- * The data points of a job type are looked up once and kept, so a hot ACK only increments.
+ * Processed counts acknowledged and failed jobs alike, as Faktory's {@code total_processed} does; a
+ * snoozed run is neither (the job has not finished) and is counted only as snoozed. The data points
+ * of a job type are looked up once and kept, so a hot ACK only increments.
  */
 final class JobCounters implements OutcomeListener {
   static final String REASON_FAIL = "fail";
@@ -24,6 +27,7 @@ final class JobCounters implements OutcomeListener {
 
   private final Counter processed;
   private final Counter failed;
+  private final Counter snoozed;
   private final JobTypeLabels<PerType> types;
 
   JobCounters(PrometheusRegistry registry) {
@@ -47,8 +51,16 @@ final class JobCounters implements OutcomeListener {
             .labelNames("jobtype", "reason")
             .withoutExemplars()
             .build();
+    snoozed =
+        Counter.builder()
+            .name("fabrik_jobs_snoozed_total")
+            .help("Runs that ended in a snooze (back to the scheduled set, not a failure), by type")
+            .labelNames("jobtype")
+            .withoutExemplars()
+            .build();
     registry.register(processed);
     registry.register(failed);
+    registry.register(snoozed);
     types = new JobTypeLabels<>(maxJobTypes, PerType::new);
   }
 
@@ -64,13 +76,20 @@ final class JobCounters implements OutcomeListener {
     (expired ? t.expired : t.failed).inc();
   }
 
+  @Override
+  public void snoozed(Reservation reservation, Instant until) {
+    types.forPayload(reservation.payload()).snoozed.inc();
+  }
+
   private final class PerType {
+    final CounterDataPoint snoozed;
     final CounterDataPoint processed;
     final CounterDataPoint failed;
     final CounterDataPoint expired;
 
     PerType(String jobtype) {
       this.processed = JobCounters.this.processed.labelValues(jobtype);
+      this.snoozed = JobCounters.this.snoozed.labelValues(jobtype);
       this.failed = JobCounters.this.failed.labelValues(jobtype, REASON_FAIL);
       this.expired = JobCounters.this.failed.labelValues(jobtype, REASON_EXPIRED);
     }

@@ -11,7 +11,7 @@ public interface FailureDecision {
 
   Outcome decide(Reservation reservation);
 
-  sealed interface Outcome permits Retry, Dead, Discard {}
+  sealed interface Outcome permits Retry, Dead, Discard, Snooze {}
 
   /** Into the retries set, scored by when it may run again, with the updated payload. */
   record Retry(Instant at, byte[] payload) implements Outcome {}
@@ -21,4 +21,11 @@ public interface FailureDecision {
 
   /** Gone ({@code retry: 0}). */
   record Discard() implements Outcome {}
+
+  /**
+   * Not a failure at all: the worker asked to run the job again later (a snooze, docs/api.md). Into
+   * the scheduled set at {@code until} with {@code payload} (its retry state untouched), and
+   * counted neither as processed nor as failed.
+   */
+  record Snooze(Instant until, byte[] payload) implements Outcome {}
 }

@@ -176,7 +176,8 @@ public interface Store extends AutoCloseable {
   /**
    * FAIL or reservation expiry: removes the reservation, counts one processed and one failed job,
    * and stores whatever {@code decision} says (a retry, a dead entry, or nothing) in one atomic
-   * step, durable when the call returns.
+   * step, durable when the call returns. A {@link FailureDecision.Snooze} puts the job into the
+   * scheduled set instead and counts nothing (the job has not finished).
    *
    * @return the reservation that was failed, or empty when {@code jid} holds none
    * @throws StorageException nothing was stored; the reservation is held as before

@@ -160,6 +160,17 @@ public final class Tracker implements OutcomeListener {
     finished(r, outcome instanceof FailureDecision.Dead ? TrackState.DEAD : TrackState.FAILED);
   }
 
+  /**
+   * A snoozed job waits in the scheduled set to run again: enqueued, as a scheduled job is, its
+   * progress kept.
+   */
+  @Override
+  public void snoozed(Reservation r, Instant until) {
+    if (TrackedJobs.tracked(r.payload())) {
+      record(r.jid(), () -> store.moved(r.jid(), TrackState.ENQUEUED, clock.instant(), null));
+    }
+  }
+
   private void finished(Reservation r, TrackState state) {
     if (TrackedJobs.tracked(r.payload())) {
       Instant now = clock.instant();

@@ -385,6 +385,34 @@ public abstract class StoreContract extends SetScanContract {
   }
 
   @Test
+  void snoozeSchedulesTheJobAndCountsNothing() {
+    store.enqueue(List.of(job("s", "q"), job("f", "q")));
+    reserve("q");
+    reserve("q");
+    Instant until = T0.plusSeconds(45);
+
+    assertThat(store.fail("s", r -> new FailureDecision.Snooze(until, "snoozed".getBytes())))
+        .map(Reservation::jid)
+        .contains("s");
+    assertThat(store.fail("s", r -> new FailureDecision.Snooze(until, "again".getBytes())))
+        .isEmpty();
+
+    SetEntry entry = store.find(SetName.SCHEDULED, new SetEntry.Key(until, "s")).orElseThrow();
+    assertThat(entry.queue()).isEqualTo("q");
+    assertThat(text(entry.payload())).isEqualTo("snoozed");
+    assertThat(store.setSize(SetName.SCHEDULED)).isEqualTo(1);
+    assertThat(store.setSize(SetName.RETRIES)).isZero();
+    assertThat(store.workingSize()).isEqualTo(1);
+    assertThat(store.counters()).isEqualTo(new Counters(0, 0));
+
+    // Once due it is an ordinary job of its queue again; the other reservation was untouched.
+    assertThat(store.enqueueDue(SetName.SCHEDULED, until, 10, p -> p)).isEqualTo(1);
+    assertThat(store.queueSize("q")).isEqualTo(1);
+    store.fail("f", r -> new FailureDecision.Discard());
+    assertThat(store.counters()).isEqualTo(new Counters(1, 1));
+  }
+
+  @Test
   void failSeesTheReservation() {
     store.enqueue(List.of(job("a", "q")));
     reserve("q");

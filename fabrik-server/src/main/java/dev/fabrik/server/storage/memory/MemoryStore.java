@@ -247,6 +247,13 @@ public final class MemoryStore implements Store {
             sets.get(SetName.DEAD)
                 .add(new SetEntry(SetName.DEAD, dead.expiresAt(), jid, r.queue(), dead.payload()));
         case FailureDecision.Discard discard -> {}
+        case FailureDecision.Snooze snooze -> {
+          sets.get(SetName.SCHEDULED)
+              .add(
+                  new SetEntry(
+                      SetName.SCHEDULED, snooze.until(), jid, r.queue(), snooze.payload()));
+          return Optional.of(r);
+        }
       }
       processed++;
       failures++;

@@ -256,6 +256,14 @@ final class PgReservations {
                         new SetEntry(
                             SetName.DEAD, dead.expiresAt(), jid, r.queue(), dead.payload())));
             case FailureDecision.Discard discard -> {}
+            case FailureDecision.Snooze snooze -> {
+              inserts.entries(
+                  c,
+                  List.of(
+                      new SetEntry(
+                          SetName.SCHEDULED, snooze.until(), jid, r.queue(), snooze.payload())));
+              return Optional.of(r);
+            }
           }
           try (PreparedStatement p = c.prepareStatement(countFailure)) {
             p.executeUpdate();

@@ -438,6 +438,10 @@ public final class SqliteStore implements Store {
         case FailureDecision.Dead dead ->
             addEntry(tx, SetName.DEAD, dead.expiresAt(), r.jid(), r.queue(), dead.payload());
         case FailureDecision.Discard discard -> {}
+        case FailureDecision.Snooze snooze -> {
+          addEntry(tx, SetName.SCHEDULED, snooze.until(), r.jid(), r.queue(), snooze.payload());
+          return null;
+        }
       }
       tx.count(1, 1);
       tx.onCommit(
