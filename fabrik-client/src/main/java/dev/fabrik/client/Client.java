@@ -9,6 +9,7 @@ import dev.fabrik.protocol.ProtocolException;
 import dev.fabrik.protocol.Reply;
 import dev.fabrik.protocol.Timestamps;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -135,6 +136,26 @@ public final class Client implements AutoCloseable {
     ObjectNode o = JobCodec.MAPPER.createObjectNode();
     o.put("jid", jid);
     expectOk(call("ACK " + JobCodec.MAPPER.writeValueAsString(o)));
+  }
+
+  /**
+   * Asks the server to run a reserved job again after {@code delay} instead of failing it (a Fabrik
+   * snooze, docs/snooze.md): it goes to the scheduled set with its retry count untouched. The
+   * message repeats the delay in the text form, so another Faktory server records it as an ordinary
+   * failure whose message says what was meant.
+   *
+   * <pre>C: FAIL {"jid":"...","errtype":"Snooze","message":"snooze 30","snooze":30.0}    S: +OK
+   * </pre>
+   *
+   * @param delay more than 0, at most 365 days (the server refuses anything else with -ERR)
+   */
+  public void snooze(String jid, Duration delay) {
+    ObjectNode o = JobCodec.MAPPER.createObjectNode();
+    o.put("jid", jid);
+    o.put("errtype", "Snooze");
+    o.put("message", "snooze " + Math.max(1, delay.toSeconds()));
+    o.put("snooze", delay.toMillis() / 1000.0);
+    expectOk(call("FAIL " + JobCodec.MAPPER.writeValueAsString(o)));
   }
 
   /**

@@ -12,6 +12,7 @@ final class Execution {
   private final Job job;
   private final Thread thread;
   private boolean settled;
+  private RuntimeException reason;
 
   Execution(Job job, Thread thread) {
     this.job = job;
@@ -31,13 +32,19 @@ final class Execution {
     return true;
   }
 
-  /** The expiring side's claim; interrupts the handler when it wins. */
-  synchronized boolean claimAndInterrupt() {
+  /** The expiring side's claim, FAILing for {@code why}; interrupts the handler when it wins. */
+  synchronized boolean claimAndInterrupt(RuntimeException why) {
     if (settled) {
       return false;
     }
     settled = true;
+    reason = why;
     thread.interrupt();
     return true;
+  }
+
+  /** Why the expiring side FAILed the job; null when it did not. */
+  synchronized RuntimeException reason() {
+    return reason;
   }
 }

@@ -162,4 +162,27 @@ public final class JobContext {
     }
     tracking.extendReservation(job.jid(), clock.instant().plus(duration));
   }
+
+  /**
+   * Ends this run without failing the job: the server runs it again after {@code delay}, with its
+   * retry count untouched (docs/snooze.md). Never returns; call it as the handler's last word, e.g.
+   * when a rate-limited API says "try later":
+   *
+   * <pre>{@code
+   * if (response.status() == 429) ctx.snooze(response.retryAfter());
+   * }</pre>
+   *
+   * @param delay more than 0, at most 365 days
+   * @throws SnoozeException always, which the worker turns into the snooze
+   * @throws IllegalArgumentException for a delay out of range (an ordinary failure)
+   */
+  public void snooze(Duration delay) {
+    throw new SnoozeException(delay);
+  }
+
+  /** How many times this job was snoozed before this run ({@code custom.snoozes}, 0 if never). */
+  public int snoozes() {
+    JsonNode n = job.custom() == null ? null : job.custom().get("snoozes");
+    return n != null && n.canConvertToInt() ? n.intValue() : 0;
+  }
 }

@@ -28,6 +28,7 @@ final class Processor implements Runnable {
   private final ServerLink controlLink;
   private final ScheduledExecutorService timers;
   private final BooleanSupplier fetching;
+  private final JobListeners listeners;
 
   Processor(
       ServerLink link,
@@ -38,7 +39,8 @@ final class Processor implements Runnable {
       Reporter reporter,
       ServerLink controlLink,
       ScheduledExecutorService timers,
-      BooleanSupplier fetching) {
+      BooleanSupplier fetching,
+      JobListeners listeners) {
     this.link = link;
     this.queues = queues;
     this.registry = registry;
@@ -48,6 +50,7 @@ final class Processor implements Runnable {
     this.controlLink = controlLink;
     this.timers = timers;
     this.fetching = fetching;
+    this.listeners = listeners;
   }
 
   @Override
@@ -56,7 +59,11 @@ final class Processor implements Runnable {
     while (fetching.getAsBoolean()) {
       Job job;
       try {
+        long asked = System.nanoTime();
         job = link.fetch(queues.nextOrder(ThreadLocalRandom.current()));
+        if (!listeners.isEmpty()) {
+          listeners.fetched(Duration.ofNanos(System.nanoTime() - asked), job != null);
+        }
         backoffMillis = 100;
       } catch (RuntimeException e) {
         // Server down or restarting: keep trying while the worker runs, at most every 5 s.
@@ -86,22 +93,33 @@ final class Processor implements Runnable {
             Clock.systemUTC(),
             lasted -> () -> expire(exec, JobTimeoutException.reserveExpired(lasted)));
     timeout.start(reserveFor(job));
+    JobContext ctx = JobContext.of(job, pusher, tracking(timeout), Clock.systemUTC());
+    listeners.started(ctx);
+    long began = System.nanoTime();
     Throwable error = null;
     try {
-      registry.perform(JobContext.of(job, pusher, tracking(timeout), Clock.systemUTC()));
+      registry.perform(ctx);
     } catch (Throwable t) {
       error = t;
     } finally {
       timeout.cancel();
     }
+    Duration took = Duration.ofNanos(System.nanoTime() - began);
     boolean mine = exec.claim();
     Thread.interrupted(); // a handler's own interrupt, or the expiring side's (which then owns it)
     if (mine) {
       if (error == null) {
+        listeners.succeeded(ctx, took);
         reporter.ack(link, job);
+      } else if (error instanceof SnoozeException snooze) {
+        listeners.snoozed(ctx, snooze.delay(), took);
+        reporter.snooze(link, job, snooze.delay());
       } else {
+        listeners.failed(ctx, error, took, FailureFate.of(job));
         reporter.fail(link, job, error);
       }
+    } else {
+      listeners.failed(ctx, exec.reason(), took, FailureFate.of(job));
     }
     inFlight.end(exec);
     if (error instanceof VirtualMachineError vmError) {
@@ -130,7 +148,7 @@ final class Processor implements Runnable {
 
   /** FAILs a job that outlived its reservation or the shutdown grace period, unless it finished. */
   void expire(Execution exec, RuntimeException reason) {
-    if (exec.claimAndInterrupt()) {
+    if (exec.claimAndInterrupt(reason)) {
       reporter.fail(controlLink, exec.job(), reason);
     }
   }

@@ -28,6 +28,10 @@ final class Reporter {
     report(job, "FAIL", l -> l.fail(job.jid(), error), link);
   }
 
+  void snooze(ServerLink link, Job job, Duration delay) {
+    report(job, "FAIL (snooze)", l -> l.snooze(job.jid(), delay), link);
+  }
+
   private void report(Job job, String verb, Consumer<ServerLink> command, ServerLink link) {
     long deadline = System.nanoTime() + retryFor.toNanos();
     long backoffMillis = 50;

@@ -7,6 +7,7 @@ import dev.fabrik.client.ServerInfo;
 import dev.fabrik.client.WorkerState;
 import dev.fabrik.protocol.Job;
 import java.io.Closeable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -48,6 +49,15 @@ class ServerLink implements Closeable {
         c -> {
           c.fail(
               jid, error.getClass().getName(), Failures.message(error), Failures.backtrace(error));
+          return null;
+        });
+  }
+
+  /** {@code FAIL} asking for a snooze ({@link Client#snooze}). */
+  void snooze(String jid, Duration delay) {
+    call(
+        c -> {
+          c.snooze(jid, delay);
           return null;
         });
   }

@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  *     .queues(Queues.weighted(Map.of("critical", 3, "default", 1)))
  *     .register("SendEmail", Email.class, (ctx, email) -> mailer.send(email))
  *     .use((ctx, next) -> { long t = System.nanoTime(); next.proceed(); record(ctx, t); })
+ *     .listener(new MicrometerJobMetrics(meterRegistry))   // optional: fabrik.jobs.* meters
  *     .shutdownHook(true)
  *     .build();
  * worker.start();
@@ -117,6 +118,7 @@ public final class WorkerManager implements AutoCloseable {
                   return null;
                 });
     timers = new ScheduledThreadPoolExecutor(2, daemonFactory("fabrik-worker-timer-"));
+    JobListeners listeners = new JobListeners(settings.listeners);
     phase = Phase.RUNNING;
     for (int i = 0; i < settings.concurrency; i++) {
       Processor p =
@@ -129,7 +131,8 @@ public final class WorkerManager implements AutoCloseable {
               reporter,
               controlLink,
               timers,
-              () -> phase == Phase.RUNNING);
+              () -> phase == Phase.RUNNING,
+              listeners);
       Thread t = settings.threadFactory.newThread(p);
       threads.add(t);
     }
@@ -179,8 +182,9 @@ public final class WorkerManager implements AutoCloseable {
     long deadline = System.nanoTime() + grace.toNanos();
     joinAll(deadline);
     for (Execution e : inFlight.closeAndTakeAll()) {
-      if (e.claimAndInterrupt()) {
-        reporter.fail(controlLink, e.job(), JobTimeoutException.shutdown());
+      RuntimeException shutdown = JobTimeoutException.shutdown();
+      if (e.claimAndInterrupt(shutdown)) {
+        reporter.fail(controlLink, e.job(), shutdown);
       }
     }
     // Threads blocked in FETCH come back within the server's fetch wait (about 2 s); a job they
@@ -286,6 +290,7 @@ public final class WorkerManager implements AutoCloseable {
     private final List<Runnable> onStartup = new ArrayList<>();
     private final List<Runnable> onQuiet = new ArrayList<>();
     private final List<Runnable> onShutdown = new ArrayList<>();
+    private final List<JobListener> listeners = new ArrayList<>();
     private boolean built;
 
     private Builder(ClientConfig config) {
@@ -395,6 +400,15 @@ public final class WorkerManager implements AutoCloseable {
     /** Called once after every job settled and connections closed. */
     public Builder onShutdown(Runnable callback) {
       onShutdown.add(Objects.requireNonNull(callback));
+      return this;
+    }
+
+    /**
+     * Adds a listener told when each job starts and how it ends (succeeded, failed and whether it
+     * will be retried or die, snoozed) and how long each FETCH took; called in the order added.
+     */
+    public Builder listener(JobListener value) {
+      listeners.add(Objects.requireNonNull(value, "listener"));
       return this;
     }
 
