@@ -81,7 +81,12 @@ public final class Client implements AutoCloseable {
    * <pre>C: PUSH {"jid":"...","jobtype":"SendEmail","args":[42]}    S: +OK</pre>
    */
   public void push(Job job) {
-    expectOk(call("PUSH " + JobCodec.encodeToString(job)));
+    expectOk(call("PUSH " + JobCodec.encodeToString(hooked(job))));
+  }
+
+  private Job hooked(Job job) {
+    PushHook hook = config.pushHook();
+    return hook == null ? job : hook.beforePush(job);
   }
 
   /**
@@ -97,7 +102,8 @@ public final class Client implements AutoCloseable {
     if (jobs.isEmpty()) {
       return Map.of();
     }
-    JsonNode errors = json(call("PUSHB " + JobCodec.encodeArray(jobs)), "PUSHB");
+    List<Job> sent = config.pushHook() == null ? jobs : jobs.stream().map(this::hooked).toList();
+    JsonNode errors = json(call("PUSHB " + JobCodec.encodeArray(sent)), "PUSHB");
     Map<String, String> out = new LinkedHashMap<>();
     errors.properties().forEach(e -> out.put(e.getKey(), e.getValue().asString("")));
     return out;

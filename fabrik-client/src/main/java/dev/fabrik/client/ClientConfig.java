@@ -22,6 +22,7 @@ import javax.net.ssl.SSLSocketFactory;
  * @param wid worker process id sent in HELLO; null for a producer
  * @param labels worker labels shown on the Busy page
  * @param hostname sent in HELLO; null means this machine's name
+ * @param pushHook applied to every job this configuration's clients push; null for none
  */
 public record ClientConfig(
     String host,
@@ -32,7 +33,8 @@ public record ClientConfig(
     Duration readTimeout,
     String wid,
     List<String> labels,
-    String hostname) {
+    String hostname,
+    PushHook pushHook) {
 
   /** Used when neither FAKTORY_PROVIDER nor FAKTORY_URL is set. */
   public static final String DEFAULT_URL = "tcp://localhost:7419";
@@ -80,6 +82,7 @@ public record ClientConfig(
     b.wid = wid;
     b.labels = labels;
     b.hostname = hostname;
+    b.pushHook = pushHook;
     return b;
   }
 
@@ -131,6 +134,7 @@ public record ClientConfig(
     private String wid;
     private List<String> labels = List.of();
     private String hostname;
+    private PushHook pushHook;
 
     private Builder() {}
 
@@ -231,6 +235,15 @@ public record ClientConfig(
       return this;
     }
 
+    /**
+     * Lets {@code hook} see and change every job before PUSH or PUSHB sends it (e.g. {@code
+     * FabrikTracing.pushHook()} adds the trace context); null removes it.
+     */
+    public Builder pushHook(PushHook hook) {
+      pushHook = hook;
+      return this;
+    }
+
     public ClientConfig build() {
       return new ClientConfig(
           host,
@@ -241,7 +254,8 @@ public record ClientConfig(
           readTimeout,
           wid,
           labels,
-          hostname);
+          hostname,
+          pushHook);
     }
 
     private static String redact(String url) {
