@@ -3,14 +3,26 @@ package dev.fabrik.bench;
 import dev.fabrik.client.Client;
 import dev.fabrik.client.ClientConfig;
 import dev.fabrik.client.Jobs;
+import dev.fabrik.client.micrometer.MicrometerJobMetrics;
+import dev.fabrik.client.opentelemetry.FabrikTracing;
 import dev.fabrik.client.worker.WorkerManager;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.Reply;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +40,12 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * Both sides include opening their connections in the timed section. The raw side is the floor a
  * worker cannot beat: one connection per thread, FETCH, read the jid, ACK, nothing else.
+ *
+ * <p>The instrumented drain is the framework drain with both optional integrations on, as an
+ * application would run them: {@code MicrometerJobMetrics} on a {@code SimpleMeterRegistry}, and
+ * {@code FabrikTracing} on an OpenTelemetry SDK (a batch span processor feeding an exporter that
+ * drops the spans), the jobs pushed inside a span through the tracing push hook so every run
+ * continues a trace. Its ratio to the plain framework drain is the instrumentation's cost.
  */
 public final class WorkerThroughput {
   private static final String JOB_TYPE = "noop";
@@ -58,13 +76,25 @@ public final class WorkerThroughput {
     WorkerThroughput bench = new WorkerThroughput(ClientConfig.builder().url(url).build(), jobs);
     System.out.printf("%d no-op jobs per drain, %s%n", jobs, url);
     System.out.printf(
-        "%-12s %14s %18s %8s%n", "concurrency", "raw jobs/s", "framework jobs/s", "ratio");
+        "%-12s %14s %18s %8s %22s %14s%n",
+        "concurrency",
+        "raw jobs/s",
+        "framework jobs/s",
+        "ratio",
+        "instrumented jobs/s",
+        "instr/plain");
     for (int c : levels) {
       String queue = "bench-" + ProtocolConnection.randomJid();
       try {
         double raw = bench.rawDrain(queue, c);
-        double framework = bench.frameworkDrain(queue, c);
-        System.out.printf("%-12d %14.0f %18.0f %8.2f%n", c, raw, framework, framework / raw);
+        double framework = bench.frameworkDrain(queue, c, null);
+        double instrumented;
+        try (Instrumentation on = new Instrumentation()) {
+          instrumented = bench.frameworkDrain(queue, c, on);
+        }
+        System.out.printf(
+            "%-12d %14.0f %18.0f %8.2f %22.0f %14.2f%n",
+            c, raw, framework, framework / raw, instrumented, instrumented / framework);
       } finally {
         try (Client client = Client.connect(bench.config)) {
           client.queueRemove(queue);
@@ -73,8 +103,59 @@ public final class WorkerThroughput {
     }
   }
 
+  /** Micrometer and OpenTelemetry as an application would switch them on. */
+  private static final class Instrumentation implements AutoCloseable {
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(BatchSpanProcessor.builder(new Discarding()).build())
+                    .build())
+            .build();
+    final FabrikTracing tracing = FabrikTracing.create(otel);
+
+    @Override
+    public void close() {
+      otel.close();
+      meters.close();
+    }
+  }
+
+  /** Exports nothing: the cost measured is the worker's, not a collector's. */
+  private static final class Discarding implements SpanExporter {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+
   /** Pushes N jobs with PUSHB, in batches so no command line gets huge. */
   private void fill(String queue) {
+    fill(queue, config);
+  }
+
+  /** {@link #fill(String)} inside one span, through the tracing push hook. */
+  private void fill(String queue, Instrumentation on) {
+    Span span = on.otel.getTracer("bench").spanBuilder("fill").startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      fill(queue, config.toBuilder().pushHook(on.tracing.pushHook()).build());
+    } finally {
+      span.end();
+    }
+  }
+
+  private void fill(String queue, ClientConfig config) {
     try (Client client = Client.connect(config)) {
       List<Job> batch = new ArrayList<>(PUSH_BATCH);
       for (int i = 0; i < jobs; i++) {
@@ -134,12 +215,22 @@ public final class WorkerThroughput {
   }
 
   /** Timed from start() to the Nth completion; stopping (up to one FETCH wait) is not timed. */
-  private double frameworkDrain(String queue, int concurrency) throws InterruptedException {
-    fill(queue);
+  private double frameworkDrain(String queue, int concurrency, Instrumentation on)
+      throws InterruptedException {
+    if (on == null) {
+      fill(queue);
+    } else {
+      fill(queue, on);
+    }
     LongAdder done = new LongAdder();
     CountDownLatch allDone = new CountDownLatch(jobs);
+    WorkerManager.Builder builder =
+        WorkerManager.builder(config.withWid(ProtocolConnection.randomJid()));
+    if (on != null) {
+      builder.use(on.tracing.middleware()).listener(new MicrometerJobMetrics(on.meters));
+    }
     WorkerManager manager =
-        WorkerManager.builder(config.withWid(ProtocolConnection.randomJid()))
+        builder
             .concurrency(concurrency)
             .queues(queue)
             .register(
