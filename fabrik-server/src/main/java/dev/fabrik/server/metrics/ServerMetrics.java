@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * ServerMetrics metrics = new ServerMetrics(manager, store, workers, connectionStats);
- * manager.onOutcome(metrics.jobOutcomes());   // fabrik_jobs_processed_total, _failed_total
+ * manager.onOutcome(metrics.jobOutcomes());   // fabrik_jobs_processed_total, _failed_total, _snoozed_total
  * store.onCommit(metrics.commits());          // fabrik_storage_commit_*
  * new Listener(..., metrics.commands());      // fabrik_command_duration_seconds
  * new LoginThrottle(..., metrics.authFailures()); // fabrik_auth_failures_total
