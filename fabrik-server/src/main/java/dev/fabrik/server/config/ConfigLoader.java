@@ -142,6 +142,10 @@ public final class ConfigLoader {
       b.deadMaxSize(v.integer());
     }
 
+    if (toml.get("batches.retention_hours") != null) {
+      b.batchRetention(Duration.ofHours(positiveInt(toml.get("batches.retention_hours"))));
+    }
+
     b.web(webLimits(flags, toml));
 
     ServerConfig config = b.build();
