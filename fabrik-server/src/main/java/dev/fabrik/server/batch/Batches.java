@@ -202,7 +202,7 @@ public final class Batches implements Service {
             throw CommandException.err(
                 "batch " + bid + " is already committed; BATCH OPEN it to add jobs");
           }
-          settle(bid);
+          settle(bid, clock.instant());
           return null;
         });
   }
@@ -255,20 +255,24 @@ public final class Batches implements Service {
     later(() -> store.leave(bid, jid));
   }
 
+  // The time is taken when the outcome is reported, not when the batches thread gets to it.
+
   void memberFinished(String bid, String jid, MemberState state) {
+    Instant at = clock.instant();
     later(
         () -> {
           if (store.finish(bid, jid, state)) {
-            settle(bid);
+            settle(bid, at);
           }
         });
   }
 
   void callbackFinished(String bid, Callback callback) {
+    Instant at = clock.instant();
     later(
         () -> {
-          if (store.callbackDone(bid, callback, clock.instant())) {
-            settle(bid);
+          if (store.callbackDone(bid, callback, at)) {
+            settle(bid, at);
           }
         });
   }
@@ -279,7 +283,7 @@ public final class Batches implements Service {
    * Moves {@code bid} (then its ancestors, when it finished a step) as far as its members allow,
    * pushing each callback the step reached. Runs on the batches thread.
    */
-  private void settle(String first) {
+  private void settle(String first, Instant now) {
     Deque<String> todo = new ArrayDeque<>();
     todo.add(first);
     while (!todo.isEmpty()) {
@@ -290,7 +294,6 @@ public final class Batches implements Service {
       }
       BatchRecord b = found.get();
       boolean finishedStep = false;
-      Instant now = clock.instant();
       if (b.completeSt().equals(BatchRecord.PENDING)) {
         String to = b.completeJob() == null ? BatchRecord.DONE : BatchRecord.ENQUEUED;
         if (store.markComplete(bid, to, now)) {
@@ -353,11 +356,11 @@ public final class Batches implements Service {
     }
     for (String bid : store.closeStaleReopens(now, SWEEP_CHUNK)) {
       knownOpen.remove(bid);
-      settle(bid);
+      settle(bid, now);
     }
     store.purge(now.minus(retention), SWEEP_CHUNK);
     for (String bid : store.unsettled(SWEEP_CHUNK)) {
-      settle(bid);
+      settle(bid, now);
     }
   }
 

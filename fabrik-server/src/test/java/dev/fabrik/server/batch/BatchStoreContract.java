@@ -207,6 +207,15 @@ public abstract class BatchStoreContract {
   }
 
   @Test
+  void aBatchCompletedByItsCallbackIsPurgedAfterIt() {
+    committed("b-1", null);
+    batches.markComplete("b-1", BatchRecord.ENQUEUED, T0);
+    batches.callbackDone("b-1", Callback.COMPLETE, T0.plusSeconds(10));
+    assertThat(batches.purge(T0.plusSeconds(9), 10)).isZero();
+    assertThat(batches.purge(T0.plusSeconds(10), 10)).isEqualTo(1);
+  }
+
+  @Test
   void unsettledAndCountsFollowTheStates() {
     batches.create(fresh("b-open", null));
     committed("b-waiting", null, "j1");
