@@ -126,7 +126,13 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.trackPurge = new TrackPurge(tracker, Duration.ofMinutes(1));
     this.batches =
         new Batches(
-            store.batches(), manager::push, clock, config.batchRetention(), Duration.ofMinutes(1));
+            store.batches(),
+            manager::push,
+            clock,
+            config.batchRetention(),
+            Duration.ofMinutes(1),
+            // Other nodes may be between a member's row and its job's insert: leave them time.
+            config.storage().equals("postgres") ? Duration.ofMinutes(1) : Duration.ZERO);
     BatchOutcomes batchOutcomes = new BatchOutcomes(batches);
     manager.use(batchOutcomes);
     manager.onOutcome(batchOutcomes);

@@ -118,6 +118,13 @@ public interface BatchStore {
    */
   int purge(Instant before, int limit);
 
+  /**
+   * Crash recovery: pending members joined before {@code joinedBefore} whose job exists nowhere in
+   * this store any more count as succeeded (their ACK was stored, its outcome report was lost);
+   * returns how many. A store that loses its jobs with the process does nothing.
+   */
+  int settleVanished(Instant joinedBefore);
+
   /** Batches held, by whether they are open, committed-but-unfinished or completed. */
   BatchCounts counts();
 }

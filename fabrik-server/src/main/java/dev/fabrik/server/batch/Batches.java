@@ -65,6 +65,7 @@ public final class Batches implements Service {
   private final Clock clock;
   private final Duration retention;
   private final Duration sweepEvery;
+  private final Duration recoveryGrace;
   private final ConcurrentHashMap<String, Instant> knownOpen = new ConcurrentHashMap<>();
   private final AtomicLong callbacksPushed = new AtomicLong();
   private ScheduledExecutorService work;
@@ -74,14 +75,22 @@ public final class Batches implements Service {
    * @param push stores a job as PUSH does ({@code Manager::push}), for callbacks
    * @param retention how long a completed batch is kept
    * @param sweepEvery the period of {@link #sweep}
+   * @param recoveryGrace at start, members joined at least this long ago whose job is gone count as
+   *     succeeded (zero for a store one process owns; longer where other nodes may be pushing)
    */
   public Batches(
-      BatchStore store, Consumer<Job> push, Clock clock, Duration retention, Duration sweepEvery) {
+      BatchStore store,
+      Consumer<Job> push,
+      Clock clock,
+      Duration retention,
+      Duration sweepEvery,
+      Duration recoveryGrace) {
     this.store = store;
     this.push = push;
     this.clock = clock;
     this.retention = retention;
     this.sweepEvery = sweepEvery;
+    this.recoveryGrace = recoveryGrace;
     this.work =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("fabrik-batches").daemon(true).factory());
@@ -92,6 +101,7 @@ public final class Batches implements Service {
     if (stopped) {
       throw new IllegalStateException("the batches service was stopped; make a new one");
     }
+    later(this::recover);
     long ms = sweepEvery.toMillis();
     work.scheduleWithFixedDelay(this::sweepSafely, 0, ms, TimeUnit.MILLISECONDS);
   }
@@ -361,6 +371,17 @@ public final class Batches implements Service {
     store.purge(now.minus(retention), SWEEP_CHUNK);
     for (String bid : store.unsettled(SWEEP_CHUNK)) {
       settle(bid, now);
+    }
+  }
+
+  /**
+   * After a crash: members whose ACK was stored but whose outcome was not count as succeeded; the
+   * first sweep (queued right behind) then fires what they were holding back.
+   */
+  private void recover() {
+    int n = store.settleVanished(clock.instant().minus(recoveryGrace));
+    if (n > 0) {
+      log.info("batches: {} members finished before the last stop were counted as succeeded", n);
     }
   }
 

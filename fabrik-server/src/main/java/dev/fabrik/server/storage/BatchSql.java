@@ -47,6 +47,8 @@ public final class BatchSql {
 
   private final String batches;
   private final String members;
+  private final String jobs;
+  private final String sets;
   private final String insertIgnore;
   private final String onConflictIgnore;
   private final String skipLocked;
@@ -58,6 +60,8 @@ public final class BatchSql {
   public BatchSql(String prefix, boolean postgres) {
     this.batches = prefix + "batches";
     this.members = prefix + "batch_members";
+    this.jobs = prefix + "jobs";
+    this.sets = prefix + "set_entries";
     this.insertIgnore = postgres ? "INSERT INTO " : "INSERT OR IGNORE INTO ";
     this.onConflictIgnore = postgres ? " ON CONFLICT DO NOTHING" : "";
     this.skipLocked = postgres ? " FOR UPDATE SKIP LOCKED" : "";
@@ -387,6 +391,34 @@ public final class BatchSql {
       update(c, "DELETE FROM " + members + " WHERE bid = ?", bid);
       update(c, "DELETE FROM " + batches + " WHERE bid = ?", bid);
     }
+  }
+
+  /**
+   * Crash recovery: pending members of unfinished batches, joined before {@code joinedBefore},
+   * whose job is nowhere any more (not queued, reserved, scheduled, retrying or dead) were ACKed by
+   * a process that died before it recorded the outcome; they count as succeeded. {@code NOT IN} so
+   * each jobs table is read once, not once per member:
+   *
+   * <pre>
+   * UPDATE batch_members SET state = 'succeeded' WHERE state = 'pending' AND joined_us &lt; ?
+   *   AND bid IN (SELECT bid FROM batches WHERE complete_st = '')
+   *   AND jid NOT IN (SELECT jid FROM jobs) AND jid NOT IN (SELECT jid FROM set_entries)
+   * </pre>
+   */
+  public int settleVanished(Connection c, Instant joinedBefore) throws SQLException {
+    return update(
+        c,
+        "UPDATE "
+            + members
+            + " SET state = 'succeeded' WHERE state = 'pending' AND joined_us < ? AND bid IN"
+            + " (SELECT bid FROM "
+            + batches
+            + " WHERE complete_st = '') AND jid NOT IN (SELECT jid FROM "
+            + jobs
+            + ") AND jid NOT IN (SELECT jid FROM "
+            + sets
+            + ")",
+        micros(joinedBefore));
   }
 
   public BatchCounts counts(Connection c) throws SQLException {

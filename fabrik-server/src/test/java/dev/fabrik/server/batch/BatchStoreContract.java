@@ -2,6 +2,8 @@ package dev.fabrik.server.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.Store;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -213,6 +215,32 @@ public abstract class BatchStoreContract {
     batches.callbackDone("b-1", Callback.COMPLETE, T0.plusSeconds(10));
     assertThat(batches.purge(T0.plusSeconds(9), 10)).isZero();
     assertThat(batches.purge(T0.plusSeconds(10), 10)).isEqualTo(1);
+  }
+
+  /**
+   * For stores that outlive the process: a pending member whose job is gone (ACKed by a process
+   * that died before recording it) counts as succeeded; one whose job is still queued or in a set
+   * stays pending, as does one joined too recently.
+   */
+  protected void vanishedMembersAreSettledAfterACrash() {
+    committed("b-1", null, "acked-1", "queued-1", "retrying-1");
+    store.enqueue(List.of(job("queued-1")));
+    store.addToSet(SetName.RETRIES, T0.plusSeconds(60), job("retrying-1"));
+    batches.reopen("b-1", EXPIRES);
+    batches.join("b-1", "late-1", T0.plusSeconds(5)).join();
+    batches.commit("b-1");
+
+    assertThat(batches.settleVanished(T0.plusSeconds(1))).isEqualTo(1);
+    assertThat(batches.members("b-1", MemberState.SUCCEEDED, 10)).containsExactly("acked-1");
+    assertThat(batches.members("b-1", MemberState.PENDING, 10))
+        .containsExactly("late-1", "queued-1", "retrying-1");
+  }
+
+  private static QueuedJob job(String jid) {
+    byte[] payload =
+        ("{\"jid\":\"" + jid + "\",\"jobtype\":\"W\",\"args\":[],\"queue\":\"default\"}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return new QueuedJob(jid, "default", payload, 5);
   }
 
   @Test

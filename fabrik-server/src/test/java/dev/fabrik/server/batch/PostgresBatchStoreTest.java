@@ -51,4 +51,9 @@ class PostgresBatchStoreTest extends BatchStoreContract {
       assertThat(other.batches().get("b-1").orElseThrow().completeSt()).isEqualTo("1");
     }
   }
+
+  @Test
+  void membersWhoseJobVanishedAreSettled() {
+    vanishedMembersAreSettledAfterACrash();
+  }
 }

@@ -301,6 +301,12 @@ final class MemoryBatchStore implements BatchStore {
     return n;
   }
 
+  /** Nothing survives the process here, so nothing is left to recover. */
+  @Override
+  public int settleVanished(Instant joinedBefore) {
+    return 0;
+  }
+
   @Override
   public synchronized BatchCounts counts() {
     long open = 0;

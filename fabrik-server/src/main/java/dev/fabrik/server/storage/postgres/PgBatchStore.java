@@ -141,6 +141,12 @@ final class PgBatchStore implements BatchStore {
   }
 
   @Override
+  public int settleVanished(Instant joinedBefore) {
+    return PgCalls.autocommit(
+        db, "recovering batch members", c -> sql.settleVanished(c, joinedBefore));
+  }
+
+  @Override
   public BatchCounts counts() {
     return PgCalls.autocommit(db, "counting batches", sql::counts);
   }

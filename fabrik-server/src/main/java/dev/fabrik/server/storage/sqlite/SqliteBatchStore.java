@@ -135,6 +135,11 @@ final class SqliteBatchStore implements BatchStore {
   }
 
   @Override
+  public int settleVanished(Instant joinedBefore) {
+    return writer.write(tx -> sql.settleVanished(tx.connection(), joinedBefore));
+  }
+
+  @Override
   public BatchCounts counts() {
     return writer.write(tx -> sql.counts(tx.connection()));
   }

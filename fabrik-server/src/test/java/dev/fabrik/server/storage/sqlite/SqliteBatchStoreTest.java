@@ -29,4 +29,9 @@ class SqliteBatchStoreTest extends BatchStoreContract {
     assertThat(b.pending()).isEqualTo(1);
     assertThat(b.failed()).isEqualTo(1);
   }
+
+  @Test
+  void membersWhoseJobVanishedAreSettled() {
+    vanishedMembersAreSettledAfterACrash();
+  }
 }
