@@ -133,6 +133,7 @@ public final class FabrikServer implements Service, AutoCloseable {
             Duration.ofMinutes(1),
             // Other nodes may be between a member's row and its job's insert: leave them time.
             config.storage().equals("postgres") ? Duration.ofMinutes(1) : Duration.ZERO);
+    metrics.batches(store.batches()::counts, batches::callbacksPushed);
     BatchOutcomes batchOutcomes = new BatchOutcomes(batches);
     manager.use(batchOutcomes);
     manager.onOutcome(batchOutcomes);

@@ -1,0 +1,50 @@
+package dev.fabrik.server.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fabrik.server.FabrikServer;
+import dev.fabrik.server.RawClient;
+import dev.fabrik.server.TestServers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The batch gauges and the callback counter in {@code /metrics}. */
+class BatchMetricsTest {
+
+  @Test
+  void metricsShowBatchesByStateAndCallbacksPushed() throws Exception {
+    try (FabrikServer server = TestServers.start(TestServers.config().webPort(0).build());
+        RawClient c = RawClient.producer(server.port())) {
+      String cb = "{\"complete\":{\"jobtype\":\"Done\"}}";
+      String open = c.call("BATCH NEW " + cb).strip().substring(1);
+      String done = c.call("BATCH NEW " + cb).strip().substring(1);
+      String running = c.call("BATCH NEW " + cb).strip().substring(1);
+      c.call(
+          "PUSH {\"jid\":\"member-1\",\"jobtype\":\"W\",\"args\":[],\"custom\":{\"bid\":\""
+              + running
+              + "\"}}");
+      c.call("BATCH COMMIT " + running);
+      c.call("BATCH COMMIT " + done);
+      assertThat(c.bulk("BATCH STATUS " + done)).contains("\"complete_st\":\"1\"");
+      assertThat(open).startsWith("b-");
+
+      String metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.webPort() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      // The done batch waits for its callback's ACK, so it still counts as committed.
+      assertThat(metrics)
+          .contains("fabrik_batches{state=\"open\"} 1.0")
+          .contains("fabrik_batches{state=\"committed\"} 2.0")
+          .contains("fabrik_batches{state=\"completed\"} 0.0")
+          .contains("fabrik_batch_callbacks_total 1.0");
+    }
+  }
+}
