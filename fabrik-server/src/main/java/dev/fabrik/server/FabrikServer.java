@@ -23,6 +23,7 @@ import dev.fabrik.server.storage.Stores;
 import dev.fabrik.server.tracking.TrackPurge;
 import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.web.AdminHttp;
+import dev.fabrik.server.web.api.BatchesApi;
 import dev.fabrik.server.web.api.CronApi;
 import dev.fabrik.server.web.api.NodesApi;
 import dev.fabrik.server.web.console.Console;
@@ -167,6 +168,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     new CronApi(cron).register(http.routes());
     new CronPages(cron, clock).register(http.routes());
     new NodesApi(nodes::nodes).register(http.routes());
+    new BatchesApi(store.batches()).register(http.routes());
   }
 
   /** Where this node listens, for the node table (read once the ports are bound). */

@@ -2,6 +2,7 @@ package dev.fabrik.server.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.FabrikServer;
 import dev.fabrik.server.RawClient;
 import dev.fabrik.server.TestServers;
@@ -10,8 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
-/** The batch gauges and the callback counter in {@code /metrics}. */
+/** The batch gauges and the callback counter in {@code /metrics}, and {@code /api/batches}. */
 class BatchMetricsTest {
 
   @Test
@@ -31,20 +33,29 @@ class BatchMetricsTest {
       assertThat(c.bulk("BATCH STATUS " + done)).contains("\"complete_st\":\"1\"");
       assertThat(open).startsWith("b-");
 
-      String metrics =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + server.webPort() + "/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String metrics = get(server, "/metrics").body();
       // The done batch waits for its callback's ACK, so it still counts as committed.
       assertThat(metrics)
           .contains("fabrik_batches{state=\"open\"} 1.0")
           .contains("fabrik_batches{state=\"committed\"} 2.0")
           .contains("fabrik_batches{state=\"completed\"} 0.0")
           .contains("fabrik_batch_callbacks_total 1.0");
+
+      JsonNode list = JobCodec.MAPPER.readTree(get(server, "/api/batches").body());
+      assertThat(list.path("batches")).hasSize(3);
+      JsonNode detail = JobCodec.MAPPER.readTree(get(server, "/api/batches/" + running).body());
+      assertThat(detail.path("state").asString()).isEqualTo("committed");
+      assertThat(detail.path("total").asLong()).isEqualTo(1);
+      assertThat(detail.path("pending_jids").get(0).asString()).isEqualTo("member-1");
+      assertThat(get(server, "/api/batches/b-nope").statusCode()).isEqualTo(404);
     }
+  }
+
+  private static HttpResponse<String> get(FabrikServer server, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.webPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }
