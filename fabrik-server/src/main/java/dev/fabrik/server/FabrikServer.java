@@ -28,6 +28,7 @@ import dev.fabrik.server.web.api.CronApi;
 import dev.fabrik.server.web.api.NodesApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
+import dev.fabrik.server.web.ui.BatchPages;
 import dev.fabrik.server.web.ui.CronPages;
 import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.workers.WorkerRegistry;
@@ -169,6 +170,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     new CronPages(cron, clock).register(http.routes());
     new NodesApi(nodes::nodes).register(http.routes());
     new BatchesApi(store.batches()).register(http.routes());
+    new BatchPages(store.batches()).register(http.routes());
   }
 
   /** Where this node listens, for the node table (read once the ports are bound). */

@@ -13,8 +13,11 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The batch gauges and the callback counter in {@code /metrics}, and {@code /api/batches}. */
-class BatchMetricsTest {
+/**
+ * The batch gauges and the callback counter in {@code /metrics}, {@code /api/batches} and the
+ * Batches pages.
+ */
+class BatchWebTest {
 
   @Test
   void metricsShowBatchesByStateAndCallbacksPushed() throws Exception {
@@ -48,6 +51,12 @@ class BatchMetricsTest {
       assertThat(detail.path("total").asLong()).isEqualTo(1);
       assertThat(detail.path("pending_jids").get(0).asString()).isEqualTo("member-1");
       assertThat(get(server, "/api/batches/b-nope").statusCode()).isEqualTo(404);
+
+      assertThat(get(server, "/batches").body())
+          .contains("href=\"/batches/" + running + "\"", "0 / 1", "/batches\"");
+      assertThat(get(server, "/batches/" + running).body())
+          .contains("<li>member-1</li>", "id=\"state\">committed");
+      assertThat(get(server, "/batches/b-nope").statusCode()).isEqualTo(404);
     }
   }
 
