@@ -142,7 +142,10 @@ public final class ConfigLoader {
       b.deadMaxSize(v.integer());
     }
 
-    if (toml.get("batches.retention_hours") != null) {
+    if (flags.batchRetentionHours() != null) {
+      b.batchRetention(
+          Duration.ofHours(positive(flags.batchRetentionHours(), "--batch-retention-hours")));
+    } else if (toml.get("batches.retention_hours") != null) {
       b.batchRetention(Duration.ofHours(positiveInt(toml.get("batches.retention_hours"))));
     }
 
