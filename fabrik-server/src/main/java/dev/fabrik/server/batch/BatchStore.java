@@ -74,6 +74,21 @@ public interface BatchStore {
   boolean finish(String bid, String jid, MemberState state);
 
   /**
+   * {@link #finish} for many members in one store operation (one transaction), committed when it
+   * returns; returns the bids in which some member moved. ACKs arrive faster than one write each
+   * can keep up with, so the batches thread hands them over in groups.
+   */
+  default java.util.Set<String> finishAll(java.util.List<MemberOutcome> outcomes) {
+    java.util.Set<String> moved = new java.util.LinkedHashSet<>();
+    for (MemberOutcome o : outcomes) {
+      if (finish(o.bid(), o.jid(), o.state())) {
+        moved.add(o.bid());
+      }
+    }
+    return moved;
+  }
+
+  /**
    * The complete callback state {@code "" → to} ({@code "1"} when a callback is to be pushed,
    * {@code "2"} when there is none) if the batch is committed, not open, has no pending member and
    * every child batch's complete state is {@code "2"}. True for the one caller that changed it.

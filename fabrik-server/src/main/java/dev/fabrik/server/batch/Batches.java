@@ -267,14 +267,44 @@ public final class Batches implements Service {
 
   // The time is taken when the outcome is reported, not when the batches thread gets to it.
 
+  /**
+   * Queued and written in groups: the batches thread takes every outcome waiting (up to {@link
+   * #GROUP}) into one store operation, then checks each batch that moved once. A drain is queued
+   * whenever none is, so a STATUS asked after an ACK still runs after that ACK's outcome.
+   */
   void memberFinished(String bid, String jid, MemberState state) {
-    Instant at = clock.instant();
-    later(
-        () -> {
-          if (store.finish(bid, jid, state)) {
-            settle(bid, at);
-          }
-        });
+    outcomes.add(new Timed(new MemberOutcome(bid, jid, state), clock.instant()));
+    if (drainQueued.compareAndSet(false, true)) {
+      later(this::drainOutcomes);
+    }
+  }
+
+  private static final int GROUP = 2000;
+
+  private record Timed(MemberOutcome outcome, Instant at) {}
+
+  private final java.util.concurrent.ConcurrentLinkedQueue<Timed> outcomes =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean drainQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  private void drainOutcomes() {
+    drainQueued.set(false);
+    List<MemberOutcome> group = new java.util.ArrayList<>();
+    Instant at = null;
+    for (Timed t = outcomes.poll(); t != null; t = group.size() < GROUP ? outcomes.poll() : null) {
+      group.add(t.outcome());
+      at = t.at();
+    }
+    if (!outcomes.isEmpty() && drainQueued.compareAndSet(false, true)) {
+      later(this::drainOutcomes);
+    }
+    if (group.isEmpty()) {
+      return;
+    }
+    for (String bid : store.finishAll(group)) {
+      settle(bid, at);
+    }
   }
 
   void callbackFinished(String bid, Callback callback) {

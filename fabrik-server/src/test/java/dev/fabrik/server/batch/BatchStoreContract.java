@@ -122,6 +122,23 @@ public abstract class BatchStoreContract {
   }
 
   @Test
+  void finishAllMovesManyMembersAndNamesTheBatchesThatMoved() {
+    committed("b-1", null, "j1", "j2");
+    committed("b-2", null, "k1");
+    var moved =
+        batches.finishAll(
+            List.of(
+                new MemberOutcome("b-1", "j1", MemberState.SUCCEEDED),
+                new MemberOutcome("b-1", "j2", MemberState.FAILED),
+                new MemberOutcome("b-2", "stranger", MemberState.SUCCEEDED)));
+    assertThat(moved).containsExactly("b-1");
+    BatchRecord b = batches.get("b-1").orElseThrow();
+    assertThat(b.pending()).isZero();
+    assertThat(b.failed()).isEqualTo(1);
+    assertThat(batches.get("b-2").orElseThrow().pending()).isEqualTo(1);
+  }
+
+  @Test
   void completeWaitsForCommitAndForEveryMember() {
     batches.create(fresh("b-1", null));
     batches.join("b-1", "j1", T0).join();

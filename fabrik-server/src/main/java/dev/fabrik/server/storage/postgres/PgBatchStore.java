@@ -103,6 +103,24 @@ final class PgBatchStore implements BatchStore {
         db, "recording a batch job's outcome", c -> sql.finish(c, bid, jid, state));
   }
 
+  /** One transaction, committed before the caller's completion checks start (see BatchSql). */
+  @Override
+  public java.util.Set<String> finishAll(
+      java.util.List<dev.fabrik.server.batch.MemberOutcome> all) {
+    return PgCalls.transaction(
+        db,
+        "recording batch jobs' outcomes",
+        c -> {
+          java.util.Set<String> moved = new java.util.LinkedHashSet<>();
+          for (var o : all) {
+            if (sql.finish(c, o.bid(), o.jid(), o.state())) {
+              moved.add(o.bid());
+            }
+          }
+          return moved;
+        });
+  }
+
   @Override
   public boolean markComplete(String bid, String to, Instant now) {
     return PgCalls.autocommit(db, "completing a batch", c -> sql.markComplete(c, bid, to, now));

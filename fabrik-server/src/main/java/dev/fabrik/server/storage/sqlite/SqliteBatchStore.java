@@ -100,6 +100,23 @@ final class SqliteBatchStore implements BatchStore {
   }
 
   @Override
+  public java.util.Set<String> finishAll(
+      java.util.List<dev.fabrik.server.batch.MemberOutcome> all) {
+    return writer.write(
+        tx -> {
+          java.util.Set<String> moved = new java.util.LinkedHashSet<>();
+          for (var o : all) {
+            if (sql.finish(tx.connection(), o.bid(), o.jid(), o.state())) {
+              moved.add(o.bid());
+            }
+          }
+          return moved;
+        },
+        all.size(),
+        0);
+  }
+
+  @Override
   public boolean markComplete(String bid, String to, Instant now) {
     return writer.write(tx -> sql.markComplete(tx.connection(), bid, to, now));
   }
