@@ -10,16 +10,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -60,6 +63,12 @@ public final class Batches implements Service {
 
   private static final int SWEEP_CHUNK = 500;
 
+  /** Most ACK/FAIL outcomes written in one store operation. */
+  private static final int GROUP = 2000;
+
+  /** An outcome and when it was reported. */
+  private record Timed(MemberOutcome outcome, Instant at) {}
+
   private final BatchStore store;
   private final Consumer<Job> push;
   private final Clock clock;
@@ -68,6 +77,8 @@ public final class Batches implements Service {
   private final Duration recoveryGrace;
   private final ConcurrentHashMap<String, Instant> knownOpen = new ConcurrentHashMap<>();
   private final AtomicLong callbacksPushed = new AtomicLong();
+  private final ConcurrentLinkedQueue<Timed> outcomes = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainQueued = new AtomicBoolean();
   private ScheduledExecutorService work;
   private boolean stopped;
 
@@ -279,18 +290,9 @@ public final class Batches implements Service {
     }
   }
 
-  private static final int GROUP = 2000;
-
-  private record Timed(MemberOutcome outcome, Instant at) {}
-
-  private final java.util.concurrent.ConcurrentLinkedQueue<Timed> outcomes =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicBoolean drainQueued =
-      new java.util.concurrent.atomic.AtomicBoolean();
-
   private void drainOutcomes() {
     drainQueued.set(false);
-    List<MemberOutcome> group = new java.util.ArrayList<>();
+    List<MemberOutcome> group = new ArrayList<>();
     Instant at = null;
     for (Timed t = outcomes.poll(); t != null; t = group.size() < GROUP ? outcomes.poll() : null) {
       group.add(t.outcome());
