@@ -356,6 +356,16 @@ public final class Client implements AutoCloseable {
 
   // --- plumbing ---
 
+  /** One command and its reply, for the feature classes of this package ({@link Batch}). */
+  Reply command(String line) {
+    return call(line);
+  }
+
+  /** {@code reply} must be a JSON bulk reply to {@code command}. */
+  JsonNode jsonReply(Reply reply, String command) {
+    return json(reply, command);
+  }
+
   private Reply call(String line) {
     if (closed) {
       throw new ConnectionException("client is closed");

@@ -10,6 +10,7 @@ import dev.fabrik.protocol.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -206,6 +207,40 @@ class BrowserIT {
     script.send("{}");
     script.awaitOk();
     assertThat(server.admin().get("/api/cron/nightly-report").path("paused").asBoolean()).isTrue();
+  }
+
+  @Test
+  void batchesPageShowsProgressAndABatchsPendingAndFailedJobs() {
+    try (ProtocolConnection conn = server.connect()) {
+      String bid =
+          ((Reply.Simple)
+                  conn.call(
+                      "BATCH NEW {\"description\":\"nightly import\","
+                          + "\"complete\":{\"jobtype\":\"ImportDone\",\"queue\":\"cb\"}}"))
+              .text();
+      List<String> jids = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        ObjectNode job = Wire.job("imports", "Import", i);
+        job.put("retry", 0);
+        job.putObject("custom").put("bid", bid);
+        Wire.push(conn, job);
+        jids.add(job.path("jid").asString());
+      }
+      assertThat(conn.call("BATCH COMMIT " + bid)).isEqualTo(Reply.OK);
+      for (int i = 0; i < 3; i++) {
+        String jid = Wire.fetch(conn, "imports").path("jid").asString();
+        if (i == 0) {
+          assertThat(conn.call("FAIL {\"jid\":\"" + jid + "\",\"message\":\"x\"}"))
+              .isEqualTo(Reply.OK);
+        } else {
+          Wire.ack(conn, jid);
+        }
+      }
+      // STATUS waits for the outcomes just reported.
+      assertThat(((Reply.Bulk) conn.call("BATCH STATUS " + bid)).text()).contains("\"pending\":1");
+      script = start("ui-batches.js", bid, jids.get(3), jids.get(0));
+      script.awaitOk();
+    }
   }
 
   // ---------------------------------------------------------------- helpers

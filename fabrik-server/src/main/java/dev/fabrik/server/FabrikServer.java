@@ -1,6 +1,8 @@
 package dev.fabrik.server;
 
 import dev.fabrik.server.auth.LoginThrottle;
+import dev.fabrik.server.batch.BatchOutcomes;
+import dev.fabrik.server.batch.Batches;
 import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cluster.NodeRegistry;
 import dev.fabrik.server.command.CommandTable;
@@ -21,10 +23,12 @@ import dev.fabrik.server.storage.Stores;
 import dev.fabrik.server.tracking.TrackPurge;
 import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.web.AdminHttp;
+import dev.fabrik.server.web.api.BatchesApi;
 import dev.fabrik.server.web.api.CronApi;
 import dev.fabrik.server.web.api.NodesApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
+import dev.fabrik.server.web.ui.BatchPages;
 import dev.fabrik.server.web.ui.CronPages;
 import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.workers.WorkerRegistry;
@@ -62,6 +66,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final PeriodicTasks tasks;
   private final Tracker tracker;
   private final TrackPurge trackPurge;
+  private final Batches batches;
   private final CronService cron;
   private final Listener listener;
   private final StatsHistory history;
@@ -121,6 +126,19 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.tracker = new Tracker(store.tracking(), store::extendReservation, clock);
     manager.onOutcome(tracker);
     this.trackPurge = new TrackPurge(tracker, Duration.ofMinutes(1));
+    this.batches =
+        new Batches(
+            store.batches(),
+            manager::push,
+            clock,
+            config.batchRetention(),
+            Duration.ofMinutes(1),
+            // Other nodes may be between a member's row and its job's insert: leave them time.
+            config.storage().equals("postgres") ? Duration.ofMinutes(1) : Duration.ZERO);
+    metrics.batches(store.batches()::counts, batches::callbacksPushed);
+    BatchOutcomes batchOutcomes = new BatchOutcomes(batches);
+    manager.use(batchOutcomes);
+    manager.onOutcome(batchOutcomes);
     InfoReport info =
         new InfoReport(
             manager,
@@ -133,7 +151,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.listener =
         new Listener(
             config,
-            CommandTable.standard(manager, workers, info, tracker),
+            CommandTable.standard(manager, workers, info, tracker, batches),
             workers,
             clock,
             stats,
@@ -151,6 +169,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     new CronApi(cron).register(http.routes());
     new CronPages(cron, clock).register(http.routes());
     new NodesApi(nodes::nodes).register(http.routes());
+    new BatchesApi(store.batches()).register(http.routes());
+    new BatchPages(store.batches()).register(http.routes());
   }
 
   /** Where this node listens, for the node table (read once the ports are bound). */
@@ -188,7 +208,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     try {
       // The throttle last, so it stops first: a delayed wrong password must not hold up shutdown.
       // The node registers once its ports are bound, and leaves the node table first at stop.
-      for (Service s : List.of(tasks, trackPurge, cron, history, listener, http, nodes, logins)) {
+      for (Service s :
+          List.of(tasks, trackPurge, batches, cron, history, listener, http, nodes, logins)) {
         s.start();
         started.add(s);
       }
@@ -265,6 +286,11 @@ public final class FabrikServer implements Service, AutoCloseable {
   /** Job tracking: {@code TRACK} and the states of jobs pushed with {@code custom.track}. */
   public Tracker tracker() {
     return tracker;
+  }
+
+  /** Batches: {@code BATCH} and the members of jobs pushed with {@code custom.bid}. */
+  public Batches batches() {
+    return batches;
   }
 
   /** Handshaken connections right now (INFO {@code connections}). */

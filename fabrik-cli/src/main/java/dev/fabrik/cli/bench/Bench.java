@@ -102,6 +102,13 @@ public final class Bench {
         checkQueueHolds(control, 0, tally);
         yield tally.result(phase, t, null).withServerCpu(cpu);
       }
+      case BATCH_DRAIN -> {
+        long cpu = ServerCpu.nanos(settings.serverPid());
+        Duration t = new BatchDrainPhase(load, settings.batch()).run(control, queue, jobs, tally);
+        cpu = cpuSince(cpu);
+        checkQueueHolds(control, 0, tally);
+        yield tally.result(phase, t, null).withServerCpu(cpu);
+      }
       case LATENCY ->
           settings.effectiveEngine() == Engine.LOOP
               ? new LoopLatencyPhase(

@@ -56,7 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
       description =
           "Comma-separated phases to run (default ${DEFAULT-VALUE}); also push-unique (push with"
               + " custom.unique_for, args of its own per job) and ack-wait: the ACK"
-              + " round trip while the other connections flood PUSHB (--jobs in all).")
+              + " round trip while the other connections flood PUSHB (--jobs in all), and"
+              + " batch-drain: drain with every job in one batch, timed to its complete callback.")
   String phases;
 
   @Option(

@@ -68,6 +68,22 @@ final class JobLines {
     return s.append(']').toString();
   }
 
+  /** PUSHB of {@code count} jobs, each a member of batch {@code bid} ({@code custom.bid}). */
+  static String pushBulkInBatch(String queue, int count, String bid) {
+    StringBuilder s = new StringBuilder(count * 130).append("PUSHB [");
+    for (int i = 0; i < count; i++) {
+      if (i > 0) {
+        s.append(',');
+      }
+      String job = job(queue, "");
+      s.append(job, 0, job.length() - 1)
+          .append(",\"custom\":{\"bid\":\"")
+          .append(bid)
+          .append("\"}}");
+    }
+    return s.append(']').toString();
+  }
+
   static String ack(String jid) {
     return "ACK {\"jid\":\"" + jid + "\"}";
   }

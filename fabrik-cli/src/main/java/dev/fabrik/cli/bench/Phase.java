@@ -17,6 +17,11 @@ public enum Phase {
   PUSH_UNIQUE,
   /** C connections each looping FETCH+ACK, the ACK and the next FETCH sent in one write. */
   DRAIN,
+  /**
+   * DRAIN of jobs that all belong to one batch, timed to the batch's complete callback. Not in the
+   * default list.
+   */
+  BATCH_DRAIN,
   /** C consumers on their own queue while one producer pushes at a fixed rate; push→fetch time. */
   LATENCY,
   /**
@@ -44,7 +49,8 @@ public enum Phase {
         throw new IllegalArgumentException(
             "unknown phase \""
                 + name
-                + "\"; choose from push-bulk, push, push-unique, drain, latency, ack-wait");
+                + "\"; choose from push-bulk, push, push-unique, drain, batch-drain, latency,"
+                + " ack-wait");
       }
     }
     if (phases.isEmpty()) {

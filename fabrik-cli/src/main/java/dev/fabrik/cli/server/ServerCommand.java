@@ -120,6 +120,12 @@ public final class ServerCommand implements Callable<Integer> {
   Integer maxConnections;
 
   @Option(
+      names = "--batch-retention-hours",
+      paramLabel = "N",
+      description = "How long a completed batch stays visible to BATCH STATUS (default 24).")
+  Integer batchRetentionHours;
+
+  @Option(
       names = "--log-format",
       paramLabel = "text|json",
       defaultValue = "text",
@@ -214,6 +220,7 @@ public final class ServerCommand implements Callable<Integer> {
             .durability(durability)
             .tls(tlsCert, tlsKey)
             .maxConnections(maxConnections)
+            .batchRetentionHours(batchRetentionHours)
             .webAllowedHosts(webAllowedHosts)
             .build();
     return ConfigLoader.withEnvironment(env).load(configDir(home), flags);

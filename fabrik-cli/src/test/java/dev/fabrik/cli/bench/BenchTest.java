@@ -199,4 +199,18 @@ class BenchTest {
             });
     assertThat(report.after().vmRssKb()).isEqualTo(-1);
   }
+
+  @Test
+  void batchDrainRunsEveryJobOfOneBatchUpToItsCallback() throws InterruptedException {
+    BenchSettings settings =
+        new BenchSettings(options(), 1500, 3, 500, List.of(Phase.BATCH_DRAIN), 1000, 1, null);
+    BenchReport report = new Bench(settings, null).run();
+    assertThat(report.phases())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.ok()).as(p.firstError()).isTrue();
+              assertThat(p.jobs()).isEqualTo(1500);
+            });
+  }
 }

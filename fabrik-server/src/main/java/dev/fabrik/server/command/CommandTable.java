@@ -1,5 +1,6 @@
 package dev.fabrik.server.command;
 
+import dev.fabrik.server.batch.Batches;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.workers.WorkerRegistry;
@@ -19,7 +20,7 @@ public final class CommandTable {
 
   /** Every verb Fabrik speaks, wired to the given collaborators. */
   public static CommandTable standard(
-      Manager manager, WorkerRegistry workers, InfoReport info, Tracker tracker) {
+      Manager manager, WorkerRegistry workers, InfoReport info, Tracker tracker, Batches batches) {
     return new CommandTable(
         Map.ofEntries(
             Map.entry("END", new End()),
@@ -33,7 +34,7 @@ public final class CommandTable {
             Map.entry("FLUSH", new Flush(manager)),
             Map.entry("MUTATE", new Mutate(manager)),
             Map.entry("QUEUE", new Queue(manager)),
-            Map.entry("BATCH", new Batch()),
+            Map.entry("BATCH", new Batch(batches)),
             Map.entry("TRACK", new Track(tracker))));
   }
 

@@ -52,6 +52,7 @@ final class ConfFiles {
           Map.entry("server.max_buffered_bytes", Kind.INTEGER),
           Map.entry("server.dead_ttl_days", Kind.INTEGER),
           Map.entry("server.dead_max_size", Kind.INTEGER),
+          Map.entry("batches.retention_hours", Kind.INTEGER),
           Map.entry("web.binding", Kind.STRING),
           Map.entry("web.allowed_hosts", Kind.STRINGS),
           Map.entry("web.max_connections", Kind.INTEGER),
@@ -122,7 +123,7 @@ final class ConfFiles {
     }
     for (String key : toml.keySet()) {
       switch (key) {
-        case "faktory", "fabrik", "web", "tls" -> {
+        case "faktory", "fabrik", "web", "tls", "batches" -> {
           if (!toml.isTable(key)) {
             throw new ConfigException(
                 file
@@ -143,6 +144,7 @@ final class ConfFiles {
     readTable(file, toml, "fabrik", "server", values, warnings);
     readTable(file, toml, "web", "web", values, warnings);
     readTable(file, toml, "tls", "tls", values, warnings);
+    readTable(file, toml, "batches", "batches", values, warnings);
   }
 
   private static void readTable(

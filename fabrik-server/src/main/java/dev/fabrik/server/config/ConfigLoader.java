@@ -142,6 +142,13 @@ public final class ConfigLoader {
       b.deadMaxSize(v.integer());
     }
 
+    if (flags.batchRetentionHours() != null) {
+      b.batchRetention(
+          Duration.ofHours(positive(flags.batchRetentionHours(), "--batch-retention-hours")));
+    } else if (toml.get("batches.retention_hours") != null) {
+      b.batchRetention(Duration.ofHours(positiveInt(toml.get("batches.retention_hours"))));
+    }
+
     b.web(webLimits(flags, toml));
 
     ServerConfig config = b.build();

@@ -21,6 +21,7 @@ import java.util.List;
  * @param tlsKey {@code --tls-key}
  * @param maxConnections {@code --max-connections}
  * @param webAllowedHosts {@code --web-allowed-host}, repeatable; empty when not given
+ * @param batchRetentionHours {@code --batch-retention-hours}: how long completed batches are kept
  */
 public record ConfigOverrides(
     Binding bind,
@@ -35,7 +36,8 @@ public record ConfigOverrides(
     Path tlsCert,
     Path tlsKey,
     Integer maxConnections,
-    List<String> webAllowedHosts) {
+    List<String> webAllowedHosts,
+    Integer batchRetentionHours) {
 
   public ConfigOverrides {
     webAllowedHosts = webAllowedHosts == null ? List.of() : List.copyOf(webAllowedHosts);
@@ -80,6 +82,7 @@ public record ConfigOverrides(
     private Path tlsCert;
     private Path tlsKey;
     private Integer maxConnections;
+    private Integer batchRetentionHours;
     private List<String> webAllowedHosts;
 
     private Builder() {}
@@ -145,6 +148,11 @@ public record ConfigOverrides(
       return this;
     }
 
+    public Builder batchRetentionHours(Integer v) {
+      batchRetentionHours = v;
+      return this;
+    }
+
     public ConfigOverrides build() {
       return new ConfigOverrides(
           bind,
@@ -159,7 +167,8 @@ public record ConfigOverrides(
           tlsCert,
           tlsKey,
           maxConnections,
-          webAllowedHosts);
+          webAllowedHosts,
+          batchRetentionHours);
     }
   }
 }

@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param fetchWait how long FETCH blocks when every queue is empty
  * @param handshakeTimeout time a new connection has to send HELLO
  * @param web the admin HTTP port's timeouts, connection cap and Host allowlist
+ * @param batchRetention how long a completed batch stays visible to {@code BATCH STATUS}
  */
 public record ServerConfig(
     String bindHost,
@@ -52,7 +53,8 @@ public record ServerConfig(
     Duration workerTtl,
     Duration fetchWait,
     Duration handshakeTimeout,
-    WebLimits web) {
+    WebLimits web,
+    Duration batchRetention) {
 
   public static final int DEFAULT_PORT = 7419;
   public static final int DEFAULT_WEB_PORT = 7420;
@@ -136,6 +138,7 @@ public record ServerConfig(
     b.fetchWait = fetchWait;
     b.handshakeTimeout = handshakeTimeout;
     b.web = web;
+    b.batchRetention = batchRetention;
     return b;
   }
 
@@ -158,6 +161,7 @@ public record ServerConfig(
     private int maxJobBytes = 8 * 1024 * 1024;
     private long maxBufferedBytes;
     private Duration deadTtl = Duration.ofDays(180);
+    private Duration batchRetention = Duration.ofHours(24);
     private long deadMaxSize = 1_000_000;
     private Duration workerTtl = Duration.ofSeconds(60);
     private Duration fetchWait = Duration.ofSeconds(2);
@@ -236,6 +240,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** How long a completed batch is kept ({@code [batches] retention_hours}). */
+    public Builder batchRetention(Duration v) {
+      batchRetention = v;
+      return this;
+    }
+
     public Builder deadTtl(Duration v) {
       deadTtl = v;
       return this;
@@ -287,7 +297,8 @@ public record ServerConfig(
           workerTtl,
           fetchWait,
           handshakeTimeout,
-          web);
+          web,
+          batchRetention);
     }
   }
 }

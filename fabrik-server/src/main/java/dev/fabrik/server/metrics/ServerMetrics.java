@@ -64,6 +64,13 @@ public final class ServerMetrics {
   }
 
   /** Counts ACKs, FAILs and expired reservations by job type. */
+  /** Batch gauges and the callback counter (see {@link BatchGauges}). */
+  public void batches(
+      Supplier<dev.fabrik.server.batch.BatchCounts> counts,
+      java.util.function.LongSupplier callbacks) {
+    BatchGauges.register(registry, counts, callbacks);
+  }
+
   public OutcomeListener jobOutcomes() {
     return jobs;
   }

@@ -311,6 +311,9 @@ public interface Store extends AutoCloseable {
   /** Cron's ticks and API entries, kept in this store (see {@link CronStore}). */
   CronStore cron();
 
+  /** Batches and their members (Faktory Enterprise {@code BATCH}); they survive {@link #flush}. */
+  dev.fabrik.server.batch.BatchStore batches();
+
   /**
    * What the server nodes sharing this store share: the node table and the worker records. The
    * server asks once, at construction. A store only one process opens keeps the default: just this

@@ -297,15 +297,14 @@ class CommandsWireTest {
   }
 
   @Test
-  void batchIsUnavailableAndTrackingAnswers() throws IOException {
+  void batchAndTrackingAnswer() throws IOException {
     assertThat(c.call("BATCH NEW {}"))
-        .isEqualTo("-ERR batch subsystem is not available in this version\r\n");
+        .isEqualTo("-ERR a batch needs a success or a complete callback job\r\n");
     assertThat(c.call("TRACK GET abc"))
         .isEqualTo("$31\r\n{\"jid\":\"abc\",\"state\":\"unknown\"}\r\n");
     assertThat(c.call("TRACK")).isEqualTo("-ERR internal error\r\n");
     assertThat(c.call("TRACK NOPE x")).isEqualTo("-ERR no such TRACK subcommand: NOPE\r\n");
-    assertThat(c.call("BATCH"))
-        .isEqualTo("-ERR batch subsystem is not available in this version\r\n");
+    assertThat(c.call("BATCH")).isEqualTo("-ERR internal error\r\n");
   }
 
   @Test

@@ -110,6 +110,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void batchesRetentionComesFromItsOwnTableAndDefaultsToADay() throws IOException {
+    assertThat(load().config().batchRetention()).isEqualTo(Duration.ofHours(24));
+    conf("50-batches.toml", "[batches]\nretention_hours = 72\n");
+    assertThat(load().config().batchRetention()).isEqualTo(Duration.ofHours(72));
+    assertThat(
+            load(Map.of(), ConfigOverrides.builder().batchRetentionHours(2).build())
+                .config()
+                .batchRetention())
+        .isEqualTo(Duration.ofHours(2));
+    conf("60-bad.toml", "[batches]\nretention_hours = 0\n");
+    assertThatThrownBy(this::load).hasMessageContaining("retention_hours");
+  }
+
+  @Test
   void unknownKeysAndTablesAreWarningsNotFailures() throws IOException {
     conf(
         "a.toml",

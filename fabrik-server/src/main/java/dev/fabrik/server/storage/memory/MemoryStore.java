@@ -49,6 +49,7 @@ public final class MemoryStore implements Store {
   private final ReservationTable<QueuedJob> reservations = new ReservationTable<>();
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final MemoryTrackStore tracking = new MemoryTrackStore();
+  private final MemoryBatchStore batches = new MemoryBatchStore();
   private final MemoryCronStore cron =
       new MemoryCronStore(
           lock,
@@ -100,6 +101,11 @@ public final class MemoryStore implements Store {
   @Override
   public UniqueLocks uniqueLocks() {
     return uniqueLocks;
+  }
+
+  @Override
+  public dev.fabrik.server.batch.BatchStore batches() {
+    return batches;
   }
 
   @Override

@@ -85,6 +85,7 @@ public final class PostgresStore implements Store {
   private final PgUniqueLocks uniqueLocks;
   private final PgTrackStore tracking;
   private final PgCronStore cron;
+  private final PgBatchStore batches;
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final List<EnqueueListener> elsewhere = new CopyOnWriteArrayList<>();
   private final PgGroupCommit writes;
@@ -104,6 +105,7 @@ public final class PostgresStore implements Store {
     this.sets = new PgSets(db, inserts, this::enqueued);
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
     this.tracking = new PgTrackStore(db);
+    this.batches = new PgBatchStore(db);
     this.cron = new PgCronStore(db, inserts, this::enqueued);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
     this.writes = new PgGroupCommit(db, inserts, new PgAcks(db), this::enqueued, WRITER_THREADS);
@@ -475,6 +477,11 @@ public final class PostgresStore implements Store {
     fetches.close();
     writes.close();
     db.close();
+  }
+
+  @Override
+  public dev.fabrik.server.batch.BatchStore batches() {
+    return batches;
   }
 
   @Override

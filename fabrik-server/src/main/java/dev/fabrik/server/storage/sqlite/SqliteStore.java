@@ -71,6 +71,7 @@ public final class SqliteStore implements Store {
   private final StorageErrors errors = new StorageErrors();
   private final SqliteUniqueLocks uniqueLocks;
   private final SqliteCronStore cron;
+  private final SqliteBatchStore batches;
 
   private final ReservationEnds ends = new ReservationEnds(reservations);
 
@@ -125,6 +126,7 @@ public final class SqliteStore implements Store {
     this.jobReads = new JobReads(index, readers);
     this.uniqueLocks = new SqliteUniqueLocks(writer, this::pushOp);
     this.tracking = new SqliteTrackStore(writer);
+    this.batches = new SqliteBatchStore(writer);
     this.cron =
         new SqliteCronStore(
             writer,
@@ -270,6 +272,11 @@ public final class SqliteStore implements Store {
       reservations.add(r, p.id());
       return Optional.of(r);
     }
+  }
+
+  @Override
+  public dev.fabrik.server.batch.BatchStore batches() {
+    return batches;
   }
 
   @Override

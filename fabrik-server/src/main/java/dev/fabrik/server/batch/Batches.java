@@ -1,0 +1,473 @@
+package dev.fabrik.server.batch;
+
+import dev.fabrik.protocol.Job;
+import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.JobFormatException;
+import dev.fabrik.server.CommandException;
+import dev.fabrik.server.lifecycle.Service;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Faktory Enterprise batches (spec §8.3): the rules behind {@code BATCH NEW/OPEN/COMMIT/STATUS},
+ * and what members finishing do to their batch. The hooks that feed it live in {@link
+ * BatchOutcomes}.
+ *
+ * <p>A batch completes when it is committed, not re-opened, none of its members is pending and each
+ * child batch completed (its complete state is {@code "2"}); it succeeds once it completed, every
+ * member succeeded and each child succeeded. Reaching either pushes its callback, an ordinary job
+ * carrying {@code custom._bid} (and {@code custom._cb}, which one), exactly once: the state moves
+ * {@code "" → "1"} by one compare-and-set and only its winner pushes. The callback's ACK moves it
+ * to {@code "2"}; the success check runs after the complete callback's ACK, as Enterprise does.
+ *
+ * <p>All store work of this node runs on one platform thread, in the order it was asked for: the
+ * hooks hand it over without waiting, and {@code STATUS} and {@code COMMIT} queue behind it, so a
+ * client that ACKed on this node reads its own ACK. Nodes sharing a PostgreSQL database need no
+ * coordination beyond the store's compare-and-sets. The same thread runs the periodic {@link
+ * #sweep}: expiring batches never committed, purging finished ones and re-checking committed ones
+ * (a node that crashed between a member's last ACK and its check leaves the work to the sweep).
+ */
+public final class Batches implements Service {
+  private static final Logger log = LoggerFactory.getLogger(Batches.class);
+
+  /** How long a batch waits for its COMMIT after NEW or OPEN. */
+  public static final Duration OPEN_FOR = Duration.ofMinutes(30);
+
+  /** The default time a completed batch stays visible to STATUS. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
+
+  /** How long this node trusts that a bid it saw open still is (other nodes may commit it). */
+  private static final Duration OPEN_CACHE = Duration.ofSeconds(2);
+
+  private static final int SWEEP_CHUNK = 500;
+
+  /** Most ACK/FAIL outcomes written in one store operation. */
+  private static final int GROUP = 2000;
+
+  /** An outcome and when it was reported. */
+  private record Timed(MemberOutcome outcome, Instant at) {}
+
+  private final BatchStore store;
+  private final Consumer<Job> push;
+  private final Clock clock;
+  private final Duration retention;
+  private final Duration sweepEvery;
+  private final Duration recoveryGrace;
+  private final ConcurrentHashMap<String, Instant> knownOpen = new ConcurrentHashMap<>();
+  private final AtomicLong callbacksPushed = new AtomicLong();
+  private final ConcurrentLinkedQueue<Timed> outcomes = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainQueued = new AtomicBoolean();
+  private ScheduledExecutorService work;
+  private boolean stopped;
+
+  /**
+   * @param push stores a job as PUSH does ({@code Manager::push}), for callbacks
+   * @param retention how long a completed batch is kept
+   * @param sweepEvery the period of {@link #sweep}
+   * @param recoveryGrace at start, members joined at least this long ago whose job is gone count as
+   *     succeeded (zero for a store one process owns; longer where other nodes may be pushing)
+   */
+  public Batches(
+      BatchStore store,
+      Consumer<Job> push,
+      Clock clock,
+      Duration retention,
+      Duration sweepEvery,
+      Duration recoveryGrace) {
+    this.store = store;
+    this.push = push;
+    this.clock = clock;
+    this.retention = retention;
+    this.sweepEvery = sweepEvery;
+    this.recoveryGrace = recoveryGrace;
+    this.work =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("fabrik-batches").daemon(true).factory());
+  }
+
+  @Override
+  public synchronized void start() {
+    if (stopped) {
+      throw new IllegalStateException("the batches service was stopped; make a new one");
+    }
+    later(this::recover);
+    long ms = sweepEvery.toMillis();
+    work.scheduleWithFixedDelay(this::sweepSafely, 0, ms, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void stop(Duration timeout) {
+    ScheduledExecutorService e;
+    synchronized (this) {
+      stopped = true;
+      e = work;
+    }
+    e.shutdown();
+    try {
+      if (!e.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        e.shutdownNow();
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The store, for the web pages. */
+  public BatchStore store() {
+    return store;
+  }
+
+  /** Callbacks this node pushed since start. */
+  public long callbacksPushed() {
+    return callbacksPushed.get();
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /**
+   * {@code BATCH NEW}: stores an open batch and returns its bid.
+   *
+   * @throws CommandException no callback, a callback that is not a job, or an unknown parent
+   */
+  public String create(BatchRequest request) {
+    if (request.success() == null && request.complete() == null) {
+      throw CommandException.err("a batch needs a success or a complete callback job");
+    }
+    String complete = callbackJson("complete", request.complete());
+    String success = callbackJson("success", request.success());
+    String parent = request.parentBid();
+    if (parent != null && call(() -> store.row(parent)).isEmpty()) {
+      throw CommandException.err("unknown parent batch " + CommandException.excerpt(parent));
+    }
+    Instant now = clock.instant();
+    String bid = BatchIds.next();
+    BatchRecord b =
+        BatchRecord.created(
+            bid, parent, request.description(), now, now.plus(OPEN_FOR), complete, success);
+    call(
+        () -> {
+          store.create(b);
+          return null;
+        });
+    knownOpen.put(bid, now.plus(OPEN_CACHE));
+    return bid;
+  }
+
+  /** Checks a callback job now, so a bad one is refused at NEW rather than lost at completion. */
+  private static String callbackJson(String which, ObjectNode job) {
+    if (job == null) {
+      return null;
+    }
+    ObjectNode copy = job.deepCopy();
+    JsonNode type = copy.get("jobtype");
+    if (type == null || !type.isString() || type.stringValue().isEmpty()) {
+      throw CommandException.err("the " + which + " callback must be a job with a jobtype");
+    }
+    JsonNode jid = copy.get("jid");
+    if (jid == null || jid.isNull() || (jid.isString() && jid.stringValue().isEmpty())) {
+      copy.put("jid", BatchIds.jid());
+    }
+    if (copy.get("args") == null || copy.get("args").isNull()) {
+      copy.putArray("args");
+    }
+    String json = JobCodec.MAPPER.writeValueAsString(copy);
+    try {
+      JobCodec.decode(json.getBytes(StandardCharsets.UTF_8));
+    } catch (JobFormatException e) {
+      throw CommandException.err("the " + which + " callback is not a job: " + e.getMessage());
+    }
+    return json;
+  }
+
+  /** {@code BATCH OPEN}: jobs may join again until the next COMMIT; returns the bid. */
+  public String open(String bid) {
+    Instant now = clock.instant();
+    if (!call(() -> store.reopen(bid, now.plus(OPEN_FOR)))) {
+      throw unknown(bid);
+    }
+    knownOpen.put(bid, now.plus(OPEN_CACHE));
+    return bid;
+  }
+
+  /** {@code BATCH COMMIT}: no more jobs join; callbacks may fire (at once for an empty batch). */
+  public void commit(String bid) {
+    knownOpen.remove(bid);
+    call(
+        () -> {
+          if (!store.commit(bid)) {
+            if (store.row(bid).isEmpty()) {
+              throw unknown(bid);
+            }
+            throw CommandException.err(
+                "batch " + bid + " is already committed; BATCH OPEN it to add jobs");
+          }
+          settle(bid, clock.instant());
+          return null;
+        });
+  }
+
+  /** {@code BATCH STATUS}: the batch after every outcome this node saw before the call. */
+  public BatchRecord status(String bid) {
+    return call(() -> store.get(bid)).orElseThrow(() -> unknown(bid));
+  }
+
+  private static CommandException unknown(String bid) {
+    return CommandException.err("unknown batch " + CommandException.excerpt(bid));
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  /**
+   * Whether a job may join {@code bid} now (a PUSH checks this before storing anything): the batch
+   * exists and is open. Asked on the connection's thread, so a bid this node saw open a moment ago
+   * is answered from memory.
+   */
+  void requireOpen(String bid) {
+    Instant now = clock.instant();
+    Instant until = knownOpen.get(bid);
+    if (until != null && now.isBefore(until)) {
+      return;
+    }
+    Optional<BatchRecord> b = store.row(bid);
+    if (b.isEmpty()) {
+      throw CommandException.err(
+          "unknown batch " + CommandException.excerpt(bid) + " (expired, or never created)");
+    }
+    if (!b.get().open()) {
+      throw CommandException.err(
+          "batch " + bid + " is committed; BATCH OPEN it before pushing more jobs into it");
+    }
+    knownOpen.put(bid, now.plus(OPEN_CACHE));
+  }
+
+  void joining(String bid, String jid) {
+    store
+        .join(bid, jid, clock.instant())
+        .exceptionally(
+            e -> {
+              log.warn("batch {} membership of {} not stored: {}", bid, jid, e.toString());
+              return null;
+            });
+  }
+
+  void notJoined(String bid, String jid) {
+    later(() -> store.leave(bid, jid));
+  }
+
+  // The time is taken when the outcome is reported, not when the batches thread gets to it.
+
+  /**
+   * Queued and written in groups: the batches thread takes every outcome waiting (up to {@link
+   * #GROUP}) into one store operation, then checks each batch that moved once. A drain is queued
+   * whenever none is, so a STATUS asked after an ACK still runs after that ACK's outcome.
+   */
+  void memberFinished(String bid, String jid, MemberState state) {
+    outcomes.add(new Timed(new MemberOutcome(bid, jid, state), clock.instant()));
+    if (drainQueued.compareAndSet(false, true)) {
+      later(this::drainOutcomes);
+    }
+  }
+
+  private void drainOutcomes() {
+    drainQueued.set(false);
+    List<MemberOutcome> group = new ArrayList<>();
+    Instant at = null;
+    for (Timed t = outcomes.poll(); t != null; t = group.size() < GROUP ? outcomes.poll() : null) {
+      group.add(t.outcome());
+      at = t.at();
+    }
+    if (!outcomes.isEmpty() && drainQueued.compareAndSet(false, true)) {
+      later(this::drainOutcomes);
+    }
+    if (group.isEmpty()) {
+      return;
+    }
+    for (String bid : store.finishAll(group)) {
+      settle(bid, at);
+    }
+  }
+
+  void callbackFinished(String bid, Callback callback) {
+    Instant at = clock.instant();
+    later(
+        () -> {
+          if (store.callbackDone(bid, callback, at)) {
+            settle(bid, at);
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- completion
+
+  /**
+   * Moves {@code bid} (then its ancestors, when it finished a step) as far as its members allow,
+   * pushing each callback the step reached. Runs on the batches thread.
+   */
+  private void settle(String first, Instant now) {
+    Deque<String> todo = new ArrayDeque<>();
+    todo.add(first);
+    while (!todo.isEmpty()) {
+      String bid = todo.poll();
+      Optional<BatchRecord> found = store.row(bid);
+      if (found.isEmpty()) {
+        continue;
+      }
+      BatchRecord b = found.get();
+      boolean finishedStep = false;
+      if (b.completeSt().equals(BatchRecord.PENDING)) {
+        String to = b.completeJob() == null ? BatchRecord.DONE : BatchRecord.ENQUEUED;
+        if (store.markComplete(bid, to, now)) {
+          if (b.completeJob() != null) {
+            fire(bid, Callback.COMPLETE, b.completeJob());
+          } else {
+            finishedStep = true;
+          }
+        }
+      }
+      BatchRecord after = store.row(bid).orElse(b);
+      if (after.completeSt().equals(BatchRecord.DONE)
+          && after.successSt().equals(BatchRecord.PENDING)) {
+        String to = b.successJob() == null ? BatchRecord.DONE : BatchRecord.ENQUEUED;
+        if (store.markSuccess(bid, to)) {
+          if (b.successJob() != null) {
+            fire(bid, Callback.SUCCESS, b.successJob());
+          } else {
+            finishedStep = true;
+          }
+        }
+      }
+      // A step that ends at "2" (reached here, or by a callback's ACK before this settle) may be
+      // what the parent waits for.
+      if (b.parentBid() != null
+          && (finishedStep
+              || after.completeSt().equals(BatchRecord.DONE)
+              || after.successSt().equals(BatchRecord.DONE))) {
+        todo.add(b.parentBid());
+      }
+    }
+  }
+
+  private void fire(String bid, Callback which, String json) {
+    try {
+      ObjectNode job = (ObjectNode) JobCodec.MAPPER.readTree(json);
+      JsonNode custom = job.get("custom");
+      ObjectNode c = custom instanceof ObjectNode o ? o : job.putObject("custom");
+      c.put(BatchKeys.CALLBACK, bid);
+      c.put(BatchKeys.WHICH, which.wireName());
+      push.accept(JobCodec.decode(JobCodec.MAPPER.writeValueAsBytes(job)));
+      callbacksPushed.incrementAndGet();
+    } catch (RuntimeException e) {
+      // The state says "1" but no job was stored: an operator has to act (docs/batches.md).
+      log.error("the {} callback of batch {} could not be pushed", which.wireName(), bid, e);
+    }
+  }
+
+  // ---------------------------------------------------------------- periodic
+
+  /**
+   * Expires batches never committed in time, closes stale re-opens, purges batches completed longer
+   * than the retention ago, and re-checks committed batches that may have missed a check.
+   */
+  void sweep() {
+    Instant now = clock.instant();
+    for (String bid : store.expire(now, SWEEP_CHUNK)) {
+      knownOpen.remove(bid);
+      log.info("batch {} expired: not committed within {}", bid, OPEN_FOR);
+    }
+    for (String bid : store.closeStaleReopens(now, SWEEP_CHUNK)) {
+      knownOpen.remove(bid);
+      settle(bid, now);
+    }
+    store.purge(now.minus(retention), SWEEP_CHUNK);
+    for (String bid : store.unsettled(SWEEP_CHUNK)) {
+      settle(bid, now);
+    }
+  }
+
+  /**
+   * After a crash: members whose ACK was stored but whose outcome was not count as succeeded; the
+   * first sweep (queued right behind) then fires what they were holding back.
+   */
+  private void recover() {
+    int n = store.settleVanished(clock.instant().minus(recoveryGrace));
+    if (n > 0) {
+      log.info("batches: {} members finished before the last stop were counted as succeeded", n);
+    }
+  }
+
+  private void sweepSafely() {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      log.warn("the batch sweep failed; trying again next period", e);
+    }
+  }
+
+  /** Runs a sweep now on the batches thread and waits for it (tests, and after a restart). */
+  public void sweepNow() {
+    call(
+        () -> {
+          sweep();
+          return null;
+        });
+  }
+
+  // ---------------------------------------------------------------- the batches thread
+
+  private void later(Runnable r) {
+    try {
+      work.execute(
+          () -> {
+            try {
+              r.run();
+            } catch (RuntimeException e) {
+              log.warn("batch bookkeeping failed; the sweep will retry the check", e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.warn("batch bookkeeping dropped: the server is stopping");
+    }
+  }
+
+  private <T> T call(Callable<T> c) {
+    Future<T> f = work.submit(c);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CommandException.err("interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Bids this node holds as open (for tests). */
+  List<String> cachedOpen() {
+    return List.copyOf(knownOpen.keySet());
+  }
+}

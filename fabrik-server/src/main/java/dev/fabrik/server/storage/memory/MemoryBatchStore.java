@@ -1,0 +1,326 @@
+package dev.fabrik.server.storage.memory;
+
+import dev.fabrik.server.batch.BatchCounts;
+import dev.fabrik.server.batch.BatchRecord;
+import dev.fabrik.server.batch.BatchStore;
+import dev.fabrik.server.batch.Callback;
+import dev.fabrik.server.batch.MemberState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Batches in maps, every method under this object's lock: each call is one atomic step, as one
+ * statement is on the durable stores.
+ */
+final class MemoryBatchStore implements BatchStore {
+
+  /** A batch row without its counts (counted from members when read). */
+  private static final class Row {
+    BatchRecord batch;
+    final TreeMap<String, MemberState> members = new TreeMap<>();
+
+    Row(BatchRecord batch) {
+      this.batch = batch;
+    }
+  }
+
+  private final Map<String, Row> rows = new HashMap<>();
+
+  @Override
+  public synchronized void create(BatchRecord batch) {
+    rows.put(batch.bid(), new Row(batch));
+  }
+
+  @Override
+  public synchronized Optional<BatchRecord> get(String bid) {
+    Row r = rows.get(bid);
+    return r == null ? Optional.empty() : Optional.of(counted(r));
+  }
+
+  @Override
+  public synchronized Optional<BatchRecord> row(String bid) {
+    Row r = rows.get(bid);
+    return r == null ? Optional.empty() : Optional.of(r.batch);
+  }
+
+  private static BatchRecord counted(Row r) {
+    long pending = 0;
+    long failed = 0;
+    for (MemberState s : r.members.values()) {
+      if (s == MemberState.PENDING) {
+        pending++;
+      } else if (s == MemberState.FAILED) {
+        failed++;
+      }
+    }
+    BatchRecord b = r.batch;
+    return new BatchRecord(
+        b.bid(),
+        b.parentBid(),
+        b.description(),
+        b.createdAt(),
+        b.expiresAt(),
+        b.committed(),
+        b.open(),
+        b.completeJob(),
+        b.successJob(),
+        b.completeSt(),
+        b.successSt(),
+        b.completedAt(),
+        r.members.size(),
+        pending,
+        failed);
+  }
+
+  @Override
+  public synchronized List<BatchRecord> list(Instant before, int limit) {
+    return rows.values().stream()
+        .filter(r -> before == null || r.batch.createdAt().isBefore(before))
+        .sorted(
+            Comparator.comparing((Row r) -> r.batch.createdAt())
+                .thenComparing(r -> r.batch.bid())
+                .reversed())
+        .limit(limit)
+        .map(MemoryBatchStore::counted)
+        .toList();
+  }
+
+  @Override
+  public synchronized List<String> members(String bid, MemberState state, int limit) {
+    Row r = rows.get(bid);
+    if (r == null) {
+      return List.of();
+    }
+    return r.members.entrySet().stream()
+        .filter(e -> e.getValue() == state)
+        .map(Map.Entry::getKey)
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public synchronized boolean reopen(String bid, Instant expiresAt) {
+    Row r = rows.get(bid);
+    if (r == null) {
+      return false;
+    }
+    r.batch = with(r.batch, r.batch.committed(), true, expiresAt);
+    return true;
+  }
+
+  @Override
+  public synchronized boolean commit(String bid) {
+    Row r = rows.get(bid);
+    if (r == null || !r.batch.open()) {
+      return false;
+    }
+    r.batch = with(r.batch, true, false, r.batch.expiresAt());
+    return true;
+  }
+
+  private static BatchRecord with(BatchRecord b, boolean committed, boolean open, Instant expires) {
+    return new BatchRecord(
+        b.bid(),
+        b.parentBid(),
+        b.description(),
+        b.createdAt(),
+        expires,
+        committed,
+        open,
+        b.completeJob(),
+        b.successJob(),
+        b.completeSt(),
+        b.successSt(),
+        b.completedAt(),
+        0,
+        0,
+        0);
+  }
+
+  private static BatchRecord withStates(
+      BatchRecord b, String completeSt, String successSt, Instant completedAt) {
+    return new BatchRecord(
+        b.bid(),
+        b.parentBid(),
+        b.description(),
+        b.createdAt(),
+        b.expiresAt(),
+        b.committed(),
+        b.open(),
+        b.completeJob(),
+        b.successJob(),
+        completeSt,
+        successSt,
+        completedAt,
+        0,
+        0,
+        0);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> join(String bid, String jid, Instant now) {
+    Row r = rows.get(bid);
+    if (r != null && r.batch.open()) {
+      r.members.putIfAbsent(jid, MemberState.PENDING);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized void leave(String bid, String jid) {
+    Row r = rows.get(bid);
+    if (r != null) {
+      r.members.remove(jid, MemberState.PENDING);
+    }
+  }
+
+  @Override
+  public synchronized boolean finish(String bid, String jid, MemberState state) {
+    Row r = rows.get(bid);
+    if (r == null) {
+      return false;
+    }
+    MemberState now = r.members.get(jid);
+    if (now == null || now.ordinal() >= state.ordinal()) {
+      return false;
+    }
+    r.members.put(jid, state);
+    return true;
+  }
+
+  @Override
+  public synchronized boolean markComplete(String bid, String to, Instant now) {
+    Row r = rows.get(bid);
+    if (r == null
+        || !r.batch.committed()
+        || r.batch.open()
+        || !r.batch.completeSt().equals(BatchRecord.PENDING)
+        || r.members.containsValue(MemberState.PENDING)
+        || children(bid).anyMatch(c -> !c.batch.completeSt().equals(BatchRecord.DONE))) {
+      return false;
+    }
+    Instant completed = to.equals(BatchRecord.DONE) ? now : null;
+    r.batch = withStates(r.batch, to, r.batch.successSt(), completed);
+    return true;
+  }
+
+  @Override
+  public synchronized boolean markSuccess(String bid, String to) {
+    Row r = rows.get(bid);
+    if (r == null
+        || !r.batch.completeSt().equals(BatchRecord.DONE)
+        || !r.batch.successSt().equals(BatchRecord.PENDING)
+        || r.members.values().stream().anyMatch(s -> s != MemberState.SUCCEEDED)
+        || children(bid).anyMatch(c -> !c.batch.successSt().equals(BatchRecord.DONE))) {
+      return false;
+    }
+    r.batch = withStates(r.batch, r.batch.completeSt(), to, r.batch.completedAt());
+    return true;
+  }
+
+  private java.util.stream.Stream<Row> children(String bid) {
+    return rows.values().stream().filter(c -> bid.equals(c.batch.parentBid()));
+  }
+
+  @Override
+  public synchronized boolean callbackDone(String bid, Callback callback, Instant now) {
+    Row r = rows.get(bid);
+    if (r == null) {
+      return false;
+    }
+    BatchRecord b = r.batch;
+    if (callback == Callback.COMPLETE && b.completeSt().equals(BatchRecord.ENQUEUED)) {
+      r.batch = withStates(b, BatchRecord.DONE, b.successSt(), now);
+      return true;
+    }
+    if (callback == Callback.SUCCESS && b.successSt().equals(BatchRecord.ENQUEUED)) {
+      r.batch = withStates(b, b.completeSt(), BatchRecord.DONE, b.completedAt());
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public synchronized List<String> unsettled(int limit) {
+    return rows.values().stream()
+        .filter(
+            r ->
+                r.batch.committed()
+                    && !r.batch.open()
+                    && !(r.batch.completeSt().equals(BatchRecord.DONE)
+                        && r.batch.successSt().equals(BatchRecord.DONE)))
+        .map(r -> r.batch.bid())
+        .sorted()
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public synchronized List<String> expire(Instant now, int limit) {
+    List<String> gone = new ArrayList<>();
+    for (Row r : List.copyOf(rows.values())) {
+      if (gone.size() < limit && !r.batch.committed() && !r.batch.expiresAt().isAfter(now)) {
+        rows.remove(r.batch.bid());
+        gone.add(r.batch.bid());
+      }
+    }
+    return gone;
+  }
+
+  @Override
+  public synchronized List<String> closeStaleReopens(Instant now, int limit) {
+    List<String> closed = new ArrayList<>();
+    for (Row r : rows.values()) {
+      if (closed.size() < limit
+          && r.batch.committed()
+          && r.batch.open()
+          && !r.batch.expiresAt().isAfter(now)) {
+        r.batch = with(r.batch, true, false, r.batch.expiresAt());
+        closed.add(r.batch.bid());
+      }
+    }
+    return closed;
+  }
+
+  @Override
+  public synchronized int purge(Instant before, int limit) {
+    int n = 0;
+    for (Row r : List.copyOf(rows.values())) {
+      if (n < limit && r.batch.completedAt() != null && !r.batch.completedAt().isAfter(before)) {
+        rows.remove(r.batch.bid());
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Nothing survives the process here, so nothing is left to recover. */
+  @Override
+  public int settleVanished(Instant joinedBefore) {
+    return 0;
+  }
+
+  @Override
+  public synchronized BatchCounts counts() {
+    long open = 0;
+    long committed = 0;
+    long completed = 0;
+    for (Row r : rows.values()) {
+      if (r.batch.open()) {
+        open++;
+      } else if (r.batch.completeSt().equals(BatchRecord.DONE)) {
+        completed++;
+      } else {
+        committed++;
+      }
+    }
+    return new BatchCounts(open, committed, completed);
+  }
+}

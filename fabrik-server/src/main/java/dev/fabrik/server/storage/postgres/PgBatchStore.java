@@ -1,0 +1,171 @@
+package dev.fabrik.server.storage.postgres;
+
+import dev.fabrik.server.batch.BatchCounts;
+import dev.fabrik.server.batch.BatchRecord;
+import dev.fabrik.server.batch.BatchStore;
+import dev.fabrik.server.batch.Callback;
+import dev.fabrik.server.batch.MemberState;
+import dev.fabrik.server.storage.BatchSql;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Batches in {@code {s}.batches} and {@code {s}.batch_members} (migration V5), each decision ONE
+ * autocommitted statement ({@link BatchSql} shows why that is exact with several nodes); the sweeps
+ * (expire, purge) claim their rows with {@code FOR UPDATE SKIP LOCKED} in one transaction.
+ *
+ * <p>{@link #join} runs its insert before returning (the job's own insert goes through the group
+ * commit and is not ordered with it), so a PUSH answered {@code +OK} always has its membership.
+ */
+final class PgBatchStore implements BatchStore {
+  private final PgDatabase db;
+  private final BatchSql sql;
+
+  PgBatchStore(PgDatabase db) {
+    this.db = db;
+    this.sql = new BatchSql(db.sql("{s}."), true);
+  }
+
+  @Override
+  public void create(BatchRecord batch) {
+    PgCalls.autocommit(
+        db,
+        "creating a batch",
+        c -> {
+          sql.create(c, batch);
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<BatchRecord> get(String bid) {
+    // One snapshot for the row and its counts.
+    return PgCalls.transaction(db, "reading a batch", c -> sql.get(c, bid, true));
+  }
+
+  @Override
+  public Optional<BatchRecord> row(String bid) {
+    return PgCalls.autocommit(db, "reading a batch", c -> sql.get(c, bid, false));
+  }
+
+  @Override
+  public List<BatchRecord> list(Instant before, int limit) {
+    return PgCalls.autocommit(db, "listing batches", c -> sql.list(c, before, limit));
+  }
+
+  @Override
+  public List<String> members(String bid, MemberState state, int limit) {
+    return PgCalls.autocommit(db, "listing batch members", c -> sql.members(c, bid, state, limit));
+  }
+
+  @Override
+  public boolean reopen(String bid, Instant expiresAt) {
+    return PgCalls.autocommit(db, "opening a batch", c -> sql.reopen(c, bid, expiresAt));
+  }
+
+  @Override
+  public boolean commit(String bid) {
+    return PgCalls.autocommit(db, "committing a batch", c -> sql.commit(c, bid));
+  }
+
+  @Override
+  public CompletableFuture<Void> join(String bid, String jid, Instant now) {
+    try {
+      PgCalls.autocommit(
+          db,
+          "adding a job to a batch",
+          c -> {
+            sql.join(c, bid, jid, now);
+            return null;
+          });
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public void leave(String bid, String jid) {
+    PgCalls.autocommit(
+        db,
+        "removing a job from a batch",
+        c -> {
+          sql.leave(c, bid, jid);
+          return null;
+        });
+  }
+
+  @Override
+  public boolean finish(String bid, String jid, MemberState state) {
+    return PgCalls.autocommit(
+        db, "recording a batch job's outcome", c -> sql.finish(c, bid, jid, state));
+  }
+
+  /** One transaction, committed before the caller's completion checks start (see BatchSql). */
+  @Override
+  public java.util.Set<String> finishAll(
+      java.util.List<dev.fabrik.server.batch.MemberOutcome> all) {
+    return PgCalls.transaction(
+        db,
+        "recording batch jobs' outcomes",
+        c -> {
+          java.util.Set<String> moved = new java.util.LinkedHashSet<>();
+          for (var o : all) {
+            if (sql.finish(c, o.bid(), o.jid(), o.state())) {
+              moved.add(o.bid());
+            }
+          }
+          return moved;
+        });
+  }
+
+  @Override
+  public boolean markComplete(String bid, String to, Instant now) {
+    return PgCalls.autocommit(db, "completing a batch", c -> sql.markComplete(c, bid, to, now));
+  }
+
+  @Override
+  public boolean markSuccess(String bid, String to) {
+    return PgCalls.autocommit(db, "marking a batch successful", c -> sql.markSuccess(c, bid, to));
+  }
+
+  @Override
+  public boolean callbackDone(String bid, Callback callback, Instant now) {
+    return PgCalls.autocommit(
+        db, "recording a batch callback", c -> sql.callbackDone(c, bid, callback, now));
+  }
+
+  @Override
+  public List<String> unsettled(int limit) {
+    return PgCalls.autocommit(db, "listing unsettled batches", c -> sql.unsettled(c, limit));
+  }
+
+  @Override
+  public List<String> expire(Instant now, int limit) {
+    return PgCalls.transaction(db, "expiring batches", c -> sql.expire(c, now, limit));
+  }
+
+  @Override
+  public List<String> closeStaleReopens(Instant now, int limit) {
+    return PgCalls.transaction(
+        db, "closing re-opened batches", c -> sql.closeStaleReopens(c, now, limit));
+  }
+
+  @Override
+  public int purge(Instant before, int limit) {
+    return PgCalls.transaction(db, "purging batches", c -> sql.purge(c, before, limit));
+  }
+
+  @Override
+  public int settleVanished(Instant joinedBefore) {
+    return PgCalls.autocommit(
+        db, "recovering batch members", c -> sql.settleVanished(c, joinedBefore));
+  }
+
+  @Override
+  public BatchCounts counts() {
+    return PgCalls.autocommit(db, "counting batches", sql::counts);
+  }
+}

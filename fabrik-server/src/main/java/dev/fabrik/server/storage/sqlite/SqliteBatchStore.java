@@ -1,0 +1,163 @@
+package dev.fabrik.server.storage.sqlite;
+
+import dev.fabrik.server.batch.BatchCounts;
+import dev.fabrik.server.batch.BatchRecord;
+import dev.fabrik.server.batch.BatchStore;
+import dev.fabrik.server.batch.Callback;
+import dev.fabrik.server.batch.MemberState;
+import dev.fabrik.server.storage.BatchSql;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Batches in their own tables ({@link BatchSql}), every call one operation on the store's {@link
+ * GroupCommitWriter}: applied in call order, group-committed with the jobs around it. A member's
+ * row is submitted before its job's insert (the manager reports the push first), so a crash never
+ * keeps the job without its membership.
+ */
+final class SqliteBatchStore implements BatchStore {
+  private final GroupCommitWriter writer;
+  private final BatchSql sql = new BatchSql("", false);
+
+  SqliteBatchStore(GroupCommitWriter writer) {
+    this.writer = writer;
+    writer.write(
+        tx -> {
+          try (Statement s = tx.connection().createStatement()) {
+            for (String ddl : BatchSql.sqliteDdl()) {
+              s.execute(ddl);
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void create(BatchRecord batch) {
+    writer.write(
+        tx -> {
+          sql.create(tx.connection(), batch);
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<BatchRecord> get(String bid) {
+    return writer.write(tx -> sql.get(tx.connection(), bid, true));
+  }
+
+  @Override
+  public Optional<BatchRecord> row(String bid) {
+    return writer.write(tx -> sql.get(tx.connection(), bid, false));
+  }
+
+  @Override
+  public List<BatchRecord> list(Instant before, int limit) {
+    return writer.write(tx -> sql.list(tx.connection(), before, limit));
+  }
+
+  @Override
+  public List<String> members(String bid, MemberState state, int limit) {
+    return writer.write(tx -> sql.members(tx.connection(), bid, state, limit));
+  }
+
+  @Override
+  public boolean reopen(String bid, Instant expiresAt) {
+    return writer.write(tx -> sql.reopen(tx.connection(), bid, expiresAt));
+  }
+
+  @Override
+  public boolean commit(String bid) {
+    return writer.write(tx -> sql.commit(tx.connection(), bid));
+  }
+
+  @Override
+  public CompletableFuture<Void> join(String bid, String jid, Instant now) {
+    return writer.submitAsync(
+        tx -> {
+          sql.join(tx.connection(), bid, jid, now);
+          return null;
+        },
+        1,
+        0);
+  }
+
+  @Override
+  public void leave(String bid, String jid) {
+    writer.write(
+        tx -> {
+          sql.leave(tx.connection(), bid, jid);
+          return null;
+        });
+  }
+
+  @Override
+  public boolean finish(String bid, String jid, MemberState state) {
+    return writer.write(tx -> sql.finish(tx.connection(), bid, jid, state));
+  }
+
+  @Override
+  public java.util.Set<String> finishAll(
+      java.util.List<dev.fabrik.server.batch.MemberOutcome> all) {
+    return writer.write(
+        tx -> {
+          java.util.Set<String> moved = new java.util.LinkedHashSet<>();
+          for (var o : all) {
+            if (sql.finish(tx.connection(), o.bid(), o.jid(), o.state())) {
+              moved.add(o.bid());
+            }
+          }
+          return moved;
+        },
+        all.size(),
+        0);
+  }
+
+  @Override
+  public boolean markComplete(String bid, String to, Instant now) {
+    return writer.write(tx -> sql.markComplete(tx.connection(), bid, to, now));
+  }
+
+  @Override
+  public boolean markSuccess(String bid, String to) {
+    return writer.write(tx -> sql.markSuccess(tx.connection(), bid, to));
+  }
+
+  @Override
+  public boolean callbackDone(String bid, Callback callback, Instant now) {
+    return writer.write(tx -> sql.callbackDone(tx.connection(), bid, callback, now));
+  }
+
+  @Override
+  public List<String> unsettled(int limit) {
+    return writer.write(tx -> sql.unsettled(tx.connection(), limit));
+  }
+
+  @Override
+  public List<String> expire(Instant now, int limit) {
+    return writer.write(tx -> sql.expire(tx.connection(), now, limit));
+  }
+
+  @Override
+  public List<String> closeStaleReopens(Instant now, int limit) {
+    return writer.write(tx -> sql.closeStaleReopens(tx.connection(), now, limit));
+  }
+
+  @Override
+  public int purge(Instant before, int limit) {
+    return writer.write(tx -> sql.purge(tx.connection(), before, limit));
+  }
+
+  @Override
+  public int settleVanished(Instant joinedBefore) {
+    return writer.write(tx -> sql.settleVanished(tx.connection(), joinedBefore));
+  }
+
+  @Override
+  public BatchCounts counts() {
+    return writer.write(tx -> sql.counts(tx.connection()));
+  }
+}

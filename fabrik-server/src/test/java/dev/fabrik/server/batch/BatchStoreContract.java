@@ -1,0 +1,313 @@
+package dev.fabrik.server.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.SetName;
+import dev.fabrik.server.storage.Store;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link BatchStore} must do, reached as {@link Store#batches()}. Subclasses open a
+ * fresh, empty store. Instants are whole microseconds (durable stores keep epoch micros).
+ */
+public abstract class BatchStoreContract {
+  protected static final Instant T0 = Instant.parse("2026-06-30T17:00:00Z");
+  protected static final Instant EXPIRES = T0.plusSeconds(1800);
+
+  protected Store store;
+  protected BatchStore batches;
+
+  protected abstract Store open() throws Exception;
+
+  @BeforeEach
+  void openStore() throws Exception {
+    store = open();
+    batches = store.batches();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  protected static BatchRecord fresh(String bid, String parent) {
+    return BatchRecord.created(
+        bid, parent, "desc " + bid, T0, EXPIRES, "{\"jobtype\":\"Done\"}", "{\"jobtype\":\"Ok\"}");
+  }
+
+  /** A committed batch with these members, all pending. */
+  protected void committed(String bid, String parent, String... jids) {
+    batches.create(fresh(bid, parent));
+    for (String jid : jids) {
+      batches.join(bid, jid, T0).join();
+    }
+    assertThat(batches.commit(bid)).isTrue();
+  }
+
+  @Test
+  void aBatchReadsBackAsCreatedAndAnUnknownOneIsEmpty() {
+    batches.create(fresh("b-1", null));
+    assertThat(batches.get("b-1")).contains(fresh("b-1", null));
+    assertThat(batches.row("b-1")).contains(fresh("b-1", null));
+    assertThat(batches.get("b-none")).isEmpty();
+  }
+
+  @Test
+  void jobsJoinOnlyWhileOpenAndAJidCountsOnce() {
+    batches.create(fresh("b-1", null));
+    batches.join("b-1", "j1", T0).join();
+    batches.join("b-1", "j1", T0).join();
+    batches.join("b-1", "j2", T0).join();
+    batches.join("b-none", "j3", T0).join();
+    assertThat(batches.commit("b-1")).isTrue();
+    batches.join("b-1", "late", T0).join();
+
+    BatchRecord b = batches.get("b-1").orElseThrow();
+    assertThat(b.total()).isEqualTo(2);
+    assertThat(b.pending()).isEqualTo(2);
+    assertThat(b.committed()).isTrue();
+    assertThat(b.open()).isFalse();
+    assertThat(batches.members("b-1", MemberState.PENDING, 10)).containsExactly("j1", "j2");
+    assertThat(batches.get("b-none")).isEmpty();
+  }
+
+  @Test
+  void commitTwiceIsRefusedUntilTheBatchIsReopened() {
+    batches.create(fresh("b-1", null));
+    assertThat(batches.commit("b-1")).isTrue();
+    assertThat(batches.commit("b-1")).isFalse();
+    assertThat(batches.commit("b-none")).isFalse();
+    assertThat(batches.reopen("b-1", EXPIRES.plusSeconds(60))).isTrue();
+    assertThat(batches.reopen("b-none", EXPIRES)).isFalse();
+    batches.join("b-1", "j9", T0).join();
+    assertThat(batches.get("b-1").orElseThrow().open()).isTrue();
+    assertThat(batches.commit("b-1")).isTrue();
+    assertThat(batches.get("b-1").orElseThrow().total()).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedPushLeavesItsBatch() {
+    batches.create(fresh("b-1", null));
+    batches.join("b-1", "j1", T0).join();
+    batches.leave("b-1", "j1");
+    assertThat(batches.get("b-1").orElseThrow().total()).isZero();
+  }
+
+  @Test
+  void membersOnlyMoveForward() {
+    committed("b-1", null, "j1", "j2");
+    assertThat(batches.finish("b-1", "j1", MemberState.FAILED)).isTrue();
+    assertThat(batches.finish("b-1", "j1", MemberState.FAILED)).isFalse();
+    assertThat(batches.finish("b-1", "j2", MemberState.SUCCEEDED)).isTrue();
+    assertThat(batches.finish("b-1", "j2", MemberState.FAILED)).isFalse();
+    assertThat(batches.finish("b-1", "stranger", MemberState.SUCCEEDED)).isFalse();
+    BatchRecord b = batches.get("b-1").orElseThrow();
+    assertThat(b.pending()).isZero();
+    assertThat(b.failed()).isEqualTo(1);
+    assertThat(batches.members("b-1", MemberState.FAILED, 10)).containsExactly("j1");
+
+    assertThat(batches.finish("b-1", "j1", MemberState.SUCCEEDED)).isTrue();
+    assertThat(batches.get("b-1").orElseThrow().failed()).isZero();
+  }
+
+  @Test
+  void finishAllMovesManyMembersAndNamesTheBatchesThatMoved() {
+    committed("b-1", null, "j1", "j2");
+    committed("b-2", null, "k1");
+    var moved =
+        batches.finishAll(
+            List.of(
+                new MemberOutcome("b-1", "j1", MemberState.SUCCEEDED),
+                new MemberOutcome("b-1", "j2", MemberState.FAILED),
+                new MemberOutcome("b-2", "stranger", MemberState.SUCCEEDED)));
+    assertThat(moved).containsExactly("b-1");
+    BatchRecord b = batches.get("b-1").orElseThrow();
+    assertThat(b.pending()).isZero();
+    assertThat(b.failed()).isEqualTo(1);
+    assertThat(batches.get("b-2").orElseThrow().pending()).isEqualTo(1);
+  }
+
+  @Test
+  void completeWaitsForCommitAndForEveryMember() {
+    batches.create(fresh("b-1", null));
+    batches.join("b-1", "j1", T0).join();
+    assertThat(batches.markComplete("b-1", BatchRecord.ENQUEUED, T0)).isFalse();
+    batches.commit("b-1");
+    assertThat(batches.markComplete("b-1", BatchRecord.ENQUEUED, T0)).isFalse();
+    batches.finish("b-1", "j1", MemberState.FAILED);
+    assertThat(batches.markComplete("b-1", BatchRecord.ENQUEUED, T0)).isTrue();
+    assertThat(batches.markComplete("b-1", BatchRecord.ENQUEUED, T0)).isFalse();
+    assertThat(batches.get("b-1").orElseThrow().completeSt()).isEqualTo("1");
+
+    // Success needs the complete callback done and every member succeeded.
+    assertThat(batches.markSuccess("b-1", BatchRecord.ENQUEUED)).isFalse();
+    assertThat(batches.callbackDone("b-1", Callback.COMPLETE, T0.plusSeconds(5))).isTrue();
+    assertThat(batches.callbackDone("b-1", Callback.COMPLETE, T0.plusSeconds(6))).isFalse();
+    assertThat(batches.markSuccess("b-1", BatchRecord.ENQUEUED)).isFalse();
+    batches.finish("b-1", "j1", MemberState.SUCCEEDED);
+    assertThat(batches.markSuccess("b-1", BatchRecord.ENQUEUED)).isTrue();
+    assertThat(batches.markSuccess("b-1", BatchRecord.ENQUEUED)).isFalse();
+    assertThat(batches.callbackDone("b-1", Callback.SUCCESS, T0)).isTrue();
+
+    BatchRecord b = batches.get("b-1").orElseThrow();
+    assertThat(b.completeSt()).isEqualTo("2");
+    assertThat(b.successSt()).isEqualTo("2");
+    assertThat(b.completedAt()).isEqualTo(T0.plusSeconds(5));
+  }
+
+  @Test
+  void aReopenedBatchDoesNotCompleteUntilCommittedAgain() {
+    committed("b-1", null);
+    batches.reopen("b-1", EXPIRES);
+    assertThat(batches.markComplete("b-1", BatchRecord.ENQUEUED, T0)).isFalse();
+    batches.commit("b-1");
+    assertThat(batches.markComplete("b-1", BatchRecord.DONE, T0)).isTrue();
+    assertThat(batches.get("b-1").orElseThrow().completedAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void aParentCompletesAndSucceedsOnlyAfterItsChildren() {
+    committed("b-p", null);
+    committed("b-c", "b-p", "j1");
+    assertThat(batches.markComplete("b-p", BatchRecord.ENQUEUED, T0)).isFalse();
+    batches.finish("b-c", "j1", MemberState.SUCCEEDED);
+    assertThat(batches.markComplete("b-c", BatchRecord.ENQUEUED, T0)).isTrue();
+    assertThat(batches.markComplete("b-p", BatchRecord.ENQUEUED, T0)).isFalse();
+    batches.callbackDone("b-c", Callback.COMPLETE, T0);
+    assertThat(batches.markComplete("b-p", BatchRecord.ENQUEUED, T0)).isTrue();
+    batches.callbackDone("b-p", Callback.COMPLETE, T0);
+    assertThat(batches.markSuccess("b-p", BatchRecord.ENQUEUED)).isFalse();
+    assertThat(batches.markSuccess("b-c", BatchRecord.DONE)).isTrue();
+    assertThat(batches.markSuccess("b-p", BatchRecord.ENQUEUED)).isTrue();
+  }
+
+  @Test
+  void expiryDeletesOnlyBatchesNeverCommittedInTime() {
+    batches.create(fresh("b-old", null));
+    batches.join("b-old", "j1", T0).join();
+    committed("b-done", null);
+    assertThat(batches.expire(EXPIRES.minusSeconds(1), 10)).isEmpty();
+    assertThat(batches.expire(EXPIRES, 10)).containsExactly("b-old");
+    assertThat(batches.get("b-old")).isEmpty();
+    assertThat(batches.members("b-old", MemberState.PENDING, 10)).isEmpty();
+    assertThat(batches.get("b-done")).isPresent();
+  }
+
+  @Test
+  void aStaleReopenIsClosedAgain() {
+    committed("b-1", null);
+    batches.reopen("b-1", EXPIRES);
+    assertThat(batches.closeStaleReopens(EXPIRES.minusSeconds(1), 10)).isEmpty();
+    assertThat(batches.closeStaleReopens(EXPIRES, 10)).containsExactly("b-1");
+    assertThat(batches.get("b-1").orElseThrow().open()).isFalse();
+  }
+
+  @Test
+  void purgeDeletesBatchesCompletedBeforeTheCutoff() {
+    committed("b-1", null, "j1");
+    committed("b-2", null);
+    batches.finish("b-1", "j1", MemberState.SUCCEEDED);
+    batches.markComplete("b-1", BatchRecord.DONE, T0);
+    batches.markComplete("b-2", BatchRecord.DONE, T0.plusSeconds(100));
+    assertThat(batches.purge(T0.plusSeconds(50), 10)).isEqualTo(1);
+    assertThat(batches.get("b-1")).isEmpty();
+    assertThat(batches.get("b-2")).isPresent();
+  }
+
+  @Test
+  void aBatchCompletedByItsCallbackIsPurgedAfterIt() {
+    committed("b-1", null);
+    batches.markComplete("b-1", BatchRecord.ENQUEUED, T0);
+    batches.callbackDone("b-1", Callback.COMPLETE, T0.plusSeconds(10));
+    assertThat(batches.purge(T0.plusSeconds(9), 10)).isZero();
+    assertThat(batches.purge(T0.plusSeconds(10), 10)).isEqualTo(1);
+  }
+
+  /**
+   * For stores that outlive the process: a pending member whose job is gone (ACKed by a process
+   * that died before recording it) counts as succeeded; one whose job is still queued or in a set
+   * stays pending, as does one joined too recently.
+   */
+  protected void vanishedMembersAreSettledAfterACrash() {
+    committed("b-1", null, "acked-1", "queued-1", "retrying-1");
+    store.enqueue(List.of(job("queued-1")));
+    store.addToSet(SetName.RETRIES, T0.plusSeconds(60), job("retrying-1"));
+    batches.reopen("b-1", EXPIRES);
+    batches.join("b-1", "late-1", T0.plusSeconds(5)).join();
+    batches.commit("b-1");
+
+    assertThat(batches.settleVanished(T0.plusSeconds(1))).isEqualTo(1);
+    assertThat(batches.members("b-1", MemberState.SUCCEEDED, 10)).containsExactly("acked-1");
+    assertThat(batches.members("b-1", MemberState.PENDING, 10))
+        .containsExactly("late-1", "queued-1", "retrying-1");
+  }
+
+  private static QueuedJob job(String jid) {
+    byte[] payload =
+        ("{\"jid\":\"" + jid + "\",\"jobtype\":\"W\",\"args\":[],\"queue\":\"default\"}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return new QueuedJob(jid, "default", payload, 5);
+  }
+
+  @Test
+  void unsettledAndCountsFollowTheStates() {
+    batches.create(fresh("b-open", null));
+    committed("b-waiting", null, "j1");
+    committed("b-done", null);
+    batches.markComplete("b-done", BatchRecord.DONE, T0);
+    batches.markSuccess("b-done", BatchRecord.DONE);
+    assertThat(batches.unsettled(10)).containsExactly("b-waiting");
+    assertThat(batches.counts()).isEqualTo(new BatchCounts(1, 1, 1));
+    assertThat(batches.list(null, 10)).hasSize(3);
+    assertThat(batches.list(null, 2)).hasSize(2);
+  }
+
+  /**
+   * Many threads finish the members of one batch and each checks for completion after its own
+   * update, as nodes do: exactly one check wins.
+   */
+  @Test
+  void ofManyRacingChecksExactlyOneCompletesTheBatch() throws Exception {
+    int members = 200;
+    batches.create(fresh("b-1", null));
+    for (int i = 0; i < members; i++) {
+      batches.join("b-1", "j" + i, T0).join();
+    }
+    batches.commit("b-1");
+    AtomicInteger wins = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < members; i++) {
+        String jid = "j" + i;
+        Callable<Void> finish =
+            () -> {
+              batches.finish("b-1", jid, MemberState.SUCCEEDED);
+              if (batches.markComplete("b-1", BatchRecord.ENQUEUED, T0)) {
+                wins.incrementAndGet();
+              }
+              return null;
+            };
+        done.add(pool.submit(finish));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(wins).hasValue(1);
+    assertThat(batches.get("b-1").orElseThrow().pending()).isZero();
+  }
+}
