@@ -28,6 +28,7 @@ import dev.fabrik.server.web.console.StatsHistory;
 import dev.fabrik.server.web.ui.CronPages;
 import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.workers.WorkerRegistry;
+import dev.fabrik.server.workflow.Workflows;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -62,6 +63,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final PeriodicTasks tasks;
   private final Tracker tracker;
   private final TrackPurge trackPurge;
+  private final Workflows workflows;
   private final CronService cron;
   private final Listener listener;
   private final StatsHistory history;
@@ -121,6 +123,16 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.tracker = new Tracker(store.tracking(), store::extendReservation, clock);
     manager.onOutcome(tracker);
     this.trackPurge = new TrackPurge(tracker, Duration.ofMinutes(1));
+    this.workflows =
+        new Workflows(
+            store.workflows(),
+            clock,
+            Workflows.RETENTION,
+            config.deadTtl(),
+            metrics.workflows(store.workflows()));
+    manager.use(workflows);
+    manager.onOutcome(workflows);
+    manager.route(workflows);
     InfoReport info =
         new InfoReport(
             manager,
@@ -188,7 +200,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     try {
       // The throttle last, so it stops first: a delayed wrong password must not hold up shutdown.
       // The node registers once its ports are bound, and leaves the node table first at stop.
-      for (Service s : List.of(tasks, trackPurge, cron, history, listener, http, nodes, logins)) {
+      for (Service s :
+          List.of(tasks, trackPurge, workflows, cron, history, listener, http, nodes, logins)) {
         s.start();
         started.add(s);
       }
@@ -260,6 +273,11 @@ public final class FabrikServer implements Service, AutoCloseable {
   /** This node and the others sharing its store. */
   public NodeRegistry nodes() {
     return nodes;
+  }
+
+  /** Jobs that wait for others ({@code custom.after}). */
+  public Workflows workflows() {
+    return workflows;
   }
 
   /** Job tracking: {@code TRACK} and the states of jobs pushed with {@code custom.track}. */
