@@ -110,8 +110,16 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
 
   @Override
   public void failed(Reservation r, boolean expired, FailureDecision.Outcome outcome) {
-    if (outcome instanceof FailureDecision.Dead dead && WorkflowOption.mayBeIn(r.payload())) {
-      outcomes.execute(() -> died(r.jid(), dead.expiresAt()));
+    if (!WorkflowOption.mayBeIn(r.payload())) {
+      return;
+    }
+    // A failure with retry 0 throws the job away: it will never succeed either, so its
+    // dependents go to the dead set as for a death (where an operator can still retry them).
+    switch (outcome) {
+      case FailureDecision.Dead dead -> outcomes.execute(() -> died(r.jid(), dead.expiresAt()));
+      case FailureDecision.Discard d ->
+          outcomes.execute(() -> died(r.jid(), clock.instant().plus(deadTtl)));
+      case null, default -> {}
     }
   }
 
