@@ -23,11 +23,14 @@ import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.web.api.CronApi;
 import dev.fabrik.server.web.api.NodesApi;
+import dev.fabrik.server.web.api.WorkflowsApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
 import dev.fabrik.server.web.ui.CronPages;
 import dev.fabrik.server.web.ui.WebUi;
+import dev.fabrik.server.web.ui.WorkflowPages;
 import dev.fabrik.server.workers.WorkerRegistry;
+import dev.fabrik.server.workflow.WorkflowView;
 import dev.fabrik.server.workflow.Workflows;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -162,6 +165,9 @@ public final class FabrikServer implements Service, AutoCloseable {
     new WebUi(console, clock, nodes::nodes).register(http.routes());
     new CronApi(cron).register(http.routes());
     new CronPages(cron, clock).register(http.routes());
+    WorkflowView workflowView = new WorkflowView(store.workflows());
+    new WorkflowsApi(workflowView).register(http.routes());
+    new WorkflowPages(workflowView).register(http.routes());
     new NodesApi(nodes::nodes).register(http.routes());
   }
 
