@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The rules of a workflow, each one transaction of the {@link WorkflowStore}: holding pushed jobs
@@ -162,6 +163,12 @@ public final class WorkflowRules {
             }
             dr = dr.waitingFor(dr.waiting() - 1);
             boolean blockedByThis = dr.state() == WorkflowState.BLOCKED && jid.equals(dr.cause());
+            String stillDead = blockedByThis ? deadDependency(tx, d) : null;
+            if (stillDead != null) {
+              // another dependency is dead too: it stays in the dead set, now because of that one
+              tx.update(dr.blockedBy(stillDead, dr.deadAt()));
+              continue;
+            }
             if (blockedByThis && tx.deleteDead(dr.deadAt(), d)) {
               dr = dr.unblocked(WorkflowState.HELD);
               if (dr.waiting() > 0) {
@@ -217,14 +224,31 @@ public final class WorkflowRules {
   private static void revive(WorkflowTx tx, String jid) {
     for (String d : tx.dependentsOf(jid)) {
       WorkflowRow dr = tx.lock(List.of(d)).get(d);
-      if (dr != null
-          && dr.state() == WorkflowState.BLOCKED
-          && jid.equals(dr.cause())
-          && tx.deleteDead(dr.deadAt(), d)) {
+      if (dr == null || dr.state() != WorkflowState.BLOCKED || !jid.equals(dr.cause())) {
+        continue;
+      }
+      String stillDead = deadDependency(tx, d);
+      if (stillDead != null) {
+        tx.update(dr.blockedBy(stillDead, dr.deadAt()));
+      } else if (tx.deleteDead(dr.deadAt(), d)) {
         tx.update(dr.unblocked(WorkflowState.HELD));
         revive(tx, d);
       }
     }
+  }
+
+  /** A dependency of {@code jid}, not yet succeeded, that is dead (or blocked); else null. */
+  private static String deadDependency(WorkflowTx tx, String jid) {
+    List<String> open = tx.unresolvedDependenciesOf(jid);
+    if (open.isEmpty()) {
+      return null;
+    }
+    for (WorkflowRow r : new TreeMap<>(tx.lock(open)).values()) {
+      if (r.state() == WorkflowState.DEAD || r.state() == WorkflowState.BLOCKED) {
+        return r.jid();
+      }
+    }
+    return null;
   }
 
   private static void release(WorkflowTx tx, WorkflowRow row, Pushes out, Instant now) {

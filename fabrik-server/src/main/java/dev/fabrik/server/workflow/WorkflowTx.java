@@ -35,6 +35,9 @@ public interface WorkflowTx {
    */
   List<String> resolveEdgesFrom(String dep);
 
+  /** The dependencies of {@code jid} that have not succeeded yet (unresolved edges), sorted. */
+  List<String> unresolvedDependenciesOf(String jid);
+
   /** The dependents of {@code dep}, resolved edges included, sorted. */
   List<String> dependentsOf(String dep);
 

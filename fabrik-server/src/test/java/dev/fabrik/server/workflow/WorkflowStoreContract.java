@@ -180,6 +180,28 @@ public abstract class WorkflowStoreContract {
   }
 
   @Test
+  void aJobWithTwoDeadDependenciesLeavesTheDeadSetOnlyWhenBothAreBack() {
+    push(job("a"), job("b"), job("c", "a", "b"));
+    runNext();
+    runNext();
+    rules.died("a", T0, DEAD_UNTIL);
+    rules.died("b", T0, DEAD_UNTIL);
+    assertThat(dead()).extracting(SetEntry::jid).containsExactly("c");
+
+    store.enqueue(List.of(new QueuedJob("a", "wf", "{\"jid\":\"a\"}".getBytes())));
+    runNext();
+    rules.succeeded("a", T0);
+    assertThat(dead()).extracting(SetEntry::jid).containsExactly("c");
+    assertThat(flows.row("c").orElseThrow().cause()).isEqualTo("b");
+
+    store.enqueue(List.of(new QueuedJob("b", "wf", "{\"jid\":\"b\"}".getBytes())));
+    runNext();
+    assertThat(rules.succeeded("b", T0).released()).isOne();
+    assertThat(dead()).isEmpty();
+    assertThat(queued()).containsExactly("c");
+  }
+
+  @Test
   void aDependentTheOperatorRemovedFromTheDeadSetStaysThere() {
     push(job("a"), job("b", "a"));
     runNext();

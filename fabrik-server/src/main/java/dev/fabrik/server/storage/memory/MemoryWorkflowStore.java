@@ -110,6 +110,17 @@ final class MemoryWorkflowStore implements WorkflowStore {
     }
 
     @Override
+    public List<String> unresolvedDependenciesOf(String jid) {
+      List<String> out = new ArrayList<>();
+      for (String dep : edgesTo.getOrDefault(jid, new TreeSet<>())) {
+        if (!edgesFrom.get(dep).get(jid)) {
+          out.add(dep);
+        }
+      }
+      return out;
+    }
+
+    @Override
     public List<String> dependentsOf(String dep) {
       return List.copyOf(edgesFrom.getOrDefault(dep, new TreeMap<>()).keySet());
     }

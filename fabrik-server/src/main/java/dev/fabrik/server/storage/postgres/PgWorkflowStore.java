@@ -214,6 +214,12 @@ final class PgWorkflowStore implements WorkflowStore {
     }
 
     @Override
+    public List<String> unresolvedDependenciesOf(String jid) {
+      return strings(
+          c, "SELECT dep FROM {s}.workflow_edges WHERE jid = ? AND NOT resolved ORDER BY dep", jid);
+    }
+
+    @Override
     public List<String> dependentsOf(String dep) {
       return strings(c, "SELECT jid FROM {s}.workflow_edges WHERE dep = ? ORDER BY jid", dep);
     }

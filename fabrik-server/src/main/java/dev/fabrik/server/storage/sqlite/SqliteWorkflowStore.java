@@ -194,6 +194,18 @@ final class SqliteWorkflowStore implements WorkflowStore {
     }
 
     @Override
+    public List<String> unresolvedDependenciesOf(String jid) {
+      return sql(
+          () -> {
+            PreparedStatement ps =
+                tx.prepare(
+                    "SELECT dep FROM workflow_edges WHERE jid = ? AND resolved = 0 ORDER BY dep");
+            ps.setString(1, jid);
+            return strings(ps);
+          });
+    }
+
+    @Override
     public List<String> dependentsOf(String dep) {
       return sql(
           () -> {
