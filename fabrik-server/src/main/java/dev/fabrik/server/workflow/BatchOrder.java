@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The jobs of one PUSHB in an order where each comes after the batch's jobs it depends on (Kahn's
  * algorithm), so a batch may list a DAG in any order. Jobs on a cycle, and jobs depending on them,
- * cannot be ordered: they are refused, as is a jid listed twice.
+ * cannot be ordered: they are refused, as is a jid listed twice (both copies).
  */
 record BatchOrder(List<Submitted> sorted, Map<String, String> errors) {
 
@@ -24,6 +24,8 @@ record BatchOrder(List<Submitted> sorted, Map<String, String> errors) {
         errors.put(s.job().jid(), "jid " + s.job().jid() + " appears twice in the batch");
       }
     }
+    // Both copies go: the reply names a refused job by jid only, so one of two cannot be kept.
+    errors.keySet().forEach(byJid::remove);
     Map<String, Integer> pending = new HashMap<>();
     Map<String, List<String>> dependents = new HashMap<>();
     Deque<String> ready = new ArrayDeque<>();
@@ -52,7 +54,9 @@ record BatchOrder(List<Submitted> sorted, Map<String, String> errors) {
     }
     for (Map.Entry<String, Integer> e : pending.entrySet()) {
       if (e.getValue() > 0) {
-        errors.put(e.getKey(), "after forms a cycle in the batch (through " + e.getKey() + ")");
+        errors.put(
+            e.getKey(),
+            "after forms a cycle in the batch, or waits for one (at " + e.getKey() + ")");
       }
     }
     return new BatchOrder(List.copyOf(sorted), errors);
