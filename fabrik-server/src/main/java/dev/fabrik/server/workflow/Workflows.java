@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -101,7 +102,7 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
   @Override
   public void acknowledged(Reservation r) {
     if (WorkflowOption.mayBeIn(r.payload())) {
-      outcomes.execute(() -> succeeded(r.jid()));
+      later(() -> succeeded(r.jid()));
     }
   }
 
@@ -116,10 +117,23 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
     // A failure with retry 0 throws the job away: it will never succeed either, so its
     // dependents go to the dead set as for a death (where an operator can still retry them).
     switch (outcome) {
-      case FailureDecision.Dead dead -> outcomes.execute(() -> died(r.jid(), dead.expiresAt()));
-      case FailureDecision.Discard d ->
-          outcomes.execute(() -> died(r.jid(), clock.instant().plus(deadTtl)));
+      case FailureDecision.Dead dead -> later(() -> died(r.jid(), dead.expiresAt()));
+      case FailureDecision.Discard d -> later(() -> died(r.jid(), clock.instant().plus(deadTtl)));
       case null, default -> {}
+    }
+  }
+
+  /**
+   * Runs {@code work} off the caller's thread (a listener may be called on the store's writer).
+   * After {@link #stop} it is dropped, as a crash would drop it: a success left undone is found by
+   * the next start's recovery pass; a death left undone leaves its dependents held (not dead) until
+   * the dead job is retried and succeeds.
+   */
+  private void later(Runnable work) {
+    try {
+      outcomes.execute(work);
+    } catch (RejectedExecutionException e) {
+      log.warn("workflows are stopped; the next start completes this outcome");
     }
   }
 
