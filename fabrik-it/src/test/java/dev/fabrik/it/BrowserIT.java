@@ -243,6 +243,33 @@ class BrowserIT {
     }
   }
 
+  @Test
+  void workflowsPageListsHeldJobsAndAJobPageShowsItsNeighbours() {
+    try (ProtocolConnection conn = server.connect()) {
+      ObjectNode root = Wire.job("wf-ui", "Download", 1);
+      root.putObject("custom").putArray("after");
+      ObjectNode mid = Wire.job("wf-ui", "Resize", 2);
+      mid.putObject("custom").putArray("after").add(root.path("jid").asString());
+      ObjectNode last = Wire.job("wf-ui", "Publish", 3);
+      last.putObject("custom").putArray("after").add(mid.path("jid").asString());
+      Wire.push(conn, root);
+      Wire.push(conn, mid);
+      Wire.push(conn, last);
+      // the root runs (active) while the others wait for it
+      assertThat(Wire.fetch(conn, "wf-ui").path("jid").asString())
+          .isEqualTo(root.path("jid").asString());
+
+      script =
+          start(
+              "ui-workflows.js",
+              root.path("jid").asString(),
+              mid.path("jid").asString(),
+              last.path("jid").asString());
+      script.awaitOk();
+      Wire.ack(conn, root.path("jid").asString());
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static Reply trackSet(ProtocolConnection conn, String jid, int percent, String desc) {

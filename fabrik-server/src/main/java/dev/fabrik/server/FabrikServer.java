@@ -26,12 +26,16 @@ import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.web.api.BatchesApi;
 import dev.fabrik.server.web.api.CronApi;
 import dev.fabrik.server.web.api.NodesApi;
+import dev.fabrik.server.web.api.WorkflowsApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
 import dev.fabrik.server.web.ui.BatchPages;
 import dev.fabrik.server.web.ui.CronPages;
 import dev.fabrik.server.web.ui.WebUi;
+import dev.fabrik.server.web.ui.WorkflowPages;
 import dev.fabrik.server.workers.WorkerRegistry;
+import dev.fabrik.server.workflow.WorkflowView;
+import dev.fabrik.server.workflow.Workflows;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -67,6 +71,8 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final Tracker tracker;
   private final TrackPurge trackPurge;
   private final Batches batches;
+
+  private final Workflows workflows;
   private final CronService cron;
   private final Listener listener;
   private final StatsHistory history;
@@ -139,6 +145,17 @@ public final class FabrikServer implements Service, AutoCloseable {
     BatchOutcomes batchOutcomes = new BatchOutcomes(batches);
     manager.use(batchOutcomes);
     manager.onOutcome(batchOutcomes);
+
+    this.workflows =
+        new Workflows(
+            store.workflows(),
+            clock,
+            Workflows.RETENTION,
+            config.deadTtl(),
+            metrics.workflows(store.workflows()));
+    manager.use(workflows);
+    manager.onOutcome(workflows);
+    manager.route(workflows);
     InfoReport info =
         new InfoReport(
             manager,
@@ -168,6 +185,9 @@ public final class FabrikServer implements Service, AutoCloseable {
     new WebUi(console, clock, nodes::nodes).register(http.routes());
     new CronApi(cron).register(http.routes());
     new CronPages(cron, clock).register(http.routes());
+    WorkflowView workflowView = new WorkflowView(store.workflows());
+    new WorkflowsApi(workflowView).register(http.routes());
+    new WorkflowPages(workflowView).register(http.routes());
     new NodesApi(nodes::nodes).register(http.routes());
     new BatchesApi(store.batches()).register(http.routes());
     new BatchPages(store.batches()).register(http.routes());
@@ -209,7 +229,17 @@ public final class FabrikServer implements Service, AutoCloseable {
       // The throttle last, so it stops first: a delayed wrong password must not hold up shutdown.
       // The node registers once its ports are bound, and leaves the node table first at stop.
       for (Service s :
-          List.of(tasks, trackPurge, batches, cron, history, listener, http, nodes, logins)) {
+          List.of(
+              tasks,
+              trackPurge,
+              batches,
+              workflows,
+              cron,
+              history,
+              listener,
+              http,
+              nodes,
+              logins)) {
         s.start();
         started.add(s);
       }
@@ -281,6 +311,11 @@ public final class FabrikServer implements Service, AutoCloseable {
   /** This node and the others sharing its store. */
   public NodeRegistry nodes() {
     return nodes;
+  }
+
+  /** Jobs that wait for others ({@code custom.after}). */
+  public Workflows workflows() {
+    return workflows;
   }
 
   /** Job tracking: {@code TRACK} and the states of jobs pushed with {@code custom.track}. */

@@ -57,6 +57,7 @@ public final class Manager {
   private final Fetcher fetcher;
   private final TaskStatsRecorder tasks = new TaskStatsRecorder();
   private final UniqueJobs unique;
+  private volatile PushRoute route;
 
   public Manager(Store store, WorkerRegistry workers, Clock clock, ManagerSettings settings) {
     this(store, workers, clock, settings, new Random());
@@ -86,6 +87,11 @@ public final class Manager {
     middleware.add(hook);
   }
 
+  /** Lets {@code r} store the pushed jobs it claims (workflows); one route at most. */
+  public void route(PushRoute r) {
+    route = r;
+  }
+
   /** Adds a listener told of every ACK, FAIL and expired reservation. */
   public void onOutcome(OutcomeListener listener) {
     outcomes.add(listener);
@@ -97,7 +103,9 @@ public final class Manager {
   public void push(Job job) {
     Instant now = clock.instant();
     Prepared p = prepare(job, Timestamps.format(now), now);
-    if (p.claim() != null) {
+    if (routed(p)) {
+      pushRouted(p, now);
+    } else if (p.claim() != null) {
       join(pushUnique(p, now));
     } else if (p.scheduledAt() != null) {
       store.addToSet(SetName.SCHEDULED, p.scheduledAt(), p.job());
@@ -115,6 +123,9 @@ public final class Manager {
   public CompletableFuture<Void> pushAsync(Job job) {
     Instant now = clock.instant();
     Prepared p = prepare(job, Timestamps.format(now), now);
+    if (routed(p)) {
+      return CompletableFuture.runAsync(() -> pushRouted(p, now), Thread::startVirtualThread);
+    }
     if (p.claim() != null) {
       return pushUnique(p, now);
     }
@@ -124,6 +135,21 @@ public final class Manager {
           Thread::startVirtualThread);
     }
     return store.enqueueAsync(List.of(p.job()));
+  }
+
+  private boolean routed(Prepared p) {
+    PushRoute r = route;
+    return r != null && r.takes(p.stored());
+  }
+
+  /** A PUSH the route stores; its refusal becomes {@code -ERR <reason>}. */
+  private void pushRouted(Prepared p, Instant now) {
+    Map<String, String> refused =
+        route.store(List.of(new PushRoute.Routed(p.stored(), p.job(), p.scheduledAt())), now);
+    if (!refused.isEmpty()) {
+      notStored(p.stored());
+      throw CommandException.err(refused.values().iterator().next());
+    }
   }
 
   /** A unique PUSH: the job and its lock in one store write; fails NOTUNIQUE when held. */
@@ -174,9 +200,14 @@ public final class Manager {
     List<QueuedJob> immediate = new ArrayList<>(jobs.size());
     List<SetEntry> scheduled = new ArrayList<>();
     List<UniqueClaim> claims = new ArrayList<>();
+    List<PushRoute.Routed> routed = new ArrayList<>();
     for (Job job : jobs) {
       try {
         Prepared p = prepare(job, createdAt, now);
+        if (routed(p)) {
+          routed.add(new PushRoute.Routed(p.stored(), p.job(), p.scheduledAt()));
+          continue;
+        }
         if (p.claim() != null) {
           claims.add(p.claim());
         }
@@ -203,6 +234,15 @@ public final class Manager {
       }
     } else if (!immediate.isEmpty() || !scheduled.isEmpty()) {
       store.push(immediate, scheduled);
+    }
+    if (!routed.isEmpty()) {
+      Map<String, String> refused = route.store(routed, now);
+      for (PushRoute.Routed r : routed) {
+        if (refused.containsKey(r.job().jid())) {
+          errors.put(r.job().jid(), refused.get(r.job().jid()));
+          notStored(r.job());
+        }
+      }
     }
     return errors;
   }

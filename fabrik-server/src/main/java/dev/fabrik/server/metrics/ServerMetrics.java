@@ -90,6 +90,12 @@ public final class ServerMetrics {
     return authFailures;
   }
 
+  /** Registers the workflow gauge and counters; returns the counters to feed. */
+  public dev.fabrik.server.workflow.WorkflowCounters workflows(
+      dev.fabrik.server.workflow.WorkflowStore store) {
+    return new WorkflowMetrics(registry, store);
+  }
+
   /** Counts jobs dropped because they expired, by job type. */
   public ExpiredJobs expiredJobs() {
     return expiredJobs;

@@ -292,6 +292,9 @@ public interface Store extends AutoCloseable {
   /** The tracking records of jobs pushed with {@code custom.track} (wiped by {@link #flush}). */
   dev.fabrik.server.tracking.TrackStore tracking();
 
+  /** The rows and edges of jobs that wait for other jobs ({@code custom.after}). */
+  dev.fabrik.server.workflow.WorkflowStore workflows();
+
   // ---------------------------------------------------------------- counters and admin
 
   Counters counters();

@@ -58,6 +58,29 @@ public final class MemoryStore implements Store {
             push(job, added);
           },
           this::notifyListeners);
+  private final MemoryWorkflowStore workflows =
+      new MemoryWorkflowStore(
+          lock,
+          new MemoryWorkflowStore.Jobs() {
+            @Override
+            public void push(
+                List<QueuedJob> jobs, List<SetEntry> entries, Map<String, Integer> added) {
+              ensureOpen();
+              jobs.forEach(j -> MemoryStore.this.push(j, added));
+              entries.forEach(e -> sets.get(e.set()).add(e));
+            }
+
+            @Override
+            public boolean deleteDead(Instant score, String jid) {
+              SetEntry e = sets.get(SetName.DEAD).find(new SetEntry.Key(score, jid));
+              return e != null && sets.get(SetName.DEAD).remove(e);
+            }
+
+            @Override
+            public void notify(Map<String, Integer> added) {
+              notifyListeners(added);
+            }
+          });
   private long processed;
   private long failures;
   private volatile boolean closed;
@@ -479,10 +502,16 @@ public final class MemoryStore implements Store {
       sets.values().forEach(MemorySet::clear);
       reservations.clear();
       uniqueLocks.clear();
+      workflows.clear();
       processed = 0;
       failures = 0;
     }
     tracking.clear();
+  }
+
+  @Override
+  public dev.fabrik.server.workflow.WorkflowStore workflows() {
+    return workflows;
   }
 
   @Override

@@ -31,7 +31,8 @@ public final class PgMigrations {
           "V2__job_options.sql",
           "V3__push_function.sql",
           "V4__cluster.sql",
-          "V5__batches.sql");
+          "V5__batches.sql",
+          "V6__workflows.sql");
 
   private PgMigrations() {}
 

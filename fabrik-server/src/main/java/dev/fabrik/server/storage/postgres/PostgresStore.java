@@ -60,7 +60,9 @@ public final class PostgresStore implements Store {
           "queue_counts",
           "set_counts",
           "unique_locks",
-          "job_tracking");
+          "job_tracking",
+          "workflow_jobs",
+          "workflow_edges");
 
   /**
    * Group-commit writers per node: while one waits for its WAL flush, another fills the next batch.
@@ -86,6 +88,8 @@ public final class PostgresStore implements Store {
   private final PgTrackStore tracking;
   private final PgCronStore cron;
   private final PgBatchStore batches;
+
+  private final PgWorkflowStore workflows;
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final List<EnqueueListener> elsewhere = new CopyOnWriteArrayList<>();
   private final PgGroupCommit writes;
@@ -107,6 +111,7 @@ public final class PostgresStore implements Store {
     this.tracking = new PgTrackStore(db);
     this.batches = new PgBatchStore(db);
     this.cron = new PgCronStore(db, inserts, this::enqueued);
+    this.workflows = new PgWorkflowStore(db, inserts, this::enqueued);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
     this.writes = new PgGroupCommit(db, inserts, new PgAcks(db), this::enqueued, WRITER_THREADS);
     this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
@@ -379,6 +384,11 @@ public final class PostgresStore implements Store {
   public Optional<SetEntry> find(SetName set, SetEntry.Key key) {
     ensureOpen();
     return sets.find(set, key);
+  }
+
+  @Override
+  public dev.fabrik.server.workflow.WorkflowStore workflows() {
+    return workflows;
   }
 
   @Override

@@ -73,6 +73,8 @@ public final class SqliteStore implements Store {
   private final SqliteCronStore cron;
   private final SqliteBatchStore batches;
 
+  private final SqliteWorkflowStore workflows;
+
   private final ReservationEnds ends = new ReservationEnds(reservations);
 
   private volatile boolean closed;
@@ -94,6 +96,7 @@ public final class SqliteStore implements Store {
     Recovery.State state;
     try {
       SqliteCronStore.createTables(connection);
+      SqliteWorkflowStore.createTables(connection);
       state = Recovery.load(connection, index);
     } catch (SQLException | RuntimeException e) {
       connection.close();
@@ -132,6 +135,24 @@ public final class SqliteStore implements Store {
             writer,
             readers,
             (tx, queue, jid, payload) -> insertJob(tx, QueuedJob.fromPayload(jid, queue, payload)));
+    this.workflows =
+        new SqliteWorkflowStore(
+            writer,
+            readers,
+            new SqliteWorkflowStore.Jobs() {
+              @Override
+              public WriteOp<Void> push(List<QueuedJob> jobs, List<SetEntry> entries) {
+                return pushOp(jobs, entries);
+              }
+
+              @Override
+              public boolean deleteDead(Tx tx, Instant score, String jid) throws SQLException {
+                SetEntry.Key key = new SetEntry.Key(score, jid);
+                SetEntry e = SetTables.find(tx.prepare(SetTables.findSql(key)), SetName.DEAD, key);
+                return e != null
+                    && applyMutation(tx, SetName.DEAD, List.of(e), new Mutation.Delete()) == 1;
+              }
+            });
   }
 
   /** Opens (creating if needed) {@code <dataDir>/fabrik.db} and recovers its queues. */
@@ -721,7 +742,14 @@ public final class SqliteStore implements Store {
     writer.write(
         tx -> {
           for (String table :
-              List.of("jobs", "set_entries", "queues", "unique_locks", SqliteTrackStore.TABLE)) {
+              List.of(
+                  "jobs",
+                  "set_entries",
+                  "queues",
+                  "unique_locks",
+                  SqliteTrackStore.TABLE,
+                  "workflow_jobs",
+                  "workflow_edges")) {
             tx.prepare("DELETE FROM " + table).executeUpdate();
           }
           tx.prepare("UPDATE counters SET value = 0").executeUpdate();
@@ -744,6 +772,11 @@ public final class SqliteStore implements Store {
         },
         Integer.MAX_VALUE, // as long as it takes: one transaction
         0);
+  }
+
+  @Override
+  public dev.fabrik.server.workflow.WorkflowStore workflows() {
+    return workflows;
   }
 
   @Override

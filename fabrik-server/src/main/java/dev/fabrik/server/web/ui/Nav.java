@@ -9,7 +9,8 @@ public enum Nav {
   SCHEDULED("Scheduled", "/scheduled"),
   DEAD("Dead", "/dead"),
   CRON("Cron", "/cron"),
-  BATCHES("Batches", "/batches");
+  BATCHES("Batches", "/batches"),
+  WORKFLOWS("Workflows", "/workflows");
 
   private final String label;
   private final String path;

@@ -1,0 +1,456 @@
+package dev.fabrik.server.storage.postgres;
+
+import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.SetEntry;
+import dev.fabrik.server.storage.StorageException;
+import dev.fabrik.server.workflow.WorkflowRow;
+import dev.fabrik.server.workflow.WorkflowState;
+import dev.fabrik.server.workflow.WorkflowStore;
+import dev.fabrik.server.workflow.WorkflowTx;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * Workflow rows and edges in {@code {s}.workflow_jobs} and {@code {s}.workflow_edges} (V6). A
+ * transaction is one READ COMMITTED transaction of the database; {@link WorkflowTx#lock} is
+ *
+ * <pre>
+ * SELECT ... FROM fabrik.workflow_jobs WHERE jid = ANY($1) ORDER BY jid FOR UPDATE
+ * </pre>
+ *
+ * so two nodes deciding about one job (the ACK of a dependency on node A, the push of a dependent
+ * on node B) take turns, and the later one reads the earlier one's committed row. Rows are locked
+ * in jid order within a statement; a deadlock between transactions that lock in another order, or
+ * two nodes inserting one jid at once, aborts one of them, which runs again from the start.
+ */
+final class PgWorkflowStore implements WorkflowStore {
+  private static final int ATTEMPTS = 8;
+  private static final Set<String> RETRIED = Set.of("40P01", "40001", "23505");
+  private static final String COLUMNS =
+      "jid, queue, payload, at_us, waiting, state, cause, dead_at_us, until_us";
+
+  private final PgDatabase db;
+  private final PgInserts inserts;
+  private final BiConsumer<String, Integer> enqueued;
+
+  PgWorkflowStore(PgDatabase db, PgInserts inserts, BiConsumer<String, Integer> enqueued) {
+    this.db = db;
+    this.inserts = inserts;
+    this.enqueued = enqueued;
+  }
+
+  @Override
+  public <T> T transaction(Function<WorkflowTx, T> work) {
+    for (int attempt = 1; ; attempt++) {
+      Map<String, Integer> added = new LinkedHashMap<>();
+      try {
+        T result =
+            PgCalls.transaction(
+                db,
+                "a workflow transaction",
+                c -> {
+                  added.clear();
+                  try {
+                    return work.apply(new SqlTx(c, added));
+                  } catch (Unchecked e) {
+                    throw (SQLException) e.getCause();
+                  }
+                });
+        added.forEach(this::tellEnqueued);
+        return result;
+      } catch (StorageException e) {
+        if (attempt >= ATTEMPTS || !(e.getCause() instanceof SQLException s)) {
+          throw e;
+        }
+        if (!RETRIED.contains(s.getSQLState())) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void tellEnqueued(String queue, int count) {
+    try {
+      enqueued.accept(queue, count);
+    } catch (RuntimeException e) {
+      // committed; a missed local wake-up only delays a FETCH until the NOTIFY
+    }
+  }
+
+  private static final class Unchecked extends RuntimeException {
+    Unchecked(SQLException e) {
+      super(e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Sql<T> {
+    T run() throws SQLException;
+  }
+
+  private static <T> T sql(Sql<T> body) {
+    try {
+      return body.run();
+    } catch (SQLException e) {
+      throw new Unchecked(e);
+    }
+  }
+
+  private final class SqlTx implements WorkflowTx {
+    private final Connection c;
+    private final Map<String, Integer> added;
+
+    SqlTx(Connection c, Map<String, Integer> added) {
+      this.c = c;
+      this.added = added;
+    }
+
+    @Override
+    public Map<String, WorkflowRow> lock(Collection<String> jids) {
+      return sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    db.sql(
+                        "SELECT "
+                            + COLUMNS
+                            + " FROM {s}.workflow_jobs WHERE jid = ANY(?::text[])"
+                            + " ORDER BY jid FOR UPDATE"))) {
+              ps.setArray(1, c.createArrayOf("text", new TreeSet<>(jids).toArray()));
+              Map<String, WorkflowRow> out = new HashMap<>();
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  WorkflowRow r = row(rs);
+                  out.put(r.jid(), r);
+                }
+              }
+              return out;
+            }
+          });
+    }
+
+    @Override
+    public void insert(WorkflowRow row) {
+      sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    db.sql(
+                        "INSERT INTO {s}.workflow_jobs("
+                            + COLUMNS
+                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))) {
+              bind(ps, row);
+              return ps.executeUpdate();
+            }
+          });
+    }
+
+    @Override
+    public void update(WorkflowRow row) {
+      sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    db.sql(
+                        "UPDATE {s}.workflow_jobs SET jid = ?, queue = ?, payload = ?, at_us = ?,"
+                            + " waiting = ?, state = ?, cause = ?, dead_at_us = ?, until_us = ?"
+                            + " WHERE jid = ?"))) {
+              bind(ps, row);
+              ps.setString(10, row.jid());
+              return ps.executeUpdate();
+            }
+          });
+    }
+
+    @Override
+    public void insertEdges(String jid, List<String> deps, Collection<String> resolved) {
+      if (deps.isEmpty()) {
+        return;
+      }
+      sql(
+          () -> {
+            Boolean[] flags = new Boolean[deps.size()];
+            for (int i = 0; i < flags.length; i++) {
+              flags[i] = resolved.contains(deps.get(i));
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    db.sql(
+                        "INSERT INTO {s}.workflow_edges(dep, jid, resolved)"
+                            + " SELECT d, ?, r FROM unnest(?::text[], ?::boolean[]) AS e(d, r)"))) {
+              ps.setString(1, jid);
+              ps.setArray(2, c.createArrayOf("text", deps.toArray()));
+              ps.setArray(3, c.createArrayOf("bool", flags));
+              return ps.executeUpdate();
+            }
+          });
+    }
+
+    @Override
+    public List<String> resolveEdgesFrom(String dep) {
+      List<String> out =
+          strings(
+              c,
+              "UPDATE {s}.workflow_edges SET resolved = true WHERE dep = ? AND NOT resolved"
+                  + " RETURNING jid",
+              dep);
+      out.sort(null);
+      return out;
+    }
+
+    @Override
+    public List<String> unresolvedDependenciesOf(String jid) {
+      return strings(
+          c, "SELECT dep FROM {s}.workflow_edges WHERE jid = ? AND NOT resolved ORDER BY dep", jid);
+    }
+
+    @Override
+    public List<String> dependentsOf(String dep) {
+      return strings(c, "SELECT jid FROM {s}.workflow_edges WHERE dep = ? ORDER BY jid", dep);
+    }
+
+    @Override
+    public void push(List<QueuedJob> jobs, List<SetEntry> entries) {
+      sql(
+          () -> {
+            inserts.jobs(c, jobs);
+            inserts.entries(c, entries);
+            return null;
+          });
+      for (QueuedJob j : jobs) {
+        added.merge(j.queue(), 1, Integer::sum);
+      }
+    }
+
+    @Override
+    public boolean deleteDead(Instant score, String jid) {
+      return sql(
+          () -> {
+            // The oldest twin, as a key without sequence means everywhere.
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    db.sql(
+                        "DELETE FROM {s}.set_entries WHERE seq = (SELECT seq FROM {s}.set_entries"
+                            + " WHERE set_name = 'dead' AND score_us = ? AND jid = ?"
+                            + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"))) {
+              ps.setLong(1, PgTime.micros(score));
+              ps.setString(2, jid);
+              return ps.executeUpdate() == 1;
+            }
+          });
+    }
+  }
+
+  private List<String> strings(Connection c, String template, String arg) {
+    return sql(
+        () -> {
+          try (PreparedStatement ps = c.prepareStatement(db.sql(template))) {
+            ps.setString(1, arg);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  private static void bind(PreparedStatement ps, WorkflowRow r) throws SQLException {
+    ps.setString(1, r.jid());
+    ps.setString(2, r.queue());
+    ps.setBytes(3, r.payload());
+    setMicros(ps, 4, r.at());
+    ps.setInt(5, r.waiting());
+    ps.setString(6, r.state().wire());
+    ps.setString(7, r.cause());
+    setMicros(ps, 8, r.deadAt());
+    setMicros(ps, 9, r.until());
+  }
+
+  private static void setMicros(PreparedStatement ps, int i, Instant t) throws SQLException {
+    if (t == null) {
+      ps.setNull(i, Types.BIGINT);
+    } else {
+      ps.setLong(i, PgTime.micros(t));
+    }
+  }
+
+  private static Instant instant(ResultSet rs, int i) throws SQLException {
+    long v = rs.getLong(i);
+    return rs.wasNull() ? null : PgTime.instant(v);
+  }
+
+  private static WorkflowRow row(ResultSet rs) throws SQLException {
+    return new WorkflowRow(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getBytes(3),
+        instant(rs, 4),
+        rs.getInt(5),
+        WorkflowState.fromWire(rs.getString(6)),
+        rs.getString(7),
+        instant(rs, 8),
+        instant(rs, 9));
+  }
+
+  private <T> T read(PgCalls.Body<T> body) {
+    return PgCalls.autocommit(db, "reading workflows", body);
+  }
+
+  @Override
+  public Optional<WorkflowRow> row(String jid) {
+    return Optional.ofNullable(rows(List.of(jid)).get(jid));
+  }
+
+  @Override
+  public Map<String, WorkflowRow> rows(Collection<String> jids) {
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  db.sql(
+                      "SELECT "
+                          + COLUMNS
+                          + " FROM {s}.workflow_jobs WHERE jid = ANY(?::text[])"))) {
+            ps.setArray(1, c.createArrayOf("text", jids.toArray()));
+            Map<String, WorkflowRow> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                WorkflowRow r = row(rs);
+                out.put(r.jid(), r);
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public List<String> dependencies(String jid) {
+    return read(
+        c -> strings(c, "SELECT dep FROM {s}.workflow_edges WHERE jid = ? ORDER BY dep", jid));
+  }
+
+  @Override
+  public List<String> dependents(String jid) {
+    return read(
+        c -> strings(c, "SELECT jid FROM {s}.workflow_edges WHERE dep = ? ORDER BY jid", jid));
+  }
+
+  @Override
+  public List<WorkflowRow> list(WorkflowState state, String afterJid, int limit) {
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  db.sql(
+                      "SELECT "
+                          + COLUMNS
+                          + " FROM {s}.workflow_jobs WHERE state = ? AND jid > ?"
+                          + " ORDER BY jid LIMIT ?"))) {
+            ps.setString(1, state.wire());
+            ps.setString(2, afterJid);
+            ps.setInt(3, limit);
+            List<WorkflowRow> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(row(rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public long count(WorkflowState state) {
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  db.sql("SELECT count(*) FROM {s}.workflow_jobs WHERE state = ?"))) {
+            ps.setString(1, state.wire());
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
+  /**
+   * ACTIVE rows whose jid is in no queue, reservation (both rows of {@code jobs}) or set. Ready
+   * jobs have no index by jid, so this scans {@code jobs}: it runs at start only.
+   */
+  @Override
+  public List<String> activeButAbsent(int limit) {
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  db.sql(
+                      "SELECT w.jid FROM {s}.workflow_jobs w WHERE w.state = 'active'"
+                          + " AND NOT EXISTS (SELECT 1 FROM {s}.jobs j WHERE j.jid = w.jid)"
+                          + " AND NOT EXISTS (SELECT 1 FROM {s}.set_entries s WHERE s.jid = w.jid)"
+                          + " ORDER BY w.jid LIMIT ?"))) {
+            ps.setInt(1, limit);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** SKIP LOCKED: purgers of several nodes take different rows and never wait on a release. */
+  @Override
+  public int purge(Instant now, int limit) {
+    return PgCalls.transaction(
+        db,
+        "purging workflow rows",
+        c -> {
+          List<String> jids = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  db.sql(
+                      "DELETE FROM {s}.workflow_jobs WHERE jid IN (SELECT jid FROM"
+                          + " {s}.workflow_jobs WHERE until_us <= ? ORDER BY until_us LIMIT ?"
+                          + " FOR UPDATE SKIP LOCKED) RETURNING jid"))) {
+            ps.setLong(1, PgTime.micros(now));
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                jids.add(rs.getString(1));
+              }
+            }
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  db.sql("DELETE FROM {s}.workflow_edges WHERE jid = ANY(?::text[])"))) {
+            ps.setArray(1, c.createArrayOf("text", jids.toArray()));
+            ps.executeUpdate();
+          }
+          return jids.size();
+        });
+  }
+}

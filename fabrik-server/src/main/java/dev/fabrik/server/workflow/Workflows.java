@@ -1,0 +1,220 @@
+package dev.fabrik.server.workflow;
+
+import dev.fabrik.protocol.Job;
+import dev.fabrik.server.lifecycle.Service;
+import dev.fabrik.server.manager.JobMiddleware;
+import dev.fabrik.server.manager.OutcomeListener;
+import dev.fabrik.server.manager.PushRoute;
+import dev.fabrik.server.storage.FailureDecision;
+import dev.fabrik.server.storage.Reservation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jobs that wait for other jobs ({@code custom.after}), wired into the manager: it validates the
+ * option before a push, stores the jobs that carry it (held, or enqueued at once), and acts on the
+ * ACK or death of a workflow job after the store committed it.
+ *
+ * <p>Crash behaviour: the release of dependents runs after the ACK committed, in its own
+ * transaction. A crash between the two leaves the ACKed job's row ACTIVE while the job is gone from
+ * every queue, reservation and set; {@link #start} finds such rows and completes their success.
+ * "Gone" can also mean an operator deleted the job (a discard from the retries or scheduled set, a
+ * queue removal); it then counts as succeeded too, which docs/workflows.md says.
+ */
+public final class Workflows implements PushRoute, JobMiddleware, OutcomeListener, Service {
+  private static final Logger log = LoggerFactory.getLogger(Workflows.class);
+  private static final int BATCH = 1000;
+
+  /** How long a succeeded workflow job stays nameable in a later push's {@code after}. */
+  public static final Duration RETENTION = Duration.ofHours(24);
+
+  private final WorkflowStore store;
+  private final WorkflowRules rules;
+  private final Clock clock;
+  private final Duration deadTtl;
+  private final WorkflowCounters counters;
+  private final ExecutorService outcomes =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fabrik-workflow-", 0).factory());
+  private ScheduledExecutorService purger;
+
+  /**
+   * @param retention how long a succeeded job stays nameable by later pushes
+   * @param deadTtl how long a job sent to the dead set by a dependency's death stays there
+   */
+  public Workflows(
+      WorkflowStore store,
+      Clock clock,
+      Duration retention,
+      Duration deadTtl,
+      WorkflowCounters counters) {
+    this.store = store;
+    this.rules = new WorkflowRules(store, retention);
+    this.clock = clock;
+    this.deadTtl = deadTtl;
+    this.counters = counters;
+  }
+
+  public WorkflowStore store() {
+    return store;
+  }
+
+  // ------------------------------------------------------------- push
+
+  @Override
+  public void beforePush(Job job) {
+    WorkflowOption.of(job); // refuses a malformed after before anything is stored
+  }
+
+  @Override
+  public boolean inspects(byte[] payload) {
+    return false;
+  }
+
+  @Override
+  public boolean takes(Job job) {
+    return WorkflowOption.of(job) != null;
+  }
+
+  @Override
+  public Map<String, String> store(List<Routed> jobs, Instant now) {
+    List<WorkflowRules.Submitted> submitted = new ArrayList<>(jobs.size());
+    for (Routed r : jobs) {
+      submitted.add(
+          new WorkflowRules.Submitted(
+              r.queued(), r.scheduledAt(), WorkflowOption.of(r.job()).after()));
+    }
+    return rules.push(submitted, now, now.plus(deadTtl));
+  }
+
+  // ------------------------------------------------------------- outcomes
+
+  @Override
+  public void acknowledged(Reservation r) {
+    if (WorkflowOption.mayBeIn(r.payload())) {
+      later(() -> succeeded(r.jid()));
+    }
+  }
+
+  @Override
+  public void failed(Reservation r, boolean expired) {}
+
+  @Override
+  public void failed(Reservation r, boolean expired, FailureDecision.Outcome outcome) {
+    if (!WorkflowOption.mayBeIn(r.payload())) {
+      return;
+    }
+    // A failure with retry 0 throws the job away: it will never succeed either, so its
+    // dependents go to the dead set as for a death (where an operator can still retry them).
+    switch (outcome) {
+      case FailureDecision.Dead dead -> later(() -> died(r.jid(), dead.expiresAt()));
+      case FailureDecision.Discard d -> later(() -> died(r.jid(), clock.instant().plus(deadTtl)));
+      case null, default -> {}
+    }
+  }
+
+  /**
+   * Runs {@code work} off the caller's thread (a listener may be called on the store's writer).
+   * After {@link #stop} it is dropped, as a crash would drop it: a success left undone is found by
+   * the next start's recovery pass; a death left undone leaves its dependents held (not dead) until
+   * the dead job is retried and succeeds.
+   */
+  private void later(Runnable work) {
+    try {
+      outcomes.execute(work);
+    } catch (RejectedExecutionException e) {
+      log.warn("workflows are stopped; the next start completes this outcome");
+    }
+  }
+
+  /** The success of {@code jid}: its dependents whose last dependency it was are released. */
+  public void succeeded(String jid) {
+    try {
+      WorkflowRules.Changes c = rules.succeeded(jid, clock.instant());
+      counters.released(c.released());
+    } catch (RuntimeException e) {
+      // The row stays ACTIVE and the job is gone: the next start's recovery completes it.
+      log.error("releasing the dependents of {} failed; a restart will retry", jid, e);
+    }
+  }
+
+  private void died(String jid, Instant deadUntil) {
+    try {
+      WorkflowRules.Changes c = rules.died(jid, clock.instant(), deadUntil);
+      counters.blocked(c.blocked());
+    } catch (RuntimeException e) {
+      log.error("sending the dependents of dead job {} to the dead set failed", jid, e);
+    }
+  }
+
+  // ------------------------------------------------------------- service
+
+  /** Completes the successes a crash interrupted, then purges expired rows every minute. */
+  @Override
+  public synchronized void start() {
+    if (purger != null) {
+      return;
+    }
+    recover();
+    purger =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("fabrik-workflow-purge").daemon(true).factory());
+    purger.scheduleWithFixedDelay(this::purgeSafely, 1, 1, TimeUnit.MINUTES);
+  }
+
+  /** Finds ACTIVE rows whose job is gone (see the class comment); returns how many it completed. */
+  public int recover() {
+    int total = 0;
+    List<String> gone;
+    do {
+      gone = store.activeButAbsent(BATCH);
+      for (String jid : gone) {
+        succeeded(jid);
+      }
+      total += gone.size();
+    } while (gone.size() >= BATCH);
+    if (total > 0) {
+      log.info("workflows: completed the success of {} jobs ACKed before a crash", total);
+    }
+    return total;
+  }
+
+  private void purgeSafely() {
+    try {
+      int purged;
+      do {
+        purged = store.purge(clock.instant(), BATCH);
+      } while (purged >= BATCH);
+    } catch (RuntimeException e) {
+      log.warn("purging workflow rows failed; trying again next period", e);
+    }
+  }
+
+  @Override
+  public void stop(Duration timeout) {
+    ScheduledExecutorService p;
+    synchronized (this) {
+      p = purger;
+      purger = null;
+    }
+    if (p != null) {
+      p.shutdownNow();
+    }
+    outcomes.shutdown();
+    try {
+      outcomes.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
