@@ -10,6 +10,7 @@ import dev.fabrik.server.cron.CronService;
 import dev.fabrik.server.expiry.ExpiringJobs;
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
+import dev.fabrik.server.limits.Limits;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.ManagerSettings;
 import dev.fabrik.server.metrics.ServerMetrics;
@@ -63,6 +64,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final Tracker tracker;
   private final TrackPurge trackPurge;
   private final CronService cron;
+  private final Limits limits;
   private final Listener listener;
   private final StatsHistory history;
   private final AdminHttp http;
@@ -120,6 +122,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     store.onCommit(metrics.commits());
     this.tracker = new Tracker(store.tracking(), store::extendReservation, clock);
     manager.onOutcome(tracker);
+    this.limits = new Limits(store, manager, clock);
+    limits.registerMetrics(metrics.registry());
     this.trackPurge = new TrackPurge(tracker, Duration.ofMinutes(1));
     InfoReport info =
         new InfoReport(
@@ -188,7 +192,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     try {
       // The throttle last, so it stops first: a delayed wrong password must not hold up shutdown.
       // The node registers once its ports are bound, and leaves the node table first at stop.
-      for (Service s : List.of(tasks, trackPurge, cron, history, listener, http, nodes, logins)) {
+      for (Service s :
+          List.of(tasks, trackPurge, cron, limits, history, listener, http, nodes, logins)) {
         s.start();
         started.add(s);
       }
@@ -251,6 +256,11 @@ public final class FabrikServer implements Service, AutoCloseable {
   /** The cron entries: {@link CronService#configure} loads conf.d's (at start and on SIGHUP). */
   public CronService cron() {
     return cron;
+  }
+
+  /** Concurrency and rate limits: {@link Limits#configure} loads conf.d's (at start, on SIGHUP). */
+  public Limits limits() {
+    return limits;
   }
 
   public WorkerRegistry workers() {

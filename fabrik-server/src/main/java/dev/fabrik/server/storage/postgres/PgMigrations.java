@@ -26,7 +26,12 @@ public final class PgMigrations {
 
   /** The migrations this build has, in order; a file's number is its position plus one. */
   static final List<String> FILES =
-      List.of("V1__core.sql", "V2__job_options.sql", "V3__push_function.sql", "V4__cluster.sql");
+      List.of(
+          "V1__core.sql",
+          "V2__job_options.sql",
+          "V3__push_function.sql",
+          "V4__cluster.sql",
+          "V7__limits.sql");
 
   private PgMigrations() {}
 

@@ -2,10 +2,12 @@ package dev.fabrik.server.storage.postgres;
 
 import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cron.CronStore;
+import dev.fabrik.server.limits.LimitStore;
 import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Mutation;
+import dev.fabrik.server.storage.PassOver;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
@@ -60,7 +62,9 @@ public final class PostgresStore implements Store {
           "queue_counts",
           "set_counts",
           "unique_locks",
-          "job_tracking");
+          "job_tracking",
+          "limit_slots",
+          "limit_rates");
 
   /**
    * Group-commit writers per node: while one waits for its WAL flush, another fills the next batch.
@@ -84,6 +88,8 @@ public final class PostgresStore implements Store {
   private final PgSets sets;
   private final PgUniqueLocks uniqueLocks;
   private final PgTrackStore tracking;
+  private final PgLimitStore limits;
+  private final PgPassOverFetch passOverFetch;
   private final PgCronStore cron;
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final List<EnqueueListener> elsewhere = new CopyOnWriteArrayList<>();
@@ -104,6 +110,8 @@ public final class PostgresStore implements Store {
     this.sets = new PgSets(db, inserts, this::enqueued);
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
     this.tracking = new PgTrackStore(db);
+    this.limits = new PgLimitStore(db);
+    this.passOverFetch = new PgPassOverFetch(db);
     this.cron = new PgCronStore(db, inserts, this::enqueued);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
     this.writes = new PgGroupCommit(db, inserts, new PgAcks(db), this::enqueued, WRITER_THREADS);
@@ -194,6 +202,31 @@ public final class PostgresStore implements Store {
       List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
     ensureOpen();
     return fetches.reserve(queues, wid, now, deadline);
+  }
+
+  @Override
+  public Optional<Reservation> reserve(
+      List<String> queues,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline,
+      PassOver passOver) {
+    if (passOver.isNothing()) {
+      return reserve(queues, wid, now, deadline);
+    }
+    ensureOpen();
+    return passOverFetch.reserve(queues, wid, now, deadline, passOver);
+  }
+
+  @Override
+  public boolean unreserve(Reservation reservation) {
+    ensureOpen();
+    return passOverFetch.unreserve(reservation);
+  }
+
+  @Override
+  public LimitStore limits() {
+    return limits;
   }
 
   /** FETCH is a statement on the database: the event loop hands it to a thread of its own. */
