@@ -23,6 +23,7 @@ import dev.fabrik.server.tracking.TrackPurge;
 import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.web.api.CronApi;
+import dev.fabrik.server.web.api.LimitsApi;
 import dev.fabrik.server.web.api.NodesApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
@@ -153,6 +154,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.http = new AdminHttp(config, info, console, metrics, logins);
     new WebUi(console, clock, nodes::nodes).register(http.routes());
     new CronApi(cron).register(http.routes());
+    new LimitsApi(limits).register(http.routes());
     new CronPages(cron, clock).register(http.routes());
     new NodesApi(nodes::nodes).register(http.routes());
   }

@@ -54,6 +54,11 @@ public final class LimitRuleJson {
     } catch (JacksonException e) {
       throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage());
     }
+    return parse(o);
+  }
+
+  /** {@link #parse(String)} of a parsed document. */
+  public static LimitRule parse(JsonNode o) {
     if (o == null || !o.isObject()) {
       throw new IllegalArgumentException("a limit must be a JSON object");
     }
