@@ -28,6 +28,7 @@ import dev.fabrik.server.web.api.NodesApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
 import dev.fabrik.server.web.ui.CronPages;
+import dev.fabrik.server.web.ui.LimitsPages;
 import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.workers.WorkerRegistry;
 import java.net.InetAddress;
@@ -156,6 +157,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     new CronApi(cron).register(http.routes());
     new LimitsApi(limits).register(http.routes());
     new CronPages(cron, clock).register(http.routes());
+    new LimitsPages(limits).register(http.routes());
     new NodesApi(nodes::nodes).register(http.routes());
   }
 

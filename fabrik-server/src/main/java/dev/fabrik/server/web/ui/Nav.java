@@ -8,7 +8,8 @@ public enum Nav {
   RETRIES("Retries", "/retries"),
   SCHEDULED("Scheduled", "/scheduled"),
   DEAD("Dead", "/dead"),
-  CRON("Cron", "/cron");
+  CRON("Cron", "/cron"),
+  LIMITS("Limits", "/limits");
 
   private final String label;
   private final String path;
