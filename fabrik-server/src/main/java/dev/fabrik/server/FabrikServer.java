@@ -12,6 +12,7 @@ import dev.fabrik.server.cron.CronService;
 import dev.fabrik.server.expiry.ExpiringJobs;
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
+import dev.fabrik.server.limits.Limits;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.ManagerSettings;
 import dev.fabrik.server.metrics.ServerMetrics;
@@ -25,12 +26,14 @@ import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.web.api.BatchesApi;
 import dev.fabrik.server.web.api.CronApi;
+import dev.fabrik.server.web.api.LimitsApi;
 import dev.fabrik.server.web.api.NodesApi;
 import dev.fabrik.server.web.api.WorkflowsApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
 import dev.fabrik.server.web.ui.BatchPages;
 import dev.fabrik.server.web.ui.CronPages;
+import dev.fabrik.server.web.ui.LimitsPages;
 import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.web.ui.WorkflowPages;
 import dev.fabrik.server.workers.WorkerRegistry;
@@ -74,6 +77,7 @@ public final class FabrikServer implements Service, AutoCloseable {
 
   private final Workflows workflows;
   private final CronService cron;
+  private final Limits limits;
   private final Listener listener;
   private final StatsHistory history;
   private final AdminHttp http;
@@ -131,6 +135,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     store.onCommit(metrics.commits());
     this.tracker = new Tracker(store.tracking(), store::extendReservation, clock);
     manager.onOutcome(tracker);
+    this.limits = new Limits(store, manager, clock);
+    limits.registerMetrics(metrics.registry());
     this.trackPurge = new TrackPurge(tracker, Duration.ofMinutes(1));
     this.batches =
         new Batches(
@@ -184,10 +190,13 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.http = new AdminHttp(config, info, console, metrics, logins);
     new WebUi(console, clock, nodes::nodes).register(http.routes());
     new CronApi(cron).register(http.routes());
+    new LimitsApi(limits).register(http.routes());
     new CronPages(cron, clock).register(http.routes());
     WorkflowView workflowView = new WorkflowView(store.workflows());
     new WorkflowsApi(workflowView).register(http.routes());
     new WorkflowPages(workflowView).register(http.routes());
+
+    new LimitsPages(limits).register(http.routes());
     new NodesApi(nodes::nodes).register(http.routes());
     new BatchesApi(store.batches()).register(http.routes());
     new BatchPages(store.batches()).register(http.routes());
@@ -235,6 +244,7 @@ public final class FabrikServer implements Service, AutoCloseable {
               batches,
               workflows,
               cron,
+              limits,
               history,
               listener,
               http,
@@ -302,6 +312,11 @@ public final class FabrikServer implements Service, AutoCloseable {
   /** The cron entries: {@link CronService#configure} loads conf.d's (at start and on SIGHUP). */
   public CronService cron() {
     return cron;
+  }
+
+  /** Concurrency and rate limits: {@link Limits#configure} loads conf.d's (at start, on SIGHUP). */
+  public Limits limits() {
+    return limits;
   }
 
   public WorkerRegistry workers() {

@@ -180,7 +180,14 @@ public final class ServerCommand implements Callable<Integer> {
     CronReload cron =
         new CronReload(server.cron(), configDir(Path.of(System.getProperty("user.home"))));
     cron.run();
-    Signals.onHangup(cron);
+    LimitReload limits =
+        new LimitReload(server.limits(), configDir(Path.of(System.getProperty("user.home"))));
+    limits.run();
+    Signals.onHangup(
+        () -> {
+          cron.run();
+          limits.run();
+        });
     stopped.await();
     return 0;
   }

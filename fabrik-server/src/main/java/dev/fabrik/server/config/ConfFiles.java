@@ -136,6 +136,7 @@ final class ConfFiles {
           }
         }
         case "cron" -> {} // [[cron]] entries: read by dev.fabrik.server.cron.CronFiles
+        case "throttles" -> {} // limits: read by dev.fabrik.server.limits.LimitFiles
         default -> warnings.add(file + ": ignoring unknown key or table \"" + key + "\"");
       }
     }

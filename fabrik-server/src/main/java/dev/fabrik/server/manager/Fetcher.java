@@ -25,6 +25,7 @@ final class Fetcher {
   private final Duration fetchWait;
   private final FetchWaiters waiters;
   private final List<JobMiddleware> middleware;
+  private volatile Reserver reserver;
 
   Fetcher(
       Store store,
@@ -39,6 +40,11 @@ final class Fetcher {
     this.fetchWait = fetchWait;
     this.waiters = waiters;
     this.middleware = middleware;
+    this.reserver = store::reserve;
+  }
+
+  void reserveWith(Reserver reserver) {
+    this.reserver = reserver;
   }
 
   /** A job available right now, or empty when {@link #fetch} would wait; never blocks. */
@@ -140,7 +146,7 @@ final class Fetcher {
     while (true) {
       Instant now = clock.instant();
       Optional<Reservation> taken =
-          store.reserve(
+          reserver.reserve(
               queues, wid == null ? "" : wid, now, payload -> now.plus(ReserveTimeout.of(payload)));
       if (taken.isEmpty() || middleware.isEmpty() || accepted(taken.get())) {
         return taken;

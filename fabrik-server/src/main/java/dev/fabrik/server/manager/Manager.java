@@ -97,6 +97,16 @@ public final class Manager {
     outcomes.add(listener);
   }
 
+  /** Lets {@code reserver} take FETCH's jobs from the store (the concurrency and rate limits). */
+  public void reserveWith(Reserver reserver) {
+    fetcher.reserveWith(reserver);
+  }
+
+  /** Wakes one FETCH blocked on {@code queue}: a limit slot for its jobs was freed. */
+  public void wakeFetcher(String queue) {
+    waiters.wake(queue, 1);
+  }
+
   // ---------------------------------------------------------------- push
 
   /** PUSH: validates, fills defaults, then schedules (future {@code at}) or enqueues. */

@@ -97,6 +97,11 @@ public final class ServerMetrics {
   }
 
   /** Counts jobs dropped because they expired, by job type. */
+  /** The registry, for a feature that registers its own metrics (the limits). */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
   public ExpiredJobs expiredJobs() {
     return expiredJobs;
   }

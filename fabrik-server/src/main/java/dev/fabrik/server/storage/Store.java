@@ -2,6 +2,7 @@ package dev.fabrik.server.storage;
 
 import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cron.CronStore;
+import dev.fabrik.server.limits.LimitStore;
 import dev.fabrik.server.unique.UniqueLocks;
 import java.time.Instant;
 import java.util.Collection;
@@ -88,6 +89,28 @@ public interface Store extends AutoCloseable {
    */
   Optional<Reservation> reserve(
       List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline);
+
+  /**
+   * {@link #reserve} that leaves the jobs {@code passOver} names in their places and reserves the
+   * first one behind them that passes (the concurrency and rate limits' FETCH, without head-of-line
+   * blocking); examines at most {@link PassOver#SCAN_LIMIT} jobs per queue.
+   */
+  Optional<Reservation> reserve(
+      List<String> queues,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline,
+      PassOver passOver);
+
+  /**
+   * Gives back a reservation just made by {@link #reserve} (its limit slot was lost to another
+   * node): the job is queued again in its old place, nothing counted. False when this store cannot
+   * (it is opened by one process only, which serializes limited FETCHes instead) or the reservation
+   * is gone.
+   */
+  default boolean unreserve(Reservation reservation) {
+    return false;
+  }
 
   /**
    * True when {@link #reserve} makes a round trip to a database: the event loop then leaves FETCH
@@ -310,6 +333,9 @@ public interface Store extends AutoCloseable {
   void close();
 
   // ---------------------------------------------------------------- features
+
+  /** Concurrency-limit slots, rate buckets and run-time limit rules (see {@link LimitStore}). */
+  LimitStore limits();
 
   /** Cron's ticks and API entries, kept in this store (see {@link CronStore}). */
   CronStore cron();

@@ -38,6 +38,30 @@ final class MemoryQueue {
     return level.pollFirst();
   }
 
+  /**
+   * Removes and returns the first job in fetch order that {@code skip} does not refuse, looking at
+   * no more than {@code budget} jobs; null when none. The jobs passed over keep their places.
+   */
+  QueuedJob pollFirstPassing(java.util.function.Predicate<byte[]> skip, int budget) {
+    int seen = 0;
+    for (int i = levels.length - 1; i >= 0 && seen < budget; i--) {
+      ArrayDeque<QueuedJob> level = levels[i];
+      if (level == null) {
+        continue;
+      }
+      Iterator<QueuedJob> it = level.iterator();
+      while (it.hasNext() && seen++ < budget) {
+        QueuedJob job = it.next();
+        if (!skip.test(job.payload())) {
+          it.remove();
+          size--;
+          return job;
+        }
+      }
+    }
+    return null;
+  }
+
   QueuedJob peekFirst() {
     ArrayDeque<QueuedJob> level = top();
     return level == null ? null : level.peekFirst();

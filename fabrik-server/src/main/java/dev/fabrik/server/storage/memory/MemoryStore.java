@@ -1,9 +1,12 @@
 package dev.fabrik.server.storage.memory;
 
 import dev.fabrik.server.cron.CronStore;
+import dev.fabrik.server.limits.InProcessLimitStore;
+import dev.fabrik.server.limits.LimitStore;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Mutation;
+import dev.fabrik.server.storage.PassOver;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
@@ -50,6 +53,8 @@ public final class MemoryStore implements Store {
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final MemoryTrackStore tracking = new MemoryTrackStore();
   private final MemoryBatchStore batches = new MemoryBatchStore();
+
+  private final InProcessLimitStore limits = new InProcessLimitStore();
   private final MemoryCronStore cron =
       new MemoryCronStore(
           lock,
@@ -154,6 +159,38 @@ public final class MemoryStore implements Store {
       }
       return Optional.empty();
     }
+  }
+
+  @Override
+  public Optional<Reservation> reserve(
+      List<String> names,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline,
+      PassOver passOver) {
+    if (passOver.isNothing()) {
+      return reserve(names, wid, now, deadline);
+    }
+    synchronized (lock) {
+      ensureOpen();
+      for (String name : names) {
+        MemoryQueue q = queues.get(name);
+        QueuedJob job = q == null ? null : q.pollFirstPassing(passOver::skips, PassOver.SCAN_LIMIT);
+        if (job != null) {
+          Reservation r =
+              new Reservation(
+                  job.jid(), name, job.payload(), wid, now, deadline.apply(job.payload()));
+          reservations.add(r, job);
+          return Optional.of(r);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public LimitStore limits() {
+    return limits;
   }
 
   @Override
@@ -507,6 +544,7 @@ public final class MemoryStore implements Store {
       failures = 0;
     }
     tracking.clear();
+    limits.clearUsage();
   }
 
   @Override

@@ -32,7 +32,8 @@ public final class PgMigrations {
           "V3__push_function.sql",
           "V4__cluster.sql",
           "V5__batches.sql",
-          "V6__workflows.sql");
+          "V6__workflows.sql",
+          "V7__limits.sql");
 
   private PgMigrations() {}
 

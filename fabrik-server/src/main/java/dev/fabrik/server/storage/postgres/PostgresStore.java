@@ -2,10 +2,12 @@ package dev.fabrik.server.storage.postgres;
 
 import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cron.CronStore;
+import dev.fabrik.server.limits.LimitStore;
 import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Mutation;
+import dev.fabrik.server.storage.PassOver;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
@@ -62,7 +64,9 @@ public final class PostgresStore implements Store {
           "unique_locks",
           "job_tracking",
           "workflow_jobs",
-          "workflow_edges");
+          "workflow_edges",
+          "limit_slots",
+          "limit_rates");
 
   /**
    * Group-commit writers per node: while one waits for its WAL flush, another fills the next batch.
@@ -86,6 +90,8 @@ public final class PostgresStore implements Store {
   private final PgSets sets;
   private final PgUniqueLocks uniqueLocks;
   private final PgTrackStore tracking;
+  private final PgLimitStore limits;
+  private final PgPassOverFetch passOverFetch;
   private final PgCronStore cron;
   private final PgBatchStore batches;
 
@@ -110,6 +116,9 @@ public final class PostgresStore implements Store {
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
     this.tracking = new PgTrackStore(db);
     this.batches = new PgBatchStore(db);
+
+    this.limits = new PgLimitStore(db);
+    this.passOverFetch = new PgPassOverFetch(db);
     this.cron = new PgCronStore(db, inserts, this::enqueued);
     this.workflows = new PgWorkflowStore(db, inserts, this::enqueued);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
@@ -201,6 +210,31 @@ public final class PostgresStore implements Store {
       List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
     ensureOpen();
     return fetches.reserve(queues, wid, now, deadline);
+  }
+
+  @Override
+  public Optional<Reservation> reserve(
+      List<String> queues,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline,
+      PassOver passOver) {
+    if (passOver.isNothing()) {
+      return reserve(queues, wid, now, deadline);
+    }
+    ensureOpen();
+    return passOverFetch.reserve(queues, wid, now, deadline, passOver);
+  }
+
+  @Override
+  public boolean unreserve(Reservation reservation) {
+    ensureOpen();
+    return passOverFetch.unreserve(reservation);
+  }
+
+  @Override
+  public LimitStore limits() {
+    return limits;
   }
 
   /** FETCH is a statement on the database: the event loop hands it to a thread of its own. */

@@ -74,6 +74,35 @@ final class JobRing {
     return cached;
   }
 
+  /**
+   * Removes the job {@code index} places from the head, keeping the order of the others (the jobs
+   * before it move one place back: O(index), and a limited FETCH looks no further than {@link
+   * dev.fabrik.server.storage.PassOver#SCAN_LIMIT}); returns what was cached for it.
+   */
+  Object removeAt(long index) {
+    Object removed = cached(index);
+    for (long i = index; i > 0; i--) {
+      long at = i + head;
+      long before = at - 1;
+      Block to = blocks.get((int) (at / BLOCK));
+      Block from = blocks.get((int) (before / BLOCK));
+      to.ids[(int) (at % BLOCK)] = from.ids[(int) (before % BLOCK)];
+      Object c = from.cached == null ? null : from.cached[(int) (before % BLOCK)];
+      if (c != null || to.cached != null) {
+        if (to.cached == null) {
+          to.cached = new Object[BLOCK];
+        }
+        to.cached[(int) (at % BLOCK)] = c;
+      }
+    }
+    Block first = blocks.getFirst();
+    if (first.cached != null) {
+      first.cached[head] = null;
+    }
+    pollFirst();
+    return removed;
+  }
+
   /** The id {@code index} places from the head. */
   long id(long index) {
     long at = check(index) + head;

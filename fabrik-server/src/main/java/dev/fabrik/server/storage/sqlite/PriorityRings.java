@@ -36,6 +36,14 @@ final class PriorityRings {
     return cached;
   }
 
+  /** Removes the job {@code index} places from the head; returns what was cached for it. */
+  Object removeAt(long index) {
+    long[] at = {index};
+    Object cached = ring(at).removeAt(at[0]);
+    size--;
+    return cached;
+  }
+
   /** The id {@code index} places from the head, in fetch order. */
   long id(long index) {
     long[] at = {index};

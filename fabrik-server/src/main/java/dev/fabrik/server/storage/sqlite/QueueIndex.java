@@ -91,6 +91,23 @@ final class QueueIndex {
   }
 
   /**
+   * Takes the job with row id {@code id} from {@code queue} if it is still among the first {@code
+   * within} jobs (a limited FETCH chose it from a {@link #slice}); null when it is gone.
+   */
+  synchronized Popped take(String queue, long id, int within) {
+    PriorityRings ring = rings.get(queue);
+    if (ring == null) {
+      return null;
+    }
+    for (long i = 0; i < ring.size() && i < within; i++) {
+      if (ring.id(i) == id) {
+        return new Popped(queue, id, uncached(ring.removeAt(i)));
+      }
+    }
+    return null;
+  }
+
+  /**
    * Ids (and cached payloads where held) of a queue's jobs from its head, skipping {@code offset}.
    */
   synchronized List<Popped> slice(String queue, long offset, int limit) {

@@ -1,11 +1,13 @@
 package dev.fabrik.server.storage.sqlite;
 
 import dev.fabrik.server.cron.CronStore;
+import dev.fabrik.server.limits.LimitStore;
 import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.Durability;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Mutation;
+import dev.fabrik.server.storage.PassOver;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
@@ -68,6 +70,8 @@ public final class SqliteStore implements Store {
   private final Checkpointer checkpointer;
   private final JobReads jobReads;
   private final SqliteTrackStore tracking;
+  private final SqliteLimitStore limits;
+  private final PassOverReserve passOverReserve;
   private final StorageErrors errors = new StorageErrors();
   private final SqliteUniqueLocks uniqueLocks;
   private final SqliteCronStore cron;
@@ -97,6 +101,8 @@ public final class SqliteStore implements Store {
     try {
       SqliteCronStore.createTables(connection);
       SqliteWorkflowStore.createTables(connection);
+
+      SqliteLimitStore.createTables(connection);
       state = Recovery.load(connection, index);
     } catch (SQLException | RuntimeException e) {
       connection.close();
@@ -130,6 +136,9 @@ public final class SqliteStore implements Store {
     this.uniqueLocks = new SqliteUniqueLocks(writer, this::pushOp);
     this.tracking = new SqliteTrackStore(writer);
     this.batches = new SqliteBatchStore(writer);
+
+    this.limits = new SqliteLimitStore(writer, readers);
+    this.passOverReserve = new PassOverReserve(index, jobReads, reservations);
     this.cron =
         new SqliteCronStore(
             writer,
@@ -293,6 +302,26 @@ public final class SqliteStore implements Store {
       reservations.add(r, p.id());
       return Optional.of(r);
     }
+  }
+
+  /** The limited FETCH: see {@link PassOverReserve}. */
+  @Override
+  public Optional<Reservation> reserve(
+      List<String> queues,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline,
+      PassOver passOver) {
+    if (passOver.isNothing()) {
+      return reserve(queues, wid, now, deadline);
+    }
+    ensureOpen();
+    return passOverReserve.reserve(queues, wid, now, deadline, passOver);
+  }
+
+  @Override
+  public LimitStore limits() {
+    return limits;
   }
 
   @Override
@@ -762,6 +791,7 @@ public final class SqliteStore implements Store {
                 committedQueueIds.clear();
                 index.clear();
                 reservations.clear();
+                limits.clearUsage();
                 processed.set(0);
                 failures.set(0);
                 for (AtomicLong size : setSizes) {

@@ -10,7 +10,8 @@ public enum Nav {
   DEAD("Dead", "/dead"),
   CRON("Cron", "/cron"),
   BATCHES("Batches", "/batches"),
-  WORKFLOWS("Workflows", "/workflows");
+  WORKFLOWS("Workflows", "/workflows"),
+  LIMITS("Limits", "/limits");
 
   private final String label;
   private final String path;

@@ -1,0 +1,156 @@
+package dev.fabrik.server.limits;
+
+import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.server.manager.Reserver;
+import dev.fabrik.server.storage.PassOver;
+import dev.fabrik.server.storage.Reservation;
+import dev.fabrik.server.storage.Store;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * FETCH under limits, without head-of-line blocking: from the usage just read, a queue at its limit
+ * is left out of the FETCH, a job type at its limit (or out of rate budget) is passed over inside
+ * its queue, and so is a job whose rate partition is out of budget; the store reserves the first
+ * job behind them. Then the job's slots and starts are taken in one atomic step; when another node
+ * took the last one first, the reservation is given back (the job keeps its place) and the FETCH
+ * looks again.
+ *
+ * <p>With no rule in force the store is asked directly, as without this gate. A store only this
+ * process opens (memory, SQLite) keeps its limit state in this process: the gate then runs limited
+ * FETCHes one at a time, so an acquisition can never be lost after the look.
+ */
+final class LimitGate implements Reserver {
+  private static final Logger log = LoggerFactory.getLogger(LimitGate.class);
+
+  /** Looks before a FETCH gives up when other nodes keep winning the last slot. */
+  private static final int ATTEMPTS = 5;
+
+  private final Store store;
+  private final LimitStore state;
+  private final Supplier<LimitRules> rules;
+  private final LimitCounters counters;
+  private final boolean serialize;
+
+  LimitGate(Store store, Supplier<LimitRules> rules, LimitCounters counters) {
+    this.store = store;
+    this.state = store.limits();
+    this.rules = rules;
+    this.counters = counters;
+    this.serialize = state instanceof InProcessLimitStore;
+  }
+
+  @Override
+  public Optional<Reservation> reserve(
+      List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+    LimitRules in = rules.get();
+    if (in.isEmpty() || in.ignore(queues)) {
+      return store.reserve(queues, wid, now, deadline);
+    }
+    if (serialize) {
+      synchronized (this) {
+        return limited(in, queues, wid, now, deadline);
+      }
+    }
+    return limited(in, queues, wid, now, deadline);
+  }
+
+  private Optional<Reservation> limited(
+      LimitRules in,
+      List<String> queues,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline) {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      Map<String, Integer> inFlight = state.inFlight(now);
+      Set<String> rateBlocked = state.rateBlocked(now);
+      List<String> open = new ArrayList<>();
+      for (String q : queues) {
+        LimitRule r = in.queue(q);
+        if (r != null && blocked(r, wid, inFlight, rateBlocked)) {
+          counters.throttled(r);
+        } else {
+          open.add(q);
+        }
+      }
+      if (open.isEmpty()) {
+        return Optional.empty();
+      }
+      Set<String> types = new HashSet<>();
+      for (LimitRule r : in.jobtypeRules()) {
+        if (blocked(r, wid, inFlight, rateBlocked)) {
+          types.add(r.name());
+        }
+      }
+      PassOver passOver =
+          types.isEmpty() && !in.keyed()
+              ? PassOver.NOTHING
+              : new PassOver(types, partitionRefused(in, rateBlocked));
+      Optional<Reservation> taken = store.reserve(open, wid, now, deadline, passOver);
+      if (taken.isEmpty()) {
+        return taken;
+      }
+      Reservation r = taken.get();
+      Claims claims = Claims.of(in, r, wid);
+      if (claims.isEmpty() || state.acquire(r.jid(), wid, claims.slots(), claims.takes(now), now)) {
+        if (!types.isEmpty()) {
+          counters.passedOver(types.size());
+        }
+        return taken;
+      }
+      counters.lostRace();
+      if (!store.unreserve(r)) {
+        // Only a store shared between nodes can lose a race, and it can give jobs back.
+        log.error("limit slot for {} lost and the store cannot give the job back", r.jid());
+        return taken;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** True when a job under {@code r} cannot start now (its partition aside). */
+  private static boolean blocked(
+      LimitRule r, String wid, Map<String, Integer> inFlight, Set<String> rateBlocked) {
+    if (r.concurrency() > 0 && inFlight.getOrDefault(r.slotKey(), 0) >= r.concurrency()) {
+      return true;
+    }
+    if (r.worker() > 0 && inFlight.getOrDefault(r.workerSlotKey(wid), 0) >= r.worker()) {
+      return true;
+    }
+    return r.rate() > 0 && r.key() == null && rateBlocked.contains(r.bucket(null));
+  }
+
+  /** Refuses a payload whose queue's or job type's partition bucket is out of budget. */
+  private static Predicate<byte[]> partitionRefused(LimitRules in, Set<String> rateBlocked) {
+    if (!in.keyed() || rateBlocked.isEmpty()) {
+      return p -> false;
+    }
+    return payload -> {
+      JsonNode job;
+      try {
+        job = JobCodec.MAPPER.readTree(payload);
+      } catch (JacksonException e) {
+        return false;
+      }
+      for (LimitRule r : Claims.rulesOf(in, job)) {
+        if (r.key() != null
+            && rateBlocked.contains(r.bucket(PartitionKey.parse(r.key()).of(job)))) {
+          return true;
+        }
+      }
+      return false;
+    };
+  }
+}

@@ -1,0 +1,87 @@
+package dev.fabrik.server.limits;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The run-time state of concurrency and rate limits: the slots jobs in flight hold, and one GCRA
+ * bucket per rate-limited queue, job type or partition.
+ *
+ * <p>A slot is a row keyed by ({@code key}, slot number) with {@code slot < limit}: taking one is
+ * an insert that the key's uniqueness makes exact between server nodes sharing one database (two
+ * nodes that pick the same free number conflict, and the loser gets nothing), and a slot whose
+ * {@code expires} passed counts as free (a crashed worker does not keep it). A rate bucket is one
+ * row holding the GCRA "theoretical arrival time", moved forward by a single compare-and-set
+ * statement that refuses when the budget is spent.
+ *
+ * <p>Every implementation passes {@code LimitStoreContract}.
+ */
+public interface LimitStore {
+
+  /**
+   * Takes every slot of {@code slots} and one start from every bucket of {@code takes}, all or
+   * none, for the job {@code jid} of worker {@code wid}.
+   *
+   * @return false (and nothing taken) when some slot's key is full or some bucket has no budget
+   */
+  boolean acquire(String jid, String wid, List<SlotClaim> slots, List<RateTake> takes, Instant now);
+
+  /** Frees every slot {@code jid} holds (ACK, FAIL, snooze, expired reservation). */
+  void release(String jid);
+
+  /** Slots held (not expired at {@code now}) per key; keys with none are absent. */
+  Map<String, Integer> inFlight(Instant now);
+
+  /** The rate buckets that cannot start a job at {@code now}. */
+  Set<String> rateBlocked(Instant now);
+
+  /**
+   * The limits set at run time (JSON API), by {@link LimitRule#id()}; they override conf.d's rule
+   * of the same id.
+   */
+  List<LimitRule> savedRules();
+
+  /** Saves (or replaces) a rule set at run time. */
+  void saveRule(LimitRule rule);
+
+  /** Removes a rule set at run time; false when there was none. */
+  boolean removeRule(String id);
+
+  /** Forgets every slot and bucket (FLUSH); saved rules stay. */
+  void clearUsage();
+
+  /**
+   * One concurrency slot to take.
+   *
+   * @param key what the slot counts against ({@link LimitRule#slotKey}, or the per-worker key)
+   * @param limit how many slots {@code key} has
+   * @param expires when the slot is free again if nobody releases it
+   */
+  record SlotClaim(String key, int limit, Instant expires) {
+    public SlotClaim {
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit must be at least 1: " + limit);
+      }
+    }
+  }
+
+  /**
+   * One start taken from a GCRA bucket allowing {@code count} starts per {@code periodMicros}: the
+   * bucket's time moves on by {@code periodMicros / count} per start, and a start is refused when
+   * that would put it more than one period ahead of now.
+   */
+  record RateTake(String bucket, int count, long periodMicros) {
+    public RateTake {
+      if (count < 1 || periodMicros < 1) {
+        throw new IllegalArgumentException("rate needs count >= 1 and a positive period");
+      }
+    }
+
+    /** Microseconds one start moves the bucket on. */
+    public long intervalMicros() {
+      return Math.max(1, periodMicros / count);
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package dev.fabrik.server.limits;
+
+import dev.fabrik.server.lifecycle.Service;
+import dev.fabrik.server.manager.Manager;
+import dev.fabrik.server.manager.OutcomeListener;
+import dev.fabrik.server.storage.Reservation;
+import dev.fabrik.server.storage.Store;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Concurrency and rate limits (docs/limits.md): the rules in force (conf.d's {@code [throttles]},
+ * overridden by those set through {@code /api/limits}, which live in the store so every node sees
+ * them within {@link #REFRESH}), the FETCH gate, and the release of slots when a run ends.
+ *
+ * <pre>
+ * Limits limits = new Limits(store, manager, clock);   // hooks FETCH and the outcomes
+ * limits.configure(LimitFiles.read(configDir).rules());
+ * limits.start();                                       // re-reads the API's rules every 2 s
+ * </pre>
+ */
+public final class Limits implements Service {
+  private static final Logger log = LoggerFactory.getLogger(Limits.class);
+
+  /** How soon a rule set through the API on another node is in force here. */
+  static final Duration REFRESH = Duration.ofSeconds(2);
+
+  /** A rule in force with where it came from and what it uses now. */
+  public record Usage(LimitRule rule, String source, int inFlight, boolean rateBlocked) {}
+
+  private final Store store;
+  private final LimitStore state;
+  private final Manager manager;
+  private final Clock clock;
+  private final LimitCounters counters = new LimitCounters();
+  private final ExecutorService releases;
+  private volatile List<LimitRule> confD = List.of();
+  private volatile List<LimitRule> saved = List.of();
+  private volatile LimitRules rules = LimitRules.NONE;
+  private ScheduledExecutorService refresher;
+  private boolean stopped;
+
+  public Limits(Store store, Manager manager, Clock clock) {
+    this.store = store;
+    this.state = store.limits();
+    this.manager = manager;
+    this.clock = clock;
+    // A release on a shared database is a round trip: never on the thread that answers the ACK.
+    this.releases =
+        state instanceof InProcessLimitStore
+            ? null
+            : Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("fabrik-limit-release").factory());
+    manager.reserveWith(new LimitGate(store, () -> rules, counters));
+    manager.onOutcome(new SlotRelease());
+    refresh();
+  }
+
+  /** Registers the limits' metrics in {@code registry}. */
+  public void registerMetrics(PrometheusRegistry registry) {
+    counters.register(registry, this, clock);
+  }
+
+  /** Puts conf.d's rules in force (at start and on SIGHUP); the API's rules still win. */
+  public void configure(List<LimitRule> fromConfD) {
+    this.confD = List.copyOf(fromConfD);
+    rebuild();
+  }
+
+  /** Re-reads the rules set through the API (kept in the store, shared by every node). */
+  public void refresh() {
+    try {
+      saved = state.savedRules();
+      rebuild();
+    } catch (RuntimeException e) {
+      log.warn("limits: could not read the rules set through the API; keeping the last ones", e);
+    }
+  }
+
+  private synchronized void rebuild() {
+    List<LimitRule> all = new ArrayList<>(confD);
+    all.addAll(saved);
+    rules = new LimitRules(all);
+  }
+
+  LimitRules rules() {
+    return rules;
+  }
+
+  Map<String, Integer> inFlight() {
+    return state.inFlight(clock.instant());
+  }
+
+  /** Every rule in force with its usage, queues first, by name. */
+  public List<Usage> usage() {
+    Instant now = clock.instant();
+    Map<String, Integer> held = state.inFlight(now);
+    Set<String> blocked = state.rateBlocked(now);
+    Set<String> fromApi = new java.util.HashSet<>();
+    saved.forEach(r -> fromApi.add(r.id()));
+    List<Usage> out = new ArrayList<>();
+    for (LimitRule r : rules.all()) {
+      out.add(
+          new Usage(
+              r,
+              fromApi.contains(r.id()) ? "api" : "conf.d",
+              held.getOrDefault(r.slotKey(), 0),
+              r.rate() > 0 && r.key() == null && blocked.contains(r.bucket(null))));
+    }
+    out.sort(
+        java.util.Comparator.comparing((Usage u) -> u.rule().scope())
+            .thenComparing(u -> u.rule().name()));
+    return out;
+  }
+
+  /** Sets (or replaces) a rule through the API: stored, so every node applies it. */
+  public void set(LimitRule rule) {
+    state.saveRule(rule);
+    refresh();
+  }
+
+  /**
+   * Removes a rule set through the API; false when none has this id (a conf.d rule is removed by
+   * editing conf.d).
+   */
+  public boolean remove(String id) {
+    boolean removed = state.removeRule(id);
+    refresh();
+    return removed;
+  }
+
+  @Override
+  public synchronized void start() {
+    if (refresher != null || stopped) {
+      return;
+    }
+    refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("fabrik-limits").daemon(true).factory());
+    long ms = REFRESH.toMillis();
+    refresher.scheduleWithFixedDelay(this::refresh, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void stop(Duration timeout) {
+    ScheduledExecutorService r;
+    synchronized (this) {
+      stopped = true;
+      r = refresher;
+    }
+    if (r != null) {
+      r.shutdownNow();
+    }
+    if (releases != null) {
+      releases.shutdown();
+      try {
+        releases.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Frees a run's slots when it ends, however it ends, and wakes a FETCH waiting on its queue. */
+  private final class SlotRelease implements OutcomeListener {
+    @Override
+    public void acknowledged(Reservation r) {
+      release(r);
+    }
+
+    @Override
+    public void failed(Reservation r, boolean expired) {
+      release(r);
+    }
+
+    @Override
+    public void snoozed(Reservation r, Instant until) {
+      release(r);
+    }
+
+    private void release(Reservation r) {
+      if (rules.isEmpty()) {
+        return; // no limit in force: nothing was taken (and a plain ACK costs nothing more)
+      }
+      if (releases == null) {
+        state.release(r.jid());
+        manager.wakeFetcher(r.queue());
+        return;
+      }
+      try {
+        releases.execute(
+            () -> {
+              try {
+                state.release(r.jid());
+                manager.wakeFetcher(r.queue());
+              } catch (RuntimeException e) {
+                log.warn(
+                    "limits: releasing the slots of {} failed; they free at their timeout",
+                    r.jid(),
+                    e);
+              }
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // stopping: the slots free at their timeout
+      }
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package dev.fabrik.server.storage.postgres;
+
+import dev.fabrik.server.limits.LimitRule;
+import dev.fabrik.server.limits.LimitRuleJson;
+import dev.fabrik.server.limits.LimitStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Limit state in {@code limit_slots}, {@code limit_rates} and {@code limit_rules} (V7), exact
+ * between nodes without a lock of our own: every slot and every start is taken by one statement
+ * that either changes its row or returns nothing, and one acquisition's statements share a
+ * transaction, so a refused one rolls back the others.
+ */
+final class PgLimitStore implements LimitStore {
+
+  /** Thrown inside the transaction to roll back an acquisition that was refused. */
+  private static final class Refused extends RuntimeException {
+    Refused() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Attempts at a slot when another node took the number we picked in the same instant. */
+  private static final int SLOT_ATTEMPTS = 3;
+
+  private final PgDatabase db;
+  private final String takeSlot;
+  private final String takeStart;
+  private final String release;
+  private final String inFlight;
+  private final String rateBlocked;
+  private final String rules;
+  private final String saveRule;
+  private final String removeRule;
+
+  PgLimitStore(PgDatabase db) {
+    this.db = db;
+    // The lowest free number below the limit (free: no row, or an expired one, which is taken
+    // over); a number another transaction inserts at the same time conflicts, re-checks the row
+    // it now sees, and returns nothing. The count guard keeps a limit lowered at run time exact
+    // while slots above the new limit are still held.
+    takeSlot =
+        db.sql(
+            "INSERT INTO {s}.limit_slots AS l (key, slot, jid, expires_us)"
+                + " SELECT ?, g, ?, ? FROM generate_series(0, ? - 1) g"
+                + " WHERE NOT EXISTS (SELECT 1 FROM {s}.limit_slots h"
+                + " WHERE h.key = ? AND h.slot = g AND h.expires_us > ?)"
+                + " AND (SELECT count(*) FROM {s}.limit_slots c"
+                + " WHERE c.key = ? AND c.expires_us > ?) < ?"
+                + " ORDER BY g LIMIT 1"
+                + " ON CONFLICT (key, slot) DO UPDATE SET jid = excluded.jid,"
+                + " expires_us = excluded.expires_us WHERE l.expires_us <= ?"
+                + " RETURNING slot");
+    // GCRA: allowed when max(tat, now) + interval - period <= now; the row lock orders the nodes.
+    takeStart =
+        db.sql(
+            "INSERT INTO {s}.limit_rates AS r (bucket, tat_us, period_us, interval_us)"
+                + " VALUES (?, ? + ?, ?, ?) ON CONFLICT (bucket) DO UPDATE"
+                + " SET tat_us = GREATEST(r.tat_us, ?) + excluded.interval_us,"
+                + " period_us = excluded.period_us, interval_us = excluded.interval_us"
+                + " WHERE GREATEST(r.tat_us, ?) + excluded.interval_us - excluded.period_us <= ?"
+                + " RETURNING 1");
+    release = db.sql("DELETE FROM {s}.limit_slots WHERE jid = ?");
+    inFlight =
+        db.sql("SELECT key, count(*) FROM {s}.limit_slots WHERE expires_us > ? GROUP BY key");
+    rateBlocked =
+        db.sql("SELECT bucket FROM {s}.limit_rates WHERE tat_us > ? + period_us - interval_us");
+    rules = db.sql("SELECT rule::text FROM {s}.limit_rules ORDER BY id");
+    saveRule =
+        db.sql(
+            "INSERT INTO {s}.limit_rules (id, rule) VALUES (?, ?::jsonb)"
+                + " ON CONFLICT (id) DO UPDATE SET rule = excluded.rule");
+    removeRule = db.sql("DELETE FROM {s}.limit_rules WHERE id = ?");
+  }
+
+  @Override
+  public boolean acquire(
+      String jid, String wid, List<SlotClaim> slots, List<RateTake> takes, Instant now) {
+    long at = PgTime.micros(now);
+    try {
+      return PgCalls.transaction(
+          db,
+          "limit acquisition",
+          c -> {
+            for (SlotClaim s : slots) {
+              if (!takeSlot(c, jid, s, at)) {
+                throw new Refused();
+              }
+            }
+            for (RateTake t : takes) {
+              if (!takeStart(c, t, at)) {
+                throw new Refused();
+              }
+            }
+            return true;
+          });
+    } catch (Refused e) {
+      return false;
+    }
+  }
+
+  private boolean takeSlot(Connection c, String jid, SlotClaim s, long now) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(takeSlot)) {
+      p.setString(1, s.key());
+      p.setString(2, jid);
+      p.setLong(3, PgTime.micros(s.expires()));
+      p.setInt(4, s.limit());
+      p.setString(5, s.key());
+      p.setLong(6, now);
+      p.setString(7, s.key());
+      p.setLong(8, now);
+      p.setInt(9, s.limit());
+      p.setLong(10, now);
+      for (int i = 0; i < SLOT_ATTEMPTS; i++) {
+        try (ResultSet rs = p.executeQuery()) {
+          if (rs.next()) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
+
+  private boolean takeStart(Connection c, RateTake t, long now) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(takeStart)) {
+      p.setString(1, t.bucket());
+      p.setLong(2, now);
+      p.setLong(3, t.intervalMicros());
+      p.setLong(4, t.periodMicros());
+      p.setLong(5, t.intervalMicros());
+      p.setLong(6, now);
+      p.setLong(7, now);
+      p.setLong(8, now);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  @Override
+  public void release(String jid) {
+    PgCalls.autocommit(
+        db,
+        "limit release",
+        c -> {
+          try (PreparedStatement p = c.prepareStatement(release)) {
+            p.setString(1, jid);
+            return p.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public Map<String, Integer> inFlight(Instant now) {
+    return PgCalls.autocommit(
+        db,
+        "limit usage",
+        c -> {
+          Map<String, Integer> out = new TreeMap<>();
+          try (PreparedStatement p = c.prepareStatement(inFlight)) {
+            p.setLong(1, PgTime.micros(now));
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), rs.getInt(2));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Set<String> rateBlocked(Instant now) {
+    return PgCalls.autocommit(
+        db,
+        "rate usage",
+        c -> {
+          Set<String> out = new HashSet<>();
+          try (PreparedStatement p = c.prepareStatement(rateBlocked)) {
+            p.setLong(1, PgTime.micros(now));
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public List<LimitRule> savedRules() {
+    return PgCalls.autocommit(
+        db,
+        "limit rules",
+        c -> {
+          List<LimitRule> out = new ArrayList<>();
+          try (PreparedStatement p = c.prepareStatement(rules);
+              ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              out.add(LimitRuleJson.parse(rs.getString(1)));
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public void saveRule(LimitRule rule) {
+    PgCalls.autocommit(
+        db,
+        "saving a limit rule",
+        c -> {
+          try (PreparedStatement p = c.prepareStatement(saveRule)) {
+            p.setString(1, rule.id());
+            p.setString(2, LimitRuleJson.toText(rule));
+            return p.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public boolean removeRule(String id) {
+    return PgCalls.autocommit(
+            db,
+            "removing a limit rule",
+            c -> {
+              try (PreparedStatement p = c.prepareStatement(removeRule)) {
+                p.setString(1, id);
+                return p.executeUpdate();
+              }
+            })
+        > 0;
+  }
+
+  @Override
+  public void clearUsage() {
+    PgCalls.transaction(
+        db,
+        "clearing limit usage",
+        c -> {
+          try (PreparedStatement p = c.prepareStatement(db.sql("DELETE FROM {s}.limit_slots"));
+              PreparedStatement q = c.prepareStatement(db.sql("DELETE FROM {s}.limit_rates"))) {
+            p.executeUpdate();
+            q.executeUpdate();
+          }
+          return null;
+        });
+  }
+}
