@@ -9,6 +9,7 @@ import dev.fabrik.client.worker.HandlerRegistry;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +120,40 @@ public final class EmbeddedFabrik implements AutoCloseable {
       throw new IllegalStateException("the web listener is off (EmbeddedOptions withoutWeb())");
     }
     return "http://127.0.0.1:" + server.webPort();
+  }
+
+  /**
+   * The {@code FAKTORY_URL} value for this server, password included: {@code
+   * tcp://127.0.0.1:<port>} or {@code tcp://:<password>@127.0.0.1:<port>} (the password
+   * percent-encoded), for clients and worker processes in other languages configured from the
+   * environment.
+   */
+  public String faktoryUrl() {
+    String password = options.password();
+    if (password == null) {
+      return url();
+    }
+    return "tcp://:" + percentEncode(password) + "@127.0.0.1:" + port();
+  }
+
+  /** RFC 3986 userinfo: unreserved characters as they are, every other byte as %XX. */
+  private static String percentEncode(String s) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
   }
 
   /** A client configuration for this server, password included. */

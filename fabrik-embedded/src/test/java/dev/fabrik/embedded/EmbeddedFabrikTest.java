@@ -67,6 +67,25 @@ class EmbeddedFabrikTest {
   }
 
   @Test
+  void faktoryUrlCarriesAPasswordOfAnyCharacters() {
+    String password = "p@ss:w/rd %ü";
+    EmbeddedOptions options = EmbeddedOptions.builder().password(password).withoutWeb().build();
+    try (EmbeddedFabrik fabrik = EmbeddedFabrik.start(options)) {
+      assertThat(fabrik.faktoryUrl())
+          .isEqualTo("tcp://:p%40ss%3Aw%2Frd%20%25%C3%BC@127.0.0.1:" + fabrik.port());
+      ClientConfig fromUrl = ClientConfig.builder().url(fabrik.faktoryUrl()).build();
+      assertThat(fromUrl.password()).isEqualTo(password);
+      try (Client client = Client.connect(fromUrl)) {
+        assertThat(client.info().description()).isNotBlank();
+      }
+    }
+    try (EmbeddedFabrik open =
+        EmbeddedFabrik.start(EmbeddedOptions.builder().withoutWeb().build())) {
+      assertThat(open.faktoryUrl()).isEqualTo(open.url());
+    }
+  }
+
+  @Test
   void closeStopsTheServerAndMayBeCalledTwice() {
     EmbeddedFabrik fabrik = EmbeddedFabrik.start(EmbeddedOptions.builder().withoutWeb().build());
     ClientConfig config = fabrik.clientConfig();

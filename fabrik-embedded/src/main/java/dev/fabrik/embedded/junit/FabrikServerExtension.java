@@ -19,8 +19,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * Runs one {@link EmbeddedFabrik} per test class and injects it ({@link EmbeddedFabrik} or {@link
- * ClientConfig} parameters). Used through {@link FabrikServerTest}, or registered with options:
+ * Runs one {@link EmbeddedFabrik} per test class and injects it: parameters of type {@link
+ * EmbeddedFabrik} or {@link ClientConfig}, and {@code @}{@link FabrikUrl} {@code String}s. Used
+ * through {@link FabrikServerTest}, or registered with options:
  *
  * <pre>{@code
  * @RegisterExtension
@@ -129,7 +130,9 @@ public final class FabrikServerExtension
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == EmbeddedFabrik.class || type == ClientConfig.class;
+    return type == EmbeddedFabrik.class
+        || type == ClientConfig.class
+        || (type == String.class && parameter.isAnnotated(FabrikUrl.class));
   }
 
   @Override
@@ -140,6 +143,9 @@ public final class FabrikServerExtension
           "no Fabrik server for " + context.getDisplayName() + ": it starts before all tests");
     }
     Class<?> type = parameter.getParameter().getType();
+    if (type == String.class) {
+      return started.server().faktoryUrl();
+    }
     return type == ClientConfig.class ? started.server().clientConfig() : started.server();
   }
 

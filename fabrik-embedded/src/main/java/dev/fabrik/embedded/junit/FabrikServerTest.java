@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Gives the test class one embedded Fabrik server on free loopback ports, started before its first
  * test and stopped after its last. Test methods, constructors and lifecycle methods receive it as a
- * parameter of type {@link dev.fabrik.embedded.EmbeddedFabrik} or its {@link
- * dev.fabrik.client.ClientConfig}:
+ * parameter of type {@link dev.fabrik.embedded.EmbeddedFabrik}, its {@link
+ * dev.fabrik.client.ClientConfig}, or a {@code String} marked {@link FabrikUrl} (its {@code
+ * FAKTORY_URL}):
  *
  * <pre>{@code
  * @FabrikServerTest

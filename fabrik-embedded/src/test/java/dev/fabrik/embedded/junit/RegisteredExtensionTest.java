@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fabrik.client.Client;
+import dev.fabrik.client.ClientConfig;
 import dev.fabrik.client.Jobs;
 import dev.fabrik.embedded.EmbeddedFabrik;
 import dev.fabrik.embedded.EmbeddedOptions;
@@ -25,6 +26,14 @@ class RegisteredExtensionTest {
     try (Client client = server.connect()) {
       client.push(Jobs.of("Ping"));
       assertThat(client.info().queueSize("default")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aFabrikUrlParameterCarriesThePassword(@FabrikUrl String url) {
+    assertThat(url).isEqualTo("tcp://:pw@127.0.0.1:" + fabrik.server().port());
+    try (Client client = Client.connect(ClientConfig.builder().url(url).build())) {
+      assertThat(client.info().description()).isNotBlank();
     }
   }
 
