@@ -8,10 +8,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * PUSH validation and defaults (spec §3.3), first failure wins, with the reference's exact texts:
+ * PUSH validation and defaults (spec §3.3), first failure wins, with the reference's texts. The jid
+ * refusal keeps the reference's words as its prefix (clients match on them) and appends the rule,
+ * which the reference leaves the user to guess:
  *
  * <pre>
- * -ERR jobs must have a reasonable jid parameter
+ * -ERR jobs must have a reasonable jid parameter: at least 8 characters, got 5 ("short")
  * -ERR jobs must have a jobtype parameter
  * -ERR jobs must have an args parameter
  * -ERR jobs cannot be reserved for more than one day
@@ -27,6 +29,18 @@ final class JobValidator {
   private static final int MIN_JID_LENGTH = 8;
 
   private JobValidator() {}
+
+  /** The reference's text, then the rule and what was sent (a null jid is "missing"). */
+  static String shortJid(String jid) {
+    String got =
+        jid == null
+            ? "it is missing"
+            : "got " + jid.length() + " (\"" + CommandException.excerpt(jid) + "\")";
+    return "jobs must have a reasonable jid parameter: at least "
+        + MIN_JID_LENGTH
+        + " characters, "
+        + got;
+  }
 
   /** A job that passed validation with its defaults filled, and its {@code at} if it has one. */
   record Valid(Job job, Instant at) {
@@ -44,7 +58,7 @@ final class JobValidator {
       job = job.withRetry(DEFAULT_RETRY);
     }
     if (job.jid() == null || job.jid().length() < MIN_JID_LENGTH) {
-      throw CommandException.err("jobs must have a reasonable jid parameter");
+      throw CommandException.err(shortJid(job.jid()));
     }
     if (job.jobtype() == null || job.jobtype().isEmpty()) {
       throw CommandException.err("jobs must have a jobtype parameter");

@@ -118,7 +118,9 @@ class CommandsWireTest {
     assertThat(c.call("PUSH " + job(JID, "", "")))
         .isEqualTo("-ERR jobs must have a jobtype parameter\r\n");
     assertThat(c.call("PUSH " + job("short", "T", "")))
-        .isEqualTo("-ERR jobs must have a reasonable jid parameter\r\n");
+        .isEqualTo(
+            "-ERR jobs must have a reasonable jid parameter: at least 8 characters,"
+                + " got 5 (\"short\")\r\n");
   }
 
   @Test

@@ -57,8 +57,18 @@ class ManagerPushTest {
     assertThatThrownBy(
             () -> f.manager.push(job("{\"jid\":" + jid + ",\"jobtype\":\"T\",\"args\":[]}")))
         .isInstanceOf(CommandException.class)
-        .hasMessage("jobs must have a reasonable jid parameter");
+        .hasMessageStartingWith("jobs must have a reasonable jid parameter: at least 8 characters");
     assertThat(f.store.queueSizes()).isEmpty();
+  }
+
+  @Test
+  void theShortJidRefusalSaysTheRuleAndWhatWasSent() {
+    assertThatThrownBy(() -> f.manager.push(job("{\"jid\":\"abc\",\"jobtype\":\"T\",\"args\":[]}")))
+        .hasMessage(
+            "jobs must have a reasonable jid parameter: at least 8 characters, got 3 (\"abc\")");
+    assertThatThrownBy(() -> f.manager.push(job("{\"jobtype\":\"T\",\"args\":[]}")))
+        .hasMessage(
+            "jobs must have a reasonable jid parameter: at least 8 characters, it is missing");
   }
 
   @Test
@@ -166,7 +176,9 @@ class ManagerPushTest {
     assertThat(errors)
         .containsExactly(
             Map.entry("0123456789abcdef", "jobs must have a jobtype parameter"),
-            Map.entry("", "jobs must have a reasonable jid parameter"));
+            Map.entry(
+                "",
+                "jobs must have a reasonable jid parameter: at least 8 characters, it is missing"));
     assertThat(f.size("default")).isEqualTo(9);
   }
 
