@@ -2,6 +2,8 @@ package dev.fabrik.spring;
 
 import dev.fabrik.client.worker.WorkerManager;
 import java.time.Duration;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -12,6 +14,8 @@ import org.springframework.context.SmartLifecycle;
  * (the client pool, the application's services) is destroyed.
  */
 final class FabrikWorkerLifecycle implements SmartLifecycle {
+  private static final Log LOG = LogFactory.getLog(FabrikWorkerLifecycle.class);
+
   private final WorkerManager worker;
   private final Duration grace;
   private final boolean autoStartup;
@@ -33,11 +37,24 @@ final class FabrikWorkerLifecycle implements SmartLifecycle {
       return; // started by hand before the context refreshed
     }
     worker.start();
+    LOG.info("Fabrik worker " + worker.wid() + " started");
   }
 
   @Override
   public void stop() {
+    if (!worker.isRunning()) {
+      return;
+    }
+    LOG.info(
+        "Fabrik worker "
+            + worker.wid()
+            + " stopping: "
+            + worker.inFlight()
+            + " job(s) in flight get up to "
+            + grace.toSeconds()
+            + " s to finish");
     worker.stop(grace);
+    LOG.info("Fabrik worker " + worker.wid() + " stopped");
   }
 
   /**
