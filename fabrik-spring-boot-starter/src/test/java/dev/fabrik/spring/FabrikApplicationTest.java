@@ -167,4 +167,36 @@ class FabrikApplicationTest {
       assertThat(info.queues()).allSatisfy((queue, size) -> assertThat(size).isZero());
     }
   }
+
+  @Test
+  @Order(4)
+  void aJobStillRunningAfterTheGraceIsFailedSoTheServerRetriesIt() throws Exception {
+    ConfigurableApplicationContext third =
+        new SpringApplicationBuilder(ShopApplication.class)
+            .web(WebApplicationType.NONE)
+            .properties(
+                "fabrik.url=" + server.url(),
+                "fabrik.worker.queues=overdue",
+                "fabrik.worker.shutdown-grace=1s",
+                "spring.main.banner-mode=off")
+            .run();
+    SignupJobs thirdJobs = third.getBean(SignupJobs.class);
+    pool.execute(
+        c -> c.push(Jobs.builder("MonthlyReport").args("2026-10").queue("overdue").build()));
+    assertThat(thirdJobs.reportStarted.await(30, TimeUnit.SECONDS)).as("report started").isTrue();
+
+    long began = System.nanoTime();
+    third.close(); // the job never finishes by itself
+    Duration closing = Duration.ofNanos(System.nanoTime() - began);
+
+    // The 1 s grace was waited out, and the 25 s default was not.
+    assertThat(closing).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(20));
+    assertThat(thirdJobs.reportFinished).isFalse();
+    try (Client client = Client.connect(ClientConfig.builder().url(server.url()).build())) {
+      ServerInfo info = client.info();
+      assertThat(info.working()).isZero();
+      assertThat(info.retries()).isEqualTo(1);
+      assertThat(info.totalFailures()).isEqualTo(1);
+    }
+  }
 }
