@@ -184,6 +184,11 @@ class FabrikApplicationTest {
     pool.execute(
         c -> c.push(Jobs.builder("MonthlyReport").args("2026-10").queue("overdue").build()));
     assertThat(thirdJobs.reportStarted.await(30, TimeUnit.SECONDS)).as("report started").isTrue();
+    // Quiet (as the web UI's button does): still healthy, no more fetching.
+    third.getBean(WorkerManager.class).quiet();
+    Health quiet = third.getBean(FabrikHealthIndicator.class).health(true);
+    assertThat(quiet.getStatus()).isEqualTo(Status.UP);
+    assertThat(quiet.getDetails()).containsEntry("worker", "quiet").containsEntry("inFlight", 1);
 
     long began = System.nanoTime();
     third.close(); // the job never finishes by itself

@@ -8,6 +8,7 @@ import dev.fabrik.client.Jobs;
 import dev.fabrik.client.worker.HandlerRegistry;
 import dev.fabrik.client.worker.JobContext;
 import dev.fabrik.client.worker.JobHandler;
+import dev.fabrik.client.worker.JsonJobHandler;
 import dev.fabrik.client.worker.WorkerManager;
 import dev.fabrik.protocol.Job;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Property binding and which beans exist, without a server: the worker's auto-startup is off, so no
@@ -180,6 +182,44 @@ class FabrikAutoConfigurationTest {
                     .hasFailed()
                     .getFailure()
                     .hasMessageContaining("a handler is already registered for Welcome"));
+  }
+
+  @Test
+  void jsonHandlerBeansGetTheArgsArrayAsItCame() {
+    List<String> seen = new ArrayList<>();
+    runner
+        .withBean("rawReport", JsonReport.class, () -> new JsonReport(seen))
+        .run(
+            ctx -> {
+              perform(ctx.getBean(HandlerRegistry.class), Jobs.of("RawReport", 1, "x"));
+              assertThat(seen).containsExactly("[1,\"x\"]");
+            });
+  }
+
+  @Test
+  void fabrikJobOnAClassThatIsNoHandlerStopsTheApplication() {
+    runner
+        .withBean("misplaced", Misplaced.class, Misplaced::new)
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .hasFailed()
+                    .getFailure()
+                    .hasMessageContaining(
+                        "bean 'misplaced' has @FabrikJob on its class but is no JobHandler"));
+  }
+
+  @FabrikJob("RawReport")
+  record JsonReport(List<String> seen) implements JsonJobHandler {
+    @Override
+    public void perform(JobContext ctx, JsonNode args) {
+      seen.add(args.toString());
+    }
+  }
+
+  @FabrikJob("Misplaced")
+  static final class Misplaced {
+    public void perform(String arg) {}
   }
 
   @FabrikJob("Welcome")
