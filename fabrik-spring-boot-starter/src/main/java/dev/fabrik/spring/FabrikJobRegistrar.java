@@ -5,6 +5,7 @@ import dev.fabrik.client.worker.JobHandler;
 import dev.fabrik.client.worker.JsonJobHandler;
 import java.lang.reflect.Method;
 import java.util.Map;
+import org.springframework.aop.framework.autoproxy.AutoProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -37,7 +38,8 @@ final class FabrikJobRegistrar implements SmartInitializingSingleton {
     registerHandlerBeans(JobHandler.class, (type, h) -> registry.register(type, h));
     registerHandlerBeans(JsonJobHandler.class, (type, h) -> registry.registerJson(type, h));
     for (String name : beans.getBeanNamesForType(Object.class, false, false)) {
-      Class<?> type = beans.getType(name, false);
+      // The class the bean was written as, behind any AOP proxy, is the one with the annotations.
+      Class<?> type = AutoProxyUtils.determineTargetClass(beans, name);
       if (type == null || !mayHoldJobMethods(type)) {
         continue;
       }
