@@ -5,6 +5,7 @@ import dev.fabrik.client.worker.JobHandler;
 import dev.fabrik.client.worker.JsonJobHandler;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.springframework.aop.framework.autoproxy.AutoProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -65,8 +66,7 @@ final class FabrikJobRegistrar implements SmartInitializingSingleton {
     }
   }
 
-  private <H> void registerHandlerBeans(
-      Class<H> kind, java.util.function.BiConsumer<String, H> add) {
+  private <H> void registerHandlerBeans(Class<H> kind, BiConsumer<String, H> add) {
     for (Map.Entry<String, H> e : beans.getBeansOfType(kind, false, false).entrySet()) {
       FabrikJob job = beans.findAnnotationOnBean(e.getKey(), FabrikJob.class);
       if (job == null) {

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 /** The test application's handlers, with hooks the test watches and steers. */
 @Component
 public class SignupJobs {
-  /** jid → the Signup the Welcome handler received, in the order performed. */
+  /** "<jid> <email> <plan>" per Welcome job performed, in order. */
   public final BlockingQueue<String> welcomed = new LinkedBlockingQueue<>();
 
   public final CountDownLatch reportStarted = new CountDownLatch(1);
