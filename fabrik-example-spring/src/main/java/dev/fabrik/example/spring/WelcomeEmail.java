@@ -1,0 +1,4 @@
+package dev.fabrik.example.spring;
+
+/** The welcome email's data: the job's only argument, {@code "args":[{"email":...,"name":...}]}. */
+public record WelcomeEmail(String email, String name) {}
