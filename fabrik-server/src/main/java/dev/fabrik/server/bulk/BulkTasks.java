@@ -72,7 +72,7 @@ public final class BulkTasks {
   public TaskStatus start(SetName set, BulkAction action, SetQuery query) {
     BulkTask task;
     synchronized (this) {
-      prune();
+      prune(1);
       long running = tasks.values().stream().filter(t -> !t.status().finished()).count();
       if (running >= settings.maxRunning()) {
         throw new Busy(settings.maxRunning());
@@ -97,14 +97,14 @@ public final class BulkTasks {
 
   /** A task started here and not yet forgotten. */
   public synchronized Optional<TaskStatus> status(String id) {
-    prune();
+    prune(0);
     BulkTask t = tasks.get(id);
     return t == null ? Optional.empty() : Optional.of(t.status());
   }
 
   /** Every remembered task, oldest first. */
   public synchronized List<TaskStatus> list() {
-    prune();
+    prune(0);
     List<TaskStatus> out = new ArrayList<>(tasks.size());
     tasks.values().forEach(t -> out.add(t.status()));
     return out;
@@ -120,8 +120,11 @@ public final class BulkTasks {
     return Optional.of(t.status());
   }
 
-  /** Forgets finished tasks past their keep time, then the oldest finished over the bound. */
-  private void prune() {
+  /**
+   * Forgets finished tasks past their keep time, then the oldest finished ones until {@code room}
+   * more fit within the bound.
+   */
+  private void prune(int room) {
     var now = clock.instant();
     tasks
         .values()
@@ -131,7 +134,7 @@ public final class BulkTasks {
               return s.finished() && s.finishedAt().plus(settings.keepFinished()).isBefore(now);
             });
     var it = tasks.values().iterator();
-    while (tasks.size() >= settings.maxKept() && it.hasNext()) {
+    while (tasks.size() + room > settings.maxKept() && it.hasNext()) {
       if (it.next().status().finished()) {
         it.remove();
       }
