@@ -1,6 +1,7 @@
 package dev.fabrik.cli.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fabrik.cli.Main;
 import dev.fabrik.client.Client;
@@ -234,5 +235,37 @@ class AdminCommandsTest {
         .isEqualTo(ExitCodes.UNREACHABLE);
     assertThat(e.toString()).contains("cannot reach the Fabrik admin API");
     assertThat(fabrik("status", "--bogus")).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void eventsFollowPrintsTheLiveStream() throws Exception {
+    start(null);
+    assertThat(fabrik("events")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("give --follow");
+
+    StringWriter followed = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(followed, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    var exit =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                cli.execute(
+                    "events", "--follow", "--jobtype", "Mail", "--count", "3", "--url", url()));
+    FabrikAdmin admin = admin();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> admin.getJson("api/events/stats").path("subscribers").asLong() == 1);
+    client.push(Jobs.of("Other"));
+    var job = Jobs.of("Mail");
+    client.push(job);
+    client.fetch("default"); // Other
+    client.fetch("default"); // Mail
+    client.ack(job.jid());
+    assertThat(exit.get(20, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+    assertThat(followed.toString().lines())
+        .hasSize(3)
+        .allMatch(l -> l.contains("Mail  default  " + job.jid()));
+    assertThat(followed.toString()).contains("pushed", "fetched", "acked").doesNotContain("Other");
   }
 }

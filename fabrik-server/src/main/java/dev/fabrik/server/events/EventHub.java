@@ -42,6 +42,7 @@ public final class EventHub implements OutcomeListener {
   private final Settings settings;
   private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
   private final AtomicLong seq = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
 
   public EventHub(Clock clock, Settings settings) {
     this.clock = clock;
@@ -66,6 +67,11 @@ public final class EventHub implements OutcomeListener {
   /** Subscribers right now. */
   public int subscribers() {
     return subscribers.size();
+  }
+
+  /** Subscribers dropped for falling behind since the server started. */
+  public long dropped() {
+    return dropped.get();
   }
 
   void remove(Subscription s) {
@@ -141,7 +147,9 @@ public final class EventHub implements OutcomeListener {
       }
       if (!s.offer(event)) {
         // Never wait for a slow reader: forget it; its stream ends with a "dropped" event.
-        subscribers.remove(s);
+        if (subscribers.remove(s)) {
+          dropped.incrementAndGet();
+        }
         s.drop();
       }
     }

@@ -29,8 +29,10 @@ import tools.jackson.databind.node.ObjectNode;
  * data: {"reason":"the client fell 1000 events behind"}
  * </pre>
  *
- * (each {@code data} is one line). A heartbeat comment goes out when nothing else did for a while,
- * so proxies and the idle timeout keep the connection. A reader that falls a whole buffer behind is
+ * (each {@code data} is one line). {@code GET /api/events/stats} tells {@code
+ * {"subscribers":2,"dropped":1,"buffer_per_subscriber":1000}}: how many listen now and how many
+ * were dropped since the start. A heartbeat comment goes out when nothing else did for a while, so
+ * proxies and the idle timeout keep the connection. A reader that falls a whole buffer behind is
  * dropped: it gets the events buffered so far and the {@code dropped} event, and the stream ends;
  * if it takes nothing at all for {@link Settings#writeTimeout} the connection is closed instead.
  */
@@ -57,6 +59,15 @@ public final class EventStreamApi {
 
   public void register(RouteTable routes) {
     routes.get("/api/events", this::stream);
+    routes.get(
+        "/api/events/stats",
+        r -> {
+          ObjectNode body = JobCodec.MAPPER.createObjectNode();
+          body.put("subscribers", hub.subscribers());
+          body.put("dropped", hub.dropped());
+          body.put("buffer_per_subscriber", hub.bufferPerSubscriber());
+          r.json(200, body);
+        });
   }
 
   private void stream(Requests r) throws IOException {
