@@ -168,4 +168,19 @@ class EventStreamIT {
       }
     }
   }
+
+  @Test
+  void stoppingTheServerEndsTheStreamAtOnce() throws Exception {
+    FabrikAdmin admin = start();
+    Collector seen = new Collector();
+    try (EventSubscription sub = admin.events(null, null, seen)) {
+      long started = System.nanoTime();
+      server.close();
+      server = null;
+      assertThat(seen.closed.poll(20, TimeUnit.SECONDS)).isEqualTo("the server ended the stream");
+      // Well before the 10 s heartbeat: the stop closed the subscription, not the idle timeout.
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+      assertThat(sub.isOpen()).isFalse();
+    }
+  }
 }
