@@ -24,7 +24,8 @@ public final class ExitCodes {
 
   private ExitCodes() {}
 
-  static int of(AdminException e) {
+  /** The code for a refusal or failure of the admin API. */
+  public static int of(AdminException e) {
     return switch (e) {
       case AdminException.Unauthorized u -> AUTH;
       case AdminException.NotFound n -> NOT_FOUND;
