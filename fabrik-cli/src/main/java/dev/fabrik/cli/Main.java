@@ -1,5 +1,12 @@
 package dev.fabrik.cli;
 
+import dev.fabrik.cli.admin.CronCommand;
+import dev.fabrik.cli.admin.EventsCommand;
+import dev.fabrik.cli.admin.FlushCommand;
+import dev.fabrik.cli.admin.JobsCommand;
+import dev.fabrik.cli.admin.QueuesCommand;
+import dev.fabrik.cli.admin.SetActionCommand;
+import dev.fabrik.cli.admin.StatusCommand;
 import dev.fabrik.cli.bench.BenchCommand;
 import dev.fabrik.cli.server.ServerCommand;
 import dev.fabrik.cli.workers.WorkersCommand;
@@ -13,6 +20,9 @@ import picocli.CommandLine.Command;
  * <pre>
  * fabrik server [--bind 127.0.0.1:7419] [--data-dir DIR] ...   run the job server
  * fabrik workers list|quiet WID|terminate WID                  operate on connected workers
+ * fabrik status | queues [pause|resume|remove Q..] | jobs SET   operator's view (docs/cli.md)
+ * fabrik retry|kill|delete SET [--type T] [-q TEXT] [--yes]    bulk actions as server tasks
+ * fabrik flush | cron | events --follow                       more of the same
  * fabrik bench [--url tcp://:pw@127.0.0.1:7419] ...            load-test a running server
  * </pre>
  *
@@ -26,6 +36,15 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServerCommand.class,
       WorkersCommand.class,
+      StatusCommand.class,
+      QueuesCommand.class,
+      JobsCommand.class,
+      SetActionCommand.Retry.class,
+      SetActionCommand.Kill.class,
+      SetActionCommand.Delete.class,
+      FlushCommand.class,
+      CronCommand.class,
+      EventsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

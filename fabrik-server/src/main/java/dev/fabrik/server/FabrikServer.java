@@ -3,12 +3,15 @@ package dev.fabrik.server;
 import dev.fabrik.server.auth.LoginThrottle;
 import dev.fabrik.server.batch.BatchOutcomes;
 import dev.fabrik.server.batch.Batches;
+import dev.fabrik.server.bulk.BulkTasks;
 import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cluster.NodeRegistry;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.InfoReport;
 import dev.fabrik.server.config.ServerConfig;
 import dev.fabrik.server.cron.CronService;
+import dev.fabrik.server.events.EventHub;
+import dev.fabrik.server.events.EventStreamApi;
 import dev.fabrik.server.expiry.ExpiringJobs;
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
@@ -26,8 +29,10 @@ import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.web.api.BatchesApi;
 import dev.fabrik.server.web.api.CronApi;
+import dev.fabrik.server.web.api.FlushApi;
 import dev.fabrik.server.web.api.LimitsApi;
 import dev.fabrik.server.web.api.NodesApi;
+import dev.fabrik.server.web.api.TasksApi;
 import dev.fabrik.server.web.api.WorkflowsApi;
 import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
@@ -81,6 +86,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final Listener listener;
   private final StatsHistory history;
   private final AdminHttp http;
+  private final EventHub events;
   private final LoginThrottle logins;
   private final NodeRegistry nodes;
   private final List<Service> started = new ArrayList<>();
@@ -137,6 +143,9 @@ public final class FabrikServer implements Service, AutoCloseable {
     manager.onOutcome(tracker);
     this.limits = new Limits(store, manager, clock);
     limits.registerMetrics(metrics.registry());
+
+    this.events = new EventHub(clock, EventHub.Settings.defaults());
+    manager.onOutcome(events);
     this.trackPurge = new TrackPurge(tracker, Duration.ofMinutes(1));
     this.batches =
         new Batches(
@@ -200,6 +209,17 @@ public final class FabrikServer implements Service, AutoCloseable {
     new NodesApi(nodes::nodes).register(http.routes());
     new BatchesApi(store.batches()).register(http.routes());
     new BatchPages(store.batches()).register(http.routes());
+
+    new TasksApi(
+            new BulkTasks(
+                store,
+                manager,
+                clock,
+                command -> Thread.ofVirtual().name("bulk-task").start(command),
+                BulkTasks.Settings.defaults()))
+        .register(http.routes());
+    new FlushApi(manager).register(http.routes());
+    new EventStreamApi(events, EventStreamApi.Settings.defaults()).register(http.routes());
   }
 
   /** Where this node listens, for the node table (read once the ports are bound). */
@@ -271,6 +291,7 @@ public final class FabrikServer implements Service, AutoCloseable {
       stopped = true;
       toStop = new ArrayList<>(started);
     }
+    events.closeAll(); // open event streams end now, not at their next heartbeat
     long deadline = System.nanoTime() + timeout.toNanos();
     for (Service s : toStop.reversed()) {
       try {

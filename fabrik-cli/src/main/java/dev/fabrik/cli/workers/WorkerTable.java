@@ -50,19 +50,6 @@ final class WorkerTable {
     return format(rows);
   }
 
-  /** {@code {"signaled":3}} → {@code " (3 workers)"}; empty when the reply does not say. */
-  static String signaled(String body) {
-    try {
-      JsonNode n = JSON.readTree(body).path("signaled");
-      if (n.isNumber()) {
-        return " (" + n.asLong() + (n.asLong() == 1 ? " worker)" : " workers)");
-      }
-    } catch (JacksonException e) {
-      // an empty or non-JSON 2xx body is still a success
-    }
-    return "";
-  }
-
   private static String text(JsonNode w, String... names) {
     for (String name : names) {
       JsonNode v = w.get(name);

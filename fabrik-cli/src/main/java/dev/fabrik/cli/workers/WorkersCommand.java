@@ -1,6 +1,9 @@
 package dev.fabrik.cli.workers;
 
-import dev.fabrik.cli.workers.AdminClient.AdminException;
+import dev.fabrik.cli.admin.ExitCodes;
+import dev.fabrik.client.admin.AdminException;
+import dev.fabrik.client.admin.FabrikAdmin;
+import dev.fabrik.protocol.JobCodec;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.concurrent.Callable;
@@ -49,12 +52,15 @@ public final class WorkersCommand implements Runnable {
         description = "Server password (default: FAKTORY_PASSWORD).")
     String password;
 
-    AdminClient client() {
-      return new AdminClient(url, password);
+    FabrikAdmin client() {
+      return FabrikAdmin.connect(url, password);
     }
   }
 
-  /** Runs {@code action}, turning admin failures into a one-line message and exit code 1. */
+  /**
+   * Runs {@code action}, turning admin failures into a one-line message and the exit code of
+   * docs/cli.md (3 wrong password, 4 unknown worker, 5 unreachable, else 1).
+   */
   static int run(CommandLine.Model.CommandSpec spec, Callable<String> action) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -62,10 +68,14 @@ public final class WorkersCommand implements Runnable {
       out.print(action.call());
       out.flush();
       return 0;
+    } catch (AdminException.NotFound e) {
+      err.println("fabrik workers: no such worker: " + e.getMessage());
+      err.flush();
+      return ExitCodes.of(e);
     } catch (AdminException e) {
       err.println("fabrik workers: " + e.getMessage());
       err.flush();
-      return 1;
+      return ExitCodes.of(e);
     } catch (Exception e) {
       err.println("fabrik workers: " + e);
       err.flush();
@@ -87,7 +97,7 @@ public final class WorkersCommand implements Runnable {
       return WorkersCommand.run(
           spec,
           () -> {
-            String body = admin.client().listWorkers();
+            String body = JobCodec.MAPPER.writeValueAsString(admin.client().getJson("api/workers"));
             return json ? body.endsWith("\n") ? body : body + "\n" : WorkerTable.render(body);
           });
     }
@@ -113,11 +123,14 @@ public final class WorkersCommand implements Runnable {
       return WorkersCommand.run(
           spec,
           () -> {
-            String body = admin.client().signal(wid, state);
+            FabrikAdmin client = admin.client();
+            int signaled = state.equals("quiet") ? client.quiet(wid) : client.terminate(wid);
             return state
                 + " sent to "
                 + wid
-                + WorkerTable.signaled(body)
+                + " ("
+                + signaled
+                + (signaled == 1 ? " worker)" : " workers)")
                 + " (takes effect on its next heartbeat)\n";
           });
     }

@@ -83,7 +83,7 @@ class WorkersCommandTest {
   void passwordIsSentAsBasicAuth() {
     start("pw");
     try (ProtocolConnection w = worker("w-2", "pw")) {
-      assertThat(fabrik("workers", "list", "--url", url())).isEqualTo(1);
+      assertThat(fabrik("workers", "list", "--url", url())).isEqualTo(3);
       assertThat(err.toString()).contains("refused the password");
       assertThat(fabrik("workers", "list", "--json", "--url", url(), "--password", "pw")).isZero();
       assertThat(out.toString()).contains("\"wid\":\"w-2\"");
@@ -98,7 +98,7 @@ class WorkersCommandTest {
   @Test
   void unknownWorkerIsAClearError() {
     start(null);
-    assertThat(fabrik("workers", "quiet", "nobody", "--url", url())).isEqualTo(1);
+    assertThat(fabrik("workers", "quiet", "nobody", "--url", url())).isEqualTo(4);
     assertThat(err.toString()).contains("no such worker");
   }
 
@@ -108,7 +108,7 @@ class WorkersCommandTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    assertThat(fabrik("workers", "list", "--url", "http://127.0.0.1:" + closedPort)).isEqualTo(1);
+    assertThat(fabrik("workers", "list", "--url", "http://127.0.0.1:" + closedPort)).isEqualTo(5);
     assertThat(err.toString()).contains("cannot reach the Fabrik admin API");
   }
 

@@ -431,6 +431,26 @@ public final class Requests {
     return "app;dur=" + micros / 1000 + "." + micros % 1000 / 100;
   }
 
+  /**
+   * Starts a response whose body is written piece by piece (Server-Sent Events): status 200, no
+   * {@code Content-Length} (chunked), nothing cached. The caller writes through the returned stream
+   * from this exchange's thread and must {@link ResponseStream#finish finish} or {@link
+   * ResponseStream#abort abort} it.
+   */
+  public ResponseStream stream(String contentType) {
+    if (responded) {
+      throw new IllegalStateException("response already sent for " + path());
+    }
+    responded = true;
+    var h = response.getHeaders();
+    h.put("Content-Type", contentType);
+    h.put("Cache-Control", "no-store");
+    h.put("X-Content-Type-Options", "nosniff");
+    h.put("X-Accel-Buffering", "no"); // a reverse proxy must pass each event on at once
+    response.setStatus(200);
+    return new ResponseStream(request, response, callback, deadlines);
+  }
+
   /** 303 See Other to {@code location} (a path on this server), for POST-redirect-GET. */
   public void redirect(String location) throws IOException {
     responseHeader("Location", location);
