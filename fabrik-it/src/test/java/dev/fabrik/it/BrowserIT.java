@@ -244,6 +244,36 @@ class BrowserIT {
   }
 
   @Test
+  void limitsPageShowsSlotsInUseAndRemovesARuleSetThroughTheApi() {
+    server
+        .admin()
+        .post("/api/limits", "{\"scope\":\"queue\",\"name\":\"scraper\",\"concurrency\":2}");
+    server
+        .admin()
+        .post(
+            "/api/limits",
+            "{\"scope\":\"jobtype\",\"name\":\"SendEmail\",\"rate\":10,\"period\":60,"
+                + "\"key\":\"args.0\"}");
+    try (ProtocolConnection conn = server.connect()) {
+      for (int i = 0; i < 3; i++) {
+        Wire.push(conn, Wire.job("scraper", "Scrape", i));
+      }
+      JsonNode first = Wire.fetch(conn, "scraper");
+      JsonNode second = Wire.fetch(conn, "scraper");
+      assertThat(first).isNotNull();
+      assertThat(second).isNotNull();
+      // Both slots are taken: the third job waits for one, however long the FETCH waited.
+      assertThat(Wire.fetch(conn, "scraper")).isNull();
+
+      script = start("ui-limits.js", "queue:scraper", "jobtype:SendEmail");
+      script.awaitOk();
+      assertThat(server.admin().get("/api/limits").path("limits").size()).isEqualTo(1);
+      Wire.ack(conn, first.path("jid").asString());
+      Wire.ack(conn, second.path("jid").asString());
+    }
+  }
+
+  @Test
   void workflowsPageListsHeldJobsAndAJobPageShowsItsNeighbours() {
     try (ProtocolConnection conn = server.connect()) {
       ObjectNode root = Wire.job("wf-ui", "Download", 1);
