@@ -186,9 +186,10 @@ class MetricsEndpointTest {
       }
     }
     String text = scrape();
-    // Each PUSH waited for its commit; other writes (none here) could only add to these.
+    // Each PUSH waited for its commit; the batch store's start-up sweep and its gauges also go
+    // through the writer, so they can only add to these.
     assertThat(sample(text, "fabrik_storage_commit_duration_seconds_count")).isGreaterThan(0);
-    assertThat(sample(text, "fabrik_storage_commit_batch_size_sum")).isEqualTo(5);
+    assertThat(sample(text, "fabrik_storage_commit_batch_size_sum")).isGreaterThanOrEqualTo(5);
     assertThat(sample(text, "fabrik_storage_commit_batch_size_bucket{le=\"+Inf\"}"))
         .isEqualTo(sample(text, "fabrik_storage_commit_duration_seconds_count"));
     assertThat(sample(text, "fabrik_storage_size_bytes")).isGreaterThan(0);

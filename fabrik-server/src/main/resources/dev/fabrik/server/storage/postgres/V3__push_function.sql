@@ -296,7 +296,9 @@ BEGIN
   IF jid IS NULL THEN
     jid := replace(gen_random_uuid()::text, '-', '');
   ELSIF length(jid) < 8 THEN
-    PERFORM {s}.refuse('jobs must have a reasonable jid parameter', job_no);
+    -- The text of PUSH's refusal (JobValidator): the reference's words, then the rule.
+    PERFORM {s}.refuse('jobs must have a reasonable jid parameter: at least 8 characters, got '
+      || length(jid) || ' ("' || jid || '")', job_no);
   END IF;
   IF coalesce(jobtype, '') = '' THEN
     PERFORM {s}.refuse('jobs must have a jobtype parameter', job_no);
