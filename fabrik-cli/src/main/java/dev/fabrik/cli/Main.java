@@ -1,5 +1,6 @@
 package dev.fabrik.cli;
 
+import dev.fabrik.cli.admin.BatchesCommand;
 import dev.fabrik.cli.admin.CronCommand;
 import dev.fabrik.cli.admin.EventsCommand;
 import dev.fabrik.cli.admin.FlushCommand;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Command;
       SetActionCommand.Delete.class,
       FlushCommand.class,
       CronCommand.class,
+      BatchesCommand.class,
       EventsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fabrik.cli.Main;
+import dev.fabrik.client.Batch;
 import dev.fabrik.client.Client;
 import dev.fabrik.client.ClientConfig;
 import dev.fabrik.client.Jobs;
@@ -214,6 +215,33 @@ class AdminCommandsTest {
     assertThat(out.toString()).contains("no cron entries");
     assertThat(fabrik("cron", "--json")).isZero();
     assertThat(out.toString()).contains("\"entries\":[]");
+  }
+
+  @Test
+  void batchesListsProgressAndShowsOneBatch() {
+    start(null);
+    assertThat(fabrik("batches")).isZero();
+    assertThat(out.toString()).contains("no batches");
+
+    Batch batch =
+        Batch.builder()
+            .description("nightly import")
+            .onComplete(Jobs.of("ImportDone"))
+            .create(client);
+    batch.push(Jobs.builder("Import").queue("imports").args(1).build());
+    batch.push(Jobs.builder("Import").queue("imports").args(2).build());
+    batch.commit();
+    assertThat(fabrik("batches")).isZero();
+    assertThat(out.toString())
+        .contains("BID", batch.bid(), "nightly import", "committed", "waiting");
+    assertThat(fabrik("batches", batch.bid())).isZero();
+    assertThat(out.toString()).contains("2 total, 2 pending, 0 failed", "complete:     waiting");
+    assertThat(fabrik("batches", batch.bid(), "--json")).isZero();
+    assertThat(out.toString()).contains("\"pending_jids\":[");
+
+    assertThat(fabrik("batches", "b-nosuchbatch")).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(fabrik("batches", "--limit", "0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--limit must be from 1 to 1000");
   }
 
   @Test
