@@ -3,6 +3,7 @@ package dev.fabrik.server.storage.postgres;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.StorageException;
+import dev.fabrik.server.storage.WorkflowRows;
 import dev.fabrik.server.workflow.WorkflowRow;
 import dev.fabrik.server.workflow.WorkflowState;
 import dev.fabrik.server.workflow.WorkflowStore;
@@ -11,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -135,7 +135,7 @@ final class PgWorkflowStore implements WorkflowStore {
               Map<String, WorkflowRow> out = new HashMap<>();
               try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                  WorkflowRow r = row(rs);
+                  WorkflowRow r = WorkflowRows.row(rs);
                   out.put(r.jid(), r);
                 }
               }
@@ -154,7 +154,7 @@ final class PgWorkflowStore implements WorkflowStore {
                         "INSERT INTO {s}.workflow_jobs("
                             + COLUMNS
                             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))) {
-              bind(ps, row);
+              WorkflowRows.bind(ps, row);
               return ps.executeUpdate();
             }
           });
@@ -170,7 +170,7 @@ final class PgWorkflowStore implements WorkflowStore {
                         "UPDATE {s}.workflow_jobs SET jid = ?, queue = ?, payload = ?, at_us = ?,"
                             + " waiting = ?, state = ?, cause = ?, dead_at_us = ?, until_us = ?"
                             + " WHERE jid = ?"))) {
-              bind(ps, row);
+              WorkflowRows.bind(ps, row);
               ps.setString(10, row.jid());
               return ps.executeUpdate();
             }
@@ -272,44 +272,6 @@ final class PgWorkflowStore implements WorkflowStore {
         });
   }
 
-  private static void bind(PreparedStatement ps, WorkflowRow r) throws SQLException {
-    ps.setString(1, r.jid());
-    ps.setString(2, r.queue());
-    ps.setBytes(3, r.payload());
-    setMicros(ps, 4, r.at());
-    ps.setInt(5, r.waiting());
-    ps.setString(6, r.state().wire());
-    ps.setString(7, r.cause());
-    setMicros(ps, 8, r.deadAt());
-    setMicros(ps, 9, r.until());
-  }
-
-  private static void setMicros(PreparedStatement ps, int i, Instant t) throws SQLException {
-    if (t == null) {
-      ps.setNull(i, Types.BIGINT);
-    } else {
-      ps.setLong(i, PgTime.micros(t));
-    }
-  }
-
-  private static Instant instant(ResultSet rs, int i) throws SQLException {
-    long v = rs.getLong(i);
-    return rs.wasNull() ? null : PgTime.instant(v);
-  }
-
-  private static WorkflowRow row(ResultSet rs) throws SQLException {
-    return new WorkflowRow(
-        rs.getString(1),
-        rs.getString(2),
-        rs.getBytes(3),
-        instant(rs, 4),
-        rs.getInt(5),
-        WorkflowState.fromWire(rs.getString(6)),
-        rs.getString(7),
-        instant(rs, 8),
-        instant(rs, 9));
-  }
-
   private <T> T read(PgCalls.Body<T> body) {
     return PgCalls.autocommit(db, "reading workflows", body);
   }
@@ -333,7 +295,7 @@ final class PgWorkflowStore implements WorkflowStore {
             Map<String, WorkflowRow> out = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                WorkflowRow r = row(rs);
+                WorkflowRow r = WorkflowRows.row(rs);
                 out.put(r.jid(), r);
               }
             }
@@ -371,7 +333,7 @@ final class PgWorkflowStore implements WorkflowStore {
             List<WorkflowRow> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(row(rs));
+                out.add(WorkflowRows.row(rs));
               }
             }
             return out;

@@ -2,6 +2,7 @@ package dev.fabrik.server.storage.sqlite;
 
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.SetEntry;
+import dev.fabrik.server.storage.WorkflowRows;
 import dev.fabrik.server.workflow.WorkflowRow;
 import dev.fabrik.server.workflow.WorkflowState;
 import dev.fabrik.server.workflow.WorkflowStore;
@@ -11,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -126,7 +126,7 @@ final class SqliteWorkflowStore implements WorkflowStore {
               ps.setString(1, jid);
               try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                  out.put(jid, row(rs));
+                  out.put(jid, WorkflowRows.row(rs));
                 }
               }
             }
@@ -143,7 +143,7 @@ final class SqliteWorkflowStore implements WorkflowStore {
                     "INSERT INTO workflow_jobs("
                         + COLUMNS
                         + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            bind(ps, row);
+            WorkflowRows.bind(ps, row);
             return ps.executeUpdate();
           });
     }
@@ -156,7 +156,7 @@ final class SqliteWorkflowStore implements WorkflowStore {
                 tx.prepare(
                     "UPDATE workflow_jobs SET jid = ?, queue = ?, payload = ?, at = ?, waiting = ?,"
                         + " state = ?, cause = ?, dead_at = ?, until = ? WHERE jid = ?");
-            bind(ps, row);
+            WorkflowRows.bind(ps, row);
             ps.setString(10, row.jid());
             return ps.executeUpdate();
           });
@@ -239,44 +239,6 @@ final class SqliteWorkflowStore implements WorkflowStore {
     return out;
   }
 
-  private static void bind(PreparedStatement ps, WorkflowRow r) throws SQLException {
-    ps.setString(1, r.jid());
-    ps.setString(2, r.queue());
-    ps.setBytes(3, r.payload());
-    setInstant(ps, 4, r.at());
-    ps.setInt(5, r.waiting());
-    ps.setString(6, r.state().wire());
-    ps.setString(7, r.cause());
-    setInstant(ps, 8, r.deadAt());
-    setInstant(ps, 9, r.until());
-  }
-
-  private static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
-    if (t == null) {
-      ps.setNull(i, Types.INTEGER);
-    } else {
-      ps.setLong(i, SetTables.micros(t));
-    }
-  }
-
-  private static Instant instant(ResultSet rs, int i) throws SQLException {
-    long v = rs.getLong(i);
-    return rs.wasNull() ? null : SetTables.instant(v);
-  }
-
-  private static WorkflowRow row(ResultSet rs) throws SQLException {
-    return new WorkflowRow(
-        rs.getString(1),
-        rs.getString(2),
-        rs.getBytes(3),
-        instant(rs, 4),
-        rs.getInt(5),
-        WorkflowState.fromWire(rs.getString(6)),
-        rs.getString(7),
-        instant(rs, 8),
-        instant(rs, 9));
-  }
-
   @Override
   public Optional<WorkflowRow> row(String jid) {
     return Optional.ofNullable(rows(List.of(jid)).get(jid));
@@ -293,7 +255,7 @@ final class SqliteWorkflowStore implements WorkflowStore {
               ps.setString(1, jid);
               try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                  out.put(jid, row(rs));
+                  out.put(jid, WorkflowRows.row(rs));
                 }
               }
             }
@@ -337,7 +299,7 @@ final class SqliteWorkflowStore implements WorkflowStore {
             List<WorkflowRow> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(row(rs));
+                out.add(WorkflowRows.row(rs));
               }
             }
             return out;
