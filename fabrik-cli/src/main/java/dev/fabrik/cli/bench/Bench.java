@@ -109,6 +109,7 @@ public final class Bench {
         checkQueueHolds(control, 0, tally);
         yield tally.result(phase, t, null).withServerCpu(cpu);
       }
+      case LIMITED_DRAIN -> limitedDrain(control, jobs, tally);
       case LATENCY ->
           settings.effectiveEngine() == Engine.LOOP
               ? new LoopLatencyPhase(
@@ -135,6 +136,39 @@ public final class Bench {
             .run(queue, latencyQueue, tally);
       }
     };
+  }
+
+  private PhaseResult limitedDrain(ProtocolConnection control, long jobs, Tally tally) {
+    BenchSettings.Limited l = settings.limited();
+    LimitedDrainPhase phase;
+    try {
+      phase =
+          new LimitedDrainPhase(
+              settings.connection(),
+              settings.concurrency(),
+              l.limit(),
+              l.work(),
+              new WebLimitApi(webUrl(l), settings.connection().password()));
+    } catch (IllegalArgumentException e) {
+      tally.error(e.getMessage());
+      return tally.result(Phase.LIMITED_DRAIN, Duration.ZERO, null);
+    }
+    long cpu = ServerCpu.nanos(settings.serverPid());
+    LimitedDrainPhase.Outcome o = phase.run(control, queue, jobs, tally);
+    cpu = cpuSince(cpu);
+    checkQueueHolds(control, 0, tally);
+    return tally
+        .result(Phase.LIMITED_DRAIN, o.elapsed(), o.idleGaps())
+        .withServerCpu(cpu)
+        .withDetail(phase.describe(o, tally.done()));
+  }
+
+  private java.net.URI webUrl(BenchSettings.Limited l) {
+    if (l.web() != null) {
+      return l.web();
+    }
+    var c = settings.connection();
+    return java.net.URI.create("http://" + c.host() + ":" + (c.port() + 1) + "/");
   }
 
   /** The server's CPU time since {@code before} (a {@link ServerCpu} reading), or -1. */

@@ -57,7 +57,9 @@ public final class BenchCommand implements Callable<Integer> {
           "Comma-separated phases to run (default ${DEFAULT-VALUE}); also push-unique (push with"
               + " custom.unique_for, args of its own per job) and ack-wait: the ACK"
               + " round trip while the other connections flood PUSHB (--jobs in all), and"
-              + " batch-drain: drain with every job in one batch, timed to its complete callback.")
+              + " batch-drain: drain with every job in one batch, timed to its complete callback, and"
+              + " limited-drain: drain under a concurrency limit of --limit, each job held"
+              + " --work-ms, with how long a freed slot stays idle.")
   String phases;
 
   @Option(
@@ -97,6 +99,29 @@ public final class BenchCommand implements Callable<Integer> {
               + " ones to the server's GC, safepoint or checkpoint log.")
   Path latencyTrace;
 
+  @Option(
+      names = "--limit",
+      paramLabel = "L",
+      defaultValue = "10",
+      description = "limited-drain: the queue's concurrency limit (default ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(
+      names = "--work-ms",
+      paramLabel = "MS",
+      defaultValue = "5",
+      description =
+          "limited-drain: how long each job is held before its ACK (default ${DEFAULT-VALUE}).")
+  int workMs;
+
+  @Option(
+      names = "--web-url",
+      paramLabel = "URL",
+      description =
+          "limited-drain: the server's web/API address, where it sets the limit (default: the"
+              + " --url host, its port + 1).")
+  java.net.URI webUrl;
+
   @Option(names = "--json", description = "Print the report as JSON on stdout.")
   boolean json;
 
@@ -134,7 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
               latency,
               serverPid,
               engine,
-              latencyTrace);
+              latencyTrace,
+              new BenchSettings.Limited(limit, java.time.Duration.ofMillis(workMs), webUrl));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

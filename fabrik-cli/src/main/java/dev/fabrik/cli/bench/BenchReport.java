@@ -66,6 +66,9 @@ public record BenchReport(
               p.serverCpuMicrosPerJob() < 0
                   ? "-"
                   : String.format(Locale.ROOT, "%.1f", p.serverCpuMicrosPerJob())));
+      if (p.detail() != null) {
+        s.append("  ").append(p.detail()).append('\n');
+      }
       if (!p.ok()) {
         s.append("  first error: ").append(p.firstError()).append('\n');
       }
@@ -106,6 +109,9 @@ public record BenchReport(
       o.put("errors", p.errors());
       if (p.serverCpuMicrosPerJob() >= 0) {
         o.put("server_cpu_us_per_job", p.serverCpuMicrosPerJob());
+      }
+      if (p.detail() != null) {
+        o.put("detail", p.detail());
       }
       if (p.firstError() != null) {
         o.put("first_error", p.firstError());

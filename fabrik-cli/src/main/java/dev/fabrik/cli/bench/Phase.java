@@ -22,6 +22,12 @@ public enum Phase {
    * default list.
    */
   BATCH_DRAIN,
+  /**
+   * DRAIN under a concurrency limit (set through the JSON API), C connections, each job held the
+   * work time: delivered rate vs the limit, and how long a freed slot stays idle. Not in the
+   * default list.
+   */
+  LIMITED_DRAIN,
   /** C consumers on their own queue while one producer pushes at a fixed rate; push→fetch time. */
   LATENCY,
   /**
@@ -49,7 +55,8 @@ public enum Phase {
         throw new IllegalArgumentException(
             "unknown phase \""
                 + name
-                + "\"; choose from push-bulk, push, push-unique, drain, batch-drain, latency,"
+                + "\"; choose from push-bulk, push, push-unique, drain, batch-drain,"
+                + " limited-drain, latency,"
                 + " ack-wait");
       }
     }

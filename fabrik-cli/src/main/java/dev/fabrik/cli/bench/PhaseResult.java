@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param errors error replies and failures seen; a clean phase has 0
  * @param firstError the first such error, or null
  * @param latency push-to-fetch percentiles for the latency phase, ACK round trips for ack-wait,
- *     else null
+ *     idle gaps of a slot for limited-drain, else null
  * @param serverCpuNanos CPU time the server used during the measured part, -1 when unknown (no
  *     {@code --server-pid}, or the latency phase, whose CPU is mostly waiting producers)
+ * @param detail one more line for the report (limited-drain: the limit and the round trip), or null
  */
 public record PhaseResult(
     Phase phase,
@@ -22,10 +23,15 @@ public record PhaseResult(
     long errors,
     String firstError,
     Samples.Latency latency,
-    long serverCpuNanos) {
+    long serverCpuNanos,
+    String detail) {
 
   PhaseResult withServerCpu(long nanos) {
-    return new PhaseResult(phase, jobs, elapsed, errors, firstError, latency, nanos);
+    return new PhaseResult(phase, jobs, elapsed, errors, firstError, latency, nanos, detail);
+  }
+
+  PhaseResult withDetail(String line) {
+    return new PhaseResult(phase, jobs, elapsed, errors, firstError, latency, serverCpuNanos, line);
   }
 
   /** Server CPU microseconds per job, or -1 when unknown. */

@@ -35,6 +35,7 @@ final class Tally {
   }
 
   PhaseResult result(Phase phase, Duration elapsed, Samples.Latency latency) {
-    return new PhaseResult(phase, done.get(), elapsed, errors.get(), firstError.get(), latency, -1);
+    return new PhaseResult(
+        phase, done.get(), elapsed, errors.get(), firstError.get(), latency, -1, null);
   }
 }

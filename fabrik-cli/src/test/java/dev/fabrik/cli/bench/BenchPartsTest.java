@@ -27,6 +27,29 @@ class BenchPartsTest {
   }
 
   @Test
+  void anIdleGapRunsFromTheIthFreedSlotToTheDeliveryThatRetakesIt() {
+    LimitedDrainPhase phase =
+        new LimitedDrainPhase(
+            ConnectionOptions.builder().build(),
+            3,
+            2,
+            java.time.Duration.ZERO,
+            new LimitedDrainPhase.LimitApi() {
+              @Override
+              public void set(String queue, int concurrency) {}
+
+              @Override
+              public void remove(String queue) {}
+            });
+    // Limit 2: deliveries at 0 and 1 fill the slots; ACKs free them at 10 and 20 (given out of
+    // order); deliveries 3 and 4 at 12 and 35 take them again: gaps 2 and 15.
+    long[] gaps = phase.idleGaps(new long[] {20, 10}, new long[] {0, 1, 12, 35, 99}, 4);
+    assertThat(gaps).containsExactly(2, 15);
+    // A delivery that came before its slot's free time (clock skew between threads) counts 0.
+    assertThat(phase.idleGaps(new long[] {10}, new long[] {0, 1, 9}, 3)).containsExactly(0);
+  }
+
+  @Test
   void redactsPasswords() {
     assertThat(BenchTarget.redact("tcp://:pw@host:7419")).isEqualTo("tcp://:***@host:7419");
     assertThat(BenchTarget.redact("tcp://host:7419")).isEqualTo("tcp://host:7419");

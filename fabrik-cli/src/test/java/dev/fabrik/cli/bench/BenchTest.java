@@ -93,6 +93,64 @@ class BenchTest {
   }
 
   @Test
+  void limitedDrainKeepsTheLimitAndRemovesItAfterwards() throws InterruptedException {
+    server.close();
+    server =
+        FabrikServer.start(
+            ServerConfig.builder()
+                .port(0)
+                .webPort(0)
+                .storage("memory")
+                .handshakeTimeout(Duration.ofSeconds(30))
+                .build());
+    java.net.URI web = java.net.URI.create("http://127.0.0.1:" + server.webPort() + "/");
+    BenchSettings settings =
+        new BenchSettings(
+            options(),
+            300,
+            6,
+            100,
+            List.of(Phase.LIMITED_DRAIN),
+            1000,
+            10,
+            null,
+            Engine.LOOP,
+            null,
+            new BenchSettings.Limited(3, Duration.ofMillis(2), web));
+    BenchReport report = new Bench(settings, null).run();
+
+    PhaseResult p = report.phases().getFirst();
+    assertThat(p.firstError()).isNull();
+    assertThat(p.jobs()).isEqualTo(300);
+    assertThat(p.detail()).contains("limit 3, work 2 ms", "in flight", "FETCH round trip");
+    assertThat(p.detail()).containsPattern("at most [123] in flight");
+    assertThat(p.latency().maxMs()).isGreaterThanOrEqualTo(p.latency().p50Ms());
+    String limits =
+        dev.fabrik.client.admin.FabrikAdmin.connect(web, null).getJson("/api/limits").toString();
+    assertThat(limits).doesNotContain("bench-"); // the phase's limit is gone
+  }
+
+  @Test
+  void limitedDrainNeedsMoreConnectionsThanItsLimit() throws InterruptedException {
+    BenchSettings settings =
+        new BenchSettings(
+            options(),
+            10,
+            3,
+            100,
+            List.of(Phase.LIMITED_DRAIN),
+            1000,
+            10,
+            null,
+            Engine.LOOP,
+            null,
+            new BenchSettings.Limited(3, Duration.ofMillis(1), null));
+    BenchReport report = new Bench(settings, null).run();
+    assertThat(report.ok()).isFalse();
+    assertThat(report.phases().getFirst().firstError()).contains("more connections");
+  }
+
+  @Test
   void theEventLoopPushesAndDrainsEveryJobExactlyOnce() {
     String queue = "loop-exact";
     LoopPhases loop = new LoopPhases(options(), 7); // 7 does not divide the job counts

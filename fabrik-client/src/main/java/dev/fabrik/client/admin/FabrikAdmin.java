@@ -240,6 +240,14 @@ public final class FabrikAdmin {
     return http.get(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
   }
 
+  /**
+   * POSTs {@code body} to any JSON endpoint (with the CSRF token) and returns the answer, e.g.
+   * {@code postJson("/api/limits", {"scope":"queue","name":"q","concurrency":3})}.
+   */
+  public JsonNode postJson(String path, JsonNode body) {
+    return http.post(path.startsWith("/") ? path.substring(1) : path, body);
+  }
+
   // ---------------------------------------------------------------- events
 
   /**
