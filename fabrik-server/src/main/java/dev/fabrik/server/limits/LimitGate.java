@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -43,9 +44,18 @@ final class LimitGate implements Reserver {
   private final Supplier<LimitRules> rules;
   private final LimitCounters counters;
   private final boolean serialize;
+  private final BiConsumer<String, String> taken;
 
-  LimitGate(Store store, Supplier<LimitRules> rules, LimitCounters counters) {
+  /**
+   * @param taken told (jid, queue) of each job that took slots here, before it is handed out
+   */
+  LimitGate(
+      Store store,
+      Supplier<LimitRules> rules,
+      LimitCounters counters,
+      BiConsumer<String, String> taken) {
     this.store = store;
+    this.taken = taken;
     this.state = store.limits();
     this.rules = rules;
     this.counters = counters;
@@ -104,7 +114,13 @@ final class LimitGate implements Reserver {
       }
       Reservation r = taken.get();
       Claims claims = Claims.of(in, r, wid);
-      if (claims.isEmpty() || state.acquire(r.jid(), wid, claims.slots(), claims.takes(now), now)) {
+      if (claims.isEmpty()) {
+        return taken;
+      }
+      if (state.acquire(r.jid(), wid, claims.slots(), claims.takes(now), now)) {
+        if (!claims.slots().isEmpty()) {
+          this.taken.accept(r.jid(), r.queue());
+        }
         if (!types.isEmpty()) {
           counters.passedOver(types.size());
         }

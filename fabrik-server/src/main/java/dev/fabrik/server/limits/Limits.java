@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +47,15 @@ public final class Limits implements Service {
   private final Clock clock;
   private final LimitCounters counters = new LimitCounters();
   private final ExecutorService releases;
+
+  /**
+   * Jobs that took slots through this process's FETCH (memory and SQLite stores only), by jid, with
+   * their queue; {@link #RELEASED} once their ACK freed the slots ahead of its commit.
+   */
+  private final Map<String, String> heldHere = new ConcurrentHashMap<>();
+
+  private static final String RELEASED = "";
+
   private volatile List<LimitRule> confD = List.of();
   private volatile List<LimitRule> saved = List.of();
   private volatile LimitRules rules = LimitRules.NONE;
@@ -63,7 +73,11 @@ public final class Limits implements Service {
             ? null
             : Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("fabrik-limit-release").factory());
-    manager.reserveWith(new LimitGate(store, () -> rules, counters));
+    // Only a store this process alone opens sees every end of every run here (a shared database's
+    // job may be ACKed on another node, and the entry would stay): early release is for those.
+    manager.reserveWith(
+        new LimitGate(
+            store, () -> rules, counters, releases == null ? heldHere::put : (jid, queue) -> {}));
     manager.onOutcome(new SlotRelease());
     refresh();
   }
@@ -173,43 +187,64 @@ public final class Limits implements Service {
     }
   }
 
-  /** Frees a run's slots when it ends, however it ends, and wakes a FETCH waiting on its queue. */
+  /**
+   * Frees a run's slots when it ends, however it ends, and wakes a FETCH waiting on its queue. An
+   * ACK frees them as soon as it arrives, not after its commit: the worker is done with the job,
+   * and on SQLite the commit is most of an ACK's round trip, which a waiting FETCH would otherwise
+   * spend with the slot idle (fabrik bench limited-drain).
+   */
   private final class SlotRelease implements OutcomeListener {
     @Override
+    public void acking(String jid) {
+      if (heldHere.isEmpty()) {
+        return;
+      }
+      String queue = heldHere.get(jid);
+      if (queue != null && !queue.equals(RELEASED) && heldHere.replace(jid, queue, RELEASED)) {
+        release(jid, queue);
+      }
+    }
+
+    @Override
     public void acknowledged(Reservation r) {
-      release(r);
+      ended(r);
     }
 
     @Override
     public void failed(Reservation r, boolean expired) {
-      release(r);
+      ended(r);
     }
 
     @Override
     public void snoozed(Reservation r, Instant until) {
-      release(r);
+      ended(r);
     }
 
-    private void release(Reservation r) {
+    private void ended(Reservation r) {
+      if (RELEASED.equals(heldHere.remove(r.jid()))) {
+        return; // its ACK freed the slots already
+      }
       if (rules.isEmpty()) {
         return; // no limit in force: nothing was taken (and a plain ACK costs nothing more)
       }
+      release(r.jid(), r.queue());
+    }
+
+    private void release(String jid, String queue) {
       if (releases == null) {
-        state.release(r.jid());
-        manager.wakeFetcher(r.queue());
+        state.release(jid);
+        manager.wakeFetcher(queue);
         return;
       }
       try {
         releases.execute(
             () -> {
               try {
-                state.release(r.jid());
-                manager.wakeFetcher(r.queue());
+                state.release(jid);
+                manager.wakeFetcher(queue);
               } catch (RuntimeException e) {
                 log.warn(
-                    "limits: releasing the slots of {} failed; they free at their timeout",
-                    r.jid(),
-                    e);
+                    "limits: releasing the slots of {} failed; they free at their timeout", jid, e);
               }
             });
       } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -355,6 +355,7 @@ public final class Manager {
     if (jid == null || jid.isEmpty()) {
       return;
     }
+    acking(jid);
     Optional<Reservation> r = store.acknowledge(jid);
     acknowledged(r);
     join(unique.acknowledged(r));
@@ -368,6 +369,7 @@ public final class Manager {
     if (jid == null || jid.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
+    acking(jid);
     return store
         .acknowledgeAsync(jid)
         .thenCompose(
@@ -375,6 +377,12 @@ public final class Manager {
               acknowledged(r);
               return unique.acknowledged(r);
             });
+  }
+
+  private void acking(String jid) {
+    for (OutcomeListener l : outcomes) {
+      l.acking(jid);
+    }
   }
 
   private void acknowledged(Optional<Reservation> r) {

@@ -29,6 +29,14 @@ public interface OutcomeListener {
   /** A job was reserved and is about to be handed to its worker (before the FETCH reply). */
   default void fetched(Reservation reservation) {}
 
+  /**
+   * An ACK for {@code jid} arrived and is about to be written: called before the store's write (the
+   * job is done from its worker's point of view), so what the run holds can be handed on without
+   * waiting for the commit. {@link #acknowledged} follows once the store has applied it (not at all
+   * for a jid that was not reserved). By default nothing.
+   */
+  default void acking(String jid) {}
+
   /** ACK of a reserved job. */
   void acknowledged(Reservation reservation);
 
