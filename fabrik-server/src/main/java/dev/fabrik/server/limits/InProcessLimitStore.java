@@ -116,6 +116,14 @@ public class InProcessLimitStore implements LimitStore {
   }
 
   @Override
+  public synchronized int purgeIdleBuckets(Instant now) {
+    long nowMicros = micros(now);
+    int before = buckets.size();
+    buckets.entrySet().removeIf(e -> e.getValue().tatMicros() <= nowMicros);
+    return before - buckets.size();
+  }
+
+  @Override
   public synchronized List<LimitRule> savedRules() {
     return List.copyOf(rules.values());
   }

@@ -49,6 +49,16 @@ public interface LimitStore {
   /** Removes a rule set at run time; false when there was none. */
   boolean removeRule(String id);
 
+  /**
+   * Deletes the rate buckets that are full again at {@code now} (GCRA time not after now: a fresh
+   * bucket would grant exactly the same starts), so one bucket per partition key ever seen does not
+   * stay forever. Safe beside acquisitions on other nodes: a bucket taken from meanwhile is no
+   * longer full and stays.
+   *
+   * @return how many buckets were deleted
+   */
+  int purgeIdleBuckets(Instant now);
+
   /** Forgets every slot and bucket (FLUSH); saved rules stay. */
   void clearUsage();
 

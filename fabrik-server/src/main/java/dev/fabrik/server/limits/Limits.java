@@ -103,6 +103,16 @@ public final class Limits implements Service {
     }
   }
 
+  /** The periodic work: the rules, and the rate buckets that are full again (one per key seen). */
+  private void periodic() {
+    refresh();
+    try {
+      state.purgeIdleBuckets(clock.instant());
+    } catch (RuntimeException e) {
+      log.warn("limits: could not purge idle rate buckets; trying again in {}", REFRESH, e);
+    }
+  }
+
   private synchronized void rebuild() {
     List<LimitRule> all = new ArrayList<>(confD);
     all.addAll(saved);
@@ -164,7 +174,7 @@ public final class Limits implements Service {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("fabrik-limits").daemon(true).factory());
     long ms = REFRESH.toMillis();
-    refresher.scheduleWithFixedDelay(this::refresh, ms, ms, TimeUnit.MILLISECONDS);
+    refresher.scheduleWithFixedDelay(this::periodic, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -121,6 +121,29 @@ public abstract class LimitStoreContract {
   }
 
   @Test
+  void aBucketFullAgainIsPurgedAndItsBudgetIsUnchanged() {
+    RateTake twoPer10s = new RateTake("jobtype:A#tenant-1", 2, 10_000_000L);
+    RateTake other = new RateTake("jobtype:A#tenant-2", 2, 10_000_000L);
+    assertThat(limits.acquire("j1", "w", List.of(), List.of(twoPer10s), T0)).isTrue();
+    assertThat(limits.acquire("j2", "w", List.of(), List.of(twoPer10s), T0)).isTrue();
+    assertThat(limits.acquire("j3", "w", List.of(), List.of(other), T0.plusSeconds(8))).isTrue();
+
+    // tenant-1's time is T0 + 10 s, tenant-2's T0 + 13 s: neither is full at T0 + 9 s.
+    assertThat(limits.purgeIdleBuckets(T0.plusSeconds(9))).isZero();
+    assertThat(limits.purgeIdleBuckets(T0.plusSeconds(10))).isEqualTo(1);
+    assertThat(limits.purgeIdleBuckets(T0.plusSeconds(10))).isZero();
+
+    // A purged bucket grants what a full one did: two starts, then none.
+    Instant t = T0.plusSeconds(10);
+    assertThat(limits.acquire("j4", "w", List.of(), List.of(twoPer10s), t)).isTrue();
+    assertThat(limits.acquire("j5", "w", List.of(), List.of(twoPer10s), t)).isTrue();
+    assertThat(limits.acquire("j6", "w", List.of(), List.of(twoPer10s), t)).isFalse();
+    // tenant-2 was not full, so it kept its state: one start left at T0 + 10 s.
+    assertThat(limits.acquire("j7", "w", List.of(), List.of(other), t)).isTrue();
+    assertThat(limits.acquire("j8", "w", List.of(), List.of(other), t)).isFalse();
+  }
+
+  @Test
   void eachPartitionHasItsOwnBudget() {
     RateTake a = new RateTake("jobtype:A#tenant-1", 1, 60_000_000L);
     RateTake b = new RateTake("jobtype:A#tenant-2", 1, 60_000_000L);

@@ -40,6 +40,7 @@ final class PgLimitStore implements LimitStore {
   private final String inFlight;
   private final String rateBlocked;
   private final String rules;
+  private final String purge;
   private final String saveRule;
   private final String removeRule;
 
@@ -76,6 +77,10 @@ final class PgLimitStore implements LimitStore {
     rateBlocked =
         db.sql("SELECT bucket FROM {s}.limit_rates WHERE tat_us > ? + period_us - interval_us");
     rules = db.sql("SELECT rule::text FROM {s}.limit_rules ORDER BY id");
+    // A full bucket (tat not after now) grants what a missing one grants. A start racing on another
+    // node either waits for this DELETE and inserts afresh (the same tat it would have computed),
+    // or commits first, and READ COMMITTED re-checks the moved tat, which keeps the row.
+    purge = db.sql("DELETE FROM {s}.limit_rates WHERE tat_us <= ?");
     saveRule =
         db.sql(
             "INSERT INTO {s}.limit_rules (id, rule) VALUES (?, ?::jsonb)"
@@ -196,6 +201,19 @@ final class PgLimitStore implements LimitStore {
             }
           }
           return out;
+        });
+  }
+
+  @Override
+  public int purgeIdleBuckets(Instant now) {
+    return PgCalls.autocommit(
+        db,
+        "purging idle rate buckets",
+        c -> {
+          try (PreparedStatement p = c.prepareStatement(purge)) {
+            p.setLong(1, PgTime.micros(now));
+            return p.executeUpdate();
+          }
         });
   }
 
