@@ -31,6 +31,15 @@ public interface LimitStore {
   /** Frees every slot {@code jid} holds (ACK, FAIL, snooze, expired reservation). */
   void release(String jid);
 
+  /**
+   * {@link #release(String)}, and when a slot was freed, tells FETCHes waiting on {@code queue} on
+   * the other nodes sharing this store (the caller wakes its own). A store only one process opens
+   * has no other nodes: by default the plain release.
+   */
+  default void release(String jid, String queue) {
+    release(jid);
+  }
+
   /** Slots held (not expired at {@code now}) per key; keys with none are absent. */
   Map<String, Integer> inFlight(Instant now);
 

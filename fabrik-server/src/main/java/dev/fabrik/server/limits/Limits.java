@@ -250,7 +250,7 @@ public final class Limits implements Service {
         releases.execute(
             () -> {
               try {
-                state.release(jid);
+                state.release(jid, queue);
                 manager.wakeFetcher(queue);
               } catch (RuntimeException e) {
                 log.warn(

@@ -37,6 +37,7 @@ final class PgLimitStore implements LimitStore {
   private final String takeSlot;
   private final String takeStart;
   private final String release;
+  private final String releaseAndNotify;
   private final String inFlight;
   private final String rateBlocked;
   private final String rules;
@@ -72,6 +73,12 @@ final class PgLimitStore implements LimitStore {
                 + " WHERE GREATEST(r.tat_us, ?) + excluded.interval_us - excluded.period_us <= ?"
                 + " RETURNING 1");
     release = db.sql("DELETE FROM {s}.limit_slots WHERE jid = ?");
+    // The same NOTIFY the jobs trigger sends for an enqueue (PgWakeups): every node's waiters on
+    // the queue look again at once, rather than at their next poll. Sent only when a slot went.
+    releaseAndNotify =
+        db.sql(
+            "WITH freed AS (DELETE FROM {s}.limit_slots WHERE jid = ? RETURNING 1)"
+                + " SELECT pg_notify(?, ?) FROM (SELECT 1 FROM freed LIMIT 1) f");
     inFlight =
         db.sql("SELECT key, count(*) FROM {s}.limit_slots WHERE expires_us > ? GROUP BY key");
     rateBlocked =
@@ -162,6 +169,22 @@ final class PgLimitStore implements LimitStore {
           try (PreparedStatement p = c.prepareStatement(release)) {
             p.setString(1, jid);
             return p.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public void release(String jid, String queue) {
+    PgCalls.autocommit(
+        db,
+        "limit release",
+        c -> {
+          try (PreparedStatement p = c.prepareStatement(releaseAndNotify)) {
+            p.setString(1, jid);
+            p.setString(2, db.enqueuedChannel());
+            p.setString(3, queue);
+            p.executeQuery().close();
+            return null;
           }
         });
   }

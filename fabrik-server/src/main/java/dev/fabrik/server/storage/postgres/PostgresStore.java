@@ -533,6 +533,11 @@ public final class PostgresStore implements Store {
     return cron;
   }
 
+  /** Whether LISTEN is in place (tests wait for it before counting on a cross-node wake-up). */
+  boolean listening() {
+    return wakeups != null && wakeups.listening();
+  }
+
   @Override
   public void onEnqueuedElsewhere(EnqueueListener listener) {
     elsewhere.add(listener);

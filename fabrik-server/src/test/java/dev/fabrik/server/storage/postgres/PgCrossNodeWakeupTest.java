@@ -49,4 +49,26 @@ class PgCrossNodeWakeupTest {
                 p -> java.time.Instant.now().plusSeconds(60)))
         .isPresent();
   }
+
+  @Test
+  void aSlotFreedOnOneStoreWakesTheOtherNodesWaitersOnItsQueue() throws Exception {
+    BlockingQueue<String> elsewhereOnB = new LinkedBlockingQueue<>();
+    b.onEnqueuedElsewhere((queue, n) -> elsewhereOnB.add(queue));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(b::listening);
+    java.time.Instant now = java.time.Instant.now();
+    assertThat(
+            a.limits()
+                .acquire(
+                    "jid-slot-0001",
+                    "w",
+                    List.of(
+                        new dev.fabrik.server.limits.LimitStore.SlotClaim(
+                            "queue:scraper", 1, now.plusSeconds(60))),
+                    List.of(),
+                    now))
+        .isTrue();
+    a.limits().release("jid-slot-0001", "scraper");
+    assertThat(elsewhereOnB.poll(5, TimeUnit.SECONDS)).isEqualTo("scraper");
+    assertThat(a.limits().inFlight(now)).isEmpty();
+  }
 }
