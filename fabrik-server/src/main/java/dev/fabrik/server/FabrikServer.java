@@ -202,7 +202,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.history = StatsHistory.standard(clock, store::counters);
     Console console = new Console(store, manager, workers, clock, stats::connections, history);
     this.http = new AdminHttp(config, info, console, metrics, logins);
-    new WebUi(console, clock, nodes::nodes).register(http.routes());
+    new WebUi(console, clock, nodes::nodes, jobHistory).register(http.routes());
     new CronApi(cron).register(http.routes());
     new LimitsApi(limits).register(http.routes());
     new CronPages(cron, clock).register(http.routes());
