@@ -78,6 +78,11 @@ final class InProcessServer implements AutoCloseable {
             .build());
   }
 
+  /** Writes the job history's counts now instead of at the next 5 s flush. */
+  void flushHistory() {
+    server.jobHistory().flush();
+  }
+
   AdminApi admin() {
     return new AdminApi(webPort());
   }

@@ -13,6 +13,7 @@ import dev.fabrik.server.cron.CronService;
 import dev.fabrik.server.events.EventHub;
 import dev.fabrik.server.events.EventStreamApi;
 import dev.fabrik.server.expiry.ExpiringJobs;
+import dev.fabrik.server.history.History;
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.limits.Limits;
@@ -30,6 +31,7 @@ import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.web.api.BatchesApi;
 import dev.fabrik.server.web.api.CronApi;
 import dev.fabrik.server.web.api.FlushApi;
+import dev.fabrik.server.web.api.HistoryApi;
 import dev.fabrik.server.web.api.LimitsApi;
 import dev.fabrik.server.web.api.NodesApi;
 import dev.fabrik.server.web.api.TasksApi;
@@ -78,6 +80,7 @@ public final class FabrikServer implements Service, AutoCloseable {
   private final PeriodicTasks tasks;
   private final Tracker tracker;
   private final TrackPurge trackPurge;
+  private final History jobHistory;
   private final Batches batches;
 
   private final Workflows workflows;
@@ -141,6 +144,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     store.onCommit(metrics.commits());
     this.tracker = new Tracker(store.tracking(), store::extendReservation, clock);
     manager.onOutcome(tracker);
+    this.jobHistory = new History(store.history(), clock, config.history());
+    manager.onOutcome(jobHistory.recorder());
     this.limits = new Limits(store, manager, clock);
     limits.registerMetrics(metrics.registry());
 
@@ -197,7 +202,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.history = StatsHistory.standard(clock, store::counters);
     Console console = new Console(store, manager, workers, clock, stats::connections, history);
     this.http = new AdminHttp(config, info, console, metrics, logins);
-    new WebUi(console, clock, nodes::nodes).register(http.routes());
+    new WebUi(console, clock, nodes::nodes, jobHistory).register(http.routes());
     new CronApi(cron).register(http.routes());
     new LimitsApi(limits).register(http.routes());
     new CronPages(cron, clock).register(http.routes());
@@ -219,6 +224,7 @@ public final class FabrikServer implements Service, AutoCloseable {
                 BulkTasks.Settings.defaults()))
         .register(http.routes());
     new FlushApi(manager).register(http.routes());
+    new HistoryApi(jobHistory).register(http.routes());
     new EventStreamApi(events, EventStreamApi.Settings.defaults()).register(http.routes());
   }
 
@@ -265,6 +271,7 @@ public final class FabrikServer implements Service, AutoCloseable {
               workflows,
               cron,
               limits,
+              jobHistory,
               history,
               listener,
               http,
@@ -362,6 +369,11 @@ public final class FabrikServer implements Service, AutoCloseable {
   /** Batches: {@code BATCH} and the members of jobs pushed with {@code custom.bid}. */
   public Batches batches() {
     return batches;
+  }
+
+  /** The job history per type and minute, hour and day (docs/history.md). */
+  public History jobHistory() {
+    return jobHistory;
   }
 
   /** Handshaken connections right now (INFO {@code connections}). */

@@ -126,6 +126,13 @@ public final class ServerCommand implements Callable<Integer> {
   Integer batchRetentionHours;
 
   @Option(
+      names = "--history-retention",
+      paramLabel = "MINUTES,HOURS,DAYS",
+      description =
+          "How long the job history keeps its minute, hour and day buckets (default 48h,30d,400d).")
+  String historyRetention;
+
+  @Option(
       names = "--log-format",
       paramLabel = "text|json",
       defaultValue = "text",
@@ -228,6 +235,7 @@ public final class ServerCommand implements Callable<Integer> {
             .tls(tlsCert, tlsKey)
             .maxConnections(maxConnections)
             .batchRetentionHours(batchRetentionHours)
+            .historyRetention(historyRetention)
             .webAllowedHosts(webAllowedHosts)
             .build();
     return ConfigLoader.withEnvironment(env).load(configDir(home), flags);

@@ -1,6 +1,7 @@
 package dev.fabrik.server.config;
 
 import dev.fabrik.server.config.ConfFiles.Value;
+import dev.fabrik.server.history.HistoryRetention;
 import dev.fabrik.server.storage.postgres.PgDatabase;
 import dev.fabrik.server.storage.postgres.PgUrl;
 import java.io.IOException;
@@ -149,6 +150,7 @@ public final class ConfigLoader {
       b.batchRetention(Duration.ofHours(positiveInt(toml.get("batches.retention_hours"))));
     }
 
+    b.history(history(flags, toml));
     b.web(webLimits(flags, toml));
 
     ServerConfig config = b.build();
@@ -168,6 +170,33 @@ public final class ConfigLoader {
       }
     }
     return new LoadedConfig(config, environment, toml.files(), List.copyOf(warnings));
+  }
+
+  /** {@code --history-retention 48h,30d,400d}, else {@code [history] minutes/hours/days}. */
+  private static HistoryRetention history(ConfigOverrides flags, ConfFiles.Settings toml) {
+    if (flags.historyRetention() != null) {
+      try {
+        return HistoryRetention.parse(flags.historyRetention());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--history-retention: " + e.getMessage());
+      }
+    }
+    HistoryRetention d = HistoryRetention.defaults();
+    return new HistoryRetention(
+        length(toml.get("history.minutes"), d.minutes()),
+        length(toml.get("history.hours"), d.hours()),
+        length(toml.get("history.days"), d.days()));
+  }
+
+  private static Duration length(Value v, Duration fallback) {
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return HistoryRetention.parseLength(v.string());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(v.source() + ": " + e.getMessage());
+    }
   }
 
   /** {@code [web]} limits; {@code --web-allowed-host} names add to {@code allowed_hosts}. */

@@ -22,6 +22,7 @@ import java.util.List;
  * @param maxConnections {@code --max-connections}
  * @param webAllowedHosts {@code --web-allowed-host}, repeatable; empty when not given
  * @param batchRetentionHours {@code --batch-retention-hours}: how long completed batches are kept
+ * @param historyRetention {@code --history-retention}: MINUTES,HOURS,DAYS such as 48h,30d,400d
  */
 public record ConfigOverrides(
     Binding bind,
@@ -37,7 +38,8 @@ public record ConfigOverrides(
     Path tlsKey,
     Integer maxConnections,
     List<String> webAllowedHosts,
-    Integer batchRetentionHours) {
+    Integer batchRetentionHours,
+    String historyRetention) {
 
   public ConfigOverrides {
     webAllowedHosts = webAllowedHosts == null ? List.of() : List.copyOf(webAllowedHosts);
@@ -83,6 +85,7 @@ public record ConfigOverrides(
     private Path tlsKey;
     private Integer maxConnections;
     private Integer batchRetentionHours;
+    private String historyRetention;
     private List<String> webAllowedHosts;
 
     private Builder() {}
@@ -153,6 +156,11 @@ public record ConfigOverrides(
       return this;
     }
 
+    public Builder historyRetention(String v) {
+      historyRetention = v;
+      return this;
+    }
+
     public ConfigOverrides build() {
       return new ConfigOverrides(
           bind,
@@ -168,7 +176,8 @@ public record ConfigOverrides(
           tlsKey,
           maxConnections,
           webAllowedHosts,
-          batchRetentionHours);
+          batchRetentionHours,
+          historyRetention);
     }
   }
 }

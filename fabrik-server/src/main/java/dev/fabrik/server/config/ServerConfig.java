@@ -1,5 +1,6 @@
 package dev.fabrik.server.config;
 
+import dev.fabrik.server.history.HistoryRetention;
 import dev.fabrik.server.storage.Durability;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,7 @@ import java.util.Objects;
  * @param handshakeTimeout time a new connection has to send HELLO
  * @param web the admin HTTP port's timeouts, connection cap and Host allowlist
  * @param batchRetention how long a completed batch stays visible to {@code BATCH STATUS}
+ * @param history how long the job history keeps its minute, hour and day buckets
  */
 public record ServerConfig(
     String bindHost,
@@ -54,7 +56,8 @@ public record ServerConfig(
     Duration fetchWait,
     Duration handshakeTimeout,
     WebLimits web,
-    Duration batchRetention) {
+    Duration batchRetention,
+    HistoryRetention history) {
 
   public static final int DEFAULT_PORT = 7419;
   public static final int DEFAULT_WEB_PORT = 7420;
@@ -67,6 +70,7 @@ public record ServerConfig(
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(web, "web");
+    Objects.requireNonNull(history, "history");
     if (!STORAGES.contains(storage)) {
       throw new IllegalArgumentException("storage must be one of " + STORAGES + ", not " + storage);
     }
@@ -139,6 +143,7 @@ public record ServerConfig(
     b.handshakeTimeout = handshakeTimeout;
     b.web = web;
     b.batchRetention = batchRetention;
+    b.history = history;
     return b;
   }
 
@@ -162,6 +167,7 @@ public record ServerConfig(
     private long maxBufferedBytes;
     private Duration deadTtl = Duration.ofDays(180);
     private Duration batchRetention = Duration.ofHours(24);
+    private HistoryRetention history = HistoryRetention.defaults();
     private long deadMaxSize = 1_000_000;
     private Duration workerTtl = Duration.ofSeconds(60);
     private Duration fetchWait = Duration.ofSeconds(2);
@@ -246,6 +252,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** How long the job history is kept ({@code [history] minutes/hours/days}). */
+    public Builder history(HistoryRetention v) {
+      history = v;
+      return this;
+    }
+
     public Builder deadTtl(Duration v) {
       deadTtl = v;
       return this;
@@ -298,7 +310,8 @@ public record ServerConfig(
           fetchWait,
           handshakeTimeout,
           web,
-          batchRetention);
+          batchRetention,
+          history);
     }
   }
 }

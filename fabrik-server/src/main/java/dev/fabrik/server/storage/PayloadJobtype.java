@@ -2,6 +2,8 @@ package dev.fabrik.server.storage;
 
 import dev.fabrik.protocol.JobCodec;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -16,6 +18,30 @@ public final class PayloadJobtype {
     try {
       JsonNode type = JobCodec.MAPPER.readTree(payload).get("jobtype");
       return type != null && type.isString() ? type.asString() : null;
+    } catch (JacksonException e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@link #of} for a hot path (the history counts every ACK): streams the tokens and stops at the
+   * top-level {@code jobtype} (the second field of the payloads the server encodes), so the args
+   * are skipped, not decoded.
+   */
+  public static String streamed(byte[] payload) {
+    try (JsonParser p = JobCodec.MAPPER.createParser(payload)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (name.equals("jobtype")) {
+          return value == JsonToken.VALUE_STRING ? p.getString() : null;
+        }
+        p.skipChildren();
+      }
+      return null;
     } catch (JacksonException e) {
       return null;
     }

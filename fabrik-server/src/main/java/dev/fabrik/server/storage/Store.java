@@ -344,6 +344,12 @@ public interface Store extends AutoCloseable {
   dev.fabrik.server.batch.BatchStore batches();
 
   /**
+   * The job history per type and minute, hour and day (docs/history.md); it survives {@link
+   * #flush}.
+   */
+  dev.fabrik.server.history.JobStatsStore history();
+
+  /**
    * What the server nodes sharing this store share: the node table and the worker records. The
    * server asks once, at construction. A store only one process opens keeps the default: just this
    * node.

@@ -55,6 +55,7 @@ public final class MemoryStore implements Store {
   private final MemoryBatchStore batches = new MemoryBatchStore();
 
   private final InProcessLimitStore limits = new InProcessLimitStore();
+  private final MemoryJobStatsStore history = new MemoryJobStatsStore();
   private final MemoryCronStore cron =
       new MemoryCronStore(
           lock,
@@ -191,6 +192,11 @@ public final class MemoryStore implements Store {
   @Override
   public LimitStore limits() {
     return limits;
+  }
+
+  @Override
+  public dev.fabrik.server.history.JobStatsStore history() {
+    return history;
   }
 
   @Override

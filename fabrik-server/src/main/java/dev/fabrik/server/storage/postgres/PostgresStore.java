@@ -91,6 +91,7 @@ public final class PostgresStore implements Store {
   private final PgUniqueLocks uniqueLocks;
   private final PgTrackStore tracking;
   private final PgLimitStore limits;
+  private final PgJobStatsStore history;
   private final PgPassOverFetch passOverFetch;
   private final PgCronStore cron;
   private final PgBatchStore batches;
@@ -118,6 +119,7 @@ public final class PostgresStore implements Store {
     this.batches = new PgBatchStore(db);
 
     this.limits = new PgLimitStore(db);
+    this.history = new PgJobStatsStore(db);
     this.passOverFetch = new PgPassOverFetch(db);
     this.cron = new PgCronStore(db, inserts, this::enqueued);
     this.workflows = new PgWorkflowStore(db, inserts, this::enqueued);
@@ -428,6 +430,11 @@ public final class PostgresStore implements Store {
   @Override
   public TrackStore tracking() {
     return tracking;
+  }
+
+  @Override
+  public dev.fabrik.server.history.JobStatsStore history() {
+    return history;
   }
 
   // ---------------------------------------------------------------- counters and admin

@@ -71,6 +71,7 @@ public final class SqliteStore implements Store {
   private final JobReads jobReads;
   private final SqliteTrackStore tracking;
   private final SqliteLimitStore limits;
+  private final SqliteJobStatsStore history;
   private final PassOverReserve passOverReserve;
   private final StorageErrors errors = new StorageErrors();
   private final SqliteUniqueLocks uniqueLocks;
@@ -103,6 +104,7 @@ public final class SqliteStore implements Store {
       SqliteWorkflowStore.createTables(connection);
 
       SqliteLimitStore.createTables(connection);
+      SqliteJobStatsStore.createTables(connection);
       state = Recovery.load(connection, index);
     } catch (SQLException | RuntimeException e) {
       connection.close();
@@ -138,6 +140,7 @@ public final class SqliteStore implements Store {
     this.batches = new SqliteBatchStore(writer, readers);
 
     this.limits = new SqliteLimitStore(writer, readers);
+    this.history = new SqliteJobStatsStore(writer, readers);
     this.passOverReserve = new PassOverReserve(index, jobReads, reservations);
     this.cron =
         new SqliteCronStore(
@@ -812,6 +815,11 @@ public final class SqliteStore implements Store {
   @Override
   public dev.fabrik.server.tracking.TrackStore tracking() {
     return tracking;
+  }
+
+  @Override
+  public dev.fabrik.server.history.JobStatsStore history() {
+    return history;
   }
 
   @Override

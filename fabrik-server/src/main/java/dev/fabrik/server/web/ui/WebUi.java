@@ -1,6 +1,10 @@
 package dev.fabrik.server.web.ui;
 
 import dev.fabrik.server.cluster.NodeRegistry;
+import dev.fabrik.server.history.History;
+import dev.fabrik.server.history.HistoryRange;
+import dev.fabrik.server.web.HttpError;
+import dev.fabrik.server.web.Requests;
 import dev.fabrik.server.web.RouteTable;
 import dev.fabrik.server.web.console.Console;
 import java.time.Clock;
@@ -13,6 +17,8 @@ import java.util.function.Supplier;
  *
  * <pre>
  * GET  /                               dashboard (its script polls /api/overview, /api/stats/history)
+ *                                      ?range=1h|1d|7d|90d: the history graph's range
+ * GET  /jobtypes                       figures per job type ?range=&amp;sort= (with a history)
  * GET  /queues, /queues/{name}         queues; one queue's jobs, paged (?cursor=N)
  * GET  /queues/{name}/jobs/{position}?jid=J   one queued job (position: offset from the head)
  * POST /queues/{name}/pause|resume|remove      from=queue: back to the queue's page
@@ -31,6 +37,7 @@ public final class WebUi {
   private final Console console;
   private final Clock clock;
   private final Supplier<List<NodeRegistry.NodeStatus>> nodes;
+  private final History history;
 
   public WebUi(Console console, Clock clock) {
     this(console, clock, List::of);
@@ -41,9 +48,21 @@ public final class WebUi {
    *     several
    */
   public WebUi(Console console, Clock clock, Supplier<List<NodeRegistry.NodeStatus>> nodes) {
+    this(console, clock, nodes, null);
+  }
+
+  /**
+   * @param history the job history the dashboard graphs ({@code /?range=1h|1d|7d|90d}), or null
+   */
+  public WebUi(
+      Console console,
+      Clock clock,
+      Supplier<List<NodeRegistry.NodeStatus>> nodes,
+      History history) {
     this.console = console;
     this.clock = clock;
     this.nodes = nodes;
+    this.history = history;
   }
 
   /** Adds the UI's routes and its error page to {@code routes}. */
@@ -59,9 +78,26 @@ public final class WebUi {
                 r,
                 "dashboard.jte",
                 new DashboardPage(
-                    pages.chrome(r, "Dashboard", Nav.DASHBOARD), console.overview())));
+                    pages.chrome(r, "Dashboard", Nav.DASHBOARD),
+                    console.overview(),
+                    historyChart(r))));
     new QueueRoutes(console.queues(), pages, console::progress).register(routes);
     new BusyRoutes(console.busy(), pages, clock, nodes).register(routes);
     new SetRoutes(console.sets(), pages, clock, console::progress).register(routes);
+    if (history != null) {
+      new JobTypesPages(history, pages).register(routes);
+    }
+  }
+
+  private HistoryChart historyChart(Requests r) {
+    if (history == null) {
+      return null;
+    }
+    try {
+      HistoryRange range = HistoryRange.parse(r.query("range", null), HistoryRange.HOUR);
+      return new HistoryChart(history.series(range, null));
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
   }
 }
