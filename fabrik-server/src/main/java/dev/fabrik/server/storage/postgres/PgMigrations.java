@@ -33,7 +33,8 @@ public final class PgMigrations {
           "V4__cluster.sql",
           "V5__batches.sql",
           "V6__workflows.sql",
-          "V7__limits.sql");
+          "V7__limits.sql",
+          "V9__triage.sql");
 
   private PgMigrations() {}
 
