@@ -8,6 +8,7 @@ public enum Nav {
   RETRIES("Retries", "/retries"),
   SCHEDULED("Scheduled", "/scheduled"),
   DEAD("Dead", "/dead"),
+  FAILURES("Failures", "/failures"),
   CRON("Cron", "/cron"),
   BATCHES("Batches", "/batches"),
   WORKFLOWS("Workflows", "/workflows"),
