@@ -55,9 +55,14 @@ public final class TriageScaleBench {
       }
       System.out.printf("dead set: %,d entries%n", store.setSize(SetName.DEAD));
       FailureGroupStore failures = store.failures();
-      String fp = failures.groups(SetName.DEAD, FailureGroup.Order.COUNT, 1).getFirst().fingerprint();
-      time("groups by count (1000)", () -> failures.groups(SetName.DEAD, FailureGroup.Order.COUNT, 1000));
-      time("groups by last seen (200)", () -> failures.groups(SetName.DEAD, FailureGroup.Order.LAST_SEEN, 200));
+      String fp =
+          failures.groups(SetName.DEAD, FailureGroup.Order.COUNT, 1).getFirst().fingerprint();
+      time(
+          "groups by count (1000)",
+          () -> failures.groups(SetName.DEAD, FailureGroup.Order.COUNT, 1000));
+      time(
+          "groups by last seen (200)",
+          () -> failures.groups(SetName.DEAD, FailureGroup.Order.LAST_SEEN, 200));
       time("grouped total", () -> failures.grouped(SetName.DEAD));
       time("one group", () -> failures.group(SetName.DEAD, fp));
       time(
@@ -130,6 +135,7 @@ public final class TriageScaleBench {
       ms[i] = (System.nanoTime() - t) / 1e6;
     }
     Arrays.sort(ms);
-    System.out.printf("%-28s median %7.2f ms   p90 %7.2f ms%n", what, ms[runs / 2], ms[runs * 9 / 10]);
+    System.out.printf(
+        "%-28s median %7.2f ms   p90 %7.2f ms%n", what, ms[runs / 2], ms[runs * 9 / 10]);
   }
 }
