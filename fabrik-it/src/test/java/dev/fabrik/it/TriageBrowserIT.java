@@ -58,7 +58,7 @@ class TriageBrowserIT {
       for (int i = 1; i <= 3; i++) {
         dies(conn, "charge-" + i, "Charge", "card " + (4000 + i) + " declined by 'bank-" + i + "'");
       }
-      dies(conn, "mail-1", "SendEmail", "SMTP timeout after 30s");
+      dies(conn, "mail-0001", "SendEmail", "SMTP timeout after 30s");
     }
     script = start("ui-triage.js", "3", "2");
     JsonNode ok = script.awaitOk();
