@@ -251,7 +251,8 @@ public final class JobCodec {
         string("failure.next_at", v.get("next_at")),
         string("failure.message", v.get("message")),
         string("failure.errtype", v.get("errtype")),
-        backtrace);
+        backtrace,
+        fingerprint(v.get("fingerprint")));
   }
 
   private static void writeFailure(Failure f, JsonGenerator g) {
@@ -269,6 +270,7 @@ public final class JobCodec {
       }
       g.writeEndArray();
     }
+    writeIfPresent(g, "fingerprint", f.fingerprint());
     g.writeEndObject();
   }
 
@@ -296,6 +298,14 @@ public final class JobCodec {
       throw new JobFormatException(name + " must be an integer");
     }
     return p.getIntValue();
+  }
+
+  /**
+   * The server writes the fingerprint; a job pushed with some other value there is not refused for
+   * it (the next FAIL replaces it).
+   */
+  private static String fingerprint(JsonNode v) {
+    return v != null && v.isString() ? v.stringValue() : null;
   }
 
   private static String string(String name, JsonNode v) {

@@ -107,6 +107,20 @@ class JobCodecTest {
   }
 
   @Test
+  void failureFingerprintRoundTripsAndAForeignValueIsIgnored() {
+    String in =
+        "{\"jid\":\"abcdefgh\",\"failure\":{\"retry_count\":0,\"remaining\":25,"
+            + "\"message\":\"m\",\"errtype\":\"E\",\"fingerprint\":\"k3v9q2m7x1c4\"}}";
+    Job job = JobCodec.decode(in);
+    assertThat(job.failure().fingerprint()).isEqualTo("k3v9q2m7x1c4");
+    assertThat(JobCodec.encodeToString(job)).isEqualTo(in);
+
+    Job foreign =
+        JobCodec.decode("{\"jid\":\"abcdefgh\",\"failure\":{\"retry_count\":0,\"fingerprint\":7}}");
+    assertThat(foreign.failure().fingerprint()).isNull();
+  }
+
+  @Test
   void failureWithoutOptionalPartsOmitsThem() {
     Job job =
         new Job(

@@ -30,6 +30,7 @@ import dev.fabrik.server.tracking.Tracker;
 import dev.fabrik.server.web.AdminHttp;
 import dev.fabrik.server.web.api.BatchesApi;
 import dev.fabrik.server.web.api.CronApi;
+import dev.fabrik.server.web.api.FailuresApi;
 import dev.fabrik.server.web.api.FlushApi;
 import dev.fabrik.server.web.api.HistoryApi;
 import dev.fabrik.server.web.api.LimitsApi;
@@ -40,6 +41,7 @@ import dev.fabrik.server.web.console.Console;
 import dev.fabrik.server.web.console.StatsHistory;
 import dev.fabrik.server.web.ui.BatchPages;
 import dev.fabrik.server.web.ui.CronPages;
+import dev.fabrik.server.web.ui.FailurePages;
 import dev.fabrik.server.web.ui.LimitsPages;
 import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.web.ui.WorkflowPages;
@@ -211,6 +213,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     new WorkflowPages(workflowView).register(http.routes());
 
     new LimitsPages(limits).register(http.routes());
+    new FailuresApi(store.failures()).register(http.routes());
+    new FailurePages(store.failures(), clock).register(http.routes());
     new NodesApi(nodes::nodes).register(http.routes());
     new BatchesApi(store.batches()).register(http.routes());
     new BatchPages(store.batches()).register(http.routes());

@@ -6,6 +6,7 @@ import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.FailureDecision.Outcome;
+import dev.fabrik.server.triage.Fingerprint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
@@ -71,6 +72,10 @@ final class RetryPolicy {
 
   private static Failure failure(
       int count, int remaining, String failedAt, String nextAt, FailureReports.Sanitized r) {
-    return new Failure(count, remaining, failedAt, nextAt, r.message(), r.errtype(), r.backtrace());
+    // The fingerprint groups this failure with others of the same cause (triage); computed at
+    // every FAIL, so a job that now fails differently moves to its new group.
+    String fingerprint = Fingerprint.of(r.errtype(), r.message(), r.backtrace()).hash();
+    return new Failure(
+        count, remaining, failedAt, nextAt, r.message(), r.errtype(), r.backtrace(), fingerprint);
   }
 }

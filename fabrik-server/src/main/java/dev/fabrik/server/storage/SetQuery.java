@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage;
 
+import dev.fabrik.server.triage.Fingerprint;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,11 +11,18 @@ import java.nio.charset.StandardCharsets;
  *     args, error message, backtrace, jid, custom fields), or null/blank for none; compared with
  *     the JSON text as stored (a quote inside a string is {@code \"} there)
  * @param descending newest (highest score) first
+ * @param fingerprint the failure group ({@code failure.fingerprint}, 16 hex digits), or null for
+ *     any; stores index it, so it is a range scan like the job type
  */
-public record SetQuery(String jobtype, String text, boolean descending) {
+public record SetQuery(String jobtype, String text, boolean descending, String fingerprint) {
 
   /** Every entry, lowest score first. */
   public static final SetQuery ALL = new SetQuery(null, null, false);
+
+  /** Entries of any failure group. */
+  public SetQuery(String jobtype, String text, boolean descending) {
+    this(jobtype, text, descending, null);
+  }
 
   /** Longest accepted search text or job type, in characters. */
   public static final int MAX_LENGTH = 1000;
@@ -31,11 +39,27 @@ public record SetQuery(String jobtype, String text, boolean descending) {
     if (text != null && text.isBlank()) {
       text = null;
     }
+    if (fingerprint != null && !Fingerprint.isHash(fingerprint)) {
+      throw new IllegalArgumentException("fingerprint must be 16 lower-case hex digits");
+    }
+  }
+
+  /** This filter restricted to one failure group. */
+  public SetQuery withFingerprint(String fingerprint) {
+    return new SetQuery(jobtype, text, descending, fingerprint);
+  }
+
+  /**
+   * Whether {@code payload}'s {@code failure.fingerprint} is this query's (true when the query
+   * names none): for a store that does not index it.
+   */
+  public boolean fingerprintMatches(byte[] payload) {
+    return fingerprint == null || fingerprint.equals(PayloadFailure.fingerprint(payload));
   }
 
   /** True when entries are filtered (by job type or text). */
   public boolean filtered() {
-    return jobtype != null || text != null;
+    return jobtype != null || text != null || fingerprint != null;
   }
 
   /** True when a payload must be read to decide a match (the text search). */
@@ -45,7 +69,7 @@ public record SetQuery(String jobtype, String text, boolean descending) {
 
   /** The same filter in the other order. */
   public SetQuery withDescending(boolean descending) {
-    return new SetQuery(jobtype, text, descending);
+    return new SetQuery(jobtype, text, descending, fingerprint);
   }
 
   /**

@@ -318,6 +318,12 @@ public interface Store extends AutoCloseable {
   /** The rows and edges of jobs that wait for other jobs ({@code custom.after}). */
   dev.fabrik.server.workflow.WorkflowStore workflows();
 
+  /**
+   * The failure groups of the retries and dead sets, by {@code failure.fingerprint} (triage); kept
+   * exact by the store on every path that adds or removes set entries.
+   */
+  dev.fabrik.server.triage.FailureGroupStore failures();
+
   // ---------------------------------------------------------------- counters and admin
 
   Counters counters();

@@ -8,6 +8,7 @@ import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
+import dev.fabrik.server.triage.Fingerprint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -283,7 +284,9 @@ public final class WorkflowRules {
               null,
               "dependency " + dependency + " died",
               DEPENDENCY_DIED,
-              List.of());
+              List.of(),
+              // one group for every job whose dependency died, whichever dependency it was
+              Fingerprint.of(DEPENDENCY_DIED, "dependency died", List.of()).hash());
       payload = JobCodec.encode(job.withFailure(f));
     } catch (JobFormatException e) {
       // keep the payload as it is: an operator can still see and retry it

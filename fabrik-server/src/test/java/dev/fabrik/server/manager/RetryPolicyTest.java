@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.storage.FailureDecision;
+import dev.fabrik.server.triage.Fingerprint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -65,6 +66,8 @@ class RetryPolicyTest {
     assertThat(f.errtype()).isEqualTo("RuntimeError");
     assertThat(f.message()).isEqualTo("boom");
     assertThat(f.backtrace()).containsExactly("a.rb:1");
+    assertThat(f.fingerprint())
+        .isEqualTo(Fingerprint.of("RuntimeError", "boom", List.of("a.rb:1")).hash());
   }
 
   @Test

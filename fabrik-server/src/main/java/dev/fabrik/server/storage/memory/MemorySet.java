@@ -31,6 +31,7 @@ final class MemorySet {
 
   private final TreeMap<Slot, SetEntry> entries = new TreeMap<>(ORDER);
   private final SeqSource seqs;
+  private final MemoryFailureTally tally;
 
   /**
    * Hands out sequence numbers, shared by the sets of one store so a moved entry gets a new one.
@@ -48,15 +49,17 @@ final class MemorySet {
     }
   }
 
-  MemorySet(SeqSource seqs) {
+  MemorySet(SeqSource seqs, MemoryFailureTally tally) {
     this.seqs = seqs;
+    this.tally = tally;
   }
 
   void add(SetEntry entry) {
     long seq = seqs.next();
-    entries.put(
-        new Slot(entry.score(), entry.jid(), seq),
-        new SetEntry(entry.set(), entry.score(), entry.jid(), entry.queue(), entry.payload(), seq));
+    SetEntry stored =
+        new SetEntry(entry.set(), entry.score(), entry.jid(), entry.queue(), entry.payload(), seq);
+    entries.put(new Slot(entry.score(), entry.jid(), seq), stored);
+    tally.added(stored);
   }
 
   int size() {
@@ -65,6 +68,7 @@ final class MemorySet {
 
   void clear() {
     entries.clear();
+    tally.cleared();
   }
 
   /**
@@ -80,6 +84,7 @@ final class MemorySet {
       }
       out.add(e.getValue());
       it.remove();
+      tally.removed(e.getValue());
     }
     return out;
   }
@@ -88,7 +93,7 @@ final class MemorySet {
   int trim(long maxSize) {
     int removed = 0;
     while (entries.size() > maxSize) {
-      entries.pollFirstEntry();
+      tally.removed(entries.pollFirstEntry().getValue());
       removed++;
     }
     return removed;
@@ -147,7 +152,8 @@ final class MemorySet {
 
   private static boolean matches(SetQuery query, SetEntry e) {
     return (query.jobtype() == null || query.jobtype().equals(PayloadJobtype.of(e.payload())))
-        && query.textMatches(e.payload());
+        && query.textMatches(e.payload())
+        && query.fingerprintMatches(e.payload());
   }
 
   /** The entry a key names (the oldest twin when it has no sequence), or null. */
@@ -171,6 +177,10 @@ final class MemorySet {
 
   /** Removes the entry (as returned by this set); false when it is gone. */
   boolean remove(SetEntry entry) {
-    return entries.remove(slot(entry)) != null;
+    SetEntry removed = entries.remove(slot(entry));
+    if (removed != null) {
+      tally.removed(removed);
+    }
+    return removed != null;
   }
 }

@@ -91,11 +91,21 @@ public final class MemoryStore implements Store {
   private long failures;
   private volatile boolean closed;
 
+  private final EnumMap<SetName, MemoryFailureTally> tallies = new EnumMap<>(SetName.class);
+  private final MemoryFailureGroups failureGroups = new MemoryFailureGroups(lock, tallies);
+
   public MemoryStore() {
     MemorySet.SeqSource seqs = new MemorySet.SeqSource();
     for (SetName s : SetName.values()) {
-      sets.put(s, new MemorySet(seqs));
+      MemoryFailureTally tally = new MemoryFailureTally(java.time.Clock.systemUTC());
+      tallies.put(s, tally);
+      sets.put(s, new MemorySet(seqs, tally));
     }
+  }
+
+  @Override
+  public dev.fabrik.server.triage.FailureGroupStore failures() {
+    return failureGroups;
   }
 
   // ---------------------------------------------------------------- queues

@@ -34,7 +34,8 @@ public final class PgMigrations {
           "V5__batches.sql",
           "V6__workflows.sql",
           "V7__limits.sql",
-          "V8__history.sql");
+          "V8__history.sql",
+          "V9__triage.sql");
 
   private PgMigrations() {}
 

@@ -78,6 +78,9 @@ final class PgSetScans {
     boolean desc = query.descending();
     SqlWhere where = new SqlWhere();
     where.and("set_name = ?", set.wireName());
+    if (query.fingerprint() != null) {
+      where.and("fingerprint = ?", query.fingerprint()); // set_entries_by_fingerprint (V9)
+    }
     if (query.jobtype() != null) {
       where.and("jobtype = ?", query.jobtype());
     }

@@ -66,7 +66,9 @@ public final class PostgresStore implements Store {
           "workflow_jobs",
           "workflow_edges",
           "limit_slots",
-          "limit_rates");
+          "limit_rates",
+          "failure_groups",
+          "failure_group_types");
 
   /**
    * Group-commit writers per node: while one waits for its WAL flush, another fills the next batch.
@@ -90,6 +92,7 @@ public final class PostgresStore implements Store {
   private final PgSets sets;
   private final PgUniqueLocks uniqueLocks;
   private final PgTrackStore tracking;
+  private final PgFailureGroups failureGroups;
   private final PgLimitStore limits;
   private final PgJobStatsStore history;
   private final PgPassOverFetch passOverFetch;
@@ -116,6 +119,7 @@ public final class PostgresStore implements Store {
     this.sets = new PgSets(db, inserts, this::enqueued);
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
     this.tracking = new PgTrackStore(db);
+    this.failureGroups = new PgFailureGroups(db);
     this.batches = new PgBatchStore(db);
 
     this.limits = new PgLimitStore(db);
@@ -425,6 +429,11 @@ public final class PostgresStore implements Store {
   @Override
   public dev.fabrik.server.workflow.WorkflowStore workflows() {
     return workflows;
+  }
+
+  @Override
+  public dev.fabrik.server.triage.FailureGroupStore failures() {
+    return failureGroups;
   }
 
   @Override

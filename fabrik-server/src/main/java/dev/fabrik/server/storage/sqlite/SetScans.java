@@ -48,6 +48,9 @@ final class SetScans {
     boolean desc = query.descending();
     SqlWhere where = new SqlWhere();
     where.and("set_id = ?", set.ordinal());
+    if (query.fingerprint() != null) {
+      where.and("fingerprint = ?", query.fingerprint()); // set_entries_by_fingerprint
+    }
     if (query.jobtype() != null) {
       where.and("jobtype = ?", query.jobtype());
     }

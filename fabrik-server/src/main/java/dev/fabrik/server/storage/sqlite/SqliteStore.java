@@ -70,6 +70,7 @@ public final class SqliteStore implements Store {
   private final Checkpointer checkpointer;
   private final JobReads jobReads;
   private final SqliteTrackStore tracking;
+  private final SqliteFailureGroups failureGroups;
   private final SqliteLimitStore limits;
   private final SqliteJobStatsStore history;
   private final PassOverReserve passOverReserve;
@@ -137,6 +138,7 @@ public final class SqliteStore implements Store {
     this.jobReads = new JobReads(index, readers);
     this.uniqueLocks = new SqliteUniqueLocks(writer, this::pushOp);
     this.tracking = new SqliteTrackStore(writer);
+    this.failureGroups = new SqliteFailureGroups(writer, readers);
     this.batches = new SqliteBatchStore(writer, readers);
 
     this.limits = new SqliteLimitStore(writer, readers);
@@ -810,6 +812,11 @@ public final class SqliteStore implements Store {
   @Override
   public dev.fabrik.server.workflow.WorkflowStore workflows() {
     return workflows;
+  }
+
+  @Override
+  public dev.fabrik.server.triage.FailureGroupStore failures() {
+    return failureGroups;
   }
 
   @Override

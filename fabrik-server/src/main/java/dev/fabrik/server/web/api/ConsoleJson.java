@@ -170,6 +170,9 @@ final class ConsoleJson {
     ObjectNode filter = n.putObject("filter");
     filter.put("type", l.filter().jobtype());
     filter.put("q", l.filter().text());
+    if (l.filter().fingerprint() != null) {
+      filter.put("fingerprint", l.filter().fingerprint());
+    }
     filter.put("order", l.filter().descending() ? "desc" : "asc");
     n.put("cursor", l.cursor());
     n.put("next", l.next());

@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The sorted sets ({@code retries}, {@code scheduled}, {@code dead}):
  *
  * <pre>
- * GET  /api/sets/{set}?type=&amp;q=&amp;order=asc|desc&amp;cursor=&amp;limit=25
+ * GET  /api/sets/{set}?type=&amp;q=&amp;fingerprint=&amp;order=asc|desc&amp;cursor=&amp;limit=25
  *        {"set":"dead","size":1000000,"filter":{..},"cursor":null,"next":"1782838825_0_57_xyz","entries":[{"key":..,"score":..,"job":{..}}]}
  * GET  /api/sets/{set}/{key}                 {"set":"dead","key":"1782838800_500000000_42_abc","score":..,"job":{..}}
  * POST /api/sets/{set}/actions  {"action":"retry","keys":["1782838800_500000000_42_abc"]}
@@ -50,7 +50,8 @@ final class SetsApi {
         new SetFilter(
             r.query("type", null),
             r.query("q", null),
-            SetFilter.descending(r.query("order", null)));
+            SetFilter.descending(r.query("order", null)),
+            r.query("fingerprint", null));
     int limit = r.queryInt("limit", DEFAULT_LIMIT, 1, SetConsole.MAX_PAGE);
     r.json(200, ConsoleJson.setListing(sets.page(set, filter, r.query("cursor", null), limit)));
   }
@@ -71,7 +72,8 @@ final class SetsApi {
     }
     int changed;
     if (all) {
-      SetFilter filter = new SetFilter(text(body, "type"), text(body, "q"), false);
+      SetFilter filter =
+          new SetFilter(text(body, "type"), text(body, "q"), false, text(body, "fingerprint"));
       changed = sets.actOnMatching(set, action, filter);
     } else {
       changed = sets.act(set, action, keyList(keys));

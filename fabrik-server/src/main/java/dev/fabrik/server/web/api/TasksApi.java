@@ -20,6 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * POST /api/tasks  {"set":"dead","action":"retry","type":"SendEmail","q":"timeout"}
+ *                  {"set":"dead","action":"retry","fingerprint":"3f9a0c2e71b4d856"}  (a failure group)
  *        → 202 TASK          (action: retry, enqueue, delete, kill or count)
  * GET  /api/tasks            {"tasks":[TASK...]}      this node's, oldest first
  * GET  /api/tasks/{id}       TASK                     404 once forgotten (an hour after it ended)
@@ -59,7 +60,12 @@ public final class TasksApi {
     SetQuery query;
     try {
       action = BulkAction.parse(text(body, "action"));
-      query = new SetQuery(blankToNull(text(body, "type")), text(body, "q"), false);
+      query =
+          new SetQuery(
+              blankToNull(text(body, "type")),
+              text(body, "q"),
+              false,
+              blankToNull(text(body, "fingerprint")));
     } catch (IllegalArgumentException e) {
       throw HttpError.badRequest(e.getMessage());
     }
@@ -97,6 +103,7 @@ public final class TasksApi {
     ObjectNode filter = n.putObject("filter");
     filter.put("type", t.query().jobtype());
     filter.put("q", t.query().text());
+    filter.put("fingerprint", t.query().fingerprint());
     n.put("state", t.state().wireName());
     n.put("done", t.done());
     if (t.total() == null) {

@@ -9,14 +9,21 @@ import dev.fabrik.server.storage.SetQuery;
  * @param text a substring of the stored payload JSON (args, error message, backtrace...), ASCII
  *     case ignored; null or blank for all
  * @param descending newest (highest score) first instead of soonest first
+ * @param fingerprint only entries of this failure group; null or blank for all
  */
-public record SetFilter(String jobtype, String text, boolean descending) {
+public record SetFilter(String jobtype, String text, boolean descending, String fingerprint) {
   /** Every entry, soonest first. */
   public static final SetFilter ALL = new SetFilter(null, null, false);
 
   public SetFilter {
     jobtype = jobtype == null || jobtype.isBlank() ? null : jobtype.strip();
     text = text == null || text.isBlank() ? null : text;
+    fingerprint = fingerprint == null || fingerprint.isBlank() ? null : fingerprint.strip();
+  }
+
+  /** A filter of any failure group. */
+  public SetFilter(String jobtype, String text, boolean descending) {
+    this(jobtype, text, descending, null);
   }
 
   /**
@@ -36,7 +43,7 @@ public record SetFilter(String jobtype, String text, boolean descending) {
 
   /** True when entries are filtered (not merely ordered). */
   public boolean filtered() {
-    return jobtype != null || text != null;
+    return jobtype != null || text != null || fingerprint != null;
   }
 
   /**
@@ -46,7 +53,7 @@ public record SetFilter(String jobtype, String text, boolean descending) {
    */
   SetQuery query() {
     try {
-      return new SetQuery(jobtype, text, descending);
+      return new SetQuery(jobtype, text, descending, fingerprint);
     } catch (IllegalArgumentException e) {
       throw ConsoleException.badRequest(e.getMessage());
     }

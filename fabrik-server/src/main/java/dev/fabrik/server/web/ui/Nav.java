@@ -9,6 +9,7 @@ public enum Nav {
   SCHEDULED("Scheduled", "/scheduled"),
   DEAD("Dead", "/dead"),
   JOB_TYPES("Job types", "/jobtypes"),
+  FAILURES("Failures", "/failures"),
   CRON("Cron", "/cron"),
   BATCHES("Batches", "/batches"),
   WORKFLOWS("Workflows", "/workflows"),

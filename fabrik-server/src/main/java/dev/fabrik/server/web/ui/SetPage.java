@@ -16,6 +16,11 @@ public record SetPage(Chrome chrome, SetView view, SetListing listing, Instant n
     return listing.filter().text() == null ? "" : listing.filter().text();
   }
 
+  /** The failure group filter ({@code fp}), or "". */
+  public String fingerprint() {
+    return listing.filter().fingerprint() == null ? "" : listing.filter().fingerprint();
+  }
+
   public boolean newestFirst() {
     return listing.filter().descending();
   }
@@ -28,6 +33,9 @@ public record SetPage(Chrome chrome, SetView view, SetListing listing, Instant n
     }
     if (!text().isEmpty()) {
       q.append("&q=").append(Display.q(text()));
+    }
+    if (!fingerprint().isEmpty()) {
+      q.append("&fp=").append(Display.q(fingerprint()));
     }
     if (newestFirst()) {
       q.append("&order=desc");

@@ -46,7 +46,8 @@ final class SetRoutes {
         new SetFilter(
             r.query("type", null),
             r.query("q", null),
-            SetFilter.descending(r.query("order", null)));
+            SetFilter.descending(r.query("order", null)),
+            r.query("fp", null));
     pages.show(
         r,
         "set.jte",
@@ -90,7 +91,11 @@ final class SetRoutes {
           sets.actOnMatching(
               view.set(),
               action,
-              new SetFilter(form.first("type").orElse(null), form.first("q").orElse(null), false));
+              new SetFilter(
+                  form.first("type").orElse(null),
+                  form.first("q").orElse(null),
+                  false,
+                  form.first("fp").orElse(null)));
     } else {
       List<String> keys = form.all("key");
       if (keys.isEmpty()) {
@@ -111,6 +116,9 @@ final class SetRoutes {
         .filter(s -> !s.isBlank())
         .ifPresent(t -> q.append("&type=").append(Display.q(t)));
     form.first("q").filter(s -> !s.isEmpty()).ifPresent(t -> q.append("&q=").append(Display.q(t)));
+    form.first("fp")
+        .filter(s -> !s.isBlank())
+        .ifPresent(t -> q.append("&fp=").append(Display.q(t)));
     if (form.first("order").orElse("").equals("desc")) {
       q.append("&order=desc");
     }
