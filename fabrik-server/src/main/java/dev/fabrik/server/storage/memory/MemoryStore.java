@@ -86,6 +86,9 @@ public final class MemoryStore implements Store {
               notifyListeners(added);
             }
           });
+  private final MemorySingleJobs singleJobs =
+      new MemorySingleJobs(
+          lock, queues, sets, reservations, this::notifyListeners, this::ensureOpen);
   private long processed;
   private long failures;
   private volatile boolean closed;
@@ -129,6 +132,11 @@ public final class MemoryStore implements Store {
   @Override
   public UniqueLocks uniqueLocks() {
     return uniqueLocks;
+  }
+
+  @Override
+  public dev.fabrik.server.jobs.SingleJobs singleJobs() {
+    return singleJobs;
   }
 
   @Override

@@ -78,6 +78,7 @@ public final class SqliteStore implements Store {
   private final SqliteBatchStore batches;
 
   private final SqliteWorkflowStore workflows;
+  private final SqliteSingleJobs singleJobs;
 
   private final ReservationEnds ends = new ReservationEnds(reservations);
 
@@ -139,6 +140,9 @@ public final class SqliteStore implements Store {
 
     this.limits = new SqliteLimitStore(writer, readers);
     this.passOverReserve = new PassOverReserve(index, jobReads, reservations);
+    this.singleJobs =
+        new SqliteSingleJobs(
+            index, writer, readers, reservations, this::notifyListeners, this::ensureOpen);
     this.cron =
         new SqliteCronStore(
             writer,
@@ -317,6 +321,11 @@ public final class SqliteStore implements Store {
     }
     ensureOpen();
     return passOverReserve.reserve(queues, wid, now, deadline, passOver);
+  }
+
+  @Override
+  public dev.fabrik.server.jobs.SingleJobs singleJobs() {
+    return singleJobs;
   }
 
   @Override
