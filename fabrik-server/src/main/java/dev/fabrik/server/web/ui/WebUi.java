@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  * GET  /retries|/scheduled|/dead       ?type=&amp;q=&amp;order=desc&amp;cursor=
  * GET  /retries/{key} ...              one entry's job
  * POST /retries/actions ...            action=retry|enqueue|delete|kill with key=...; or all=ACTION
+ * GET  /search?jid=J                   find a job by jid (the search box of every page)
+ * POST /queues/{name}/jobs/{jid}/delete|front   one queued job: delete, or run next
  * GET  /static/{name}                  app.css, app.js
  * </pre>
  *
@@ -63,5 +65,6 @@ public final class WebUi {
     new QueueRoutes(console.queues(), pages, console::progress).register(routes);
     new BusyRoutes(console.busy(), pages, clock, nodes).register(routes);
     new SetRoutes(console.sets(), pages, clock, console::progress).register(routes);
+    new SingleJobRoutes(console.queues(), console.jobs(), pages).register(routes);
   }
 }
