@@ -312,6 +312,9 @@ public interface Store extends AutoCloseable {
 
   // ---------------------------------------------------------------- features with their own tables
 
+  /** One job at a time: delete or move to the front a queued job, find a jid anywhere. */
+  dev.fabrik.server.jobs.SingleJobs singleJobs();
+
   /** The tracking records of jobs pushed with {@code custom.track} (wiped by {@link #flush}). */
   dev.fabrik.server.tracking.TrackStore tracking();
 

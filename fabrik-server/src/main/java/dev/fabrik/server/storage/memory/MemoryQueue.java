@@ -28,6 +28,50 @@ final class MemoryQueue {
     size++;
   }
 
+  /** Puts {@code job} before every other job of its priority level (an operator's "to front"). */
+  void addFirst(QueuedJob job) {
+    int i = job.priority() - Priority.MIN;
+    if (levels[i] == null) {
+      levels[i] = new ArrayDeque<>();
+    }
+    levels[i].addFirst(job);
+    size++;
+  }
+
+  /** Removes and returns the first job in fetch order whose jid is {@code jid}, or null. */
+  QueuedJob removeJid(String jid) {
+    for (int i = levels.length - 1; i >= 0; i--) {
+      if (levels[i] == null) {
+        continue;
+      }
+      Iterator<QueuedJob> it = levels[i].iterator();
+      while (it.hasNext()) {
+        QueuedJob job = it.next();
+        if (job.jid().equals(jid)) {
+          it.remove();
+          size--;
+          return job;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Every job whose jid is {@code jid}, in fetch order. */
+  List<QueuedJob> withJid(String jid) {
+    List<QueuedJob> out = new ArrayList<>();
+    for (int i = levels.length - 1; i >= 0; i--) {
+      if (levels[i] != null) {
+        for (QueuedJob job : levels[i]) {
+          if (job.jid().equals(jid)) {
+            out.add(job);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** Removes and returns the head, or null when empty. */
   QueuedJob pollFirst() {
     ArrayDeque<QueuedJob> level = top();

@@ -175,6 +175,17 @@ final class MemorySet {
     return seqs.last();
   }
 
+  /** Every entry whose jid is {@code jid}, in set order (a scan: sets are ordered by score). */
+  List<SetEntry> withJid(String jid) {
+    List<SetEntry> out = new ArrayList<>();
+    for (SetEntry e : entries.values()) {
+      if (e.jid().equals(jid)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
   /** Removes the entry (as returned by this set); false when it is gone. */
   boolean remove(SetEntry entry) {
     SetEntry removed = entries.remove(slot(entry));

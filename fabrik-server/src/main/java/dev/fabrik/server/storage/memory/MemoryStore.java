@@ -87,6 +87,9 @@ public final class MemoryStore implements Store {
               notifyListeners(added);
             }
           });
+  private final MemorySingleJobs singleJobs =
+      new MemorySingleJobs(
+          lock, queues, sets, reservations, this::notifyListeners, this::ensureOpen);
   private long processed;
   private long failures;
   private volatile boolean closed;
@@ -140,6 +143,11 @@ public final class MemoryStore implements Store {
   @Override
   public UniqueLocks uniqueLocks() {
     return uniqueLocks;
+  }
+
+  @Override
+  public dev.fabrik.server.jobs.SingleJobs singleJobs() {
+    return singleJobs;
   }
 
   @Override

@@ -100,6 +100,7 @@ public final class PostgresStore implements Store {
   private final PgBatchStore batches;
 
   private final PgWorkflowStore workflows;
+  private final PgSingleJobs singleJobs;
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final List<EnqueueListener> elsewhere = new CopyOnWriteArrayList<>();
   private final PgGroupCommit writes;
@@ -127,6 +128,7 @@ public final class PostgresStore implements Store {
     this.passOverFetch = new PgPassOverFetch(db);
     this.cron = new PgCronStore(db, inserts, this::enqueued);
     this.workflows = new PgWorkflowStore(db, inserts, this::enqueued);
+    this.singleJobs = new PgSingleJobs(db);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
     this.writes = new PgGroupCommit(db, inserts, new PgAcks(db), this::enqueued, WRITER_THREADS);
     this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
@@ -271,6 +273,11 @@ public final class PostgresStore implements Store {
   public Optional<byte[]> peek(String queue) {
     ensureOpen();
     return queues.peek(queue);
+  }
+
+  @Override
+  public dev.fabrik.server.jobs.SingleJobs singleJobs() {
+    return singleJobs;
   }
 
   @Override

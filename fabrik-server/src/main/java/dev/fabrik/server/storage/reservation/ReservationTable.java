@@ -107,6 +107,16 @@ public final class ReservationTable<H> {
     return out;
   }
 
+  /** The reservations of {@code jid}, oldest first (a lookup by jid). */
+  public synchronized List<Reservation> ofJid(String jid) {
+    ArrayDeque<Held<H>> list = byJid.get(jid);
+    List<Reservation> out = new ArrayList<>();
+    if (list != null) {
+      list.forEach(h -> out.add(h.reservation()));
+    }
+    return out;
+  }
+
   public synchronized int size() {
     return bySeq.size();
   }

@@ -41,6 +41,80 @@ final class JobRing {
     size++;
   }
 
+  /**
+   * Puts {@code id} before the head; the caller guarantees it is smaller than every id here (an
+   * operator's "to front" gives the job a row id below all others), so the ring stays ascending.
+   */
+  void addFirst(long id, Object cached) {
+    if (size == 0) {
+      addLast(id, cached);
+      return;
+    }
+    if (head == 0) {
+      blocks.addFirst(new Block()); // copies at most size / BLOCK references
+      head = BLOCK;
+    }
+    head--;
+    Block b = blocks.getFirst();
+    b.ids[head] = id;
+    if (cached != null) {
+      if (b.cached == null) {
+        b.cached = new Object[BLOCK];
+      }
+      b.cached[head] = cached;
+    }
+    size++;
+  }
+
+  /**
+   * The place of {@code id} counted from the head, or -1 when absent. A binary search: ids grow
+   * from head to tail (the writer assigns them in commit order, and removals keep the order).
+   */
+  long indexOf(long id) {
+    long lo = 0;
+    long hi = size - 1;
+    while (lo <= hi) {
+      long mid = (lo + hi) >>> 1;
+      long at = id(mid);
+      if (at < id) {
+        lo = mid + 1;
+      } else if (at > id) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Puts {@code id} back where its value belongs (an edit whose write failed returns the job to its
+   * place): O(its distance from the head), like {@link #removeAt}.
+   */
+  void insertSorted(long id, Object cached) {
+    long at = 0;
+    while (at < size && id(at) < id) {
+      at++;
+    }
+    addFirst(Long.MIN_VALUE, null);
+    for (long i = 0; i < at; i++) {
+      setSlot(i, id(i + 1), cached(i + 1));
+    }
+    setSlot(at, id, cached);
+  }
+
+  private void setSlot(long index, long id, Object cached) {
+    long at = check(index) + head;
+    Block b = blocks.get((int) (at / BLOCK));
+    b.ids[(int) (at % BLOCK)] = id;
+    if (cached != null || b.cached != null) {
+      if (b.cached == null) {
+        b.cached = new Object[BLOCK];
+      }
+      b.cached[(int) (at % BLOCK)] = cached;
+    }
+  }
+
   long firstId() {
     return blocks.getFirst().ids[head];
   }

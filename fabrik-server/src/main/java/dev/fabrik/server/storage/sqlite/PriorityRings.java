@@ -24,6 +24,47 @@ final class PriorityRings {
     size++;
   }
 
+  /** Puts {@code id} before every job of its level (its id is below all of theirs). */
+  void addFirst(int priority, long id, Object cached) {
+    int i = priority - Priority.MIN;
+    if (levels[i] == null) {
+      levels[i] = new JobRing();
+    }
+    levels[i].addFirst(id, cached);
+    size++;
+  }
+
+  /** Puts {@code id} back into its level at the place its value gives it. */
+  void insertSorted(int priority, long id, Object cached) {
+    int i = priority - Priority.MIN;
+    if (levels[i] == null) {
+      levels[i] = new JobRing();
+    }
+    levels[i].insertSorted(id, cached);
+    size++;
+  }
+
+  /**
+   * Removes the job with row id {@code id} from level {@code priority}; returns {@code found} with
+   * what was cached for it, or null when that level does not hold it (reserved, or gone).
+   */
+  Object[] removeId(int priority, long id) {
+    JobRing ring = levels[priority - Priority.MIN];
+    long at = ring == null ? -1 : ring.indexOf(id);
+    if (at < 0) {
+      return null;
+    }
+    Object cached = ring.removeAt(at);
+    size--;
+    return new Object[] {cached};
+  }
+
+  /** True when level {@code priority} holds {@code id}. */
+  boolean contains(int priority, long id) {
+    JobRing ring = levels[priority - Priority.MIN];
+    return ring != null && ring.indexOf(id) >= 0;
+  }
+
   /** The id of the head. Call only when not empty. */
   long firstId() {
     return top().firstId();

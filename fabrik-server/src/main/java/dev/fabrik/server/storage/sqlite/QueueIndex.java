@@ -108,6 +108,44 @@ final class QueueIndex {
   }
 
   /**
+   * Takes the job with row id {@code id} out of level {@code priority} of {@code queue} if it is
+   * still queued there (an operator's delete or move); null when a FETCH took it or it is gone. The
+   * popped entry's {@code cached} may be null (payload on disk only).
+   */
+  synchronized Popped takeId(String queue, int priority, long id) {
+    PriorityRings ring = rings.get(queue);
+    Object[] found = ring == null ? null : ring.removeId(priority, id);
+    return found == null ? null : new Popped(queue, id, uncached(found[0]));
+  }
+
+  /** True when {@code id} is queued in level {@code priority} of {@code queue}. */
+  synchronized boolean holds(String queue, int priority, long id) {
+    PriorityRings ring = rings.get(queue);
+    return ring != null && ring.contains(priority, id);
+  }
+
+  /**
+   * Returns a job taken with {@link #takeId} to the front of its level under its new, smallest row
+   * id ({@code front}) or, when its write failed, to its old place ({@code front} false).
+   */
+  synchronized void putBack(String queue, int priority, long id, Cached cached, boolean front) {
+    PriorityRings ring = rings.get(queue);
+    if (ring == null) {
+      return; // the queue was removed meanwhile, and its jobs with it
+    }
+    if (cached != null && cachedBytes + cost(cached.jid(), cached.payload()) <= cacheBudget) {
+      cachedBytes += cost(cached.jid(), cached.payload());
+    } else {
+      cached = null;
+    }
+    if (front) {
+      ring.addFirst(priority, id, cached);
+    } else {
+      ring.insertSorted(priority, id, cached);
+    }
+  }
+
+  /**
    * Ids (and cached payloads where held) of a queue's jobs from its head, skipping {@code offset}.
    */
   synchronized List<Popped> slice(String queue, long offset, int limit) {

@@ -80,6 +80,7 @@ public final class SqliteStore implements Store {
   private final SqliteBatchStore batches;
 
   private final SqliteWorkflowStore workflows;
+  private final SqliteSingleJobs singleJobs;
 
   private final ReservationEnds ends = new ReservationEnds(reservations);
 
@@ -144,6 +145,9 @@ public final class SqliteStore implements Store {
     this.limits = new SqliteLimitStore(writer, readers);
     this.history = new SqliteJobStatsStore(writer, readers);
     this.passOverReserve = new PassOverReserve(index, jobReads, reservations);
+    this.singleJobs =
+        new SqliteSingleJobs(
+            index, writer, readers, reservations, this::notifyListeners, this::ensureOpen);
     this.cron =
         new SqliteCronStore(
             writer,
@@ -322,6 +326,11 @@ public final class SqliteStore implements Store {
     }
     ensureOpen();
     return passOverReserve.reserve(queues, wid, now, deadline, passOver);
+  }
+
+  @Override
+  public dev.fabrik.server.jobs.SingleJobs singleJobs() {
+    return singleJobs;
   }
 
   @Override

@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * GET  /api/stats/history      per-second processed/failed rates, last five minutes
  * </pre>
  *
- * plus the routes of {@link QueuesApi}, {@link BusyApi} and {@link SetsApi}.
+ * plus the routes of {@link QueuesApi}, {@link BusyApi}, {@link SetsApi} and {@link JobsApi}.
  */
 public final class ApiRoutes {
   private final Console console;
@@ -41,5 +41,6 @@ public final class ApiRoutes {
     new QueuesApi(console.queues()).register(routes);
     new BusyApi(console.busy()).register(routes);
     new SetsApi(console.sets()).register(routes);
+    new JobsApi(console.queues(), console.jobs()).register(routes);
   }
 }

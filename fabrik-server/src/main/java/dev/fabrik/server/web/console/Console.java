@@ -33,6 +33,7 @@ public final class Console {
   private final QueueConsole queues;
   private final BusyConsole busy;
   private final SetConsole sets;
+  private final JobSearch jobs;
 
   /**
    * @param connections handshaken client connections right now
@@ -55,6 +56,7 @@ public final class Console {
     this.queues = new QueueConsole(store, manager);
     this.busy = new BusyConsole(store, workers, clock);
     this.sets = new SetConsole(store, manager);
+    this.jobs = new JobSearch(store);
   }
 
   /** The dashboard's numbers. */
@@ -90,6 +92,11 @@ public final class Console {
 
   public BusyConsole busy() {
     return busy;
+  }
+
+  /** Find by jid across queues, workers and sets. */
+  public JobSearch jobs() {
+    return jobs;
   }
 
   public SetConsole sets() {

@@ -155,6 +155,46 @@ public final class QueueConsole {
     manager.removeQueues(List.of(queue));
   }
 
+  /**
+   * Deletes the one queued job {@code jid} of {@code queue} (of twins, the one fetched first).
+   *
+   * @throws ConsoleException BAD_REQUEST for a blank jid; NOT_FOUND when the queue holds no queued
+   *     job {@code jid} (a worker fetched it, it was deleted, or it never was there)
+   */
+  public void deleteJob(String queue, String jid) {
+    requireJid(jid);
+    if (!store.singleJobs().deleteQueued(queue, jid)) {
+      throw notQueued(queue, jid);
+    }
+  }
+
+  /**
+   * Makes the queued job {@code jid} the next of its priority level in {@code queue}.
+   *
+   * @throws ConsoleException as {@link #deleteJob} does
+   */
+  public void moveToFront(String queue, String jid) {
+    requireJid(jid);
+    if (!store.singleJobs().moveToFront(queue, jid)) {
+      throw notQueued(queue, jid);
+    }
+  }
+
+  private static void requireJid(String jid) {
+    if (jid == null || jid.isBlank()) {
+      throw ConsoleException.badRequest("jid is required");
+    }
+  }
+
+  private static ConsoleException notQueued(String queue, String jid) {
+    return ConsoleException.notFound(
+        "job "
+            + jid
+            + " is not queued in "
+            + queue
+            + ": a worker may have fetched it, or it was deleted");
+  }
+
   private long requireQueue(String queue) {
     Long size = queue == null ? null : store.queueSizes().get(queue);
     if (size == null) {

@@ -19,6 +19,11 @@ public record QueuePage(Chrome chrome, QueueJobs jobs, int pageSize) {
     return base() + "/jobs/" + (jobs.cursor() + index) + "?jid=" + Display.q(jid);
   }
 
+  /** Where one job's Delete and Run next post: {@code /queues/default/jobs/abc/delete}. */
+  public String jobAction(String jid, String verb) {
+    return base() + "/jobs/" + Display.seg(jid) + "/" + verb;
+  }
+
   /** Where the queue's forms post: {@code /queues/default/pause}. */
   public String action(String verb) {
     return base() + "/" + verb;

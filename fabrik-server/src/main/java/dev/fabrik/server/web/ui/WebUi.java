@@ -27,6 +27,8 @@ import java.util.function.Supplier;
  * GET  /retries|/scheduled|/dead       ?type=&amp;q=&amp;order=desc&amp;cursor=
  * GET  /retries/{key} ...              one entry's job
  * POST /retries/actions ...            action=retry|enqueue|delete|kill with key=...; or all=ACTION
+ * GET  /search?jid=J                   find a job by jid (the search box of every page)
+ * POST /queues/{name}/jobs/{jid}/delete|front   one queued job: delete, or run next
  * GET  /static/{name}                  app.css, app.js
  * </pre>
  *
@@ -87,6 +89,7 @@ public final class WebUi {
     if (history != null) {
       new JobTypesPages(history, pages).register(routes);
     }
+    new SingleJobRoutes(console.queues(), console.jobs(), pages).register(routes);
   }
 
   private HistoryChart historyChart(Requests r) {

@@ -52,4 +52,47 @@ class JobRingTest {
       index++;
     }
   }
+
+  @Test
+  void addFirstIndexOfAndInsertSortedKeepTheIdsAscendingAcrossBlocks() {
+    // Seeded walk: ids added at the front (ever smaller) and back, some removed and put back by
+    // value, checked against a sorted deque; crosses block edges at both ends.
+    Random random = new Random(7);
+    JobRing ring = new JobRing();
+    java.util.TreeMap<Long, String> model = new java.util.TreeMap<>();
+    long low = 0;
+    long high = 1;
+    for (int step = 0; step < 20_000; step++) {
+      int op = random.nextInt(5);
+      if (op == 0) {
+        ring.addFirst(--low, "c" + low);
+        model.put(low, "c" + low);
+      } else if (op == 1 || model.isEmpty()) {
+        ring.addLast(high, null);
+        model.put(high, null);
+        high++;
+      } else if (op == 2) {
+        long id = model.firstKey() + random.nextInt(40);
+        long at = ring.indexOf(id);
+        assertThat(at >= 0).as("id %d present", id).isEqualTo(model.containsKey(id));
+        if (at >= 0) {
+          assertThat(ring.removeAt(at)).isEqualTo(model.remove(id));
+          if (random.nextBoolean()) {
+            ring.insertSorted(id, "back" + id);
+            model.put(id, "back" + id);
+          }
+        }
+      } else {
+        assertThat(ring.firstId()).isEqualTo(model.firstKey());
+        assertThat(ring.pollFirst()).isEqualTo(model.pollFirstEntry().getValue());
+      }
+      assertThat(ring.size()).isEqualTo(model.size());
+    }
+    long i = 0;
+    for (var e : model.entrySet()) {
+      assertThat(ring.id(i)).isEqualTo(e.getKey());
+      assertThat(ring.cached(i++)).isEqualTo(e.getValue());
+    }
+    assertThat(ring.indexOf(high + 5)).isEqualTo(-1);
+  }
 }
