@@ -2,5 +2,8 @@ package dev.fabrik.server.web.ui;
 
 import dev.fabrik.server.web.console.Overview;
 
-/** The dashboard's model: the overview at render time; the page's script keeps it current. */
-public record DashboardPage(Chrome chrome, Overview overview) {}
+/**
+ * The dashboard's model: the overview at render time (the page's script keeps it current) and the
+ * store it runs on.
+ */
+public record DashboardPage(Chrome chrome, Overview overview, StorageSummary storage) {}

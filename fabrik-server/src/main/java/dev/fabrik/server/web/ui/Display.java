@@ -18,6 +18,14 @@ import tools.jackson.databind.JsonNode;
 public final class Display {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter MINUTE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+  /**
+   * From this far away a time reads as a date: "in 26324d 21h" says less than "2099-01-01 12:00
+   * UTC". app.js applies the same rule to what it refreshes.
+   */
+  static final Duration RELATIVE_SPAN = Duration.ofDays(7);
 
   private Display() {}
 
@@ -78,12 +86,18 @@ public final class Display {
     return duration(Duration.ofMillis(Math.round(seconds * 1000)));
   }
 
-  /** {@code "5m 2s ago"} or {@code "in 3m 0s"}, relative to {@code now}. */
+  /**
+   * {@code "5m 2s ago"} or {@code "in 3m 0s"}, relative to {@code now}; a time a week or more away,
+   * either side, as its date and minute: {@code "2099-01-01 12:00 UTC"}.
+   */
   public static String relative(Instant t, Instant now) {
     if (t == null) {
       return "–";
     }
     Duration d = Duration.between(now, t);
+    if (d.abs().compareTo(RELATIVE_SPAN) >= 0) {
+      return MINUTE.format(t);
+    }
     return d.isNegative() ? duration(d) + " ago" : "in " + duration(d);
   }
 

@@ -31,19 +31,26 @@ public final class WebUi {
   private final Console console;
   private final Clock clock;
   private final Supplier<List<NodeRegistry.NodeStatus>> nodes;
+  private final StorageSummary storage;
 
   public WebUi(Console console, Clock clock) {
-    this(console, clock, List::of);
+    this(console, clock, List::of, StorageSummary.UNKNOWN);
   }
 
   /**
    * @param nodes the server nodes sharing the store; the Busy page lists them when there are
    *     several
+   * @param storage the store, named on the dashboard
    */
-  public WebUi(Console console, Clock clock, Supplier<List<NodeRegistry.NodeStatus>> nodes) {
+  public WebUi(
+      Console console,
+      Clock clock,
+      Supplier<List<NodeRegistry.NodeStatus>> nodes,
+      StorageSummary storage) {
     this.console = console;
     this.clock = clock;
     this.nodes = nodes;
+    this.storage = storage;
   }
 
   /** Adds the UI's routes and its error page to {@code routes}. */
@@ -59,7 +66,7 @@ public final class WebUi {
                 r,
                 "dashboard.jte",
                 new DashboardPage(
-                    pages.chrome(r, "Dashboard", Nav.DASHBOARD), console.overview())));
+                    pages.chrome(r, "Dashboard", Nav.DASHBOARD), console.overview(), storage)));
     new QueueRoutes(console.queues(), pages, console::progress).register(routes);
     new BusyRoutes(console.busy(), pages, clock, nodes).register(routes);
     new SetRoutes(console.sets(), pages, clock, console::progress).register(routes);
