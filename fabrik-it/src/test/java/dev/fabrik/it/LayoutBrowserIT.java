@@ -66,6 +66,27 @@ class LayoutBrowserIT {
     assertThat(ok.path("pages").asInt()).isEqualTo(pages.size());
   }
 
+  @Test
+  void liveGraphDrawsWhenTheUrlCarriesCredentials() {
+    server = InProcessServer.start(InProcessServer.base().storage("memory").password("s3cret"));
+    try (ProtocolConnection conn =
+        ProtocolConnection.open(
+            ConnectionOptions.builder()
+                .host("127.0.0.1")
+                .port(server.port())
+                .password("s3cret")
+                .build())) {
+      for (int i = 0; i < 5; i++) {
+        Wire.push(conn, Wire.job("mail", "SendWelcomeEmail", i));
+        Wire.ack(conn, Wire.fetch(conn, "mail").path("jid").asString());
+      }
+    }
+    script =
+        UiScenario.startAt(
+            "http://:s3cret@127.0.0.1:" + server.webPort(), server, "ui-credentials.js");
+    assertThat(script.awaitOk().path("points").asInt()).isPositive();
+  }
+
   /**
    * A page of the UI: {@code name} names its screenshots; {@code dark}: also checked in the dark
    * colour scheme (a few pages show every kind of element; all of them would cost CI time).
