@@ -101,6 +101,17 @@ public final class Display {
     return d.isNegative() ? duration(d) + " ago" : "in " + duration(d);
   }
 
+  /**
+   * A worker's reported load: {@code "3 of 20"}, {@code "3"} (busy only), {@code "? of 20"}
+   * (concurrency only), {@code "–"} (neither); -1 means not reported.
+   */
+  public static String load(int busy, int concurrency) {
+    if (concurrency < 0) {
+      return busy < 0 ? "–" : String.valueOf(busy);
+    }
+    return (busy < 0 ? "?" : String.valueOf(busy)) + " of " + concurrency;
+  }
+
   /** {@code 1536} → {@code "1.5 KiB"}. */
   public static String bytes(long n) {
     if (n < 1024) {

@@ -29,6 +29,15 @@ class DisplayTest {
   }
 
   @Test
+  void workerLoadShowsWhatTheBeatReported() {
+    assertThat(Display.load(3, 20)).isEqualTo("3 of 20");
+    assertThat(Display.load(0, 20)).isEqualTo("0 of 20");
+    assertThat(Display.load(3, -1)).isEqualTo("3");
+    assertThat(Display.load(-1, 20)).isEqualTo("? of 20");
+    assertThat(Display.load(-1, -1)).isEqualTo("–");
+  }
+
+  @Test
   void timesAWeekOrMoreAwayReadAsDates() {
     assertThat(Display.relative(java.time.Instant.parse("2099-01-01T12:00:59Z"), NOW))
         .isEqualTo("2099-01-01 12:00 UTC");

@@ -381,6 +381,15 @@
     return d < 0 ? duration(d) + " ago" : "in " + duration(d);
   }
 
+  // Display.load: "3 of 20", "3", "? of 20" or "–" (what the worker's BEAT reported).
+  function load(busy, concurrency) {
+    var b = typeof busy === "number" ? String(busy) : null;
+    if (typeof concurrency !== "number") {
+      return b === null ? "–" : b;
+    }
+    return (b === null ? "?" : b) + " of " + concurrency;
+  }
+
   function time(wire) {
     return wire ? formats.time(wire) : "–";
   }
@@ -461,6 +470,7 @@
       tr.appendChild(beat);
       tr.appendChild(cell("num", "rss", bytes(Number(w.rss_kb) * 1024)));
       tr.appendChild(cell("num", "jobs", String(w.jobs_in_flight)));
+      tr.appendChild(cell("num", "load", load(w.busy, w.concurrency)));
       var actions = document.createElement("div");
       actions.className = "actions";
       actions.appendChild(signalForm(w, "quiet", "Quiet", "secondary", w.state !== "running", null));
@@ -491,7 +501,20 @@
       link.textContent = j.queue;
       queue.appendChild(link);
       tr.appendChild(queue);
-      tr.appendChild(cell("mono", "wid", j.wid || ""));
+      var worker = cell("", "worker", "");
+      var wid = document.createElement("span");
+      wid.className = "mono";
+      wid.textContent = j.wid || "";
+      worker.appendChild(wid);
+      if (j.worker_gone) {
+        tr.className = "worker-gone";
+        var gone = document.createElement("span");
+        gone.className = "badge badge-bad";
+        gone.textContent = "worker gone";
+        worker.appendChild(document.createTextNode(" "));
+        worker.appendChild(gone);
+      }
+      tr.appendChild(worker);
       tr.appendChild(cell("", "started", time(j.started_at)));
       tr.appendChild(cell("num", "running", duration(Number(j.running_seconds) * 1000)));
       tr.appendChild(cell("", "expires", time(j.expires_at)));
