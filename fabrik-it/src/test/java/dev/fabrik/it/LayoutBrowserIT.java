@@ -131,13 +131,25 @@ class LayoutBrowserIT {
               wid,
               "ip-10-0-12-" + (30 + w) + ".eu-west-1.compute.internal",
               List.of("ruby-3.3.6", "reports", "priority-high", "az-eu-west-1" + (char) ('a' + w)));
-      assertThat(worker.call("BEAT {\"wid\":\"" + wid + "\",\"rss_kb\":" + (512_000 * w) + "}"))
+      assertThat(
+              worker.call(
+                  "BEAT {\"wid\":\""
+                      + wid
+                      + "\",\"rss_kb\":"
+                      + (512_000 * w)
+                      + ",\"concurrency\":25,\"busy\":2}"))
           .isEqualTo(Reply.OK);
       for (int j = 0; j < 2; j++) {
         Wire.push(producer, longJob(LONG_QUEUE, w * 10 + j));
         assertThat(Wire.fetch(worker, LONG_QUEUE)).isNotNull();
       }
     }
+    // A worker that fetched a job and went away: the job shows as "worker gone".
+    ProtocolConnection vanished =
+        connect("worker-gone-7f3c9a1e5d2b4c60", "ip-10-0-12-99", List.of("ruby-3.3.6"));
+    Wire.push(producer, longJob(LONG_QUEUE, 99));
+    assertThat(Wire.fetch(vanished, LONG_QUEUE)).isNotNull();
+    vanished.close();
     for (int i = 0; i < 12; i++) {
       Wire.push(producer, longJob(LONG_QUEUE, 100 + i));
       Wire.push(producer, Wire.job("default", "SendWelcomeEmail", i));
