@@ -56,7 +56,10 @@ class LayoutBrowserIT {
 
   @Test
   void everyPageFitsAt1280And390InBothColourSchemes() {
-    server = InProcessServer.defaultStore(dataDir);
+    // The workers beat once; a long TTL keeps them listed however slowly the browser goes.
+    server =
+        InProcessServer.start(
+            InProcessServer.base().dataDir(dataDir).workerTtl(java.time.Duration.ofMinutes(10)));
     List<Page> pages = pages(fill());
     ArrayNode list = JobCodec.MAPPER.createArrayNode();
     pages.forEach(
