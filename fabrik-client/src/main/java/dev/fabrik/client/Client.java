@@ -195,11 +195,32 @@ public final class Client implements AutoCloseable {
    * @return the state the server wants the worker in
    */
   public WorkerState beat(String wid, long rssKb, WorkerState state) {
+    return beat(wid, rssKb, state, -1, -1);
+  }
+
+  /**
+   * Heartbeat that also says how busy the process is, for the server's Busy page (Fabrik fields; a
+   * Faktory server ignores them).
+   *
+   * <pre>
+   * C: BEAT {"wid":"w1","rss_kb":1024,"concurrency":20,"busy":3}   S: +OK
+   * </pre>
+   *
+   * @param concurrency jobs the process runs at most at once; negative: not sent
+   * @param busy jobs it runs right now; negative: not sent
+   */
+  public WorkerState beat(String wid, long rssKb, WorkerState state, int concurrency, int busy) {
     ObjectNode o = JobCodec.MAPPER.createObjectNode();
     o.put("wid", wid);
     o.put("rss_kb", rssKb);
     if (state != null && state != WorkerState.RUNNING) {
       o.put("current_state", state.wireName());
+    }
+    if (concurrency >= 0) {
+      o.put("concurrency", concurrency);
+    }
+    if (busy >= 0) {
+      o.put("busy", busy);
     }
     Reply reply = call("BEAT " + JobCodec.MAPPER.writeValueAsString(o));
     if (Reply.OK.equals(reply)) {

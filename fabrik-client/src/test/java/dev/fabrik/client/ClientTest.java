@@ -115,6 +115,7 @@ class ClientTest {
                   s.readLine();
                   s.bulk("{\"state\":\"quiet\"}"); // BEAT
                   s.answer("+{\"state\":\"terminate\"}\r\n"); // BEAT, spec-example form
+                  s.answer("+OK\r\n"); // BEAT with concurrency and busy
                   s.readLine();
                   s.bulk(info); // INFO
                   s.readLine();
@@ -152,6 +153,9 @@ class ClientTest {
       assertThat(client.beat("w1", 1024, WorkerState.QUIET)).isEqualTo(WorkerState.TERMINATE);
       assertThat(server.nextLine())
           .isEqualTo("BEAT {\"wid\":\"w1\",\"rss_kb\":1024,\"current_state\":\"quiet\"}");
+      client.beat("w1", 1024, null, 20, 3);
+      assertThat(server.nextLine())
+          .isEqualTo("BEAT {\"wid\":\"w1\",\"rss_kb\":1024,\"concurrency\":20,\"busy\":3}");
 
       ServerInfo serverInfo = client.info();
       assertThat(serverInfo.queues()).containsExactly(Map.entry("default", 3L), Map.entry("q", 0L));

@@ -43,6 +43,7 @@ import dev.fabrik.server.web.ui.BatchPages;
 import dev.fabrik.server.web.ui.CronPages;
 import dev.fabrik.server.web.ui.FailurePages;
 import dev.fabrik.server.web.ui.LimitsPages;
+import dev.fabrik.server.web.ui.StorageSummary;
 import dev.fabrik.server.web.ui.WebUi;
 import dev.fabrik.server.web.ui.WorkflowPages;
 import dev.fabrik.server.workers.WorkerRegistry;
@@ -204,7 +205,8 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.history = StatsHistory.standard(clock, store::counters);
     Console console = new Console(store, manager, workers, clock, stats::connections, history);
     this.http = new AdminHttp(config, info, console, metrics, logins);
-    new WebUi(console, clock, nodes::nodes, jobHistory).register(http.routes());
+    new WebUi(console, clock, nodes::nodes, StorageSummary.of(config), jobHistory)
+        .register(http.routes());
     new CronApi(cron).register(http.routes());
     new LimitsApi(limits).register(http.routes());
     new CronPages(cron, clock).register(http.routes());

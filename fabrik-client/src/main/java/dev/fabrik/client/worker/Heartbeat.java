@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -13,9 +14,12 @@ import java.util.function.Supplier;
  * replies, so this is how the web UI's "quiet" and "stop" buttons reach us.
  *
  * <pre>
- * C: BEAT {"wid":"4f2a...","rss_kb":181234}                        S: +OK
- * C: BEAT {"wid":"4f2a...","rss_kb":181234,"current_state":"quiet"} S: $17 {"state":"quiet"}
+ * C: BEAT {"wid":"4f2a...","rss_kb":181234,"concurrency":20,"busy":3}   S: +OK
+ * C: BEAT {"wid":"4f2a...","rss_kb":181234,"current_state":"quiet","concurrency":20,"busy":0}
+ * S: $17 {"state":"quiet"}
  * </pre>
+ *
+ * concurrency and busy are Fabrik's fields (its Busy page shows them; Faktory ignores them).
  */
 final class Heartbeat implements Runnable {
   private static final System.Logger LOG = System.getLogger(Heartbeat.class.getName());
@@ -25,22 +29,32 @@ final class Heartbeat implements Runnable {
   private final String wid;
   private final Supplier<WorkerState> localState;
   private final Consumer<WorkerState> onServerState;
+  private final int concurrency;
+  private final IntSupplier busy;
 
+  /**
+   * @param concurrency the processor threads
+   * @param busy how many of them run a job now
+   */
   Heartbeat(
       ServerLink link,
       String wid,
       Supplier<WorkerState> localState,
-      Consumer<WorkerState> onServerState) {
+      Consumer<WorkerState> onServerState,
+      int concurrency,
+      IntSupplier busy) {
     this.link = link;
     this.wid = wid;
     this.localState = localState;
     this.onServerState = onServerState;
+    this.concurrency = concurrency;
+    this.busy = busy;
   }
 
   @Override
   public void run() {
     try {
-      WorkerState state = link.beat(wid, rssKb(), localState.get());
+      WorkerState state = link.beat(wid, rssKb(), localState.get(), concurrency, busy.getAsInt());
       if (state != WorkerState.RUNNING) {
         onServerState.accept(state);
       }

@@ -90,6 +90,11 @@ class ServerLink implements Closeable {
     return call(c -> c.beat(wid, rssKb, reported));
   }
 
+  /** BEAT with the process's concurrency and busy count (see {@link Client#beat}). */
+  WorkerState beat(String wid, long rssKb, WorkerState reported, int concurrency, int busy) {
+    return call(c -> c.beat(wid, rssKb, reported, concurrency, busy));
+  }
+
   ServerInfo info() {
     return call(Client::info);
   }

@@ -102,8 +102,16 @@ public final class WorkerManager implements AutoCloseable {
     }
     ClientConfig workerConfig = settings.config.withWid(wid);
     controlLink = new ServerLink(workerConfig);
-    Heartbeat heartbeat = new Heartbeat(controlLink, wid, this::reportedState, this::onServerState);
-    controlLink.beat(wid, Heartbeat.rssKb(), WorkerState.RUNNING); // HELLO + BEAT: fail fast
+    Heartbeat heartbeat =
+        new Heartbeat(
+            controlLink,
+            wid,
+            this::reportedState,
+            this::onServerState,
+            settings.concurrency,
+            inFlight::size);
+    // HELLO + BEAT: fail fast
+    controlLink.beat(wid, Heartbeat.rssKb(), WorkerState.RUNNING, settings.concurrency, 0);
     pushPool = settings.pushPool;
     if (pushPool == null) {
       pushPool = ClientPool.create(settings.config.withWid(null), 4, Duration.ofSeconds(30));

@@ -2,6 +2,7 @@ package dev.fabrik.server.command;
 
 import dev.fabrik.protocol.Reply;
 import dev.fabrik.server.CommandException;
+import dev.fabrik.server.workers.WorkerLoad;
 import dev.fabrik.server.workers.WorkerRegistry;
 import dev.fabrik.server.workers.WorkerState;
 import java.util.Optional;
@@ -11,8 +12,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code BEAT {"wid":"...","rss_kb":123456,"current_state":"quiet"}} → {@code +OK} while the worker
  * runs, else the bulk {@code {"state":"quiet"}} / {@code {"state":"terminate"}} on every beat (the
- * state is sticky). {@code -ERR unknown worker <wid>} (lowercase, as since Faktory 1.6.1) for a wid
- * that never said HELLO or expired; {@code -ERR invalid BEAT <arg>} when it does not decode.
+ * state is sticky). Optional Fabrik fields {@code "concurrency":20,"busy":3} (non-negative
+ * integers; Fabrik's Java worker sends them) say how busy the process is, for the Busy page. {@code
+ * -ERR unknown worker <wid>} (lowercase, as since Faktory 1.6.1) for a wid that never said HELLO or
+ * expired; {@code -ERR invalid BEAT <arg>} when it does not decode.
  */
 final class Beat implements CommandHandler {
   private final WorkerRegistry workers;
@@ -26,6 +29,7 @@ final class Beat implements CommandHandler {
     String text = Arguments.required(argument);
     String wid;
     long rssKb;
+    WorkerLoad load;
     WorkerState reported;
     try {
       JsonNode tree = Arguments.json(text);
@@ -34,11 +38,12 @@ final class Beat implements CommandHandler {
       }
       wid = Arguments.string(tree, "wid");
       rssKb = rssKb(tree.get("rss_kb"));
+      load = new WorkerLoad(count(tree, "concurrency"), count(tree, "busy"));
       reported = reported(Arguments.string(tree, "current_state"));
     } catch (JacksonException | IllegalArgumentException e) {
       throw CommandException.err("invalid BEAT " + CommandException.excerpt(text));
     }
-    Optional<WorkerState> state = workers.beat(wid, rssKb, reported);
+    Optional<WorkerState> state = workers.beat(wid, rssKb, load, reported);
     if (state.isEmpty()) {
       throw CommandException.err("unknown worker " + CommandException.excerpt(wid));
     }
@@ -56,6 +61,18 @@ final class Beat implements CommandHandler {
       throw new IllegalArgumentException("rss_kb must be an integer");
     }
     return v.longValue();
+  }
+
+  /** An optional non-negative count; -1 when absent or null. */
+  private static int count(JsonNode tree, String field) {
+    JsonNode v = tree.get(field);
+    if (v == null || v.isNull()) {
+      return -1;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
+      throw new IllegalArgumentException(field + " must be a non-negative integer");
+    }
+    return v.intValue();
   }
 
   /** Anything but quiet/terminate counts as running, which cannot undo a later state. */

@@ -14,6 +14,7 @@ final class WorkerRecord {
   private final List<Runnable> connections = new ArrayList<>();
   private Instant lastBeat;
   private long rssKb;
+  private WorkerLoad load = WorkerLoad.UNKNOWN;
   private WorkerState state = WorkerState.RUNNING;
 
   WorkerRecord(WorkerInfo hello, Instant now) {
@@ -42,9 +43,11 @@ final class WorkerRecord {
   }
 
   /** Records a heartbeat; returns the state it had before (the new one is {@link #state()}). */
-  synchronized WorkerState beat(Instant now, long rss, WorkerState reported) {
+  synchronized WorkerState beat(
+      Instant now, long rss, WorkerLoad reportedLoad, WorkerState reported) {
     lastBeat = now;
     rssKb = rss;
+    load = reportedLoad;
     WorkerState before = state;
     if (reported != null) {
       state = state.advanceTo(reported);
@@ -85,6 +88,11 @@ final class WorkerRecord {
         lastBeat,
         rssKb,
         state,
-        connections.size());
+        connections.size(),
+        load);
+  }
+
+  synchronized WorkerLoad load() {
+    return load;
   }
 }

@@ -95,12 +95,20 @@ public final class WorkerRegistry {
    * @return the worker's state after the beat, or empty for an unknown wid
    */
   public Optional<WorkerState> beat(String wid, long rssKb, WorkerState reported) {
+    return beat(wid, rssKb, WorkerLoad.UNKNOWN, reported);
+  }
+
+  /**
+   * BEAT with the load the worker reported ({@link WorkerLoad#UNKNOWN} when it sent none): kept
+   * with the record until the next BEAT, for the Busy page.
+   */
+  public Optional<WorkerState> beat(String wid, long rssKb, WorkerLoad load, WorkerState reported) {
     WorkerRecord r = wid == null ? null : workers.get(wid);
     if (r == null) {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    WorkerState before = r.beat(now, rssKb, reported);
+    WorkerState before = r.beat(now, rssKb, load, reported);
     if (shared.shared()) {
       // The cluster's state may be ahead: an operator quieted the worker through another node.
       r.advance(shared.beat(r.snapshot(wid), rssKb, reported, now));
@@ -142,7 +150,15 @@ public final class WorkerRegistry {
   /** A snapshot of every live worker, for the admin endpoint and the Busy page. */
   public Collection<WorkerInfo> list() {
     if (shared.shared()) {
-      return shared.list();
+      // The shared table has no load columns yet: a worker beating on this node shows the load of
+      // its last BEAT here; one beating on another node shows none.
+      List<WorkerInfo> rows = shared.list();
+      List<WorkerInfo> out = new ArrayList<>(rows.size());
+      for (WorkerInfo row : rows) {
+        WorkerRecord local = workers.get(row.wid());
+        out.add(local == null ? row : row.withLoad(local.load()));
+      }
+      return out;
     }
     List<WorkerInfo> out = new ArrayList<>(workers.size());
     workers.forEach((wid, r) -> out.add(r.snapshot(wid)));

@@ -8,6 +8,7 @@ import dev.fabrik.server.FabrikServer;
 import dev.fabrik.server.ManualClock;
 import dev.fabrik.server.RawClient;
 import dev.fabrik.server.TestServers;
+import dev.fabrik.server.workers.WorkerLoad;
 import dev.fabrik.server.workers.WorkerState;
 import java.io.IOException;
 import java.time.Duration;
@@ -161,6 +162,24 @@ class CommandsWireTest {
       // A quiet/terminating worker is handed no work.
       c.call("PUSH " + job(JID, "T", ""));
       assertThat(w.call("FETCH default")).isEqualTo("$-1\r\n");
+    }
+  }
+
+  @Test
+  void beatKeepsTheConcurrencyAndBusyCountAWorkerReports() throws IOException {
+    try (RawClient w = RawClient.worker(server.port(), "w1")) {
+      assertThat(w.call("BEAT {\"wid\":\"w1\",\"rss_kb\":1024,\"concurrency\":20,\"busy\":3}"))
+          .isEqualTo("+OK\r\n");
+      assertThat(server.workers().list())
+          .singleElement()
+          .satisfies(info -> assertThat(info.load()).isEqualTo(new WorkerLoad(20, 3)));
+      assertThat(w.call("BEAT {\"wid\":\"w1\",\"busy\":-1}"))
+          .isEqualTo("-ERR invalid BEAT {\"wid\":\"w1\",\"busy\":-1}\r\n");
+      assertThat(w.call("BEAT {\"wid\":\"w1\",\"concurrency\":\"many\"}"))
+          .startsWith("-ERR invalid BEAT");
+      // A client that sends neither (Faktory's own workers) shows no load, not the last one.
+      assertThat(w.call("BEAT {\"wid\":\"w1\"}")).isEqualTo("+OK\r\n");
+      assertThat(server.workers().list().iterator().next().load()).isEqualTo(WorkerLoad.UNKNOWN);
     }
   }
 

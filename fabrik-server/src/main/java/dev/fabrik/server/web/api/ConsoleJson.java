@@ -129,6 +129,7 @@ final class ConsoleJson {
       o.put("started_at", time(j.startedAt()));
       o.put("running_seconds", seconds(j.runningFor()));
       o.put("expires_at", time(j.expiresAt()));
+      o.put("worker_gone", j.workerGone());
       if (j.progress() != null) {
         ObjectNode p = o.putObject("progress");
         p.put("state", j.progress().state());
@@ -159,6 +160,13 @@ final class ConsoleJson {
       o.put("state", w.state());
       o.put("connections", w.connections());
       o.put("jobs_in_flight", w.jobsInFlight());
+      // What the worker's BEAT reported ("concurrency", "busy"); absent when it sent nothing.
+      if (w.concurrency() >= 0) {
+        o.put("concurrency", w.concurrency());
+      }
+      if (w.busy() >= 0) {
+        o.put("busy", w.busy());
+      }
     }
     return list;
   }

@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The Busy page: worker processes, jobs in progress, and the quiet/terminate signals. */
 public final class BusyConsole {
@@ -54,6 +56,9 @@ public final class BusyConsole {
     }
     List<Reservation> shown = reserved.subList(0, Math.min(listed, reserved.size()));
     Map<String, TrackRecord> tracked = trackedProgress(shown);
+    List<WorkerInfo> known = List.copyOf(workers.list());
+    Set<String> live = new HashSet<>();
+    known.forEach(w -> live.add(w.wid()));
     List<RunningJob> jobs = new ArrayList<>(shown.size());
     for (Reservation r : shown) {
       Duration running = Duration.between(r.reservedAt(), now);
@@ -66,10 +71,11 @@ public final class BusyConsole {
               r.reservedAt(),
               running.isNegative() ? Duration.ZERO : running,
               r.expiresAt(),
-              JobProgress.of(tracked.get(r.jid()), now)));
+              JobProgress.of(tracked.get(r.jid()), now),
+              gone(r.wid(), live)));
     }
     List<WorkerProcess> processes = new ArrayList<>();
-    for (WorkerInfo w : workers.list()) {
+    for (WorkerInfo w : known) {
       processes.add(
           new WorkerProcess(
               w.wid(),
@@ -81,12 +87,22 @@ public final class BusyConsole {
               w.lastBeat(),
               w.rssKb(),
               w.connections(),
-              inFlight.getOrDefault(w.wid(), 0)));
+              inFlight.getOrDefault(w.wid(), 0),
+              w.load().concurrency(),
+              w.load().busy()));
     }
     processes.sort(
         Comparator.comparing(WorkerProcess::hostname, Comparator.nullsFirst(String::compareTo))
             .thenComparing(WorkerProcess::wid));
     return new BusyReport(processes, jobs, store.workingSize(), now);
+  }
+
+  /**
+   * A job fetched by a worker process (a wid) that no longer has a record; a job fetched by a
+   * connection without a wid (a producer, a script) belongs to no worker and is not "gone".
+   */
+  private static boolean gone(String wid, Set<String> live) {
+    return wid != null && !wid.isEmpty() && !live.contains(wid);
   }
 
   /** The tracking records of the tracked jobs among {@code shown}, read at once. */

@@ -9,6 +9,8 @@ import java.util.List;
  * @param state {@code running}, {@code quiet} or {@code terminate}
  * @param connections connections the process holds (pooled clients share one wid)
  * @param jobsInFlight jobs it has fetched and not yet acknowledged or failed
+ * @param concurrency jobs it runs at most at once as its BEAT says, -1 when not reported
+ * @param busy jobs it says it is running, -1 when not reported
  */
 public record WorkerProcess(
     String wid,
@@ -20,7 +22,9 @@ public record WorkerProcess(
     Instant lastBeat,
     long rssKb,
     int connections,
-    int jobsInFlight) {
+    int jobsInFlight,
+    int concurrency,
+    int busy) {
 
   public WorkerProcess {
     labels = List.copyOf(labels);

@@ -18,6 +18,14 @@ import tools.jackson.databind.JsonNode;
 public final class Display {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter MINUTE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+  /**
+   * From this far away a time reads as a date: "in 26324d 21h" says less than "2099-01-01 12:00
+   * UTC". app.js applies the same rule to what it refreshes.
+   */
+  static final Duration RELATIVE_SPAN = Duration.ofDays(7);
 
   private Display() {}
 
@@ -78,13 +86,30 @@ public final class Display {
     return duration(Duration.ofMillis(Math.round(seconds * 1000)));
   }
 
-  /** {@code "5m 2s ago"} or {@code "in 3m 0s"}, relative to {@code now}. */
+  /**
+   * {@code "5m 2s ago"} or {@code "in 3m 0s"}, relative to {@code now}; a time a week or more away,
+   * either side, as its date and minute: {@code "2099-01-01 12:00 UTC"}.
+   */
   public static String relative(Instant t, Instant now) {
     if (t == null) {
       return "–";
     }
     Duration d = Duration.between(now, t);
+    if (d.abs().compareTo(RELATIVE_SPAN) >= 0) {
+      return MINUTE.format(t);
+    }
     return d.isNegative() ? duration(d) + " ago" : "in " + duration(d);
+  }
+
+  /**
+   * A worker's reported load: {@code "3 of 20"}, {@code "3"} (busy only), {@code "? of 20"}
+   * (concurrency only), {@code "–"} (neither); -1 means not reported.
+   */
+  public static String load(int busy, int concurrency) {
+    if (concurrency < 0) {
+      return busy < 0 ? "–" : String.valueOf(busy);
+    }
+    return (busy < 0 ? "?" : String.valueOf(busy)) + " of " + concurrency;
   }
 
   /** {@code 1536} → {@code "1.5 KiB"}. */

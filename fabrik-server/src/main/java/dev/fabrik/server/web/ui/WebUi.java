@@ -40,30 +40,28 @@ public final class WebUi {
   private final Clock clock;
   private final Supplier<List<NodeRegistry.NodeStatus>> nodes;
   private final History history;
+  private final StorageSummary storage;
 
   public WebUi(Console console, Clock clock) {
-    this(console, clock, List::of);
+    this(console, clock, List::of, StorageSummary.UNKNOWN, null);
   }
 
   /**
    * @param nodes the server nodes sharing the store; the Busy page lists them when there are
    *     several
-   */
-  public WebUi(Console console, Clock clock, Supplier<List<NodeRegistry.NodeStatus>> nodes) {
-    this(console, clock, nodes, null);
-  }
-
-  /**
+   * @param storage the store, named on the dashboard
    * @param history the job history the dashboard graphs ({@code /?range=1h|1d|7d|90d}), or null
    */
   public WebUi(
       Console console,
       Clock clock,
       Supplier<List<NodeRegistry.NodeStatus>> nodes,
+      StorageSummary storage,
       History history) {
     this.console = console;
     this.clock = clock;
     this.nodes = nodes;
+    this.storage = storage;
     this.history = history;
   }
 
@@ -82,6 +80,7 @@ public final class WebUi {
                 new DashboardPage(
                     pages.chrome(r, "Dashboard", Nav.DASHBOARD),
                     console.overview(),
+                    storage,
                     historyChart(r))));
     new QueueRoutes(console.queues(), pages, console::progress).register(routes);
     new BusyRoutes(console.busy(), pages, clock, nodes).register(routes);

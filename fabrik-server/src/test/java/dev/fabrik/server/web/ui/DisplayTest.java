@@ -29,6 +29,32 @@ class DisplayTest {
   }
 
   @Test
+  void workerLoadShowsWhatTheBeatReported() {
+    assertThat(Display.load(3, 20)).isEqualTo("3 of 20");
+    assertThat(Display.load(0, 20)).isEqualTo("0 of 20");
+    assertThat(Display.load(3, -1)).isEqualTo("3");
+    assertThat(Display.load(-1, 20)).isEqualTo("? of 20");
+    assertThat(Display.load(-1, -1)).isEqualTo("–");
+  }
+
+  @Test
+  void timesAWeekOrMoreAwayReadAsDates() {
+    assertThat(Display.relative(java.time.Instant.parse("2099-01-01T12:00:59Z"), NOW))
+        .isEqualTo("2099-01-01 12:00 UTC");
+    assertThat(Display.relative(NOW.minus(java.time.Duration.ofDays(400)), NOW))
+        .isEqualTo("2025-10-19 00:25 UTC");
+    // just under a week stays relative, either side; a week exactly is a date
+    assertThat(Display.relative(NOW.plus(java.time.Duration.ofDays(7).minusSeconds(1)), NOW))
+        .isEqualTo("in 6d 23h");
+    assertThat(Display.relative(NOW.minus(java.time.Duration.ofDays(7).minusSeconds(1)), NOW))
+        .isEqualTo("6d 23h ago");
+    assertThat(Display.relative(NOW.plus(java.time.Duration.ofDays(7)), NOW))
+        .isEqualTo("2026-11-30 00:25 UTC");
+    assertThat(Display.relative(NOW.minus(java.time.Duration.ofDays(7)), NOW))
+        .isEqualTo("2026-11-16 00:25 UTC");
+  }
+
+  @Test
   void timesAndTimestampsInUtc() {
     assertThat(Display.time(NOW)).isEqualTo("2026-11-23 00:25:48 UTC");
     assertThat(Display.timestamp("2026-11-23T00:36:43.617029852Z"))

@@ -34,11 +34,20 @@
   });
 
   // ---- shared: JSON from the API, and the server's formats ----
-  function getJson(url) {
+  // An absolute URL on this origin without the page's user:password. Opened as
+  // http://:secret@host/, the page's own URL carries credentials, a relative URL resolves to one
+  // that does too, and fetch() refuses such a request outright; location.host has no userinfo, and
+  // the browser still sends the Basic credentials it learnt when it opened the page.
+  function sameOrigin(path) {
+    return window.location.protocol + "//" + window.location.host + path;
+  }
+
+  function getJson(path) {
+    var url = sameOrigin(path);
     return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(
       function (response) {
         if (!response.ok) {
-          throw new Error(url + " -> " + response.status);
+          throw new Error(path + " -> " + response.status);
         }
         return response.json();
       }
@@ -181,6 +190,12 @@
       draw();
     }
 
+    // The theme's colours (app.css, light or dark), so the canvas follows the page.
+    function colour(name, fallback) {
+      var value = window.getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+      return value || fallback;
+    }
+
     // The axis top: four steps of 1, 2 or 5 times a power of ten, so every label is round.
     function niceMax(v) {
       var step = Math.max(v / 4, 1);
@@ -217,8 +232,8 @@
       var yMax = niceMax(peak);
 
       g.font = "12px system-ui, sans-serif";
-      g.fillStyle = "#566173";
-      g.strokeStyle = "#e3e7ed";
+      g.fillStyle = colour("--muted", "#566173");
+      g.strokeStyle = colour("--graph-grid", "#e3e7ed");
       g.lineWidth = 1;
       g.textAlign = "right";
       g.textBaseline = "middle";
@@ -277,8 +292,8 @@
         g.fillStyle = fill;
         g.fill();
       }
-      line("processed", "#1b7a3d", "rgba(27, 122, 61, 0.12)");
-      line("failed", "#b42318", "rgba(180, 35, 24, 0.12)");
+      line("processed", colour("--ok", "#1b7a3d"), colour("--graph-processed-fill", "rgba(27, 122, 61, 0.12)"));
+      line("failed", colour("--bad", "#b42318"), colour("--graph-failed-fill", "rgba(180, 35, 24, 0.12)"));
       canvas.setAttribute("data-points", String(points.length));
       canvas.setAttribute("data-peak", String(peak));
     }
@@ -295,9 +310,19 @@
           })
         );
       }
+      var status = document.getElementById("live-status");
       Promise.all(work)
+        .then(function () {
+          live.removeAttribute("data-error");
+          if (status) {
+            status.textContent = "";
+          }
+        })
         .catch(function (error) {
           live.setAttribute("data-error", String(error));
+          if (status) {
+            status.textContent = "Live update failed; retrying";
+          }
         })
         .then(function () {
           window.setTimeout(poll, pollMs);
@@ -305,6 +330,12 @@
     }
 
     window.addEventListener("resize", draw);
+    if (window.matchMedia) {
+      var scheme = window.matchMedia("(prefers-color-scheme: dark)");
+      if (scheme.addEventListener) {
+        scheme.addEventListener("change", draw);
+      }
+    }
     draw();
     poll();
   }
@@ -335,13 +366,28 @@
     }
   }
 
-  // Display.relative: "5m 2s ago" or "in 3m 0s", against the server's clock.
+  // Display.relative: "5m 2s ago" or "in 3m 0s", against the server's clock; a week or more away,
+  // the date: "2099-01-01 12:00 UTC".
+  var RELATIVE_SPAN_MS = 7 * 86400 * 1000;
+
   function relative(wire, now) {
     if (!wire) {
       return "–";
     }
     var d = Date.parse(wire) - now;
+    if (Math.abs(d) >= RELATIVE_SPAN_MS) {
+      return new Date(Date.parse(wire)).toISOString().replace("T", " ").substring(0, 16) + " UTC";
+    }
     return d < 0 ? duration(d) + " ago" : "in " + duration(d);
+  }
+
+  // Display.load: "3 of 20", "3", "? of 20" or "–" (what the worker's BEAT reported).
+  function load(busy, concurrency) {
+    var b = typeof busy === "number" ? String(busy) : null;
+    if (typeof concurrency !== "number") {
+      return b === null ? "–" : b;
+    }
+    return (b === null ? "?" : b) + " of " + concurrency;
   }
 
   function time(wire) {
@@ -424,6 +470,7 @@
       tr.appendChild(beat);
       tr.appendChild(cell("num", "rss", bytes(Number(w.rss_kb) * 1024)));
       tr.appendChild(cell("num", "jobs", String(w.jobs_in_flight)));
+      tr.appendChild(cell("num", "load", load(w.busy, w.concurrency)));
       var actions = document.createElement("div");
       actions.className = "actions";
       actions.appendChild(signalForm(w, "quiet", "Quiet", "secondary", w.state !== "running", null));
@@ -454,7 +501,20 @@
       link.textContent = j.queue;
       queue.appendChild(link);
       tr.appendChild(queue);
-      tr.appendChild(cell("mono", "wid", j.wid || ""));
+      var worker = cell("", "worker", "");
+      var wid = document.createElement("span");
+      wid.className = "mono";
+      wid.textContent = j.wid || "";
+      worker.appendChild(wid);
+      if (j.worker_gone) {
+        tr.className = "worker-gone";
+        var gone = document.createElement("span");
+        gone.className = "badge badge-bad";
+        gone.textContent = "worker gone";
+        worker.appendChild(document.createTextNode(" "));
+        worker.appendChild(gone);
+      }
+      tr.appendChild(worker);
       tr.appendChild(cell("", "started", time(j.started_at)));
       tr.appendChild(cell("num", "running", duration(Number(j.running_seconds) * 1000)));
       tr.appendChild(cell("", "expires", time(j.expires_at)));
@@ -515,6 +575,7 @@
       show("jobs-table", jobs.length > 0);
       show("jobs-capped", doc.working > jobs.length);
 
+      labelCells(root);
       refreshes++;
       root.setAttribute("data-refreshes", String(refreshes));
       root.removeAttribute("data-error");
@@ -568,6 +629,31 @@
       poll();
     }
   }
+
+  // ---- phones: wide tables as cards ----
+  // A table of more than four columns gets class "cards", and each cell the heading of its column
+  // as data-label; app.css shows them as one card per row on a narrow screen. Rows rebuilt by a
+  // live refresh call this again.
+  function labelCells(root) {
+    root.querySelectorAll("table").forEach(function (table) {
+      var heads = table.querySelectorAll("thead th");
+      if (heads.length <= 4) {
+        return;
+      }
+      table.classList.add("cards");
+      var labels = Array.prototype.map.call(heads, function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (labels[i] && !td.hasAttribute("data-label")) {
+            td.setAttribute("data-label", labels[i]);
+          }
+        });
+      });
+    });
+  }
+  labelCells(document);
 
   var live = document.getElementById("live");
   if (live) {
