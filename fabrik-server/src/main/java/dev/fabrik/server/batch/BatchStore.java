@@ -1,5 +1,6 @@
 package dev.fabrik.server.batch;
 
+import dev.fabrik.server.storage.QueuedJob;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -97,6 +98,15 @@ public interface BatchStore {
   boolean markComplete(String bid, String to, Instant now);
 
   /**
+   * Fires a callback: its state {@code "" → "1"} under the conditions of {@link #markComplete}
+   * ({@link Callback#COMPLETE}) or {@link #markSuccess} ({@link Callback#SUCCESS}), and {@code job}
+   * appended to its queue, in ONE atomic step (one transaction): a crash keeps both or neither, so
+   * a state {@code "1"} always has its job somewhere, and a state {@code ""} never has one. True
+   * for the one caller that changed the state; only that caller's job is stored.
+   */
+  boolean fire(String bid, Callback which, QueuedJob job, Instant now);
+
+  /**
    * The success callback state {@code "" → to} if the complete state is {@code "2"}, every member
    * succeeded and every child batch's success state is {@code "2"}. True for the one caller that
    * changed it.
@@ -134,9 +144,12 @@ public interface BatchStore {
   int purge(Instant before, int limit);
 
   /**
-   * Crash recovery: pending members joined before {@code joinedBefore} whose job exists nowhere in
-   * this store any more count as succeeded (their ACK was stored, its outcome report was lost);
-   * returns how many. A store that loses its jobs with the process does nothing.
+   * Crash recovery, for outcomes stored but not reported before the process died. Pending members
+   * joined before {@code joinedBefore}: one whose job waits in the retries or dead set counts as
+   * failed; one whose job exists nowhere in this store counts as succeeded (its ACK was stored; a
+   * discard is recorded before the job goes). A callback state {@code "1"} whose job exists nowhere
+   * (it is stored with the state, {@link #fire}) was ACKed: it moves to {@code "2"}. Returns how
+   * many rows moved. A store that loses its jobs with the process does nothing.
    */
   int settleVanished(Instant joinedBefore);
 

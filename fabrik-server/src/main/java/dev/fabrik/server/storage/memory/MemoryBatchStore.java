@@ -5,6 +5,7 @@ import dev.fabrik.server.batch.BatchRecord;
 import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
 import dev.fabrik.server.batch.MemberState;
+import dev.fabrik.server.storage.QueuedJob;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Batches in maps, every method under this object's lock: each call is one atomic step, as one
@@ -32,6 +34,19 @@ final class MemoryBatchStore implements BatchStore {
   }
 
   private final Map<String, Row> rows = new HashMap<>();
+  private final Consumer<List<QueuedJob>> enqueue;
+
+  /**
+   * @param enqueue the store's enqueue, for callback jobs
+   */
+  MemoryBatchStore(Consumer<List<QueuedJob>> enqueue) {
+    this.enqueue = enqueue;
+  }
+
+  /** FLUSH: every batch and member goes. */
+  synchronized void clear() {
+    rows.clear();
+  }
 
   @Override
   public synchronized void create(BatchRecord batch) {
@@ -209,6 +224,19 @@ final class MemoryBatchStore implements BatchStore {
     Instant completed = to.equals(BatchRecord.DONE) ? now : null;
     r.batch = withStates(r.batch, to, r.batch.successSt(), completed);
     return true;
+  }
+
+  /** Nothing here survives the process, so the enqueue need not share the state's lock. */
+  @Override
+  public boolean fire(String bid, Callback which, QueuedJob job, Instant now) {
+    boolean fired =
+        which == Callback.COMPLETE
+            ? markComplete(bid, BatchRecord.ENQUEUED, now)
+            : markSuccess(bid, BatchRecord.ENQUEUED);
+    if (fired) {
+      enqueue.accept(List.of(job));
+    }
+    return fired;
   }
 
   @Override

@@ -6,10 +6,12 @@ import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
 import dev.fabrik.server.batch.MemberState;
 import dev.fabrik.server.storage.BatchSql;
+import dev.fabrik.server.storage.QueuedJob;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * Batches in {@code {s}.batches} and {@code {s}.batch_members} (migration V5), each decision ONE
@@ -22,9 +24,16 @@ import java.util.concurrent.CompletableFuture;
 final class PgBatchStore implements BatchStore {
   private final PgDatabase db;
   private final BatchSql sql;
+  private final PgInserts inserts;
+  private final BiConsumer<String, Integer> enqueued;
 
-  PgBatchStore(PgDatabase db) {
+  /**
+   * @param enqueued told of a callback job committed into its queue (wakes this node's FETCHes)
+   */
+  PgBatchStore(PgDatabase db, PgInserts inserts, BiConsumer<String, Integer> enqueued) {
     this.db = db;
+    this.inserts = inserts;
+    this.enqueued = enqueued;
     this.sql = new BatchSql(db.sql("{s}."), true);
   }
 
@@ -124,6 +133,30 @@ final class PgBatchStore implements BatchStore {
   @Override
   public boolean markComplete(String bid, String to, Instant now) {
     return PgCalls.autocommit(db, "completing a batch", c -> sql.markComplete(c, bid, to, now));
+  }
+
+  /**
+   * The state's compare-and-set and the callback job's insert in one transaction: the UPDATE's row
+   * lock is held until the commit, so a racing node waits, re-checks {@code complete_st = ''} and
+   * changes nothing (and inserts nothing).
+   */
+  @Override
+  public boolean fire(String bid, Callback which, QueuedJob job, Instant now) {
+    boolean fired =
+        PgCalls.transaction(
+            db,
+            "firing a batch callback",
+            c -> {
+              if (!sql.markFired(c, bid, which, now)) {
+                return false;
+              }
+              inserts.jobs(c, List.of(job));
+              return true;
+            });
+    if (fired) {
+      enqueued.accept(job.queue(), 1);
+    }
+    return fired;
   }
 
   @Override

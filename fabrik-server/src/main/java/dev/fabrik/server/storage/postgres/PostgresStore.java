@@ -115,7 +115,7 @@ public final class PostgresStore implements Store {
     this.sets = new PgSets(db, inserts, this::enqueued);
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
     this.tracking = new PgTrackStore(db);
-    this.batches = new PgBatchStore(db);
+    this.batches = new PgBatchStore(db, inserts, this::enqueued);
 
     this.limits = new PgLimitStore(db);
     this.passOverFetch = new PgPassOverFetch(db);

@@ -135,7 +135,7 @@ public final class SqliteStore implements Store {
     this.jobReads = new JobReads(index, readers);
     this.uniqueLocks = new SqliteUniqueLocks(writer, this::pushOp);
     this.tracking = new SqliteTrackStore(writer);
-    this.batches = new SqliteBatchStore(writer, readers);
+    this.batches = new SqliteBatchStore(writer, readers, jobs -> pushOp(jobs, List.of()));
 
     this.limits = new SqliteLimitStore(writer, readers);
     this.passOverReserve = new PassOverReserve(index, jobReads, reservations);
