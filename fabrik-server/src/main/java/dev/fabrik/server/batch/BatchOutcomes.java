@@ -67,6 +67,7 @@ public final class BatchOutcomes implements JobMiddleware, OutcomeListener {
     String callbackOf = BatchKeys.custom(job, BatchKeys.CALLBACK);
     Callback which = Callback.fromWire(BatchKeys.custom(job, BatchKeys.WHICH));
     if (callbackOf != null && which != null) {
+      CrashPoints.reached(CrashPoints.CALLBACK_ACKED);
       batches.callbackFinished(callbackOf, which);
     }
   }

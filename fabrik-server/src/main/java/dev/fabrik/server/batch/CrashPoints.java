@@ -10,6 +10,9 @@ final class CrashPoints {
   /** Just after a callback's state {@code "1"} and its job were committed. */
   static final String CALLBACK_STORED = "batch-callback-stored";
 
+  /** Just after a callback job's ACK was stored, before the batch heard of it. */
+  static final String CALLBACK_ACKED = "batch-callback-acked";
+
   /** The exit status of a halt at a crash point (128 + SIGKILL, as a killed process reports). */
   static final int HALT_STATUS = 137;
 
