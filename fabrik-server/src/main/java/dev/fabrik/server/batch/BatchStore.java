@@ -121,9 +121,10 @@ public interface BatchStore {
 
   /**
    * Batches that may still change and are not open: committed, complete or success state not yet
-   * {@code "2"}, at most {@code limit}, for the periodic re-check after a crash.
+   * {@code "2"}, in bid order after {@code after} (null: from the first), at most {@code limit}: a
+   * keyset page, for the periodic re-check after a crash.
    */
-  List<String> unsettled(int limit);
+  List<String> unsettled(String after, int limit);
 
   /**
    * Deletes up to {@code limit} never-committed batches open past {@code expiresAt}, with their

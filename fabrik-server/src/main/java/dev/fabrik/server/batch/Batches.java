@@ -64,6 +64,9 @@ public final class Batches implements Service {
 
   private static final int SWEEP_CHUNK = 500;
 
+  /** Most pages of committed batches one sweep re-checks; the next sweep goes on from there. */
+  private static final int SWEEP_PAGES = 4;
+
   /** Most ACK/FAIL outcomes written in one store operation. */
   private static final int GROUP = 2000;
 
@@ -82,6 +85,9 @@ public final class Batches implements Service {
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private ScheduledExecutorService work;
   private boolean stopped;
+
+  /** The last bid the sweep re-checked (null: start over); only the batches thread uses it. */
+  private String sweptUpTo;
 
   /**
    * @param prepare validates a callback job and fills its defaults as PUSH does, without storing it
@@ -416,8 +422,25 @@ public final class Batches implements Service {
       settle(bid, now);
     }
     store.purge(now.minus(retention), SWEEP_CHUNK);
-    for (String bid : store.unsettled(SWEEP_CHUNK)) {
-      settle(bid, now);
+    recheckCommitted(now);
+  }
+
+  /**
+   * Re-checks committed batches by keyset pages of {@link #SWEEP_CHUNK}, at most {@link
+   * #SWEEP_PAGES} pages per sweep: however many there are, each is re-checked within a few sweeps,
+   * and one sweep's work stays bounded.
+   */
+  private void recheckCommitted(Instant now) {
+    for (int page = 0; page < SWEEP_PAGES; page++) {
+      List<String> bids = store.unsettled(sweptUpTo, SWEEP_CHUNK);
+      for (String bid : bids) {
+        settle(bid, now);
+      }
+      if (bids.size() < SWEEP_CHUNK) {
+        sweptUpTo = null; // the end: the next sweep starts over
+        return;
+      }
+      sweptUpTo = bids.getLast();
     }
   }
 

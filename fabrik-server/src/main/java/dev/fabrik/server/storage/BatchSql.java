@@ -337,13 +337,15 @@ public final class BatchSql {
         == 1;
   }
 
-  public List<String> unsettled(Connection c, int limit) throws SQLException {
+  /** A keyset page over the primary key: {@code ... AND bid > ? ORDER BY bid LIMIT ?}. */
+  public List<String> unsettled(Connection c, String after, int limit) throws SQLException {
     return strings(
         c,
         "SELECT bid FROM "
             + batches
             + " WHERE committed = 1 AND open = 0 AND (complete_st <> '2' OR success_st <> '2')"
-            + " ORDER BY bid LIMIT ?",
+            + " AND bid > ? ORDER BY bid LIMIT ?",
+        after == null ? "" : after,
         limit);
   }
 

@@ -107,6 +107,35 @@ class BatchOutcomesTest {
     assertThat(pushed).hasSize(1);
   }
 
+  /**
+   * 1,200 committed batches whose completion check was missed (created behind the service's back):
+   * one sweep pages through all of them, not only the first 500.
+   */
+  @Test
+  void theSweepRechecksEveryCommittedBatchNotOnlyTheFirstPage() {
+    int count = 1200;
+    for (int i = 0; i < count; i++) {
+      String bid = "b-%04d".formatted(i);
+      store
+          .batches()
+          .create(
+              BatchRecord.created(
+                  bid,
+                  null,
+                  null,
+                  T0,
+                  T0.plusSeconds(1800),
+                  "{\"jid\":\"cb-" + bid + "\",\"jobtype\":\"Done\",\"args\":[]}",
+                  null));
+      store.batches().commit(bid);
+    }
+    batches.sweepNow();
+    assertThat(store.queueSize("default")).isEqualTo(count);
+    assertThat(store.batches().get("b-1199").orElseThrow().completeSt()).isEqualTo("1");
+    batches.sweepNow();
+    assertThat(store.queueSize("default")).as("each callback once").isEqualTo(count);
+  }
+
   @Test
   void pushesIntoUnknownOrCommittedBatchesAreRefused() {
     assertThatThrownBy(() -> hooks.beforePush(member("stray-1", "b-nope")))

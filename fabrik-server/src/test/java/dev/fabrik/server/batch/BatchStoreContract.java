@@ -325,10 +325,20 @@ public abstract class BatchStoreContract {
     committed("b-done", null);
     batches.markComplete("b-done", BatchRecord.DONE, T0);
     batches.markSuccess("b-done", BatchRecord.DONE);
-    assertThat(batches.unsettled(10)).containsExactly("b-waiting");
+    assertThat(batches.unsettled(null, 10)).containsExactly("b-waiting");
     assertThat(batches.counts()).isEqualTo(new BatchCounts(1, 1, 1));
     assertThat(batches.list(null, 10)).hasSize(3);
     assertThat(batches.list(null, 2)).hasSize(2);
+  }
+
+  @Test
+  void unsettledBatchesArePagedByBid() {
+    for (int i = 0; i < 7; i++) {
+      committed("b-" + i, null);
+    }
+    assertThat(batches.unsettled(null, 3)).containsExactly("b-0", "b-1", "b-2");
+    assertThat(batches.unsettled("b-2", 3)).containsExactly("b-3", "b-4", "b-5");
+    assertThat(batches.unsettled("b-5", 3)).containsExactly("b-6");
   }
 
   /**

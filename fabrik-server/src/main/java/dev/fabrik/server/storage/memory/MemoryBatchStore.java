@@ -276,7 +276,7 @@ final class MemoryBatchStore implements BatchStore {
   }
 
   @Override
-  public synchronized List<String> unsettled(int limit) {
+  public synchronized List<String> unsettled(String after, int limit) {
     return rows.values().stream()
         .filter(
             r ->
@@ -285,6 +285,7 @@ final class MemoryBatchStore implements BatchStore {
                     && !(r.batch.completeSt().equals(BatchRecord.DONE)
                         && r.batch.successSt().equals(BatchRecord.DONE)))
         .map(r -> r.batch.bid())
+        .filter(bid -> after == null || bid.compareTo(after) > 0)
         .sorted()
         .limit(limit)
         .toList();

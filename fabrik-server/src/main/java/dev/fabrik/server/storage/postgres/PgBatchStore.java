@@ -171,8 +171,8 @@ final class PgBatchStore implements BatchStore {
   }
 
   @Override
-  public List<String> unsettled(int limit) {
-    return PgCalls.autocommit(db, "listing unsettled batches", c -> sql.unsettled(c, limit));
+  public List<String> unsettled(String after, int limit) {
+    return PgCalls.autocommit(db, "listing unsettled batches", c -> sql.unsettled(c, after, limit));
   }
 
   @Override

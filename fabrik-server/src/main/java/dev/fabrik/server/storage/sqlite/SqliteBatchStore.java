@@ -160,8 +160,8 @@ final class SqliteBatchStore implements BatchStore {
   }
 
   @Override
-  public List<String> unsettled(int limit) {
-    return writer.write(tx -> sql.unsettled(tx.connection(), limit));
+  public List<String> unsettled(String after, int limit) {
+    return writer.write(tx -> sql.unsettled(tx.connection(), after, limit));
   }
 
   @Override
