@@ -331,6 +331,20 @@ public abstract class BatchStoreContract {
     assertThat(batches.list(null, 2)).hasSize(2);
   }
 
+  /** FLUSH wipes every job, so the batches counting them go too. */
+  @Test
+  void flushDeletesEveryBatchAndMember() {
+    batches.create(fresh("b-open", null));
+    committed("b-1", null, "j1", "j2");
+    store.flush();
+    assertThat(batches.get("b-1")).isEmpty();
+    assertThat(batches.get("b-open")).isEmpty();
+    assertThat(batches.members("b-1", MemberState.PENDING, 10)).isEmpty();
+    assertThat(batches.counts()).isEqualTo(new BatchCounts(0, 0, 0));
+    batches.create(fresh("b-1", null));
+    assertThat(batches.get("b-1").orElseThrow().total()).isZero();
+  }
+
   @Test
   void unsettledBatchesArePagedByBid() {
     for (int i = 0; i < 7; i++) {

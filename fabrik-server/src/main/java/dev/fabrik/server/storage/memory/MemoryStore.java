@@ -544,6 +544,7 @@ public final class MemoryStore implements Store {
       failures = 0;
     }
     tracking.clear();
+    batches.clear();
     limits.clearUsage();
   }
 

@@ -51,7 +51,8 @@ public final class PostgresStore implements Store {
 
   /**
    * What {@link #flush} wipes, when the table exists (the job options' tables arrive with V2).
-   * Cron's tables and the cluster's node registry survive a flush, as cron does on SQLite.
+   * Cron's tables and the cluster's node registry survive a flush, as cron does on SQLite; batches
+   * do not (their members were jobs).
    */
   private static final List<String> FLUSHED =
       List.of(
@@ -66,7 +67,9 @@ public final class PostgresStore implements Store {
           "workflow_jobs",
           "workflow_edges",
           "limit_slots",
-          "limit_rates");
+          "limit_rates",
+          "batches",
+          "batch_members");
 
   /**
    * Group-commit writers per node: while one waits for its WAL flush, another fills the next batch.

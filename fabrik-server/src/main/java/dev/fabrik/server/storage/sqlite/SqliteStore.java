@@ -770,15 +770,7 @@ public final class SqliteStore implements Store {
     ensureOpen();
     writer.write(
         tx -> {
-          for (String table :
-              List.of(
-                  "jobs",
-                  "set_entries",
-                  "queues",
-                  "unique_locks",
-                  SqliteTrackStore.TABLE,
-                  "workflow_jobs",
-                  "workflow_edges")) {
+          for (String table : Schema.FLUSHED) {
             tx.prepare("DELETE FROM " + table).executeUpdate();
           }
           tx.prepare("UPDATE counters SET value = 0").executeUpdate();
