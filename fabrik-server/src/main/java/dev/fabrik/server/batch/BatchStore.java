@@ -61,9 +61,11 @@ public interface BatchStore {
    * A job of {@code bid} is about to be stored: records it as a pending member, once (a jid pushed
    * twice into one batch is one member). Only while the batch is open; a batch closed meanwhile
    * records nothing. The stage completes once the row is as durable as the store's other writes; on
-   * a store with one writer it is written before any write called after it (the job itself).
+   * a store with one writer it is written before any write called after it (the job itself). It
+   * completes with whether the batch was open (the jid is its member now): false when the batch is
+   * unknown or closed, e.g. committed on another node a moment ago.
    */
-  CompletableFuture<Void> join(String bid, String jid, Instant now);
+  CompletableFuture<Boolean> join(String bid, String jid, Instant now);
 
   /** A member whose push was refused after {@link #join}: removes it if still pending. */
   void leave(String bid, String jid);

@@ -16,6 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -270,14 +271,28 @@ public final class Batches implements Service {
     knownOpen.put(bid, now.plus(OPEN_CACHE));
   }
 
+  /**
+   * Records the member. Where the store answers at once (PostgreSQL, memory) a batch found closed
+   * refuses the push: another node committed it after this node last saw it open, and its member
+   * rows are exact, so the job must not be stored as if it had joined. A store with one writer
+   * answers later, but there this node's own COMMIT already dropped the bid from its cache.
+   *
+   * @throws CommandException the batch is no longer open
+   */
   void joining(String bid, String jid) {
-    store
-        .join(bid, jid, clock.instant())
-        .exceptionally(
-            e -> {
-              log.warn("batch {} membership of {} not stored: {}", bid, jid, e.toString());
-              return null;
-            });
+    CompletableFuture<Boolean> joined =
+        store
+            .join(bid, jid, clock.instant())
+            .exceptionally(
+                e -> {
+                  log.warn("batch {} membership of {} not stored: {}", bid, jid, e.toString());
+                  return true;
+                });
+    if (joined.isDone() && !joined.join()) {
+      knownOpen.remove(bid);
+      throw CommandException.err(
+          "batch " + bid + " is committed; BATCH OPEN it before pushing more jobs into it");
+    }
   }
 
   void notJoined(String bid, String jid) {

@@ -234,7 +234,36 @@ public final class BatchSql {
         == 1;
   }
 
-  public void join(Connection c, String bid, String jid, Instant now) throws SQLException {
+  /**
+   * Adds a pending member if the batch is open; returns whether it is open. On PostgreSQL the batch
+   * row is read {@code FOR SHARE}, so a COMMIT on another node waits for this insert's commit (its
+   * completion check then sees the member) or, having committed first, makes this read find the
+   * batch closed and insert nothing:
+   *
+   * <pre>
+   * WITH b AS (SELECT bid FROM batches WHERE bid = ? AND open = 1 FOR SHARE),
+   *   ins AS (INSERT INTO batch_members SELECT bid, ?, 'pending', ? FROM b ON CONFLICT DO NOTHING)
+   * SELECT count(*) FROM b
+   * </pre>
+   */
+  public boolean join(Connection c, String bid, String jid, Instant now) throws SQLException {
+    if (postgres) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "WITH b AS (SELECT bid FROM "
+                  + batches
+                  + " WHERE bid = ? AND open = 1 FOR SHARE), ins AS (INSERT INTO "
+                  + members
+                  + " (bid, jid, state, joined_us) SELECT bid, ?, 'pending', ? FROM b ON CONFLICT"
+                  + " DO NOTHING) SELECT count(*) FROM b")) {
+        bind(p, new Object[] {bid, jid, micros(now)});
+        try (ResultSet rs = p.executeQuery()) {
+          rs.next();
+          return rs.getLong(1) == 1;
+        }
+      }
+    }
+    // SQLite: the store's one writer runs this, so nothing happens between the two statements.
     update(
         c,
         insertIgnore
@@ -248,6 +277,7 @@ public final class BatchSql {
         jid,
         micros(now),
         bid);
+    return !strings(c, "SELECT bid FROM " + batches + " WHERE bid = ? AND open = 1", bid).isEmpty();
   }
 
   public void leave(Connection c, String bid, String jid) throws SQLException {

@@ -180,12 +180,13 @@ final class MemoryBatchStore implements BatchStore {
   }
 
   @Override
-  public synchronized CompletableFuture<Void> join(String bid, String jid, Instant now) {
+  public synchronized CompletableFuture<Boolean> join(String bid, String jid, Instant now) {
     Row r = rows.get(bid);
-    if (r != null && r.batch.open()) {
-      r.members.putIfAbsent(jid, MemberState.PENDING);
+    if (r == null || !r.batch.open()) {
+      return CompletableFuture.completedFuture(false);
     }
-    return CompletableFuture.completedFuture(null);
+    r.members.putIfAbsent(jid, MemberState.PENDING);
+    return CompletableFuture.completedFuture(true);
   }
 
   @Override

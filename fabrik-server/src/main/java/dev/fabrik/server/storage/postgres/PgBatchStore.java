@@ -80,16 +80,10 @@ final class PgBatchStore implements BatchStore {
   }
 
   @Override
-  public CompletableFuture<Void> join(String bid, String jid, Instant now) {
+  public CompletableFuture<Boolean> join(String bid, String jid, Instant now) {
     try {
-      PgCalls.autocommit(
-          db,
-          "adding a job to a batch",
-          c -> {
-            sql.join(c, bid, jid, now);
-            return null;
-          });
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(
+          PgCalls.autocommit(db, "adding a job to a batch", c -> sql.join(c, bid, jid, now)));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

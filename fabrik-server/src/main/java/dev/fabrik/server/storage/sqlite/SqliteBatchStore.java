@@ -88,14 +88,8 @@ final class SqliteBatchStore implements BatchStore {
   }
 
   @Override
-  public CompletableFuture<Void> join(String bid, String jid, Instant now) {
-    return writer.submitAsync(
-        tx -> {
-          sql.join(tx.connection(), bid, jid, now);
-          return null;
-        },
-        1,
-        0);
+  public CompletableFuture<Boolean> join(String bid, String jid, Instant now) {
+    return writer.submitAsync(tx -> sql.join(tx.connection(), bid, jid, now), 1, 0);
   }
 
   @Override
