@@ -127,6 +127,11 @@ final class ServerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The exit status of a process that has ended (137 after SIGKILL or a crash-point halt). */
+  int exitCode() {
+    return process.exitValue();
+  }
+
   ProtocolConnection connect() {
     return ProtocolConnection.open(
         ConnectionOptions.builder()

@@ -158,7 +158,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     this.batches =
         new Batches(
             store.batches(),
-            manager::push,
+            manager::prepareForEnqueue,
             clock,
             config.batchRetention(),
             Duration.ofMinutes(1),

@@ -29,20 +29,33 @@ public final class BatchOutcomes implements JobMiddleware, OutcomeListener {
     }
   }
 
+  /** The job this thread's {@link #pushing} refused: it joined nothing, so nothing to leave. */
+  private static final ThreadLocal<Job> REFUSED = new ThreadLocal<>();
+
   /**
    * Called just before the job's write is submitted: on a single-writer store the membership row
-   * lands first, so no crash leaves a stored member job its batch does not know.
+   * lands first, so no crash leaves a stored member job its batch does not know. Throws {@code
+   * -ERR} when the store found the batch closed (committed on another node meanwhile).
    */
   @Override
   public void pushing(Job job) {
     String bid = BatchKeys.custom(job, BatchKeys.MEMBER);
     if (bid != null) {
-      batches.joining(bid, job.jid());
+      try {
+        batches.joining(bid, job.jid());
+      } catch (RuntimeException refused) {
+        REFUSED.set(job);
+        throw refused;
+      }
     }
   }
 
   @Override
   public void notStored(Job job) {
+    if (REFUSED.get() == job) {
+      REFUSED.remove();
+      return;
+    }
     String bid = BatchKeys.custom(job, BatchKeys.MEMBER);
     if (bid != null) {
       batches.notJoined(bid, job.jid());
@@ -67,6 +80,7 @@ public final class BatchOutcomes implements JobMiddleware, OutcomeListener {
     String callbackOf = BatchKeys.custom(job, BatchKeys.CALLBACK);
     Callback which = Callback.fromWire(BatchKeys.custom(job, BatchKeys.WHICH));
     if (callbackOf != null && which != null) {
+      CrashPoints.reached(CrashPoints.CALLBACK_ACKED);
       batches.callbackFinished(callbackOf, which);
     }
   }

@@ -1,5 +1,6 @@
 package dev.fabrik.server.batch;
 
+import dev.fabrik.server.storage.QueuedJob;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -60,9 +61,11 @@ public interface BatchStore {
    * A job of {@code bid} is about to be stored: records it as a pending member, once (a jid pushed
    * twice into one batch is one member). Only while the batch is open; a batch closed meanwhile
    * records nothing. The stage completes once the row is as durable as the store's other writes; on
-   * a store with one writer it is written before any write called after it (the job itself).
+   * a store with one writer it is written before any write called after it (the job itself). It
+   * completes with whether the batch was open (the jid is its member now): false when the batch is
+   * unknown or closed, e.g. committed on another node a moment ago.
    */
-  CompletableFuture<Void> join(String bid, String jid, Instant now);
+  CompletableFuture<Boolean> join(String bid, String jid, Instant now);
 
   /** A member whose push was refused after {@link #join}: removes it if still pending. */
   void leave(String bid, String jid);
@@ -97,6 +100,15 @@ public interface BatchStore {
   boolean markComplete(String bid, String to, Instant now);
 
   /**
+   * Fires a callback: its state {@code "" → "1"} under the conditions of {@link #markComplete}
+   * ({@link Callback#COMPLETE}) or {@link #markSuccess} ({@link Callback#SUCCESS}), and {@code job}
+   * appended to its queue, in ONE atomic step (one transaction): a crash keeps both or neither, so
+   * a state {@code "1"} always has its job somewhere, and a state {@code ""} never has one. True
+   * for the one caller that changed the state; only that caller's job is stored.
+   */
+  boolean fire(String bid, Callback which, QueuedJob job, Instant now);
+
+  /**
    * The success callback state {@code "" → to} if the complete state is {@code "2"}, every member
    * succeeded and every child batch's success state is {@code "2"}. True for the one caller that
    * changed it.
@@ -111,9 +123,10 @@ public interface BatchStore {
 
   /**
    * Batches that may still change and are not open: committed, complete or success state not yet
-   * {@code "2"}, at most {@code limit}, for the periodic re-check after a crash.
+   * {@code "2"}, in bid order after {@code after} (null: from the first), at most {@code limit}: a
+   * keyset page, for the periodic re-check after a crash.
    */
-  List<String> unsettled(int limit);
+  List<String> unsettled(String after, int limit);
 
   /**
    * Deletes up to {@code limit} never-committed batches open past {@code expiresAt}, with their
@@ -134,9 +147,12 @@ public interface BatchStore {
   int purge(Instant before, int limit);
 
   /**
-   * Crash recovery: pending members joined before {@code joinedBefore} whose job exists nowhere in
-   * this store any more count as succeeded (their ACK was stored, its outcome report was lost);
-   * returns how many. A store that loses its jobs with the process does nothing.
+   * Crash recovery, for outcomes stored but not reported before the process died. Pending members
+   * joined before {@code joinedBefore}: one whose job waits in the retries or dead set counts as
+   * failed; one whose job exists nowhere in this store counts as succeeded (its ACK was stored; a
+   * discard is recorded before the job goes). A callback state {@code "1"} whose job exists nowhere
+   * (it is stored with the state, {@link #fire}) was ACKed: it moves to {@code "2"}. Returns how
+   * many rows moved. A store that loses its jobs with the process does nothing.
    */
   int settleVanished(Instant joinedBefore);
 

@@ -5,6 +5,7 @@ import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.JobFormatException;
 import dev.fabrik.server.CommandException;
 import dev.fabrik.server.lifecycle.Service;
+import dev.fabrik.server.storage.QueuedJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -63,6 +65,9 @@ public final class Batches implements Service {
 
   private static final int SWEEP_CHUNK = 500;
 
+  /** Most pages of committed batches one sweep re-checks; the next sweep goes on from there. */
+  private static final int SWEEP_PAGES = 4;
+
   /** Most ACK/FAIL outcomes written in one store operation. */
   private static final int GROUP = 2000;
 
@@ -70,7 +75,7 @@ public final class Batches implements Service {
   private record Timed(MemberOutcome outcome, Instant at) {}
 
   private final BatchStore store;
-  private final Consumer<Job> push;
+  private final Function<Job, QueuedJob> prepare;
   private final Clock clock;
   private final Duration retention;
   private final Duration sweepEvery;
@@ -82,8 +87,12 @@ public final class Batches implements Service {
   private ScheduledExecutorService work;
   private boolean stopped;
 
+  /** The last bid the sweep re-checked (null: start over); only the batches thread uses it. */
+  private String sweptUpTo;
+
   /**
-   * @param push stores a job as PUSH does ({@code Manager::push}), for callbacks
+   * @param prepare validates a callback job and fills its defaults as PUSH does, without storing it
+   *     ({@code Manager::prepareForEnqueue}): the store stores it with the callback's state
    * @param retention how long a completed batch is kept
    * @param sweepEvery the period of {@link #sweep}
    * @param recoveryGrace at start, members joined at least this long ago whose job is gone count as
@@ -91,13 +100,13 @@ public final class Batches implements Service {
    */
   public Batches(
       BatchStore store,
-      Consumer<Job> push,
+      Function<Job, QueuedJob> prepare,
       Clock clock,
       Duration retention,
       Duration sweepEvery,
       Duration recoveryGrace) {
     this.store = store;
-    this.push = push;
+    this.prepare = prepare;
     this.clock = clock;
     this.retention = retention;
     this.sweepEvery = sweepEvery;
@@ -262,14 +271,28 @@ public final class Batches implements Service {
     knownOpen.put(bid, now.plus(OPEN_CACHE));
   }
 
+  /**
+   * Records the member. Where the store answers at once (PostgreSQL, memory) a batch found closed
+   * refuses the push: another node committed it after this node last saw it open, and its member
+   * rows are exact, so the job must not be stored as if it had joined. A store with one writer
+   * answers later, but there this node's own COMMIT already dropped the bid from its cache.
+   *
+   * @throws CommandException the batch is no longer open
+   */
   void joining(String bid, String jid) {
-    store
-        .join(bid, jid, clock.instant())
-        .exceptionally(
-            e -> {
-              log.warn("batch {} membership of {} not stored: {}", bid, jid, e.toString());
-              return null;
-            });
+    CompletableFuture<Boolean> joined =
+        store
+            .join(bid, jid, clock.instant())
+            .exceptionally(
+                e -> {
+                  log.warn("batch {} membership of {} not stored: {}", bid, jid, e.toString());
+                  return true;
+                });
+    if (joined.isDone() && !joined.join()) {
+      knownOpen.remove(bid);
+      throw CommandException.err(
+          "batch " + bid + " is committed; BATCH OPEN it before pushing more jobs into it");
+    }
   }
 
   void notJoined(String bid, String jid) {
@@ -337,25 +360,19 @@ public final class Batches implements Service {
       BatchRecord b = found.get();
       boolean finishedStep = false;
       if (b.completeSt().equals(BatchRecord.PENDING)) {
-        String to = b.completeJob() == null ? BatchRecord.DONE : BatchRecord.ENQUEUED;
-        if (store.markComplete(bid, to, now)) {
-          if (b.completeJob() != null) {
-            fire(bid, Callback.COMPLETE, b.completeJob());
-          } else {
-            finishedStep = true;
-          }
+        if (b.completeJob() == null) {
+          finishedStep = store.markComplete(bid, BatchRecord.DONE, now);
+        } else if (mayFire(bid, false)) {
+          fire(bid, Callback.COMPLETE, b.completeJob(), now);
         }
       }
       BatchRecord after = store.row(bid).orElse(b);
       if (after.completeSt().equals(BatchRecord.DONE)
           && after.successSt().equals(BatchRecord.PENDING)) {
-        String to = b.successJob() == null ? BatchRecord.DONE : BatchRecord.ENQUEUED;
-        if (store.markSuccess(bid, to)) {
-          if (b.successJob() != null) {
-            fire(bid, Callback.SUCCESS, b.successJob());
-          } else {
-            finishedStep = true;
-          }
+        if (b.successJob() == null) {
+          finishedStep |= store.markSuccess(bid, BatchRecord.DONE);
+        } else if (mayFire(bid, true)) {
+          fire(bid, Callback.SUCCESS, b.successJob(), now);
         }
       }
       // A step that ends at "2" (reached here, or by a callback's ACK before this settle) may be
@@ -369,18 +386,37 @@ public final class Batches implements Service {
     }
   }
 
-  private void fire(String bid, Callback which, String json) {
+  /**
+   * A cheap look before a callback job is prepared (one index probe): no member pending, and for
+   * success none failed. The store's compare-and-set in {@link BatchStore#fire} decides.
+   */
+  private boolean mayFire(String bid, boolean success) {
+    return store.members(bid, MemberState.PENDING, 1).isEmpty()
+        && (!success || store.members(bid, MemberState.FAILED, 1).isEmpty());
+  }
+
+  /**
+   * Stores the callback job together with its state {@code "" → "1"} ({@link BatchStore#fire}):
+   * there is no moment at which the state says pushed and the job does not exist. A callback that
+   * cannot be prepared leaves the state at {@code ""}; the sweep tries again.
+   */
+  private void fire(String bid, Callback which, String json, Instant now) {
+    QueuedJob job;
     try {
-      ObjectNode job = (ObjectNode) JobCodec.MAPPER.readTree(json);
-      JsonNode custom = job.get("custom");
-      ObjectNode c = custom instanceof ObjectNode o ? o : job.putObject("custom");
+      ObjectNode node = (ObjectNode) JobCodec.MAPPER.readTree(json);
+      JsonNode custom = node.get("custom");
+      ObjectNode c = custom instanceof ObjectNode o ? o : node.putObject("custom");
       c.put(BatchKeys.CALLBACK, bid);
       c.put(BatchKeys.WHICH, which.wireName());
-      push.accept(JobCodec.decode(JobCodec.MAPPER.writeValueAsBytes(job)));
-      callbacksPushed.incrementAndGet();
+      node.remove("at"); // a callback runs when its batch gets there, not at a time given at NEW
+      job = prepare.apply(JobCodec.decode(JobCodec.MAPPER.writeValueAsBytes(node)));
     } catch (RuntimeException e) {
-      // The state says "1" but no job was stored: an operator has to act (docs/batches.md).
-      log.error("the {} callback of batch {} could not be pushed", which.wireName(), bid, e);
+      log.error("the {} callback of batch {} is not a valid job", which.wireName(), bid, e);
+      return;
+    }
+    if (store.fire(bid, which, job, now)) {
+      callbacksPushed.incrementAndGet();
+      CrashPoints.reached(CrashPoints.CALLBACK_STORED);
     }
   }
 
@@ -401,8 +437,25 @@ public final class Batches implements Service {
       settle(bid, now);
     }
     store.purge(now.minus(retention), SWEEP_CHUNK);
-    for (String bid : store.unsettled(SWEEP_CHUNK)) {
-      settle(bid, now);
+    recheckCommitted(now);
+  }
+
+  /**
+   * Re-checks committed batches by keyset pages of {@link #SWEEP_CHUNK}, at most {@link
+   * #SWEEP_PAGES} pages per sweep: however many there are, each is re-checked within a few sweeps,
+   * and one sweep's work stays bounded.
+   */
+  private void recheckCommitted(Instant now) {
+    for (int page = 0; page < SWEEP_PAGES; page++) {
+      List<String> bids = store.unsettled(sweptUpTo, SWEEP_CHUNK);
+      for (String bid : bids) {
+        settle(bid, now);
+      }
+      if (bids.size() < SWEEP_CHUNK) {
+        sweptUpTo = null; // the end: the next sweep starts over
+        return;
+      }
+      sweptUpTo = bids.getLast();
     }
   }
 

@@ -297,8 +297,13 @@ public final class Manager {
               + settings.maxJobBytes()
               + " bytes");
     }
-    for (OutcomeListener l : outcomes) {
-      l.pushing(stored);
+    try {
+      for (OutcomeListener l : outcomes) {
+        l.pushing(stored);
+      }
+    } catch (CommandException refused) { // batches: the batch closed on another node meanwhile
+      notStored(stored);
+      throw refused;
     }
     QueuedJob queued =
         new QueuedJob(stored.jid(), stored.queue(), payload, PriorityField.of(stored));

@@ -52,6 +52,7 @@ public final class BatchSql {
   private final String insertIgnore;
   private final String onConflictIgnore;
   private final String skipLocked;
+  private final boolean postgres;
 
   /**
    * @param prefix the tables' schema prefix ({@code "fabrik."}) or {@code ""}
@@ -65,6 +66,7 @@ public final class BatchSql {
     this.insertIgnore = postgres ? "INSERT INTO " : "INSERT OR IGNORE INTO ";
     this.onConflictIgnore = postgres ? " ON CONFLICT DO NOTHING" : "";
     this.skipLocked = postgres ? " FOR UPDATE SKIP LOCKED" : "";
+    this.postgres = postgres;
   }
 
   /** The SQLite tables (PostgreSQL's come from its migration V5). */
@@ -232,7 +234,36 @@ public final class BatchSql {
         == 1;
   }
 
-  public void join(Connection c, String bid, String jid, Instant now) throws SQLException {
+  /**
+   * Adds a pending member if the batch is open; returns whether it is open. On PostgreSQL the batch
+   * row is read {@code FOR SHARE}, so a COMMIT on another node waits for this insert's commit (its
+   * completion check then sees the member) or, having committed first, makes this read find the
+   * batch closed and insert nothing:
+   *
+   * <pre>
+   * WITH b AS (SELECT bid FROM batches WHERE bid = ? AND open = 1 FOR SHARE),
+   *   ins AS (INSERT INTO batch_members SELECT bid, ?, 'pending', ? FROM b ON CONFLICT DO NOTHING)
+   * SELECT count(*) FROM b
+   * </pre>
+   */
+  public boolean join(Connection c, String bid, String jid, Instant now) throws SQLException {
+    if (postgres) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "WITH b AS (SELECT bid FROM "
+                  + batches
+                  + " WHERE bid = ? AND open = 1 FOR SHARE), ins AS (INSERT INTO "
+                  + members
+                  + " (bid, jid, state, joined_us) SELECT bid, ?, 'pending', ? FROM b ON CONFLICT"
+                  + " DO NOTHING) SELECT count(*) FROM b")) {
+        bind(p, new Object[] {bid, jid, micros(now)});
+        try (ResultSet rs = p.executeQuery()) {
+          rs.next();
+          return rs.getLong(1) == 1;
+        }
+      }
+    }
+    // SQLite: the store's one writer runs this, so nothing happens between the two statements.
     update(
         c,
         insertIgnore
@@ -246,6 +277,7 @@ public final class BatchSql {
         jid,
         micros(now),
         bid);
+    return !strings(c, "SELECT bid FROM " + batches + " WHERE bid = ? AND open = 1", bid).isEmpty();
   }
 
   public void leave(Connection c, String bid, String jid) throws SQLException {
@@ -290,6 +322,14 @@ public final class BatchSql {
         == 1;
   }
 
+  /** {@link #markComplete} or {@link #markSuccess} to {@code "1"}: the callback fires. */
+  public boolean markFired(Connection c, String bid, Callback which, Instant now)
+      throws SQLException {
+    return which == Callback.COMPLETE
+        ? markComplete(c, bid, BatchRecord.ENQUEUED, now)
+        : markSuccess(c, bid, BatchRecord.ENQUEUED);
+  }
+
   public boolean markSuccess(Connection c, String bid, String to) throws SQLException {
     return update(
             c,
@@ -327,13 +367,15 @@ public final class BatchSql {
         == 1;
   }
 
-  public List<String> unsettled(Connection c, int limit) throws SQLException {
+  /** A keyset page over the primary key: {@code ... AND bid > ? ORDER BY bid LIMIT ?}. */
+  public List<String> unsettled(Connection c, String after, int limit) throws SQLException {
     return strings(
         c,
         "SELECT bid FROM "
             + batches
             + " WHERE committed = 1 AND open = 0 AND (complete_st <> '2' OR success_st <> '2')"
-            + " ORDER BY bid LIMIT ?",
+            + " AND bid > ? ORDER BY bid LIMIT ?",
+        after == null ? "" : after,
         limit);
   }
 
@@ -394,9 +436,14 @@ public final class BatchSql {
   }
 
   /**
-   * Crash recovery: pending members of unfinished batches, joined before {@code joinedBefore},
-   * whose job is nowhere any more (not queued, reserved, scheduled, retrying or dead) were ACKed by
-   * a process that died before it recorded the outcome; they count as succeeded. {@code NOT IN} so
+   * Crash recovery, three statements in the caller's transaction; returns how many rows moved.
+   *
+   * <p>Pending members of unfinished batches, joined before {@code joinedBefore}, whose job waits
+   * in the retries or the dead set failed a run whose outcome was lost: they count as failed.
+   *
+   * <p>Pending members whose job is nowhere any more (not queued, reserved, scheduled, retrying or
+   * dead) were ACKed by a process that died before it recorded the outcome (a discard is recorded
+   * before the job goes, {@code Batches#discarding}): they count as succeeded. {@code NOT IN} so
    * each jobs table is read once, not once per member:
    *
    * <pre>
@@ -404,21 +451,73 @@ public final class BatchSql {
    *   AND bid IN (SELECT bid FROM batches WHERE complete_st = '')
    *   AND jid NOT IN (SELECT jid FROM jobs) AND jid NOT IN (SELECT jid FROM set_entries)
    * </pre>
+   *
+   * <p>A callback state {@code "1"} whose job is nowhere was ACKed before its report reached the
+   * batch (the job is stored with the state, {@code fire}, so it existed): it moves to {@code "2"}.
    */
   public int settleVanished(Connection c, Instant joinedBefore) throws SQLException {
-    return update(
-        c,
-        "UPDATE "
-            + members
-            + " SET state = 'succeeded' WHERE state = 'pending' AND joined_us < ? AND bid IN"
-            + " (SELECT bid FROM "
-            + batches
-            + " WHERE complete_st = '') AND jid NOT IN (SELECT jid FROM "
-            + jobs
-            + ") AND jid NOT IN (SELECT jid FROM "
-            + sets
-            + ")",
-        micros(joinedBefore));
+    String unfinished = " AND bid IN (SELECT bid FROM " + batches + " WHERE complete_st = '')";
+    String failedRuns =
+        postgres
+            ? "SELECT jid FROM " + sets + " WHERE set_name IN ('retries', 'dead')"
+            : "SELECT jid FROM " + sets + " WHERE set_id IN (1, 2)";
+    int moved =
+        update(
+            c,
+            "UPDATE "
+                + members
+                + " SET state = 'failed' WHERE state = 'pending' AND joined_us < ?"
+                + unfinished
+                + " AND jid IN ("
+                + failedRuns
+                + ")",
+            micros(joinedBefore));
+    moved +=
+        update(
+            c,
+            "UPDATE "
+                + members
+                + " SET state = 'succeeded' WHERE state = 'pending' AND joined_us < ?"
+                + unfinished
+                + " AND jid NOT IN (SELECT jid FROM "
+                + jobs
+                + ") AND jid NOT IN (SELECT jid FROM "
+                + sets
+                + ")",
+            micros(joinedBefore));
+    moved +=
+        update(
+            c,
+            "UPDATE "
+                + batches
+                + " SET complete_st = '2', completed_us = ? WHERE complete_st = '1'"
+                + gone(callbackJid("complete_job")),
+            micros(joinedBefore));
+    moved +=
+        update(
+            c,
+            "UPDATE "
+                + batches
+                + " SET success_st = '2' WHERE success_st = '1'"
+                + gone(callbackJid("success_job")));
+    return moved;
+  }
+
+  /** The jid of a callback job column's JSON. */
+  private String callbackJid(String column) {
+    return postgres ? "(" + column + "::jsonb ->> 'jid')" : "json_extract(" + column + ", '$.jid')";
+  }
+
+  private String gone(String jid) {
+    return " AND "
+        + jid
+        + " NOT IN (SELECT jid FROM "
+        + jobs
+        + ") AND "
+        + jid
+        + " NOT IN (SELECT jid FROM "
+        + sets
+        + ")";
   }
 
   public BatchCounts counts(Connection c) throws SQLException {

@@ -331,7 +331,7 @@ public interface Store extends AutoCloseable {
 
   Counters counters();
 
-  /** Wipes every job, queue, set, reservation, counter, paused flag and unique lock. */
+  /** Wipes every job, queue, set, reservation, counter, paused flag, unique lock and batch. */
   void flush();
 
   /** Bytes the store occupies on disk (0 for memory). */
@@ -349,7 +349,7 @@ public interface Store extends AutoCloseable {
   /** Cron's ticks and API entries, kept in this store (see {@link CronStore}). */
   CronStore cron();
 
-  /** Batches and their members (Faktory Enterprise {@code BATCH}); they survive {@link #flush}. */
+  /** Batches and their members (Faktory Enterprise {@code BATCH}); {@link #flush} wipes them. */
   dev.fabrik.server.batch.BatchStore batches();
 
   /**

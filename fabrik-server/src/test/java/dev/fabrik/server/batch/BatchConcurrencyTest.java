@@ -72,6 +72,50 @@ class BatchConcurrencyTest {
     }
   }
 
+  /**
+   * Node B saw the batch open a moment ago (its cache says open for two seconds); node A commits
+   * it; B's next push into it is refused at once, nothing stored, the counts untouched.
+   */
+  @Test
+  void aPushReachingAnotherNodeJustAfterTheCommitIsRefused() throws Exception {
+    PgDatabase schema = PgTestDatabase.migrated("batch_commit", 1);
+    try {
+      ServerConfig config =
+          TestServers.config()
+              .storage("postgres")
+              .database(new DatabaseConfig(PgTestDatabase.url(), schema.schema(), 4))
+              .build();
+      try (FabrikServer a = TestServers.start(config);
+          FabrikServer b = TestServers.start(config);
+          RawClient onA = RawClient.producer(a.port());
+          RawClient onB = RawClient.producer(b.port())) {
+        String reply = onA.call("BATCH NEW " + CALLBACKS);
+        String bid = reply.substring(1, reply.length() - 2);
+        assertThat(onB.call(member("member-1", bid))).isEqualTo("+OK\r\n");
+        assertThat(onA.call("BATCH COMMIT " + bid)).isEqualTo("+OK\r\n");
+
+        assertThat(onB.call(member("member-2", bid)))
+            .startsWith("-ERR batch " + bid + " is committed");
+        JsonNode s = JobCodec.MAPPER.readTree(onB.bulk("BATCH STATUS " + bid));
+        assertThat(s.path("total").asLong()).isEqualTo(1);
+        assertThat(a.manager().stats().queues().get("default"))
+            .as("member-2 not stored")
+            .isEqualTo(1L);
+      }
+    } finally {
+      PgTestDatabase.drop(schema);
+      schema.close();
+    }
+  }
+
+  private static String member(String jid, String bid) {
+    return "PUSH {\"jid\":\""
+        + jid
+        + "\",\"jobtype\":\"W\",\"args\":[],\"custom\":{\"bid\":\""
+        + bid
+        + "\"}}";
+  }
+
   /** A committed batch of {@code jobs} jobs pushed with PUSHB in chunks; returns its bid. */
   private static String fill(int port, int jobs, int chunk) throws IOException {
     try (RawClient c = RawClient.producer(port)) {

@@ -7,6 +7,7 @@ import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.CommandException;
 import dev.fabrik.server.ManualClock;
+import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.memory.MemoryStore;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,15 @@ class BatchOutcomesTest {
 
   private final ManualClock clock = new ManualClock(T0);
   private final List<Job> pushed = new ArrayList<>();
+  private final MemoryStore store = new MemoryStore();
   private final Batches batches =
       new Batches(
-          new MemoryStore().batches(),
-          pushed::add,
+          store.batches(),
+          job -> {
+            pushed.add(job);
+            String queue = job.queue() == null ? "default" : job.queue();
+            return QueuedJob.fromPayload(job.jid(), queue, JobCodec.encode(job));
+          },
           clock,
           Duration.ofHours(24),
           Duration.ofHours(1),
@@ -91,6 +97,7 @@ class BatchOutcomesTest {
     assertThat(s.completeSt()).isEqualTo("1");
     assertThat(pushed).hasSize(1);
     assertThat(pushed.getFirst().custom().get("_bid").stringValue()).isEqualTo(bid);
+    assertThat(store.queueSize("default")).as("stored with its state").isEqualTo(1);
 
     hooks.acknowledged(reservation(job));
     hooks.acknowledged(reservation(job));
@@ -98,6 +105,35 @@ class BatchOutcomesTest {
     assertThat(s.failed()).isZero();
     assertThat(s.total()).isEqualTo(1);
     assertThat(pushed).hasSize(1);
+  }
+
+  /**
+   * 1,200 committed batches whose completion check was missed (created behind the service's back):
+   * one sweep pages through all of them, not only the first 500.
+   */
+  @Test
+  void theSweepRechecksEveryCommittedBatchNotOnlyTheFirstPage() {
+    int count = 1200;
+    for (int i = 0; i < count; i++) {
+      String bid = "b-%04d".formatted(i);
+      store
+          .batches()
+          .create(
+              BatchRecord.created(
+                  bid,
+                  null,
+                  null,
+                  T0,
+                  T0.plusSeconds(1800),
+                  "{\"jid\":\"cb-" + bid + "\",\"jobtype\":\"Done\",\"args\":[]}",
+                  null));
+      store.batches().commit(bid);
+    }
+    batches.sweepNow();
+    assertThat(store.queueSize("default")).isEqualTo(count);
+    assertThat(store.batches().get("b-1199").orElseThrow().completeSt()).isEqualTo("1");
+    batches.sweepNow();
+    assertThat(store.queueSize("default")).as("each callback once").isEqualTo(count);
   }
 
   @Test

@@ -166,6 +166,49 @@ public abstract class BatchStoreContract {
     assertThat(b.completedAt()).isEqualTo(T0.plusSeconds(5));
   }
 
+  /**
+   * A callback's state and its job are one step: the job is queued only by the caller whose
+   * compare-and-set won, and never while the condition does not hold.
+   */
+  @Test
+  void firingStoresTheCallbackJobWithItsStateOnce() {
+    committed("b-1", null, "j1");
+    QueuedJob done = callback("cb-done");
+    assertThat(batches.fire("b-1", Callback.COMPLETE, done, T0)).isFalse();
+    assertThat(store.queueSize("callbacks")).isZero();
+
+    batches.finish("b-1", "j1", MemberState.FAILED);
+    assertThat(batches.fire("b-1", Callback.SUCCESS, callback("cb-ok"), T0)).isFalse();
+    assertThat(batches.fire("b-1", Callback.COMPLETE, done, T0)).isTrue();
+    assertThat(batches.fire("b-1", Callback.COMPLETE, done, T0)).isFalse();
+    assertThat(batches.get("b-1").orElseThrow().completeSt()).isEqualTo(BatchRecord.ENQUEUED);
+    assertThat(store.queueSize("callbacks")).isEqualTo(1);
+    assertThat(store.peek("callbacks").orElseThrow()).isEqualTo(done.payload());
+
+    batches.callbackDone("b-1", Callback.COMPLETE, T0);
+    assertThat(batches.fire("b-1", Callback.SUCCESS, callback("cb-ok"), T0)).isFalse();
+    batches.finish("b-1", "j1", MemberState.SUCCEEDED);
+    assertThat(batches.fire("b-1", Callback.SUCCESS, callback("cb-ok"), T0)).isTrue();
+    assertThat(batches.fire("b-1", Callback.SUCCESS, callback("cb-ok"), T0)).isFalse();
+    assertThat(batches.get("b-1").orElseThrow().successSt()).isEqualTo(BatchRecord.ENQUEUED);
+    assertThat(store.queueSize("callbacks")).isEqualTo(2);
+  }
+
+  /** A committed batch without members whose complete callback has this jid (as NEW fills it). */
+  private void withCallback(String bid, String jid) {
+    batches.create(
+        BatchRecord.created(
+            bid, null, null, T0, EXPIRES, "{\"jid\":\"" + jid + "\",\"jobtype\":\"Cb\"}", null));
+    assertThat(batches.commit(bid)).isTrue();
+  }
+
+  private static QueuedJob callback(String jid) {
+    byte[] payload =
+        ("{\"jid\":\"" + jid + "\",\"jobtype\":\"Cb\",\"args\":[],\"queue\":\"callbacks\"}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return new QueuedJob(jid, "callbacks", payload, 5);
+  }
+
   @Test
   void aReopenedBatchDoesNotCompleteUntilCommittedAgain() {
     committed("b-1", null);
@@ -236,21 +279,36 @@ public abstract class BatchStoreContract {
 
   /**
    * For stores that outlive the process: a pending member whose job is gone (ACKed by a process
-   * that died before recording it) counts as succeeded; one whose job is still queued or in a set
-   * stays pending, as does one joined too recently.
+   * that died before recording it) counts as succeeded, one whose job is retrying or dead as
+   * failed; one whose job is still queued or scheduled stays pending, as does one joined too
+   * recently. A callback state "1" whose job is gone was ACKed: "2"; one whose job is still queued
+   * stays "1".
    */
   protected void vanishedMembersAreSettledAfterACrash() {
-    committed("b-1", null, "acked-1", "queued-1", "retrying-1");
+    committed("b-1", null, "acked-1", "queued-1", "retrying-1", "dead-1", "scheduled-1");
     store.enqueue(List.of(job("queued-1")));
     store.addToSet(SetName.RETRIES, T0.plusSeconds(60), job("retrying-1"));
+    store.addToSet(SetName.DEAD, T0.plusSeconds(60), job("dead-1"));
+    store.addToSet(SetName.SCHEDULED, T0.plusSeconds(60), job("scheduled-1"));
     batches.reopen("b-1", EXPIRES);
     batches.join("b-1", "late-1", T0.plusSeconds(5)).join();
     batches.commit("b-1");
+    withCallback("b-acked", "cb-gone");
+    assertThat(batches.fire("b-acked", Callback.COMPLETE, callback("cb-gone"), T0)).isTrue();
+    // Its worker ACKs it; the report of that ACK is lost with the process.
+    assertThat(store.reserve(List.of("callbacks"), "w1", T0, p -> T0.plusSeconds(60))).isPresent();
+    assertThat(store.acknowledge("cb-gone")).isPresent();
+    withCallback("b-queued", "cb-here");
+    assertThat(batches.fire("b-queued", Callback.COMPLETE, callback("cb-here"), T0)).isTrue();
 
-    assertThat(batches.settleVanished(T0.plusSeconds(1))).isEqualTo(1);
+    assertThat(batches.settleVanished(T0.plusSeconds(1))).isEqualTo(4);
     assertThat(batches.members("b-1", MemberState.SUCCEEDED, 10)).containsExactly("acked-1");
+    assertThat(batches.members("b-1", MemberState.FAILED, 10))
+        .containsExactly("dead-1", "retrying-1");
     assertThat(batches.members("b-1", MemberState.PENDING, 10))
-        .containsExactly("late-1", "queued-1", "retrying-1");
+        .containsExactly("late-1", "queued-1", "scheduled-1");
+    assertThat(batches.get("b-acked").orElseThrow().completeSt()).isEqualTo(BatchRecord.DONE);
+    assertThat(batches.get("b-queued").orElseThrow().completeSt()).isEqualTo(BatchRecord.ENQUEUED);
   }
 
   private static QueuedJob job(String jid) {
@@ -267,10 +325,34 @@ public abstract class BatchStoreContract {
     committed("b-done", null);
     batches.markComplete("b-done", BatchRecord.DONE, T0);
     batches.markSuccess("b-done", BatchRecord.DONE);
-    assertThat(batches.unsettled(10)).containsExactly("b-waiting");
+    assertThat(batches.unsettled(null, 10)).containsExactly("b-waiting");
     assertThat(batches.counts()).isEqualTo(new BatchCounts(1, 1, 1));
     assertThat(batches.list(null, 10)).hasSize(3);
     assertThat(batches.list(null, 2)).hasSize(2);
+  }
+
+  /** FLUSH wipes every job, so the batches counting them go too. */
+  @Test
+  void flushDeletesEveryBatchAndMember() {
+    batches.create(fresh("b-open", null));
+    committed("b-1", null, "j1", "j2");
+    store.flush();
+    assertThat(batches.get("b-1")).isEmpty();
+    assertThat(batches.get("b-open")).isEmpty();
+    assertThat(batches.members("b-1", MemberState.PENDING, 10)).isEmpty();
+    assertThat(batches.counts()).isEqualTo(new BatchCounts(0, 0, 0));
+    batches.create(fresh("b-1", null));
+    assertThat(batches.get("b-1").orElseThrow().total()).isZero();
+  }
+
+  @Test
+  void unsettledBatchesArePagedByBid() {
+    for (int i = 0; i < 7; i++) {
+      committed("b-" + i, null);
+    }
+    assertThat(batches.unsettled(null, 3)).containsExactly("b-0", "b-1", "b-2");
+    assertThat(batches.unsettled("b-2", 3)).containsExactly("b-3", "b-4", "b-5");
+    assertThat(batches.unsettled("b-5", 3)).containsExactly("b-6");
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.fabrik.server.batch.BatchRecord;
 import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
 import dev.fabrik.server.batch.MemberState;
+import dev.fabrik.server.storage.QueuedJob;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Batches in maps, every method under this object's lock: each call is one atomic step, as one
@@ -32,6 +34,19 @@ final class MemoryBatchStore implements BatchStore {
   }
 
   private final Map<String, Row> rows = new HashMap<>();
+  private final Consumer<List<QueuedJob>> enqueue;
+
+  /**
+   * @param enqueue the store's enqueue, for callback jobs
+   */
+  MemoryBatchStore(Consumer<List<QueuedJob>> enqueue) {
+    this.enqueue = enqueue;
+  }
+
+  /** FLUSH: every batch and member goes. */
+  synchronized void clear() {
+    rows.clear();
+  }
 
   @Override
   public synchronized void create(BatchRecord batch) {
@@ -165,12 +180,13 @@ final class MemoryBatchStore implements BatchStore {
   }
 
   @Override
-  public synchronized CompletableFuture<Void> join(String bid, String jid, Instant now) {
+  public synchronized CompletableFuture<Boolean> join(String bid, String jid, Instant now) {
     Row r = rows.get(bid);
-    if (r != null && r.batch.open()) {
-      r.members.putIfAbsent(jid, MemberState.PENDING);
+    if (r == null || !r.batch.open()) {
+      return CompletableFuture.completedFuture(false);
     }
-    return CompletableFuture.completedFuture(null);
+    r.members.putIfAbsent(jid, MemberState.PENDING);
+    return CompletableFuture.completedFuture(true);
   }
 
   @Override
@@ -211,6 +227,19 @@ final class MemoryBatchStore implements BatchStore {
     return true;
   }
 
+  /** Nothing here survives the process, so the enqueue need not share the state's lock. */
+  @Override
+  public boolean fire(String bid, Callback which, QueuedJob job, Instant now) {
+    boolean fired =
+        which == Callback.COMPLETE
+            ? markComplete(bid, BatchRecord.ENQUEUED, now)
+            : markSuccess(bid, BatchRecord.ENQUEUED);
+    if (fired) {
+      enqueue.accept(List.of(job));
+    }
+    return fired;
+  }
+
   @Override
   public synchronized boolean markSuccess(String bid, String to) {
     Row r = rows.get(bid);
@@ -248,7 +277,7 @@ final class MemoryBatchStore implements BatchStore {
   }
 
   @Override
-  public synchronized List<String> unsettled(int limit) {
+  public synchronized List<String> unsettled(String after, int limit) {
     return rows.values().stream()
         .filter(
             r ->
@@ -257,6 +286,7 @@ final class MemoryBatchStore implements BatchStore {
                     && !(r.batch.completeSt().equals(BatchRecord.DONE)
                         && r.batch.successSt().equals(BatchRecord.DONE)))
         .map(r -> r.batch.bid())
+        .filter(bid -> after == null || bid.compareTo(after) > 0)
         .sorted()
         .limit(limit)
         .toList();

@@ -52,7 +52,7 @@ public final class MemoryStore implements Store {
   private final ReservationTable<QueuedJob> reservations = new ReservationTable<>();
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final MemoryTrackStore tracking = new MemoryTrackStore();
-  private final MemoryBatchStore batches = new MemoryBatchStore();
+  private final MemoryBatchStore batches = new MemoryBatchStore(this::enqueue);
 
   private final InProcessLimitStore limits = new InProcessLimitStore();
   private final MemoryJobStatsStore history = new MemoryJobStatsStore();
@@ -568,6 +568,7 @@ public final class MemoryStore implements Store {
       failures = 0;
     }
     tracking.clear();
+    batches.clear();
     limits.clearUsage();
   }
 

@@ -6,10 +6,12 @@ import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
 import dev.fabrik.server.batch.MemberState;
 import dev.fabrik.server.storage.BatchSql;
+import dev.fabrik.server.storage.QueuedJob;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * Batches in {@code {s}.batches} and {@code {s}.batch_members} (migration V5), each decision ONE
@@ -22,9 +24,16 @@ import java.util.concurrent.CompletableFuture;
 final class PgBatchStore implements BatchStore {
   private final PgDatabase db;
   private final BatchSql sql;
+  private final PgInserts inserts;
+  private final BiConsumer<String, Integer> enqueued;
 
-  PgBatchStore(PgDatabase db) {
+  /**
+   * @param enqueued told of a callback job committed into its queue (wakes this node's FETCHes)
+   */
+  PgBatchStore(PgDatabase db, PgInserts inserts, BiConsumer<String, Integer> enqueued) {
     this.db = db;
+    this.inserts = inserts;
+    this.enqueued = enqueued;
     this.sql = new BatchSql(db.sql("{s}."), true);
   }
 
@@ -71,16 +80,10 @@ final class PgBatchStore implements BatchStore {
   }
 
   @Override
-  public CompletableFuture<Void> join(String bid, String jid, Instant now) {
+  public CompletableFuture<Boolean> join(String bid, String jid, Instant now) {
     try {
-      PgCalls.autocommit(
-          db,
-          "adding a job to a batch",
-          c -> {
-            sql.join(c, bid, jid, now);
-            return null;
-          });
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(
+          PgCalls.autocommit(db, "adding a job to a batch", c -> sql.join(c, bid, jid, now)));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -126,6 +129,30 @@ final class PgBatchStore implements BatchStore {
     return PgCalls.autocommit(db, "completing a batch", c -> sql.markComplete(c, bid, to, now));
   }
 
+  /**
+   * The state's compare-and-set and the callback job's insert in one transaction: the UPDATE's row
+   * lock is held until the commit, so a racing node waits, re-checks {@code complete_st = ''} and
+   * changes nothing (and inserts nothing).
+   */
+  @Override
+  public boolean fire(String bid, Callback which, QueuedJob job, Instant now) {
+    boolean fired =
+        PgCalls.transaction(
+            db,
+            "firing a batch callback",
+            c -> {
+              if (!sql.markFired(c, bid, which, now)) {
+                return false;
+              }
+              inserts.jobs(c, List.of(job));
+              return true;
+            });
+    if (fired) {
+      enqueued.accept(job.queue(), 1);
+    }
+    return fired;
+  }
+
   @Override
   public boolean markSuccess(String bid, String to) {
     return PgCalls.autocommit(db, "marking a batch successful", c -> sql.markSuccess(c, bid, to));
@@ -138,8 +165,8 @@ final class PgBatchStore implements BatchStore {
   }
 
   @Override
-  public List<String> unsettled(int limit) {
-    return PgCalls.autocommit(db, "listing unsettled batches", c -> sql.unsettled(c, limit));
+  public List<String> unsettled(String after, int limit) {
+    return PgCalls.autocommit(db, "listing unsettled batches", c -> sql.unsettled(c, after, limit));
   }
 
   @Override

@@ -51,7 +51,8 @@ public final class PostgresStore implements Store {
 
   /**
    * What {@link #flush} wipes, when the table exists (the job options' tables arrive with V2).
-   * Cron's tables and the cluster's node registry survive a flush, as cron does on SQLite.
+   * Cron's tables and the cluster's node registry survive a flush, as cron does on SQLite; batches
+   * do not (their members were jobs).
    */
   private static final List<String> FLUSHED =
       List.of(
@@ -67,6 +68,8 @@ public final class PostgresStore implements Store {
           "workflow_edges",
           "limit_slots",
           "limit_rates",
+          "batches",
+          "batch_members",
           "failure_groups",
           "failure_group_types");
 
@@ -121,7 +124,7 @@ public final class PostgresStore implements Store {
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
     this.tracking = new PgTrackStore(db);
     this.failureGroups = new PgFailureGroups(db);
-    this.batches = new PgBatchStore(db);
+    this.batches = new PgBatchStore(db, inserts, this::enqueued);
 
     this.limits = new PgLimitStore(db);
     this.history = new PgJobStatsStore(db);

@@ -22,6 +22,18 @@ import org.sqlite.SQLiteConfig;
  * payload pages. Set scores are epoch microseconds.
  */
 final class Schema {
+  /** The tables FLUSH empties (SqliteStore#flush); cron's tables survive it. */
+  static final List<String> FLUSHED =
+      List.of(
+          "jobs",
+          "set_entries",
+          "queues",
+          "unique_locks",
+          SqliteTrackStore.TABLE,
+          "workflow_jobs",
+          "workflow_edges",
+          "batch_members",
+          "batches");
 
   static final String FILE_NAME = "fabrik.db";
 

@@ -6,26 +6,37 @@ import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
 import dev.fabrik.server.batch.MemberState;
 import dev.fabrik.server.storage.BatchSql;
+import dev.fabrik.server.storage.QueuedJob;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Batches in their own tables ({@link BatchSql}), every call one operation on the store's {@link
  * GroupCommitWriter}: applied in call order, group-committed with the jobs around it. A member's
  * row is submitted before its job's insert (the manager reports the push first), so a crash never
- * keeps the job without its membership.
+ * keeps the job without its membership. A callback's state and its job are one write op ({@link
+ * #fire}), so they commit together.
  */
 final class SqliteBatchStore implements BatchStore {
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
   private final BatchSql sql = new BatchSql("", false);
+  private final Function<List<QueuedJob>, WriteOp<Void>> insertJobs;
 
-  SqliteBatchStore(GroupCommitWriter writer, ReaderPool readers) {
+  /**
+   * @param insertJobs the store's own insert of queued jobs, applied inside a batch write op
+   */
+  SqliteBatchStore(
+      GroupCommitWriter writer,
+      ReaderPool readers,
+      Function<List<QueuedJob>, WriteOp<Void>> insertJobs) {
     this.writer = writer;
     this.readers = readers;
+    this.insertJobs = insertJobs;
     writer.write(
         tx -> {
           try (Statement s = tx.connection().createStatement()) {
@@ -77,14 +88,8 @@ final class SqliteBatchStore implements BatchStore {
   }
 
   @Override
-  public CompletableFuture<Void> join(String bid, String jid, Instant now) {
-    return writer.submitAsync(
-        tx -> {
-          sql.join(tx.connection(), bid, jid, now);
-          return null;
-        },
-        1,
-        0);
+  public CompletableFuture<Boolean> join(String bid, String jid, Instant now) {
+    return writer.submitAsync(tx -> sql.join(tx.connection(), bid, jid, now), 1, 0);
   }
 
   @Override
@@ -124,6 +129,21 @@ final class SqliteBatchStore implements BatchStore {
   }
 
   @Override
+  public boolean fire(String bid, Callback which, QueuedJob job, Instant now) {
+    WriteOp<Void> insert = insertJobs.apply(List.of(job));
+    return writer.write(
+        tx -> {
+          if (!sql.markFired(tx.connection(), bid, which, now)) {
+            return false;
+          }
+          insert.apply(tx);
+          return true;
+        },
+        2,
+        job.payload().length);
+  }
+
+  @Override
   public boolean markSuccess(String bid, String to) {
     return writer.write(tx -> sql.markSuccess(tx.connection(), bid, to));
   }
@@ -134,8 +154,8 @@ final class SqliteBatchStore implements BatchStore {
   }
 
   @Override
-  public List<String> unsettled(int limit) {
-    return writer.write(tx -> sql.unsettled(tx.connection(), limit));
+  public List<String> unsettled(String after, int limit) {
+    return writer.write(tx -> sql.unsettled(tx.connection(), after, limit));
   }
 
   @Override

@@ -140,7 +140,7 @@ public final class SqliteStore implements Store {
     this.uniqueLocks = new SqliteUniqueLocks(writer, this::pushOp);
     this.tracking = new SqliteTrackStore(writer);
     this.failureGroups = new SqliteFailureGroups(writer, readers);
-    this.batches = new SqliteBatchStore(writer, readers);
+    this.batches = new SqliteBatchStore(writer, readers, jobs -> pushOp(jobs, List.of()));
 
     this.limits = new SqliteLimitStore(writer, readers);
     this.history = new SqliteJobStatsStore(writer, readers);
@@ -784,15 +784,7 @@ public final class SqliteStore implements Store {
     ensureOpen();
     writer.write(
         tx -> {
-          for (String table :
-              List.of(
-                  "jobs",
-                  "set_entries",
-                  "queues",
-                  "unique_locks",
-                  SqliteTrackStore.TABLE,
-                  "workflow_jobs",
-                  "workflow_edges")) {
+          for (String table : Schema.FLUSHED) {
             tx.prepare("DELETE FROM " + table).executeUpdate();
           }
           tx.prepare("UPDATE counters SET value = 0").executeUpdate();
