@@ -122,7 +122,8 @@ public final class PostgresStore implements Store {
     this.cron = new PgCronStore(db, inserts, this::enqueued);
     this.workflows = new PgWorkflowStore(db, inserts, this::enqueued);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
-    this.writes = new PgGroupCommit(db, inserts, new PgAcks(db), this::enqueued, WRITER_THREADS);
+    this.writes =
+        new PgGroupCommit(db, inserts, new PgAcks(db, false), this::enqueued, WRITER_THREADS);
     this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
     // Jobs stored through other nodes (or by applications in SQL) wake this node's FETCHes.
     this.wakeups =
@@ -148,6 +149,11 @@ public final class PostgresStore implements Store {
   static PostgresStore openWithoutListening(PgDatabase db) {
     PgMigrations.run(db);
     return new PostgresStore(db, false);
+  }
+
+  /** The group commit of PUSH and ACK (for tests that look inside its transactions). */
+  PgGroupCommit writes() {
+    return writes;
   }
 
   /** The database and schema this store works in (for tests and the cluster's own tables). */
