@@ -53,6 +53,7 @@ final class ConfFiles {
           Map.entry("server.dead_ttl_days", Kind.INTEGER),
           Map.entry("server.dead_max_size", Kind.INTEGER),
           Map.entry("batches.retention_hours", Kind.INTEGER),
+          Map.entry("postgres.ack_commit", Kind.STRING),
           Map.entry("web.binding", Kind.STRING),
           Map.entry("web.allowed_hosts", Kind.STRINGS),
           Map.entry("web.max_connections", Kind.INTEGER),
@@ -123,7 +124,7 @@ final class ConfFiles {
     }
     for (String key : toml.keySet()) {
       switch (key) {
-        case "faktory", "fabrik", "web", "tls", "batches" -> {
+        case "faktory", "fabrik", "web", "tls", "batches", "postgres" -> {
           if (!toml.isTable(key)) {
             throw new ConfigException(
                 file
@@ -146,6 +147,7 @@ final class ConfFiles {
     readTable(file, toml, "web", "web", values, warnings);
     readTable(file, toml, "tls", "tls", values, warnings);
     readTable(file, toml, "batches", "batches", values, warnings);
+    readTable(file, toml, "postgres", "postgres", values, warnings);
   }
 
   private static void readTable(

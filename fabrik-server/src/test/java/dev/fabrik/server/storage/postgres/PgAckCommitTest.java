@@ -65,13 +65,20 @@ class PgAckCommitTest {
    * default is (dev/postgres --fast turns it off), so a PUSH batch's "on" is this code's doing.
    */
   private PostgresStore durableStore() {
+    return durableStore(false);
+  }
+
+  /**
+   * @param durableAcks {@code [postgres] ack_commit = "sync"}
+   */
+  private PostgresStore durableStore(boolean durableAcks) {
     PostgresStore migrated = schemas.newStore();
     String schema = PgSchemas.schemaOf(migrated);
     migrated.close();
     String url = System.getenv(PgTestDatabase.ENV);
     PgUrl durable =
         PgUrl.parse(url + (url.contains("?") ? "&" : "?") + "options=-c%20synchronous_commit%3Don");
-    return PostgresStore.openWithoutListening(PgDatabase.open(durable, schema, 4));
+    return PostgresStore.openWithoutListening(PgDatabase.open(durable, schema, 4), durableAcks);
   }
 
   private Reservation reserveOne() {
@@ -94,6 +101,17 @@ class PgAckCommitTest {
     try (Connection c = store.database().connection()) {
       assertThat(show(c)).isEqualTo("on");
     }
+  }
+
+  @Test
+  void withAckCommitSyncAnAckWaitsForTheFlushToo() throws Exception {
+    store = durableStore(true);
+    store.writes().beforeCommit(this::record);
+
+    store.enqueue(List.of(job("j1")));
+    assertThat(store.acknowledge(reserveOne().jid())).isPresent();
+
+    assertThat(seen).containsExactly(new Seen(1, 0, "on"), new Seen(0, 1, "on"));
   }
 
   @Test
