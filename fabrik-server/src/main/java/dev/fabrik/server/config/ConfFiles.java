@@ -56,6 +56,7 @@ final class ConfFiles {
           Map.entry("history.minutes", Kind.STRING),
           Map.entry("history.hours", Kind.STRING),
           Map.entry("history.days", Kind.STRING),
+          Map.entry("postgres.ack_commit", Kind.STRING),
           Map.entry("web.binding", Kind.STRING),
           Map.entry("web.allowed_hosts", Kind.STRINGS),
           Map.entry("web.max_connections", Kind.INTEGER),
@@ -126,7 +127,7 @@ final class ConfFiles {
     }
     for (String key : toml.keySet()) {
       switch (key) {
-        case "faktory", "fabrik", "web", "tls", "batches", "history" -> {
+        case "faktory", "fabrik", "web", "tls", "batches", "history", "postgres" -> {
           if (!toml.isTable(key)) {
             throw new ConfigException(
                 file
@@ -150,6 +151,7 @@ final class ConfFiles {
     readTable(file, toml, "tls", "tls", values, warnings);
     readTable(file, toml, "batches", "batches", values, warnings);
     readTable(file, toml, "history", "history", values, warnings);
+    readTable(file, toml, "postgres", "postgres", values, warnings);
   }
 
   private static void readTable(

@@ -325,6 +325,21 @@ public final class ConfigLoader {
     return value;
   }
 
+  /** {@code [postgres] ack_commit}: "async" (default) or "sync". */
+  private static boolean durableAcks(ConfFiles.Settings toml) {
+    Value v = toml.get("postgres.ack_commit");
+    if (v == null) {
+      return false;
+    }
+    return switch (v.string()) {
+      case "async" -> false;
+      case "sync" -> true;
+      default ->
+          throw new ConfigException(
+              v.source() + " must be \"async\" or \"sync\", not \"" + v.string() + "\"");
+    };
+  }
+
   /**
    * The PostgreSQL settings when {@code storage} is postgres, else null. The URL comes from {@code
    * --database-url}, else {@code FABRIK_DATABASE_URL}, else {@code [fabrik] database_url}. A URL
@@ -389,7 +404,7 @@ public final class ConfigLoader {
     } else if (toml.get("server.database_pool_size") != null) {
       poolSize = positiveInt(toml.get("server.database_pool_size"));
     }
-    return new DatabaseConfig(parsed, schema, poolSize);
+    return new DatabaseConfig(parsed, schema, poolSize, durableAcks(toml));
   }
 
   private static int positiveInt(Value v) {

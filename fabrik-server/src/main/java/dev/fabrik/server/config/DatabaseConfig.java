@@ -13,8 +13,16 @@ import java.util.Objects;
  *     one database
  * @param poolSize most pooled connections this node opens; it also opens one direct connection for
  *     LISTEN, so a node uses {@code poolSize + 1} connections at most
+ * @param durableAcks {@code [postgres] ack_commit = "sync"}: an ACK is answered only once its
+ *     commit is flushed; false ("async", the default): once committed, without waiting for the
+ *     flush (a database crash may forget the last ACKs, whose jobs then run again)
  */
-public record DatabaseConfig(PgUrl url, String schema, int poolSize) {
+public record DatabaseConfig(PgUrl url, String schema, int poolSize, boolean durableAcks) {
+
+  /** With the default ACK commit (async). */
+  public DatabaseConfig(PgUrl url, String schema, int poolSize) {
+    this(url, schema, poolSize, false);
+  }
 
   /** Pool size when none is configured: enough for group commit plus a few admin reads. */
   public static final int DEFAULT_POOL_SIZE = 10;
@@ -30,6 +38,11 @@ public record DatabaseConfig(PgUrl url, String schema, int poolSize) {
 
   @Override
   public String toString() {
-    return url.redacted() + ", schema " + schema + ", pool " + poolSize;
+    return url.redacted()
+        + ", schema "
+        + schema
+        + ", pool "
+        + poolSize
+        + (durableAcks ? ", ack_commit sync" : "");
   }
 }

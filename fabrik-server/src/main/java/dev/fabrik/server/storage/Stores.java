@@ -31,7 +31,7 @@ public final class Stores {
   private static Store openPostgres(DatabaseConfig database) {
     PgDatabase db = PgDatabase.open(database.url(), database.schema(), database.poolSize());
     try {
-      return PostgresStore.open(db);
+      return PostgresStore.open(db, database.durableAcks());
     } catch (RuntimeException e) {
       db.close();
       throw e;

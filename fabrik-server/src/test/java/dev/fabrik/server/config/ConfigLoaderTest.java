@@ -433,6 +433,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void postgresAckCommitIsAsyncUnlessThePostgresTableSaysSync() throws IOException {
+    conf(
+        "db.toml",
+        """
+        [fabrik]
+        storage = "postgres"
+        database_url = "postgres://fabrik@127.0.0.1:5432/fabrik"
+        """);
+    assertThat(load().config().database().durableAcks()).isFalse();
+    conf("db2.toml", "[postgres]\nack_commit = \"sync\"\n");
+    assertThat(load().config().database().durableAcks()).isTrue();
+    assertThat(load().warnings()).isEmpty();
+    conf("db2.toml", "[postgres]\nack_commit = \"async\"\n");
+    assertThat(load().config().database().durableAcks()).isFalse();
+    conf("db2.toml", "[postgres]\nack_commit = \"later\"\n");
+    assertThatThrownBy(this::load).hasMessageContaining("must be \"async\" or \"sync\"");
+  }
+
+  @Test
   void databaseUrlPrecedenceIsFlagThenEnvironmentThenToml() throws IOException {
     conf(
         "db.toml",

@@ -27,11 +27,27 @@ import java.util.Map;
  * Rows are locked in jid order, so two nodes' batches never deadlock on each other. A concurrent
  * ACK of the same reservation (no SKIP LOCKED) waits for this one to commit and then finds it gone:
  * a repeated ACK is answered only after the first one holds.
+ *
+ * <p>The statement also runs {@code set_config('synchronous_commit', 'off', true)} (a MATERIALIZED
+ * CTE joined to the result; it lasts until the transaction ends), so an ACK batch's COMMIT does not
+ * wait for a WAL flush. Why that is safe: the guarantee is at-least-once. A Fabrik node killed
+ * after the COMMIT cannot lose it (PostgreSQL has it); only a crash of PostgreSQL itself can, and
+ * only for the ACKs of the last few wal_writer_delay periods, whose jobs are then simply delivered
+ * again (their reservations come back with them). Nothing else is written in an ACK's transaction
+ * ({@link PgGroupCommit} never mixes PUSHes into it); what a capability writes because of an ACK
+ * (batch counts, a batch callback, released workflow jobs) commits later in its own synchronous
+ * transaction, and the WAL is one ordered stream: that flush also makes this earlier ACK durable,
+ * so a crash never keeps the consequence of an ACK without the ACK. When nothing was acknowledged
+ * the setting may not run, which does not matter: a transaction that wrote nothing flushes nothing.
  */
 final class PgAcks {
   private final String acknowledge;
 
-  PgAcks(PgDatabase db) {
+  /**
+   * @param durable true: each ACK batch's commit waits for its WAL flush (synchronous_commit as the
+   *     server has it); false: it does not (see the class comment)
+   */
+  PgAcks(PgDatabase db, boolean durable) {
     acknowledge =
         db.sql(
             "WITH wanted AS (SELECT jid, count(*) AS n FROM unnest(?::text[]) AS w(jid)"
@@ -47,9 +63,14 @@ final class PgAcks {
                 + ", processed AS (INSERT INTO {s}.counters AS c (name, shard, value)"
                 + " SELECT 'processed', pg_backend_pid(), count(*) FROM acked HAVING count(*) > 0"
                 + " ON CONFLICT (name, shard) DO UPDATE SET value = c.value + excluded.value)"
-                + " SELECT "
-                + PgReservations.COLUMNS
-                + " FROM acked ORDER BY jid, reserved_seq");
+                + (durable
+                    ? " SELECT " + PgReservations.COLUMNS + " FROM acked"
+                    : ", unsynced AS MATERIALIZED"
+                        + " (SELECT set_config('synchronous_commit', 'off', true))"
+                        + " SELECT "
+                        + PgReservations.COLUMNS
+                        + " FROM acked CROSS JOIN unsynced")
+                + " ORDER BY jid, reserved_seq");
   }
 
   /**

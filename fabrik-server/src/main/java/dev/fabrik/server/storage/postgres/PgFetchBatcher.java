@@ -15,9 +15,9 @@ import java.util.function.Function;
 /**
  * Combines concurrent FETCHes: each {@code reserve()} queues a {@link PgFetchRequest} and waits;
  * reserver threads take everything pending (up to {@link #MAX_BATCH}) and claim jobs for the whole
- * batch in one transaction ({@link PgReservations#reserveBatch}), one claiming statement per
- * distinct queue list and one commit. With 50 workers fetching, one round trip and one commit serve
- * dozens of FETCHes instead of one each.
+ * batch ({@link PgReservations#reserveBatch}): one autocommit statement per distinct queue list
+ * claims and marks its jobs. With 50 workers fetching, one round trip serves dozens of FETCHes
+ * instead of one each.
  *
  * <p>Nothing here decides a race between nodes: the rows are claimed with {@code FOR UPDATE SKIP
  * LOCKED}; the batching only decides which of this node's waiting callers gets which claimed row

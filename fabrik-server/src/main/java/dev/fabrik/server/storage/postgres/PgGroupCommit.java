@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for PUSH, PUSHB and ACK arriving on many connections: a few writer threads each
- * drain the waiting operations into one transaction (all jobs in one array INSERT, all ACKs in one
- * DELETE), commit, and only then complete each operation's future. Durability is PostgreSQL's own
- * (fsync, synchronous_commit as configured): the gain is that one WAL flush covers a whole batch.
+ * drain the waiting operations into one transaction (all jobs in one array INSERT, or all ACKs in
+ * one DELETE), commit, and only then complete each operation's future. A PUSH batch's durability is
+ * PostgreSQL's own (fsync, synchronous_commit as configured): the gain is that one WAL flush covers
+ * a whole batch. A batch holds PUSHes or ACKs, never both: ACK batches may commit without waiting
+ * for the flush ({@link PgAcks}), and a PUSH must never share such a commit.
  *
  * <p>Several writers keep the database busy while one waits for its flush. Two operations of one
  * caller are never waiting together (a caller waits for its answer before sending the next), so
@@ -82,7 +85,20 @@ final class PgGroupCommit implements AutoCloseable {
   private final ArrayDeque<Op> waiting = new ArrayDeque<>();
   private final List<Thread> writers = new ArrayList<>();
   private volatile CommitObserver observer = CommitObserver.NONE;
+  private volatile BeforeCommit beforeCommit = BeforeCommit.NONE;
   private boolean closed;
+
+  /** For tests: sees each batch's open transaction right before its COMMIT. */
+  @FunctionalInterface
+  interface BeforeCommit {
+    BeforeCommit NONE = (jobs, acks, c) -> {};
+
+    /**
+     * @param jobs how many jobs the batch inserted
+     * @param acks how many ACKs it ran
+     */
+    void inspect(int jobs, int acks, Connection c) throws SQLException;
+  }
 
   /**
    * @param enqueued told (queue, count) after a commit that made jobs fetchable
@@ -107,6 +123,10 @@ final class PgGroupCommit implements AutoCloseable {
 
   void observe(CommitObserver o) {
     observer = o == null ? CommitObserver.NONE : o;
+  }
+
+  void beforeCommit(BeforeCommit b) {
+    beforeCommit = b == null ? BeforeCommit.NONE : b;
   }
 
   CompletableFuture<Void> push(List<QueuedJob> jobs, List<SetEntry> entries) {
@@ -135,7 +155,12 @@ final class PgGroupCommit implements AutoCloseable {
     }
   }
 
-  /** Takes the next batch, waiting for at least one operation; empty once closed and drained. */
+  /**
+   * Takes the next batch, waiting for at least one operation; empty once closed and drained. The
+   * batch holds only operations of the oldest one's kind (PUSH or ACK); the others stay waiting in
+   * their order. Taking a later ACK before an earlier PUSH changes nothing anyone can observe: both
+   * come from different callers, who each wait for their answer.
+   */
   private List<Op> nextBatch() throws InterruptedException {
     lock.lock();
     try {
@@ -146,10 +171,17 @@ final class PgGroupCommit implements AutoCloseable {
         nonEmpty.await(1, TimeUnit.SECONDS);
       }
       List<Op> batch = new ArrayList<>();
+      boolean acks = waiting.peekFirst() instanceof Ack;
       int rows = 0;
-      while (!waiting.isEmpty()
-          && (batch.isEmpty() || rows + waiting.peekFirst().rows() <= BATCH_ROWS)) {
-        Op op = waiting.pollFirst();
+      for (Iterator<Op> it = waiting.iterator(); it.hasNext(); ) {
+        Op op = it.next();
+        if ((op instanceof Ack) != acks) {
+          continue;
+        }
+        if (!batch.isEmpty() && rows + op.rows() > BATCH_ROWS) {
+          break;
+        }
+        it.remove();
         rows += op.rows();
         batch.add(op);
       }
@@ -224,7 +256,7 @@ final class PgGroupCommit implements AutoCloseable {
     }
   }
 
-  /** Opens a transaction and runs the batch in it: all jobs, all entries, all ACKs. */
+  /** Opens a transaction and runs the batch in it: all jobs and entries, or all ACKs. */
   private Executed statements(List<Op> batch) throws SQLException {
     long start = System.nanoTime();
     List<QueuedJob> jobs = new ArrayList<>();
@@ -245,6 +277,7 @@ final class PgGroupCommit implements AutoCloseable {
       inserts.jobs(c, jobs);
       inserts.entries(c, entries);
       Map<String, ArrayDeque<Reservation>> acked = acks.acknowledgeAll(c, ackJids);
+      beforeCommit.inspect(jobs.size(), ackJids.size(), c);
       return new Executed(batch, c, jobs, acked, start);
     } catch (SQLException | RuntimeException e) {
       close(c, e);
@@ -252,7 +285,10 @@ final class PgGroupCommit implements AutoCloseable {
     }
   }
 
-  /** COMMIT, then the futures: an operation is answered only once it is durable. */
+  /**
+   * COMMIT, then the futures: a PUSH is answered only once it is durable, an ACK once it is
+   * committed (durable too unless ACKs commit asynchronously, see {@link PgAcks}).
+   */
   private void commit(Executed x) {
     try {
       x.connection().commit();

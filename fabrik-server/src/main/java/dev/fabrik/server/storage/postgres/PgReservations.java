@@ -4,13 +4,13 @@ import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,8 @@ final class PgReservations {
 
   private final PgDatabase db;
   private final PgInserts inserts;
-  private final String claimBatch;
-  private final String markBatch;
+  private final String claimAndMark;
+  private final String reconcile;
   private final String lockOldest;
   private final String deleteById;
   private final String countFailure;
@@ -42,39 +42,58 @@ final class PgReservations {
   PgReservations(PgDatabase db, PgInserts inserts) {
     this.db = db;
     this.inserts = inserts;
-    // A group's candidates: up to n jobs, queue by queue in the list's order, best first in each.
-    // Nested-loop evaluation with the outer LIMIT stops pulling (and locking) once n rows came, so
-    // a later queue is read only when the earlier ones had fewer than n free jobs:
-    //   SELECT q.n, c.* FROM unnest('{a,b}'::text[]) WITH ORDINALITY q(name, n)
-    //   CROSS JOIN LATERAL (SELECT ... WHERE queue = q.name AND reserved_until_us IS NULL
-    //     AND id <> ALL('{17,18}') ORDER BY priority DESC, id LIMIT 3 FOR UPDATE SKIP LOCKED) c
-    //   LIMIT 3
-    // The ids are the rows earlier groups of the same batch claimed: this transaction holds their
-    // locks (SKIP LOCKED does not skip its own) and has not marked them reserved yet.
-    claimBatch =
-        db.sql(
-            "SELECT q.n, c.id, c.priority, c.jid, c.queue, c.payload"
-                + " FROM unnest(?::text[]) WITH ORDINALITY AS q(name, n)"
-                + " CROSS JOIN LATERAL (SELECT id, priority, jid, queue, payload FROM {s}.jobs"
-                + " WHERE queue = q.name AND reserved_until_us IS NULL AND id <> ALL(?::bigint[])"
-                + " ORDER BY priority DESC, id LIMIT ? FOR UPDATE SKIP LOCKED) c LIMIT ?");
-    // Every claimed row of the batch in one statement, each with its own worker and deadline
-    // (read from its payload in Java, between the claim and this statement).
+    // One FETCH group (the waiting requests with the same queue list) in ONE autocommit
+    // statement, one round trip: claim up to n jobs, queue by queue in the list's order, best
+    // first in each, number them in that order, and mark job k reserved for request k:
+    //   WITH claimed AS (SELECT c.id, row_number() OVER (ORDER BY c.n, c.priority DESC, c.id) rn
+    //     FROM (SELECT q.n, c.id, c.priority FROM unnest('{a,b}'::text[]) WITH ORDINALITY q(name,
+    // n)
+    //       CROSS JOIN LATERAL (SELECT id, priority FROM fabrik.jobs WHERE queue = q.name
+    //         AND reserved_until_us IS NULL ORDER BY priority DESC, id LIMIT 3
+    //         FOR UPDATE SKIP LOCKED) c LIMIT 3) c),
+    //   moved AS (UPDATE fabrik.jobs j SET wid = w.wid, ... FROM claimed
+    //     JOIN unnest('{w1,w2,w3}', '{at1,..}', '{until1,..}') WITH ORDINALITY w(wid, at, until,
+    // rn)
+    //     USING (rn) WHERE j.id = claimed.id RETURNING ...)
+    // The inner LIMIT under a nested loop stops pulling (and locking) once n rows came, so a later
+    // queue is read only when the earlier ones had fewer than n free jobs. The deadline each
+    // request sends is the one a job without reserve_for gets; the few jobs whose payload asks
+    // for another one are corrected right after (reconcile), keyed by their reserved_seq.
     //
-    // The transaction commits with synchronous_commit off (set_config(..., true) lasts until that
-    // commit): a FETCH does not wait for a WAL flush. A crash may lose the reservations, which only
-    // means the jobs are delivered again (at-least-once, as the issue allows); it can never lose a
-    // PUSH or an ACK, whose synchronous commits flush the WAL up to and including every
-    // reservation committed before them.
-    markBatch =
+    // Why one statement: the claim, the mark and the commit were three round trips per batch;
+    // on a loaded 2-core machine each round trip is a wake-up of the backend and of this thread,
+    // and every FETCH waiting behind the batch waited for all three.
+    //
+    // The statement commits with synchronous_commit off (set_config(..., true) lasts until its
+    // implicit transaction commits): a FETCH does not wait for a WAL flush. A crash may lose the
+    // reservations, which only means the jobs are delivered again (at-least-once, as the issue
+    // allows); it can never lose a PUSH or an ACK, whose synchronous commits flush the WAL up to
+    // and including every reservation committed before them.
+    claimAndMark =
         db.sql(
-            "WITH moved AS (UPDATE {s}.jobs j SET wid = m.wid, reserved_at_us = m.at,"
-                + " reserved_until_us = m.until, reserved_seq = nextval('{s}.reservation_seq')"
-                + " FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[]) AS m(id, wid, at, until)"
-                + " WHERE j.id = m.id RETURNING j.queue), "
+            "WITH claimed AS (SELECT c.id, row_number() OVER (ORDER BY c.n, c.priority DESC, c.id)"
+                + " AS rn FROM (SELECT q.n, c.id, c.priority"
+                + " FROM unnest(?::text[]) WITH ORDINALITY AS q(name, n)"
+                + " CROSS JOIN LATERAL (SELECT id, priority FROM {s}.jobs"
+                + " WHERE queue = q.name AND reserved_until_us IS NULL"
+                + " ORDER BY priority DESC, id LIMIT ? FOR UPDATE SKIP LOCKED) c LIMIT ?) c),"
+                + " moved AS (UPDATE {s}.jobs j SET wid = w.wid, reserved_at_us = w.at,"
+                + " reserved_until_us = w.until, reserved_seq = nextval('{s}.reservation_seq')"
+                + " FROM claimed JOIN unnest(?::text[], ?::bigint[], ?::bigint[])"
+                + " WITH ORDINALITY AS w(wid, at, until, rn) USING (rn)"
+                + " WHERE j.id = claimed.id"
+                + " RETURNING claimed.rn, j.reserved_seq, j.jid, j.queue, j.payload), "
                 + PgQueueCounts.cte("moved", -1, 1)
                 + ", unsynced AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
-                + " SELECT count(*) FROM moved CROSS JOIN unsynced");
+                + " SELECT rn, reserved_seq, jid, queue, payload FROM moved CROSS JOIN unsynced"
+                + " ORDER BY rn");
+    // The deadlines of claimed jobs whose payload asks for a reservation time of its own, for
+    // the reservations still held (an ACK may already have removed one).
+    reconcile =
+        db.sql(
+            "UPDATE {s}.jobs j SET reserved_until_us = m.until"
+                + " FROM unnest(?::bigint[], ?::bigint[]) AS m(seq, until)"
+                + " WHERE j.reserved_seq = m.seq AND j.reserved_until_us IS NOT NULL");
     lockOldest =
         db.sql(
             "SELECT id, "
@@ -114,12 +133,12 @@ final class PgReservations {
   }
 
   /**
-   * Serves a batch of FETCHes ({@link PgFetchBatcher}) in one transaction: the requests with the
-   * same queue list form a group, whose claiming statement locks up to as many jobs as the group
-   * has requests; the group's requests, in arrival order, get its jobs in the order a lone FETCH
-   * would have got them (first non-empty queue of the list, highest priority, oldest), and the
-   * requests beyond the jobs found get empty. One statement then marks every claimed row reserved,
-   * and one commit ends it. Every request of the batch is completed, also when it fails.
+   * Serves a batch of FETCHes ({@link PgFetchBatcher}): the requests with the same queue list form
+   * a group, served by one autocommit statement that claims and marks up to as many jobs as the
+   * group has requests; the group's requests, in arrival order, get its jobs in the order a lone
+   * FETCH would have got them (first non-empty queue of the list, highest priority, oldest), and
+   * the requests beyond the jobs found get empty. Every request of the batch is completed, also
+   * when it fails (a group's failure fails only that group).
    */
   void reserveBatch(List<PgFetchRequest> batch) {
     Map<List<String>, List<PgFetchRequest>> groups = new LinkedHashMap<>();
@@ -130,90 +149,79 @@ final class PgReservations {
         groups.computeIfAbsent(r.queues(), k -> new ArrayList<>()).add(r);
       }
     }
-    if (groups.isEmpty()) {
-      return;
-    }
-    Map<PgFetchRequest, Reservation> out = new HashMap<>();
-    try {
-      PgWork.transaction(
-          db,
-          c -> {
-            List<Long> ids = new ArrayList<>();
-            List<String> wids = new ArrayList<>();
-            List<Long> ats = new ArrayList<>();
-            List<Long> untils = new ArrayList<>();
-            for (Map.Entry<List<String>, List<PgFetchRequest>> g : groups.entrySet()) {
-              List<PgFetchRequest> waiting = g.getValue();
-              try (PreparedStatement p = c.prepareStatement(claimBatch)) {
-                p.setArray(1, c.createArrayOf("text", g.getKey().toArray(String[]::new)));
-                p.setArray(2, c.createArrayOf("bigint", ids.toArray()));
-                p.setInt(3, waiting.size());
-                p.setInt(4, waiting.size());
-                List<Claimed> claimed = new ArrayList<>();
-                try (ResultSet rs = p.executeQuery()) {
-                  while (rs.next()) {
-                    claimed.add(
-                        new Claimed(
-                            rs.getLong(1),
-                            rs.getLong(2),
-                            rs.getShort(3),
-                            rs.getString(4),
-                            rs.getString(5),
-                            rs.getBytes(6)));
-                  }
-                }
-                // The rows already come in this order; sorting states it rather than trusting
-                // the plan.
-                claimed.sort(Claimed.ORDER);
-                for (int i = 0; i < claimed.size(); i++) {
-                  PgFetchRequest r = waiting.get(i);
-                  Claimed job = claimed.get(i);
-                  Instant until = r.deadline().apply(job.payload());
-                  ids.add(job.id());
-                  wids.add(r.wid());
-                  ats.add(PgTime.micros(r.now()));
-                  untils.add(PgTime.micros(until));
-                  out.put(
-                      r,
-                      new Reservation(
-                          job.jid(),
-                          job.queue(),
-                          job.payload(),
-                          r.wid(),
-                          PgTime.instant(PgTime.micros(r.now())),
-                          until));
-                }
-              }
-            }
-            if (!ids.isEmpty()) {
-              try (PreparedStatement p = c.prepareStatement(markBatch)) {
-                p.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-                p.setArray(2, c.createArrayOf("text", wids.toArray()));
-                p.setArray(3, c.createArrayOf("bigint", ats.toArray()));
-                p.setArray(4, c.createArrayOf("bigint", untils.toArray()));
-                p.executeQuery().close();
-              }
-            }
-            return null;
-          });
-    } catch (RuntimeException | Error e) {
-      for (PgFetchRequest r : batch) {
-        r.result().completeExceptionally(e);
+    for (Map.Entry<List<String>, List<PgFetchRequest>> g : groups.entrySet()) {
+      List<PgFetchRequest> waiting = g.getValue();
+      List<Reservation> got;
+      try {
+        got = PgWork.autocommit(db, c -> claim(c, g.getKey(), waiting));
+      } catch (RuntimeException | Error e) {
+        for (PgFetchRequest r : waiting) {
+          r.result().completeExceptionally(e);
+        }
+        continue;
       }
-      return;
-    }
-    for (PgFetchRequest r : batch) {
-      r.result().complete(Optional.ofNullable(out.get(r)));
+      for (int i = 0; i < waiting.size(); i++) {
+        waiting.get(i).result().complete(Optional.ofNullable(i < got.size() ? got.get(i) : null));
+      }
     }
   }
 
-  /** A row a group's claiming statement locked: its queue's place in the list, and the job. */
-  private record Claimed(
-      long queueOrdinal, long id, short priority, String jid, String queue, byte[] payload) {
-    static final Comparator<Claimed> ORDER =
-        Comparator.comparingLong(Claimed::queueOrdinal)
-            .thenComparing(Comparator.comparingInt(Claimed::priority).reversed())
-            .thenComparingLong(Claimed::id);
+  /** What a deadline function gives a payload that names no reservation time of its own. */
+  private static final byte[] PLAIN_PAYLOAD = "{}".getBytes(StandardCharsets.UTF_8);
+
+  /** One group's statement: the reservations of its first requests, in request order. */
+  private List<Reservation> claim(Connection c, List<String> queues, List<PgFetchRequest> waiting)
+      throws SQLException {
+    int n = waiting.size();
+    String[] wids = new String[n];
+    Long[] ats = new Long[n];
+    Long[] untils = new Long[n];
+    for (int i = 0; i < n; i++) {
+      PgFetchRequest r = waiting.get(i);
+      wids[i] = r.wid();
+      ats[i] = PgTime.micros(r.now());
+      untils[i] = PgTime.micros(r.deadline().apply(PLAIN_PAYLOAD));
+    }
+    List<Reservation> out = new ArrayList<>();
+    List<Long> fixSeqs = new ArrayList<>();
+    List<Long> fixUntils = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(claimAndMark)) {
+      p.setArray(1, c.createArrayOf("text", queues.toArray(String[]::new)));
+      p.setInt(2, n);
+      p.setInt(3, n);
+      p.setArray(4, c.createArrayOf("text", wids));
+      p.setArray(5, c.createArrayOf("bigint", ats));
+      p.setArray(6, c.createArrayOf("bigint", untils));
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          int i = (int) rs.getLong(1) - 1;
+          long seq = rs.getLong(2);
+          byte[] payload = rs.getBytes(5);
+          PgFetchRequest r = waiting.get(i);
+          long until = PgTime.micros(r.deadline().apply(payload));
+          if (until != untils[i]) {
+            fixSeqs.add(seq);
+            fixUntils.add(until);
+          }
+          out.add(
+              new Reservation(
+                  rs.getString(3),
+                  rs.getString(4),
+                  payload,
+                  r.wid(),
+                  PgTime.instant(ats[i]),
+                  PgTime.instant(until)));
+        }
+      }
+    }
+    if (!fixSeqs.isEmpty()) {
+      try (PreparedStatement p = c.prepareStatement(reconcile)) {
+        p.setArray(1, c.createArrayOf("bigint", fixSeqs.toArray()));
+        p.setArray(2, c.createArrayOf("bigint", fixUntils.toArray()));
+        p.executeUpdate();
+      }
+    }
+    return out;
   }
 
   /**

@@ -113,6 +113,10 @@ public final class PostgresStore implements Store {
   private volatile boolean closed;
 
   private PostgresStore(PgDatabase db, boolean listen) {
+    this(db, listen, false);
+  }
+
+  private PostgresStore(PgDatabase db, boolean listen, boolean durableAcks) {
     this.db = db;
     this.inserts = new PgInserts(db);
     this.queues = new PgQueues(db);
@@ -133,7 +137,8 @@ public final class PostgresStore implements Store {
     this.workflows = new PgWorkflowStore(db, inserts, this::enqueued);
     this.singleJobs = new PgSingleJobs(db);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
-    this.writes = new PgGroupCommit(db, inserts, new PgAcks(db), this::enqueued, WRITER_THREADS);
+    this.writes =
+        new PgGroupCommit(db, inserts, new PgAcks(db, durableAcks), this::enqueued, WRITER_THREADS);
     this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
     // Jobs stored through other nodes (or by applications in SQL) wake this node's FETCHes.
     this.wakeups =
@@ -147,8 +152,16 @@ public final class PostgresStore implements Store {
 
   /** Opens the store on a migrated schema; closing the store closes {@code db}. */
   public static PostgresStore open(PgDatabase db) {
+    return open(db, false);
+  }
+
+  /**
+   * @param durableAcks true: ACKs commit synchronously ({@code [postgres] ack_commit = "sync"});
+   *     false: without waiting for the WAL flush (see PgAcks)
+   */
+  public static PostgresStore open(PgDatabase db, boolean durableAcks) {
     PgMigrations.run(db);
-    return new PostgresStore(db, true);
+    return new PostgresStore(db, true, durableAcks);
   }
 
   /**
@@ -157,8 +170,17 @@ public final class PostgresStore implements Store {
    * nodes' jobs, the echo of this node's, and its poll's safety-net wake-ups (PgWakeupsTest).
    */
   static PostgresStore openWithoutListening(PgDatabase db) {
+    return openWithoutListening(db, false);
+  }
+
+  static PostgresStore openWithoutListening(PgDatabase db, boolean durableAcks) {
     PgMigrations.run(db);
-    return new PostgresStore(db, false);
+    return new PostgresStore(db, false, durableAcks);
+  }
+
+  /** The group commit of PUSH and ACK (for tests that look inside its transactions). */
+  PgGroupCommit writes() {
+    return writes;
   }
 
   /** The database and schema this store works in (for tests and the cluster's own tables). */
