@@ -55,7 +55,7 @@ public final class MemorySharedWorkers implements SharedWorkers {
         base.state()
             .advanceTo(local.state())
             .advanceTo(reported == null ? WorkerState.RUNNING : reported);
-    rows.put(local.wid(), copy(base, now, rssKb, state, base.connections()));
+    rows.put(local.wid(), copy(base, now, rssKb, state, base.connections()).withLoad(local.load()));
     return state;
   }
 
@@ -106,6 +106,7 @@ public final class MemorySharedWorkers implements SharedWorkers {
         lastBeat,
         rssKb,
         state,
-        connections);
+        connections,
+        w.load());
   }
 }

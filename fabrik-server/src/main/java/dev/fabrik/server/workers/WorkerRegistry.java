@@ -150,8 +150,8 @@ public final class WorkerRegistry {
   /** A snapshot of every live worker, for the admin endpoint and the Busy page. */
   public Collection<WorkerInfo> list() {
     if (shared.shared()) {
-      // The shared table has no load columns yet: a worker beating on this node shows the load of
-      // its last BEAT here; one beating on another node shows none.
+      // The shared row carries the load of the worker's last BEAT on any node; a worker beating on
+      // this node shows this node's record, which may be a beat newer.
       List<WorkerInfo> rows = shared.list();
       List<WorkerInfo> out = new ArrayList<>(rows.size());
       for (WorkerInfo row : rows) {

@@ -3,6 +3,7 @@ package dev.fabrik.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fabrik.server.workers.WorkerInfo;
+import dev.fabrik.server.workers.WorkerLoad;
 import dev.fabrik.server.workers.WorkerState;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +79,24 @@ public abstract class SharedWorkersContract {
   @Test
   void signalToAnUnknownWorkerIsFalse() {
     assertThat(shared().signal("nobody", WorkerState.QUIET)).isFalse();
+  }
+
+  @Test
+  void theLoadOfTheLastBeatIsWhatEveryNodeLists() {
+    SharedWorkers w = shared();
+    w.attached(hello("w1"), T0);
+    assertThat(w.list()).singleElement().extracting(WorkerInfo::load).isEqualTo(WorkerLoad.UNKNOWN);
+    w.beat(hello("w1").withLoad(new WorkerLoad(20, 3)), 100, null, T0.plusSeconds(1));
+    assertThat(w.signal("w1", WorkerState.QUIET)).isTrue();
+    assertThat(w.list())
+        .singleElement()
+        .extracting(WorkerInfo::load)
+        .isEqualTo(new WorkerLoad(20, 3));
+    w.beat(hello("w1").withLoad(new WorkerLoad(20, 0)), 100, null, T0.plusSeconds(2));
+    assertThat(w.list())
+        .singleElement()
+        .extracting(WorkerInfo::load)
+        .isEqualTo(new WorkerLoad(20, 0));
   }
 
   @Test

@@ -35,7 +35,8 @@ public final class PgMigrations {
           "V6__workflows.sql",
           "V7__limits.sql",
           "V8__history.sql",
-          "V9__triage.sql");
+          "V9__triage.sql",
+          "V10__worker_load.sql");
 
   private PgMigrations() {}
 

@@ -2,6 +2,7 @@ package dev.fabrik.server.storage.postgres;
 
 import dev.fabrik.server.cluster.SharedWorkers;
 import dev.fabrik.server.workers.WorkerInfo;
+import dev.fabrik.server.workers.WorkerLoad;
 import dev.fabrik.server.workers.WorkerState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +26,8 @@ public final class PgSharedWorkers implements SharedWorkers {
   private static final Logger LOG = LoggerFactory.getLogger(PgSharedWorkers.class);
   private static final WorkerState[] STATES = WorkerState.values();
   private static final String COLUMNS =
-      "wid, hostname, pid, labels, started_at_us, last_beat_us, rss_kb, state, connections";
+      "wid, hostname, pid, labels, started_at_us, last_beat_us, rss_kb, state, connections,"
+          + " concurrency, busy";
 
   private final PgDatabase db;
   private final String attach;
@@ -43,7 +45,7 @@ public final class PgSharedWorkers implements SharedWorkers {
         db.sql(
             "INSERT INTO {s}.workers AS w ("
                 + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1) ON CONFLICT (wid) DO UPDATE SET"
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1, -1, -1) ON CONFLICT (wid) DO UPDATE SET"
                 + " connections = w.connections + 1,"
                 + " last_beat_us = GREATEST(w.last_beat_us, excluded.last_beat_us)");
     this.decrement = db.sql("UPDATE {s}.workers SET connections = connections - 1 WHERE wid = ?");
@@ -53,8 +55,9 @@ public final class PgSharedWorkers implements SharedWorkers {
         db.sql(
             "INSERT INTO {s}.workers AS w ("
                 + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wid) DO UPDATE SET"
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wid) DO UPDATE SET"
                 + " last_beat_us = excluded.last_beat_us, rss_kb = excluded.rss_kb,"
+                + " concurrency = excluded.concurrency, busy = excluded.busy,"
                 + " state = GREATEST(w.state, excluded.state) RETURNING state");
     this.signal = db.sql("UPDATE {s}.workers SET state = GREATEST(state, ?) WHERE wid = ?");
     this.list = db.sql("SELECT " + COLUMNS + " FROM {s}.workers ORDER BY wid");
@@ -115,6 +118,8 @@ public final class PgSharedWorkers implements SharedWorkers {
       ps.setLong(7, rssKb);
       ps.setShort(8, (short) mine.ordinal());
       ps.setInt(9, Math.max(1, local.connections()));
+      ps.setInt(10, local.load().concurrency());
+      ps.setInt(11, local.load().busy());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return STATES[rs.getShort(1)];
@@ -153,7 +158,8 @@ public final class PgSharedWorkers implements SharedWorkers {
                 PgTime.instant(rs.getLong(6)),
                 rs.getLong(7),
                 STATES[rs.getShort(8)],
-                Math.max(0, rs.getInt(9))));
+                Math.max(0, rs.getInt(9)),
+                new WorkerLoad(rs.getInt(10), rs.getInt(11))));
       }
       return out;
     } catch (SQLException e) {
