@@ -56,8 +56,6 @@ public final class SqliteStore implements Store {
   /** Default heap spent on payloads of queued jobs; the rest are read back when fetched. */
   public static final long DEFAULT_CACHE_BYTES = 96L << 20;
 
-  private static final int MUTATE_CHUNK = 1000;
-
   private final Path dataDir;
   private final QueueIndex index;
   private final ReservationTable<Long> reservations = new ReservationTable<>();
@@ -81,6 +79,7 @@ public final class SqliteStore implements Store {
 
   private final SqliteWorkflowStore workflows;
   private final SqliteSingleJobs singleJobs;
+  private final SqliteSetMutations mutations;
 
   private final ReservationEnds ends = new ReservationEnds(reservations);
 
@@ -145,6 +144,7 @@ public final class SqliteStore implements Store {
     this.limits = new SqliteLimitStore(writer, readers);
     this.history = new SqliteJobStatsStore(writer, readers);
     this.passOverReserve = new PassOverReserve(index, jobReads, reservations);
+    this.mutations = new SqliteSetMutations(writer, readers, new SetRows());
     this.singleJobs =
         new SqliteSingleJobs(
             index, writer, readers, reservations, this::notifyListeners, this::ensureOpen);
@@ -168,7 +168,7 @@ public final class SqliteStore implements Store {
                 SetEntry.Key key = new SetEntry.Key(score, jid);
                 SetEntry e = SetTables.find(tx.prepare(SetTables.findSql(key)), SetName.DEAD, key);
                 return e != null
-                    && applyMutation(tx, SetName.DEAD, List.of(e), new Mutation.Delete()) == 1;
+                    && mutations.apply(tx, SetName.DEAD, List.of(e), new Mutation.Delete()) == 1;
               }
             });
   }
@@ -607,6 +607,26 @@ public final class SqliteStore implements Store {
     tx.onCommit(() -> setSizes[set.ordinal()].addAndGet(delta));
   }
 
+  /** The row writes {@link SqliteSetMutations} shares with PUSH (job ids, set sizes). */
+  private final class SetRows implements SqliteSetMutations.Rows {
+    @Override
+    public void insertJob(Tx tx, QueuedJob job) throws SQLException {
+      SqliteStore.this.insertJob(tx, job);
+    }
+
+    @Override
+    public void addEntry(
+        Tx tx, SetName set, Instant score, String jid, String queue, byte[] payload)
+        throws SQLException {
+      SqliteStore.this.addEntry(tx, set, score, jid, queue, payload);
+    }
+
+    @Override
+    public void removed(Tx tx, SetName set, long removed) {
+      adjustSetSize(tx, set, -removed);
+    }
+  }
+
   @Override
   public int enqueueDue(SetName set, Instant now, int limit, UnaryOperator<byte[]> restamp) {
     ensureOpen();
@@ -673,81 +693,20 @@ public final class SqliteStore implements Store {
 
   @Override
   public int mutate(SetName set, Predicate<SetEntry> filter, Mutation mutation) {
-    return mutateInChunks(set, SetQuery.ALL, filter, mutation);
+    ensureOpen();
+    return mutations.mutate(set, SetQuery.ALL, filter, mutation);
   }
 
   @Override
   public int mutate(SetName set, SetQuery query, Mutation mutation) {
-    return mutateInChunks(set, query.withDescending(false), e -> true, mutation);
-  }
-
-  /**
-   * Reads a chunk matching {@code query} on a reader, keeps what {@code filter} accepts, moves what
-   * still exists in one short write, and repeats: constant memory at millions of entries, and
-   * FETCH/PUSH go on between chunks. Entries added after the start are not visited.
-   */
-  private int mutateInChunks(
-      SetName set, SetQuery query, Predicate<SetEntry> filter, Mutation mutation) {
     ensureOpen();
-    long maxId = readers.read(SetTables::maxId);
-    int changed = 0;
-    SetEntry.Key after = null;
-    do {
-      SetEntry.Key from = after;
-      SetPage chunk = readers.read(c -> SetScans.scan(c, set, query, from, MUTATE_CHUNK, maxId));
-      List<SetEntry> matches = chunk.entries().stream().filter(filter).toList();
-      if (!matches.isEmpty()) {
-        changed += writer.write(tx -> applyMutation(tx, set, matches, mutation), matches.size(), 0);
-      }
-      after = chunk.next();
-    } while (after != null);
-    return changed;
+    return mutations.mutate(set, query.withDescending(false), e -> true, mutation);
   }
 
   @Override
   public int mutate(SetName set, Collection<SetEntry.Key> keys, Mutation mutation) {
     ensureOpen();
-    List<SetEntry.Key> all = List.copyOf(keys);
-    int changed = 0;
-    for (int from = 0; from < all.size(); from += MUTATE_CHUNK) {
-      List<SetEntry.Key> chunk = all.subList(from, Math.min(all.size(), from + MUTATE_CHUNK));
-      changed +=
-          writer.write(
-              tx -> {
-                List<SetEntry> found = new ArrayList<>(chunk.size());
-                for (SetEntry.Key key : chunk) {
-                  SetEntry e = SetTables.find(tx.prepare(SetTables.findSql(key)), set, key);
-                  if (e != null) {
-                    found.add(e);
-                  }
-                }
-                return applyMutation(tx, set, found, mutation);
-              },
-              chunk.size(),
-              0);
-    }
-    return changed;
-  }
-
-  /** Deletes each entry (by row id) that is still there and does what {@code mutation} says. */
-  private int applyMutation(Tx tx, SetName set, List<SetEntry> entries, Mutation mutation)
-      throws SQLException {
-    int changed = 0;
-    for (SetEntry e : entries) {
-      if (!SetTables.delete(tx, e.seq())) {
-        continue; // gone since it was read (or listed twice)
-      }
-      adjustSetSize(tx, set, -1);
-      switch (mutation) {
-        case Mutation.Delete d -> {}
-        case Mutation.Kill kill ->
-            addEntry(tx, SetName.DEAD, kill.expiresAt(), e.jid(), e.queue(), e.payload());
-        case Mutation.Requeue r ->
-            insertJob(tx, QueuedJob.fromPayload(e.jid(), e.queue(), e.payload()));
-      }
-      changed++;
-    }
-    return changed;
+    return mutations.mutate(set, keys, mutation);
   }
 
   @Override
