@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.Reply;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +21,6 @@ import tools.jackson.databind.node.ObjectNode;
  * target/screenshots/history-*.png}.
  */
 class HistoryBrowserIT {
-  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir Path dataDir;
   private InProcessServer server;
@@ -32,9 +28,7 @@ class HistoryBrowserIT {
 
   @BeforeAll
   static void browserInstalled() {
-    if (!Files.isExecutable(Path.of(chromium()))) {
-      fail("no Chromium at " + chromium() + ": apt-get install chromium (dev/test does it)");
-    }
+    UiScenario.requireBrowser();
   }
 
   @BeforeEach
@@ -62,7 +56,7 @@ class HistoryBrowserIT {
     JsonNode types = server.admin().get("/api/jobtypes?range=1h");
     assertThat(types.path("jobtypes").size()).isEqualTo(3);
 
-    script = NodeScript.start("ui-history.js", env(), server.url(), TIMEOUT);
+    script = UiScenario.start(server, "ui-history.js");
     JsonNode ok = script.awaitOk();
     assertThat(ok.path("seen").path("90d").asInt()).isEqualTo(90);
   }
@@ -81,22 +75,5 @@ class HistoryBrowserIT {
         assertThat(conn.call(fail)).isEqualTo(Reply.OK);
       }
     }
-  }
-
-  private Map<String, String> env() {
-    return Map.of(
-        "FABRIK_WEB_URL",
-        "http://127.0.0.1:" + server.webPort(),
-        "SCREENSHOT_DIR",
-        Path.of("target", "screenshots").toAbsolutePath().toString(),
-        "SCENARIO",
-        "history",
-        "CHROMIUM",
-        chromium());
-  }
-
-  private static String chromium() {
-    String configured = System.getenv("CHROMIUM");
-    return configured == null || configured.isBlank() ? "/usr/bin/chromium" : configured;
   }
 }

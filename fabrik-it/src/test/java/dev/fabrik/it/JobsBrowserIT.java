@@ -1,14 +1,10 @@
 package dev.fabrik.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.Reply;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +19,6 @@ import tools.jackson.databind.node.ObjectNode;
  * other pages; the pages fit at 1280 and 390 px. Screenshots in {@code target/screenshots/jobs-*}.
  */
 class JobsBrowserIT {
-  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir Path dataDir;
   private InProcessServer server;
@@ -31,10 +26,7 @@ class JobsBrowserIT {
 
   @BeforeEach
   void startServer() {
-    Path chromium = Path.of(chromium());
-    if (!Files.isExecutable(chromium)) {
-      fail("no Chromium at " + chromium + ": apt-get install chromium (dev/test does it)");
-    }
+    UiScenario.requireBrowser();
     server = InProcessServer.defaultStore(dataDir);
   }
 
@@ -71,7 +63,8 @@ class JobsBrowserIT {
       assertThat(Wire.fetch(worker, "ui-busy").path("jid").asString()).isEqualTo("ui-busy-0001");
 
       script =
-          start(
+          UiScenario.start(
+              server,
               "ui-jobs.js",
               "ui-jobs",
               "ui-delete-01",
@@ -90,31 +83,5 @@ class JobsBrowserIT {
       assertThat(Wire.fetch(conn, "ui-jobs").path("jid").asString()).isEqualTo("ui-first-001");
       assertThat(Wire.fetch(conn, "ui-jobs").path("jid").asString()).isEqualTo("ui-keep-0001");
     }
-  }
-
-  private NodeScript.Running start(String file, String... args) {
-    Map<String, String> env =
-        Map.of(
-            "FABRIK_WEB_URL",
-            "http://127.0.0.1:" + server.webPort(),
-            "SCREENSHOT_DIR",
-            screenshotDir().toString(),
-            "SCENARIO",
-            "jobs",
-            "CHROMIUM",
-            chromium());
-    return NodeScript.start(file, env, server.url(), TIMEOUT, args);
-  }
-
-  private static String chromium() {
-    String configured = System.getenv("CHROMIUM");
-    return configured == null || configured.isBlank() ? "/usr/bin/chromium" : configured;
-  }
-
-  private static Path screenshotDir() {
-    String configured = System.getProperty("fabrik.screenshots");
-    return configured != null
-        ? Path.of(configured)
-        : Path.of("target", "screenshots").toAbsolutePath();
   }
 }

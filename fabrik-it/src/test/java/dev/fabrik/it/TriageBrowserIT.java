@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.fabrik.protocol.ProtocolConnection;
 import dev.fabrik.protocol.Reply;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +20,6 @@ import tools.jackson.databind.node.ObjectNode;
  * whole group back to its queue. Screenshots at 1280 and 390 px as {@code triage-*.png}.
  */
 class TriageBrowserIT {
-  private static final Duration TIMEOUT = Duration.ofSeconds(45);
 
   @TempDir Path dataDir;
   private InProcessServer server;
@@ -31,12 +27,7 @@ class TriageBrowserIT {
 
   @BeforeAll
   static void browserInstalled() {
-    if (!Files.isExecutable(Path.of(chromium()))) {
-      fail("no Chromium at " + chromium() + ": apt-get install chromium (dev/test does it)");
-    }
-    if (!Files.isDirectory(NodeScript.nodeDir().resolve("node_modules/playwright-core"))) {
-      fail("playwright-core is missing: run npm ci in fabrik-it/node");
-    }
+    UiScenario.requireBrowser();
   }
 
   @BeforeEach
@@ -60,7 +51,7 @@ class TriageBrowserIT {
       }
       dies(conn, "mail-0001", "SendEmail", "SMTP timeout after 30s");
     }
-    script = start("ui-triage.js", "3", "2");
+    script = UiScenario.start(server, "ui-triage.js", "3", "2");
     JsonNode ok = script.awaitOk();
     assertThat(ok.path("flash").asString()).isEqualTo("3 jobs retried");
     try (ProtocolConnection conn = server.connect()) {
@@ -88,31 +79,5 @@ class TriageBrowserIT {
             + jid.length()
             + ":in `perform'\",\"lib/worker.rb:40\"]}";
     assertThat(conn.call(fail)).isEqualTo(Reply.OK);
-  }
-
-  private NodeScript.Running start(String file, String... args) {
-    Map<String, String> env =
-        Map.of(
-            "FABRIK_WEB_URL",
-            "http://127.0.0.1:" + server.webPort(),
-            "SCREENSHOT_DIR",
-            screenshotDir().toString(),
-            "SCENARIO",
-            "triage",
-            "CHROMIUM",
-            chromium());
-    return NodeScript.start(file, env, server.url(), TIMEOUT, args);
-  }
-
-  private static String chromium() {
-    String configured = System.getenv("CHROMIUM");
-    return configured == null || configured.isBlank() ? "/usr/bin/chromium" : configured;
-  }
-
-  private static Path screenshotDir() {
-    String configured = System.getProperty("fabrik.screenshots");
-    return configured != null
-        ? Path.of(configured)
-        : Path.of("target", "screenshots").toAbsolutePath();
   }
 }
