@@ -1,12 +1,9 @@
 package dev.fabrik.server.metrics;
 
-import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.server.storage.PayloadJobtype;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 
 /**
  * Turns job types into {@code jobtype} label values, at most {@link #MAX_JOB_TYPES} distinct ones;
@@ -86,27 +83,8 @@ final class JobTypeLabels<T> {
     }
   }
 
-  /**
-   * The top-level {@code jobtype} of a job payload, or null. Streams the tokens and stops at the
-   * field (the second one in payloads we encode: {@code {"jid":"..","jobtype":"Email",...}}), so an
-   * ACK does not pay for decoding args it never looks at.
-   */
+  /** The top-level {@code jobtype} of a job payload, or null, without decoding its args. */
   static String jobType(byte[] payload) {
-    try (JsonParser p = JobCodec.MAPPER.createParser(payload)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if (name.equals("jobtype")) {
-          return value == JsonToken.VALUE_STRING ? p.getString() : null;
-        }
-        p.skipChildren();
-      }
-      return null;
-    } catch (JacksonException e) {
-      return null;
-    }
+    return PayloadJobtype.streamed(payload);
   }
 }
