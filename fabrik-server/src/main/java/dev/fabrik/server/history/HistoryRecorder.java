@@ -2,7 +2,6 @@ package dev.fabrik.server.history;
 
 import dev.fabrik.server.manager.OutcomeListener;
 import dev.fabrik.server.storage.FailureDecision;
-import dev.fabrik.server.storage.PayloadJobtype;
 import dev.fabrik.server.storage.Reservation;
 import java.time.Clock;
 import java.time.Instant;
@@ -83,7 +82,7 @@ public final class HistoryRecorder implements OutcomeListener {
   private void count(Reservation r, boolean timed, int a, int b, int c) {
     long nowMs = clock.millis();
     long minute = Grain.MINUTE.floor(Math.floorDiv(nowMs, 1000L));
-    String type = PayloadJobtype.streamed(r.payload());
+    String type = r.jobtype();
     Key key = new Key(type == null ? OTHER : type, minute);
     long runMicros = timed ? nowMs * 1000 - micros(r.reservedAt()) : -1;
     while (true) {

@@ -66,19 +66,19 @@ final class JobCounters implements OutcomeListener {
 
   @Override
   public void acknowledged(Reservation reservation) {
-    types.forPayload(reservation.payload()).processed.inc();
+    types.forType(reservation.jobtype()).processed.inc();
   }
 
   @Override
   public void failed(Reservation reservation, boolean expired) {
-    PerType t = types.forPayload(reservation.payload());
+    PerType t = types.forType(reservation.jobtype());
     t.processed.inc();
     (expired ? t.expired : t.failed).inc();
   }
 
   @Override
   public void snoozed(Reservation reservation, Instant until) {
-    types.forPayload(reservation.payload()).snoozed.inc();
+    types.forType(reservation.jobtype()).snoozed.inc();
   }
 
   private final class PerType {

@@ -1,6 +1,5 @@
 package dev.fabrik.server.metrics;
 
-import dev.fabrik.server.storage.PayloadJobtype;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -32,11 +31,6 @@ final class JobTypeLabels<T> {
   JobTypeLabels(int max, Function<String, T> create) {
     this.max = max;
     this.create = create;
-  }
-
-  /** The entry of the job in this payload (the compact JSON a reservation carries). */
-  T forPayload(byte[] payload) {
-    return forType(jobType(payload));
   }
 
   /** The entry of {@code jobtype}, created on first sight while fewer than the cap exist. */
@@ -81,10 +75,5 @@ final class JobTypeLabels<T> {
       }
       return other;
     }
-  }
-
-  /** The top-level {@code jobtype} of a job payload, or null, without decoding its args. */
-  static String jobType(byte[] payload) {
-    return PayloadJobtype.streamed(payload);
   }
 }
