@@ -80,13 +80,14 @@ public final class SqliteStore implements Store {
   private final SqliteWorkflowStore workflows;
   private final SqliteSingleJobs singleJobs;
   private final SqliteSetMutations mutations;
+  private final SqliteQueueAdmin queueAdmin;
 
   private final ReservationEnds ends = new ReservationEnds(reservations);
 
   private volatile boolean closed;
 
   // Owned by the writer thread: queue ids and set sizes including uncommitted ops of the batch.
-  private Map<String, Long> queueIds;
+  private final Map<String, Long> queueIds;
   private final Map<String, Long> committedQueueIds;
   private final long[] pendingSetSizes = new long[SetName.values().length];
   private long nextJobId;
@@ -145,6 +146,7 @@ public final class SqliteStore implements Store {
     this.history = new SqliteJobStatsStore(writer, readers);
     this.passOverReserve = new PassOverReserve(index, jobReads, reservations);
     this.mutations = new SqliteSetMutations(writer, readers, new SetRows());
+    this.queueAdmin = new SqliteQueueAdmin(writer, index, queueIds, committedQueueIds);
     this.singleJobs =
         new SqliteSingleJobs(
             index, writer, readers, reservations, this::notifyListeners, this::ensureOpen);
@@ -391,62 +393,20 @@ public final class SqliteStore implements Store {
 
   @Override
   public void pause(Collection<String> queues) {
-    setPaused(queues, true);
+    ensureOpen();
+    queueAdmin.setPaused(queues, true);
   }
 
   @Override
   public void resume(Collection<String> queues) {
-    setPaused(queues, false);
-  }
-
-  private void setPaused(Collection<String> queues, boolean on) {
     ensureOpen();
-    List<String> names = List.copyOf(queues);
-    writer.write(
-        tx -> {
-          PreparedStatement ps = tx.prepare("UPDATE queues SET paused = ? WHERE name = ?");
-          for (String name : names) {
-            ps.setInt(1, on ? 1 : 0);
-            ps.setString(2, name);
-            ps.executeUpdate();
-          }
-          tx.onCommit(() -> index.setPaused(names, on));
-          return null;
-        });
+    queueAdmin.setPaused(queues, false);
   }
 
   @Override
   public void remove(Collection<String> queues) {
     ensureOpen();
-    List<String> names = List.copyOf(queues);
-    long rows = 1;
-    for (String name : names) {
-      rows += index.size(name);
-    }
-    writer.write(
-        tx -> {
-          for (String name : names) {
-            Long qid = queueIds.remove(name);
-            if (qid == null) {
-              continue;
-            }
-            // Reserved jobs of the queue go too; their ACK then finds nothing to delete.
-            PreparedStatement jobs = tx.prepare("DELETE FROM jobs WHERE qid = ?");
-            jobs.setLong(1, qid);
-            jobs.executeUpdate();
-            PreparedStatement q = tx.prepare("DELETE FROM queues WHERE id = ?");
-            q.setLong(1, qid);
-            q.executeUpdate();
-            tx.onCommit(
-                () -> {
-                  committedQueueIds.remove(name);
-                  index.remove(name);
-                });
-          }
-          return null;
-        },
-        (int) Math.min(Integer.MAX_VALUE, rows),
-        0);
+    queueAdmin.remove(queues);
   }
 
   @Override
@@ -809,7 +769,8 @@ public final class SqliteStore implements Store {
 
   /** Writer thread, after a rollback: forget what the failed ops did to the bookkeeping. */
   private void afterRollback() {
-    queueIds = new HashMap<>(committedQueueIds);
+    queueIds.clear();
+    queueIds.putAll(committedQueueIds);
     if (uniqueLocks != null) { // null only while the store opens
       uniqueLocks.afterRollback();
     }
