@@ -20,18 +20,8 @@ jar=${1:-$root/fabrik-cli/target/fabrik.jar}
 jobs=${2:-30000}
 pool=${3:-10}
 [[ -f "$jar" ]] || { echo "pg-drain-probe: $jar is missing" >&2; exit 2; }
-# shellcheck source=/dev/null
-source "$root/dev/java-home" >/dev/null
-java=$JAVA_HOME/bin/java
-work=$(mktemp -d /tmp/fabrik-drainprobe-XXXX)
-node=
-cleanup() {
-  [[ -n "$node" ]] && kill "$node" 2>/dev/null && wait "$node" 2>/dev/null
-  "$root/dev/postgres" stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=pg-throwaway.sh
+source "$root/fabrik-bench/scripts/pg-throwaway.sh" drainprobe
 
 # pg_stat_statements must be preloaded: start once (initdb), configure, restart.
 "$root/dev/postgres" start "$work/pg" >/dev/null
