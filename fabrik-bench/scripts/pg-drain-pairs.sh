@@ -13,18 +13,8 @@ jar_a=$1
 jar_b=$2
 pairs=${3:-3}
 jobs=${4:-20000}
-# shellcheck source=/dev/null
-source "$root/dev/java-home" >/dev/null
-java=$JAVA_HOME/bin/java
-work=$(mktemp -d /tmp/fabrik-drainpairs-XXXX)
-node=
-cleanup() {
-  [[ -n "$node" ]] && kill "$node" 2>/dev/null && wait "$node" 2>/dev/null
-  "$root/dev/postgres" stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=pg-throwaway.sh
+source "$root/fabrik-bench/scripts/pg-throwaway.sh" drainpairs
 
 url=$("$root/dev/postgres" start "$work/pg")
 run=0
