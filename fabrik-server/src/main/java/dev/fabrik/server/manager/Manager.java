@@ -361,7 +361,13 @@ public final class Manager {
       return;
     }
     acking(jid);
-    Optional<Reservation> r = store.acknowledge(jid);
+    Optional<Reservation> r;
+    try {
+      r = store.acknowledge(jid);
+    } catch (RuntimeException e) {
+      ackFailed(jid);
+      throw e;
+    }
     acknowledged(r);
     join(unique.acknowledged(r));
   }
@@ -377,6 +383,12 @@ public final class Manager {
     acking(jid);
     return store
         .acknowledgeAsync(jid)
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                ackFailed(jid);
+              }
+            })
         .thenCompose(
             r -> {
               acknowledged(r);
@@ -387,6 +399,12 @@ public final class Manager {
   private void acking(String jid) {
     for (OutcomeListener l : outcomes) {
       l.acking(jid);
+    }
+  }
+
+  private void ackFailed(String jid) {
+    for (OutcomeListener l : outcomes) {
+      l.ackFailed(jid);
     }
   }
 

@@ -39,6 +39,12 @@ public interface OutcomeListener {
    */
   default void acking(String jid) {}
 
+  /**
+   * The ACK announced by {@link #acking} was not applied: its write failed (a full disk) and the
+   * job is still reserved, so what {@code acking} handed on must be taken back. By default nothing.
+   */
+  default void ackFailed(String jid) {}
+
   /** ACK of a reserved job. */
   void acknowledged(Reservation reservation);
 

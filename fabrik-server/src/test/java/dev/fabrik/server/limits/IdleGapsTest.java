@@ -1,0 +1,45 @@
+package dev.fabrik.server.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class IdleGapsTest {
+  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+  private final IdleGaps gaps = new IdleGaps(nanos::get);
+
+  @Test
+  void aGapRunsFromASlotFreedWhileWantedToTheNextGrant() {
+    gaps.wanted("queue:q");
+    nanos.addAndGet(5_000_000); // the wait before the free is not a gap
+    gaps.freed("queue:q");
+    nanos.addAndGet(300_000);
+    gaps.granted("queue:q");
+
+    assertThat(gaps.countAndSum("queue:q")).containsExactly(1, 0.0003);
+  }
+
+  @Test
+  void aSlotFreedWithNoFetchWaitingOpensNoGap() {
+    gaps.freed("queue:q");
+    nanos.addAndGet(7_000_000);
+    gaps.granted("queue:q");
+
+    assertThat(gaps.countAndSum("queue:q")).containsExactly(0, 0);
+  }
+
+  @Test
+  void eachGapIsCountedOnceAndPerLimit() {
+    gaps.wanted("queue:q");
+    gaps.wanted("jobtype:T");
+    gaps.freed("queue:q");
+    gaps.freed("queue:q"); // a second free before the grant keeps the first time
+    nanos.addAndGet(1_000_000);
+    gaps.granted("queue:q");
+    gaps.granted("queue:q"); // no gap left open
+
+    assertThat(gaps.countAndSum("queue:q")).containsExactly(1, 0.001);
+    assertThat(gaps.countAndSum("jobtype:T")).containsExactly(0, 0);
+  }
+}
