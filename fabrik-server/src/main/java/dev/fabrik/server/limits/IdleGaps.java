@@ -45,6 +45,9 @@ final class IdleGaps {
   /** Limits with a slot freed while wanted and not granted since, with when it freed. */
   private final ConcurrentHashMap<String, Long> freedAt = new ConcurrentHashMap<>();
 
+  /** The longest gap closed per limit. */
+  private final ConcurrentHashMap<String, Long> maxNanos = new ConcurrentHashMap<>();
+
   IdleGaps(LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
   }
@@ -69,17 +72,27 @@ final class IdleGaps {
   void granted(String key) {
     Long from = freedAt.remove(key);
     if (from != null) {
-      histogram.labelValues(key).observe((nanoTime.getAsLong() - from) / 1e9);
+      long gap = nanoTime.getAsLong() - from;
+      histogram.labelValues(key).observe(gap / 1e9);
+      maxNanos.merge(key, gap, Math::max);
     }
   }
 
-  /** The gaps closed so far for {@code key}, in seconds: count and sum (tests). */
-  double[] countAndSum(String key) {
+  /** What the gaps of {@code key} add up to so far; null when none closed. */
+  IdleGapSummary summary(String key) {
     for (var point : histogram.collect().getDataPoints()) {
       if (key.equals(point.getLabels().get("limit"))) {
-        return new double[] {point.getCount(), point.getSum()};
+        var buckets = point.getClassicBuckets();
+        double[] bounds = new double[buckets.size()];
+        long[] counts = new long[buckets.size()];
+        for (int b = 0; b < buckets.size(); b++) {
+          bounds[b] = buckets.getUpperBound(b);
+          counts[b] = buckets.getCount(b);
+        }
+        long max = maxNanos.getOrDefault(key, 0L);
+        return new IdleGapSummary(point.getCount(), point.getSum(), max / 1e9, bounds, counts);
       }
     }
-    return new double[] {0, 0};
+    return null;
   }
 }

@@ -38,8 +38,12 @@ public final class Limits implements Service {
   /** How soon a rule set through the API on another node is in force here. */
   static final Duration REFRESH = Duration.ofSeconds(2);
 
-  /** A rule in force with where it came from and what it uses now. */
-  public record Usage(LimitRule rule, String source, int inFlight, boolean rateBlocked) {}
+  /**
+   * A rule in force with where it came from and what it uses now; {@code idleGaps}: the idle gaps
+   * of its slots measured here (null when none).
+   */
+  public record Usage(
+      LimitRule rule, String source, int inFlight, boolean rateBlocked, IdleGapSummary idleGaps) {}
 
   private final Store store;
   private final LimitStore state;
@@ -154,7 +158,8 @@ public final class Limits implements Service {
               r,
               fromApi.contains(r.id()) ? "api" : "conf.d",
               held.getOrDefault(r.slotKey(), 0),
-              r.rate() > 0 && r.key() == null && blocked.contains(r.bucket(null))));
+              r.rate() > 0 && r.key() == null && blocked.contains(r.bucket(null)),
+              gaps.summary(r.slotKey())));
     }
     out.sort(
         java.util.Comparator.comparing((Usage u) -> u.rule().scope())

@@ -17,7 +17,7 @@ class IdleGapsTest {
     nanos.addAndGet(300_000);
     gaps.granted("queue:q");
 
-    assertThat(gaps.countAndSum("queue:q")).containsExactly(1, 0.0003);
+    assertThat(countAndSum("queue:q")).containsExactly(1, 0.0003);
   }
 
   @Test
@@ -26,7 +26,7 @@ class IdleGapsTest {
     nanos.addAndGet(7_000_000);
     gaps.granted("queue:q");
 
-    assertThat(gaps.countAndSum("queue:q")).containsExactly(0, 0);
+    assertThat(countAndSum("queue:q")).containsExactly(0, 0);
   }
 
   @Test
@@ -39,7 +39,28 @@ class IdleGapsTest {
     gaps.granted("queue:q");
     gaps.granted("queue:q"); // no gap left open
 
-    assertThat(gaps.countAndSum("queue:q")).containsExactly(1, 0.001);
-    assertThat(gaps.countAndSum("jobtype:T")).containsExactly(0, 0);
+    assertThat(countAndSum("queue:q")).containsExactly(1, 0.001);
+    assertThat(countAndSum("jobtype:T")).containsExactly(0, 0);
+  }
+
+  @Test
+  void theSummaryKeepsTheLongestGapAndCountsPerBucket() {
+    for (long micros : new long[] {40, 40, 40, 2_000}) {
+      gaps.wanted("queue:q");
+      gaps.freed("queue:q");
+      nanos.addAndGet(micros * 1_000);
+      gaps.granted("queue:q");
+    }
+    IdleGapSummary s = gaps.summary("queue:q");
+    assertThat(s.maxSeconds()).isEqualTo(0.002);
+    assertThat(s.upperBounds()[0]).isEqualTo(0.00005);
+    assertThat(s.counts()[0]).as("three gaps up to 50 µs").isEqualTo(3);
+    assertThat(s.upperBounds()[5]).isEqualTo(0.0025);
+    assertThat(s.counts()[5]).as("one in (1 ms, 2.5 ms]").isEqualTo(1);
+  }
+
+  private double[] countAndSum(String key) {
+    IdleGapSummary s = gaps.summary(key);
+    return s == null ? new double[] {0, 0} : new double[] {s.count(), s.sumSeconds()};
   }
 }
