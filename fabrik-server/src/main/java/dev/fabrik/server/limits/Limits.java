@@ -226,9 +226,9 @@ public final class Limits implements Service {
    */
   private final class SlotRelease implements OutcomeListener {
     @Override
-    public void acking(String jid) {
+    public boolean acking(String jid) {
       if (heldHere.isEmpty()) {
-        return;
+        return false;
       }
       boolean[] freed = {false};
       Held h =
@@ -246,6 +246,7 @@ public final class Limits implements Service {
       if (freed[0]) {
         manager.wakeFetcher(h.queue());
       }
+      return freed[0];
     }
 
     @Override
