@@ -23,7 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  *       delivery; the client-side span includes the ACK's and the job's trip, about one round trip
  *       even on a perfect server;
  *   <li>one FETCH round trip (median of 200 on an unlimited queue holding jobs) to compare with;
- *   <li>the most jobs seen in flight at once, which must not exceed L (else an error).
+ *   <li>the most jobs seen in flight at once, which must not exceed L (else an error);
+ *   <li>the server's own idle gaps (GET /api/limits): from a slot freed while FETCHes waited to the
+ *       gate's next grant, with no network trip and no client thread scheduling in them.
  * </ul>
  *
  * <pre>
@@ -48,6 +50,15 @@ final class LimitedDrainPhase {
     void set(String queue, int concurrency);
 
     void remove(String queue);
+
+    /**
+     * The server's own measure of the limit's idle gaps (GET /api/limits "idle_gaps", from a slot
+     * freed while FETCHes waited to the next grant: no network trip in it), described for the
+     * report; empty when the server gives none.
+     */
+    default String serverIdleGaps(String queue) {
+      return "";
+    }
   }
 
   /** What the phase measured besides the tally. */
@@ -56,7 +67,8 @@ final class LimitedDrainPhase {
       Samples.Latency idleGaps,
       double fetchRoundTripMs,
       double ackRoundTripMs,
-      int maxInFlight) {}
+      int maxInFlight,
+      String serverIdleGaps) {}
 
   LimitedDrainPhase(
       ConnectionOptions options, int connections, int limit, Duration work, LimitApi api) {
@@ -82,12 +94,19 @@ final class LimitedDrainPhase {
       Reply reply = control.call(JobLines.pushBulk(queue, count));
       if (!(reply instanceof Reply.Bulk bulk) || JobLines.rejected(bulk) > 0) {
         tally.error("could not fill the queue: PUSHB answered " + JobLines.describe(reply));
-        return new Outcome(Duration.ZERO, null, rtt, -1, 0);
+        return new Outcome(Duration.ZERO, null, rtt, -1, 0, "");
       }
     }
     api.set(queue, limit);
     try {
-      return drain(queue, (int) jobs, tally, rtt);
+      Outcome o = drain(queue, (int) jobs, tally, rtt);
+      return new Outcome(
+          o.elapsed(),
+          o.idleGaps(),
+          o.fetchRoundTripMs(),
+          o.ackRoundTripMs(),
+          o.maxInFlight(),
+          api.serverIdleGaps(queue));
     } finally {
       api.remove(queue);
     }
@@ -169,7 +188,7 @@ final class LimitedDrainPhase {
     int acks = Math.min(frees.get(), jobs);
     double ackMs = new Samples(ackTrips, acks).percentile(50) / 1e6;
     return new Outcome(
-        elapsed, new Samples(gaps, gaps.length).summary(), rtt, ackMs, maxInFlight.get());
+        elapsed, new Samples(gaps, gaps.length).summary(), rtt, ackMs, maxInFlight.get(), "");
   }
 
   /**
@@ -221,7 +240,8 @@ final class LimitedDrainPhase {
     return String.format(
         Locale.ROOT,
         "limit %d, work %d ms: ceiling %.0f jobs/s, delivered %.0f jobs/s (%.1f %%), at most %d in"
-            + " flight; FETCH round trip %.2f ms, ACK round trip %.2f ms, longest idle slot %.2f ms",
+            + " flight; FETCH round trip %.2f ms, ACK round trip %.2f ms, longest idle slot %.2f ms"
+            + " (client); %s",
         limit,
         work.toMillis(),
         limit * 1000.0 / Math.max(1, work.toMillis()),
@@ -230,6 +250,7 @@ final class LimitedDrainPhase {
         o.maxInFlight(),
         o.fetchRoundTripMs(),
         o.ackRoundTripMs(),
-        o.idleGaps() == null ? 0 : o.idleGaps().maxMs());
+        o.idleGaps() == null ? 0 : o.idleGaps().maxMs(),
+        o.serverIdleGaps().isEmpty() ? "server idle gaps: none reported" : o.serverIdleGaps());
   }
 }

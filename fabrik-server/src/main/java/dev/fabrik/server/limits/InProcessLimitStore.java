@@ -73,20 +73,53 @@ public class InProcessLimitStore implements LimitStore {
   }
 
   @Override
-  public synchronized void release(String jid) {
+  public void release(String jid) {
+    releaseHeld(jid);
+  }
+
+  /**
+   * The slots one job held and gave back ahead of its ACK's commit, to be {@link #restore restored}
+   * if that commit fails.
+   */
+  public record Released(String jid, Map<String, Instant> expiresByKey) {}
+
+  /** {@link #release(String)}, telling which slots were freed (none: an empty map). */
+  public synchronized Released releaseHeld(String jid) {
+    Map<String, Instant> freed = new HashMap<>();
     Set<String> keys = keysOfJid.remove(jid);
     if (keys == null) {
-      return;
+      return new Released(jid, freed);
     }
     for (String key : keys) {
       List<Slot> list = slots.get(key);
-      if (list != null) {
-        list.removeIf(s -> s.jid().equals(jid));
-        if (list.isEmpty()) {
-          slots.remove(key);
+      if (list == null) {
+        continue;
+      }
+      for (Slot s : list) {
+        if (s.jid().equals(jid)) {
+          freed.put(key, s.expires());
         }
       }
+      list.removeIf(s -> s.jid().equals(jid));
+      if (list.isEmpty()) {
+        slots.remove(key);
+      }
     }
+    return new Released(jid, freed);
+  }
+
+  /**
+   * Gives a job back the slots {@link #releaseHeld} freed, even past the limit: the job is still
+   * reserved (its ACK did not commit), and its slots must count until its reservation ends, so the
+   * next FETCHes wait until the count is under the limit again.
+   */
+  public synchronized void restore(Released r) {
+    r.expiresByKey()
+        .forEach(
+            (key, expires) -> {
+              slots.computeIfAbsent(key, k -> new ArrayList<>()).add(new Slot(r.jid(), expires));
+              keysOfJid.computeIfAbsent(r.jid(), k -> new HashSet<>()).add(key);
+            });
   }
 
   @Override

@@ -43,6 +43,7 @@ final class LimitGate implements Reserver {
   private final LimitStore state;
   private final Supplier<LimitRules> rules;
   private final LimitCounters counters;
+  private final IdleGaps gaps;
   private final boolean serialize;
   private final BiConsumer<String, String> taken;
 
@@ -53,12 +54,14 @@ final class LimitGate implements Reserver {
       Store store,
       Supplier<LimitRules> rules,
       LimitCounters counters,
+      IdleGaps gaps,
       BiConsumer<String, String> taken) {
     this.store = store;
     this.taken = taken;
     this.state = store.limits();
     this.rules = rules;
     this.counters = counters;
+    this.gaps = gaps;
     this.serialize = state instanceof InProcessLimitStore;
   }
 
@@ -91,6 +94,7 @@ final class LimitGate implements Reserver {
         LimitRule r = in.queue(q);
         if (r != null && blocked(r, wid, inFlight, rateBlocked)) {
           counters.throttled(r);
+          wantedIfFull(r, inFlight);
         } else {
           open.add(q);
         }
@@ -102,6 +106,7 @@ final class LimitGate implements Reserver {
       for (LimitRule r : in.jobtypeRules()) {
         if (blocked(r, wid, inFlight, rateBlocked)) {
           types.add(r.name());
+          wantedIfFull(r, inFlight);
         }
       }
       PassOver passOver =
@@ -120,6 +125,7 @@ final class LimitGate implements Reserver {
       if (state.acquire(r.jid(), wid, claims.slots(), claims.takes(now), now)) {
         if (!claims.slots().isEmpty()) {
           this.taken.accept(r.jid(), r.queue());
+          claims.slots().forEach(c -> gaps.granted(c.key()));
         }
         if (!types.isEmpty()) {
           counters.passedOver(types.size());
@@ -134,6 +140,12 @@ final class LimitGate implements Reserver {
       }
     }
     return Optional.empty();
+  }
+
+  private void wantedIfFull(LimitRule r, Map<String, Integer> inFlight) {
+    if (r.concurrency() > 0 && inFlight.getOrDefault(r.slotKey(), 0) >= r.concurrency()) {
+      gaps.wanted(r.slotKey());
+    }
   }
 
   /** True when a job under {@code r} cannot start now (its partition aside). */

@@ -38,23 +38,32 @@ public final class Limits implements Service {
   /** How soon a rule set through the API on another node is in force here. */
   static final Duration REFRESH = Duration.ofSeconds(2);
 
-  /** A rule in force with where it came from and what it uses now. */
-  public record Usage(LimitRule rule, String source, int inFlight, boolean rateBlocked) {}
+  /**
+   * A rule in force with where it came from and what it uses now; {@code idleGaps}: the idle gaps
+   * of its slots measured here (null when none).
+   */
+  public record Usage(
+      LimitRule rule, String source, int inFlight, boolean rateBlocked, IdleGapSummary idleGaps) {}
 
   private final Store store;
   private final LimitStore state;
   private final Manager manager;
   private final Clock clock;
   private final LimitCounters counters = new LimitCounters();
+  private final IdleGaps gaps = new IdleGaps(System::nanoTime);
   private final ExecutorService releases;
 
   /**
    * Jobs that took slots through this process's FETCH (memory and SQLite stores only), by jid, with
-   * their queue; {@link #RELEASED} once their ACK freed the slots ahead of its commit.
+   * their queue and, once their ACK freed the slots ahead of its commit, what it freed.
    */
-  private final Map<String, String> heldHere = new ConcurrentHashMap<>();
+  private final Map<String, Held> heldHere = new ConcurrentHashMap<>();
 
-  private static final String RELEASED = "";
+  /** The limit state when this process alone opens the store (memory, SQLite); else null. */
+  private final InProcessLimitStore local;
+
+  /** A job holding slots taken here; {@code released} is set once its ACK gave them back. */
+  private record Held(String queue, InProcessLimitStore.Released released) {}
 
   private volatile List<LimitRule> confD = List.of();
   private volatile List<LimitRule> saved = List.of();
@@ -65,11 +74,12 @@ public final class Limits implements Service {
   public Limits(Store store, Manager manager, Clock clock) {
     this.store = store;
     this.state = store.limits();
+    this.local = state instanceof InProcessLimitStore l ? l : null;
     this.manager = manager;
     this.clock = clock;
     // A release on a shared database is a round trip: never on the thread that answers the ACK.
     this.releases =
-        state instanceof InProcessLimitStore
+        local != null
             ? null
             : Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("fabrik-limit-release").factory());
@@ -77,7 +87,13 @@ public final class Limits implements Service {
     // job may be ACKed on another node, and the entry would stay): early release is for those.
     manager.reserveWith(
         new LimitGate(
-            store, () -> rules, counters, releases == null ? heldHere::put : (jid, queue) -> {}));
+            store,
+            () -> rules,
+            counters,
+            gaps,
+            local != null
+                ? (jid, queue) -> heldHere.put(jid, new Held(queue, null))
+                : (j, q) -> {}));
     manager.onOutcome(new SlotRelease());
     refresh();
   }
@@ -85,6 +101,7 @@ public final class Limits implements Service {
   /** Registers the limits' metrics in {@code registry}. */
   public void registerMetrics(PrometheusRegistry registry) {
     counters.register(registry, this, clock);
+    gaps.register(registry);
   }
 
   /** Puts conf.d's rules in force (at start and on SIGHUP); the API's rules still win. */
@@ -141,7 +158,8 @@ public final class Limits implements Service {
               r,
               fromApi.contains(r.id()) ? "api" : "conf.d",
               held.getOrDefault(r.slotKey(), 0),
-              r.rate() > 0 && r.key() == null && blocked.contains(r.bucket(null))));
+              r.rate() > 0 && r.key() == null && blocked.contains(r.bucket(null)),
+              gaps.summary(r.slotKey())));
     }
     out.sort(
         java.util.Comparator.comparing((Usage u) -> u.rule().scope())
@@ -201,18 +219,49 @@ public final class Limits implements Service {
    * Frees a run's slots when it ends, however it ends, and wakes a FETCH waiting on its queue. An
    * ACK frees them as soon as it arrives, not after its commit: the worker is done with the job,
    * and on SQLite the commit is most of an ACK's round trip, which a waiting FETCH would otherwise
-   * spend with the slot idle (fabrik bench limited-drain).
+   * spend with the slot idle (fabrik bench limited-drain). Should that commit fail, the job is
+   * still reserved and takes its slots back (even past the limit: the next FETCHes wait until the
+   * count is under it again); the ACKing worker had finished, so no more jobs than the limit ran at
+   * once.
    */
   private final class SlotRelease implements OutcomeListener {
     @Override
-    public void acking(String jid) {
+    public boolean acking(String jid) {
+      if (heldHere.isEmpty()) {
+        return false;
+      }
+      boolean[] freed = {false};
+      Held h =
+          heldHere.computeIfPresent(
+              jid,
+              (k, held) -> {
+                if (held.released() != null) {
+                  return held; // a second ACK of the jid
+                }
+                freed[0] = true;
+                InProcessLimitStore.Released released = local.releaseHeld(jid);
+                released.expiresByKey().keySet().forEach(gaps::freed);
+                return new Held(held.queue(), released);
+              });
+      if (freed[0]) {
+        manager.wakeFetcher(h.queue());
+      }
+      return freed[0];
+    }
+
+    @Override
+    public void ackFailed(String jid) {
       if (heldHere.isEmpty()) {
         return;
       }
-      String queue = heldHere.get(jid);
-      if (queue != null && !queue.equals(RELEASED) && heldHere.replace(jid, queue, RELEASED)) {
-        release(jid, queue);
-      }
+      heldHere.computeIfPresent(
+          jid,
+          (k, held) -> {
+            if (held.released() != null) {
+              local.restore(held.released());
+            }
+            return new Held(held.queue(), null);
+          });
     }
 
     @Override
@@ -231,18 +280,21 @@ public final class Limits implements Service {
     }
 
     private void ended(Reservation r) {
-      if (RELEASED.equals(heldHere.remove(r.jid()))) {
+      Held h = heldHere.remove(r.jid());
+      if (h != null && h.released() != null) {
         return; // its ACK freed the slots already
       }
       if (rules.isEmpty()) {
         return; // no limit in force: nothing was taken (and a plain ACK costs nothing more)
       }
-      release(r.jid(), r.queue());
+      release(r);
     }
 
-    private void release(String jid, String queue) {
-      if (releases == null) {
-        state.release(jid);
+    private void release(Reservation r) {
+      String jid = r.jid();
+      String queue = r.queue();
+      if (local != null) {
+        local.releaseHeld(jid).expiresByKey().keySet().forEach(gaps::freed);
         manager.wakeFetcher(queue);
         return;
       }
@@ -251,6 +303,7 @@ public final class Limits implements Service {
             () -> {
               try {
                 state.release(jid, queue);
+                Claims.of(rules, r, r.wid()).slots().forEach(c -> gaps.freed(c.key()));
                 manager.wakeFetcher(queue);
               } catch (RuntimeException e) {
                 log.warn(

@@ -360,8 +360,16 @@ public final class Manager {
     if (jid == null || jid.isEmpty()) {
       return;
     }
-    acking(jid);
-    Optional<Reservation> r = store.acknowledge(jid);
+    boolean undoOnFailure = acking(jid);
+    Optional<Reservation> r;
+    try {
+      r = store.acknowledge(jid);
+    } catch (RuntimeException e) {
+      if (undoOnFailure) {
+        ackFailed(jid);
+      }
+      throw e;
+    }
     acknowledged(r);
     join(unique.acknowledged(r));
   }
@@ -374,19 +382,36 @@ public final class Manager {
     if (jid == null || jid.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    acking(jid);
-    return store
-        .acknowledgeAsync(jid)
-        .thenCompose(
-            r -> {
-              acknowledged(r);
-              return unique.acknowledged(r);
-            });
+    boolean undoOnFailure = acking(jid);
+    CompletableFuture<Optional<Reservation>> written = store.acknowledgeAsync(jid);
+    if (undoOnFailure) {
+      written =
+          written.whenComplete(
+              (r, e) -> {
+                if (e != null) {
+                  ackFailed(jid);
+                }
+              });
+    }
+    return written.thenCompose(
+        r -> {
+          acknowledged(r);
+          return unique.acknowledged(r);
+        });
   }
 
-  private void acking(String jid) {
+  /** True when some listener must hear of the ACK's failure. */
+  private boolean acking(String jid) {
+    boolean undo = false;
     for (OutcomeListener l : outcomes) {
-      l.acking(jid);
+      undo |= l.acking(jid);
+    }
+    return undo;
+  }
+
+  private void ackFailed(String jid) {
+    for (OutcomeListener l : outcomes) {
+      l.ackFailed(jid);
     }
   }
 

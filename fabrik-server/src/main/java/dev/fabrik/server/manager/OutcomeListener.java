@@ -36,8 +36,20 @@ public interface OutcomeListener {
    * job is done from its worker's point of view), so what the run holds can be handed on without
    * waiting for the commit. {@link #acknowledged} follows once the store has applied it (not at all
    * for a jid that was not reserved). By default nothing.
+   *
+   * @return true when something was handed on that {@link #ackFailed} must take back should the
+   *     write fail (only then does the ACK watch for its failure: a plain ACK costs nothing more)
    */
-  default void acking(String jid) {}
+  default boolean acking(String jid) {
+    return false;
+  }
+
+  /**
+   * The ACK announced by {@link #acking}, which returned true, was not applied: its write failed (a
+   * full disk) and the job is still reserved, so what {@code acking} handed on must be taken back.
+   * By default nothing.
+   */
+  default void ackFailed(String jid) {}
 
   /** ACK of a reserved job. */
   void acknowledged(Reservation reservation);

@@ -7,6 +7,11 @@ import dev.fabrik.server.storage.Durability;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.sqlite.SqliteStore;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,5 +42,48 @@ class SqliteLimitGateTest extends LimitGateContract {
     assertThat(f.fetch("w2", "q")).contains("a2");
     acked.join();
     assertThat(f.store.limits().inFlight(f.clock.instant())).containsEntry("queue:q", 1);
+  }
+
+  /**
+   * The early release must not outlive a failed commit: the job is still reserved, so it takes its
+   * slot back, and FETCH hands nothing more out until the count is under the limit again.
+   */
+  @Test
+  void anAckWhoseCommitFailsTakesItsSlotBack() throws SQLException {
+    f = new LimitFixture(open(), new LimitRule(Scope.QUEUE, "q", 1, 0, null, 0, null, null));
+    f.push("a1", "q", "T");
+    f.push("a2", "q", "T");
+    f.push("a3", "q", "T");
+    assertThat(f.fetch("w1", "q")).contains("a1");
+
+    refuseDeletes(true);
+    CompletableFuture<Void> acked = f.manager.ackAsync(LimitFixture.PREFIX + "a1");
+    assertThat(f.fetch("w2", "q")).as("freed before the commit").contains("a2");
+    assertThat(acked).failsWithin(Duration.ofSeconds(30));
+
+    assertThat(f.store.limits().inFlight(f.clock.instant()))
+        .as("a1 is still reserved and holds its slot again")
+        .containsEntry("queue:q", 2);
+    assertThat(f.fetch("w3", "q")).isEmpty();
+
+    refuseDeletes(false);
+    f.ack("a1");
+    assertThat(f.store.limits().inFlight(f.clock.instant())).containsEntry("queue:q", 1);
+    assertThat(f.fetch("w3", "q")).as("a2 still holds the only slot").isEmpty();
+    f.ack("a2");
+    assertThat(f.fetch("w3", "q")).contains("a3");
+  }
+
+  /** A trigger refuses every ACK's deletion, as a full disk refuses any commit. */
+  private void refuseDeletes(boolean on) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("fabrik.db"));
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=10000");
+      s.execute(
+          on
+              ? "CREATE TRIGGER refuse_delete BEFORE DELETE ON jobs"
+                  + " BEGIN SELECT RAISE(FAIL, 'refused by the test'); END"
+              : "DROP TRIGGER refuse_delete");
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.fabrik.server.web.api;
 
+import dev.fabrik.server.limits.IdleGapSummary;
 import dev.fabrik.server.limits.LimitRule;
 import dev.fabrik.server.limits.LimitRuleJson;
 import dev.fabrik.server.limits.Limits;
@@ -21,7 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  * POST /api/limits/{id}/remove   → {"id":"queue:scraper","removed":true}   API rules only
  *
  * LIMIT = {"id","scope","name","concurrency","worker","timeout"?,"rate","period"?,"key"?,
- *          "source":"conf.d"|"api","in_flight":2,"rate_blocked":false}
+ *          "source":"conf.d"|"api","in_flight":2,"rate_blocked":false,"idle_gaps"?:GAPS}
+ * GAPS  = {"count":9120,"mean_ms":0.21,"max_ms":3.4,"buckets_ms":{"0.05":5210,"0.1":3001,...}}
+ *         (slots freed while FETCHes waited, to the next grant, measured on this node)
  * </pre>
  */
 public final class LimitsApi {
@@ -82,6 +85,27 @@ public final class LimitsApi {
     o.put("source", u.source());
     o.put("in_flight", u.inFlight());
     o.put("rate_blocked", u.rateBlocked());
+    IdleGapSummary g = u.idleGaps();
+    if (g != null) {
+      ObjectNode gaps = o.putObject("idle_gaps");
+      gaps.put("count", g.count());
+      gaps.put("mean_ms", g.count() == 0 ? 0 : g.sumSeconds() * 1000 / g.count());
+      gaps.put("max_ms", g.maxSeconds() * 1000);
+      ObjectNode buckets = gaps.putObject("buckets_ms");
+      for (int i = 0; i < g.counts().length; i++) {
+        buckets.put(bound(g.upperBounds()[i]), g.counts()[i]);
+      }
+    }
     return o;
+  }
+
+  /** A bucket's upper bound in milliseconds, as a key: "0.05", "1", "+Inf". */
+  private static String bound(double seconds) {
+    return Double.isInfinite(seconds)
+        ? "+Inf"
+        : java.math.BigDecimal.valueOf(Math.round(seconds * 1_000_000))
+            .movePointLeft(3)
+            .stripTrailingZeros()
+            .toPlainString();
   }
 }
