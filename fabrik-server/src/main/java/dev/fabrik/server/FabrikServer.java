@@ -173,7 +173,7 @@ public final class FabrikServer implements Service, AutoCloseable {
         new Workflows(
             store.workflows(),
             clock,
-            Workflows.RETENTION,
+            config.workflowRetention(),
             config.deadTtl(),
             metrics.workflows(store.workflows()));
     manager.use(workflows);

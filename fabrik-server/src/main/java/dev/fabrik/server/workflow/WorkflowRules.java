@@ -33,6 +33,7 @@ public final class WorkflowRules {
 
   private final WorkflowStore store;
   private final Duration retention;
+  private final String retentionText;
 
   /**
    * @param retention how long a succeeded job stays nameable in {@code after}
@@ -40,6 +41,7 @@ public final class WorkflowRules {
   public WorkflowRules(WorkflowStore store, Duration retention) {
     this.store = store;
     this.retention = retention;
+    this.retentionText = retention.toHours() + "h";
   }
 
   /** A validated job with dependencies, as PUSH would store it. */
@@ -88,7 +90,7 @@ public final class WorkflowRules {
   }
 
   /** Decides one submitted job's place; returns why it is refused, or null. */
-  private static String place(
+  private String place(
       WorkflowTx tx,
       Submitted s,
       Map<String, WorkflowRow> rows,
@@ -108,7 +110,11 @@ public final class WorkflowRules {
         return "unknown dependency "
             + dep
             + ": after may name only jobs pushed with custom.after (an empty list will do) that"
-            + " are pending or succeeded recently";
+            + " are pending or succeeded within the last "
+            + retentionText
+            + " ([workflows] retention_hours); "
+            + dep
+            + " may have expired";
       }
       switch (d.state()) {
         case DONE -> resolved.add(dep);

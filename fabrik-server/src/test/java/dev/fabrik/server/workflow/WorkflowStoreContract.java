@@ -250,6 +250,39 @@ public abstract class WorkflowStoreContract {
     assertThat(flows.row("b")).isPresent();
   }
 
+  /**
+   * The configured retention ({@code [workflows] retention_hours}) decides when a succeeded job
+   * stops being nameable: up to the last second a later push may name it; once purged, the push is
+   * refused with an error that says the dependency may have expired.
+   */
+  @Test
+  void aPurgedDependencyIsRefusedAsPossiblyExpired() {
+    Duration retention = Duration.ofHours(72);
+    rules = new WorkflowRules(flows, retention);
+    push(job("a"));
+    runNext();
+    rules.succeeded("a", T0);
+    Instant expires = T0.plus(retention);
+    assertThat(flows.row("a").orElseThrow().until()).isEqualTo(expires);
+
+    assertThat(flows.purge(expires.minusSeconds(1), 10)).isZero();
+    assertThat(push(job("b", "a"))).isEmpty(); // still nameable: enqueued at once
+    runNext();
+    rules.succeeded("b", T0.plusSeconds(10));
+
+    assertThat(flows.purge(expires, 10)).isOne();
+    assertThat(flows.row("a")).isEmpty();
+    assertThat(push(job("c", "a")))
+        .hasEntrySatisfying(
+            "c",
+            error ->
+                assertThat(error)
+                    .startsWith("unknown dependency a:")
+                    .contains("within the last 72h ([workflows] retention_hours)")
+                    .endsWith("a may have expired"));
+    assertThat(flows.row("c")).isEmpty();
+  }
+
   /** Fan-in: the last of many concurrent successes releases the dependent, exactly once. */
   @Test
   void concurrentSuccessesReleaseAFanInOnce() throws Exception {
