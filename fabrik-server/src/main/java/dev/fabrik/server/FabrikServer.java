@@ -168,6 +168,7 @@ public final class FabrikServer implements Service, AutoCloseable {
     BatchOutcomes batchOutcomes = new BatchOutcomes(batches);
     manager.use(batchOutcomes);
     manager.onOutcome(batchOutcomes);
+    manager.onFlush(batches::flushed);
 
     this.workflows =
         new Workflows(
