@@ -168,12 +168,13 @@ public final class FabrikServer implements Service, AutoCloseable {
     BatchOutcomes batchOutcomes = new BatchOutcomes(batches);
     manager.use(batchOutcomes);
     manager.onOutcome(batchOutcomes);
+    manager.onFlush(batches::flushed);
 
     this.workflows =
         new Workflows(
             store.workflows(),
             clock,
-            Workflows.RETENTION,
+            config.workflowRetention(),
             config.deadTtl(),
             metrics.workflows(store.workflows()));
     manager.use(workflows);

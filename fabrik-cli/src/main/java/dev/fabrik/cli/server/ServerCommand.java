@@ -126,6 +126,14 @@ public final class ServerCommand implements Callable<Integer> {
   Integer batchRetentionHours;
 
   @Option(
+      names = "--workflow-retention-hours",
+      paramLabel = "N",
+      description =
+          "How long a succeeded workflow job stays nameable in a later push's custom.after"
+              + " (default 24).")
+  Integer workflowRetentionHours;
+
+  @Option(
       names = "--history-retention",
       paramLabel = "MINUTES,HOURS,DAYS",
       description =
@@ -235,6 +243,7 @@ public final class ServerCommand implements Callable<Integer> {
             .tls(tlsCert, tlsKey)
             .maxConnections(maxConnections)
             .batchRetentionHours(batchRetentionHours)
+            .workflowRetentionHours(workflowRetentionHours)
             .historyRetention(historyRetention)
             .webAllowedHosts(webAllowedHosts)
             .build();

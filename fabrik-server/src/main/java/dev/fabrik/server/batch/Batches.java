@@ -242,6 +242,11 @@ public final class Batches implements Service {
     return call(() -> store.get(bid)).orElseThrow(() -> unknown(bid));
   }
 
+  private static CommandException unknownToPush(String bid) {
+    return CommandException.err(
+        "unknown batch " + CommandException.excerpt(bid) + " (expired, flushed, or never created)");
+  }
+
   private static CommandException unknown(String bid) {
     return CommandException.err("unknown batch " + CommandException.excerpt(bid));
   }
@@ -261,8 +266,7 @@ public final class Batches implements Service {
     }
     Optional<BatchRecord> b = store.row(bid);
     if (b.isEmpty()) {
-      throw CommandException.err(
-          "unknown batch " + CommandException.excerpt(bid) + " (expired, or never created)");
+      throw unknownToPush(bid);
     }
     if (!b.get().open()) {
       throw CommandException.err(
@@ -290,9 +294,22 @@ public final class Batches implements Service {
                 });
     if (joined.isDone() && !joined.join()) {
       knownOpen.remove(bid);
+      // Closed, or gone: another node's FLUSH (or expiry) deleted it while this node trusted it.
+      if (store.row(bid).isEmpty()) {
+        throw unknownToPush(bid);
+      }
       throw CommandException.err(
           "batch " + bid + " is committed; BATCH OPEN it before pushing more jobs into it");
     }
+  }
+
+  /**
+   * FLUSH deleted every batch: this node forgets the bids it trusted as open, so a push naming one
+   * reads the store and is refused. Other nodes sharing the database still trust theirs for up to
+   * {@link #OPEN_CACHE}; there the membership insert, which needs the open batch row, refuses it.
+   */
+  public void flushed() {
+    knownOpen.clear();
   }
 
   void notJoined(String bid, String jid) {

@@ -53,6 +53,7 @@ final class ConfFiles {
           Map.entry("server.dead_ttl_days", Kind.INTEGER),
           Map.entry("server.dead_max_size", Kind.INTEGER),
           Map.entry("batches.retention_hours", Kind.INTEGER),
+          Map.entry("workflows.retention_hours", Kind.INTEGER),
           Map.entry("history.minutes", Kind.STRING),
           Map.entry("history.hours", Kind.STRING),
           Map.entry("history.days", Kind.STRING),
@@ -127,7 +128,7 @@ final class ConfFiles {
     }
     for (String key : toml.keySet()) {
       switch (key) {
-        case "faktory", "fabrik", "web", "tls", "batches", "history", "postgres" -> {
+        case "faktory", "fabrik", "web", "tls", "batches", "workflows", "history", "postgres" -> {
           if (!toml.isTable(key)) {
             throw new ConfigException(
                 file
@@ -150,6 +151,7 @@ final class ConfFiles {
     readTable(file, toml, "web", "web", values, warnings);
     readTable(file, toml, "tls", "tls", values, warnings);
     readTable(file, toml, "batches", "batches", values, warnings);
+    readTable(file, toml, "workflows", "workflows", values, warnings);
     readTable(file, toml, "history", "history", values, warnings);
     readTable(file, toml, "postgres", "postgres", values, warnings);
   }

@@ -149,6 +149,12 @@ public final class ConfigLoader {
     } else if (toml.get("batches.retention_hours") != null) {
       b.batchRetention(Duration.ofHours(positiveInt(toml.get("batches.retention_hours"))));
     }
+    if (flags.workflowRetentionHours() != null) {
+      b.workflowRetention(
+          Duration.ofHours(positive(flags.workflowRetentionHours(), "--workflow-retention-hours")));
+    } else if (toml.get("workflows.retention_hours") != null) {
+      b.workflowRetention(Duration.ofHours(positiveInt(toml.get("workflows.retention_hours"))));
+    }
 
     b.history(history(flags, toml));
     b.web(webLimits(flags, toml));

@@ -23,6 +23,8 @@ import java.util.List;
  * @param webAllowedHosts {@code --web-allowed-host}, repeatable; empty when not given
  * @param batchRetentionHours {@code --batch-retention-hours}: how long completed batches are kept
  * @param historyRetention {@code --history-retention}: MINUTES,HOURS,DAYS such as 48h,30d,400d
+ * @param workflowRetentionHours {@code --workflow-retention-hours}: how long a succeeded workflow
+ *     job stays nameable in a later push's {@code custom.after}
  */
 public record ConfigOverrides(
     Binding bind,
@@ -39,7 +41,8 @@ public record ConfigOverrides(
     Integer maxConnections,
     List<String> webAllowedHosts,
     Integer batchRetentionHours,
-    String historyRetention) {
+    String historyRetention,
+    Integer workflowRetentionHours) {
 
   public ConfigOverrides {
     webAllowedHosts = webAllowedHosts == null ? List.of() : List.copyOf(webAllowedHosts);
@@ -86,6 +89,7 @@ public record ConfigOverrides(
     private Integer maxConnections;
     private Integer batchRetentionHours;
     private String historyRetention;
+    private Integer workflowRetentionHours;
     private List<String> webAllowedHosts;
 
     private Builder() {}
@@ -161,6 +165,11 @@ public record ConfigOverrides(
       return this;
     }
 
+    public Builder workflowRetentionHours(Integer v) {
+      workflowRetentionHours = v;
+      return this;
+    }
+
     public ConfigOverrides build() {
       return new ConfigOverrides(
           bind,
@@ -177,7 +186,8 @@ public record ConfigOverrides(
           maxConnections,
           webAllowedHosts,
           batchRetentionHours,
-          historyRetention);
+          historyRetention,
+          workflowRetentionHours);
     }
   }
 }

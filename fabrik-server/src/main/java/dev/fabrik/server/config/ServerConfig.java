@@ -34,6 +34,8 @@ import java.util.Objects;
  * @param web the admin HTTP port's timeouts, connection cap and Host allowlist
  * @param batchRetention how long a completed batch stays visible to {@code BATCH STATUS}
  * @param history how long the job history keeps its minute, hour and day buckets
+ * @param workflowRetention how long a succeeded workflow job stays nameable in a later push's
+ *     {@code custom.after}
  */
 public record ServerConfig(
     String bindHost,
@@ -57,7 +59,8 @@ public record ServerConfig(
     Duration handshakeTimeout,
     WebLimits web,
     Duration batchRetention,
-    HistoryRetention history) {
+    HistoryRetention history,
+    Duration workflowRetention) {
 
   public static final int DEFAULT_PORT = 7419;
   public static final int DEFAULT_WEB_PORT = 7420;
@@ -71,6 +74,7 @@ public record ServerConfig(
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(web, "web");
     Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(workflowRetention, "workflowRetention");
     if (!STORAGES.contains(storage)) {
       throw new IllegalArgumentException("storage must be one of " + STORAGES + ", not " + storage);
     }
@@ -144,6 +148,7 @@ public record ServerConfig(
     b.web = web;
     b.batchRetention = batchRetention;
     b.history = history;
+    b.workflowRetention = workflowRetention;
     return b;
   }
 
@@ -168,6 +173,7 @@ public record ServerConfig(
     private Duration deadTtl = Duration.ofDays(180);
     private Duration batchRetention = Duration.ofHours(24);
     private HistoryRetention history = HistoryRetention.defaults();
+    private Duration workflowRetention = Duration.ofHours(24);
     private long deadMaxSize = 1_000_000;
     private Duration workerTtl = Duration.ofSeconds(60);
     private Duration fetchWait = Duration.ofSeconds(2);
@@ -258,6 +264,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** How long a succeeded workflow job stays nameable ({@code [workflows] retention_hours}). */
+    public Builder workflowRetention(Duration v) {
+      workflowRetention = v;
+      return this;
+    }
+
     public Builder deadTtl(Duration v) {
       deadTtl = v;
       return this;
@@ -311,7 +323,8 @@ public record ServerConfig(
           handshakeTimeout,
           web,
           batchRetention,
-          history);
+          history,
+          workflowRetention);
     }
   }
 }

@@ -54,6 +54,7 @@ public final class Manager {
   private final FetchWaiters waiters = new FetchWaiters();
   private final List<JobMiddleware> middleware = new CopyOnWriteArrayList<>();
   private final List<OutcomeListener> outcomes = new CopyOnWriteArrayList<>();
+  private final List<Runnable> flushListeners = new CopyOnWriteArrayList<>();
   private final Fetcher fetcher;
   private final TaskStatsRecorder tasks = new TaskStatsRecorder();
   private final UniqueJobs unique;
@@ -95,6 +96,14 @@ public final class Manager {
   /** Adds a listener told of every ACK, FAIL and expired reservation. */
   public void onOutcome(OutcomeListener listener) {
     outcomes.add(listener);
+  }
+
+  /**
+   * Adds a listener run after every FLUSH has committed: a cache of something FLUSH deleted (the
+   * bids batches remember as open) must forget it, or it would answer for data that is gone.
+   */
+  public void onFlush(Runnable listener) {
+    flushListeners.add(listener);
   }
 
   /** Lets {@code reserver} take FETCH's jobs from the store (the concurrency and rate limits). */
@@ -623,6 +632,7 @@ public final class Manager {
   /** FLUSH: all job data, counters and paused flags. */
   public void flush() {
     store.flush();
+    flushListeners.forEach(Runnable::run);
   }
 
   // ---------------------------------------------------------------- periodic tasks

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The rules of a workflow, each one transaction of the {@link WorkflowStore}: holding pushed jobs
@@ -33,6 +34,7 @@ public final class WorkflowRules {
 
   private final WorkflowStore store;
   private final Duration retention;
+  private final String retentionText;
 
   /**
    * @param retention how long a succeeded job stays nameable in {@code after}
@@ -40,6 +42,7 @@ public final class WorkflowRules {
   public WorkflowRules(WorkflowStore store, Duration retention) {
     this.store = store;
     this.retention = retention;
+    this.retentionText = retention.toHours() + "h";
   }
 
   /** A validated job with dependencies, as PUSH would store it. */
@@ -88,7 +91,7 @@ public final class WorkflowRules {
   }
 
   /** Decides one submitted job's place; returns why it is refused, or null. */
-  private static String place(
+  private String place(
       WorkflowTx tx,
       Submitted s,
       Map<String, WorkflowRow> rows,
@@ -108,7 +111,11 @@ public final class WorkflowRules {
         return "unknown dependency "
             + dep
             + ": after may name only jobs pushed with custom.after (an empty list will do) that"
-            + " are pending or succeeded recently";
+            + " are pending or succeeded within the last "
+            + retentionText
+            + " ([workflows] retention_hours); "
+            + dep
+            + " may have expired";
       }
       switch (d.state()) {
         case DONE -> resolved.add(dep);
@@ -157,36 +164,89 @@ public final class WorkflowRules {
           }
           tx.update(r.finished(WorkflowState.DONE, now.plus(retention)));
           Pushes out = new Pushes();
-          for (String d : tx.resolveEdgesFrom(jid)) {
-            WorkflowRow dr = tx.lock(List.of(d)).get(d);
-            if (dr == null) {
-              continue;
-            }
-            dr = dr.waitingFor(dr.waiting() - 1);
-            boolean blockedByThis = dr.state() == WorkflowState.BLOCKED && jid.equals(dr.cause());
-            String stillDead = blockedByThis ? deadDependency(tx, d) : null;
-            if (stillDead != null) {
-              // another dependency is dead too: it stays in the dead set, now because of that one
-              tx.update(dr.blockedBy(stillDead, dr.deadAt()));
-              continue;
-            }
-            if (blockedByThis && tx.deleteDead(dr.deadAt(), d)) {
-              dr = dr.unblocked(WorkflowState.HELD);
-              if (dr.waiting() > 0) {
-                tx.update(dr);
-                revive(tx, d);
-                continue;
-              }
-            }
-            if (dr.state() == WorkflowState.HELD && dr.waiting() == 0) {
-              release(tx, dr, out, now);
-            } else {
-              tx.update(dr);
-            }
+          List<String> dependents = tx.resolveEdgesFrom(jid);
+          Map<String, WorkflowRow> rows = tx.lock(dependents);
+          if (rows.values().stream().anyMatch(d -> d.state() == WorkflowState.BLOCKED)) {
+            resolveOneByOne(tx, jid, dependents, out, now);
+          } else {
+            resolveTogether(tx, dependents, rows, out, now);
           }
           tx.push(out.jobs, out.entries);
           return new Changes(out.released, 0);
         });
+  }
+
+  /**
+   * The common case, none of the dependents blocked: each waits for one dependency less, those
+   * waiting for none are released, all written by one {@link WorkflowTx#updateStates} (a fan-out of
+   * 1,000 costs a handful of statements, not thousands). A released job that was HELD left no
+   * dependent of its own blocked because of it, save ones an operator took out of the workflow's
+   * care: {@link WorkflowTx#causingBlocks} finds those in one query and only they are revived.
+   */
+  private static void resolveTogether(
+      WorkflowTx tx,
+      List<String> dependents,
+      Map<String, WorkflowRow> rows,
+      Pushes out,
+      Instant now) {
+    List<WorkflowRow> changed = new ArrayList<>(dependents.size());
+    List<String> released = new ArrayList<>();
+    for (String d : dependents) {
+      WorkflowRow dr = rows.get(d);
+      if (dr == null) {
+        continue;
+      }
+      dr = dr.waitingFor(dr.waiting() - 1);
+      if (dr.state() == WorkflowState.HELD && dr.waiting() == 0) {
+        dr = dr.unblocked(WorkflowState.ACTIVE);
+        out.add(dr, restamped(dr.payload(), now, dr.at()), now);
+        out.released++;
+        released.add(d);
+      }
+      changed.add(dr);
+    }
+    tx.updateStates(changed);
+    if (!released.isEmpty()) {
+      for (String d : tx.causingBlocks(released)) {
+        revive(tx, d);
+      }
+    }
+  }
+
+  /**
+   * Some dependents are in the dead set because of {@code jid} (it died, was retried, and has now
+   * succeeded): each is decided in turn, with its row locked afresh, since reviving one may change
+   * the next.
+   */
+  private static void resolveOneByOne(
+      WorkflowTx tx, String jid, List<String> dependents, Pushes out, Instant now) {
+    for (String d : dependents) {
+      WorkflowRow dr = tx.lock(List.of(d)).get(d);
+      if (dr == null) {
+        continue;
+      }
+      dr = dr.waitingFor(dr.waiting() - 1);
+      boolean blockedByThis = dr.state() == WorkflowState.BLOCKED && jid.equals(dr.cause());
+      String stillDead = blockedByThis ? deadDependency(tx, d) : null;
+      if (stillDead != null) {
+        // another dependency is dead too: it stays in the dead set, now because of that one
+        tx.update(dr.blockedBy(stillDead, dr.deadAt()));
+        continue;
+      }
+      if (blockedByThis && tx.deleteDead(dr.deadAt(), d)) {
+        dr = dr.unblocked(WorkflowState.HELD);
+        if (dr.waiting() > 0) {
+          tx.update(dr);
+          revive(tx, d);
+          continue;
+        }
+      }
+      if (dr.state() == WorkflowState.HELD && dr.waiting() == 0) {
+        release(tx, dr, out, now);
+      } else {
+        tx.update(dr);
+      }
+    }
   }
 
   /**
@@ -208,16 +268,34 @@ public final class WorkflowRules {
         });
   }
 
+  /**
+   * Sends every HELD job waiting for {@code dep}, directly or through others, to the dead set,
+   * level by level: one query for a level's dependents, one lock and one update of their rows. A
+   * job reached through several paths names the first dependency (in jid order) of the level where
+   * it was reached.
+   */
   private static void block(WorkflowTx tx, String dep, Pushes out, Instant now, Instant until) {
-    for (String d : tx.dependentsOf(dep)) {
-      WorkflowRow dr = tx.lock(List.of(d)).get(d);
-      if (dr == null || dr.state() != WorkflowState.HELD) {
-        continue;
+    List<String> level = List.of(dep);
+    while (!level.isEmpty()) {
+      Map<String, List<String>> dependents = tx.dependentsOf(level);
+      Set<String> all = new TreeSet<>();
+      dependents.values().forEach(all::addAll);
+      Map<String, WorkflowRow> rows = tx.lock(all);
+      List<WorkflowRow> blocked = new ArrayList<>();
+      for (String cause : level) {
+        for (String d : dependents.getOrDefault(cause, List.of())) {
+          WorkflowRow dr = rows.get(d);
+          if (dr == null || dr.state() != WorkflowState.HELD) {
+            continue;
+          }
+          dr = dr.blockedBy(cause, until);
+          rows.put(d, dr);
+          blocked.add(dr);
+          out.entries.add(deadEntry(dr, cause, now));
+        }
       }
-      dr = dr.blockedBy(dep, until);
-      tx.update(dr);
-      out.entries.add(deadEntry(dr, dep, now));
-      block(tx, d, out, now, until);
+      tx.updateStates(blocked);
+      level = blocked.stream().map(WorkflowRow::jid).sorted().toList();
     }
   }
 

@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The primitive steps of ONE workflow transaction, which {@link WorkflowRules} composes. Each store
@@ -25,6 +28,15 @@ public interface WorkflowTx {
   /** Replaces the row of {@code row.jid()}. */
   void update(WorkflowRow row);
 
+  /**
+   * Writes the waiting count, state, cause, dead-set score and purge time of each of {@code rows}
+   * (the only columns that change after insert). A store with round trips does it in one statement;
+   * the default is one {@link #update} per row.
+   */
+  default void updateStates(Collection<WorkflowRow> rows) {
+    rows.forEach(this::update);
+  }
+
   /** Records that {@code jid} depends on each of {@code deps}; {@code resolved} ones succeeded. */
   void insertEdges(String jid, List<String> deps, Collection<String> resolved);
 
@@ -40,6 +52,39 @@ public interface WorkflowTx {
 
   /** The dependents of {@code dep}, resolved edges included, sorted. */
   List<String> dependentsOf(String dep);
+
+  /**
+   * The dependents of each of {@code deps} (resolved edges included), by dependency, each list
+   * sorted; a dependency without dependents is absent. The default asks {@link #dependentsOf} per
+   * dependency; a store with round trips answers in one query.
+   */
+  default Map<String, List<String>> dependentsOf(Collection<String> deps) {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (String dep : deps) {
+      List<String> ds = dependentsOf(dep);
+      if (!ds.isEmpty()) {
+        out.put(dep, ds);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Those of {@code deps} that have a dependent BLOCKED because of them ({@code cause} = the
+   * dependency). Read without locking the dependents: only a transaction holding the dependency's
+   * row lock makes a row BLOCKED with it as cause, and the caller holds those locks.
+   */
+  default Set<String> causingBlocks(Collection<String> deps) {
+    Set<String> out = new TreeSet<>();
+    for (Map.Entry<String, List<String>> e : dependentsOf(deps).entrySet()) {
+      for (WorkflowRow r : lock(e.getValue()).values()) {
+        if (r.state() == WorkflowState.BLOCKED && e.getKey().equals(r.cause())) {
+          out.add(e.getKey());
+        }
+      }
+    }
+    return out;
+  }
 
   /** Stores jobs in their queues and entries in their sets, as the store's PUSHB does. */
   void push(List<QueuedJob> jobs, List<SetEntry> entries);

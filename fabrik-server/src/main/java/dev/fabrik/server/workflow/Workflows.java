@@ -36,9 +36,6 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
   private static final Logger log = LoggerFactory.getLogger(Workflows.class);
   private static final int BATCH = 1000;
 
-  /** How long a succeeded workflow job stays nameable in a later push's {@code after}. */
-  public static final Duration RETENTION = Duration.ofHours(24);
-
   private final WorkflowStore store;
   private final WorkflowRules rules;
   private final Clock clock;

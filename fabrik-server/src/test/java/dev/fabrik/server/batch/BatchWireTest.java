@@ -70,6 +70,38 @@ class BatchWireTest {
           .storage("postgres")
           .database(new DatabaseConfig(PgTestDatabase.url(), schema.schema(), 4));
     }
+
+    /**
+     * Two nodes on one database: node B saw the batch open a moment ago (and trusts that for two
+     * seconds), node A flushes. B's next push naming the batch must be refused, and must leave no
+     * member row behind (the join's insert finds no open batch row).
+     */
+    @Test
+    void anotherNodesPushNamingAFlushedBatchIsRefused() throws IOException {
+      ServerConfig sameDatabase =
+          TestServers.config()
+              .storage("postgres")
+              .database(new DatabaseConfig(PgTestDatabase.url(), schema.schema(), 4))
+              .build();
+      try (FabrikServer b = TestServers.start(sameDatabase, clock);
+          RawClient onB = RawClient.worker(b.port(), "w2")) {
+        String bid = newBatch("{" + CALLBACKS + "}");
+        assertThat(onB.call(job("on-node-b-1", bid))).isEqualTo("+OK\r\n");
+        assertThat(c.call("FLUSH")).isEqualTo("+OK\r\n");
+        assertThat(onB.call(job("on-node-b-2", bid)))
+            .isEqualTo("-ERR unknown batch " + bid + " (expired, flushed, or never created)\r\n");
+        assertThat(onB.call("FETCH default")).isEqualTo("$-1\r\n");
+        try (var conn = schema.connection();
+            var rs =
+                conn.createStatement()
+                    .executeQuery("SELECT count(*) FROM " + schema.schema() + ".batch_members")) {
+          rs.next();
+          assertThat(rs.getLong(1)).as("member rows left behind").isZero();
+        }
+      } catch (java.sql.SQLException e) {
+        throw new IOException(e);
+      }
+    }
   }
 
   abstract static class Scenarios {
@@ -222,7 +254,7 @@ class BatchWireTest {
       assertThat(c.call("BATCH FROB b-1")).isEqualTo("-ERR no such BATCH subcommand: FROB\r\n");
 
       assertThat(c.call(job("stray-job-1", "b-nope")))
-          .isEqualTo("-ERR unknown batch b-nope (expired, or never created)\r\n");
+          .isEqualTo("-ERR unknown batch b-nope (expired, flushed, or never created)\r\n");
       String bid = newBatch("{" + CALLBACKS + "}");
       assertThat(c.call("BATCH COMMIT " + bid)).isEqualTo("+OK\r\n");
       assertThat(c.call("BATCH COMMIT " + bid))
@@ -235,6 +267,21 @@ class BatchWireTest {
       // Nothing of the refused pushes was stored.
       assertThat(c.call("FETCH default")).isEqualTo("$-1\r\n");
       assertThat(status(bid).path("total").asLong()).isZero();
+    }
+
+    /**
+     * FLUSH deletes every batch: a push naming one right after (the clock does not move, so this
+     * node's two-second memory of the open bid has not run out) is refused and stores nothing.
+     */
+    @Test
+    void aPushNamingAFlushedBatchIsRefused() throws IOException {
+      String bid = newBatch("{" + CALLBACKS + "}");
+      push("before-flush-1", bid);
+      assertThat(c.call("FLUSH")).isEqualTo("+OK\r\n");
+      assertThat(c.call(job("after-flush-1", bid)))
+          .isEqualTo("-ERR unknown batch " + bid + " (expired, flushed, or never created)\r\n");
+      assertThat(c.call("FETCH default")).isEqualTo("$-1\r\n");
+      assertThat(c.call("BATCH STATUS " + bid)).isEqualTo("-ERR unknown batch " + bid + "\r\n");
     }
 
     @Test

@@ -124,6 +124,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void workflowRetentionComesFromItsOwnTableOrTheFlagAndDefaultsToADay() throws IOException {
+    assertThat(load().config().workflowRetention()).isEqualTo(Duration.ofHours(24));
+    conf("50-workflows.toml", "[workflows]\nretention_hours = 72\n");
+    LoadedConfig fromFile = load();
+    assertThat(fromFile.config().workflowRetention()).isEqualTo(Duration.ofHours(72));
+    assertThat(fromFile.warnings()).isEmpty();
+    assertThat(
+            load(Map.of(), ConfigOverrides.builder().workflowRetentionHours(2).build())
+                .config()
+                .workflowRetention())
+        .isEqualTo(Duration.ofHours(2));
+    assertThatThrownBy(
+            () -> load(Map.of(), ConfigOverrides.builder().workflowRetentionHours(0).build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--workflow-retention-hours must be at least 1, not 0");
+    conf("60-bad.toml", "[workflows]\nretention_hours = 0\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("60-bad.toml:2 [workflows] retention_hours must be between 1 and");
+  }
+
+  @Test
   void unknownKeysAndTablesAreWarningsNotFailures() throws IOException {
     conf(
         "a.toml",

@@ -250,6 +250,90 @@ public abstract class WorkflowStoreContract {
     assertThat(flows.row("b")).isPresent();
   }
 
+  /**
+   * A wide fan-out is decided in one pass (one update of all rows on PostgreSQL): of the 300 jobs
+   * after a, those also waiting for b stay held with one dependency left; the others are released.
+   * The death of b then takes exactly the held ones, and their own dependents, to the dead set,
+   * each naming the dependency it waited for.
+   */
+  @Test
+  void aWideFanOutIsReleasedAndKilledExactly() {
+    List<WorkflowRules.Submitted> jobs = new ArrayList<>(List.of(job("a"), job("b")));
+    List<String> alone = new ArrayList<>();
+    List<String> withB = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String jid = String.format("f%03d", i);
+      if (i % 3 == 0) {
+        withB.add(jid);
+        jobs.add(job(jid, "a", "b"));
+        jobs.add(job("g" + jid, jid));
+      } else {
+        alone.add(jid);
+        jobs.add(job(jid, "a"));
+      }
+    }
+    assertThat(rules.push(jobs, T0, DEAD_UNTIL)).isEmpty();
+    runNext();
+    assertThat(rules.succeeded("a", T0).released()).isEqualTo(alone.size());
+    assertThat(store.browse("wf", 0, 1000))
+        .extracting(QueuedJob::jid)
+        .containsExactlyInAnyOrderElementsOf(concat(List.of("b"), alone)); // b was queued at push
+    assertThat(flows.rows(withB).values())
+        .allSatisfy(
+            r -> {
+              assertThat(r.state()).isEqualTo(WorkflowState.HELD);
+              assertThat(r.waiting()).isOne();
+            });
+    assertThat(rules.succeeded("a", T0).released()).isZero();
+
+    runNext();
+    assertThat(rules.died("b", T0, DEAD_UNTIL).blocked()).isEqualTo(2 * withB.size());
+    assertThat(store.scan(SetName.DEAD, null, 1000)).hasSize(2 * withB.size());
+    for (String jid : withB) {
+      assertThat(flows.row(jid).orElseThrow().cause()).isEqualTo("b");
+      assertThat(flows.row("g" + jid).orElseThrow().cause()).isEqualTo(jid);
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /**
+   * The configured retention ({@code [workflows] retention_hours}) decides when a succeeded job
+   * stops being nameable: up to the last second a later push may name it; once purged, the push is
+   * refused with an error that says the dependency may have expired.
+   */
+  @Test
+  void aPurgedDependencyIsRefusedAsPossiblyExpired() {
+    Duration retention = Duration.ofHours(72);
+    rules = new WorkflowRules(flows, retention);
+    push(job("a"));
+    runNext();
+    rules.succeeded("a", T0);
+    Instant expires = T0.plus(retention);
+    assertThat(flows.row("a").orElseThrow().until()).isEqualTo(expires);
+
+    assertThat(flows.purge(expires.minusSeconds(1), 10)).isZero();
+    assertThat(push(job("b", "a"))).isEmpty(); // still nameable: enqueued at once
+    runNext();
+    rules.succeeded("b", T0.plusSeconds(10));
+
+    assertThat(flows.purge(expires, 10)).isOne();
+    assertThat(flows.row("a")).isEmpty();
+    assertThat(push(job("c", "a")))
+        .hasEntrySatisfying(
+            "c",
+            error ->
+                assertThat(error)
+                    .startsWith("unknown dependency a:")
+                    .contains("within the last 72h ([workflows] retention_hours)")
+                    .endsWith("a may have expired"));
+    assertThat(flows.row("c")).isEmpty();
+  }
+
   /** Fan-in: the last of many concurrent successes releases the dependent, exactly once. */
   @Test
   void concurrentSuccessesReleaseAFanInOnce() throws Exception {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -173,6 +174,94 @@ final class PgWorkflowStore implements WorkflowStore {
               WorkflowRows.bind(ps, row);
               ps.setString(10, row.jid());
               return ps.executeUpdate();
+            }
+          });
+    }
+
+    /**
+     * One statement for all rows:
+     *
+     * <pre>
+     * UPDATE fabrik.workflow_jobs w SET waiting = u.waiting, state = u.state, ...
+     *   FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int8[], $6::int8[])
+     *     AS u(jid, waiting, state, cause, dead_at_us, until_us)
+     *  WHERE w.jid = u.jid
+     * </pre>
+     */
+    @Override
+    public void updateStates(Collection<WorkflowRow> rows) {
+      if (rows.isEmpty()) {
+        return;
+      }
+      sql(
+          () -> {
+            int n = rows.size();
+            String[] jids = new String[n];
+            Integer[] waiting = new Integer[n];
+            String[] states = new String[n];
+            String[] causes = new String[n];
+            Long[] deadAt = new Long[n];
+            Long[] until = new Long[n];
+            int i = 0;
+            for (WorkflowRow r : rows) {
+              jids[i] = r.jid();
+              waiting[i] = r.waiting();
+              states[i] = r.state().wire();
+              causes[i] = r.cause();
+              deadAt[i] = r.deadAt() == null ? null : PgTime.micros(r.deadAt());
+              until[i] = r.until() == null ? null : PgTime.micros(r.until());
+              i++;
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    db.sql(
+                        "UPDATE {s}.workflow_jobs w SET waiting = u.waiting, state = u.state,"
+                            + " cause = u.cause, dead_at_us = u.dead_at_us, until_us = u.until_us"
+                            + " FROM unnest(?::text[], ?::int4[], ?::text[], ?::text[],"
+                            + " ?::int8[], ?::int8[]) AS u(jid, waiting, state, cause, dead_at_us,"
+                            + " until_us) WHERE w.jid = u.jid"))) {
+              ps.setArray(1, c.createArrayOf("text", jids));
+              ps.setArray(2, c.createArrayOf("int4", waiting));
+              ps.setArray(3, c.createArrayOf("text", states));
+              ps.setArray(4, c.createArrayOf("text", causes));
+              ps.setArray(5, c.createArrayOf("int8", deadAt));
+              ps.setArray(6, c.createArrayOf("int8", until));
+              return ps.executeUpdate();
+            }
+          });
+    }
+
+    @Override
+    public Map<String, List<String>> dependentsOf(Collection<String> deps) {
+      return pairs(
+          "SELECT dep, jid FROM {s}.workflow_edges WHERE dep = ANY(?::text[]) ORDER BY dep, jid",
+          deps);
+    }
+
+    /** Through the edges' primary key, not a scan of the rows by cause (which has no index). */
+    @Override
+    public Set<String> causingBlocks(Collection<String> deps) {
+      return pairs(
+              "SELECT e.dep, e.jid FROM {s}.workflow_edges e JOIN {s}.workflow_jobs w"
+                  + " ON w.jid = e.jid WHERE e.dep = ANY(?::text[]) AND w.state = 'blocked'"
+                  + " AND w.cause = e.dep ORDER BY e.dep, e.jid",
+              deps)
+          .keySet();
+    }
+
+    /** (dep, jid) pairs of a query taking one text[] parameter, grouped by dep. */
+    private Map<String, List<String>> pairs(String template, Collection<String> deps) {
+      return sql(
+          () -> {
+            try (PreparedStatement ps = c.prepareStatement(db.sql(template))) {
+              ps.setArray(1, c.createArrayOf("text", deps.toArray()));
+              Map<String, List<String>> out = new TreeMap<>();
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+              }
+              return out;
             }
           });
     }
