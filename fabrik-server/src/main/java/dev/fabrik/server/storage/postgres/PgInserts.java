@@ -21,31 +21,14 @@ import java.util.TreeSet;
  *        WITH ORDINALITY AS t(q, p, j, b, n) ORDER BY n
  * </pre>
  *
- * Ids follow list order, so a batch keeps its order within each queue and priority. From {@link
- * #COPY_FROM_ROWS} jobs on, they go through {@link PgJobCopy} instead (a PUSHB, a group commit of
- * many PUSHes): same rows, same order, less work for PostgreSQL per row.
+ * Ids follow list order, so a batch keeps its order within each queue and priority.
  */
 final class PgInserts {
-  /**
-   * Batches this big are copied, smaller ones inserted: COPY costs one more round trip, which a
-   * handful of rows does not win back.
-   */
-  static final int COPY_FROM_ROWS = 64;
-
-  private final int copyFromRows;
-  private final PgJobCopy copy;
   private final String insertJobs;
   private final String registerQueues;
   private final String insertEntries;
 
   PgInserts(PgDatabase db) {
-    this(db, COPY_FROM_ROWS);
-  }
-
-  /** For measurements: {@code copyFromRows} 1 copies every batch, MAX_VALUE none. */
-  PgInserts(PgDatabase db, int copyFromRows) {
-    this.copyFromRows = copyFromRows;
-    this.copy = new PgJobCopy(db);
     insertJobs =
         db.sql(
             "INSERT INTO {s}.jobs(queue, priority, jid, payload)"
@@ -84,10 +67,6 @@ final class PgInserts {
       names.add(j.queue());
     }
     registerQueues(c, names);
-    if (n >= copyFromRows) {
-      copy.jobs(c, jobs);
-      return;
-    }
     try (PreparedStatement p = c.prepareStatement(insertJobs)) {
       p.setArray(1, c.createArrayOf("text", queues));
       p.setArray(2, c.createArrayOf("int2", priorities));
