@@ -117,7 +117,7 @@ public final class JobCodec {
    * Writes the job's fields in their stable order, straight to the generator: no tree in between
    * (PUSH encodes every job once, so this is on the hot path).
    */
-  private static void write(Job job, JsonGenerator g) {
+  static void write(Job job, JsonGenerator g) {
     g.writeStartObject();
     writeIfPresent(g, "jid", job.jid());
     writeIfPresent(g, "jobtype", job.jobtype());

@@ -2,6 +2,7 @@ package dev.fabrik.server.manager;
 
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.JobEncoder;
 import dev.fabrik.protocol.JobFormatException;
 import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.CommandException;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.random.RandomGenerator;
 
@@ -220,26 +222,29 @@ public final class Manager {
     List<SetEntry> scheduled = new ArrayList<>();
     List<UniqueClaim> claims = new ArrayList<>();
     List<PushRoute.Routed> routed = new ArrayList<>();
-    for (Job job : jobs) {
-      try {
-        Prepared p = prepare(job, createdAt, now);
-        if (routed(p)) {
-          routed.add(new PushRoute.Routed(p.stored(), p.job(), p.scheduledAt()));
-          continue;
+    // One generator for all the batch's jobs (JobEncoder says why).
+    try (JobEncoder encoder = new JobEncoder()) {
+      for (Job job : jobs) {
+        try {
+          Prepared p = prepare(job, createdAt, now, encoder::encode);
+          if (routed(p)) {
+            routed.add(new PushRoute.Routed(p.stored(), p.job(), p.scheduledAt()));
+            continue;
+          }
+          if (p.claim() != null) {
+            claims.add(p.claim());
+          }
+          if (p.scheduledAt() != null) {
+            QueuedJob q = p.job();
+            scheduled.add(
+                new SetEntry(SetName.SCHEDULED, p.scheduledAt(), q.jid(), q.queue(), q.payload()));
+          } else {
+            immediate.add(p.job());
+          }
+        } catch (CommandException e) {
+          String text = "ERR".equals(e.code()) ? e.getMessage() : e.code() + " " + e.getMessage();
+          errors.put(job.jid() == null ? "" : job.jid(), text);
         }
-        if (p.claim() != null) {
-          claims.add(p.claim());
-        }
-        if (p.scheduledAt() != null) {
-          QueuedJob q = p.job();
-          scheduled.add(
-              new SetEntry(SetName.SCHEDULED, p.scheduledAt(), q.jid(), q.queue(), q.payload()));
-        } else {
-          immediate.add(p.job());
-        }
-      } catch (CommandException e) {
-        String text = "ERR".equals(e.code()) ? e.getMessage() : e.code() + " " + e.getMessage();
-        errors.put(job.jid() == null ? "" : job.jid(), text);
       }
     }
     // One atomic step for the whole batch: a crash or a full disk never keeps part of it.
@@ -290,6 +295,11 @@ public final class Manager {
   private record Prepared(Job stored, QueuedJob job, Instant scheduledAt, UniqueClaim claim) {}
 
   private Prepared prepare(Job job, String createdAt, Instant now) {
+    return prepare(job, createdAt, now, JobCodec::encode);
+  }
+
+  /** {@link #prepare} with the encoder of a batch's jobs (one generator for all of a PUSHB). */
+  private Prepared prepare(Job job, String createdAt, Instant now, Function<Job, byte[]> encoder) {
     JobValidator.Valid v = JobValidator.validate(job, createdAt);
     for (JobMiddleware m : middleware) {
       m.beforePush(v.job());
@@ -297,7 +307,7 @@ public final class Manager {
     boolean scheduled = v.scheduledAfter(now);
     // createdAt was formatted from this same instant by the caller: no second formatting.
     Job stored = scheduled ? v.job() : v.job().withEnqueuedAt(createdAt);
-    byte[] payload = JobCodec.encode(stored);
+    byte[] payload = encoder.apply(stored);
     if (payload.length > settings.maxJobBytes()) {
       throw CommandException.err(
           "job is too large: "
