@@ -13,6 +13,7 @@ import dev.fabrik.server.cron.CronService;
 import dev.fabrik.server.events.EventHub;
 import dev.fabrik.server.events.EventStreamApi;
 import dev.fabrik.server.expiry.ExpiringJobs;
+import dev.fabrik.server.fate.FateSweep;
 import dev.fabrik.server.history.History;
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
@@ -175,7 +176,8 @@ public final class FabrikServer implements Service, AutoCloseable {
             clock,
             Workflows.RETENTION,
             config.deadTtl(),
-            metrics.workflows(store.workflows()));
+            metrics.workflows(store.workflows()),
+            new FateSweep(store.fates(), clock));
     manager.use(workflows);
     manager.onOutcome(workflows);
     manager.route(workflows);

@@ -358,8 +358,9 @@ final class PgWorkflowStore implements WorkflowStore {
   }
 
   /**
-   * ACTIVE rows whose jid is in no queue, reservation (both rows of {@code jobs}) or set. Ready
-   * jobs have no index by jid, so this scans {@code jobs}: it runs at start only.
+   * ACTIVE rows whose jid is in no queue, reservation (both rows of {@code jobs}) or set, and not
+   * discarded. Ready jobs have no index by jid, so this scans {@code jobs}: at start and once a
+   * minute ({@code Workflows#recover}).
    */
   @Override
   public List<String> activeButAbsent(int limit) {
@@ -371,6 +372,32 @@ final class PgWorkflowStore implements WorkflowStore {
                       "SELECT w.jid FROM {s}.workflow_jobs w WHERE w.state = 'active'"
                           + " AND NOT EXISTS (SELECT 1 FROM {s}.jobs j WHERE j.jid = w.jid)"
                           + " AND NOT EXISTS (SELECT 1 FROM {s}.set_entries s WHERE s.jid = w.jid)"
+                          + " AND NOT EXISTS (SELECT 1 FROM {s}.job_fates f WHERE f.jid = w.jid)"
+                          + " ORDER BY w.jid LIMIT ?"))) {
+            ps.setInt(1, limit);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** ACTIVE rows whose jid is in the dead set or discarded (a scan, as activeButAbsent). */
+  @Override
+  public List<String> activeButDead(int limit) {
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  db.sql(
+                      "SELECT w.jid FROM {s}.workflow_jobs w WHERE w.state = 'active'"
+                          + " AND (EXISTS (SELECT 1 FROM {s}.set_entries s WHERE s.jid = w.jid"
+                          + " AND s.set_name = 'dead')"
+                          + " OR EXISTS (SELECT 1 FROM {s}.job_fates f WHERE f.jid = w.jid))"
                           + " ORDER BY w.jid LIMIT ?"))) {
             ps.setInt(1, limit);
             List<String> out = new ArrayList<>();
