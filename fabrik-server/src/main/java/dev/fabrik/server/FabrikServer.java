@@ -14,6 +14,7 @@ import dev.fabrik.server.events.EventHub;
 import dev.fabrik.server.events.EventStreamApi;
 import dev.fabrik.server.expiry.ExpiringJobs;
 import dev.fabrik.server.fate.FateSweep;
+import dev.fabrik.server.fault.CrashPoints;
 import dev.fabrik.server.history.History;
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
@@ -162,9 +163,9 @@ public final class FabrikServer implements Service, AutoCloseable {
             manager::prepareForEnqueue,
             clock,
             config.batchRetention(),
-            Duration.ofMinutes(1),
+            CrashPoints.recoveryEvery(),
             // Other nodes may be between a member's row and its job's insert: leave them time.
-            config.storage().equals("postgres") ? Duration.ofMinutes(1) : Duration.ZERO);
+            config.storage().equals("postgres") ? CrashPoints.recoveryGrace() : Duration.ZERO);
     metrics.batches(store.batches()::counts, batches::callbacksPushed);
     BatchOutcomes batchOutcomes = new BatchOutcomes(batches);
     manager.use(batchOutcomes);

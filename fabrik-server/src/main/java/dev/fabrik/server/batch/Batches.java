@@ -4,6 +4,7 @@ import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.JobFormatException;
 import dev.fabrik.server.CommandException;
+import dev.fabrik.server.fault.CrashPoints;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.storage.QueuedJob;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ public final class Batches implements Service {
   private static final int SWEEP_CHUNK = 500;
 
   /** The least age of a member the periodic recovery pass judges ({@link #periodicGrace}). */
-  static final Duration PERIODIC_GRACE = Duration.ofMinutes(1);
+  static final Duration PERIODIC_GRACE = CrashPoints.recoveryGrace();
 
   /** Most pages of committed batches one sweep re-checks; the next sweep goes on from there. */
   private static final int SWEEP_PAGES = 4;

@@ -2,6 +2,7 @@ package dev.fabrik.server.workflow;
 
 import dev.fabrik.protocol.Job;
 import dev.fabrik.server.fate.FateSweep;
+import dev.fabrik.server.fault.CrashPoints;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.manager.JobMiddleware;
 import dev.fabrik.server.manager.OutcomeListener;
@@ -133,8 +134,14 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
     // A failure with retry 0 throws the job away: it will never succeed either, so its
     // dependents go to the dead set as for a death (where an operator can still retry them).
     switch (outcome) {
-      case FailureDecision.Dead dead -> later(() -> died(r.jid(), dead.expiresAt()));
-      case FailureDecision.Discard d -> later(() -> died(r.jid(), clock.instant().plus(deadTtl)));
+      case FailureDecision.Dead dead -> {
+        CrashPoints.reached(CrashPoints.WORKFLOW_DEATH_STORED);
+        later(() -> died(r.jid(), dead.expiresAt()));
+      }
+      case FailureDecision.Discard d -> {
+        CrashPoints.reached(CrashPoints.WORKFLOW_DEATH_STORED);
+        later(() -> died(r.jid(), clock.instant().plus(deadTtl)));
+      }
       case null, default -> {}
     }
   }
@@ -188,7 +195,8 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
     purger =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("fabrik-workflow-purge").daemon(true).factory());
-    purger.scheduleWithFixedDelay(this::periodically, 1, 1, TimeUnit.MINUTES);
+    long every = CrashPoints.recoveryEvery().toMillis();
+    purger.scheduleWithFixedDelay(this::periodically, every, every, TimeUnit.MILLISECONDS);
   }
 
   /**
