@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -364,8 +365,16 @@ final class PgWorkflowStore implements WorkflowStore {
    */
   @Override
   public List<String> activeButAbsent(int limit) {
-    return read(
+    return PgCalls.transaction(
+        db,
+        "finding ACKed workflow jobs",
         c -> {
+          // The anti-join's estimate is one row, so with the LIMIT the planner picks a nested loop
+          // that scans jobs once per ACTIVE row: measured 154 s on 500,000 queued jobs and 1,000
+          // ACTIVE rows, 0.5 s with hash anti-joins. LOCAL: only this transaction.
+          try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_nestloop = off");
+          }
           try (PreparedStatement ps =
               c.prepareStatement(
                   db.sql(
