@@ -262,15 +262,20 @@ final class PgWorkflowStore implements WorkflowStore {
         () -> {
           try (PreparedStatement ps = c.prepareStatement(db.sql(template))) {
             ps.setString(1, arg);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(rs.getString(1));
-              }
-            }
-            return out;
+            return firstColumn(ps);
           }
         });
+  }
+
+  /** The first column of every row {@code ps} returns. */
+  private static List<String> firstColumn(PreparedStatement ps) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   private <T> T read(PgCalls.Body<T> body) {
@@ -384,13 +389,7 @@ final class PgWorkflowStore implements WorkflowStore {
                           + " AND NOT EXISTS (SELECT 1 FROM {s}.job_fates f WHERE f.jid = w.jid)"
                           + " ORDER BY w.jid LIMIT ?"))) {
             ps.setInt(1, limit);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(rs.getString(1));
-              }
-            }
-            return out;
+            return firstColumn(ps);
           }
         });
   }
@@ -409,13 +408,7 @@ final class PgWorkflowStore implements WorkflowStore {
                           + " OR EXISTS (SELECT 1 FROM {s}.job_fates f WHERE f.jid = w.jid))"
                           + " ORDER BY w.jid LIMIT ?"))) {
             ps.setInt(1, limit);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(rs.getString(1));
-              }
-            }
-            return out;
+            return firstColumn(ps);
           }
         });
   }
