@@ -9,43 +9,42 @@ import dev.fabrik.protocol.ProtocolException;
 import dev.fabrik.protocol.Reply;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The server (a real process on SQLite) halted at the exact crash points of a batch callback, with
- * the test-only {@code -Dfabrik.fault.halt=<point>} (the process ends as under {@code kill -9}),
- * restarted on the same file after each: each callback runs exactly once, none is lost.
+ * The server (a real process, on SQLite and on PostgreSQL) halted at the exact crash points of a
+ * batch callback, with the test-only {@code -Dfabrik.fault.halt=<point>} (the process ends as under
+ * {@code kill -9}); on SQLite each next node is a restart on the same file, on PostgreSQL the last
+ * step is taken by a second node that ran all along ({@link CrashNodes}): each callback runs
+ * exactly once, none is lost.
  *
  * <ul>
  *   <li>{@code batch-callback-stored}: just after the complete state "1" was committed. The
- *       callback job was committed with it, so the restarted server hands it out.
+ *       callback job was committed with it, so the next node hands it out.
  *   <li>{@code batch-callback-acked}: just after the complete callback's ACK was stored, before the
  *       batch heard of it. Recovery moves the state to "2" (the job is gone, so it was ACKed) and
  *       the success callback follows, once.
  * </ul>
  */
 class BatchCallbackCrashIT {
-  private static final Duration HALT_WITHIN = Duration.ofSeconds(30);
-
   @TempDir Path dataDir;
 
-  @Test
-  void eachCallbackRunsOnceAcrossCrashesAtItsTwoCrashPoints() {
-    String bid;
-    try (ServerProcess first =
-        ServerProcess.start(dataDir, halt("batch-callback-stored"), List.of())) {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void eachCallbackRunsOnceAcrossCrashesAtItsTwoCrashPoints(String store) {
+    try (CrashNodes nodes = CrashNodes.on(store, dataDir)) {
+      String bid;
+      ServerProcess first = nodes.halting("batch-callback-stored");
       try (ProtocolConnection conn = first.connect()) {
         bid = batchOfThree(conn);
         drainMembers(conn);
       }
-      awaitHalted(first);
-    }
-    try (ServerProcess second =
-        ServerProcess.start(dataDir, halt("batch-callback-acked"), List.of())) {
+      CrashNodes.awaitHalted(first);
+      first.close();
+      ServerProcess second = nodes.halting("batch-callback-acked");
       try (ProtocolConnection conn = second.connect()) {
         JsonNode s = status(conn, bid);
         assertThat(s.path("pending").asLong()).isZero();
@@ -60,30 +59,21 @@ class BatchCallbackCrashIT {
           // The halt may come before the reply is written; the ACK itself was stored first.
         }
       }
-      awaitHalted(second);
+      try (ProtocolConnection conn = nodes.pickUp(second).connect()) {
+        // Recovery: the complete callback's job is gone, so it was ACKed: "2", and success follows.
+        JsonNode ok =
+            await("the success callback")
+                .atMost(CrashNodes.PICKED_UP_WITHIN)
+                .until(() -> Wire.fetch(conn, "callbacks"), java.util.Objects::nonNull);
+        assertThat(ok.path("jobtype").asString()).as("Done did not run again").isEqualTo("Ok");
+        Wire.ack(conn, ok.path("jid").asString());
+        JsonNode s = status(conn, bid);
+        assertThat(s.path("total").asLong()).isEqualTo(3);
+        assertThat(s.path("complete_st").asString()).isEqualTo("2");
+        assertThat(s.path("success_st").asString()).isEqualTo("2");
+        assertThat(Wire.queueSize(Wire.info(conn), "callbacks")).as("no callback twice").isZero();
+      }
     }
-    try (ServerProcess third = ServerProcess.start(dataDir, List.of());
-        ProtocolConnection conn = third.connect()) {
-      // Recovery: the complete callback's job is gone, so it was ACKed: "2", and success follows.
-      JsonNode ok = Wire.fetch(conn, "callbacks");
-      assertThat(ok).as("the success callback").isNotNull();
-      assertThat(ok.path("jobtype").asString()).as("Done did not run again").isEqualTo("Ok");
-      Wire.ack(conn, ok.path("jid").asString());
-      JsonNode s = status(conn, bid);
-      assertThat(s.path("total").asLong()).isEqualTo(3);
-      assertThat(s.path("complete_st").asString()).isEqualTo("2");
-      assertThat(s.path("success_st").asString()).isEqualTo("2");
-      assertThat(Wire.queueSize(Wire.info(conn), "callbacks")).as("no callback twice").isZero();
-    }
-  }
-
-  private static List<String> halt(String point) {
-    return List.of("-Xmx512m", "-Dfabrik.fault.halt=" + point);
-  }
-
-  private static void awaitHalted(ServerProcess server) {
-    await("the halt at the crash point").atMost(HALT_WITHIN).until(() -> !server.alive());
-    assertThat(server.exitCode()).as("halted at the crash point").isEqualTo(137);
   }
 
   private static String batchOfThree(ProtocolConnection conn) {

@@ -13,6 +13,8 @@ import dev.fabrik.server.cron.CronService;
 import dev.fabrik.server.events.EventHub;
 import dev.fabrik.server.events.EventStreamApi;
 import dev.fabrik.server.expiry.ExpiringJobs;
+import dev.fabrik.server.fate.FateSweep;
+import dev.fabrik.server.fault.CrashPoints;
 import dev.fabrik.server.history.History;
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
 import dev.fabrik.server.lifecycle.Service;
@@ -161,9 +163,9 @@ public final class FabrikServer implements Service, AutoCloseable {
             manager::prepareForEnqueue,
             clock,
             config.batchRetention(),
-            Duration.ofMinutes(1),
+            CrashPoints.recoveryEvery(),
             // Other nodes may be between a member's row and its job's insert: leave them time.
-            config.storage().equals("postgres") ? Duration.ofMinutes(1) : Duration.ZERO);
+            config.storage().equals("postgres") ? CrashPoints.recoveryGrace() : Duration.ZERO);
     metrics.batches(store.batches()::counts, batches::callbacksPushed);
     BatchOutcomes batchOutcomes = new BatchOutcomes(batches);
     manager.use(batchOutcomes);
@@ -176,7 +178,8 @@ public final class FabrikServer implements Service, AutoCloseable {
             clock,
             config.workflowRetention(),
             config.deadTtl(),
-            metrics.workflows(store.workflows()));
+            metrics.workflows(store.workflows()),
+            new FateSweep(store.fates(), clock));
     manager.use(workflows);
     manager.onOutcome(workflows);
     manager.route(workflows);

@@ -1,6 +1,7 @@
 package dev.fabrik.server.batch;
 
 import dev.fabrik.protocol.Job;
+import dev.fabrik.server.fault.CrashPoints;
 import dev.fabrik.server.manager.JobMiddleware;
 import dev.fabrik.server.manager.OutcomeListener;
 import dev.fabrik.server.storage.FailureDecision;
@@ -98,6 +99,9 @@ public final class BatchOutcomes implements JobMiddleware, OutcomeListener {
 
   @Override
   public void failed(Reservation r, boolean expired, FailureDecision.Outcome outcome) {
+    if (BatchKeys.mayCarry(r.payload())) {
+      CrashPoints.reached(CrashPoints.MEMBER_FAILED);
+    }
     failed(r, expired);
   }
 

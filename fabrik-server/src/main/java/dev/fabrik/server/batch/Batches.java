@@ -4,6 +4,7 @@ import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.JobFormatException;
 import dev.fabrik.server.CommandException;
+import dev.fabrik.server.fault.CrashPoints;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.storage.QueuedJob;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,9 @@ public final class Batches implements Service {
   private static final Duration OPEN_CACHE = Duration.ofSeconds(2);
 
   private static final int SWEEP_CHUNK = 500;
+
+  /** The least age of a member the periodic recovery pass judges ({@link #periodicGrace}). */
+  static final Duration PERIODIC_GRACE = CrashPoints.recoveryGrace();
 
   /** Most pages of committed batches one sweep re-checks; the next sweep goes on from there. */
   private static final int SWEEP_PAGES = 4;
@@ -454,7 +458,19 @@ public final class Batches implements Service {
       settle(bid, now);
     }
     store.purge(now.minus(retention), SWEEP_CHUNK);
+    settleVanished(now.minus(periodicGrace()), "before");
     recheckCommitted(now);
+  }
+
+  /**
+   * The sweep's own recovery pass: a node of a shared database may die and never restart, so every
+   * node settles lost outcomes (a discard counted as failed, an ACK as succeeded) once a minute.
+   * Only members joined longer than {@link #PERIODIC_GRACE} ago (or the start's grace, if longer)
+   * are judged: a member whose job is still being stored is not taken for an ACKed one. A report
+   * that arrives after the pass changes nothing (members move only forward).
+   */
+  private Duration periodicGrace() {
+    return recoveryGrace.compareTo(PERIODIC_GRACE) > 0 ? recoveryGrace : PERIODIC_GRACE;
   }
 
   /**
@@ -477,13 +493,18 @@ public final class Batches implements Service {
   }
 
   /**
-   * After a crash: members whose ACK was stored but whose outcome was not count as succeeded; the
-   * first sweep (queued right behind) then fires what they were holding back.
+   * After a crash: members whose ACK was stored but whose outcome was not count as succeeded, those
+   * whose FAIL was stored as failed; the first sweep (queued right behind) then fires what they
+   * were holding back.
    */
   private void recover() {
-    int n = store.settleVanished(clock.instant().minus(recoveryGrace));
+    settleVanished(clock.instant().minus(recoveryGrace), "before the last stop");
+  }
+
+  private void settleVanished(Instant joinedBefore, String when) {
+    int n = store.settleVanished(joinedBefore);
     if (n > 0) {
-      log.info("batches: {} members finished before the last stop were counted as succeeded", n);
+      log.info("batches: {} members and callbacks finished {} were settled", n, when);
     }
   }
 

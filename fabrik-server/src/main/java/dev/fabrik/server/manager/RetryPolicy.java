@@ -4,6 +4,7 @@ import dev.fabrik.protocol.Failure;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.Timestamps;
+import dev.fabrik.server.fate.FateMarks;
 import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.FailureDecision.Outcome;
 import dev.fabrik.server.triage.Fingerprint;
@@ -40,7 +41,13 @@ final class RetryPolicy {
 
   /** The decision the store applies atomically with removing the reservation. */
   FailureDecision decision(FailureReports.Sanitized report, Instant now) {
-    return reservation -> decide(JobCodec.decode(reservation.payload()), report, now);
+    return reservation -> {
+      Outcome o = decide(JobCodec.decode(reservation.payload()), report, now);
+      // A discarded batch or workflow job leaves a fate row with its deletion (JobFates).
+      return o instanceof FailureDecision.Discard && FateMarks.wanted(reservation.payload())
+          ? new FailureDecision.Discard(now)
+          : o;
+    };
   }
 
   Outcome decide(Job job, FailureReports.Sanitized report, Instant now) {

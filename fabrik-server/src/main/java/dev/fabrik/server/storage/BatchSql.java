@@ -49,6 +49,8 @@ public final class BatchSql {
   private final String members;
   private final String jobs;
   private final String sets;
+  private final String fates;
+  private final String held;
   private final String insertIgnore;
   private final String onConflictIgnore;
   private final String skipLocked;
@@ -63,6 +65,8 @@ public final class BatchSql {
     this.members = prefix + "batch_members";
     this.jobs = prefix + "jobs";
     this.sets = prefix + "set_entries";
+    this.fates = prefix + "job_fates";
+    this.held = "SELECT jid FROM " + prefix + "workflow_jobs WHERE state = 'held'";
     this.insertIgnore = postgres ? "INSERT INTO " : "INSERT OR IGNORE INTO ";
     this.onConflictIgnore = postgres ? " ON CONFLICT DO NOTHING" : "";
     this.skipLocked = postgres ? " FOR UPDATE SKIP LOCKED" : "";
@@ -436,20 +440,26 @@ public final class BatchSql {
   }
 
   /**
-   * Crash recovery, three statements in the caller's transaction; returns how many rows moved.
+   * Crash recovery, in the caller's transaction; returns how many rows moved. Safe to run at any
+   * time on any number of nodes: each statement moves a member only forward ({@code pending} to
+   * failed or succeeded), as its ACK or FAIL report would, so a report that arrives later changes
+   * nothing, and the callbacks still fire by their own compare-and-set.
    *
    * <p>Pending members of unfinished batches, joined before {@code joinedBefore}, whose job waits
-   * in the retries or the dead set failed a run whose outcome was lost: they count as failed.
+   * in the retries or the dead set, or whose FAIL discarded it ({@code job_fates}, written in that
+   * FAIL's transaction), failed a run whose outcome was lost: they count as failed.
    *
-   * <p>Pending members whose job is nowhere any more (not queued, reserved, scheduled, retrying or
-   * dead) were ACKed by a process that died before it recorded the outcome (a discard is recorded
-   * before the job goes, {@code Batches#discarding}): they count as succeeded. {@code NOT IN} so
-   * each jobs table is read once, not once per member:
+   * <p>Pending members whose job is nowhere any more (not queued, reserved, scheduled, retrying,
+   * dead, held by a workflow, nor discarded) were ACKed by a process that died before it recorded
+   * the outcome: they count as succeeded. {@code NOT IN} so each jobs table is read once, not once
+   * per member:
    *
    * <pre>
    * UPDATE batch_members SET state = 'succeeded' WHERE state = 'pending' AND joined_us &lt; ?
    *   AND bid IN (SELECT bid FROM batches WHERE complete_st = '')
    *   AND jid NOT IN (SELECT jid FROM jobs) AND jid NOT IN (SELECT jid FROM set_entries)
+   *   AND jid NOT IN (SELECT jid FROM workflow_jobs WHERE state = 'held')
+   *   AND jid NOT IN (SELECT jid FROM job_fates)
    * </pre>
    *
    * <p>A callback state {@code "1"} whose job is nowhere was ACKed before its report reached the
@@ -468,9 +478,11 @@ public final class BatchSql {
                 + members
                 + " SET state = 'failed' WHERE state = 'pending' AND joined_us < ?"
                 + unfinished
-                + " AND jid IN ("
+                + " AND (jid IN ("
                 + failedRuns
-                + ")",
+                + ") OR jid IN (SELECT jid FROM "
+                + fates
+                + "))",
             micros(joinedBefore));
     moved +=
         update(

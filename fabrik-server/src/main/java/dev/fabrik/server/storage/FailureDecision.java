@@ -19,8 +19,17 @@ public interface FailureDecision {
   /** Into the dead set, scored by when it expires, with the updated payload. */
   record Dead(Instant expiresAt, byte[] payload) implements Outcome {}
 
-  /** Gone ({@code retry: 0}). */
-  record Discard() implements Outcome {}
+  /**
+   * Gone ({@code retry: 0}). With {@code fateAt} (a batch or workflow job) the store records the
+   * discard in {@code Store.fates()} in the same transaction, so a crash before batches and
+   * workflows hear of it cannot pass it off as a success; null for any other job.
+   */
+  record Discard(Instant fateAt) implements Outcome {
+    /** A discard that leaves no fate row. */
+    public Discard() {
+      this(null);
+    }
+  }
 
   /**
    * Not a failure at all: the worker asked to run the job again later (a snooze, docs/api.md). Into

@@ -322,6 +322,12 @@ public interface Store extends AutoCloseable {
   dev.fabrik.server.workflow.WorkflowStore workflows();
 
   /**
+   * The fates of batch and workflow jobs a FAIL discarded, recorded in that FAIL's transaction (for
+   * crash recovery); {@link #flush} wipes them.
+   */
+  dev.fabrik.server.fate.JobFates fates();
+
+  /**
    * The failure groups of the retries and dead sets, by {@code failure.fingerprint} (triage); kept
    * exact by the store on every path that adds or removes set entries.
    */

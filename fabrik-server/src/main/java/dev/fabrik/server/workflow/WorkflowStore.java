@@ -46,10 +46,19 @@ public interface WorkflowStore {
 
   /**
    * Up to {@code limit} {@link WorkflowState#ACTIVE} rows whose job is in no queue, reservation or
-   * set of the store: their ACK committed but the release of their dependents did not (a crash
-   * between the two). The memory store, which a crash empties, returns none.
+   * set of the store, and was not discarded: their ACK committed but the release of their
+   * dependents did not (a crash between the two). The memory store, which a crash empties, returns
+   * none.
    */
   List<String> activeButAbsent(int limit);
+
+  /**
+   * Up to {@code limit} {@link WorkflowState#ACTIVE} rows whose job died or was discarded (it is in
+   * the dead set, or {@code Store.fates()} records its discard) while its dependents were not sent
+   * to the dead set: a crash between the FAIL's commit and that move. {@link #activeButAbsent}
+   * leaves discarded jobs to this method. The memory store, which a crash empties, returns none.
+   */
+  List<String> activeButDead(int limit);
 
   /** Deletes up to {@code limit} finished rows whose {@code until} passed, with their edges. */
   int purge(Instant now, int limit);

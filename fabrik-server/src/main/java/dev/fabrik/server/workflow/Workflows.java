@@ -1,6 +1,8 @@
 package dev.fabrik.server.workflow;
 
 import dev.fabrik.protocol.Job;
+import dev.fabrik.server.fate.FateSweep;
+import dev.fabrik.server.fault.CrashPoints;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.manager.JobMiddleware;
 import dev.fabrik.server.manager.OutcomeListener;
@@ -18,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,20 +31,30 @@ import org.slf4j.LoggerFactory;
  * ACK or death of a workflow job after the store committed it.
  *
  * <p>Crash behaviour: the release of dependents runs after the ACK committed, in its own
- * transaction. A crash between the two leaves the ACKed job's row ACTIVE while the job is gone from
- * every queue, reservation and set; {@link #start} finds such rows and completes their success.
- * "Gone" can also mean an operator deleted the job (a discard from the retries or scheduled set, a
- * queue removal); it then counts as succeeded too, which docs/workflows.md says.
+ * transaction, and so does their move to the dead set after a death. A crash between the two leaves
+ * the job's row ACTIVE: after an ACK the job is gone from every queue, reservation and set; after a
+ * death it is in the dead set; after a discarding FAIL ({@code retry: 0}) it is gone but its
+ * discard is recorded in {@code Store.fates()} in the FAIL's own transaction. {@link #recover}
+ * finds such rows and completes what the crash interrupted: at start, and every minute on every
+ * node (a node of a shared PostgreSQL database may die and never come back). Running it while the
+ * outcome is still on its way is harmless: both completions take the row's lock and act only on an
+ * ACTIVE row, so whichever comes second changes nothing. "Gone" can also mean an operator deleted
+ * the job (a discard from the retries or scheduled set, a queue removal); it then counts as
+ * succeeded too, which docs/workflows.md says.
  */
 public final class Workflows implements PushRoute, JobMiddleware, OutcomeListener, Service {
   private static final Logger log = LoggerFactory.getLogger(Workflows.class);
   private static final int BATCH = 1000;
+
+  /** Most pages of rows one recovery pass completes. */
+  private static final int PAGES = 100;
 
   private final WorkflowStore store;
   private final WorkflowRules rules;
   private final Clock clock;
   private final Duration deadTtl;
   private final WorkflowCounters counters;
+  private final FateSweep fates;
   private final ExecutorService outcomes =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fabrik-workflow-", 0).factory());
   private ScheduledExecutorService purger;
@@ -48,18 +62,21 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
   /**
    * @param retention how long a succeeded job stays nameable by later pushes
    * @param deadTtl how long a job sent to the dead set by a dependency's death stays there
+   * @param fates purged by the periodic pass, after it recovered from them
    */
   public Workflows(
       WorkflowStore store,
       Clock clock,
       Duration retention,
       Duration deadTtl,
-      WorkflowCounters counters) {
+      WorkflowCounters counters,
+      FateSweep fates) {
     this.store = store;
     this.rules = new WorkflowRules(store, retention);
     this.clock = clock;
     this.deadTtl = deadTtl;
     this.counters = counters;
+    this.fates = fates;
   }
 
   public WorkflowStore store() {
@@ -114,8 +131,14 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
     // A failure with retry 0 throws the job away: it will never succeed either, so its
     // dependents go to the dead set as for a death (where an operator can still retry them).
     switch (outcome) {
-      case FailureDecision.Dead dead -> later(() -> died(r.jid(), dead.expiresAt()));
-      case FailureDecision.Discard d -> later(() -> died(r.jid(), clock.instant().plus(deadTtl)));
+      case FailureDecision.Dead dead -> {
+        CrashPoints.reached(CrashPoints.WORKFLOW_DEATH_STORED);
+        later(() -> died(r.jid(), dead.expiresAt()));
+      }
+      case FailureDecision.Discard d -> {
+        CrashPoints.reached(CrashPoints.WORKFLOW_DEATH_STORED);
+        later(() -> died(r.jid(), clock.instant().plus(deadTtl)));
+      }
       case null, default -> {}
     }
   }
@@ -156,7 +179,10 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
 
   // ------------------------------------------------------------- service
 
-  /** Completes the successes a crash interrupted, then purges expired rows every minute. */
+  /**
+   * Completes what a crash interrupted ({@link #recover}), then every minute recovers again and
+   * purges expired rows and fates.
+   */
   @Override
   public synchronized void start() {
     if (purger != null) {
@@ -166,34 +192,55 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
     purger =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("fabrik-workflow-purge").daemon(true).factory());
-    purger.scheduleWithFixedDelay(this::purgeSafely, 1, 1, TimeUnit.MINUTES);
+    long every = CrashPoints.recoveryEvery().toMillis();
+    purger.scheduleWithFixedDelay(this::periodically, every, every, TimeUnit.MILLISECONDS);
   }
 
-  /** Finds ACTIVE rows whose job is gone (see the class comment); returns how many it completed. */
+  /**
+   * Finds ACTIVE rows whose job died or was discarded and sends their dependents to the dead set,
+   * then ACTIVE rows whose job is gone (see the class comment) and completes their success; returns
+   * how many rows it completed. Deaths first: a discarded job is gone too, and must not pass for a
+   * success.
+   */
   public int recover() {
-    int total = 0;
-    List<String> gone;
-    do {
-      gone = store.activeButAbsent(BATCH);
-      for (String jid : gone) {
-        succeeded(jid);
-      }
-      total += gone.size();
-    } while (gone.size() >= BATCH);
-    if (total > 0) {
-      log.info("workflows: completed the success of {} jobs ACKed before a crash", total);
+    int died = drain(store::activeButDead, jid -> died(jid, clock.instant().plus(deadTtl)));
+    int succeeded = drain(store::activeButAbsent, this::succeeded);
+    if (died > 0) {
+      log.info(
+          "workflows: sent the dependents of {} dead jobs to the dead set after a crash", died);
     }
+    if (succeeded > 0) {
+      log.info("workflows: completed the success of {} jobs ACKed before a crash", succeeded);
+    }
+    return died + succeeded;
+  }
+
+  /**
+   * Completes every jid {@code find} returns, page by page, at most {@link #PAGES} pages: rows
+   * whose completion failed (logged) stay, and must not keep one pass going; the next pass goes on.
+   */
+  private static int drain(IntFunction<List<String>> find, Consumer<String> complete) {
+    int total = 0;
+    List<String> page;
+    int pages = 0;
+    do {
+      page = find.apply(BATCH);
+      page.forEach(complete);
+      total += page.size();
+    } while (page.size() >= BATCH && ++pages < PAGES);
     return total;
   }
 
-  private void purgeSafely() {
+  private void periodically() {
     try {
+      recover();
       int purged;
       do {
         purged = store.purge(clock.instant(), BATCH);
       } while (purged >= BATCH);
+      fates.purge();
     } catch (RuntimeException e) {
-      log.warn("purging workflow rows failed; trying again next period", e);
+      log.warn("the periodic workflow pass failed; trying again next period", e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.fabrik.server.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.Store;
@@ -279,13 +280,18 @@ public abstract class BatchStoreContract {
 
   /**
    * For stores that outlive the process: a pending member whose job is gone (ACKed by a process
-   * that died before recording it) counts as succeeded, one whose job is retrying or dead as
-   * failed; one whose job is still queued or scheduled stays pending, as does one joined too
-   * recently. A callback state "1" whose job is gone was ACKed: "2"; one whose job is still queued
-   * stays "1".
+   * that died before recording it) counts as succeeded, one whose job is retrying or dead, or was
+   * discarded by a FAIL (its fate recorded), as failed; one whose job is still queued or scheduled
+   * stays pending, as does one joined too recently. A callback state "1" whose job is gone was
+   * ACKed: "2"; one whose job is still queued stays "1".
    */
   protected void vanishedMembersAreSettledAfterACrash() {
-    committed("b-1", null, "acked-1", "queued-1", "retrying-1", "dead-1", "scheduled-1");
+    committed(
+        "b-1", null, "acked-1", "queued-1", "retrying-1", "dead-1", "scheduled-1", "discarded-1");
+    store.enqueue(List.of(new QueuedJob("discarded-1", "members", job("discarded-1").payload())));
+    // Its FAIL (retry 0) discarded it and recorded the fate; the report is lost with the process.
+    assertThat(store.reserve(List.of("members"), "w1", T0, p -> T0.plusSeconds(60))).isPresent();
+    assertThat(store.fail("discarded-1", r -> new FailureDecision.Discard(T0))).isPresent();
     store.enqueue(List.of(job("queued-1")));
     store.addToSet(SetName.RETRIES, T0.plusSeconds(60), job("retrying-1"));
     store.addToSet(SetName.DEAD, T0.plusSeconds(60), job("dead-1"));
@@ -301,10 +307,10 @@ public abstract class BatchStoreContract {
     withCallback("b-queued", "cb-here");
     assertThat(batches.fire("b-queued", Callback.COMPLETE, callback("cb-here"), T0)).isTrue();
 
-    assertThat(batches.settleVanished(T0.plusSeconds(1))).isEqualTo(4);
+    assertThat(batches.settleVanished(T0.plusSeconds(1))).isEqualTo(5);
     assertThat(batches.members("b-1", MemberState.SUCCEEDED, 10)).containsExactly("acked-1");
     assertThat(batches.members("b-1", MemberState.FAILED, 10))
-        .containsExactly("dead-1", "retrying-1");
+        .containsExactly("dead-1", "discarded-1", "retrying-1");
     assertThat(batches.members("b-1", MemberState.PENDING, 10))
         .containsExactly("late-1", "queued-1", "scheduled-1");
     assertThat(batches.get("b-acked").orElseThrow().completeSt()).isEqualTo(BatchRecord.DONE);

@@ -106,6 +106,30 @@ class RetryPolicyTest {
     assertThat(JobCodec.decode(r.payload()).failure().remaining()).isEqualTo(25);
   }
 
+  /** Only a discarded batch or workflow job asks the store for a fate row (JobFates). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"jid\":\"j1\",\"jobtype\":\"T\",\"args\":[],\"retry\":0} | false",
+        "{\"jid\":\"j1\",\"jobtype\":\"T\",\"args\":[],\"retry\":0,\"custom\":{\"bid\":\"b-1\"}} | true",
+        "{\"jid\":\"j1\",\"jobtype\":\"T\",\"args\":[],\"retry\":0,\"custom\":{\"after\":[\"a\"]}} | true",
+        "{\"jid\":\"j1\",\"jobtype\":\"T\",\"args\":[],\"custom\":{\"bid\":\"b-1\"}} | false"
+      })
+  void aDiscardOfABatchOrWorkflowJobCarriesItsFateTime(String json, boolean recorded) {
+    byte[] payload = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var r = new dev.fabrik.server.storage.Reservation("j1", "default", payload, "w", NOW, NOW);
+    var outcome = policy(0).decision(BOOM, NOW).decide(r);
+    if (recorded) {
+      assertThat(outcome).isEqualTo(new FailureDecision.Discard(NOW));
+    } else {
+      assertThat(outcome)
+          .satisfiesAnyOf(
+              o -> assertThat(o).isEqualTo(new FailureDecision.Discard()),
+              o -> assertThat(o).isInstanceOf(FailureDecision.Retry.class));
+    }
+  }
+
   private static RetryPolicy policy(int jitter) {
     return new RetryPolicy(Fixture.fixedRandom(jitter), Duration.ofDays(180));
   }

@@ -3,6 +3,7 @@ package dev.fabrik.server.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.server.storage.FailureDecision;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
@@ -237,6 +238,52 @@ public abstract class WorkflowStoreContract {
     } else {
       assertThat(flows.activeButAbsent(10)).isEmpty();
     }
+  }
+
+  /**
+   * A crash after a FAIL committed and before the dependents moved: a job in the dead set, or one
+   * discarded with its fate recorded, is found as dead (and the discarded one is not taken for an
+   * ACKed one); {@link Workflows#recover} then sends their dependents to the dead set naming them,
+   * once.
+   */
+  @Test
+  void anActiveRowWhoseJobDiedOrWasDiscardedIsFoundForRecovery() {
+    push(job("a"), job("b"), job("c"), job("a2", "a"), job("b2", "b"), job("c2", "c"));
+    failNext(r -> new FailureDecision.Dead(DEAD_UNTIL, r.payload())); // a: dead, report lost
+    failNext(r -> new FailureDecision.Discard(T0)); // b: discarded, report lost
+    Optional<Reservation> c = store.reserve(List.of("wf"), "w1", T0, p -> T0.plusSeconds(1800));
+    assertThat(c).isPresent(); // c: still running
+    if (!keepsStateAcrossCrashes()) {
+      assertThat(flows.activeButDead(10)).isEmpty();
+      return;
+    }
+    assertThat(flows.activeButDead(10)).containsExactly("a", "b");
+    assertThat(flows.activeButAbsent(10)).as("a discard is no success").isEmpty();
+
+    Workflows w =
+        new Workflows(
+            flows,
+            java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC),
+            RETENTION,
+            Duration.ofDays(1),
+            WorkflowCounters.NONE,
+            new dev.fabrik.server.fate.FateSweep(
+                store.fates(), java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)));
+    assertThat(w.recover()).isEqualTo(2);
+    assertThat(w.recover()).as("once").isZero();
+    assertThat(dead()).extracting(SetEntry::jid).containsExactlyInAnyOrder("a", "a2", "b2");
+    SetEntry b2 = dead().stream().filter(e -> e.jid().equals("b2")).findFirst().orElseThrow();
+    assertThat(JobCodec.decode(b2.payload()).failure().message()).isEqualTo("dependency b died");
+    assertThat(state("a")).isEqualTo(WorkflowState.DEAD);
+    assertThat(state("b")).isEqualTo(WorkflowState.DEAD);
+    assertThat(state("c2")).isEqualTo(WorkflowState.HELD);
+  }
+
+  /** Takes the next job of queue wf and FAILs it in the store with {@code decision}. */
+  private void failNext(FailureDecision decision) {
+    Optional<Reservation> r = store.reserve(List.of("wf"), "w1", T0, p -> T0.plusSeconds(1800));
+    assertThat(r).as("a job is queued").isPresent();
+    assertThat(store.fail(r.get().jid(), decision)).isPresent();
   }
 
   @Test

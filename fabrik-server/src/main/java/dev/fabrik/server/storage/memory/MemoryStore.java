@@ -64,6 +64,7 @@ public final class MemoryStore implements Store {
             push(job, added);
           },
           this::notifyListeners);
+  private final MemoryJobFates fates = new MemoryJobFates(lock);
   private final MemoryWorkflowStore workflows =
       new MemoryWorkflowStore(
           lock,
@@ -336,7 +337,7 @@ public final class MemoryStore implements Store {
         case FailureDecision.Dead dead ->
             sets.get(SetName.DEAD)
                 .add(new SetEntry(SetName.DEAD, dead.expiresAt(), jid, r.queue(), dead.payload()));
-        case FailureDecision.Discard discard -> {}
+        case FailureDecision.Discard discard -> fates.record(jid, discard);
         case FailureDecision.Snooze snooze -> {
           sets.get(SetName.SCHEDULED)
               .add(
@@ -564,12 +565,18 @@ public final class MemoryStore implements Store {
       reservations.clear();
       uniqueLocks.clear();
       workflows.clear();
+      fates.clear();
       processed = 0;
       failures = 0;
     }
     tracking.clear();
     batches.clear();
     limits.clearUsage();
+  }
+
+  @Override
+  public dev.fabrik.server.fate.JobFates fates() {
+    return fates;
   }
 
   @Override

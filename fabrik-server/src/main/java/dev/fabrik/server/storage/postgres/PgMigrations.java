@@ -36,7 +36,8 @@ public final class PgMigrations {
           "V7__limits.sql",
           "V8__history.sql",
           "V9__triage.sql",
-          "V10__worker_load.sql");
+          "V10__worker_load.sql",
+          "V11__job_fates.sql");
 
   private PgMigrations() {}
 

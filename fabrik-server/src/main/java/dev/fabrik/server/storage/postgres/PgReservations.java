@@ -279,7 +279,7 @@ final class PgReservations {
                     List.of(
                         new SetEntry(
                             SetName.DEAD, dead.expiresAt(), jid, r.queue(), dead.payload())));
-            case FailureDecision.Discard discard -> {}
+            case FailureDecision.Discard discard -> PgJobFates.record(c, db, jid, discard);
             case FailureDecision.Snooze snooze -> {
               inserts.entries(
                   c,

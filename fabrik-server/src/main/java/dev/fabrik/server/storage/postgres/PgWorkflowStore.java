@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -350,15 +351,20 @@ final class PgWorkflowStore implements WorkflowStore {
         () -> {
           try (PreparedStatement ps = c.prepareStatement(db.sql(template))) {
             ps.setString(1, arg);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(rs.getString(1));
-              }
-            }
-            return out;
+            return firstColumn(ps);
           }
         });
+  }
+
+  /** The first column of every row {@code ps} returns. */
+  private static List<String> firstColumn(PreparedStatement ps) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   private <T> T read(PgCalls.Body<T> body) {
@@ -447,28 +453,51 @@ final class PgWorkflowStore implements WorkflowStore {
   }
 
   /**
-   * ACTIVE rows whose jid is in no queue, reservation (both rows of {@code jobs}) or set. Ready
-   * jobs have no index by jid, so this scans {@code jobs}: it runs at start only.
+   * ACTIVE rows whose jid is in no queue, reservation (both rows of {@code jobs}) or set, and not
+   * discarded. Ready jobs have no index by jid, so this scans {@code jobs}: at start and once a
+   * minute ({@code Workflows#recover}).
    */
   @Override
   public List<String> activeButAbsent(int limit) {
-    return read(
+    return PgCalls.transaction(
+        db,
+        "finding ACKed workflow jobs",
         c -> {
+          // The anti-join's estimate is one row, so with the LIMIT the planner picks a nested loop
+          // that scans jobs once per ACTIVE row: measured 154 s on 500,000 queued jobs and 1,000
+          // ACTIVE rows, 0.5 s with hash anti-joins. LOCAL: only this transaction.
+          try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_nestloop = off");
+          }
           try (PreparedStatement ps =
               c.prepareStatement(
                   db.sql(
                       "SELECT w.jid FROM {s}.workflow_jobs w WHERE w.state = 'active'"
                           + " AND NOT EXISTS (SELECT 1 FROM {s}.jobs j WHERE j.jid = w.jid)"
                           + " AND NOT EXISTS (SELECT 1 FROM {s}.set_entries s WHERE s.jid = w.jid)"
+                          + " AND NOT EXISTS (SELECT 1 FROM {s}.job_fates f WHERE f.jid = w.jid)"
                           + " ORDER BY w.jid LIMIT ?"))) {
             ps.setInt(1, limit);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(rs.getString(1));
-              }
-            }
-            return out;
+            return firstColumn(ps);
+          }
+        });
+  }
+
+  /** ACTIVE rows whose jid is in the dead set or discarded (a scan, as activeButAbsent). */
+  @Override
+  public List<String> activeButDead(int limit) {
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  db.sql(
+                      "SELECT w.jid FROM {s}.workflow_jobs w WHERE w.state = 'active'"
+                          + " AND (EXISTS (SELECT 1 FROM {s}.set_entries s WHERE s.jid = w.jid"
+                          + " AND s.set_name = 'dead')"
+                          + " OR EXISTS (SELECT 1 FROM {s}.job_fates f WHERE f.jid = w.jid))"
+                          + " ORDER BY w.jid LIMIT ?"))) {
+            ps.setInt(1, limit);
+            return firstColumn(ps);
           }
         });
   }

@@ -71,7 +71,8 @@ public final class PostgresStore implements Store {
           "batches",
           "batch_members",
           "failure_groups",
-          "failure_group_types");
+          "failure_group_types",
+          "job_fates");
 
   /**
    * Group-commit writers per node: while one waits for its WAL flush, another fills the next batch.
@@ -97,6 +98,7 @@ public final class PostgresStore implements Store {
   private final PgTrackStore tracking;
   private final PgFailureGroups failureGroups;
   private final PgLimitStore limits;
+  private final PgJobFates fates;
   private final PgJobStatsStore history;
   private final PgPassOverFetch passOverFetch;
   private final PgCronStore cron;
@@ -131,6 +133,7 @@ public final class PostgresStore implements Store {
     this.batches = new PgBatchStore(db, inserts, this::enqueued);
 
     this.limits = new PgLimitStore(db);
+    this.fates = new PgJobFates(db);
     this.history = new PgJobStatsStore(db);
     this.passOverFetch = new PgPassOverFetch(db);
     this.cron = new PgCronStore(db, inserts, this::enqueued);
@@ -459,6 +462,11 @@ public final class PostgresStore implements Store {
   public Optional<SetEntry> find(SetName set, SetEntry.Key key) {
     ensureOpen();
     return sets.find(set, key);
+  }
+
+  @Override
+  public dev.fabrik.server.fate.JobFates fates() {
+    return fates;
   }
 
   @Override

@@ -33,7 +33,8 @@ final class Schema {
           "workflow_jobs",
           "workflow_edges",
           "batch_members",
-          "batches");
+          "batches",
+          "job_fates");
 
   static final String FILE_NAME = "fabrik.db";
 

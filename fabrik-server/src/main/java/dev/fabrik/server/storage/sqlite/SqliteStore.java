@@ -70,6 +70,7 @@ public final class SqliteStore implements Store {
   private final SqliteTrackStore tracking;
   private final SqliteFailureGroups failureGroups;
   private final SqliteLimitStore limits;
+  private final SqliteJobFates fates;
   private final SqliteJobStatsStore history;
   private final PassOverReserve passOverReserve;
   private final StorageErrors errors = new StorageErrors();
@@ -106,6 +107,7 @@ public final class SqliteStore implements Store {
       SqliteWorkflowStore.createTables(connection);
 
       SqliteLimitStore.createTables(connection);
+      SqliteJobFates.createTables(connection);
       SqliteJobStatsStore.createTables(connection);
       state = Recovery.load(connection, index);
     } catch (SQLException | RuntimeException e) {
@@ -143,6 +145,7 @@ public final class SqliteStore implements Store {
     this.batches = new SqliteBatchStore(writer, readers, jobs -> pushOp(jobs, List.of()));
 
     this.limits = new SqliteLimitStore(writer, readers);
+    this.fates = new SqliteJobFates(writer, readers);
     this.history = new SqliteJobStatsStore(writer, readers);
     this.passOverReserve = new PassOverReserve(index, jobReads, reservations);
     this.mutations = new SqliteSetMutations(writer, readers, new SetRows());
@@ -468,7 +471,7 @@ public final class SqliteStore implements Store {
             addEntry(tx, SetName.RETRIES, retry.at(), r.jid(), r.queue(), retry.payload());
         case FailureDecision.Dead dead ->
             addEntry(tx, SetName.DEAD, dead.expiresAt(), r.jid(), r.queue(), dead.payload());
-        case FailureDecision.Discard discard -> {}
+        case FailureDecision.Discard discard -> SqliteJobFates.record(tx, r.jid(), discard);
         case FailureDecision.Snooze snooze -> {
           addEntry(tx, SetName.SCHEDULED, snooze.until(), r.jid(), r.queue(), snooze.payload());
           return null;
@@ -732,6 +735,11 @@ public final class SqliteStore implements Store {
   @Override
   public dev.fabrik.server.workflow.WorkflowStore workflows() {
     return workflows;
+  }
+
+  @Override
+  public dev.fabrik.server.fate.JobFates fates() {
+    return fates;
   }
 
   @Override

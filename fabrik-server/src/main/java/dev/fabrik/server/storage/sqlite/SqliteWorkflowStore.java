@@ -323,9 +323,9 @@ final class SqliteWorkflowStore implements WorkflowStore {
   }
 
   /**
-   * ACTIVE rows whose jid is in no queue and no set. A reserved job keeps its {@code jobs} row
-   * until ACK or FAIL, so "in no table" means ACKed (or deleted). {@code jobs.jid} has no index:
-   * this scans, which is why it runs once, at start.
+   * ACTIVE rows whose jid is in no queue and no set, and not discarded. A reserved job keeps its
+   * {@code jobs} row until ACK or FAIL, so "in no table" means ACKed (or deleted). {@code jobs.jid}
+   * has no index: this scans, at start and once a minute ({@code Workflows#recover}).
    */
   @Override
   public List<String> activeButAbsent(int limit) {
@@ -336,6 +336,25 @@ final class SqliteWorkflowStore implements WorkflowStore {
                   "SELECT w.jid FROM workflow_jobs w WHERE w.state = 'active'"
                       + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.jid = w.jid)"
                       + " AND NOT EXISTS (SELECT 1 FROM set_entries s WHERE s.jid = w.jid)"
+                      + " AND NOT EXISTS (SELECT 1 FROM job_fates f WHERE f.jid = w.jid)"
+                      + " ORDER BY w.jid LIMIT ?")) {
+            ps.setInt(1, limit);
+            return strings(ps);
+          }
+        });
+  }
+
+  /** ACTIVE rows whose jid is in the dead set ({@code set_id} 2) or discarded (a scan). */
+  @Override
+  public List<String> activeButDead(int limit) {
+    return readers.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT w.jid FROM workflow_jobs w WHERE w.state = 'active'"
+                      + " AND (EXISTS (SELECT 1 FROM set_entries s WHERE s.jid = w.jid"
+                      + " AND s.set_id = 2)"
+                      + " OR EXISTS (SELECT 1 FROM job_fates f WHERE f.jid = w.jid))"
                       + " ORDER BY w.jid LIMIT ?")) {
             ps.setInt(1, limit);
             return strings(ps);

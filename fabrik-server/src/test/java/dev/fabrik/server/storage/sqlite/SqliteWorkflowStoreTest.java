@@ -54,7 +54,9 @@ class SqliteWorkflowStoreTest extends WorkflowStoreContract {
             java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC),
             java.time.Duration.ofHours(1),
             java.time.Duration.ofDays(1),
-            WorkflowCounters.NONE);
+            WorkflowCounters.NONE,
+            new dev.fabrik.server.fate.FateSweep(
+                store.fates(), java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)));
     assertThat(flows.recover()).isOne();
     assertThat(store.browse("wf", 0, 10)).extracting(QueuedJob::jid).containsExactly("c", "b");
     assertThat(store.workflows().row("a").orElseThrow().state()).isEqualTo(WorkflowState.DONE);
