@@ -294,8 +294,9 @@ final class PgGroupCommit implements AutoCloseable {
   }
 
   /**
-   * COMMIT, then the futures: a PUSH is answered only once it is durable, an ACK once it is
-   * committed (durable too unless ACKs commit asynchronously, see {@link PgAcks}).
+   * COMMIT (unless the batch's statement committed alone), then the futures: a PUSH is answered
+   * only once it is durable, an ACK once it is committed (durable too unless ACKs commit
+   * asynchronously, see {@link PgAcks}).
    */
   private void commit(Executed x) {
     try {
