@@ -2,8 +2,9 @@
 # Drain (FETCH+ACK) of two builds, interleaved A, B, A, B, ... on one default-durability PostgreSQL
 # cluster (dev/postgres without --fast): per run one node (--database-pool-size 24) on a fresh
 # schema, `fabrik bench --concurrency 50 --jobs JOBS --phases push-bulk,drain`, then the node is
-# stopped. Prints each run's time, jar, load average and the bench's push-bulk/drain lines; stops
-# the cluster and removes its folder at the end, also on Ctrl-C.
+# stopped. Prints each run's time, jar, load average, the bench's push-bulk/drain lines and the
+# node's CPU per drained job (user + system from /proc: less distorted by a loaded machine than the
+# drain's rate); stops the cluster and removes its folder at the end, also on Ctrl-C.
 #
 # usage: fabrik-bench/scripts/pg-drain-pairs.sh JAR_A JAR_B [PAIRS] [JOBS]   (defaults 3, 20000)
 set -euo pipefail
@@ -31,8 +32,14 @@ for _ in $(seq 1 "$pairs"); do
     done
     load=$(cut -d' ' -f1 /proc/loadavg)
     echo "run $run $(date -u +%H:%M:%S) $jar load $load"
-    "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$port" --concurrency 50 --jobs "$jobs" \
-      --phases push-bulk,drain 2>&1 | grep -E '^(push-bulk|drain) ' || echo "bench failed"
+    for phase in push-bulk drain; do
+      ticks0=$(cut -d' ' -f14,15 "/proc/$node/stat")
+      "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$port" --concurrency 50 --jobs "$jobs" \
+        --phases "$phase" 2>&1 | grep -E "^$phase " || echo "bench $phase failed"
+    done
+    ticks1=$(cut -d' ' -f14,15 "/proc/$node/stat")
+    python3 -c "import os, sys; a, b, c, d = map(int, sys.argv[1:]); print(f'node CPU per drained job: {(c + d - a - b) / os.sysconf(\"SC_CLK_TCK\") * 1000 / $jobs:.3f} ms')" \
+      $ticks0 $ticks1
     kill "$node"
     wait "$node" 2>/dev/null || true
     node=

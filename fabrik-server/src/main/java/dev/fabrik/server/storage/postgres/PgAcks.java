@@ -42,12 +42,14 @@ import java.util.Map;
  */
 final class PgAcks {
   private final String acknowledge;
+  private final boolean durable;
 
   /**
    * @param durable true: each ACK batch's commit waits for its WAL flush (synchronous_commit as the
    *     server has it); false: it does not (see the class comment)
    */
   PgAcks(PgDatabase db, boolean durable) {
+    this.durable = durable;
     acknowledge =
         db.sql(
             "WITH wanted AS (SELECT jid, count(*) AS n FROM unnest(?::text[]) AS w(jid)"
@@ -71,6 +73,15 @@ final class PgAcks {
                         + PgReservations.COLUMNS
                         + " FROM acked CROSS JOIN unsynced")
                 + " ORDER BY jid, reserved_seq");
+  }
+
+  /**
+   * True when an ACK batch may run as one autocommitted statement: it writes nothing else, and its
+   * implicit transaction already turns synchronous_commit off, so the separate COMMIT round trip
+   * would only cost the node a second wait and wake-up per batch.
+   */
+  boolean commitsAlone() {
+    return !durable;
   }
 
   /**

@@ -88,7 +88,11 @@ final class PgGroupCommit implements AutoCloseable {
   private volatile BeforeCommit beforeCommit = BeforeCommit.NONE;
   private boolean closed;
 
-  /** For tests: sees each batch's open transaction right before its COMMIT. */
+  /**
+   * For tests: sees each batch's connection right after its statements: the open transaction right
+   * before its COMMIT, or, for an ACK batch that commits alone ({@link PgAcks#commitsAlone}), the
+   * connection still in autocommit, its statement already committed.
+   */
   @FunctionalInterface
   interface BeforeCommit {
     BeforeCommit NONE = (jobs, acks, c) -> {};
@@ -231,6 +235,7 @@ final class PgGroupCommit implements AutoCloseable {
       Connection connection,
       List<QueuedJob> jobs,
       Map<String, ArrayDeque<Reservation>> acked,
+      boolean committed,
       long start) {}
 
   /**
@@ -271,14 +276,17 @@ final class PgGroupCommit implements AutoCloseable {
         case Ack a -> ackJids.add(a.jid());
       }
     }
+    // An ACK batch is one statement: alone, it commits in its own implicit transaction, in the
+    // round trip that runs it (a PgBouncer transaction-mode pool sees one statement, as for FETCH).
+    boolean alone = jobs.isEmpty() && entries.isEmpty() && acks.commitsAlone();
     Connection c = db.connection();
     try {
-      c.setAutoCommit(false);
+      c.setAutoCommit(alone);
       inserts.jobs(c, jobs);
       inserts.entries(c, entries);
       Map<String, ArrayDeque<Reservation>> acked = acks.acknowledgeAll(c, ackJids);
       beforeCommit.inspect(jobs.size(), ackJids.size(), c);
-      return new Executed(batch, c, jobs, acked, start);
+      return new Executed(batch, c, jobs, acked, alone, start);
     } catch (SQLException | RuntimeException e) {
       close(c, e);
       throw e;
@@ -286,12 +294,15 @@ final class PgGroupCommit implements AutoCloseable {
   }
 
   /**
-   * COMMIT, then the futures: a PUSH is answered only once it is durable, an ACK once it is
-   * committed (durable too unless ACKs commit asynchronously, see {@link PgAcks}).
+   * COMMIT (unless the batch's statement committed alone), then the futures: a PUSH is answered
+   * only once it is durable, an ACK once it is committed (durable too unless ACKs commit
+   * asynchronously, see {@link PgAcks}).
    */
   private void commit(Executed x) {
     try {
-      x.connection().commit();
+      if (!x.committed()) {
+        x.connection().commit();
+      }
     } catch (SQLException e) {
       close(x.connection(), e);
       StorageException failed = PgWork.failed(e);
@@ -319,7 +330,7 @@ final class PgGroupCommit implements AutoCloseable {
   /** Rolls back what is open (after a failure) and gives the connection back to the pool. */
   private static void close(Connection c, Exception failure) {
     try {
-      if (failure != null) {
+      if (failure != null && !c.getAutoCommit()) {
         PgWork.rollbackQuietly(c, failure);
       }
       c.setAutoCommit(true);

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ACK batches commit with synchronous_commit off, PUSH batches with the server's setting (on), and
- * the two never share a transaction ({@link PgGroupCommit}, {@link PgAcks}).
+ * the two never share a transaction ({@link PgGroupCommit}, {@link PgAcks}). An async ACK batch is
+ * one autocommitted statement (no separate COMMIT round trip): its implicit transaction sets
+ * synchronous_commit off, which the probe no longer sees afterwards (SET LOCAL ended with it).
  */
 class PgAckCommitTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
@@ -31,7 +33,7 @@ class PgAckCommitTest {
   @RegisterExtension final PgSchemas schemas = new PgSchemas("pgackcommit");
 
   /** What the probe saw in one batch's transaction right before its COMMIT. */
-  private record Seen(int jobs, int acks, String synchronousCommit) {}
+  private record Seen(int jobs, int acks, String synchronousCommit, boolean autoCommit) {}
 
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private PostgresStore store;
@@ -57,7 +59,7 @@ class PgAckCommitTest {
   }
 
   private void record(int jobs, int acks, Connection c) throws SQLException {
-    seen.add(new Seen(jobs, acks, show(c)));
+    seen.add(new Seen(jobs, acks, show(c), c.getAutoCommit()));
   }
 
   /**
@@ -96,7 +98,15 @@ class PgAckCommitTest {
     Reservation r = reserveOne();
     assertThat(store.acknowledge(r.jid())).isPresent();
 
-    assertThat(seen).containsExactly(new Seen(1, 0, "on"), new Seen(0, 1, "off"));
+    assertThat(seen).containsExactly(new Seen(1, 0, "on", false), new Seen(0, 1, "on", true));
+    // The ACK committed in its own statement: the row is gone for every other connection.
+    try (Connection c = store.database().connection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT count(*) FROM " + PgSchemas.schemaOf(store) + ".jobs")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isZero();
+    }
     // SET LOCAL semantics: the pooled connection the ACK used is back to the server's setting.
     try (Connection c = store.database().connection()) {
       assertThat(show(c)).isEqualTo("on");
@@ -111,7 +121,7 @@ class PgAckCommitTest {
     store.enqueue(List.of(job("j1")));
     assertThat(store.acknowledge(reserveOne().jid())).isPresent();
 
-    assertThat(seen).containsExactly(new Seen(1, 0, "on"), new Seen(0, 1, "on"));
+    assertThat(seen).containsExactly(new Seen(1, 0, "on", false), new Seen(0, 1, "on", false));
   }
 
   @Test
@@ -160,9 +170,8 @@ class PgAckCommitTest {
     assertThat(seen)
         .filteredOn(s -> s.jobs() > 0)
         .allMatch(s -> s.synchronousCommit().equals("on"));
-    assertThat(seen)
-        .filteredOn(s -> s.acks() > 0)
-        .allMatch(s -> s.synchronousCommit().equals("off"));
+    assertThat(seen).filteredOn(s -> s.jobs() > 0).noneMatch(Seen::autoCommit);
+    assertThat(seen).filteredOn(s -> s.acks() > 0).allMatch(Seen::autoCommit);
     assertThat(seen.stream().mapToInt(Seen::jobs).sum()).isEqualTo(21);
     assertThat(seen.stream().mapToInt(Seen::acks).sum()).isEqualTo(20);
   }
