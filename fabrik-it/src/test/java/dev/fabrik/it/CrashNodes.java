@@ -13,8 +13,9 @@ import java.util.List;
  * -Dfabrik.fault.halt=<point>} halts there (as under {@code kill -9}), and another node must then
  * finish what the halt interrupted. On SQLite that node is a restart on the same file; on
  * PostgreSQL it is a second node running on the same schema all along, while the halted node is
- * never restarted (its lost outcomes are settled by the periodic recovery of another node). Every
- * node runs that recovery every second, judging batch members older than a second.
+ * never restarted (its lost outcomes are settled by the periodic recovery of another node). A node
+ * counts as gone after 2 s without a refresh, and the others then run that recovery every second
+ * for a while, judging batch members older than a second.
  */
 final class CrashNodes implements AutoCloseable {
   static final Duration HALT_WITHIN = Duration.ofSeconds(30);
@@ -23,7 +24,12 @@ final class CrashNodes implements AutoCloseable {
   static final Duration PICKED_UP_WITHIN = Duration.ofSeconds(60);
 
   private static final List<String> FAST_RECOVERY =
-      List.of("-Dfabrik.fault.recoveryEvery=PT1S", "-Dfabrik.fault.recoveryGrace=PT1S");
+      List.of(
+          "-Dfabrik.fault.recoveryEvery=PT1S",
+          "-Dfabrik.fault.recoveryGrace=PT1S",
+          // the second node must see the halted one gone before its passes recover for it
+          "-Dfabrik.fault.nodeRefresh=PT0.5S",
+          "-Dfabrik.fault.nodeGoneAfter=PT2S");
 
   private final Path dataDir;
   private final PgSchema schema;

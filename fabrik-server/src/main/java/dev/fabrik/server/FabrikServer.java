@@ -5,6 +5,7 @@ import dev.fabrik.server.batch.BatchOutcomes;
 import dev.fabrik.server.batch.Batches;
 import dev.fabrik.server.bulk.BulkTasks;
 import dev.fabrik.server.cluster.ClusterStore;
+import dev.fabrik.server.cluster.LostNodes;
 import dev.fabrik.server.cluster.NodeRegistry;
 import dev.fabrik.server.command.CommandTable;
 import dev.fabrik.server.command.InfoReport;
@@ -137,7 +138,7 @@ public final class FabrikServer implements Service, AutoCloseable {
         new NodeRegistry(
             cluster.nodes(),
             clock,
-            NodeRegistry.Settings.defaults(),
+            CrashPoints.nodeSettings(),
             localHostname(),
             InfoReport.FABRIK_VERSION,
             this::bindings,
@@ -165,7 +166,8 @@ public final class FabrikServer implements Service, AutoCloseable {
             config.batchRetention(),
             CrashPoints.recoveryEvery(),
             // Other nodes may be between a member's row and its job's insert: leave them time.
-            config.storage().equals("postgres") ? CrashPoints.recoveryGrace() : Duration.ZERO);
+            config.storage().equals("postgres") ? CrashPoints.recoveryGrace() : Duration.ZERO,
+            lostNodes());
     metrics.batches(store.batches()::counts, batches::callbacksPushed);
     BatchOutcomes batchOutcomes = new BatchOutcomes(batches);
     manager.use(batchOutcomes);
@@ -179,7 +181,8 @@ public final class FabrikServer implements Service, AutoCloseable {
             config.workflowRetention(),
             config.deadTtl(),
             metrics.workflows(store.workflows()),
-            new FateSweep(store.fates(), clock));
+            new FateSweep(store.fates(), clock),
+            lostNodes());
     manager.use(workflows);
     manager.onOutcome(workflows);
     manager.route(workflows);
@@ -246,6 +249,16 @@ public final class FabrikServer implements Service, AutoCloseable {
       out.add("http://" + config.webBindHost() + ":" + webPort());
     }
     return out;
+  }
+
+  /**
+   * A batch or workflow recovery pass runs for a while after another node sharing the store went
+   * silent: long enough to outlast the pass's grace (it judges only rows older than that) by two
+   * periods.
+   */
+  private LostNodes lostNodes() {
+    Duration window = CrashPoints.recoveryGrace().plus(CrashPoints.recoveryEvery().multipliedBy(2));
+    return new LostNodes(nodes::nodes, window);
   }
 
   private static String localHostname() {

@@ -4,6 +4,7 @@ import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.JobFormatException;
 import dev.fabrik.server.CommandException;
+import dev.fabrik.server.cluster.RecoveryTrigger;
 import dev.fabrik.server.fault.CrashPoints;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.storage.QueuedJob;
@@ -84,6 +85,7 @@ public final class Batches implements Service {
   private final Duration retention;
   private final Duration sweepEvery;
   private final Duration recoveryGrace;
+  private final RecoveryTrigger recoveryDue;
   private final ConcurrentHashMap<String, Instant> knownOpen = new ConcurrentHashMap<>();
   private final AtomicLong callbacksPushed = new AtomicLong();
   private final ConcurrentLinkedQueue<Timed> outcomes = new ConcurrentLinkedQueue<>();
@@ -101,6 +103,8 @@ public final class Batches implements Service {
    * @param sweepEvery the period of {@link #sweep}
    * @param recoveryGrace at start, members joined at least this long ago whose job is gone count as
    *     succeeded (zero for a store one process owns; longer where other nodes may be pushing)
+   * @param recoveryDue when the sweep's recovery pass runs (after a node sharing the store was
+   *     lost)
    */
   public Batches(
       BatchStore store,
@@ -108,13 +112,15 @@ public final class Batches implements Service {
       Clock clock,
       Duration retention,
       Duration sweepEvery,
-      Duration recoveryGrace) {
+      Duration recoveryGrace,
+      RecoveryTrigger recoveryDue) {
     this.store = store;
     this.prepare = prepare;
     this.clock = clock;
     this.retention = retention;
     this.sweepEvery = sweepEvery;
     this.recoveryGrace = recoveryGrace;
+    this.recoveryDue = recoveryDue;
     this.work =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("fabrik-batches").daemon(true).factory());
@@ -458,7 +464,9 @@ public final class Batches implements Service {
       settle(bid, now);
     }
     store.purge(now.minus(retention), SWEEP_CHUNK);
-    settleVanished(now.minus(periodicGrace()), "before");
+    if (recoveryDue.due(now)) {
+      settleVanished(now.minus(periodicGrace()), "before");
+    }
     recheckCommitted(now);
   }
 

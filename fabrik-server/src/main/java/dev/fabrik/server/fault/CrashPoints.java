@@ -1,5 +1,6 @@
 package dev.fabrik.server.fault;
 
+import dev.fabrik.server.cluster.NodeRegistry;
 import java.time.Duration;
 
 /**
@@ -54,5 +55,18 @@ public final class CrashPoints {
    */
   public static Duration recoveryGrace() {
     return Duration.parse(System.getProperty("fabrik.fault.recoveryGrace", "PT1M"));
+  }
+
+  /**
+   * How often a node refreshes its row and after how long silent it counts as gone: the registry's
+   * defaults, or {@code -Dfabrik.fault.nodeRefresh} / {@code -Dfabrik.fault.nodeGoneAfter} so a
+   * crash test sees a halted node gone (and the others recover for it) within seconds.
+   */
+  public static NodeRegistry.Settings nodeSettings() {
+    NodeRegistry.Settings d = NodeRegistry.Settings.defaults();
+    return new NodeRegistry.Settings(
+        Duration.parse(System.getProperty("fabrik.fault.nodeRefresh", d.refresh().toString())),
+        Duration.parse(System.getProperty("fabrik.fault.nodeGoneAfter", d.goneAfter().toString())),
+        d.deleteAfter());
   }
 }

@@ -1,6 +1,7 @@
 package dev.fabrik.server.workflow;
 
 import dev.fabrik.protocol.Job;
+import dev.fabrik.server.cluster.RecoveryTrigger;
 import dev.fabrik.server.fate.FateSweep;
 import dev.fabrik.server.fault.CrashPoints;
 import dev.fabrik.server.lifecycle.Service;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * the job's row ACTIVE: after an ACK the job is gone from every queue, reservation and set; after a
  * death it is in the dead set; after a discarding FAIL ({@code retry: 0}) it is gone but its
  * discard is recorded in {@code Store.fates()} in the FAIL's own transaction. {@link #recover}
- * finds such rows and completes what the crash interrupted: at start, and every minute on every
- * node (a node of a shared PostgreSQL database may die and never come back). Running it while the
+ * finds such rows and completes what the crash interrupted: at start, and on every node for a few
+ * minutes after another node sharing the store went silent (a node of a shared PostgreSQL database
+ * may die and never come back; {@link dev.fabrik.server.cluster.LostNodes}). Running it while the
  * outcome is still on its way is harmless: both completions take the row's lock and act only on an
  * ACTIVE row, so whichever comes second changes nothing. "Gone" can also mean an operator deleted
  * the job (a discard from the retries or scheduled set, a queue removal); it then counts as
@@ -55,6 +57,7 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
   private final Duration deadTtl;
   private final WorkflowCounters counters;
   private final FateSweep fates;
+  private final RecoveryTrigger recoveryDue;
   private final ExecutorService outcomes =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fabrik-workflow-", 0).factory());
   private ScheduledExecutorService purger;
@@ -63,6 +66,7 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
    * @param retention how long a succeeded job stays nameable by later pushes
    * @param deadTtl how long a job sent to the dead set by a dependency's death stays there
    * @param fates purged by the periodic pass, after it recovered from them
+   * @param recoveryDue when the periodic pass recovers (after a node sharing the store was lost)
    */
   public Workflows(
       WorkflowStore store,
@@ -70,13 +74,15 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
       Duration retention,
       Duration deadTtl,
       WorkflowCounters counters,
-      FateSweep fates) {
+      FateSweep fates,
+      RecoveryTrigger recoveryDue) {
     this.store = store;
     this.rules = new WorkflowRules(store, retention);
     this.clock = clock;
     this.deadTtl = deadTtl;
     this.counters = counters;
     this.fates = fates;
+    this.recoveryDue = recoveryDue;
   }
 
   public WorkflowStore store() {
@@ -233,7 +239,9 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
 
   private void periodically() {
     try {
-      recover();
+      if (recoveryDue.due(clock.instant())) {
+        recover();
+      }
       int purged;
       do {
         purged = store.purge(clock.instant(), BATCH);

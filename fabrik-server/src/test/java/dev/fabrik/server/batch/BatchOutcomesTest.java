@@ -7,6 +7,7 @@ import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.CommandException;
 import dev.fabrik.server.ManualClock;
+import dev.fabrik.server.cluster.RecoveryTrigger;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.memory.MemoryStore;
@@ -40,7 +41,8 @@ class BatchOutcomesTest {
           clock,
           Duration.ofHours(24),
           Duration.ofHours(1),
-          Duration.ZERO);
+          Duration.ZERO,
+          RecoveryTrigger.ALWAYS);
   private final BatchOutcomes hooks = new BatchOutcomes(batches);
 
   @AfterEach

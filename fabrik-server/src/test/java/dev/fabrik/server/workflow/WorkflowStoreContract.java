@@ -268,7 +268,8 @@ public abstract class WorkflowStoreContract {
             Duration.ofDays(1),
             WorkflowCounters.NONE,
             new dev.fabrik.server.fate.FateSweep(
-                store.fates(), java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)));
+                store.fates(), java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)),
+            dev.fabrik.server.cluster.RecoveryTrigger.ALWAYS);
     assertThat(w.recover()).isEqualTo(2);
     assertThat(w.recover()).as("once").isZero();
     assertThat(dead()).extracting(SetEntry::jid).containsExactlyInAnyOrder("a", "a2", "b2");

@@ -56,7 +56,8 @@ class SqliteWorkflowStoreTest extends WorkflowStoreContract {
             java.time.Duration.ofDays(1),
             WorkflowCounters.NONE,
             new dev.fabrik.server.fate.FateSweep(
-                store.fates(), java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)));
+                store.fates(), java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)),
+            dev.fabrik.server.cluster.RecoveryTrigger.ALWAYS);
     assertThat(flows.recover()).isOne();
     assertThat(store.browse("wf", 0, 10)).extracting(QueuedJob::jid).containsExactly("c", "b");
     assertThat(store.workflows().row("a").orElseThrow().state()).isEqualTo(WorkflowState.DONE);
