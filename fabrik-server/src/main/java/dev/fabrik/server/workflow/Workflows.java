@@ -186,8 +186,8 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
   // ------------------------------------------------------------- service
 
   /**
-   * Completes what a crash interrupted ({@link #recover}), then every minute recovers again and
-   * purges expired rows and fates.
+   * Completes what a crash interrupted ({@link #recover}), then every minute purges expired rows
+   * and fates, and recovers again while its {@link RecoveryTrigger} says a node was lost.
    */
   @Override
   public synchronized void start() {

@@ -454,8 +454,8 @@ final class PgWorkflowStore implements WorkflowStore {
 
   /**
    * ACTIVE rows whose jid is in no queue, reservation (both rows of {@code jobs}) or set, and not
-   * discarded. Ready jobs have no index by jid, so this scans {@code jobs}: at start and once a
-   * minute ({@code Workflows#recover}).
+   * discarded. Ready jobs have no index by jid, so this scans {@code jobs}: at start and after a
+   * node was lost ({@code Workflows#recover}).
    */
   @Override
   public List<String> activeButAbsent(int limit) {

@@ -325,7 +325,7 @@ final class SqliteWorkflowStore implements WorkflowStore {
   /**
    * ACTIVE rows whose jid is in no queue and no set, and not discarded. A reserved job keeps its
    * {@code jobs} row until ACK or FAIL, so "in no table" means ACKed (or deleted). {@code jobs.jid}
-   * has no index: this scans, at start and once a minute ({@code Workflows#recover}).
+   * has no index: this scans, at start and after a node was lost ({@code Workflows#recover}).
    */
   @Override
   public List<String> activeButAbsent(int limit) {
