@@ -25,7 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * durabilities. While it is full, a write that could not be stored must get {@code -ERR} and only
  * stored ones {@code +OK}; reads (INFO, FETCH) go on; the log stays short however many writes fail;
  * once space is freed, writes succeed again; after a SIGKILL and a restart, every answer holds,
- * checked job by job by the {@link JobLedger} as in {@link CrashLoopIT}.
+ * checked job by job by the {@link JobLedger} as in {@link CrashLoopIT}. The disk (32 MiB) is
+ * smaller than the WAL's configured limit (64 MiB): the WAL must give space back when the disk runs
+ * low, or it refills what was freed and the restarted server can neither checkpoint nor write.
  */
 class DiskFullIT {
   private static final long DISK_BYTES = 32L << 20;
@@ -60,6 +62,7 @@ class DiskFullIT {
     Random seeds = new Random(durability.hashCode());
     String figures;
     String fullLog;
+    String atKill;
     try (Tmpfs disk = Tmpfs.mount(work.resolve("disk"), DISK_BYTES)) {
       Path dataDir = disk.path().resolve("data");
       Path ballast = disk.path().resolve("ballast");
@@ -91,17 +94,19 @@ class DiskFullIT {
         runUntilAnswered(server, ledger, NORMAL, seeds.nextLong(), 1500, setMembers);
         server.kill();
         ledger.serverKilled(LocalTime.now());
+        atKill = disk.listing();
 
         figures =
             ("disk full durability=%s: %d writes refused in %.1f s full, log meanwhile %d lines"
-                    + " %d bytes; %s")
+                    + " %d bytes; %s; files at the kill: %s")
                 .formatted(
                     durability,
                     refusedWhileFull,
                     fullSeconds,
                     fullLog.lines().count(),
                     fullLog.length(),
-                    ledger.commandFigures());
+                    ledger.commandFigures(),
+                    atKill);
       }
       try (ServerProcess server = ServerProcess.start(dataDir, args)) {
         LedgerAudit.afterRestart(server, ledger);

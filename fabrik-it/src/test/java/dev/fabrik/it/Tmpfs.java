@@ -58,6 +58,19 @@ final class Tmpfs implements AutoCloseable {
     }
   }
 
+  /** What the file system holds: each file's size and the free bytes, for failure messages. */
+  String listing() {
+    StringBuilder out = new StringBuilder();
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        out.append(dir.relativize(f)).append('=').append(Files.size(f)).append(' ');
+      }
+    } catch (IOException e) {
+      out.append("(cannot list: ").append(e.getMessage()).append(") ");
+    }
+    return out.append("free=").append(usableBytes()).toString();
+  }
+
   /** Fills the file system with {@code file} until at most {@code leave} bytes are free. */
   void fill(Path file, long leave) {
     byte[] chunk = new byte[64 * 1024];

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Between batches it keeps the WAL file bounded. The {@link Checkpointer} copies the WAL back in
  * the background, but SQLite only rewinds the WAL when a write starts after everything was copied,
  * which never happens while this thread commits without pause: the file grew to 700 MB under a
- * steady load. So once it passes {@code walLimitBytes} the writer itself runs a RESTART checkpoint
+ * steady load. So once it passes its {@link WalBudget} the writer itself runs a RESTART checkpoint
  * (only the tail the checkpointer has not copied yet is left to copy), and its next commit writes
  * the WAL from the start again, over the same file. Not TRUNCATE: cutting a 64 MB file to nothing
  * and growing it again stalled every caller 40-120 ms per truncation, against 1-20 ms for RESTART,
@@ -49,7 +49,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private final Connection connection;
   private final Path walFile;
-  private final long walLimitBytes;
+  private final WalBudget walBudget;
   private final Lock checkpointLock;
   private final Tx tx;
   private final Runnable onRollback;
@@ -63,7 +63,7 @@ final class GroupCommitWriter implements AutoCloseable {
    * @param limits how much one batch may carry
    * @param errors where failed writes are reported (logged once per interval)
    * @param walFile the database's {@code -wal} file, watched between batches
-   * @param walLimitBytes the WAL size past which the writer rewinds it
+   * @param walBudget the WAL size past which the writer rewinds it
    * @param checkpointLock held by whoever checkpoints (see {@link Checkpointer})
    * @param onJobsCommitted told of inserted jobs, in order, when they committed
    * @param onRollback restores the writer-side bookkeeping of ops after a rollback
@@ -74,7 +74,7 @@ final class GroupCommitWriter implements AutoCloseable {
       StorageErrors errors,
       Connection connection,
       Path walFile,
-      long walLimitBytes,
+      WalBudget walBudget,
       Lock checkpointLock,
       Consumer<List<JobWrites.Row>> onJobsCommitted,
       Runnable onRollback,
@@ -83,7 +83,7 @@ final class GroupCommitWriter implements AutoCloseable {
     this.errors = errors;
     this.connection = connection;
     this.walFile = walFile;
-    this.walLimitBytes = walLimitBytes;
+    this.walBudget = walBudget;
     this.checkpointLock = checkpointLock;
     this.tx = new Tx(connection, onJobsCommitted);
     this.onRollback = onRollback;
@@ -246,9 +246,10 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   /**
-   * Rewinds the WAL once its file passed the limit; on SQLITE_BUSY the next batch tries again. The
-   * file itself stays at the limit ({@code journal_size_limit}), so it only grows past it when the
-   * frames in use do.
+   * Rewinds the WAL once its file passed its budget ({@link WalBudget}); on SQLITE_BUSY the next
+   * batch tries again. While the disk has room the file itself stays at the configured limit
+   * ({@code journal_size_limit}), so it only grows past it when the frames in use do; when the disk
+   * runs low the file is truncated so that its blocks go back to the file system.
    */
   private void boundWal() {
     long size;
@@ -260,22 +261,28 @@ final class GroupCommitWriter implements AutoCloseable {
       log.debug("cannot read the WAL size: {}", e.getMessage());
       return;
     }
-    if (size <= walLimitBytes) {
+    WalBudget.Action action = walBudget.check(size);
+    if (action == WalBudget.Action.NONE) {
       return;
     }
+    long limit = walBudget.limit(size);
     // A background checkpoint in progress (it fsyncs the database, slow under FULL) is let finish
     // while the WAL is within 1.5x the limit; past that the writer waits for it.
     if (!checkpointLock.tryLock()) {
-      if (size <= walLimitBytes + walLimitBytes / 2) {
+      if (size <= limit + limit / 2) {
         return;
       }
       checkpointLock.lock();
     }
+    boolean truncate = action == WalBudget.Action.TRUNCATE;
+    boolean done = false;
     try (Statement s = connection.createStatement()) {
       // Wait briefly for readers: a reader holding the WAL only delays the rewind a batch.
       s.execute("PRAGMA busy_timeout=100");
-      try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
-        if (rs.next() && rs.getInt(1) != 0) {
+      try (ResultSet rs =
+          s.executeQuery("PRAGMA wal_checkpoint(" + (truncate ? "TRUNCATE" : "RESTART") + ")")) {
+        done = rs.next() && rs.getInt(1) == 0;
+        if (!done) {
           log.debug("WAL rewind busy at {} bytes; retrying after the next batch", size);
         }
       } finally {
@@ -285,6 +292,13 @@ final class GroupCommitWriter implements AutoCloseable {
       log.debug("WAL rewind failed: {}", e.getMessage());
     } finally {
       checkpointLock.unlock();
+    }
+    if (truncate) {
+      if (done) {
+        walBudget.truncated();
+      } else {
+        walBudget.truncationFailed();
+      }
     }
   }
 

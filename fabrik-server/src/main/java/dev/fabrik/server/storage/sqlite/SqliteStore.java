@@ -95,12 +95,13 @@ public final class SqliteStore implements Store {
   private long nextSetEntryId;
 
   private SqliteStore(
-      Path dataDir, Durability durability, long cacheBytes, long maxPageCount, long walLimitBytes)
+      Path dataDir, Durability durability, long cacheBytes, long maxPageCount, WalBudget walBudget)
       throws SQLException {
     this.dataDir = dataDir;
     Path file = dataDir.resolve(Schema.FILE_NAME);
     this.index = new QueueIndex(cacheBytes);
-    Connection connection = Schema.openWriter(file, durability, maxPageCount, walLimitBytes);
+    Connection connection =
+        Schema.openWriter(file, durability, maxPageCount, walBudget.configuredBytes());
     Recovery.State state;
     try {
       SqliteCronStore.createTables(connection);
@@ -131,7 +132,7 @@ public final class SqliteStore implements Store {
             errors,
             connection,
             dataDir.resolve(Schema.FILE_NAME + "-wal"),
-            walLimitBytes,
+            walBudget,
             checkpointLock,
             index::appendAll,
             this::afterRollback,
@@ -188,17 +189,27 @@ public final class SqliteStore implements Store {
    * @param maxPageCount caps the database size in pages (tests of a full disk); 0 for no cap
    */
   static SqliteStore open(Path dataDir, Durability durability, long cacheBytes, long maxPageCount) {
-    return open(dataDir, durability, cacheBytes, maxPageCount, Schema.WAL_LIMIT_BYTES);
+    return open(
+        dataDir,
+        durability,
+        cacheBytes,
+        maxPageCount,
+        dir -> WalBudget.forDirectory(dir, Schema.WAL_LIMIT_BYTES));
   }
 
   /**
-   * @param walLimitBytes the WAL size past which the writer rewinds it
+   * @param walBudget the WAL size past which the writer rewinds it, given the data directory
    */
   static SqliteStore open(
-      Path dataDir, Durability durability, long cacheBytes, long maxPageCount, long walLimitBytes) {
+      Path dataDir,
+      Durability durability,
+      long cacheBytes,
+      long maxPageCount,
+      Function<Path, WalBudget> walBudget) {
     try {
       Files.createDirectories(dataDir);
-      return new SqliteStore(dataDir, durability, cacheBytes, maxPageCount, walLimitBytes);
+      return new SqliteStore(
+          dataDir, durability, cacheBytes, maxPageCount, walBudget.apply(dataDir));
     } catch (IOException | SQLException e) {
       throw new StorageException("cannot open the SQLite store in " + dataDir, e);
     }

@@ -45,7 +45,7 @@ class GroupCommitWriterTest {
             new StorageErrors(),
             c,
             Path.of(file + "-wal"),
-            Schema.WAL_LIMIT_BYTES,
+            WalBudget.forDirectory(dir, Schema.WAL_LIMIT_BYTES),
             new ReentrantLock(),
             rows -> {},
             () -> {},
