@@ -106,8 +106,6 @@ class BenchTest {
         BenchSettings.builder(options(), List.of(Phase.LIMITED_DRAIN))
             .jobs(300)
             .concurrency(6)
-            .batch(100)
-            .latency(1000, 10)
             .limited(new BenchSettings.Limited(3, Duration.ofMillis(2), web))
             .build();
     BenchReport report = new Bench(settings, null).run();
@@ -129,8 +127,6 @@ class BenchTest {
         BenchSettings.builder(options(), List.of(Phase.LIMITED_DRAIN))
             .jobs(10)
             .concurrency(3)
-            .batch(100)
-            .latency(1000, 10)
             .limited(new BenchSettings.Limited(3, Duration.ofMillis(1), null))
             .build();
     BenchReport report = new Bench(settings, null).run();
