@@ -78,14 +78,7 @@ class PgShardFoldingTest {
 
   @Test
   void aRemovedQueueLeavesNoCountRowOnceItsConnectionsHaveEnded() throws SQLException {
-    PgDatabase pushing = pool();
-    PgDatabase removing = pool();
-    execute(pushing, "SELECT {s}.push_bulk('" + jobs("gone", 3) + "')");
-    execute(pushing, "SELECT {s}.push_bulk('" + jobs("kept", 2) + "')");
-    new PgQueues(removing).remove(List.of("gone"));
-    assertThat(rows("queue_counts")).isEqualTo(3); // gone +3, kept +2, gone -3
-    end(pushing);
-    end(removing);
+    pushTwoQueuesAndRemoveOneOnConnectionsThatEnd();
 
     foldUntilNoEndedBackendsRowsIn("queue_counts");
 
@@ -95,13 +88,7 @@ class PgShardFoldingTest {
 
   @Test
   void theStoresFoldingServiceFoldsWithoutTheReaper() throws SQLException {
-    PgDatabase pushing = pool();
-    PgDatabase removing = pool();
-    execute(pushing, "SELECT {s}.push_bulk('" + jobs("gone", 3) + "')");
-    execute(pushing, "SELECT {s}.push_bulk('" + jobs("kept", 2) + "')");
-    new PgQueues(removing).remove(List.of("gone"));
-    end(pushing);
-    end(removing);
+    pushTwoQueuesAndRemoveOneOnConnectionsThatEnd();
     // Once PostgreSQL lists neither backend, the fold the service runs at start takes their rows.
     await()
         .atMost(Duration.ofSeconds(30))
@@ -139,6 +126,18 @@ class PgShardFoldingTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Queue "kept" holds 2 jobs; "gone" got 3 and was removed, each on a connection since ended. */
+  private void pushTwoQueuesAndRemoveOneOnConnectionsThatEnd() throws SQLException {
+    PgDatabase pushing = pool();
+    PgDatabase removing = pool();
+    execute(pushing, "SELECT {s}.push_bulk('" + jobs("gone", 3) + "')");
+    execute(pushing, "SELECT {s}.push_bulk('" + jobs("kept", 2) + "')");
+    new PgQueues(removing).remove(List.of("gone"));
+    assertThat(rows("queue_counts")).isEqualTo(3); // gone +3, kept +2, gone -3
+    end(pushing);
+    end(removing);
+  }
 
   private long rowsOfLiveBackendsIn(String table) throws SQLException {
     return count(
