@@ -286,7 +286,9 @@ public final class FabrikServer implements Service, AutoCloseable {
     try {
       // The throttle last, so it stops first: a delayed wrong password must not hold up shutdown.
       // The node registers once its ports are bound, and leaves the node table first at stop.
-      for (Service s :
+      // The store's own services start first and stop last, just before the store closes.
+      List<Service> services = new ArrayList<>(store.services());
+      services.addAll(
           List.of(
               tasks,
               trackPurge,
@@ -299,7 +301,8 @@ public final class FabrikServer implements Service, AutoCloseable {
               listener,
               http,
               nodes,
-              logins)) {
+              logins));
+      for (Service s : services) {
         s.start();
         started.add(s);
       }

@@ -149,18 +149,17 @@ public final class BenchCommand implements Callable<Integer> {
       int latency =
           latencyJobs != null ? latencyJobs : (int) Math.min(jobs, 10L * Math.max(1, latencyRate));
       settings =
-          new BenchSettings(
-              BenchTarget.parse(url).build(),
-              jobs,
-              concurrency,
-              batch,
-              Phase.parseList(phases),
-              latencyRate,
-              latency,
-              serverPid,
-              engine,
-              latencyTrace,
-              new BenchSettings.Limited(limit, java.time.Duration.ofMillis(workMs), webUrl));
+          BenchSettings.builder(BenchTarget.parse(url).build(), Phase.parseList(phases))
+              .jobs(jobs)
+              .concurrency(concurrency)
+              .batch(batch)
+              .latency(latencyRate, latency)
+              .serverPid(serverPid)
+              .engine(engine)
+              .latencyTrace(latencyTrace)
+              .limited(
+                  new BenchSettings.Limited(limit, java.time.Duration.ofMillis(workMs), webUrl))
+              .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

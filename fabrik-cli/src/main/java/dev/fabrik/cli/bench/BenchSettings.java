@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What one {@code fabrik bench} run does.
+ * What one {@code fabrik bench} run does, built by naming what differs from the defaults: {@code
+ * BenchSettings.builder(options, List.of(Phase.DRAIN)).jobs(500).concurrency(2).build()}.
  *
  * @param connection where the server is; each bench connection opens with these options
  * @param jobs jobs per throughput phase
@@ -49,32 +50,6 @@ public record BenchSettings(
     }
   }
 
-  /** Without limited-drain settings (its defaults). */
-  public BenchSettings(
-      ConnectionOptions connection,
-      int jobs,
-      int concurrency,
-      int batch,
-      List<Phase> phases,
-      int latencyRate,
-      int latencyJobs,
-      Long serverPid,
-      Engine engine,
-      Path latencyTrace) {
-    this(
-        connection,
-        jobs,
-        concurrency,
-        batch,
-        phases,
-        latencyRate,
-        latencyJobs,
-        serverPid,
-        engine,
-        latencyTrace,
-        null);
-  }
-
   public BenchSettings {
     if (jobs < 1 || concurrency < 1 || batch < 1 || latencyRate < 1 || latencyJobs < 1) {
       throw new IllegalArgumentException(
@@ -89,41 +64,93 @@ public record BenchSettings(
     }
   }
 
-  /** With the default {@link Engine#LOOP} engine. */
-  public BenchSettings(
-      ConnectionOptions connection,
-      int jobs,
-      int concurrency,
-      int batch,
-      List<Phase> phases,
-      int latencyRate,
-      int latencyJobs,
-      Long serverPid) {
-    this(connection, jobs, concurrency, batch, phases, latencyRate, latencyJobs, serverPid, null);
+  /**
+   * Settings for {@code phases} against {@code connection}, starting from the command's defaults:
+   * 100,000 jobs, 50 connections, PUSHB batches of 1,000, a latency phase of 10,000 jobs at 1,000
+   * per second, the {@link Engine#LOOP} engine, no server pid, no latency trace, the default
+   * limited drain.
+   */
+  public static Builder builder(ConnectionOptions connection, List<Phase> phases) {
+    return new Builder(connection, phases);
   }
 
-  /** Without a latency trace. */
-  public BenchSettings(
-      ConnectionOptions connection,
-      int jobs,
-      int concurrency,
-      int batch,
-      List<Phase> phases,
-      int latencyRate,
-      int latencyJobs,
-      Long serverPid,
-      Engine engine) {
-    this(
-        connection,
-        jobs,
-        concurrency,
-        batch,
-        phases,
-        latencyRate,
-        latencyJobs,
-        serverPid,
-        engine,
-        null);
+  /** Names each setting that differs from the defaults; {@link #build()} checks them. */
+  public static final class Builder {
+    private final ConnectionOptions connection;
+    private final List<Phase> phases;
+    private int jobs = 100_000;
+    private int concurrency = 50;
+    private int batch = 1000;
+    private int latencyRate = 1000;
+    private int latencyJobs = 10_000;
+    private Long serverPid;
+    private Engine engine = Engine.LOOP;
+    private Path latencyTrace;
+    private Limited limited = Limited.DEFAULT;
+
+    private Builder(ConnectionOptions connection, List<Phase> phases) {
+      this.connection = connection;
+      this.phases = phases;
+    }
+
+    public Builder jobs(int jobs) {
+      this.jobs = jobs;
+      return this;
+    }
+
+    public Builder concurrency(int concurrency) {
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    public Builder batch(int batch) {
+      this.batch = batch;
+      return this;
+    }
+
+    /** The latency phase pushes {@code jobs} jobs at {@code rate} per second. */
+    public Builder latency(int rate, int jobs) {
+      this.latencyRate = rate;
+      this.latencyJobs = jobs;
+      return this;
+    }
+
+    /** Also report this process's VmRSS/VmHWM (null: none). */
+    public Builder serverPid(Long serverPid) {
+      this.serverPid = serverPid;
+      return this;
+    }
+
+    public Builder engine(Engine engine) {
+      this.engine = engine;
+      return this;
+    }
+
+    /** Write every latency sample to {@code latencyTrace} (null: nowhere). */
+    public Builder latencyTrace(Path latencyTrace) {
+      this.latencyTrace = latencyTrace;
+      return this;
+    }
+
+    public Builder limited(Limited limited) {
+      this.limited = limited;
+      return this;
+    }
+
+    public BenchSettings build() {
+      return new BenchSettings(
+          connection,
+          jobs,
+          concurrency,
+          batch,
+          phases,
+          latencyRate,
+          latencyJobs,
+          serverPid,
+          engine,
+          latencyTrace,
+          limited);
+    }
   }
 
   /**

@@ -48,16 +48,14 @@ class BenchTest {
   @EnumSource(Engine.class)
   void everyPhaseCompletesAndCountsAddUp(Engine engine) throws InterruptedException {
     BenchSettings settings =
-        new BenchSettings(
-            options(),
-            2000,
-            4,
-            100,
-            Phase.parseList("push-bulk,push,drain,latency"),
-            5000,
-            300,
-            ProcessHandle.current().pid(),
-            engine);
+        BenchSettings.builder(options(), Phase.parseList("push-bulk,push,drain,latency"))
+            .jobs(2000)
+            .concurrency(4)
+            .batch(100)
+            .latency(5000, 300)
+            .serverPid(ProcessHandle.current().pid())
+            .engine(engine)
+            .build();
     Bench bench = new Bench(settings, null);
     BenchReport report = bench.run();
 
@@ -105,18 +103,11 @@ class BenchTest {
                 .build());
     java.net.URI web = java.net.URI.create("http://127.0.0.1:" + server.webPort() + "/");
     BenchSettings settings =
-        new BenchSettings(
-            options(),
-            300,
-            6,
-            100,
-            List.of(Phase.LIMITED_DRAIN),
-            1000,
-            10,
-            null,
-            Engine.LOOP,
-            null,
-            new BenchSettings.Limited(3, Duration.ofMillis(2), web));
+        BenchSettings.builder(options(), List.of(Phase.LIMITED_DRAIN))
+            .jobs(300)
+            .concurrency(6)
+            .limited(new BenchSettings.Limited(3, Duration.ofMillis(2), web))
+            .build();
     BenchReport report = new Bench(settings, null).run();
 
     PhaseResult p = report.phases().getFirst();
@@ -133,18 +124,11 @@ class BenchTest {
   @Test
   void limitedDrainNeedsMoreConnectionsThanItsLimit() throws InterruptedException {
     BenchSettings settings =
-        new BenchSettings(
-            options(),
-            10,
-            3,
-            100,
-            List.of(Phase.LIMITED_DRAIN),
-            1000,
-            10,
-            null,
-            Engine.LOOP,
-            null,
-            new BenchSettings.Limited(3, Duration.ofMillis(1), null));
+        BenchSettings.builder(options(), List.of(Phase.LIMITED_DRAIN))
+            .jobs(10)
+            .concurrency(3)
+            .limited(new BenchSettings.Limited(3, Duration.ofMillis(1), null))
+            .build();
     BenchReport report = new Bench(settings, null).run();
     assertThat(report.ok()).isFalse();
     assertThat(report.phases().getFirst().firstError()).contains("more connections");
@@ -203,8 +187,14 @@ class BenchTest {
     Path trace = dir.resolve("latency.csv");
     Instant before = Instant.now();
     BenchSettings settings =
-        new BenchSettings(
-            options(), 200, 3, 10, List.of(Phase.LATENCY), 2000, 150, null, engine, trace);
+        BenchSettings.builder(options(), List.of(Phase.LATENCY))
+            .jobs(200)
+            .concurrency(3)
+            .batch(10)
+            .latency(2000, 150)
+            .engine(engine)
+            .latencyTrace(trace)
+            .build();
     BenchReport report = new Bench(settings, null).run();
     Instant after = Instant.now();
 
@@ -223,18 +213,12 @@ class BenchTest {
   @Test
   void tlsUrlsFallBackToThreads() {
     BenchSettings tls =
-        new BenchSettings(
-            BenchTarget.parse("tcp+tls://127.0.0.1:1").build(),
-            1,
-            1,
-            1,
-            List.of(Phase.PUSH),
-            1,
-            1,
-            null,
-            Engine.LOOP);
+        BenchSettings.builder(
+                BenchTarget.parse("tcp+tls://127.0.0.1:1").build(), List.of(Phase.PUSH))
+            .engine(Engine.LOOP)
+            .build();
     assertThat(tls.effectiveEngine()).isEqualTo(Engine.THREADS);
-    assertThat(new BenchSettings(options(), 1, 1, 1, List.of(Phase.PUSH), 1, 1, null).engine())
+    assertThat(BenchSettings.builder(options(), List.of(Phase.PUSH)).build().engine())
         .isEqualTo(Engine.LOOP);
   }
 
@@ -246,7 +230,11 @@ class BenchTest {
   @Test
   void aSinglePhaseCanRunAlone() throws InterruptedException {
     BenchSettings settings =
-        new BenchSettings(options(), 500, 2, 1000, List.of(Phase.DRAIN), 1000, 1, null);
+        BenchSettings.builder(options(), List.of(Phase.DRAIN))
+            .jobs(500)
+            .concurrency(2)
+            .latency(1000, 1)
+            .build();
     BenchReport report = new Bench(settings, null).run();
     assertThat(report.phases())
         .singleElement()
@@ -261,7 +249,12 @@ class BenchTest {
   @Test
   void batchDrainRunsEveryJobOfOneBatchUpToItsCallback() throws InterruptedException {
     BenchSettings settings =
-        new BenchSettings(options(), 1500, 3, 500, List.of(Phase.BATCH_DRAIN), 1000, 1, null);
+        BenchSettings.builder(options(), List.of(Phase.BATCH_DRAIN))
+            .jobs(1500)
+            .concurrency(3)
+            .batch(500)
+            .latency(1000, 1)
+            .build();
     BenchReport report = new Bench(settings, null).run();
     assertThat(report.phases())
         .singleElement()

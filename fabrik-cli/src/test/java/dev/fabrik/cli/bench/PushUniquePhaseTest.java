@@ -72,8 +72,13 @@ class PushUniquePhaseTest {
   @EnumSource(Engine.class)
   void thePhaseRunsFromTheCommandLineList(Engine engine) throws InterruptedException {
     BenchSettings settings =
-        new BenchSettings(
-            options(), 300, 2, 100, Phase.parseList("push-unique"), 100, 1, null, engine);
+        BenchSettings.builder(options(), Phase.parseList("push-unique"))
+            .jobs(300)
+            .concurrency(2)
+            .batch(100)
+            .latency(100, 1)
+            .engine(engine)
+            .build();
     BenchReport report = new Bench(settings, null).run();
     assertThat(report.phases())
         .singleElement()

@@ -69,10 +69,10 @@ public interface OutcomeListener {
   }
 
   /**
-   * A reserved job was snoozed (a FAIL that asks for a snooze, docs/api.md): its reservation ended
-   * and it waits in the scheduled set until {@code until}, its retry count untouched. It neither
-   * succeeded nor failed, so batches and workflows keep waiting for it; whatever a run holds (a
-   * concurrency-limit slot) is released here as on ACK or FAIL. By default nothing.
+   * A reserved job was snoozed (a FAIL that asks for a snooze, docs/snooze.md): its reservation
+   * ended and it waits in the scheduled set until {@code until}, its retry count untouched. It
+   * neither succeeded nor failed, so batches and workflows keep waiting for it; whatever a run
+   * holds (a concurrency-limit slot) is released here as on ACK or FAIL. By default nothing.
    */
   default void snoozed(Reservation reservation, Instant until) {}
 }

@@ -13,7 +13,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The two ways a FAIL asks for a snooze (docs/api.md, "Snoozing a job"):
+ * The two ways a FAIL asks for a snooze (docs/snooze.md):
  *
  * <pre>
  * FAIL {"jid":"...","errtype":"Snooze","message":"snooze 30"}      message form, any client

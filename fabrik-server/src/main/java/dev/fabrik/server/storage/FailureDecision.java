@@ -32,8 +32,8 @@ public interface FailureDecision {
   }
 
   /**
-   * Not a failure at all: the worker asked to run the job again later (a snooze, docs/api.md). Into
-   * the scheduled set at {@code until} with {@code payload} (its retry state untouched), and
+   * Not a failure at all: the worker asked to run the job again later (a snooze, docs/snooze.md).
+   * Into the scheduled set at {@code until} with {@code payload} (its retry state untouched), and
    * counted neither as processed nor as failed.
    */
   record Snooze(Instant until, byte[] payload) implements Outcome {}

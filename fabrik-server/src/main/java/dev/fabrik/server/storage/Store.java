@@ -2,6 +2,7 @@ package dev.fabrik.server.storage;
 
 import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cron.CronStore;
+import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.limits.LimitStore;
 import dev.fabrik.server.unique.UniqueLocks;
 import java.time.Instant;
@@ -371,6 +372,15 @@ public interface Store extends AutoCloseable {
    */
   default ClusterStore cluster() {
     return ClusterStore.singleNode();
+  }
+
+  /**
+   * Background work the store itself needs while a server runs on it (PostgreSQL: folding the
+   * sharded count tables). The server starts these before its own services and stops them after,
+   * just before it closes the store. None by default.
+   */
+  default List<Service> services() {
+    return List.of();
   }
 
   /** Told which queue received jobs, so blocked FETCHes can wake. Must not block. */

@@ -1,12 +1,8 @@
 package dev.fabrik.server.tracking;
 
+import dev.fabrik.server.lifecycle.PeriodicService;
 import dev.fabrik.server.lifecycle.Service;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deletes tracking records past their retention, once a minute, on its own platform thread (store
@@ -14,32 +10,19 @@ import org.slf4j.LoggerFactory;
  * how long the rows take space.
  */
 public final class TrackPurge implements Service {
-  private static final Logger log = LoggerFactory.getLogger(TrackPurge.class);
   private static final int BATCH = 1000;
 
   private final Tracker tracker;
-  private final Duration period;
-  private ScheduledExecutorService executor;
-  private boolean stopped;
+  private final PeriodicService runs;
 
   public TrackPurge(Tracker tracker, Duration period) {
     this.tracker = tracker;
-    this.period = period;
+    this.runs = new PeriodicService("fabrik-track-purge", period, period, this::purgeAll);
   }
 
   @Override
-  public synchronized void start() {
-    if (stopped) {
-      throw new IllegalStateException("the tracking purge was stopped; make a new one");
-    }
-    if (executor != null) {
-      return;
-    }
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("fabrik-track-purge").daemon(true).factory());
-    long ms = period.toMillis();
-    executor.scheduleWithFixedDelay(this::purgeSafely, ms, ms, TimeUnit.MILLISECONDS);
+  public void start() {
+    runs.start();
   }
 
   /** Runs passes until one comes up short; returns how many records went. */
@@ -53,31 +36,8 @@ public final class TrackPurge implements Service {
     return total;
   }
 
-  private void purgeSafely() {
-    try {
-      purgeAll();
-    } catch (RuntimeException e) {
-      // An exception escaping would cancel every later run.
-      log.warn("purging tracking records failed; trying again next period", e);
-    }
-  }
-
   @Override
   public void stop(Duration timeout) {
-    ScheduledExecutorService e;
-    synchronized (this) {
-      stopped = true;
-      e = executor;
-      executor = null;
-    }
-    if (e == null) {
-      return;
-    }
-    e.shutdownNow();
-    try {
-      e.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-    }
+    runs.stop(timeout);
   }
 }

@@ -1,11 +1,10 @@
 package dev.fabrik.server.storage.postgres;
 
-import dev.fabrik.server.storage.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Folds the shard rows written by backends that have ended into shard 0, so the sharded tables
@@ -15,11 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * failure group whose entries are all gone leaves no row behind. Without that, every (queue,
  * backend) and every (fingerprint, backend) pair ever written kept a row whose deltas cancel out
  * (+1 where a FAIL added an entry, -1 on the backend that moved it on), and the tables grew with
- * the pools' age. A live backend's rows are never touched (it may be adding to them); a fold racing
- * another node's fold finds the rows gone (the DELETE waits for the other's lock and then skips
- * them), so totals stay exact.
+ * the pools' age. A live backend's rows are never touched (it may be adding to them), so totals
+ * stay exact. {@link PgShardFoldingService} runs it on every node; a fold first takes a
+ * transaction-level advisory lock without waiting, so while one node folds the others skip their
+ * turn instead of queueing behind it (or deadlocking with it: two folds deleting the same rows in
+ * different orders had PostgreSQL abort one).
  *
  * <pre>
+ * SELECT pg_try_advisory_xact_lock(hashtext('fabrik shard folding'), 0)  -- false: skip
  * WITH gone AS (DELETE FROM fabrik.counters WHERE shard &lt;&gt; 0
  *                 AND shard NOT IN (SELECT pid FROM pg_stat_activity) RETURNING name, value)
  * INSERT INTO fabrik.counters (name, shard, value) SELECT name, 0, sum(value) FROM gone ...
@@ -28,12 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PgShardFolding {
 
-  /** Folds at most this often from one node (nanoseconds). */
-  private static final long INTERVAL_NANOS = 60_000_000_000L;
-
   private final PgDatabase db;
   private final List<String> statements;
-  private final AtomicLong lastFold = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
 
   PgShardFolding(PgDatabase db) {
     this.db = db;
@@ -113,28 +111,26 @@ final class PgShardFolding {
             db.sql("DELETE FROM {s}.failure_group_types WHERE shard = 0 AND n = 0"));
   }
 
-  /** Folds when the last fold of this node is more than a minute old; cheap otherwise. */
-  void foldNowAndThen() {
-    long last = lastFold.get();
-    long now = System.nanoTime();
-    if (now - last >= INTERVAL_NANOS && lastFold.compareAndSet(last, now)) {
-      try {
-        fold();
-      } catch (StorageException e) {
-        // Two nodes folding the same rows at once may deadlock (PostgreSQL aborts one): totals are
-        // unchanged either way, and the next fold picks the rows up.
-      }
-    }
-  }
-
-  void fold() {
-    PgWork.transaction(
+  /** Folds in one transaction; false when another fold (of any node) held the lock. */
+  boolean fold() {
+    String lock = db.schema() + " shard folding";
+    return PgWork.transaction(
         db,
         c -> {
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT pg_try_advisory_xact_lock(hashtext(?), 0)")) {
+            p.setString(1, lock);
+            try (ResultSet rs = p.executeQuery()) {
+              rs.next();
+              if (!rs.getBoolean(1)) {
+                return false;
+              }
+            }
+          }
           for (String sql : statements) {
             run(c, sql);
           }
-          return null;
+          return true;
         });
   }
 

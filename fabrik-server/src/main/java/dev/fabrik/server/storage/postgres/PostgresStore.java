@@ -2,6 +2,7 @@ package dev.fabrik.server.storage.postgres;
 
 import dev.fabrik.server.cluster.ClusterStore;
 import dev.fabrik.server.cron.CronStore;
+import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.limits.LimitStore;
 import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.Counters;
@@ -92,7 +93,7 @@ public final class PostgresStore implements Store {
   private final PgPausedCache paused;
   private final PgReservations reservations;
   private final PgFetchBatcher fetches;
-  private final PgShardFolding folding;
+  private final PgShardFoldingService folding;
   private final PgSets sets;
   private final PgUniqueLocks uniqueLocks;
   private final PgTrackStore tracking;
@@ -125,7 +126,7 @@ public final class PostgresStore implements Store {
     this.paused = new PgPausedCache(queues::paused, Duration.ofSeconds(1), System::nanoTime);
     this.reservations = new PgReservations(db, inserts);
     this.fetches = new PgFetchBatcher(reservations::reserveBatch, RESERVER_THREADS);
-    this.folding = new PgShardFolding(db);
+    this.folding = new PgShardFoldingService(new PgShardFolding(db), PgShardFoldingService.PERIOD);
     this.sets = new PgSets(db, inserts, this::enqueued);
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
     this.tracking = new PgTrackStore(db);
@@ -293,7 +294,6 @@ public final class PostgresStore implements Store {
   @Override
   public Map<String, Long> queueSizes() {
     ensureOpen();
-    folding.foldNowAndThen();
     return queues.sizes();
   }
 
@@ -378,9 +378,6 @@ public final class PostgresStore implements Store {
   @Override
   public List<Reservation> expiredReservations(Instant now, int limit) {
     ensureOpen();
-    // The reaper asks every few seconds on every node, whether or not anyone reads INFO or the
-    // dashboard (the other caller): the sharded count tables stay folded on a headless cluster too.
-    folding.foldNowAndThen();
     return reservations.expired(now, limit);
   }
 
@@ -605,6 +602,11 @@ public final class PostgresStore implements Store {
   @Override
   public ClusterStore cluster() {
     return cluster;
+  }
+
+  @Override
+  public List<Service> services() {
+    return List.of(folding);
   }
 
   private void ensureOpen() {

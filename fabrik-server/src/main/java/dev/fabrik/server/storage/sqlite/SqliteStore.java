@@ -36,7 +36,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -60,9 +59,6 @@ public final class SqliteStore implements Store {
   private final QueueIndex index;
   private final ReservationTable<Long> reservations = new ReservationTable<>();
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
-  private final AtomicLong processed;
-  private final AtomicLong failures;
-  private final AtomicLong[] setSizes = new AtomicLong[SetName.values().length];
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
   private final Checkpointer checkpointer;
@@ -80,19 +76,18 @@ public final class SqliteStore implements Store {
 
   private final SqliteWorkflowStore workflows;
   private final SqliteSingleJobs singleJobs;
-  private final SqliteSetMutations mutations;
+  private final SqliteSortedSets sets;
+  private final SqliteJobOutcomes outcomes;
   private final SqliteQueueAdmin queueAdmin;
 
   private final ReservationEnds ends = new ReservationEnds(reservations);
 
   private volatile boolean closed;
 
-  // Owned by the writer thread: queue ids and set sizes including uncommitted ops of the batch.
+  // Owned by the writer thread: queue ids including uncommitted ops of the batch.
   private final Map<String, Long> queueIds;
   private final Map<String, Long> committedQueueIds;
-  private final long[] pendingSetSizes = new long[SetName.values().length];
   private long nextJobId;
-  private long nextSetEntryId;
 
   private SqliteStore(
       Path dataDir, Durability durability, long cacheBytes, long maxPageCount, WalBudget walBudget)
@@ -118,13 +113,6 @@ public final class SqliteStore implements Store {
     this.queueIds = new HashMap<>(state.queueIds());
     this.committedQueueIds = new HashMap<>(state.queueIds());
     this.nextJobId = state.nextJobId();
-    this.nextSetEntryId = state.nextSetEntryId();
-    this.processed = new AtomicLong(state.processed());
-    this.failures = new AtomicLong(state.failures());
-    for (SetName s : SetName.values()) {
-      setSizes[s.ordinal()] = new AtomicLong(state.setSizes()[s.ordinal()]);
-      pendingSetSizes[s.ordinal()] = state.setSizes()[s.ordinal()];
-    }
     Lock checkpointLock = new ReentrantLock();
     this.writer =
         new GroupCommitWriter(
@@ -149,7 +137,8 @@ public final class SqliteStore implements Store {
     this.fates = new SqliteJobFates(writer, readers);
     this.history = new SqliteJobStatsStore(writer, readers);
     this.passOverReserve = new PassOverReserve(index, jobReads, reservations);
-    this.mutations = new SqliteSetMutations(writer, readers, new SetRows());
+    this.sets = new SqliteSortedSets(writer, readers, state, this::insertJob);
+    this.outcomes = new SqliteJobOutcomes(sets, state);
     this.queueAdmin = new SqliteQueueAdmin(writer, index, queueIds, committedQueueIds);
     this.singleJobs =
         new SqliteSingleJobs(
@@ -171,10 +160,7 @@ public final class SqliteStore implements Store {
 
               @Override
               public boolean deleteDead(Tx tx, Instant score, String jid) throws SQLException {
-                SetEntry.Key key = new SetEntry.Key(score, jid);
-                SetEntry e = SetTables.find(tx.prepare(SetTables.findSql(key)), SetName.DEAD, key);
-                return e != null
-                    && mutations.apply(tx, SetName.DEAD, List.of(e), new Mutation.Delete()) == 1;
+                return sets.deleteDead(tx, score, jid);
               }
             });
   }
@@ -244,7 +230,9 @@ public final class SqliteStore implements Store {
     }
     List<SetEntry> copy = List.copyOf(entries);
     writer.write(
-        pushOp(jobs, copy), jobs.size() + copy.size(), payloadBytes(jobs) + entryBytes(copy));
+        pushOp(jobs, copy),
+        jobs.size() + copy.size(),
+        payloadBytes(jobs) + SqliteSortedSets.entryBytes(copy));
   }
 
   /** The write of {@link #push}, which {@link SqliteUniqueLocks} runs inside its own. */
@@ -252,7 +240,7 @@ public final class SqliteStore implements Store {
     WriteOp<Void> inserts = inserts(jobs);
     return tx -> {
       inserts.apply(tx);
-      addEntries(tx, entries);
+      sets.addEntries(tx, entries);
       return null;
     };
   }
@@ -443,16 +431,7 @@ public final class SqliteStore implements Store {
   @Override
   public CompletableFuture<Optional<Reservation>> acknowledgeAsync(String jid) {
     ensureOpen();
-    return ends.end(jid, held -> writer.submitAsync(deletion(held), 1, 0));
-  }
-
-  private WriteOp<Void> deletion(ReservationTable.Held<Long> held) {
-    return tx -> {
-      deleteJob(tx, held.handle());
-      tx.count(1, 0);
-      tx.onCommit(processed::incrementAndGet);
-      return null;
-    };
+    return ends.end(jid, held -> writer.submitAsync(outcomes.deletion(held), 1, 0));
   }
 
   @Override
@@ -464,42 +443,13 @@ public final class SqliteStore implements Store {
             held -> {
               Reservation r = held.reservation();
               FailureDecision.Outcome outcome = decision.decide(r);
-              return writer.submitAsync(failure(held, outcome), 2, r.payload().length);
+              return writer.submitAsync(outcomes.failure(held, outcome), 2, r.payload().length);
             });
     try {
       return failed.join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : e;
     }
-  }
-
-  private WriteOp<Void> failure(ReservationTable.Held<Long> held, FailureDecision.Outcome outcome) {
-    Reservation r = held.reservation();
-    return tx -> {
-      deleteJob(tx, held.handle());
-      switch (outcome) {
-        case FailureDecision.Retry retry ->
-            addEntry(tx, SetName.RETRIES, retry.at(), r.jid(), r.queue(), retry.payload());
-        case FailureDecision.Dead dead ->
-            addEntry(tx, SetName.DEAD, dead.expiresAt(), r.jid(), r.queue(), dead.payload());
-        case FailureDecision.Discard discard -> SqliteJobFates.record(tx, r.jid(), discard);
-        case FailureDecision.Snooze snooze -> {
-          addEntry(tx, SetName.SCHEDULED, snooze.until(), r.jid(), r.queue(), snooze.payload());
-          return null;
-        }
-      }
-      tx.count(1, 1);
-      tx.onCommit(
-          () -> {
-            processed.incrementAndGet();
-            failures.incrementAndGet();
-          });
-      return null;
-    };
-  }
-
-  private static void deleteJob(Tx tx, long id) {
-    tx.deleteJob(id);
   }
 
   @Override
@@ -531,177 +481,67 @@ public final class SqliteStore implements Store {
   @Override
   public void addToSet(SetName set, Instant score, QueuedJob job) {
     ensureOpen();
-    writer.write(
-        tx -> {
-          addEntry(tx, set, score, job.jid(), job.queue(), job.payload());
-          return null;
-        },
-        1,
-        job.payload().length);
+    sets.addToSet(set, score, job);
   }
 
   @Override
   public void addAllToSet(List<SetEntry> entries) {
     ensureOpen();
-    if (entries.isEmpty()) {
-      return;
-    }
-    List<SetEntry> copy = List.copyOf(entries);
-    writer.write(
-        tx -> {
-          addEntries(tx, copy);
-          return null;
-        },
-        copy.size(),
-        entryBytes(copy));
-  }
-
-  private static long entryBytes(List<SetEntry> entries) {
-    long bytes = 0;
-    for (SetEntry e : entries) {
-      bytes += e.payload().length;
-    }
-    return bytes;
-  }
-
-  private void addEntries(Tx tx, List<SetEntry> entries) throws SQLException {
-    for (SetEntry e : entries) {
-      addEntry(tx, e.set(), e.score(), e.jid(), e.queue(), e.payload());
-    }
-  }
-
-  private void addEntry(Tx tx, SetName set, Instant score, String jid, String queue, byte[] payload)
-      throws SQLException {
-    SetTables.insert(tx, nextSetEntryId++, set, score, jid, queue, payload);
-    adjustSetSize(tx, set, 1);
-  }
-
-  private void adjustSetSize(Tx tx, SetName set, long delta) {
-    pendingSetSizes[set.ordinal()] += delta;
-    tx.onCommit(() -> setSizes[set.ordinal()].addAndGet(delta));
-  }
-
-  /** The row writes {@link SqliteSetMutations} shares with PUSH (job ids, set sizes). */
-  private final class SetRows implements SqliteSetMutations.Rows {
-    @Override
-    public void insertJob(Tx tx, QueuedJob job) throws SQLException {
-      SqliteStore.this.insertJob(tx, job);
-    }
-
-    @Override
-    public void addEntry(
-        Tx tx, SetName set, Instant score, String jid, String queue, byte[] payload)
-        throws SQLException {
-      SqliteStore.this.addEntry(tx, set, score, jid, queue, payload);
-    }
-
-    @Override
-    public void removed(Tx tx, SetName set, long removed) {
-      adjustSetSize(tx, set, -removed);
-    }
+    sets.addAllToSet(entries);
   }
 
   @Override
   public int enqueueDue(SetName set, Instant now, int limit, UnaryOperator<byte[]> restamp) {
     ensureOpen();
-    if (setSize(set) == 0) {
-      // The periodic passes run every second: an idle server commits nothing. An entry still
-      // being committed is picked up by the next pass.
-      return 0;
-    }
-    return writer.write(
-        tx -> {
-          List<SetEntry> due = SetTables.due(tx, set, now, limit);
-          for (SetEntry e : due) {
-            SetTables.delete(tx, e.seq());
-            byte[] payload = restamp.apply(e.payload());
-            if (payload != null) {
-              insertJob(tx, QueuedJob.fromPayload(e.jid(), e.queue(), payload));
-            }
-          }
-          adjustSetSize(tx, set, -due.size());
-          return due.size();
-        },
-        limit,
-        0);
+    return sets.enqueueDue(set, now, limit, restamp);
   }
 
   @Override
   public int purgeDue(SetName set, Instant now, int limit) {
     ensureOpen();
-    if (setSize(set) == 0) {
-      return 0;
-    }
-    return writer.write(
-        tx -> {
-          int n = SetTables.deleteDue(tx, set, now, limit);
-          adjustSetSize(tx, set, -n);
-          return n;
-        },
-        limit,
-        0);
+    return sets.purgeDue(set, now, limit);
   }
 
   @Override
   public int trim(SetName set, long maxSize) {
     ensureOpen();
-    return writer.write(
-        tx -> {
-          long excess = pendingSetSizes[set.ordinal()] - maxSize;
-          if (excess <= 0) {
-            return 0;
-          }
-          int n = SetTables.deleteLowest(tx, set, excess);
-          adjustSetSize(tx, set, -n);
-          return n;
-        },
-        (int) Math.clamp(setSize(set) - maxSize, 1, Integer.MAX_VALUE),
-        0);
+    return sets.trim(set, maxSize);
   }
 
   @Override
   public long setSize(SetName set) {
     ensureOpen();
-    return setSizes[set.ordinal()].get();
+    return sets.setSize(set);
   }
 
   @Override
   public int mutate(SetName set, Predicate<SetEntry> filter, Mutation mutation) {
     ensureOpen();
-    return mutations.mutate(set, SetQuery.ALL, filter, mutation);
+    return sets.mutate(set, filter, mutation);
   }
 
   @Override
   public int mutate(SetName set, SetQuery query, Mutation mutation) {
     ensureOpen();
-    return mutations.mutate(set, query.withDescending(false), e -> true, mutation);
+    return sets.mutate(set, query, mutation);
   }
 
   @Override
   public int mutate(SetName set, Collection<SetEntry.Key> keys, Mutation mutation) {
     ensureOpen();
-    return mutations.mutate(set, keys, mutation);
+    return sets.mutate(set, keys, mutation);
   }
 
   @Override
   public SetPage scan(SetName set, SetQuery query, SetEntry.Key after, int limit) {
     ensureOpen();
-    if (limit <= 0) {
-      throw new IllegalArgumentException("limit must be positive");
-    }
-    return readers.read(c -> SetScans.scan(c, set, query, after, limit, Long.MAX_VALUE));
+    return sets.scan(set, query, after, limit);
   }
 
   @Override
   public Optional<SetEntry> find(SetName set, SetEntry.Key key) {
     ensureOpen();
-    return Optional.ofNullable(
-        readers.read(
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(SetTables.findSql(key))) {
-                return SetTables.find(ps, set, key);
-              }
-            }));
+    return sets.find(set, key);
   }
 
   // ---------------------------------------------------------------- counters and admin
@@ -709,7 +549,7 @@ public final class SqliteStore implements Store {
   @Override
   public Counters counters() {
     ensureOpen();
-    return new Counters(processed.get(), failures.get());
+    return outcomes.counters();
   }
 
   @Override
@@ -724,18 +564,14 @@ public final class SqliteStore implements Store {
           tx.resetCounts();
           uniqueLocks.flushed(tx);
           queueIds.clear();
-          java.util.Arrays.fill(pendingSetSizes, 0);
+          sets.flushed(tx);
           tx.onCommit(
               () -> {
                 committedQueueIds.clear();
                 index.clear();
                 reservations.clear();
                 limits.clearUsage();
-                processed.set(0);
-                failures.set(0);
-                for (AtomicLong size : setSizes) {
-                  size.set(0);
-                }
+                outcomes.reset();
               });
           return null;
         },
@@ -793,8 +629,8 @@ public final class SqliteStore implements Store {
     if (uniqueLocks != null) { // null only while the store opens
       uniqueLocks.afterRollback();
     }
-    for (SetName s : SetName.values()) {
-      pendingSetSizes[s.ordinal()] = setSizes[s.ordinal()].get();
+    if (sets != null) { // null only while the store opens
+      sets.afterRollback();
     }
   }
 

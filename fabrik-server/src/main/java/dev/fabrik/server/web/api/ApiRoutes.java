@@ -7,7 +7,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The JSON API: everything the web UI shows and does, on the same {@link Console}. Documented with
- * curl examples in {@code docs/api.md}. Errors are {@code {"error":"..."}} with a 4xx.
+ * curl examples in {@code docs/api.md} and the two pages it links. Errors are {@code
+ * {"error":"..."}} with a 4xx.
  *
  * <pre>
  * GET  /api/csrf               {"token":"..."}   the token every POST carries as X-CSRF-Token

@@ -3,6 +3,7 @@ package dev.fabrik.server.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.triage.FailureGroup;
@@ -77,6 +78,57 @@ class PgShardFoldingTest {
 
   @Test
   void aRemovedQueueLeavesNoCountRowOnceItsConnectionsHaveEnded() throws SQLException {
+    pushTwoQueuesAndRemoveOneOnConnectionsThatEnd();
+
+    foldUntilNoEndedBackendsRowsIn("queue_counts");
+
+    assertThat(new PgQueues(db).sizes()).isEqualTo(Map.of("kept", 2L));
+    assertThat(rows("queue_counts")).isEqualTo(1);
+  }
+
+  @Test
+  void theStoresFoldingServiceFoldsWithoutTheReaper() throws SQLException {
+    pushTwoQueuesAndRemoveOneOnConnectionsThatEnd();
+    // Once PostgreSQL lists neither backend, the fold the service runs at start takes their rows.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(rowsOfLiveBackendsIn("queue_counts")).isZero());
+
+    PostgresStore store =
+        PostgresStore.openWithoutListening(PgDatabase.open(PgTestDatabase.url(), db.schema(), 4));
+    try {
+      assertThat(store.services()).singleElement().isInstanceOf(PgShardFoldingService.class);
+      store.services().forEach(Service::start);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(rows("queue_counts")).isEqualTo(1));
+      assertThat(store.queueSizes()).isEqualTo(Map.of("kept", 2L));
+    } finally {
+      store.services().forEach(s -> s.stop(Duration.ofSeconds(10)));
+      store.close();
+    }
+  }
+
+  @Test
+  void aFoldSkipsItsTurnWhileAnotherNodeFolds() throws SQLException {
+    PgShardFolding folding = new PgShardFolding(db);
+    try (Connection other = pool().connection()) {
+      other.setAutoCommit(false);
+      try (Statement s = other.createStatement()) {
+        // What another node's fold holds for the length of its transaction.
+        s.execute("SELECT pg_advisory_xact_lock(hashtext('" + db.schema() + " shard folding'), 0)");
+      }
+      assertThat(folding.fold()).isFalse();
+      other.commit();
+    }
+    assertThat(folding.fold()).isTrue();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Queue "kept" holds 2 jobs; "gone" got 3 and was removed, each on a connection since ended. */
+  private void pushTwoQueuesAndRemoveOneOnConnectionsThatEnd() throws SQLException {
     PgDatabase pushing = pool();
     PgDatabase removing = pool();
     execute(pushing, "SELECT {s}.push_bulk('" + jobs("gone", 3) + "')");
@@ -85,14 +137,14 @@ class PgShardFoldingTest {
     assertThat(rows("queue_counts")).isEqualTo(3); // gone +3, kept +2, gone -3
     end(pushing);
     end(removing);
-
-    foldUntilNoEndedBackendsRowsIn("queue_counts");
-
-    assertThat(new PgQueues(db).sizes()).isEqualTo(Map.of("kept", 2L));
-    assertThat(rows("queue_counts")).isEqualTo(1);
   }
 
-  // ---------------------------------------------------------------- helpers
+  private long rowsOfLiveBackendsIn(String table) throws SQLException {
+    return count(
+        "SELECT count(*) FROM {s}."
+            + table
+            + " WHERE shard <> 0 AND shard IN (SELECT pid FROM pg_stat_activity)");
+  }
 
   private PgDatabase pool() {
     PgDatabase own = PgDatabase.open(PgTestDatabase.url(), db.schema(), 1);
