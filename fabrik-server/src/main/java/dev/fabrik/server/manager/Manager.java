@@ -366,6 +366,17 @@ public final class Manager {
     return fetcher.fetchNow(wid, queues).map(this::handedOut);
   }
 
+  /**
+   * {@link #fetchNow} for a store whose reserve is a round trip ({@link #fetchWaitsForStorage}):
+   * the job, or empty when {@link #fetch} would wait, completed on the store's thread that got the
+   * database's answer. Null when this FETCH cannot be answered without blocking (a limit in force,
+   * job middleware): call {@link #fetch} on a thread that may block.
+   */
+  public CompletableFuture<Optional<byte[]>> fetchNowAsync(String wid, List<String> queues) {
+    CompletableFuture<Optional<Reservation>> r = fetcher.fetchNowAsync(wid, queues);
+    return r == null ? null : r.thenApply(taken -> taken.map(this::handedOut));
+  }
+
   private byte[] handedOut(Reservation r) {
     unique.fetched(r);
     for (OutcomeListener l : outcomes) {
