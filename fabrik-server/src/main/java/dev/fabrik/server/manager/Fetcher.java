@@ -72,20 +72,24 @@ final class Fetcher {
 
   /**
    * {@link #fetchNow} answered on the store's thread, for a store whose reserve is a round trip: a
-   * job, or empty when {@link #fetch} would wait. Null when it cannot be answered without blocking
-   * (a limit in force, job middleware that may discard and look again): call {@link #fetch}.
+   * job, or empty when {@link #fetch} would wait or look again (the middleware discarded the job).
+   * Null when it cannot be answered without blocking (a limit in force): call {@link #fetch}.
    */
   CompletableFuture<Optional<Reservation>> fetchNowAsync(String wid, List<String> queues) {
     List<String> active = fetchable(wid, queues);
     if (active.isEmpty()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    if (!middleware.isEmpty()) {
-      return null;
-    }
     Instant now = clock.instant();
-    return reserver.reserveAsync(
-        active, wid == null ? "" : wid, now, payload -> now.plus(ReserveTimeout.of(payload)));
+    CompletableFuture<Optional<Reservation>> taken =
+        reserver.reserveAsync(
+            active, wid == null ? "" : wid, now, payload -> now.plus(ReserveTimeout.of(payload)));
+    if (taken == null || middleware.isEmpty()) {
+      return taken;
+    }
+    // The middleware only decodes the rare job whose bytes name its option; a discarded job
+    // leaves the FETCH to look again on a thread of its own, as tryReserve does.
+    return taken.thenApply(r -> r.isEmpty() || accepted(r.get()) ? r : Optional.empty());
   }
 
   Optional<Reservation> fetch(String wid, List<String> queues) throws InterruptedException {

@@ -369,8 +369,8 @@ public final class Manager {
   /**
    * {@link #fetchNow} for a store whose reserve is a round trip ({@link #fetchWaitsForStorage}):
    * the job, or empty when {@link #fetch} would wait, completed on the store's thread that got the
-   * database's answer. Null when this FETCH cannot be answered without blocking (a limit in force,
-   * job middleware): call {@link #fetch} on a thread that may block.
+   * database's answer. Null when this FETCH cannot be answered without blocking (a limit in force):
+   * call {@link #fetch} on a thread that may block.
    */
   public CompletableFuture<Optional<byte[]>> fetchNowAsync(String wid, List<String> queues) {
     CompletableFuture<Optional<Reservation>> r = fetcher.fetchNowAsync(wid, queues);
