@@ -13,7 +13,8 @@ import java.util.concurrent.CompletionStage;
  * (sent as stored, never re-encoded), or {@code $-1} after the manager's wait. Never {@code $0}:
  * Node would JSON.parse an empty string. At least one queue is required (Faktory issue #496).
  *
- * <p>On an event loop a FETCH that finds a job is answered there; one that must wait runs {@link
+ * <p>On an event loop a FETCH that finds a job is answered there (or, when the store's reserve is a
+ * database round trip, on the store thread that got the job); one that must wait runs {@link
  * #handle} on a thread of its own.
  */
 final class Fetch implements NonBlockingHandler {
@@ -32,7 +33,11 @@ final class Fetch implements NonBlockingHandler {
   @Override
   public CompletionStage<Reply> start(String argument, Session session) {
     if (manager.fetchWaitsForStorage()) {
-      return null; // a database round trip: not on the loop
+      // A database round trip: answered on the store's thread when it comes back with a job; a
+      // null reply (nothing there) sends the FETCH to a thread of its own to wait.
+      CompletableFuture<Optional<byte[]>> job =
+          manager.fetchNowAsync(session.wid(), queues(argument));
+      return job == null ? null : job.thenApply(j -> j.<Reply>map(Reply::bulk).orElse(null));
     }
     Optional<byte[]> job = manager.fetchNow(session.wid(), queues(argument));
     return job.<CompletionStage<Reply>>map(j -> CompletableFuture.completedStage(Reply.bulk(j)))

@@ -18,7 +18,9 @@ public interface NonBlockingHandler extends CommandHandler {
    * dev.fabrik.server.CommandException}s instead of completing the stage.
    *
    * @return the reply to come, or {@code null} when the command has to wait for something (a FETCH
-   *     on empty queues): the caller then runs {@link #handle} on a thread that may block
+   *     on empty queues): the caller then runs {@link #handle} on a thread that may block. The
+   *     stage may also complete with a {@code null} reply, found out later (the store's answer to a
+   *     FETCH was: nothing queued): the caller then does the same.
    */
   CompletionStage<Reply> start(String argument, Session session);
 }

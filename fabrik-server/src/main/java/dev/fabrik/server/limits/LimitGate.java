@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -78,6 +79,17 @@ final class LimitGate implements Reserver {
       }
     }
     return limited(in, queues, wid, now, deadline);
+  }
+
+  /** Without a rule for these queues the store's own answer, else null: limited FETCHes block. */
+  @Override
+  public CompletableFuture<Optional<Reservation>> reserveAsync(
+      List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+    LimitRules in = rules.get();
+    if (in.isEmpty() || in.ignore(queues)) {
+      return store.reserveAsync(queues, wid, now, deadline);
+    }
+    return null;
   }
 
   private Optional<Reservation> limited(

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * FETCH (spec §3.5): strict queue priority, paused queues skipped, quiet workers starved, and a
@@ -40,7 +42,22 @@ final class Fetcher {
     this.fetchWait = fetchWait;
     this.waiters = waiters;
     this.middleware = middleware;
-    this.reserver = store::reserve;
+    this.reserver = new StoreReserver(store);
+  }
+
+  /** The store itself, with its own asynchronous answer. */
+  private record StoreReserver(Store store) implements Reserver {
+    @Override
+    public Optional<Reservation> reserve(
+        List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+      return store.reserve(queues, wid, now, deadline);
+    }
+
+    @Override
+    public CompletableFuture<Optional<Reservation>> reserveAsync(
+        List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+      return store.reserveAsync(queues, wid, now, deadline);
+    }
   }
 
   void reserveWith(Reserver reserver) {
@@ -51,6 +68,28 @@ final class Fetcher {
   Optional<Reservation> fetchNow(String wid, List<String> queues) {
     List<String> active = fetchable(wid, queues);
     return active.isEmpty() ? Optional.empty() : tryReserve(wid, active);
+  }
+
+  /**
+   * {@link #fetchNow} answered on the store's thread, for a store whose reserve is a round trip: a
+   * job, or empty when {@link #fetch} would wait or look again (the middleware discarded the job).
+   * Null when it cannot be answered without blocking (a limit in force): call {@link #fetch}.
+   */
+  CompletableFuture<Optional<Reservation>> fetchNowAsync(String wid, List<String> queues) {
+    List<String> active = fetchable(wid, queues);
+    if (active.isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    Instant now = clock.instant();
+    CompletableFuture<Optional<Reservation>> taken =
+        reserver.reserveAsync(
+            active, wid == null ? "" : wid, now, payload -> now.plus(ReserveTimeout.of(payload)));
+    if (taken == null || middleware.isEmpty()) {
+      return taken;
+    }
+    // The middleware only decodes the rare job whose bytes name its option; a discarded job
+    // leaves the FETCH to look again on a thread of its own, as tryReserve does.
+    return taken.thenApply(r -> r.isEmpty() || accepted(r.get()) ? r : Optional.empty());
   }
 
   Optional<Reservation> fetch(String wid, List<String> queues) throws InterruptedException {

@@ -350,11 +350,6 @@ public final class Manager {
   }
 
   /**
-   * FETCH without waiting: the job {@link #fetch} would return at once, or empty when it would wait
-   * (nothing queued, a quiet worker, every queue paused); the caller then calls {@link #fetch} on a
-   * thread that may block. Never blocks on work arriving; the store may read a payload from disk.
-   */
-  /**
    * True when even a FETCH that finds a job waits for storage I/O ({@link
    * Store#reserveWaitsForIo}).
    */
@@ -362,8 +357,25 @@ public final class Manager {
     return store.reserveWaitsForIo();
   }
 
+  /**
+   * FETCH without waiting: the job {@link #fetch} would return at once, or empty when it would wait
+   * (nothing queued, a quiet worker, every queue paused); the caller then calls {@link #fetch} on a
+   * thread that may block. Never blocks on work arriving; the store may read a payload from disk.
+   */
   public Optional<byte[]> fetchNow(String wid, List<String> queues) {
     return fetcher.fetchNow(wid, queues).map(this::handedOut);
+  }
+
+  /**
+   * {@link #fetchNow} for a store whose reserve is a round trip ({@link #fetchWaitsForStorage}):
+   * the job, or empty when {@link #fetch} would wait or look again (the job middleware dropped the
+   * job), completed on the store's thread that got the database's answer; listeners of the fetched
+   * job run there too. Null when this FETCH cannot be answered without blocking (a limit in force):
+   * call {@link #fetch} on a thread that may block.
+   */
+  public CompletableFuture<Optional<byte[]>> fetchNowAsync(String wid, List<String> queues) {
+    CompletableFuture<Optional<Reservation>> r = fetcher.fetchNowAsync(wid, queues);
+    return r == null ? null : r.thenApply(taken -> taken.map(this::handedOut));
   }
 
   private byte[] handedOut(Reservation r) {

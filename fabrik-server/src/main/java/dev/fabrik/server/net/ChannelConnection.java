@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>The loop reads and frames lines and starts one command at a time. A PUSH ({@link
  * NonBlockingHandler}) is decoded and validated on the loop and handed to storage with a
  * completion: the writer thread that commits it writes {@code +OK} to the socket itself,
- * non-blocking. ACK, and a FETCH that finds a job, are answered on the loop. A FETCH that must wait
- * and every other command run on a virtual thread of their own, as on a thread per connection.
- * Either way the next line is not started until the reply is queued, so replies keep their order:
+ * non-blocking. ACK, and a FETCH that finds a job, are answered on the loop, or where storage
+ * completes them: a PostgreSQL FETCH is answered by the reserver thread that claimed its job, which
+ * writes the reply itself. A FETCH that must wait and every other command run on a virtual thread
+ * of their own, as on a thread per connection. Either way the next line is not started until the
+ * reply is queued, so replies keep their order:
  *
  * <pre>
  * loop:   read "PUSH {...}\r\n" → decode, validate → store.enqueueAsync ─┐
@@ -403,10 +405,22 @@ final class ChannelConnection implements Session, ClientConnection {
         return;
       }
       if (reply != null) {
-        reply.whenComplete((r, e) -> completed(verb, started, e == null ? r : failed(verb, e)));
+        reply.whenComplete(
+            (r, e) -> {
+              if (e == null && r == null) {
+                onThread(handler, verb, argument, started); // it has to wait after all
+              } else {
+                completed(verb, started, e == null ? r : failed(verb, e));
+              }
+            });
         return;
       }
     }
+    onThread(handler, verb, argument, started);
+  }
+
+  /** Runs the command in flight on a virtual thread of its own; any thread. */
+  private void onThread(CommandHandler handler, String verb, String argument, long started) {
     if (handler.mayBlock()) {
       outbox.flush(); // the replies held for a pipelining client go out before a long wait
     }

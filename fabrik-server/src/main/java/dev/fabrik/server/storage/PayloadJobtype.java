@@ -1,6 +1,8 @@
 package dev.fabrik.server.storage;
 
 import dev.fabrik.protocol.JobCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -29,6 +31,56 @@ public final class PayloadJobtype {
    * are skipped, not decoded.
    */
   public static String streamed(byte[] payload) {
+    String leading = leading(payload);
+    return leading != null ? leading : parsed(payload);
+  }
+
+  private static final byte[] JID_OPEN = "{\"jid\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TYPE_OPEN = "\",\"jobtype\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The job type of a payload as the server encodes it, {@code {"jid":"…","jobtype":"…",…}}, read
+   * without a parser (a parser per ACK was ~10 % of a node's CPU in a PostgreSQL drain). Null when
+   * the payload starts any other way, or when the jid or the type holds an escape, a control
+   * character or a non-ASCII byte: the parser decides those.
+   */
+  static String leading(byte[] payload) {
+    if (!startsWith(payload, 0, JID_OPEN)) {
+      return null;
+    }
+    int i = JID_OPEN.length;
+    while (i < payload.length && payload[i] != '"') {
+      if (!plain(payload[i])) {
+        return null;
+      }
+      i++;
+    }
+    if (!startsWith(payload, i, TYPE_OPEN)) {
+      return null;
+    }
+    int start = i + TYPE_OPEN.length;
+    for (int j = start; j < payload.length; j++) {
+      if (payload[j] == '"') {
+        return new String(payload, start, j - start, StandardCharsets.US_ASCII);
+      }
+      if (!plain(payload[j])) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** A byte that stands for itself inside a JSON string: printable ASCII, no backslash. */
+  private static boolean plain(byte b) {
+    return b >= 0x20 && b != '\\'; // bytes >= 0x80 are negative
+  }
+
+  private static boolean startsWith(byte[] payload, int at, byte[] prefix) {
+    return payload.length - at >= prefix.length
+        && Arrays.equals(payload, at, at + prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static String parsed(byte[] payload) {
     try (JsonParser p = JobCodec.MAPPER.createParser(payload)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;

@@ -92,6 +92,17 @@ public interface Store extends AutoCloseable {
       List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline);
 
   /**
+   * {@link #reserve} whose answer may come later, on a thread of the store's: a store that makes a
+   * round trip for it ({@link #reserveWaitsForIo}) completes the future on the thread that got the
+   * database's reply, so nobody waits for it blocked. Dependent stages run on that thread and must
+   * not block. The default reserves at once on the calling thread.
+   */
+  default CompletableFuture<Optional<Reservation>> reserveAsync(
+      List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+    return CompletableFuture.completedFuture(reserve(queues, wid, now, deadline));
+  }
+
+  /**
    * {@link #reserve} that leaves the jobs {@code passOver} names in their places and reserves the
    * first one behind them that passes (the concurrency and rate limits' FETCH, without head-of-line
    * blocking); examines at most {@link PassOver#SCAN_LIMIT} jobs per queue.

@@ -65,6 +65,20 @@ class NonBlockingCommandTest {
         }
       };
 
+  /** NOTHING: answered later with a null reply (a FETCH that found nothing), so handle() runs. */
+  private final NonBlockingHandler nothing =
+      new NonBlockingHandler() {
+        @Override
+        public CompletionStage<Reply> start(String argument, Session session) {
+          return later.start(argument, session);
+        }
+
+        @Override
+        public Reply handle(String argument, Session session) throws InterruptedException {
+          return decline.handle(argument, session);
+        }
+      };
+
   private final NonBlockingHandler full =
       new NonBlockingHandler() {
         @Override
@@ -90,7 +104,13 @@ class NonBlockingCommandTest {
     listener =
         new Listener(
             TestServers.config().build(),
-            CommandTable.of(Map.of("LATER", later, "DECLINE", decline, "FULL", full, "PING", ping)),
+            CommandTable.of(
+                Map.of(
+                    "LATER", later,
+                    "DECLINE", decline,
+                    "NOTHING", nothing,
+                    "FULL", full,
+                    "PING", ping)),
             new WorkerRegistry(Clock.systemUTC()),
             Clock.systemUTC(),
             new ConnectionStats());
@@ -129,6 +149,20 @@ class NonBlockingCommandTest {
   void aDecliningHandlerRunsOnAVirtualThread() throws IOException {
     try (RawClient c = RawClient.producer(start())) {
       assertThat(c.call("DECLINE")).isEqualTo("$12\r\nfrom virtual\r\n");
+      assertThat(startedOnThread).hasValue(1);
+    }
+  }
+
+  @Test
+  void aStageThatEndsWithoutAReplyRunsTheCommandOnAThreadBeforeThePipelinedNext() throws Exception {
+    try (RawClient c = RawClient.producer(start())) {
+      c.socket().setSoTimeout(30_000);
+      c.send("NOTHING\r\nPING\r\n");
+      await().atMost(Duration.ofSeconds(10)).until(() -> pending.get() != null);
+      // Completed from another thread, as a store's reserver answers an empty FETCH.
+      Thread.ofPlatform().start(() -> pending.get().complete(null)).join();
+      assertThat(c.readReply()).isEqualTo("$12\r\nfrom virtual\r\n");
+      assertThat(c.readReply()).isEqualTo("+OK\r\n");
       assertThat(startedOnThread).hasValue(1);
     }
   }

@@ -282,6 +282,22 @@ public abstract class StoreContract extends SetScanContract {
   }
 
   @Test
+  void reserveAsyncAnswersAsReserveDoes() {
+    store.enqueue(List.of(job("low1", "low"), job("high1", "high")));
+    Reservation first =
+        store
+            .reserveAsync(List.of("high", "low"), "w1", T0, payload -> T0.plusSeconds(1800))
+            .join()
+            .orElseThrow();
+    assertThat(first.jid()).isEqualTo("high1");
+    assertThat(first.wid()).isEqualTo("w1");
+    assertThat(first.expiresAt()).isEqualTo(T0.plusSeconds(1800));
+    assertThat(reserve("high", "low")).map(Reservation::jid).contains("low1");
+    assertThat(store.reserveAsync(List.of("high", "low"), "w1", T0, p -> T0).join()).isEmpty();
+    assertThat(store.reservations(10)).extracting(Reservation::jid).contains("high1", "low1");
+  }
+
+  @Test
   void enqueueIsAtomicPerCallAndKeepsListOrder() {
     store.enqueue(List.of(job("a", "x"), job("b", "y"), job("c", "x")));
     assertThat(store.queueSizes()).containsExactly(Map.entry("x", 2L), Map.entry("y", 1L));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
@@ -48,6 +49,19 @@ final class PgFetchBatcher implements AutoCloseable {
 
   Optional<Reservation> reserve(
       List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+    try {
+      return reserveAsync(queues, wid, now, deadline).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
+  }
+
+  /**
+   * Queues the request and returns its answer to come, completed on the reserver thread that served
+   * its batch (an event loop's FETCH replies from there, with no thread of its own).
+   */
+  CompletableFuture<Optional<Reservation>> reserveAsync(
+      List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
     if (closed) {
       throw new StorageException("store is closed");
     }
@@ -56,11 +70,7 @@ final class PgFetchBatcher implements AutoCloseable {
     if (closed) {
       failPending(); // closed between the check and the add: no reserver is left to answer
     }
-    try {
-      return request.result().join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : e;
-    }
+    return request.result();
   }
 
   /** Requests waiting for a reserver (for tests). */

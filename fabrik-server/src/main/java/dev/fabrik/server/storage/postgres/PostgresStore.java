@@ -250,6 +250,13 @@ public final class PostgresStore implements Store {
   }
 
   @Override
+  public CompletableFuture<Optional<Reservation>> reserveAsync(
+      List<String> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+    ensureOpen();
+    return fetches.reserveAsync(queues, wid, now, deadline);
+  }
+
+  @Override
   public Optional<Reservation> reserve(
       List<String> queues,
       String wid,

@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +88,26 @@ class PgWakeupsTest {
     assertThat(woken.poll(5, TimeUnit.SECONDS)).isEqualTo("backlog");
     woken.clear();
     assertThat(woken.poll(5, TimeUnit.SECONDS)).isEqualTo("backlog");
+  }
+
+  @Test
+  void thePollLeavesOutAQueueWhoseJobsAreAllReserved() throws Exception {
+    insertJob("taken", true);
+    PgFetchRequest fetch =
+        new PgFetchRequest(
+            List.of("taken"), "w1", Instant.EPOCH, payload -> Instant.EPOCH.plusSeconds(3_600));
+    new PgReservations(db, new PgInserts(db)).reserveBatch(List.of(fetch));
+    assertThat(fetch.result().join()).isPresent();
+    insertJob("free", true);
+    startListening(Duration.ofMillis(200));
+    // Three wake-ups of "free": the first two polls have reported every queue they found.
+    List<String> seen = new ArrayList<>();
+    while (seen.stream().filter("free"::equals).count() < 3) {
+      String queue = woken.poll(10, TimeUnit.SECONDS);
+      assertThat(queue).as("a poll within 10 s").isNotNull();
+      seen.add(queue);
+    }
+    assertThat(seen).doesNotContain("taken");
   }
 
   @Test
