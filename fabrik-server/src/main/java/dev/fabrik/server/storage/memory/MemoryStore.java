@@ -51,7 +51,7 @@ public final class MemoryStore implements Store {
   private final EnumMap<SetName, MemorySet> sets = new EnumMap<>(SetName.class);
   private final ReservationTable<QueuedJob> reservations = new ReservationTable<>();
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
-  private final MemoryTrackStore tracking = new MemoryTrackStore();
+  private final MemoryTrackStore tracking = new MemoryTrackStore(this::holdsJob);
   private final MemoryBatchStore batches = new MemoryBatchStore(this::enqueue);
 
   private final InProcessLimitStore limits = new InProcessLimitStore();
@@ -582,6 +582,17 @@ public final class MemoryStore implements Store {
   @Override
   public dev.fabrik.server.workflow.WorkflowStore workflows() {
     return workflows;
+  }
+
+  /** Whether {@code jid} is queued, reserved, in a set or held by a workflow. */
+  private boolean holdsJob(String jid) {
+    synchronized (lock) {
+      return !singleJobs.find(jid, 1).isEmpty()
+          || workflows
+              .row(jid)
+              .filter(r -> r.state() == dev.fabrik.server.workflow.WorkflowState.HELD)
+              .isPresent();
+    }
   }
 
   @Override

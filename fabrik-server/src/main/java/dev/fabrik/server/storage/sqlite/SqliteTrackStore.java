@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.sqlite;
 
+import dev.fabrik.server.storage.VanishedTrackingSql;
 import dev.fabrik.server.tracking.TrackRecord;
 import dev.fabrik.server.tracking.TrackState;
 import dev.fabrik.server.tracking.TrackStore;
@@ -62,6 +63,8 @@ final class SqliteTrackStore implements TrackStore {
           + " WHERE jid IN (SELECT jid FROM "
           + TABLE
           + " WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)";
+  private static final String SETTLE =
+      VanishedTrackingSql.settle("", "updated_at", "expires_at", false);
   private static final String SIZE = "SELECT count(*) FROM " + TABLE;
 
   private final GroupCommitWriter writer;
@@ -167,6 +170,22 @@ final class SqliteTrackStore implements TrackStore {
           PreparedStatement ps = tx.prepare(PURGE);
           ps.setLong(1, SetTables.micros(now));
           ps.setInt(2, limit);
+          return ps.executeUpdate();
+        },
+        limit,
+        0);
+  }
+
+  @Override
+  public int settleVanished(Instant quietSince, Instant at, Instant expiresAt, int limit) {
+    return writer.write(
+        tx -> {
+          PreparedStatement ps = tx.prepare(SETTLE);
+          ps.setLong(1, SetTables.micros(at));
+          ps.setLong(2, SetTables.micros(expiresAt));
+          ps.setLong(3, SetTables.micros(quietSince));
+          ps.setLong(4, SetTables.micros(quietSince));
+          ps.setInt(5, limit);
           return ps.executeUpdate();
         },
         limit,
