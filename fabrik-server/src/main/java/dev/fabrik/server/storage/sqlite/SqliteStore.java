@@ -77,6 +77,7 @@ public final class SqliteStore implements Store {
   private final SqliteUniqueLocks uniqueLocks;
   private final SqliteCronStore cron;
   private final SqliteBatchStore batches;
+  private final BatchJoins joins = new BatchJoins();
 
   private final SqliteWorkflowStore workflows;
   private final SqliteSingleJobs singleJobs;
@@ -140,10 +141,12 @@ public final class SqliteStore implements Store {
     this.readers = new ReaderPool(file, 3, errors);
     this.checkpointer = new Checkpointer(file, checkpointLock, errors);
     this.jobReads = new JobReads(index, readers);
-    this.uniqueLocks = new SqliteUniqueLocks(writer, this::pushOp);
+    this.uniqueLocks =
+        new SqliteUniqueLocks(
+            writer, (jobs, entries) -> joins.checked(jobs, entries, pushOp(jobs, entries)));
     this.tracking = new SqliteTrackStore(writer);
     this.failureGroups = new SqliteFailureGroups(writer, readers);
-    this.batches = new SqliteBatchStore(writer, readers, jobs -> pushOp(jobs, List.of()));
+    this.batches = new SqliteBatchStore(writer, readers, jobs -> pushOp(jobs, List.of()), joins);
 
     this.limits = new SqliteLimitStore(writer, readers);
     this.fates = new SqliteJobFates(writer, readers);
@@ -166,7 +169,7 @@ public final class SqliteStore implements Store {
             new SqliteWorkflowStore.Jobs() {
               @Override
               public WriteOp<Void> push(List<QueuedJob> jobs, List<SetEntry> entries) {
-                return pushOp(jobs, entries);
+                return joins.unchecked(jobs, entries, pushOp(jobs, entries));
               }
 
               @Override
@@ -223,7 +226,7 @@ public final class SqliteStore implements Store {
     if (jobs.isEmpty()) {
       return;
     }
-    writer.write(inserts(jobs), jobs.size(), payloadBytes(jobs));
+    writer.write(joins.checked(jobs, List.of(), inserts(jobs)), jobs.size(), payloadBytes(jobs));
   }
 
   @Override
@@ -232,7 +235,8 @@ public final class SqliteStore implements Store {
     if (jobs.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return writer.submitAsync(inserts(jobs), jobs.size(), payloadBytes(jobs));
+    return writer.submitAsync(
+        joins.checked(jobs, List.of(), inserts(jobs)), jobs.size(), payloadBytes(jobs));
   }
 
   @Override
@@ -244,7 +248,9 @@ public final class SqliteStore implements Store {
     }
     List<SetEntry> copy = List.copyOf(entries);
     writer.write(
-        pushOp(jobs, copy), jobs.size() + copy.size(), payloadBytes(jobs) + entryBytes(copy));
+        joins.checked(jobs, copy, pushOp(jobs, copy)),
+        jobs.size() + copy.size(),
+        payloadBytes(jobs) + entryBytes(copy));
   }
 
   /** The write of {@link #push}, which {@link SqliteUniqueLocks} runs inside its own. */
@@ -532,10 +538,13 @@ public final class SqliteStore implements Store {
   public void addToSet(SetName set, Instant score, QueuedJob job) {
     ensureOpen();
     writer.write(
-        tx -> {
-          addEntry(tx, set, score, job.jid(), job.queue(), job.payload());
-          return null;
-        },
+        joins.checked(
+            List.of(job),
+            List.of(),
+            tx -> {
+              addEntry(tx, set, score, job.jid(), job.queue(), job.payload());
+              return null;
+            }),
         1,
         job.payload().length);
   }
