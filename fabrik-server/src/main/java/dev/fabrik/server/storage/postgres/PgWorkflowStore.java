@@ -162,6 +162,105 @@ final class PgWorkflowStore implements WorkflowStore {
           });
     }
 
+    /**
+     * One statement for all rows of a PUSHB:
+     *
+     * <pre>
+     * INSERT INTO fabrik.workflow_jobs(jid, queue, payload, at_us, waiting, state, cause,
+     *     dead_at_us, until_us)
+     *   SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::int8[], $5::int4[],
+     *     $6::text[], $7::text[], $8::int8[], $9::int8[])
+     * </pre>
+     */
+    @Override
+    public void insertAll(List<WorkflowRow> rows) {
+      if (rows.isEmpty()) {
+        return;
+      }
+      sql(
+          () -> {
+            int n = rows.size();
+            String[] jids = new String[n];
+            String[] queues = new String[n];
+            byte[][] payloads = new byte[n][];
+            Long[] at = new Long[n];
+            Integer[] waiting = new Integer[n];
+            String[] states = new String[n];
+            String[] causes = new String[n];
+            Long[] deadAt = new Long[n];
+            Long[] until = new Long[n];
+            for (int i = 0; i < n; i++) {
+              WorkflowRow r = rows.get(i);
+              jids[i] = r.jid();
+              queues[i] = r.queue();
+              payloads[i] = r.payload();
+              at[i] = micros(r.at());
+              waiting[i] = r.waiting();
+              states[i] = r.state().wire();
+              causes[i] = r.cause();
+              deadAt[i] = micros(r.deadAt());
+              until[i] = micros(r.until());
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    db.sql(
+                        "INSERT INTO {s}.workflow_jobs("
+                            + COLUMNS
+                            + ") SELECT * FROM unnest(?::text[], ?::text[], ?::bytea[],"
+                            + " ?::int8[], ?::int4[], ?::text[], ?::text[], ?::int8[],"
+                            + " ?::int8[])"))) {
+              ps.setArray(1, c.createArrayOf("text", jids));
+              ps.setArray(2, c.createArrayOf("text", queues));
+              ps.setObject(3, c.createArrayOf("bytea", payloads));
+              ps.setArray(4, c.createArrayOf("int8", at));
+              ps.setArray(5, c.createArrayOf("int4", waiting));
+              ps.setArray(6, c.createArrayOf("text", states));
+              ps.setArray(7, c.createArrayOf("text", causes));
+              ps.setArray(8, c.createArrayOf("int8", deadAt));
+              ps.setArray(9, c.createArrayOf("int8", until));
+              return ps.executeUpdate();
+            }
+          });
+    }
+
+    /**
+     * One statement for the edges of all jobs of a PUSHB:
+     *
+     * <pre>
+     * INSERT INTO fabrik.workflow_edges(dep, jid, resolved)
+     *   SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[])
+     * </pre>
+     */
+    @Override
+    public void insertEdges(List<Edges> all) {
+      List<String> deps = new ArrayList<>();
+      List<String> jids = new ArrayList<>();
+      List<Boolean> resolved = new ArrayList<>();
+      for (Edges e : all) {
+        for (String dep : e.deps()) {
+          deps.add(dep);
+          jids.add(e.jid());
+          resolved.add(e.resolved().contains(dep));
+        }
+      }
+      if (deps.isEmpty()) {
+        return;
+      }
+      sql(
+          () -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    db.sql(
+                        "INSERT INTO {s}.workflow_edges(dep, jid, resolved)"
+                            + " SELECT * FROM unnest(?::text[], ?::text[], ?::boolean[])"))) {
+              ps.setArray(1, c.createArrayOf("text", deps.toArray()));
+              ps.setArray(2, c.createArrayOf("text", jids.toArray()));
+              ps.setArray(3, c.createArrayOf("bool", resolved.toArray()));
+              return ps.executeUpdate();
+            }
+          });
+    }
+
     @Override
     public void update(WorkflowRow row) {
       sql(
@@ -209,8 +308,8 @@ final class PgWorkflowStore implements WorkflowStore {
               waiting[i] = r.waiting();
               states[i] = r.state().wire();
               causes[i] = r.cause();
-              deadAt[i] = r.deadAt() == null ? null : PgTime.micros(r.deadAt());
-              until[i] = r.until() == null ? null : PgTime.micros(r.until());
+              deadAt[i] = micros(r.deadAt());
+              until[i] = micros(r.until());
               i++;
             }
             try (PreparedStatement ps =
@@ -344,6 +443,10 @@ final class PgWorkflowStore implements WorkflowStore {
             }
           });
     }
+  }
+
+  private static Long micros(Instant t) {
+    return t == null ? null : PgTime.micros(t);
   }
 
   private List<String> strings(Connection c, String template, String arg) {
