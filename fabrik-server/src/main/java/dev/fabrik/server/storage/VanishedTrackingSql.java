@@ -37,14 +37,25 @@ public final class VanishedTrackingSql {
         + expires
         + " = ? WHERE "
         + open("", updated, expires)
-        + " AND jid IN (SELECT t.jid FROM "
+        + " AND jid IN ("
+        + candidates(prefix, updated, expires, postgres)
+        + ")";
+  }
+
+  /**
+   * The jids of the records to settle (parameters: the quiet bound, the most rows): the inner
+   * SELECT of {@link #settle}. SQLite runs it on a reader, so the writer, which every PUSH and ACK
+   * waits for, never spends the scan of the job tables (0.4-0.9 s at 500,000 queued jobs).
+   */
+  public static String candidates(String prefix, String updated, String expires, boolean postgres) {
+    return "SELECT t.jid FROM "
         + prefix
         + "job_tracking t WHERE "
         + open("t.", updated, expires)
         + absent(prefix + "jobs", "", postgres)
         + absent(prefix + "set_entries", "", postgres)
         + absent(prefix + "workflow_jobs", " AND x.state = 'held'", postgres)
-        + " LIMIT ?)";
+        + " LIMIT ?";
   }
 
   private static String open(String alias, String updated, String expires) {

@@ -144,7 +144,7 @@ public final class SqliteStore implements Store {
     this.uniqueLocks =
         new SqliteUniqueLocks(
             writer, (jobs, entries) -> joins.checked(jobs, entries, pushOp(jobs, entries)));
-    this.tracking = new SqliteTrackStore(writer);
+    this.tracking = new SqliteTrackStore(writer, readers);
     this.failureGroups = new SqliteFailureGroups(writer, readers);
     this.batches = new SqliteBatchStore(writer, readers, jobs -> pushOp(jobs, List.of()), joins);
 
