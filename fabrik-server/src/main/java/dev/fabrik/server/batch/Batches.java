@@ -252,11 +252,6 @@ public final class Batches implements Service {
     return call(() -> store.get(bid)).orElseThrow(() -> unknown(bid));
   }
 
-  private static CommandException unknownToPush(String bid) {
-    return CommandException.err(
-        "unknown batch " + CommandException.excerpt(bid) + " (expired, flushed, or never created)");
-  }
-
   private static CommandException unknown(String bid) {
     return CommandException.err("unknown batch " + CommandException.excerpt(bid));
   }
@@ -276,11 +271,10 @@ public final class Batches implements Service {
     }
     Optional<BatchRecord> b = store.row(bid);
     if (b.isEmpty()) {
-      throw unknownToPush(bid);
+      throw BatchRefusals.unknown(bid);
     }
     if (!b.get().open()) {
-      throw CommandException.err(
-          "batch " + bid + " is committed; BATCH OPEN it before pushing more jobs into it");
+      throw BatchRefusals.committed(bid);
     }
     knownOpen.put(bid, now.plus(OPEN_CACHE));
   }
@@ -306,10 +300,9 @@ public final class Batches implements Service {
       knownOpen.remove(bid);
       // Closed, or gone: another node's FLUSH (or expiry) deleted it while this node trusted it.
       if (store.row(bid).isEmpty()) {
-        throw unknownToPush(bid);
+        throw BatchRefusals.unknown(bid);
       }
-      throw CommandException.err(
-          "batch " + bid + " is committed; BATCH OPEN it before pushing more jobs into it");
+      throw BatchRefusals.committed(bid);
     }
   }
 

@@ -55,6 +55,20 @@ public interface TrackStore {
    */
   int purge(Instant now, int limit);
 
+  /**
+   * Settles the records of jobs that vanished without an outcome: an operator deleted them (a queue
+   * removed, a set entry deleted, the dead set purged or trimmed) or FETCH dropped them because
+   * they expired, so no ACK or FAIL will ever finish their record. An open record (no expiry) not
+   * changed since before {@code quietSince} whose job is nowhere in this store (not queued,
+   * reserved, in the scheduled, retries or dead set, nor held by a workflow) moves to {@link
+   * TrackState#UNKNOWN}, keeps its progress, is stamped {@code at} and expires at {@code
+   * expiresAt}. {@code quietSince} spares a job whose PUSH is still being stored (its record is
+   * written first). Safe on any number of nodes at once: a record changed meanwhile is left alone.
+   *
+   * @return how many records moved (at most {@code limit})
+   */
+  int settleVanished(Instant quietSince, Instant at, Instant expiresAt, int limit);
+
   /** How many records are held (expired ones not yet purged included). */
   long size();
 }

@@ -104,6 +104,22 @@ public final class Tracker implements OutcomeListener {
     return r.get();
   }
 
+  /**
+   * How long a record must be unchanged before its job may be judged vanished: far longer than a
+   * PUSH takes to store the job after its record.
+   */
+  static final Duration VANISH_QUIET = Duration.ofMinutes(1);
+
+  /**
+   * A job an operator deleted, or FETCH dropped as expired, reports no outcome: its record moves to
+   * unknown (its progress kept) and is kept {@link #RETENTION}, as a finished job's is; returns how
+   * many moved.
+   */
+  public int settleVanished(int limit) {
+    Instant now = clock.instant();
+    return store.settleVanished(now.minus(VANISH_QUIET), now, now.plus(RETENTION), limit);
+  }
+
   /** Deletes records past their retention; returns how many. */
   public int purge(int limit) {
     return store.purge(clock.instant(), limit);

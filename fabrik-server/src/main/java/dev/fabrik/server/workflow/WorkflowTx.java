@@ -37,8 +37,29 @@ public interface WorkflowTx {
     rows.forEach(this::update);
   }
 
+  /**
+   * Inserts new rows (their jids have none), as {@link #insert} does each. A store with round trips
+   * does it in one statement; the default is one {@link #insert} per row.
+   */
+  default void insertAll(List<WorkflowRow> rows) {
+    rows.forEach(this::insert);
+  }
+
   /** Records that {@code jid} depends on each of {@code deps}; {@code resolved} ones succeeded. */
   void insertEdges(String jid, List<String> deps, Collection<String> resolved);
+
+  /** The dependencies of one new job: what {@link #insertEdges(String, List, Collection)} takes. */
+  record Edges(String jid, List<String> deps, Collection<String> resolved) {}
+
+  /**
+   * The edges of many new jobs at once. A store with round trips does it in one statement; the
+   * default is one {@link #insertEdges(String, List, Collection)} per job.
+   */
+  default void insertEdges(List<Edges> all) {
+    for (Edges e : all) {
+      insertEdges(e.jid(), e.deps(), e.resolved());
+    }
+  }
 
   /**
    * Marks every unresolved edge from {@code dep} resolved and returns their dependents, sorted:

@@ -213,6 +213,50 @@ public abstract class WorkflowStoreContract {
     assertThat(state("b")).isEqualTo(WorkflowState.BLOCKED);
   }
 
+  /** One PUSHB of every kind of row at once: each row and edge reads back as if pushed alone. */
+  @Test
+  void aMixedPushStoresEveryRowAndEdgeOfItsJobs() {
+    push(job("done"), job("dying"));
+    runNext();
+    rules.succeeded("done", T0);
+    runNext();
+    rules.died("dying", T0, DEAD_UNTIL);
+    Instant at = T0.plusSeconds(3600);
+
+    assertThat(
+            push(
+                job("active", "done"),
+                job("held", "active", "done"),
+                scheduled("later", at, "held"),
+                job("blocked", "done", "dying"),
+                job("root")))
+        .isEmpty();
+
+    assertThat(flows.row("active").orElseThrow())
+        .extracting(WorkflowRow::state, WorkflowRow::waiting, WorkflowRow::at)
+        .containsExactly(WorkflowState.ACTIVE, 0, null);
+    assertThat(flows.row("held").orElseThrow())
+        .extracting(WorkflowRow::state, WorkflowRow::waiting, WorkflowRow::queue)
+        .containsExactly(WorkflowState.HELD, 1, "wf");
+    assertThat(flows.row("later").orElseThrow())
+        .extracting(WorkflowRow::state, WorkflowRow::waiting, WorkflowRow::at)
+        .containsExactly(WorkflowState.HELD, 1, at);
+    assertThat(flows.row("blocked").orElseThrow())
+        .extracting(WorkflowRow::state, WorkflowRow::waiting, WorkflowRow::cause)
+        .containsExactly(WorkflowState.BLOCKED, 1, "dying");
+    assertThat(flows.row("blocked").orElseThrow().deadAt()).isNotNull();
+    assertThat(new String(flows.row("root").orElseThrow().payload(), StandardCharsets.UTF_8))
+        .contains("\"jid\":\"root\"");
+    assertThat(flows.dependencies("held")).containsExactly("active", "done");
+    assertThat(flows.dependencies("blocked")).containsExactly("done", "dying");
+    assertThat(flows.dependencies("root")).isEmpty();
+    assertThat(flows.dependents("done")).containsExactly("active", "blocked", "held");
+    List<String> unresolved = flows.transaction(tx -> tx.unresolvedDependenciesOf("held"));
+    assertThat(unresolved).containsExactly("active");
+    assertThat(queued()).containsExactlyInAnyOrder("active", "root");
+    assertThat(dead()).extracting(SetEntry::jid).containsExactly("blocked");
+  }
+
   @Test
   void aScheduledJobIsReleasedToTheScheduledSetWhenNotDue() {
     Instant at = T0.plusSeconds(3600);

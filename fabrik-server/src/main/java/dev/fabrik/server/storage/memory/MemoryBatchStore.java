@@ -2,10 +2,12 @@ package dev.fabrik.server.storage.memory;
 
 import dev.fabrik.server.batch.BatchCounts;
 import dev.fabrik.server.batch.BatchRecord;
+import dev.fabrik.server.batch.BatchRefusals;
 import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
 import dev.fabrik.server.batch.MemberState;
 import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.SetEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,12 +37,59 @@ final class MemoryBatchStore implements BatchStore {
 
   private final Map<String, Row> rows = new HashMap<>();
   private final Consumer<List<QueuedJob>> enqueue;
+  private final Object storeLock;
+
+  /** {@code jid → bid} of PUSHes that joined and have not stored their job yet. */
+  private final Map<String, String> joining = new HashMap<>();
 
   /**
+   * @param storeLock the store's lock, held around a PUSH's membership check and its insert, and
+   *     taken here (before this object's) around expiry, so no batch goes between the two
    * @param enqueue the store's enqueue, for callback jobs
    */
-  MemoryBatchStore(Consumer<List<QueuedJob>> enqueue) {
+  MemoryBatchStore(Object storeLock, Consumer<List<QueuedJob>> enqueue) {
+    this.storeLock = storeLock;
     this.enqueue = enqueue;
+  }
+
+  /**
+   * Called with the store's lock held, before a PUSH stores these jobs: refuses the whole push when
+   * one of them joined a batch ({@link #join}) that has lost it since (flushed, expired) or never
+   * took it (committed), so no plain job is stored naming that batch. Only jids that joined and
+   * whose payload names that batch are checked.
+   *
+   * @throws dev.fabrik.server.CommandException the job is no member of the batch it names
+   */
+  synchronized void checkMembers(List<QueuedJob> jobs, List<SetEntry> entries) {
+    if (joining.isEmpty()) {
+      return;
+    }
+    for (QueuedJob j : jobs) {
+      checkMember(j.jid(), j.payload());
+    }
+    for (SetEntry e : entries) {
+      checkMember(e.jid(), e.payload());
+    }
+  }
+
+  private void checkMember(String jid, byte[] payload) {
+    String bid = joining.get(jid);
+    if (bid == null || !bid.equals(BatchRefusals.bidOf(payload))) {
+      return;
+    }
+    joining.remove(jid);
+    Row r = rows.get(bid);
+    if (r == null) {
+      throw BatchRefusals.unknown(bid);
+    }
+    if (!r.members.containsKey(jid)) {
+      throw BatchRefusals.committed(bid);
+    }
+  }
+
+  /** A workflow stored held jobs: their PUSH is long over, the notes go unchecked. */
+  synchronized void forgetJoins(List<QueuedJob> jobs) {
+    jobs.forEach(j -> joining.remove(j.jid()));
   }
 
   /** FLUSH: every batch and member goes. */
@@ -181,6 +230,7 @@ final class MemoryBatchStore implements BatchStore {
 
   @Override
   public synchronized CompletableFuture<Boolean> join(String bid, String jid, Instant now) {
+    joining.put(jid, bid);
     Row r = rows.get(bid);
     if (r == null || !r.batch.open()) {
       return CompletableFuture.completedFuture(false);
@@ -191,6 +241,7 @@ final class MemoryBatchStore implements BatchStore {
 
   @Override
   public synchronized void leave(String bid, String jid) {
+    joining.remove(jid, bid);
     Row r = rows.get(bid);
     if (r != null) {
       r.members.remove(jid, MemberState.PENDING);
@@ -293,7 +344,13 @@ final class MemoryBatchStore implements BatchStore {
   }
 
   @Override
-  public synchronized List<String> expire(Instant now, int limit) {
+  public List<String> expire(Instant now, int limit) {
+    synchronized (storeLock) {
+      return expireLocked(now, limit);
+    }
+  }
+
+  private synchronized List<String> expireLocked(Instant now, int limit) {
     List<String> gone = new ArrayList<>();
     for (Row r : List.copyOf(rows.values())) {
       if (gone.size() < limit && !r.batch.committed() && !r.batch.expiresAt().isAfter(now)) {

@@ -51,8 +51,8 @@ public final class MemoryStore implements Store {
   private final EnumMap<SetName, MemorySet> sets = new EnumMap<>(SetName.class);
   private final ReservationTable<QueuedJob> reservations = new ReservationTable<>();
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
-  private final MemoryTrackStore tracking = new MemoryTrackStore();
-  private final MemoryBatchStore batches = new MemoryBatchStore(this::enqueue);
+  private final MemoryTrackStore tracking = new MemoryTrackStore(this::holdsJob);
+  private final MemoryBatchStore batches = new MemoryBatchStore(lock, this::enqueue);
 
   private final InProcessLimitStore limits = new InProcessLimitStore();
   private final MemoryJobStatsStore history = new MemoryJobStatsStore();
@@ -73,6 +73,7 @@ public final class MemoryStore implements Store {
             public void push(
                 List<QueuedJob> jobs, List<SetEntry> entries, Map<String, Integer> added) {
               ensureOpen();
+              batches.forgetJoins(jobs);
               jobs.forEach(j -> MemoryStore.this.push(j, added));
               entries.forEach(e -> sets.get(e.set()).add(e));
             }
@@ -119,6 +120,7 @@ public final class MemoryStore implements Store {
     Map<String, Integer> added = new LinkedHashMap<>();
     synchronized (lock) {
       ensureOpen();
+      batches.checkMembers(jobs, List.of());
       for (QueuedJob job : jobs) {
         push(job, added);
       }
@@ -131,6 +133,7 @@ public final class MemoryStore implements Store {
     Map<String, Integer> added = new LinkedHashMap<>();
     synchronized (lock) {
       ensureOpen();
+      batches.checkMembers(jobs, entries);
       for (QueuedJob job : jobs) {
         push(job, added);
       }
@@ -390,6 +393,7 @@ public final class MemoryStore implements Store {
   public void addToSet(SetName set, Instant score, QueuedJob job) {
     synchronized (lock) {
       ensureOpen();
+      batches.checkMembers(List.of(job), List.of());
       sets.get(set).add(new SetEntry(set, score, job.jid(), job.queue(), job.payload()));
     }
   }
@@ -568,9 +572,10 @@ public final class MemoryStore implements Store {
       fates.clear();
       processed = 0;
       failures = 0;
+      // Under the lock: a PUSH checks its membership and stores its job under it (checkMembers).
+      batches.clear();
     }
     tracking.clear();
-    batches.clear();
     limits.clearUsage();
   }
 
@@ -582,6 +587,17 @@ public final class MemoryStore implements Store {
   @Override
   public dev.fabrik.server.workflow.WorkflowStore workflows() {
     return workflows;
+  }
+
+  /** Whether {@code jid} is queued, reserved, in a set or held by a workflow. */
+  private boolean holdsJob(String jid) {
+    synchronized (lock) {
+      return !singleJobs.find(jid, 1).isEmpty()
+          || workflows
+              .row(jid)
+              .filter(r -> r.state() == dev.fabrik.server.workflow.WorkflowState.HELD)
+              .isPresent();
+    }
   }
 
   @Override

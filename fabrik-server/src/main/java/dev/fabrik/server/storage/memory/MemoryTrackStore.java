@@ -4,12 +4,15 @@ import dev.fabrik.server.tracking.TrackRecord;
 import dev.fabrik.server.tracking.TrackState;
 import dev.fabrik.server.tracking.TrackStore;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * Tracking records in a map, each write applied at once under the lock (so in call order), its
@@ -19,6 +22,15 @@ final class MemoryTrackStore implements TrackStore {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final Map<String, TrackRecord> records = new HashMap<>();
+  private final Predicate<String> present;
+
+  /**
+   * @param present whether a jid is anywhere in the store (queued, reserved, in a set, held by a
+   *     workflow); it takes the store's lock, so it is never called under this one
+   */
+  MemoryTrackStore(Predicate<String> present) {
+    this.present = present;
+  }
 
   @Override
   public synchronized CompletableFuture<Void> enqueued(String jid, Instant at) {
@@ -82,6 +94,40 @@ final class MemoryTrackStore implements TrackStore {
       }
     }
     return purged;
+  }
+
+  /**
+   * Picks the candidates under this lock, asks the store without it (the store's lock is taken
+   * before this one on FLUSH), then settles each candidate still unchanged.
+   */
+  @Override
+  public int settleVanished(Instant quietSince, Instant at, Instant expiresAt, int limit) {
+    List<TrackRecord> quiet = new ArrayList<>();
+    synchronized (this) {
+      for (TrackRecord r : records.values()) {
+        if (r.expiresAt() == null && r.updatedAt().isBefore(quietSince)) {
+          quiet.add(r);
+        }
+      }
+    }
+    List<TrackRecord> gone = new ArrayList<>();
+    for (TrackRecord r : quiet) {
+      if (gone.size() < limit && !present.test(r.jid())) {
+        gone.add(r);
+      }
+    }
+    int settled = 0;
+    synchronized (this) {
+      for (TrackRecord r : gone) {
+        if (records.get(r.jid()) == r) {
+          records.put(
+              r.jid(),
+              new TrackRecord(r.jid(), TrackState.UNKNOWN, r.percent(), r.desc(), at, expiresAt));
+          settled++;
+        }
+      }
+    }
+    return settled;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.postgres;
 
+import dev.fabrik.server.storage.VanishedTrackingSql;
 import dev.fabrik.server.tracking.TrackRecord;
 import dev.fabrik.server.tracking.TrackState;
 import dev.fabrik.server.tracking.TrackStore;
@@ -41,6 +42,7 @@ final class PgTrackStore implements TrackStore {
   private final String get;
   private final String purge;
   private final String size;
+  private final String settle;
 
   PgTrackStore(PgDatabase db) {
     this(db, KeyOrderedWrites.onVirtualThreads("fabrik-pg-track"));
@@ -80,6 +82,7 @@ final class PgTrackStore implements TrackStore {
             "DELETE FROM {s}.job_tracking WHERE jid IN (SELECT jid FROM {s}.job_tracking"
                 + " WHERE expires_us <= ? ORDER BY expires_us LIMIT ? FOR UPDATE SKIP LOCKED)");
     size = db.sql("SELECT count(*) FROM {s}.job_tracking");
+    settle = db.sql(VanishedTrackingSql.settle("{s}.", "updated_us", "expires_us", true));
   }
 
   @Override
@@ -179,6 +182,24 @@ final class PgTrackStore implements TrackStore {
           try (PreparedStatement p = c.prepareStatement(purge)) {
             p.setLong(1, PgTime.micros(now));
             p.setInt(2, limit);
+            return p.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public int settleVanished(Instant quietSince, Instant at, Instant expiresAt, int limit) {
+    writes.drainedAll().join();
+    return PgCalls.autocommit(
+        db,
+        "settling the tracking records of vanished jobs",
+        c -> {
+          try (PreparedStatement p = c.prepareStatement(settle)) {
+            p.setLong(1, PgTime.micros(at));
+            p.setLong(2, PgTime.micros(expiresAt));
+            p.setLong(3, PgTime.micros(quietSince));
+            p.setLong(4, PgTime.micros(quietSince));
+            p.setInt(5, limit);
             return p.executeUpdate();
           }
         });

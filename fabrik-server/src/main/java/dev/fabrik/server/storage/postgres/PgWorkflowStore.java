@@ -113,6 +113,11 @@ final class PgWorkflowStore implements WorkflowStore {
     }
   }
 
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
   private final class SqlTx implements WorkflowTx {
     private final Connection c;
     private final Map<String, Integer> added;
@@ -120,6 +125,17 @@ final class PgWorkflowStore implements WorkflowStore {
     SqlTx(Connection c, Map<String, Integer> added) {
       this.c = c;
       this.added = added;
+    }
+
+    /** Runs one statement of {@code template} with the parameters {@code binder} sets. */
+    private void execute(String template, Binder binder) {
+      sql(
+          () -> {
+            try (PreparedStatement ps = c.prepareStatement(db.sql(template))) {
+              binder.bind(ps);
+              return ps.executeUpdate();
+            }
+          });
     }
 
     @Override
@@ -148,34 +164,78 @@ final class PgWorkflowStore implements WorkflowStore {
 
     @Override
     public void insert(WorkflowRow row) {
-      sql(
-          () -> {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    db.sql(
-                        "INSERT INTO {s}.workflow_jobs("
-                            + COLUMNS
-                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))) {
-              WorkflowRows.bind(ps, row);
-              return ps.executeUpdate();
-            }
+      execute(
+          "INSERT INTO {s}.workflow_jobs(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          ps -> WorkflowRows.bind(ps, row));
+    }
+
+    /**
+     * One statement for all rows of a PUSHB:
+     *
+     * <pre>
+     * INSERT INTO fabrik.workflow_jobs(jid, queue, payload, at_us, waiting, state, cause,
+     *     dead_at_us, until_us)
+     *   SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::int8[], $5::int4[],
+     *     $6::text[], $7::text[], $8::int8[], $9::int8[])
+     * </pre>
+     */
+    @Override
+    public void insertAll(List<WorkflowRow> rows) {
+      if (rows.isEmpty()) {
+        return;
+      }
+      PgWorkflowColumns columns = new PgWorkflowColumns(rows);
+      execute(
+          "INSERT INTO {s}.workflow_jobs("
+              + COLUMNS
+              + ") SELECT * FROM unnest(?::text[], ?::text[], ?::bytea[],"
+              + " ?::int8[], ?::int4[], ?::text[], ?::text[], ?::int8[],"
+              + " ?::int8[])",
+          ps -> columns.bindAll(c, ps));
+    }
+
+    /**
+     * One statement for the edges of all jobs of a PUSHB:
+     *
+     * <pre>
+     * INSERT INTO fabrik.workflow_edges(dep, jid, resolved)
+     *   SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[])
+     * </pre>
+     */
+    @Override
+    public void insertEdges(List<Edges> all) {
+      List<String> deps = new ArrayList<>();
+      List<String> jids = new ArrayList<>();
+      List<Boolean> resolved = new ArrayList<>();
+      for (Edges e : all) {
+        for (String dep : e.deps()) {
+          deps.add(dep);
+          jids.add(e.jid());
+          resolved.add(e.resolved().contains(dep));
+        }
+      }
+      if (deps.isEmpty()) {
+        return;
+      }
+      execute(
+          "INSERT INTO {s}.workflow_edges(dep, jid, resolved)"
+              + " SELECT * FROM unnest(?::text[], ?::text[], ?::boolean[])",
+          ps -> {
+            ps.setArray(1, c.createArrayOf("text", deps.toArray()));
+            ps.setArray(2, c.createArrayOf("text", jids.toArray()));
+            ps.setArray(3, c.createArrayOf("bool", resolved.toArray()));
           });
     }
 
     @Override
     public void update(WorkflowRow row) {
-      sql(
-          () -> {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    db.sql(
-                        "UPDATE {s}.workflow_jobs SET jid = ?, queue = ?, payload = ?, at_us = ?,"
-                            + " waiting = ?, state = ?, cause = ?, dead_at_us = ?, until_us = ?"
-                            + " WHERE jid = ?"))) {
-              WorkflowRows.bind(ps, row);
-              ps.setString(10, row.jid());
-              return ps.executeUpdate();
-            }
+      execute(
+          "UPDATE {s}.workflow_jobs SET jid = ?, queue = ?, payload = ?, at_us = ?,"
+              + " waiting = ?, state = ?, cause = ?, dead_at_us = ?, until_us = ?"
+              + " WHERE jid = ?",
+          ps -> {
+            WorkflowRows.bind(ps, row);
+            ps.setString(10, row.jid());
           });
     }
 
@@ -194,42 +254,14 @@ final class PgWorkflowStore implements WorkflowStore {
       if (rows.isEmpty()) {
         return;
       }
-      sql(
-          () -> {
-            int n = rows.size();
-            String[] jids = new String[n];
-            Integer[] waiting = new Integer[n];
-            String[] states = new String[n];
-            String[] causes = new String[n];
-            Long[] deadAt = new Long[n];
-            Long[] until = new Long[n];
-            int i = 0;
-            for (WorkflowRow r : rows) {
-              jids[i] = r.jid();
-              waiting[i] = r.waiting();
-              states[i] = r.state().wire();
-              causes[i] = r.cause();
-              deadAt[i] = r.deadAt() == null ? null : PgTime.micros(r.deadAt());
-              until[i] = r.until() == null ? null : PgTime.micros(r.until());
-              i++;
-            }
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    db.sql(
-                        "UPDATE {s}.workflow_jobs w SET waiting = u.waiting, state = u.state,"
-                            + " cause = u.cause, dead_at_us = u.dead_at_us, until_us = u.until_us"
-                            + " FROM unnest(?::text[], ?::int4[], ?::text[], ?::text[],"
-                            + " ?::int8[], ?::int8[]) AS u(jid, waiting, state, cause, dead_at_us,"
-                            + " until_us) WHERE w.jid = u.jid"))) {
-              ps.setArray(1, c.createArrayOf("text", jids));
-              ps.setArray(2, c.createArrayOf("int4", waiting));
-              ps.setArray(3, c.createArrayOf("text", states));
-              ps.setArray(4, c.createArrayOf("text", causes));
-              ps.setArray(5, c.createArrayOf("int8", deadAt));
-              ps.setArray(6, c.createArrayOf("int8", until));
-              return ps.executeUpdate();
-            }
-          });
+      PgWorkflowColumns columns = new PgWorkflowColumns(rows);
+      execute(
+          "UPDATE {s}.workflow_jobs w SET waiting = u.waiting, state = u.state,"
+              + " cause = u.cause, dead_at_us = u.dead_at_us, until_us = u.until_us"
+              + " FROM unnest(?::text[], ?::int4[], ?::text[], ?::text[],"
+              + " ?::int8[], ?::int8[]) AS u(jid, waiting, state, cause, dead_at_us,"
+              + " until_us) WHERE w.jid = u.jid",
+          ps -> columns.bindStates(c, ps));
     }
 
     @Override
@@ -269,26 +301,7 @@ final class PgWorkflowStore implements WorkflowStore {
 
     @Override
     public void insertEdges(String jid, List<String> deps, Collection<String> resolved) {
-      if (deps.isEmpty()) {
-        return;
-      }
-      sql(
-          () -> {
-            Boolean[] flags = new Boolean[deps.size()];
-            for (int i = 0; i < flags.length; i++) {
-              flags[i] = resolved.contains(deps.get(i));
-            }
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    db.sql(
-                        "INSERT INTO {s}.workflow_edges(dep, jid, resolved)"
-                            + " SELECT d, ?, r FROM unnest(?::text[], ?::boolean[]) AS e(d, r)"))) {
-              ps.setString(1, jid);
-              ps.setArray(2, c.createArrayOf("text", deps.toArray()));
-              ps.setArray(3, c.createArrayOf("bool", flags));
-              return ps.executeUpdate();
-            }
-          });
+      insertEdges(List.of(new Edges(jid, deps, resolved)));
     }
 
     @Override

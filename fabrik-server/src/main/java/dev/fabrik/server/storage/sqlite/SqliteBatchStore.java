@@ -26,17 +26,21 @@ final class SqliteBatchStore implements BatchStore {
   private final ReaderPool readers;
   private final BatchSql sql = new BatchSql("", false);
   private final Function<List<QueuedJob>, WriteOp<Void>> insertJobs;
+  private final BatchJoins joins;
 
   /**
    * @param insertJobs the store's own insert of queued jobs, applied inside a batch write op
+   * @param joins where a join is noted, so the op storing the PUSH's job checks its membership
    */
   SqliteBatchStore(
       GroupCommitWriter writer,
       ReaderPool readers,
-      Function<List<QueuedJob>, WriteOp<Void>> insertJobs) {
+      Function<List<QueuedJob>, WriteOp<Void>> insertJobs,
+      BatchJoins joins) {
     this.writer = writer;
     this.readers = readers;
     this.insertJobs = insertJobs;
+    this.joins = joins;
     writer.write(
         tx -> {
           try (Statement s = tx.connection().createStatement()) {
@@ -89,7 +93,13 @@ final class SqliteBatchStore implements BatchStore {
 
   @Override
   public CompletableFuture<Boolean> join(String bid, String jid, Instant now) {
-    return writer.submitAsync(tx -> sql.join(tx.connection(), bid, jid, now), 1, 0);
+    return writer.submitAsync(
+        tx -> {
+          joins.joining(bid, jid);
+          return sql.join(tx.connection(), bid, jid, now);
+        },
+        1,
+        0);
   }
 
   @Override
@@ -97,6 +107,7 @@ final class SqliteBatchStore implements BatchStore {
     writer.write(
         tx -> {
           sql.leave(tx.connection(), bid, jid);
+          joins.left(bid, jid);
           return null;
         });
   }

@@ -52,14 +52,12 @@ final class SqliteSortedSets {
     this.mutations = new SqliteSetMutations(writer, readers, new SetRows());
   }
 
-  void addToSet(SetName set, Instant score, QueuedJob job) {
-    writer.write(
-        tx -> {
-          addEntry(tx, set, score, job.jid(), job.queue(), job.payload());
-          return null;
-        },
-        1,
-        job.payload().length);
+  /** The write that adds {@code job} to {@code set}, for the store to run (batch-checked). */
+  WriteOp<Void> addOp(SetName set, Instant score, QueuedJob job) {
+    return tx -> {
+      addEntry(tx, set, score, job.jid(), job.queue(), job.payload());
+      return null;
+    };
   }
 
   void addAllToSet(List<SetEntry> entries) {

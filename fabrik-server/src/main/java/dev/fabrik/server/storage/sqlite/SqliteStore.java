@@ -73,6 +73,7 @@ public final class SqliteStore implements Store {
   private final SqliteUniqueLocks uniqueLocks;
   private final SqliteCronStore cron;
   private final SqliteBatchStore batches;
+  private final BatchJoins joins = new BatchJoins();
 
   private final SqliteWorkflowStore workflows;
   private final SqliteSingleJobs singleJobs;
@@ -128,10 +129,12 @@ public final class SqliteStore implements Store {
     this.readers = new ReaderPool(file, 3, errors);
     this.checkpointer = new Checkpointer(file, checkpointLock, errors);
     this.jobReads = new JobReads(index, readers);
-    this.uniqueLocks = new SqliteUniqueLocks(writer, this::pushOp);
-    this.tracking = new SqliteTrackStore(writer);
+    this.uniqueLocks =
+        new SqliteUniqueLocks(
+            writer, (jobs, entries) -> joins.checked(jobs, entries, pushOp(jobs, entries)));
+    this.tracking = new SqliteTrackStore(writer, readers);
     this.failureGroups = new SqliteFailureGroups(writer, readers);
-    this.batches = new SqliteBatchStore(writer, readers, jobs -> pushOp(jobs, List.of()));
+    this.batches = new SqliteBatchStore(writer, readers, jobs -> pushOp(jobs, List.of()), joins);
 
     this.limits = new SqliteLimitStore(writer, readers);
     this.fates = new SqliteJobFates(writer, readers);
@@ -155,7 +158,7 @@ public final class SqliteStore implements Store {
             new SqliteWorkflowStore.Jobs() {
               @Override
               public WriteOp<Void> push(List<QueuedJob> jobs, List<SetEntry> entries) {
-                return pushOp(jobs, entries);
+                return joins.unchecked(jobs, entries, pushOp(jobs, entries));
               }
 
               @Override
@@ -209,7 +212,7 @@ public final class SqliteStore implements Store {
     if (jobs.isEmpty()) {
       return;
     }
-    writer.write(inserts(jobs), jobs.size(), payloadBytes(jobs));
+    writer.write(joins.checked(jobs, List.of(), inserts(jobs)), jobs.size(), payloadBytes(jobs));
   }
 
   @Override
@@ -218,7 +221,8 @@ public final class SqliteStore implements Store {
     if (jobs.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return writer.submitAsync(inserts(jobs), jobs.size(), payloadBytes(jobs));
+    return writer.submitAsync(
+        joins.checked(jobs, List.of(), inserts(jobs)), jobs.size(), payloadBytes(jobs));
   }
 
   @Override
@@ -230,7 +234,7 @@ public final class SqliteStore implements Store {
     }
     List<SetEntry> copy = List.copyOf(entries);
     writer.write(
-        pushOp(jobs, copy),
+        joins.checked(jobs, copy, pushOp(jobs, copy)),
         jobs.size() + copy.size(),
         payloadBytes(jobs) + SqliteSortedSets.entryBytes(copy));
   }
@@ -481,7 +485,11 @@ public final class SqliteStore implements Store {
   @Override
   public void addToSet(SetName set, Instant score, QueuedJob job) {
     ensureOpen();
-    sets.addToSet(set, score, job);
+    // Checked like a PUSH: a scheduled job of a batch flushed meanwhile is refused.
+    writer.write(
+        joins.checked(List.of(job), List.of(), sets.addOp(set, score, job)),
+        1,
+        job.payload().length);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.sqlite;
 
+import dev.fabrik.server.storage.VanishedTrackingSql;
 import dev.fabrik.server.tracking.TrackRecord;
 import dev.fabrik.server.tracking.TrackState;
 import dev.fabrik.server.tracking.TrackStore;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -62,13 +64,22 @@ final class SqliteTrackStore implements TrackStore {
           + " WHERE jid IN (SELECT jid FROM "
           + TABLE
           + " WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)";
+  private static final String VANISHED =
+      VanishedTrackingSql.candidates("", "updated_at", "expires_at", false);
+  private static final String SETTLE =
+      "UPDATE "
+          + TABLE
+          + " SET state = 'unknown', updated_at = ?, expires_at = ?"
+          + " WHERE jid = ? AND expires_at IS NULL AND updated_at < ?";
   private static final String SIZE = "SELECT count(*) FROM " + TABLE;
 
   private final GroupCommitWriter writer;
+  private final ReaderPool readers;
 
   /** Creates the table if needed (on the writer, before any other write of this store). */
-  SqliteTrackStore(GroupCommitWriter writer) {
+  SqliteTrackStore(GroupCommitWriter writer, ReaderPool readers) {
     this.writer = writer;
+    this.readers = readers;
     writer.write(
         tx -> {
           try (Statement s = tx.connection().createStatement()) {
@@ -170,6 +181,49 @@ final class SqliteTrackStore implements TrackStore {
           return ps.executeUpdate();
         },
         limit,
+        0);
+  }
+
+  /**
+   * Finds the vanished jobs' records on a reader (the scan of the job tables stays off the writer),
+   * then settles each by its key on the writer, only if it is still open and quiet: a job that came
+   * back meanwhile came back through a PUSH, whose tracking write is newer than {@code quietSince}.
+   */
+  @Override
+  public int settleVanished(Instant quietSince, Instant at, Instant expiresAt, int limit) {
+    long quiet = SetTables.micros(quietSince);
+    List<String> gone =
+        readers.read(
+            c -> {
+              List<String> jids = new ArrayList<>();
+              try (PreparedStatement ps = c.prepareStatement(VANISHED)) {
+                ps.setLong(1, quiet);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    jids.add(rs.getString(1));
+                  }
+                }
+              }
+              return jids;
+            });
+    if (gone.isEmpty()) {
+      return 0;
+    }
+    return writer.write(
+        tx -> {
+          PreparedStatement ps = tx.prepareBesideJobs(SETTLE);
+          int settled = 0;
+          for (String jid : gone) {
+            ps.setLong(1, SetTables.micros(at));
+            ps.setLong(2, SetTables.micros(expiresAt));
+            ps.setString(3, jid);
+            ps.setLong(4, quiet);
+            settled += ps.executeUpdate();
+          }
+          return settled;
+        },
+        gone.size(),
         0);
   }
 
