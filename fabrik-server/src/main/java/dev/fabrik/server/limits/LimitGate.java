@@ -44,10 +44,12 @@ final class LimitGate implements Reserver {
   private final Supplier<LimitRules> rules;
   private final LimitCounters counters;
   private final IdleGaps gaps;
+  private final SlotHandoffs handoffs;
   private final boolean serialize;
   private final BiConsumer<String, String> taken;
 
   /**
+   * @param handoffs slots freed here, which a FETCH may take without reading the usage
    * @param taken told (jid, queue) of each job that took slots here, before it is handed out
    */
   LimitGate(
@@ -55,6 +57,7 @@ final class LimitGate implements Reserver {
       Supplier<LimitRules> rules,
       LimitCounters counters,
       IdleGaps gaps,
+      SlotHandoffs handoffs,
       BiConsumer<String, String> taken) {
     this.store = store;
     this.taken = taken;
@@ -62,6 +65,7 @@ final class LimitGate implements Reserver {
     this.rules = rules;
     this.counters = counters;
     this.gaps = gaps;
+    this.handoffs = handoffs;
     this.serialize = state instanceof InProcessLimitStore;
   }
 
@@ -87,33 +91,40 @@ final class LimitGate implements Reserver {
       Instant now,
       Function<byte[], Instant> deadline) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Map<String, Integer> inFlight = state.inFlight(now);
-      Set<String> rateBlocked = state.rateBlocked(now);
-      List<String> open = new ArrayList<>();
-      for (String q : queues) {
-        LimitRule r = in.queue(q);
-        if (r != null && blocked(r, wid, inFlight, rateBlocked)) {
-          counters.throttled(r);
-          wantedIfFull(r, inFlight);
-        } else {
-          open.add(q);
+      Set<String> types;
+      Optional<Reservation> taken;
+      if (attempt == 0 && handedOff(in, queues)) {
+        types = Set.of();
+        taken = store.reserve(queues, wid, now, deadline);
+      } else {
+        Map<String, Integer> inFlight = state.inFlight(now);
+        Set<String> rateBlocked = in.rated() ? state.rateBlocked(now) : Set.of();
+        List<String> open = new ArrayList<>();
+        for (String q : queues) {
+          LimitRule r = in.queue(q);
+          if (r != null && blocked(r, wid, inFlight, rateBlocked)) {
+            counters.throttled(r);
+            wantedIfFull(r, inFlight);
+          } else {
+            open.add(q);
+          }
         }
-      }
-      if (open.isEmpty()) {
-        return Optional.empty();
-      }
-      Set<String> types = new HashSet<>();
-      for (LimitRule r : in.jobtypeRules()) {
-        if (blocked(r, wid, inFlight, rateBlocked)) {
-          types.add(r.name());
-          wantedIfFull(r, inFlight);
+        if (open.isEmpty()) {
+          return Optional.empty();
         }
+        types = new HashSet<>();
+        for (LimitRule r : in.jobtypeRules()) {
+          if (blocked(r, wid, inFlight, rateBlocked)) {
+            types.add(r.name());
+            wantedIfFull(r, inFlight);
+          }
+        }
+        PassOver passOver =
+            types.isEmpty() && !in.keyed()
+                ? PassOver.NOTHING
+                : new PassOver(types, partitionRefused(in, rateBlocked));
+        taken = store.reserve(open, wid, now, deadline, passOver);
       }
-      PassOver passOver =
-          types.isEmpty() && !in.keyed()
-              ? PassOver.NOTHING
-              : new PassOver(types, partitionRefused(in, rateBlocked));
-      Optional<Reservation> taken = store.reserve(open, wid, now, deadline, passOver);
       if (taken.isEmpty()) {
         return taken;
       }
@@ -140,6 +151,29 @@ final class LimitGate implements Reserver {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * True when this FETCH may skip the look at the usage because a slot it needs was just freed here
+   * ({@link SlotHandoffs}): no job type rule is in force and its queues hold exactly one limited
+   * queue, limited by a plain concurrency rule (no per-worker count, no rate), one of whose freed
+   * slots it takes now. Every other queue it lists is open anyway.
+   */
+  private boolean handedOff(LimitRules in, List<String> queues) {
+    if (!in.jobtypeRules().isEmpty()) {
+      return false;
+    }
+    LimitRule limited = null;
+    for (String q : queues) {
+      LimitRule r = in.queue(q);
+      if (r != null) {
+        if (limited != null || r.worker() > 0 || r.rate() > 0) {
+          return false;
+        }
+        limited = r;
+      }
+    }
+    return limited != null && limited.concurrency() > 0 && handoffs.take(limited.slotKey());
   }
 
   private void wantedIfFull(LimitRule r, Map<String, Integer> inFlight) {

@@ -99,6 +99,11 @@ final class PgLimitStore implements LimitStore {
   public boolean acquire(
       String jid, String wid, List<SlotClaim> slots, List<RateTake> takes, Instant now) {
     long at = PgTime.micros(now);
+    if (slots.size() == 1 && takes.isEmpty()) {
+      // One statement needs no transaction of its own: the COMMIT round trip would only lengthen
+      // the time a freed slot waits for the FETCH that takes it.
+      return PgCalls.autocommit(db, "limit acquisition", c -> takeSlot(c, jid, slots.get(0), at));
+    }
     try {
       return PgCalls.transaction(
           db,
@@ -187,6 +192,12 @@ final class PgLimitStore implements LimitStore {
             return null;
           }
         });
+  }
+
+  /** {@link PgAcks}' statement deletes the acknowledged runs' slot rows and NOTIFYs. */
+  @Override
+  public boolean ackFreesSlots() {
+    return true;
   }
 
   @Override
