@@ -59,9 +59,21 @@ final class LimitGate implements Reserver {
       IdleGaps gaps,
       SlotHandoffs handoffs,
       BiConsumer<String, String> taken) {
+    this(store, store.limits(), rules, counters, gaps, handoffs, taken);
+  }
+
+  /** Tests: {@code state} in place of the store's own limit state. */
+  LimitGate(
+      Store store,
+      LimitStore state,
+      Supplier<LimitRules> rules,
+      LimitCounters counters,
+      IdleGaps gaps,
+      SlotHandoffs handoffs,
+      BiConsumer<String, String> taken) {
     this.store = store;
     this.taken = taken;
-    this.state = store.limits();
+    this.state = state;
     this.rules = rules;
     this.counters = counters;
     this.gaps = gaps;
