@@ -22,7 +22,8 @@ import java.util.Map;
  *      counted AS (... queue_counts: reserved - 1 per row, see PgQueueCounts),
  *      processed AS (INSERT INTO fabrik.counters ... 'processed', pg_backend_pid(), count(*) ...)
  *      freed AS (DELETE FROM fabrik.limit_slots l USING acked WHERE l.jid = acked.jid ...),
- *      notified AS MATERIALIZED (SELECT count(pg_notify($2, queue)) FROM (DISTINCT queues freed))
+ *      notified AS MATERIALIZED (SELECT count(pg_notify($2, $3 || ' ' || n || ' ' || queue))
+ *                FROM (the queues freed, with how many runs each)),
  * SELECT ... FROM acked CROSS JOIN notified ORDER BY jid, reserved_seq
  * </pre>
  *
@@ -54,6 +55,7 @@ import java.util.Map;
 final class PgAcks {
   private final String acknowledge;
   private final String channel;
+  private final String token;
   private final boolean durable;
 
   /**
@@ -79,8 +81,9 @@ final class PgAcks {
                 + " ON CONFLICT (name, shard) DO UPDATE SET value = c.value + excluded.value),"
                 + " freed AS (DELETE FROM {s}.limit_slots l USING acked WHERE l.jid = acked.jid"
                 + " RETURNING acked.queue),"
-                + " notified AS MATERIALIZED (SELECT count(pg_notify(?, f.queue)) AS n"
-                + " FROM (SELECT DISTINCT queue FROM freed) f)"
+                + " notified AS MATERIALIZED (SELECT count(pg_notify(?, "
+                + PgSlotNotice.sql("?", "f.n", "f.queue")
+                + ")) AS n FROM (SELECT queue, count(*) AS n FROM freed GROUP BY queue) f)"
                 + (durable
                     ? " SELECT " + PgReservations.COLUMNS + " FROM acked CROSS JOIN notified"
                     : ", unsynced AS MATERIALIZED"
@@ -89,7 +92,8 @@ final class PgAcks {
                         + PgReservations.COLUMNS
                         + " FROM acked CROSS JOIN notified CROSS JOIN unsynced")
                 + " ORDER BY jid, reserved_seq");
-    channel = db.enqueuedChannel();
+    channel = db.slotsChannel();
+    token = db.nodeToken();
   }
 
   /**
@@ -116,6 +120,7 @@ final class PgAcks {
     try (PreparedStatement p = c.prepareStatement(acknowledge)) {
       p.setArray(1, c.createArrayOf("text", jids.toArray(String[]::new)));
       p.setString(2, channel);
+      p.setString(3, token);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           Reservation r = PgReservations.reservation(rs, 1);

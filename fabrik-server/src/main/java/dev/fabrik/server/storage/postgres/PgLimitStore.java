@@ -85,12 +85,14 @@ final class PgLimitStore implements LimitStore {
                 + " WHERE GREATEST(r.tat_us, ?) + excluded.interval_us - excluded.period_us <= ?"
                 + " RETURNING 1");
     release = db.sql("DELETE FROM {s}.limit_slots WHERE jid = ?");
-    // The same NOTIFY the jobs trigger sends for an enqueue (PgWakeups): every node's waiters on
-    // the queue look again at once, rather than at their next poll. Sent only when a slot went.
+    // A PgSlotNotice: one FETCH waiting on the queue on each other node looks again at once,
+    // rather than at its next poll. Sent only when a slot went.
     releaseAndNotify =
         db.sql(
             "WITH freed AS (DELETE FROM {s}.limit_slots WHERE jid = ? RETURNING 1)"
-                + " SELECT pg_notify(?, ?) FROM (SELECT 1 FROM freed LIMIT 1) f");
+                + " SELECT pg_notify(?, "
+                + PgSlotNotice.sql("?", "'1'", "?")
+                + ") FROM (SELECT 1 FROM freed LIMIT 1) f");
     inFlight =
         db.sql("SELECT key, count(*) FROM {s}.limit_slots WHERE expires_us > ? GROUP BY key");
     rateBlocked =
@@ -210,8 +212,9 @@ final class PgLimitStore implements LimitStore {
         c -> {
           try (PreparedStatement p = c.prepareStatement(releaseAndNotify)) {
             p.setString(1, jid);
-            p.setString(2, db.enqueuedChannel());
-            p.setString(3, queue);
+            p.setString(2, db.slotsChannel());
+            p.setString(3, db.nodeToken());
+            p.setString(4, queue);
             p.executeQuery().close();
             return null;
           }

@@ -119,7 +119,7 @@ class PgAckFreesSlotsTest {
   }
 
   @Test
-  void onlyAnAckThatFreedASlotNotifiesItsQueue() throws Exception {
+  void onlyAnAckThatFreedASlotSendsANoticeNamingItsQueue() throws Exception {
     PostgresStore a = node();
     a.enqueue(List.of(job("job-0000001", "q"), job("job-0000002", "plain")));
     fetchWithSlot(a, "q", 1, T0);
@@ -127,14 +127,14 @@ class PgAckFreesSlotsTest {
     PgDatabase db = a.database();
     try (Connection listener = db.directConnection()) {
       try (Statement s = listener.createStatement()) {
-        s.execute("LISTEN " + db.enqueuedChannel());
+        s.execute("LISTEN " + db.slotsChannel());
       }
 
       assertThat(a.acknowledge("job-0000002")).isPresent(); // held no slot
       assertThat(a.acknowledge("job-0000001")).isPresent();
       try (Connection c = db.connection();
           PreparedStatement p = c.prepareStatement("SELECT pg_notify(?, 'end')")) {
-        p.setString(1, db.enqueuedChannel());
+        p.setString(1, db.slotsChannel());
         p.execute();
       }
 
@@ -147,7 +147,7 @@ class PgAckFreesSlotsTest {
           heard.add(n.getParameter());
         }
       }
-      assertThat(heard).containsExactly("q", "end");
+      assertThat(heard).containsExactly(db.nodeToken() + " 1 q", "end");
     }
   }
 }
