@@ -103,39 +103,13 @@ final class LimitGate implements Reserver {
       Instant now,
       Function<byte[], Instant> deadline) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Set<String> types;
+      Set<String> types = Set.of();
       Optional<Reservation> taken;
       if (attempt == 0 && handedOff(in, queues)) {
-        types = Set.of();
         taken = store.reserve(queues, wid, now, deadline);
       } else {
-        Map<String, Integer> inFlight = state.inFlight(now);
-        Set<String> rateBlocked = in.rated() ? state.rateBlocked(now) : Set.of();
-        List<String> open = new ArrayList<>();
-        for (String q : queues) {
-          LimitRule r = in.queue(q);
-          if (r != null && blocked(r, wid, inFlight, rateBlocked)) {
-            counters.throttled(r);
-            wantedIfFull(r, inFlight);
-          } else {
-            open.add(q);
-          }
-        }
-        if (open.isEmpty()) {
-          return Optional.empty();
-        }
         types = new HashSet<>();
-        for (LimitRule r : in.jobtypeRules()) {
-          if (blocked(r, wid, inFlight, rateBlocked)) {
-            types.add(r.name());
-            wantedIfFull(r, inFlight);
-          }
-        }
-        PassOver passOver =
-            types.isEmpty() && !in.keyed()
-                ? PassOver.NOTHING
-                : new PassOver(types, partitionRefused(in, rateBlocked));
-        taken = store.reserve(open, wid, now, deadline, passOver);
+        taken = lookAndReserve(in, queues, wid, now, deadline, types);
       }
       if (taken.isEmpty()) {
         return taken;
@@ -163,6 +137,45 @@ final class LimitGate implements Reserver {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Reads the usage, leaves out the queues at their limit and passes over the job types at theirs
+   * (added to {@code types}), and reserves the first job left.
+   */
+  private Optional<Reservation> lookAndReserve(
+      LimitRules in,
+      List<String> queues,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline,
+      Set<String> types) {
+    Map<String, Integer> inFlight = state.inFlight(now);
+    Set<String> rateBlocked = in.rated() ? state.rateBlocked(now) : Set.of();
+    List<String> open = new ArrayList<>();
+    for (String q : queues) {
+      LimitRule r = in.queue(q);
+      if (r != null && blocked(r, wid, inFlight, rateBlocked)) {
+        counters.throttled(r);
+        wantedIfFull(r, inFlight);
+      } else {
+        open.add(q);
+      }
+    }
+    if (open.isEmpty()) {
+      return Optional.empty();
+    }
+    for (LimitRule r : in.jobtypeRules()) {
+      if (blocked(r, wid, inFlight, rateBlocked)) {
+        types.add(r.name());
+        wantedIfFull(r, inFlight);
+      }
+    }
+    PassOver passOver =
+        types.isEmpty() && !in.keyed()
+            ? PassOver.NOTHING
+            : new PassOver(types, partitionRefused(in, rateBlocked));
+    return store.reserve(open, wid, now, deadline, passOver);
   }
 
   /**

@@ -225,7 +225,9 @@ public final class Limits implements Service {
    * spend with the slot idle (fabrik bench limited-drain). Should that commit fail, the job is
    * still reserved and takes its slots back (even past the limit: the next FETCHes wait until the
    * count is under it again); the ACKing worker had finished, so no more jobs than the limit ran at
-   * once.
+   * once. On PostgreSQL the ACK's own statement frees them ({@link LimitStore#ackFreesSlots}): no
+   * release follows, the freed slots are offered to this node's next FETCH ({@link SlotHandoffs})
+   * and one waiting FETCH is woken.
    */
   private final class SlotRelease implements OutcomeListener {
     @Override
