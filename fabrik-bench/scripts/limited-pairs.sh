@@ -37,10 +37,15 @@ for _ in $(seq 1 "$pairs"); do
       sleep 0.3 # polling for the node's web port: nothing to await in a shell
     done
     echo "run $run $(date -u +%H:%M:%S) $jar $storage load $(cut -d' ' -f1 /proc/loadavg)"
+    if ! kill -0 "$node" 2>/dev/null; then
+      echo "the server did not start:" && tail -5 "$work/node$run.log"
+      node=
+      continue
+    fi
     "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$port" --web-url "http://127.0.0.1:$((port + 1))/" \
       --phases limited-drain --jobs "$jobs" --concurrency 20 --limit 10 --work-ms 5 \
       --server-pid "$node" 2>&1 | grep -vE "^\s*$" || echo "bench failed"
-    kill "$node"
+    kill "$node" 2>/dev/null || true
     wait "$node" 2>/dev/null || true
     node=
   done
