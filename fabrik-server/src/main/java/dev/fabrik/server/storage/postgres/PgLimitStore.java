@@ -147,9 +147,7 @@ final class PgLimitStore implements LimitStore {
       p.setLong(3, PgTime.micros(s.expires()));
       p.setInt(4, s.limit());
       p.setString(5, s.key());
-      p.setString(6, s.key());
-      p.setLong(7, now);
-      p.setInt(8, s.limit());
+      countGuard(p, 6, s, now);
       for (int i = 0; i < SLOT_ATTEMPTS; i++) {
         try (ResultSet rs = p.executeQuery()) {
           if (rs.next()) {
@@ -166,13 +164,19 @@ final class PgLimitStore implements LimitStore {
       p.setInt(5, s.limit());
       p.setLong(6, now);
       p.setLong(7, now);
-      p.setString(8, s.key());
-      p.setLong(9, now);
-      p.setInt(10, s.limit());
+      countGuard(p, 8, s, now);
       try (ResultSet rs = p.executeQuery()) {
         return rs.next();
       }
     }
+  }
+
+  /** Binds {@link #COUNT_GUARD}'s parameters from {@code at} on. */
+  private static void countGuard(PreparedStatement p, int at, SlotClaim s, long now)
+      throws SQLException {
+    p.setString(at, s.key());
+    p.setLong(at + 1, now);
+    p.setInt(at + 2, s.limit());
   }
 
   private boolean takeStart(Connection c, RateTake t, long now) throws SQLException {
