@@ -7,11 +7,14 @@ import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.Store;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -46,6 +49,15 @@ final class LimitGate implements Reserver {
   private final IdleGaps gaps;
   private final SlotHandoffs handoffs;
   private final boolean serialize;
+
+  /**
+   * Slots this node's FETCHes are taking right now (reserved a job, acquisition not answered yet),
+   * by key. On a shared database the usage read does not see an insert before its commit, so
+   * without these a FETCH woken beside the one taking the last slot would reserve a job, lose the
+   * race and give the job back (a synchronous commit each). Counted as held by the look.
+   */
+  private final ConcurrentHashMap<String, AtomicInteger> taking = new ConcurrentHashMap<>();
+
   private final BiConsumer<String, String> taken;
 
   /**
@@ -119,7 +131,7 @@ final class LimitGate implements Reserver {
       if (claims.isEmpty()) {
         return taken;
       }
-      if (state.acquire(r.jid(), wid, claims.slots(), claims.takes(now), now)) {
+      if (acquire(r, wid, claims, now)) {
         if (!claims.slots().isEmpty()) {
           this.taken.accept(r.jid(), r.queue());
           claims.slots().forEach(c -> gaps.granted(c.key()));
@@ -139,6 +151,31 @@ final class LimitGate implements Reserver {
     return Optional.empty();
   }
 
+  private boolean acquire(Reservation r, String wid, Claims claims, Instant now) {
+    if (serialize) {
+      return state.acquire(r.jid(), wid, claims.slots(), claims.takes(now), now);
+    }
+    claims
+        .slots()
+        .forEach(c -> taking.computeIfAbsent(c.key(), k -> new AtomicInteger()).getAndIncrement());
+    try {
+      return state.acquire(r.jid(), wid, claims.slots(), claims.takes(now), now);
+    } finally {
+      claims.slots().forEach(c -> taking.get(c.key()).getAndDecrement());
+    }
+  }
+
+  /** The slots held per key, with those this node is taking right now added. */
+  private Map<String, Integer> usage(Instant now) {
+    Map<String, Integer> held = state.inFlight(now);
+    if (serialize) {
+      return held;
+    }
+    Map<String, Integer> out = new HashMap<>(held);
+    taking.forEach((key, n) -> out.merge(key, n.get(), Integer::sum));
+    return out;
+  }
+
   /**
    * Reads the usage, leaves out the queues at their limit and passes over the job types at theirs
    * (added to {@code types}), and reserves the first job left.
@@ -150,7 +187,7 @@ final class LimitGate implements Reserver {
       Instant now,
       Function<byte[], Instant> deadline,
       Set<String> types) {
-    Map<String, Integer> inFlight = state.inFlight(now);
+    Map<String, Integer> inFlight = usage(now);
     Set<String> rateBlocked = in.rated() ? state.rateBlocked(now) : Set.of();
     List<String> open = new ArrayList<>();
     for (String q : queues) {
