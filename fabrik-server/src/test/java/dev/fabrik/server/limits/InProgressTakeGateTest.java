@@ -3,7 +3,6 @@ package dev.fabrik.server.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fabrik.server.ManualClock;
-import dev.fabrik.server.limits.LimitRule.Scope;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.memory.MemoryStore;
@@ -29,17 +28,7 @@ class InProgressTakeGateTest {
   private final CountDownLatch entered = new CountDownLatch(1);
   private final CountDownLatch proceed = new CountDownLatch(1);
   private final BlockingLimitState state = new BlockingLimitState();
-  private final LimitRules rules =
-      new LimitRules(List.of(new LimitRule(Scope.QUEUE, "q", 1, 0, null, 0, null, null)));
-  private final LimitGate gate =
-      new LimitGate(
-          store,
-          state,
-          () -> rules,
-          new LimitCounters(),
-          new IdleGaps(System::nanoTime),
-          new SlotHandoffs(clock),
-          (jid, queue) -> {});
+  private final LimitGate gate = LimitFixture.oneSlotGate(store, state, new SlotHandoffs(clock));
 
   /**
    * A shared database's limit state, as the gate sees it (not in-process, so FETCHes are not run

@@ -3,7 +3,6 @@ package dev.fabrik.server.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fabrik.server.ManualClock;
-import dev.fabrik.server.limits.LimitRule.Scope;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.memory.MemoryStore;
@@ -36,17 +35,7 @@ class SlotHandoffGateTest {
         }
       };
   private final SlotHandoffs handoffs = new SlotHandoffs(clock);
-  private final LimitRules rules =
-      new LimitRules(List.of(new LimitRule(Scope.QUEUE, "q", 1, 0, null, 0, null, null)));
-  private final LimitGate gate =
-      new LimitGate(
-          store,
-          state,
-          () -> rules,
-          new LimitCounters(),
-          new IdleGaps(System::nanoTime),
-          handoffs,
-          (jid, queue) -> {});
+  private final LimitGate gate = LimitFixture.oneSlotGate(store, state, handoffs);
 
   private void push(String... jids) {
     for (String jid : jids) {
