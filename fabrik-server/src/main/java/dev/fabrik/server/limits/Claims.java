@@ -29,16 +29,38 @@ record Claims(List<LimitStore.SlotClaim> slots, List<Rate> rates) {
     return out;
   }
 
+  /**
+   * What a FETCH must take for {@code r}. The rules are found from the reservation's queue and its
+   * job type (read once per reservation and shared with the other listeners); the payload is parsed
+   * only when a rate rule is partitioned by a key taken from the job.
+   */
   static Claims of(LimitRules in, Reservation r, String wid) {
-    JsonNode job;
-    try {
-      job = JobCodec.MAPPER.readTree(r.payload());
-    } catch (JacksonException e) {
-      job = JobCodec.MAPPER.createObjectNode();
-    }
-    List<LimitStore.SlotClaim> slots = new ArrayList<>();
+    List<LimitRule> rules = rulesOf(in, r.queue(), r.jobtype());
+    JsonNode job = null;
     List<Rate> rates = new ArrayList<>();
-    for (LimitRule rule : rulesOf(in, job, r.queue())) {
+    for (LimitRule rule : rules) {
+      if (rule.rate() > 0 && rule.key() != null) {
+        job = job == null ? parse(r.payload()) : job;
+        rates.add(new Rate(rule, PartitionKey.parse(rule.key()).of(job)));
+      } else if (rule.rate() > 0) {
+        rates.add(new Rate(rule, null));
+      }
+    }
+    return new Claims(slots(rules, r, wid), rates);
+  }
+
+  /**
+   * The slots a run of {@code r} holds under the rules in force (its queue's, its type's), found
+   * without parsing the payload.
+   */
+  static List<LimitStore.SlotClaim> slotsHeld(LimitRules in, Reservation r) {
+    return slots(rulesOf(in, r.queue(), r.jobtype()), r, r.wid());
+  }
+
+  private static List<LimitStore.SlotClaim> slots(
+      List<LimitRule> rules, Reservation r, String wid) {
+    List<LimitStore.SlotClaim> slots = new ArrayList<>();
+    for (LimitRule rule : rules) {
       Instant expires =
           rule.timeout() == null ? r.expiresAt() : r.reservedAt().plus(rule.timeout());
       if (rule.concurrency() > 0) {
@@ -47,26 +69,30 @@ record Claims(List<LimitStore.SlotClaim> slots, List<Rate> rates) {
       if (rule.worker() > 0) {
         slots.add(new LimitStore.SlotClaim(rule.workerSlotKey(wid), rule.worker(), expires));
       }
-      if (rule.rate() > 0) {
-        rates.add(
-            new Rate(rule, rule.key() == null ? null : PartitionKey.parse(rule.key()).of(job)));
-      }
     }
-    return new Claims(slots, rates);
+    return slots;
+  }
+
+  private static JsonNode parse(byte[] payload) {
+    try {
+      return JobCodec.MAPPER.readTree(payload);
+    } catch (JacksonException e) {
+      return JobCodec.MAPPER.createObjectNode();
+    }
   }
 
   /** The rules of a job's queue and of its type (each present at most once). */
   static List<LimitRule> rulesOf(LimitRules in, JsonNode job) {
-    return rulesOf(in, job, job.path("queue").asString(""));
+    return rulesOf(in, job.path("queue").asString(""), job.path("jobtype").asString(""));
   }
 
-  private static List<LimitRule> rulesOf(LimitRules in, JsonNode job, String queue) {
+  private static List<LimitRule> rulesOf(LimitRules in, String queue, String jobtype) {
     List<LimitRule> out = new ArrayList<>(2);
     LimitRule q = in.queue(queue);
     if (q != null) {
       out.add(q);
     }
-    LimitRule t = in.jobtype(job.path("jobtype").asString(""));
+    LimitRule t = jobtype == null ? null : in.jobtype(jobtype);
     if (t != null) {
       out.add(t);
     }

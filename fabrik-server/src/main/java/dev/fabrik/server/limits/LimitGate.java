@@ -7,12 +7,15 @@ import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.Store;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -45,10 +48,21 @@ final class LimitGate implements Reserver {
   private final Supplier<LimitRules> rules;
   private final LimitCounters counters;
   private final IdleGaps gaps;
+  private final SlotHandoffs handoffs;
   private final boolean serialize;
+
+  /**
+   * Slots this node's FETCHes are taking right now (reserved a job, acquisition not answered yet),
+   * by key. On a shared database the usage read does not see an insert before its commit, so
+   * without these a FETCH woken beside the one taking the last slot would reserve a job, lose the
+   * race and give the job back (a synchronous commit each). Counted as held by the look.
+   */
+  private final ConcurrentHashMap<String, AtomicInteger> taking = new ConcurrentHashMap<>();
+
   private final BiConsumer<String, String> taken;
 
   /**
+   * @param handoffs slots freed here, which a FETCH may take without reading the usage
    * @param taken told (jid, queue) of each job that took slots here, before it is handed out
    */
   LimitGate(
@@ -56,13 +70,27 @@ final class LimitGate implements Reserver {
       Supplier<LimitRules> rules,
       LimitCounters counters,
       IdleGaps gaps,
+      SlotHandoffs handoffs,
+      BiConsumer<String, String> taken) {
+    this(store, store.limits(), rules, counters, gaps, handoffs, taken);
+  }
+
+  /** Tests: {@code state} in place of the store's own limit state. */
+  LimitGate(
+      Store store,
+      LimitStore state,
+      Supplier<LimitRules> rules,
+      LimitCounters counters,
+      IdleGaps gaps,
+      SlotHandoffs handoffs,
       BiConsumer<String, String> taken) {
     this.store = store;
     this.taken = taken;
-    this.state = store.limits();
+    this.state = state;
     this.rules = rules;
     this.counters = counters;
     this.gaps = gaps;
+    this.handoffs = handoffs;
     this.serialize = state instanceof InProcessLimitStore;
   }
 
@@ -99,33 +127,14 @@ final class LimitGate implements Reserver {
       Instant now,
       Function<byte[], Instant> deadline) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Map<String, Integer> inFlight = state.inFlight(now);
-      Set<String> rateBlocked = state.rateBlocked(now);
-      List<String> open = new ArrayList<>();
-      for (String q : queues) {
-        LimitRule r = in.queue(q);
-        if (r != null && blocked(r, wid, inFlight, rateBlocked)) {
-          counters.throttled(r);
-          wantedIfFull(r, inFlight);
-        } else {
-          open.add(q);
-        }
+      Set<String> types = Set.of();
+      Optional<Reservation> taken;
+      if (attempt == 0 && handedOff(in, queues)) {
+        taken = store.reserve(queues, wid, now, deadline);
+      } else {
+        types = new HashSet<>();
+        taken = lookAndReserve(in, queues, wid, now, deadline, types);
       }
-      if (open.isEmpty()) {
-        return Optional.empty();
-      }
-      Set<String> types = new HashSet<>();
-      for (LimitRule r : in.jobtypeRules()) {
-        if (blocked(r, wid, inFlight, rateBlocked)) {
-          types.add(r.name());
-          wantedIfFull(r, inFlight);
-        }
-      }
-      PassOver passOver =
-          types.isEmpty() && !in.keyed()
-              ? PassOver.NOTHING
-              : new PassOver(types, partitionRefused(in, rateBlocked));
-      Optional<Reservation> taken = store.reserve(open, wid, now, deadline, passOver);
       if (taken.isEmpty()) {
         return taken;
       }
@@ -134,7 +143,7 @@ final class LimitGate implements Reserver {
       if (claims.isEmpty()) {
         return taken;
       }
-      if (state.acquire(r.jid(), wid, claims.slots(), claims.takes(now), now)) {
+      if (acquire(r, wid, claims, now)) {
         if (!claims.slots().isEmpty()) {
           this.taken.accept(r.jid(), r.queue());
           claims.slots().forEach(c -> gaps.granted(c.key()));
@@ -152,6 +161,93 @@ final class LimitGate implements Reserver {
       }
     }
     return Optional.empty();
+  }
+
+  private boolean acquire(Reservation r, String wid, Claims claims, Instant now) {
+    if (serialize) {
+      return state.acquire(r.jid(), wid, claims.slots(), claims.takes(now), now);
+    }
+    claims
+        .slots()
+        .forEach(c -> taking.computeIfAbsent(c.key(), k -> new AtomicInteger()).getAndIncrement());
+    try {
+      return state.acquire(r.jid(), wid, claims.slots(), claims.takes(now), now);
+    } finally {
+      claims.slots().forEach(c -> taking.get(c.key()).getAndDecrement());
+    }
+  }
+
+  /** The slots held per key, with those this node is taking right now added. */
+  private Map<String, Integer> usage(Instant now) {
+    Map<String, Integer> held = state.inFlight(now);
+    if (serialize) {
+      return held;
+    }
+    Map<String, Integer> out = new HashMap<>(held);
+    taking.forEach((key, n) -> out.merge(key, n.get(), Integer::sum));
+    return out;
+  }
+
+  /**
+   * Reads the usage, leaves out the queues at their limit and passes over the job types at theirs
+   * (added to {@code types}), and reserves the first job left.
+   */
+  private Optional<Reservation> lookAndReserve(
+      LimitRules in,
+      List<String> queues,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline,
+      Set<String> types) {
+    Map<String, Integer> inFlight = usage(now);
+    Set<String> rateBlocked = in.rated() ? state.rateBlocked(now) : Set.of();
+    List<String> open = new ArrayList<>();
+    for (String q : queues) {
+      LimitRule r = in.queue(q);
+      if (r != null && blocked(r, wid, inFlight, rateBlocked)) {
+        counters.throttled(r);
+        wantedIfFull(r, inFlight);
+      } else {
+        open.add(q);
+      }
+    }
+    if (open.isEmpty()) {
+      return Optional.empty();
+    }
+    for (LimitRule r : in.jobtypeRules()) {
+      if (blocked(r, wid, inFlight, rateBlocked)) {
+        types.add(r.name());
+        wantedIfFull(r, inFlight);
+      }
+    }
+    PassOver passOver =
+        types.isEmpty() && !in.keyed()
+            ? PassOver.NOTHING
+            : new PassOver(types, partitionRefused(in, rateBlocked));
+    return store.reserve(open, wid, now, deadline, passOver);
+  }
+
+  /**
+   * True when this FETCH may skip the look at the usage because a slot it needs was just freed here
+   * ({@link SlotHandoffs}): no job type rule is in force and its queues hold exactly one limited
+   * queue, limited by a plain concurrency rule (no per-worker count, no rate), one of whose freed
+   * slots it takes now. Every other queue it lists is open anyway.
+   */
+  private boolean handedOff(LimitRules in, List<String> queues) {
+    if (!in.jobtypeRules().isEmpty()) {
+      return false;
+    }
+    LimitRule limited = null;
+    for (String q : queues) {
+      LimitRule r = in.queue(q);
+      if (r != null) {
+        if (limited != null || r.worker() > 0 || r.rate() > 0) {
+          return false;
+        }
+        limited = r;
+      }
+    }
+    return limited != null && limited.concurrency() > 0 && handoffs.take(limited.slotKey());
   }
 
   private void wantedIfFull(LimitRule r, Map<String, Integer> inFlight) {

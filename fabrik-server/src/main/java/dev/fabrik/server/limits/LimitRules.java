@@ -12,17 +12,21 @@ final class LimitRules {
   private final Map<String, LimitRule> byQueue = new LinkedHashMap<>();
   private final Map<String, LimitRule> byJobtype = new LinkedHashMap<>();
   private final boolean keyed;
+  private final boolean rated;
 
   /** Later rules with the same id replace earlier ones. */
   LimitRules(Collection<LimitRule> rules) {
     boolean anyKey = false;
+    boolean anyRate = false;
     for (LimitRule r : rules) {
       (r.scope() == LimitRule.Scope.QUEUE ? byQueue : byJobtype).put(r.name(), r);
     }
     for (LimitRule r : all()) {
       anyKey |= r.key() != null;
+      anyRate |= r.rate() > 0;
     }
     this.keyed = anyKey;
+    this.rated = anyRate;
   }
 
   boolean isEmpty() {
@@ -44,6 +48,11 @@ final class LimitRules {
   /** True when some rate rule is partitioned by a key (FETCH must read payloads). */
   boolean keyed() {
     return keyed;
+  }
+
+  /** True when some rule limits a rate (FETCH must read the rate buckets). */
+  boolean rated() {
+    return rated;
   }
 
   /** True when none of these rules can concern a FETCH from {@code queues}. */

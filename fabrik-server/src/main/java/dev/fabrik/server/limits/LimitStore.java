@@ -40,6 +40,15 @@ public interface LimitStore {
     release(jid);
   }
 
+  /**
+   * True when the store's ACK frees the slots of the run it acknowledges in its own write (and
+   * tells the other nodes' waiting FETCHes): the caller then only wakes its own, and calls no
+   * {@link #release} for an ACK. By default false: the caller releases after the ACK.
+   */
+  default boolean ackFreesSlots() {
+    return false;
+  }
+
   /** Slots held (not expired at {@code now}) per key; keys with none are absent. */
   Map<String, Integer> inFlight(Instant now);
 

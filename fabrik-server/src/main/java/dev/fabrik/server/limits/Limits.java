@@ -51,6 +51,7 @@ public final class Limits implements Service {
   private final Clock clock;
   private final LimitCounters counters = new LimitCounters();
   private final IdleGaps gaps = new IdleGaps(System::nanoTime);
+  private final SlotHandoffs handoffs;
   private final ExecutorService releases;
 
   /**
@@ -77,6 +78,7 @@ public final class Limits implements Service {
     this.local = state instanceof InProcessLimitStore l ? l : null;
     this.manager = manager;
     this.clock = clock;
+    this.handoffs = new SlotHandoffs(clock);
     // A release on a shared database is a round trip: never on the thread that answers the ACK.
     this.releases =
         local != null
@@ -91,6 +93,7 @@ public final class Limits implements Service {
             () -> rules,
             counters,
             gaps,
+            handoffs,
             local != null
                 ? (jid, queue) -> heldHere.put(jid, new Held(queue, null))
                 : (j, q) -> {}));
@@ -222,7 +225,9 @@ public final class Limits implements Service {
    * spend with the slot idle (fabrik bench limited-drain). Should that commit fail, the job is
    * still reserved and takes its slots back (even past the limit: the next FETCHes wait until the
    * count is under it again); the ACKing worker had finished, so no more jobs than the limit ran at
-   * once.
+   * once. On PostgreSQL the ACK's own statement frees them ({@link LimitStore#ackFreesSlots}): no
+   * release follows, the freed slots are offered to this node's next FETCH ({@link SlotHandoffs})
+   * and one waiting FETCH is woken.
    */
   private final class SlotRelease implements OutcomeListener {
     @Override
@@ -266,7 +271,11 @@ public final class Limits implements Service {
 
     @Override
     public void acknowledged(Reservation r) {
-      ended(r);
+      if (local == null && state.ackFreesSlots()) {
+        freedByAck(r);
+      } else {
+        ended(r);
+      }
     }
 
     @Override
@@ -290,6 +299,28 @@ public final class Limits implements Service {
       release(r);
     }
 
+    /**
+     * The ACK's own statement freed the run's slots and told the other nodes (PostgreSQL, {@code
+     * PgAcks}): offer them to this node's next FETCH of each limit and wake one waiting here, with
+     * no round trip in between.
+     */
+    private void freedByAck(Reservation r) {
+      LimitRules in = rules;
+      if (in.isEmpty()) {
+        return; // no limit in force: nothing to hand on (and a plain ACK costs nothing more)
+      }
+      freedHere(in, r);
+      manager.wakeFetcher(r.queue());
+    }
+
+    /** A run's slots are free: the idle gaps open, and the next FETCH here may take them. */
+    private void freedHere(LimitRules in, Reservation r) {
+      for (LimitStore.SlotClaim c : Claims.slotsHeld(in, r)) {
+        gaps.freed(c.key());
+        handoffs.freed(c.key(), c.limit());
+      }
+    }
+
     private void release(Reservation r) {
       String jid = r.jid();
       String queue = r.queue();
@@ -303,7 +334,7 @@ public final class Limits implements Service {
             () -> {
               try {
                 state.release(jid, queue);
-                Claims.of(rules, r, r.wid()).slots().forEach(c -> gaps.freed(c.key()));
+                freedHere(rules, r);
                 manager.wakeFetcher(queue);
               } catch (RuntimeException e) {
                 log.warn(

@@ -35,6 +35,24 @@ public final class LimitFixture implements AutoCloseable {
     limits.configure(List.of(rules));
   }
 
+  /**
+   * A gate on {@code store} allowing one job of queue {@code q} in flight, with {@code state} in
+   * place of the store's own limit state.
+   */
+  static LimitGate oneSlotGate(Store store, LimitStore state, SlotHandoffs handoffs) {
+    LimitRules rules =
+        new LimitRules(
+            List.of(new LimitRule(LimitRule.Scope.QUEUE, "q", 1, 0, null, 0, null, null)));
+    return new LimitGate(
+        store,
+        state,
+        () -> rules,
+        new LimitCounters(),
+        new IdleGaps(System::nanoTime),
+        handoffs,
+        (jid, queue) -> {});
+  }
+
   void push(String jid, String queue, String type, Object... args) {
     StringBuilder a = new StringBuilder();
     for (Object o : args) {

@@ -21,10 +21,22 @@ import java.util.Map;
  *      acked  AS (DELETE FROM fabrik.jobs USING picked ... RETURNING ...),
  *      counted AS (... queue_counts: reserved - 1 per row, see PgQueueCounts),
  *      processed AS (INSERT INTO fabrik.counters ... 'processed', pg_backend_pid(), count(*) ...)
- * SELECT ... FROM acked ORDER BY jid, reserved_seq
+ *      freed AS (DELETE FROM fabrik.limit_slots l USING acked WHERE l.jid = acked.jid ...),
+ *      notified AS MATERIALIZED (SELECT count(pg_notify($2, $3 || ' ' || n || ' ' || queue))
+ *                FROM (the queues freed, with how many runs each)),
+ * SELECT ... FROM acked CROSS JOIN notified ORDER BY jid, reserved_seq
  * </pre>
  *
- * Rows are locked in jid order, so two nodes' batches never deadlock on each other. A concurrent
+ * The concurrency-limit slots the acknowledged runs held ({@code limit_slots}, {@link
+ * PgLimitStore}) are freed by the same statement, so they free when the ACK commits, not one round
+ * trip later, and a rolled-back ACK keeps them. Only a reservation this statement deleted frees
+ * anything: an ACK repeated, or arriving after the reaper expired the reservation (which freed the
+ * slots then), finds no reserved row and frees nothing. A slot row an expired run left and another
+ * job took over carries that job's jid, so it is not touched. Each queue that got a slot back is
+ * NOTIFYed on the channel an enqueue uses (sent at commit), so FETCHes waiting on it on every node
+ * look again; the node that ran the ACK wakes its own waiters directly.
+ *
+ * <p>Rows are locked in jid order, so two nodes' batches never deadlock on each other. A concurrent
  * ACK of the same reservation (no SKIP LOCKED) waits for this one to commit and then finds it gone:
  * a repeated ACK is answered only after the first one holds.
  *
@@ -42,6 +54,8 @@ import java.util.Map;
  */
 final class PgAcks {
   private final String acknowledge;
+  private final String channel;
+  private final String token;
   private final boolean durable;
 
   /**
@@ -64,15 +78,22 @@ final class PgAcks {
                 + PgQueueCounts.cte("acked", 0, -1)
                 + ", processed AS (INSERT INTO {s}.counters AS c (name, shard, value)"
                 + " SELECT 'processed', pg_backend_pid(), count(*) FROM acked HAVING count(*) > 0"
-                + " ON CONFLICT (name, shard) DO UPDATE SET value = c.value + excluded.value)"
+                + " ON CONFLICT (name, shard) DO UPDATE SET value = c.value + excluded.value),"
+                + " freed AS (DELETE FROM {s}.limit_slots l USING acked WHERE l.jid = acked.jid"
+                + " RETURNING acked.queue),"
+                + " notified AS MATERIALIZED (SELECT count(pg_notify(?, "
+                + PgSlotNotice.sql("?", "f.n", "f.queue")
+                + ")) AS n FROM (SELECT queue, count(*) AS n FROM freed GROUP BY queue) f)"
                 + (durable
-                    ? " SELECT " + PgReservations.COLUMNS + " FROM acked"
+                    ? " SELECT " + PgReservations.COLUMNS + " FROM acked CROSS JOIN notified"
                     : ", unsynced AS MATERIALIZED"
                         + " (SELECT set_config('synchronous_commit', 'off', true))"
                         + " SELECT "
                         + PgReservations.COLUMNS
-                        + " FROM acked CROSS JOIN unsynced")
+                        + " FROM acked CROSS JOIN notified CROSS JOIN unsynced")
                 + " ORDER BY jid, reserved_seq");
+    channel = db.slotsChannel();
+    token = db.nodeToken();
   }
 
   /**
@@ -98,6 +119,8 @@ final class PgAcks {
     }
     try (PreparedStatement p = c.prepareStatement(acknowledge)) {
       p.setArray(1, c.createArrayOf("text", jids.toArray(String[]::new)));
+      p.setString(2, channel);
+      p.setString(3, token);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           Reservation r = PgReservations.reservation(rs, 1);

@@ -25,6 +25,8 @@ public final class PgDatabase implements AutoCloseable {
 
   private final PgUrl url;
   private final String schema;
+  private final String nodeToken =
+      Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1L << 62);
   private final HikariDataSource pool;
 
   private PgDatabase(PgUrl url, String schema, HikariDataSource pool) {
@@ -101,6 +103,22 @@ public final class PgDatabase implements AutoCloseable {
    */
   public String enqueuedChannel() {
     return schema + "_enqueued";
+  }
+
+  /**
+   * The NOTIFY channel on which a commit that freed concurrency-limit slots names their queue (see
+   * {@link PgSlotNotice}): FETCHes waiting on that queue on the other nodes look again.
+   */
+  public String slotsChannel() {
+    return schema + "_slots";
+  }
+
+  /**
+   * Tells this node's slot notices from the other nodes' (a random token per open database): a node
+   * wakes its own waiters directly and ignores its own notices.
+   */
+  public String nodeToken() {
+    return nodeToken;
   }
 
   /** A pooled connection (autocommit on); close it to give it back. */

@@ -30,11 +30,16 @@ final class PgLimitStore implements LimitStore {
     }
   }
 
-  /** Attempts at a slot when another node took the number we picked in the same instant. */
-  private static final int SLOT_ATTEMPTS = 3;
+  /** Attempts at a free number when another node took the one we picked in the same instant. */
+  private static final int SLOT_ATTEMPTS = 2;
+
+  /** Fewer slots of the key held (not expired) than its limit; parameters: key, now, limit. */
+  private static final String COUNT_GUARD =
+      " AND (SELECT count(*) FROM {s}.limit_slots c WHERE c.key = ? AND c.expires_us > ?) < ?";
 
   private final PgDatabase db;
   private final String takeSlot;
+  private final String takeExpired;
   private final String takeStart;
   private final String release;
   private final String releaseAndNotify;
@@ -47,22 +52,29 @@ final class PgLimitStore implements LimitStore {
 
   PgLimitStore(PgDatabase db) {
     this.db = db;
-    // The lowest free number below the limit (free: no row, or an expired one, which is taken
-    // over); a number another transaction inserts at the same time conflicts, re-checks the row
-    // it now sees, and returns nothing. The count guard keeps a limit lowered at run time exact
+    // The lowest number below the limit with no row. A number another transaction inserts at the
+    // same time conflicts, and DO NOTHING returns nothing without locking the row: a row that is
+    // only looked at must stay free for the ACK that deletes it (PgAcks), which would otherwise
+    // wait for this statement's commit. The count guard keeps a limit lowered at run time exact
     // while slots above the new limit are still held.
     takeSlot =
         db.sql(
-            "INSERT INTO {s}.limit_slots AS l (key, slot, jid, expires_us)"
+            "INSERT INTO {s}.limit_slots (key, slot, jid, expires_us)"
                 + " SELECT ?, g, ?, ? FROM generate_series(0, ? - 1) g"
                 + " WHERE NOT EXISTS (SELECT 1 FROM {s}.limit_slots h"
-                + " WHERE h.key = ? AND h.slot = g AND h.expires_us > ?)"
-                + " AND (SELECT count(*) FROM {s}.limit_slots c"
-                + " WHERE c.key = ? AND c.expires_us > ?) < ?"
-                + " ORDER BY g LIMIT 1"
-                + " ON CONFLICT (key, slot) DO UPDATE SET jid = excluded.jid,"
-                + " expires_us = excluded.expires_us WHERE l.expires_us <= ?"
-                + " RETURNING slot");
+                + " WHERE h.key = ? AND h.slot = g)"
+                + COUNT_GUARD
+                + " ORDER BY g LIMIT 1 ON CONFLICT (key, slot) DO NOTHING RETURNING slot");
+    // When every number has a row, a row whose time passed (a crashed worker's) is taken over; the
+    // row lock orders two nodes, and the one that comes second re-checks the row and gets nothing.
+    takeExpired =
+        db.sql(
+            "UPDATE {s}.limit_slots l SET jid = ?, expires_us = ? WHERE l.key = ? AND l.slot ="
+                + " (SELECT slot FROM {s}.limit_slots e WHERE e.key = ? AND e.slot < ?"
+                + " AND e.expires_us <= ? ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                + " AND l.expires_us <= ?"
+                + COUNT_GUARD
+                + " RETURNING l.slot");
     // GCRA: allowed when max(tat, now) + interval - period <= now; the row lock orders the nodes.
     takeStart =
         db.sql(
@@ -73,12 +85,14 @@ final class PgLimitStore implements LimitStore {
                 + " WHERE GREATEST(r.tat_us, ?) + excluded.interval_us - excluded.period_us <= ?"
                 + " RETURNING 1");
     release = db.sql("DELETE FROM {s}.limit_slots WHERE jid = ?");
-    // The same NOTIFY the jobs trigger sends for an enqueue (PgWakeups): every node's waiters on
-    // the queue look again at once, rather than at their next poll. Sent only when a slot went.
+    // A PgSlotNotice: one FETCH waiting on the queue on each other node looks again at once,
+    // rather than at its next poll. Sent only when a slot went.
     releaseAndNotify =
         db.sql(
             "WITH freed AS (DELETE FROM {s}.limit_slots WHERE jid = ? RETURNING 1)"
-                + " SELECT pg_notify(?, ?) FROM (SELECT 1 FROM freed LIMIT 1) f");
+                + " SELECT pg_notify(?, "
+                + PgSlotNotice.sql("?", "'1'", "?")
+                + ") FROM (SELECT 1 FROM freed LIMIT 1) f");
     inFlight =
         db.sql("SELECT key, count(*) FROM {s}.limit_slots WHERE expires_us > ? GROUP BY key");
     rateBlocked =
@@ -99,6 +113,11 @@ final class PgLimitStore implements LimitStore {
   public boolean acquire(
       String jid, String wid, List<SlotClaim> slots, List<RateTake> takes, Instant now) {
     long at = PgTime.micros(now);
+    if (slots.size() == 1 && takes.isEmpty()) {
+      // One statement needs no transaction of its own: the COMMIT round trip would only lengthen
+      // the time a freed slot waits for the FETCH that takes it.
+      return PgCalls.autocommit(db, "limit acquisition", c -> takeSlot(c, jid, slots.get(0), at));
+    }
     try {
       return PgCalls.transaction(
           db,
@@ -128,11 +147,7 @@ final class PgLimitStore implements LimitStore {
       p.setLong(3, PgTime.micros(s.expires()));
       p.setInt(4, s.limit());
       p.setString(5, s.key());
-      p.setLong(6, now);
-      p.setString(7, s.key());
-      p.setLong(8, now);
-      p.setInt(9, s.limit());
-      p.setLong(10, now);
+      countGuard(p, 6, s, now);
       for (int i = 0; i < SLOT_ATTEMPTS; i++) {
         try (ResultSet rs = p.executeQuery()) {
           if (rs.next()) {
@@ -140,8 +155,28 @@ final class PgLimitStore implements LimitStore {
           }
         }
       }
-      return false;
     }
+    try (PreparedStatement p = c.prepareStatement(takeExpired)) {
+      p.setString(1, jid);
+      p.setLong(2, PgTime.micros(s.expires()));
+      p.setString(3, s.key());
+      p.setString(4, s.key());
+      p.setInt(5, s.limit());
+      p.setLong(6, now);
+      p.setLong(7, now);
+      countGuard(p, 8, s, now);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** Binds {@link #COUNT_GUARD}'s parameters from {@code at} on. */
+  private static void countGuard(PreparedStatement p, int at, SlotClaim s, long now)
+      throws SQLException {
+    p.setString(at, s.key());
+    p.setLong(at + 1, now);
+    p.setInt(at + 2, s.limit());
   }
 
   private boolean takeStart(Connection c, RateTake t, long now) throws SQLException {
@@ -181,12 +216,19 @@ final class PgLimitStore implements LimitStore {
         c -> {
           try (PreparedStatement p = c.prepareStatement(releaseAndNotify)) {
             p.setString(1, jid);
-            p.setString(2, db.enqueuedChannel());
-            p.setString(3, queue);
+            p.setString(2, db.slotsChannel());
+            p.setString(3, db.nodeToken());
+            p.setString(4, queue);
             p.executeQuery().close();
             return null;
           }
         });
+  }
+
+  /** {@link PgAcks}' statement deletes the acknowledged runs' slot rows and NOTIFYs. */
+  @Override
+  public boolean ackFreesSlots() {
+    return true;
   }
 
   @Override

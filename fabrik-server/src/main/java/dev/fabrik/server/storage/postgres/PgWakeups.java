@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * PgDatabase#directConnection()}): LISTEN belongs to a session, which PgBouncer in transaction mode
  * does not keep, so this one connection must reach PostgreSQL itself (or a session-mode pooler). It
  * waits in pgjdbc's {@code getNotifications(timeout)} and tells the listener each queue named,
- * waking all of that queue's waiters (a notification does not say how many jobs came).
+ * waking all of that queue's waiters (a notification does not say how many jobs came). It also
+ * listens on {@link PgDatabase#slotsChannel()}, where another node's {@link PgSlotNotice} wakes as
+ * many waiters as it freed slots.
  *
  * <p>The safety net: every {@code poll} period without a notification, and every period while the
  * connection is down, it wakes the waiters of each queue that has fetchable jobs (one query over
@@ -89,6 +91,7 @@ final class PgWakeups implements AutoCloseable {
       try (Connection c = db.directConnection()) {
         connection = c;
         try (Statement s = c.createStatement()) {
+          s.execute("LISTEN " + db.slotsChannel());
           s.execute("LISTEN " + db.enqueuedChannel());
         }
         listening = true;
@@ -121,6 +124,17 @@ final class PgWakeups implements AutoCloseable {
     }
   }
 
+  private void notified(PGNotification n) {
+    if (!n.getName().equals(db.slotsChannel())) {
+      listener.enqueued(n.getParameter(), Integer.MAX_VALUE);
+      return;
+    }
+    PgSlotNotice slots = PgSlotNotice.parse(n.getParameter());
+    if (slots != null && !slots.token().equals(db.nodeToken())) {
+      listener.enqueued(slots.queue(), slots.count());
+    }
+  }
+
   private void listen(PGConnection pg) throws SQLException {
     long lastPoll = System.nanoTime();
     while (!closed) {
@@ -128,7 +142,7 @@ final class PgWakeups implements AutoCloseable {
       PGNotification[] got = pg.getNotifications((int) Math.max(1, pollMs - sincePoll));
       if (got != null) {
         for (PGNotification n : got) {
-          listener.enqueued(n.getParameter(), Integer.MAX_VALUE);
+          notified(n);
         }
       }
       // Also on a busy channel: notifications for some queues must not starve the others' poll.

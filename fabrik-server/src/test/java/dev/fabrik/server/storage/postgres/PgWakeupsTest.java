@@ -59,6 +59,34 @@ class PgWakeupsTest {
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(wakeups::listening);
   }
 
+  private void sendSlotNotice(String payload) throws SQLException {
+    try (Connection c = db.connection();
+        PreparedStatement p = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      p.setString(1, db.slotsChannel());
+      p.setString(2, payload);
+      p.execute();
+    }
+  }
+
+  @Test
+  void anotherNodesSlotNoticeWakesAsManyWaitersAsItFreedSlotsAndOurOwnNone() throws Exception {
+    BlockingQueue<String> counted = new LinkedBlockingQueue<>();
+    wakeups =
+        PgWakeups.start(
+            db, (queue, count) -> counted.add(queue + "=" + count), Duration.ofMinutes(5));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(wakeups::listening);
+
+    sendSlotNotice(db.nodeToken() + " 1 mine"); // this node woke its own waiters already
+    sendSlotNotice("0123456789abcdef 2 scraper jobs");
+    sendSlotNotice("not a notice");
+    insertJob("default", true);
+
+    // Notifications arrive in commit order: the enqueue last.
+    assertThat(counted.poll(10, TimeUnit.SECONDS)).isEqualTo("scraper jobs=2");
+    assertThat(counted.poll(10, TimeUnit.SECONDS)).isEqualTo("default=" + Integer.MAX_VALUE);
+    assertThat(counted).isEmpty();
+  }
+
   @Test
   void aCommittedInsertWakesWithinMilliseconds() throws Exception {
     // A long poll, so only the notification can deliver the wake-up in time.
