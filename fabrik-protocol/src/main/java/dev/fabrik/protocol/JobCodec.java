@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.core.ErrorReportConfiguration;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -55,7 +56,7 @@ public final class JobCodec {
       if (first == null) {
         throw new JobFormatException("empty input");
       }
-      Job job = readJob(p);
+      Job job = readJob(p, JsonParser::readValueAsTree);
       if (p.nextToken() != null) {
         throw new JobFormatException("trailing token after the job: " + p.currentToken());
       }
@@ -67,6 +68,14 @@ public final class JobCodec {
 
   /** A PUSHB body: a JSON array of jobs. */
   public static List<Job> decodeArray(String json) {
+    return decodeArray(json, JsonParser::readValueAsTree);
+  }
+
+  /**
+   * A PUSHB body, with {@code values} reading {@code args} and unknown fields (the parser on their
+   * first token).
+   */
+  static List<Job> decodeArray(String json, Function<JsonParser, JsonNode> values) {
     try (JsonParser p = MAPPER.createParser(json.getBytes(StandardCharsets.UTF_8))) {
       JsonToken first = p.nextToken();
       if (first == null) {
@@ -77,7 +86,7 @@ public final class JobCodec {
       }
       List<Job> jobs = new ArrayList<>();
       while (p.nextToken() != JsonToken.END_ARRAY) {
-        jobs.add(readJob(p));
+        jobs.add(readJob(p, values));
       }
       if (p.nextToken() != null) {
         throw new JobFormatException("trailing token after the array: " + p.currentToken());
@@ -123,7 +132,7 @@ public final class JobCodec {
     writeIfPresent(g, "jobtype", job.jobtype());
     if (job.args() != null) {
       g.writeName("args");
-      g.writeTree(job.args());
+      RawJson.write(job.args(), g);
     }
     writeIfPresent(g, "queue", job.queue());
     if (job.retry() != null) {
@@ -148,17 +157,18 @@ public final class JobCodec {
     }
     for (Map.Entry<String, JsonNode> e : job.extra().entrySet()) {
       g.writeName(e.getKey());
-      g.writeTree(e.getValue());
+      RawJson.write(e.getValue(), g);
     }
     g.writeEndObject();
   }
 
   /**
    * Reads one job object, the parser on its {@code START_OBJECT}; leaves it on the matching {@code
-   * END_OBJECT}. Known scalar fields are read from the token stream; {@code args}, {@code custom},
-   * {@code failure} and unknown fields become trees, so their numbers keep their exact text.
+   * END_OBJECT}. Known scalar fields are read from the token stream; {@code custom} and {@code
+   * failure} become trees, {@code args} and unknown fields whatever {@code values} makes of them
+   * (trees, or {@link RawJson} for a PUSHB that stores them as they are).
    */
-  private static Job readJob(JsonParser p) {
+  private static Job readJob(JsonParser p, Function<JsonParser, JsonNode> values) {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new JobFormatException("a job must be a JSON object");
     }
@@ -185,7 +195,7 @@ public final class JobCodec {
           if (t != JsonToken.VALUE_NULL && t != JsonToken.START_ARRAY) {
             throw new JobFormatException("args must be an array");
           }
-          args = t == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
+          args = t == JsonToken.VALUE_NULL ? null : values.apply(p);
         }
         case "queue" -> queue = string(name, p, t);
         case "retry" -> retry = integer(name, p, t);
@@ -208,7 +218,7 @@ public final class JobCodec {
           if (extra == null) {
             extra = new LinkedHashMap<>();
           }
-          extra.put(name, p.readValueAsTree());
+          extra.put(name, values.apply(p));
         }
       }
     }
