@@ -12,6 +12,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +42,16 @@ public final class JobCodec {
                   .build())
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .build();
+
+  // The names the job's own fields are written with: copied as bytes, not escaped each time.
+  private static final SerializableString JID = new SerializedString("jid");
+  private static final SerializableString JOBTYPE = new SerializedString("jobtype");
+  private static final SerializableString ARGS = new SerializedString("args");
+  private static final SerializableString QUEUE = new SerializedString("queue");
+  private static final SerializableString RETRY = new SerializedString("retry");
+  private static final SerializableString AT = new SerializedString("at");
+  private static final SerializableString CREATED_AT = new SerializedString("created_at");
+  private static final SerializableString ENQUEUED_AT = new SerializedString("enqueued_at");
 
   /** A typical job is 150–400 bytes encoded. */
   private static final int ENCODE_BUFFER = 512;
@@ -127,23 +139,29 @@ public final class JobCodec {
    * (PUSH encodes every job once, so this is on the hot path).
    */
   static void write(Job job, JsonGenerator g) {
+    write(job, g, null);
+  }
+
+  /** {@link #write}, with the values repeated across a batch's jobs cached in {@code repeated}. */
+  static void write(Job job, JsonGenerator g, RepeatedStrings repeated) {
     g.writeStartObject();
-    writeIfPresent(g, "jid", job.jid());
-    writeIfPresent(g, "jobtype", job.jobtype());
+    writeIfPresent(g, JID, job.jid(), null, 0);
+    writeIfPresent(g, JOBTYPE, job.jobtype(), repeated, RepeatedStrings.JOBTYPE);
     if (job.args() != null) {
-      g.writeName("args");
+      g.writeName(ARGS);
       RawJson.write(job.args(), g);
     }
-    writeIfPresent(g, "queue", job.queue());
+    writeIfPresent(g, QUEUE, job.queue(), repeated, RepeatedStrings.QUEUE);
     if (job.retry() != null) {
-      g.writeNumberProperty("retry", job.retry().intValue());
+      g.writeName(RETRY);
+      g.writeNumber(job.retry().intValue());
     }
     if (job.reserveFor() != null && job.reserveFor() != 0) {
       g.writeNumberProperty("reserve_for", job.reserveFor().intValue());
     }
-    writeIfPresent(g, "at", job.at());
-    writeIfPresent(g, "created_at", job.createdAt());
-    writeIfPresent(g, "enqueued_at", job.enqueuedAt());
+    writeIfPresent(g, AT, job.at(), repeated, RepeatedStrings.AT);
+    writeIfPresent(g, CREATED_AT, job.createdAt(), repeated, RepeatedStrings.CREATED_AT);
+    writeIfPresent(g, ENQUEUED_AT, job.enqueuedAt(), repeated, RepeatedStrings.ENQUEUED_AT);
     if (job.backtrace() != null && job.backtrace() != 0) {
       g.writeNumberProperty("backtrace", job.backtrace().intValue());
     }
@@ -160,6 +178,19 @@ public final class JobCodec {
       RawJson.write(e.getValue(), g);
     }
     g.writeEndObject();
+  }
+
+  private static void writeIfPresent(
+      JsonGenerator g, SerializableString name, String value, RepeatedStrings repeated, int slot) {
+    if (value == null || value.isEmpty()) {
+      return;
+    }
+    g.writeName(name);
+    if (repeated == null) {
+      g.writeString(value);
+    } else {
+      repeated.write(g, slot, value);
+    }
   }
 
   /**

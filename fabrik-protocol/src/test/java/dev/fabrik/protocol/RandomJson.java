@@ -65,7 +65,12 @@ final class RandomJson {
       b.append(ws(r)).append('"').append(key).append('"').append(ws(r)).append(':').append(ws(r));
       switch (key) {
         case "jid", "jobtype", "queue", "at", "created_at", "enqueued_at" ->
-            b.append(r.nextInt(10) == 0 ? "null" : "\"jid-" + r.nextInt(1000) + "\"");
+            b.append(
+                switch (r.nextInt(10)) {
+                  case 0 -> "null";
+                  case 1, 2 -> STRINGS[r.nextInt(STRINGS.length)];
+                  default -> "\"jid-" + r.nextInt(1000) + "\"";
+                });
         case "retry", "reserve_for", "backtrace" -> b.append(r.nextInt(50) - 5);
         case "args" -> array(r, b, 3);
         case "custom" -> object(r, b, 3);
