@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
 import tools.jackson.databind.JsonNode;
@@ -119,16 +118,6 @@ final class RawJson implements SerializableString {
     }
     buffer.put(json);
     return json.length;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RawJson other && Arrays.equals(json, other.json);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(json);
   }
 
   @Override
