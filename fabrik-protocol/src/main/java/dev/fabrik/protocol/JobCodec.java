@@ -109,6 +109,15 @@ public final class JobCodec {
     }
   }
 
+  /**
+   * {@code value} (a job's {@code args} or unknown field) as a JSON tree: a PUSHB keeps them as
+   * their stored bytes ({@link BulkJobDecoder}), which only code that walks the value needs to
+   * decode, e.g. to write its object keys sorted.
+   */
+  public static JsonNode tree(JsonNode value) {
+    return value == null ? null : RawJson.tree(value);
+  }
+
   public static byte[] encode(Job job) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(ENCODE_BUFFER);
     try (JsonGenerator g = MAPPER.createGenerator(out)) {

@@ -29,12 +29,21 @@ final class RawJson implements SerializableString {
     return JsonNodeFactory.instance.rawValueNode(new RawValue(new RawJson(json)));
   }
 
+  /** {@code node} as a tree: decoded from its bytes when it is raw, else itself. */
+  static JsonNode tree(JsonNode node) {
+    return bytes(node) instanceof RawJson raw ? JobCodec.MAPPER.readTree(raw.json) : node;
+  }
+
+  private static Object bytes(JsonNode node) {
+    return node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue raw
+        ? raw.rawValue()
+        : null;
+  }
+
   /** Writes {@code node} as a value: its bytes when it is raw, else as a tree. */
   static void write(JsonNode node, JsonGenerator g) {
-    if (node instanceof POJONode pojo
-        && pojo.getPojo() instanceof RawValue raw
-        && raw.rawValue() instanceof RawJson bytes) {
-      g.writeRawValue(bytes);
+    if (bytes(node) instanceof RawJson raw) {
+      g.writeRawValue(raw);
     } else {
       g.writeTree(node);
     }

@@ -92,6 +92,10 @@ class PushBulkEquivalenceTest {
             + "{\"jid\":\"jid-00022\","
             + J
             + ",\"failure\":{\"retry_count\":2,\"message\":\"m\"}}]",
+        // unique jobs whose args differ only in key order are one job (the key sorts them)
+        "[{\"jid\":\"jid-00028\",\"jobtype\":\"U\",\"args\":[{\"b\":1,\"a\":[{\"d\":1,\"c\":2}]}],"
+            + "\"custom\":{\"unique_for\":60}},{\"jid\":\"jid-00029\",\"jobtype\":\"U\","
+            + "\"args\":[{\"a\":[{\"c\":2,\"d\":1}],\"b\":1}],\"custom\":{\"unique_for\":60}}]",
         // duplicate keys: at the job's level and inside a value (the tree decoder's business)
         "[{\"jid\":\"jid-00023\",\"jid\":\"jid-00024\","
             + J
