@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.core.ErrorReportConfiguration;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +43,16 @@ public final class JobCodec {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .build();
 
+  // The names the job's own fields are written with: copied as bytes, not escaped each time.
+  private static final SerializableString JID = new SerializedString("jid");
+  private static final SerializableString JOBTYPE = new SerializedString("jobtype");
+  private static final SerializableString ARGS = new SerializedString("args");
+  private static final SerializableString QUEUE = new SerializedString("queue");
+  private static final SerializableString RETRY = new SerializedString("retry");
+  private static final SerializableString AT = new SerializedString("at");
+  private static final SerializableString CREATED_AT = new SerializedString("created_at");
+  private static final SerializableString ENQUEUED_AT = new SerializedString("enqueued_at");
+
   /** A typical job is 150–400 bytes encoded. */
   private static final int ENCODE_BUFFER = 512;
 
@@ -55,7 +68,7 @@ public final class JobCodec {
       if (first == null) {
         throw new JobFormatException("empty input");
       }
-      Job job = readJob(p);
+      Job job = readJob(p, JsonParser::readValueAsTree);
       if (p.nextToken() != null) {
         throw new JobFormatException("trailing token after the job: " + p.currentToken());
       }
@@ -67,6 +80,14 @@ public final class JobCodec {
 
   /** A PUSHB body: a JSON array of jobs. */
   public static List<Job> decodeArray(String json) {
+    return decodeArray(json, JsonParser::readValueAsTree);
+  }
+
+  /**
+   * A PUSHB body, with {@code values} reading {@code args} and unknown fields (the parser on their
+   * first token).
+   */
+  static List<Job> decodeArray(String json, Function<JsonParser, JsonNode> values) {
     try (JsonParser p = MAPPER.createParser(json.getBytes(StandardCharsets.UTF_8))) {
       JsonToken first = p.nextToken();
       if (first == null) {
@@ -77,7 +98,7 @@ public final class JobCodec {
       }
       List<Job> jobs = new ArrayList<>();
       while (p.nextToken() != JsonToken.END_ARRAY) {
-        jobs.add(readJob(p));
+        jobs.add(readJob(p, values));
       }
       if (p.nextToken() != null) {
         throw new JobFormatException("trailing token after the array: " + p.currentToken());
@@ -86,6 +107,15 @@ public final class JobCodec {
     } catch (JacksonException e) {
       throw new JobFormatException(e.getOriginalMessage(), e);
     }
+  }
+
+  /**
+   * {@code value} (a job's {@code args} or unknown field) as a JSON tree: a PUSHB keeps them as
+   * their stored bytes ({@link BulkJobDecoder}), which only code that walks the value needs to
+   * decode, e.g. to write its object keys sorted.
+   */
+  public static JsonNode tree(JsonNode value) {
+    return value == null ? null : RawJson.tree(value);
   }
 
   public static byte[] encode(Job job) {
@@ -118,23 +148,29 @@ public final class JobCodec {
    * (PUSH encodes every job once, so this is on the hot path).
    */
   static void write(Job job, JsonGenerator g) {
+    write(job, g, null);
+  }
+
+  /** {@link #write}, with the values repeated across a batch's jobs cached in {@code repeated}. */
+  static void write(Job job, JsonGenerator g, RepeatedStrings repeated) {
     g.writeStartObject();
-    writeIfPresent(g, "jid", job.jid());
-    writeIfPresent(g, "jobtype", job.jobtype());
+    writeIfPresent(g, JID, job.jid(), null, 0);
+    writeIfPresent(g, JOBTYPE, job.jobtype(), repeated, RepeatedStrings.JOBTYPE);
     if (job.args() != null) {
-      g.writeName("args");
-      g.writeTree(job.args());
+      g.writeName(ARGS);
+      RawJson.write(job.args(), g);
     }
-    writeIfPresent(g, "queue", job.queue());
+    writeIfPresent(g, QUEUE, job.queue(), repeated, RepeatedStrings.QUEUE);
     if (job.retry() != null) {
-      g.writeNumberProperty("retry", job.retry().intValue());
+      g.writeName(RETRY);
+      g.writeNumber(job.retry().intValue());
     }
     if (job.reserveFor() != null && job.reserveFor() != 0) {
       g.writeNumberProperty("reserve_for", job.reserveFor().intValue());
     }
-    writeIfPresent(g, "at", job.at());
-    writeIfPresent(g, "created_at", job.createdAt());
-    writeIfPresent(g, "enqueued_at", job.enqueuedAt());
+    writeIfPresent(g, AT, job.at(), repeated, RepeatedStrings.AT);
+    writeIfPresent(g, CREATED_AT, job.createdAt(), repeated, RepeatedStrings.CREATED_AT);
+    writeIfPresent(g, ENQUEUED_AT, job.enqueuedAt(), repeated, RepeatedStrings.ENQUEUED_AT);
     if (job.backtrace() != null && job.backtrace() != 0) {
       g.writeNumberProperty("backtrace", job.backtrace().intValue());
     }
@@ -148,17 +184,31 @@ public final class JobCodec {
     }
     for (Map.Entry<String, JsonNode> e : job.extra().entrySet()) {
       g.writeName(e.getKey());
-      g.writeTree(e.getValue());
+      RawJson.write(e.getValue(), g);
     }
     g.writeEndObject();
   }
 
+  private static void writeIfPresent(
+      JsonGenerator g, SerializableString name, String value, RepeatedStrings repeated, int slot) {
+    if (value == null || value.isEmpty()) {
+      return;
+    }
+    g.writeName(name);
+    if (repeated == null) {
+      g.writeString(value);
+    } else {
+      repeated.write(g, slot, value);
+    }
+  }
+
   /**
    * Reads one job object, the parser on its {@code START_OBJECT}; leaves it on the matching {@code
-   * END_OBJECT}. Known scalar fields are read from the token stream; {@code args}, {@code custom},
-   * {@code failure} and unknown fields become trees, so their numbers keep their exact text.
+   * END_OBJECT}. Known scalar fields are read from the token stream; {@code custom} and {@code
+   * failure} become trees, {@code args} and unknown fields whatever {@code values} makes of them
+   * (trees, or {@link RawJson} for a PUSHB that stores them as they are).
    */
-  private static Job readJob(JsonParser p) {
+  private static Job readJob(JsonParser p, Function<JsonParser, JsonNode> values) {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new JobFormatException("a job must be a JSON object");
     }
@@ -185,7 +235,7 @@ public final class JobCodec {
           if (t != JsonToken.VALUE_NULL && t != JsonToken.START_ARRAY) {
             throw new JobFormatException("args must be an array");
           }
-          args = t == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
+          args = t == JsonToken.VALUE_NULL ? null : values.apply(p);
         }
         case "queue" -> queue = string(name, p, t);
         case "retry" -> retry = integer(name, p, t);
@@ -208,7 +258,7 @@ public final class JobCodec {
           if (extra == null) {
             extra = new LinkedHashMap<>();
           }
-          extra.put(name, p.readValueAsTree());
+          extra.put(name, values.apply(p));
         }
       }
     }

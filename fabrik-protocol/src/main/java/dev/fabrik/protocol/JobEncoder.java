@@ -15,12 +15,13 @@ public final class JobEncoder implements AutoCloseable {
   private static final ObjectWriter WRITER = JobCodec.MAPPER.writer().withRootValueSeparator("");
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+  private final RepeatedStrings repeated = new RepeatedStrings();
   private JsonGenerator g = WRITER.createGenerator(out);
 
   /** The job's compact JSON, byte for byte {@link JobCodec#encode}'s. */
   public byte[] encode(Job job) {
     try {
-      JobCodec.write(job, g);
+      JobCodec.write(job, g, repeated);
       g.flush();
       return out.toByteArray();
     } catch (RuntimeException e) {

@@ -22,4 +22,37 @@ class JobEncoderTest {
       }
     }
   }
+
+  /** Values repeated from job to job are copied from a cache: it must not change a byte. */
+  @Test
+  void repeatedAndChangingValuesGiveTheSameBytes() {
+    String[] values = {"T", "T", "a/b", "a/b", "ü", "ü", "q\\\"", "2026-06-30T17:00:00Z", "T"};
+    StringBuilder body = new StringBuilder("[");
+    for (int i = 0; i < values.length; i++) {
+      String v = values[i];
+      body.append(i == 0 ? "" : ",")
+          .append("{\"jid\":\"jid-0000")
+          .append(i)
+          .append("\",\"jobtype\":\"")
+          .append(v)
+          .append("\",\"args\":[],\"queue\":\"")
+          .append(v)
+          .append("\",\"at\":\"")
+          .append(v)
+          .append("\",\"created_at\":\"")
+          .append(v)
+          .append("\",\"enqueued_at\":\"")
+          .append(values[values.length - 1 - i])
+          .append("\"}");
+    }
+    List<Job> jobs = JobCodec.decodeArray(body.append(']').toString());
+    try (JobEncoder encoder = new JobEncoder()) {
+      for (Job job : jobs) {
+        assertThat(new String(encoder.encode(job), java.nio.charset.StandardCharsets.UTF_8))
+            .isEqualTo(JobCodec.encodeToString(job))
+            .contains(
+                "\"queue\":\"" + JobCodec.MAPPER.writeValueAsString(job.queue()).substring(1));
+      }
+    }
+  }
 }

@@ -12,7 +12,9 @@ public interface JobMiddleware {
 
   /**
    * A valid job (defaults filled) is about to be scheduled or enqueued; a hook may add keys to its
-   * {@code custom} (the job is encoded after every hook ran).
+   * {@code custom} (the job is encoded after every hook ran). A PUSHB's jobs keep their {@code
+   * args} and unknown array or object fields as their stored bytes: walk them through {@link
+   * dev.fabrik.protocol.JobCodec#tree}.
    */
   default void beforePush(Job job) {}
 

@@ -18,7 +18,9 @@ public interface OutcomeListener {
    * A valid job (defaults filled) is about to be stored by PUSH or PUSHB: called before its store
    * write is submitted, so a write the listener submits to the same store lands first. A listener
    * may refuse the job here with a {@link dev.fabrik.server.CommandException} (batches do, for a
-   * batch closed on another node); every listener then hears {@link #notStored}.
+   * batch closed on another node); every listener then hears {@link #notStored}. As for {@link
+   * JobMiddleware#beforePush}, a PUSHB job's {@code args} may be raw bytes ({@link
+   * dev.fabrik.protocol.JobCodec#tree}).
    */
   default void pushing(Job job) {}
 

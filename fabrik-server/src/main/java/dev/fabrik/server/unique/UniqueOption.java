@@ -108,7 +108,9 @@ public record UniqueOption(String key, Duration window, UniqueUntil until) {
     sha.update((byte) 0);
     sha.update(job.queue().getBytes(StandardCharsets.UTF_8));
     sha.update((byte) 0);
-    sha.update(job.args() == null ? new byte[0] : CANONICAL.writeValueAsBytes(job.args()));
+    // Sorted keys need the tree: a PUSHB's args are kept as their bytes (JobCodec.tree).
+    sha.update(
+        job.args() == null ? new byte[0] : CANONICAL.writeValueAsBytes(JobCodec.tree(job.args())));
     return HexFormat.of().formatHex(sha.digest());
   }
 }
