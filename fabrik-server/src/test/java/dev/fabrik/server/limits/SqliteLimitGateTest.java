@@ -46,7 +46,9 @@ class SqliteLimitGateTest extends LimitGateContract {
 
   /**
    * The early release must not outlive a failed commit: the job is still reserved, so it takes its
-   * slot back, and FETCH hands nothing more out until the count is under the limit again.
+   * slot back, and FETCH hands nothing more out until the count is under the limit again. A FETCH
+   * sent while the ACK is in flight takes the early-freed slot only if it runs before the commit
+   * fails (a race this test does not control), so the counts below follow what it got.
    */
   @Test
   void anAckWhoseCommitFailsTakesItsSlotBack() throws SQLException {
@@ -58,20 +60,26 @@ class SqliteLimitGateTest extends LimitGateContract {
 
     refuseDeletes(true);
     CompletableFuture<Void> acked = f.manager.ackAsync(LimitFixture.PREFIX + "a1");
-    assertThat(f.fetch("w2", "q")).as("freed before the commit").contains("a2");
+    boolean tookEarlySlot = f.fetch("w2", "q").isPresent();
     assertThat(acked).failsWithin(Duration.ofSeconds(30));
 
     assertThat(f.store.limits().inFlight(f.clock.instant()))
-        .as("a1 is still reserved and holds its slot again")
-        .containsEntry("queue:q", 2);
-    assertThat(f.fetch("w3", "q")).isEmpty();
+        .as("a1 is still reserved and holds its slot again (a2 taken meanwhile: %s)", tookEarlySlot)
+        .containsEntry("queue:q", tookEarlySlot ? 2 : 1);
+    assertThat(f.fetch("w3", "q")).as("nothing more while the limit is reached").isEmpty();
 
     refuseDeletes(false);
     f.ack("a1");
-    assertThat(f.store.limits().inFlight(f.clock.instant())).containsEntry("queue:q", 1);
-    assertThat(f.fetch("w3", "q")).as("a2 still holds the only slot").isEmpty();
-    f.ack("a2");
-    assertThat(f.fetch("w3", "q")).contains("a3");
+    if (tookEarlySlot) {
+      assertThat(f.store.limits().inFlight(f.clock.instant())).containsEntry("queue:q", 1);
+      assertThat(f.fetch("w3", "q")).as("a2 still holds the only slot").isEmpty();
+      f.ack("a2");
+      assertThat(f.fetch("w3", "q")).contains("a3");
+    } else {
+      assertThat(f.store.limits().inFlight(f.clock.instant())).isEmpty();
+      assertThat(f.fetch("w3", "q")).contains("a2");
+      assertThat(f.fetch("w4", "q")).isEmpty();
+    }
   }
 
   /** A trigger refuses every ACK's deletion, as a full disk refuses any commit. */
