@@ -115,6 +115,21 @@ class HostileClientsIT {
   }
 
   /** One good client's round trip: connect, HELLO, PUSH, FETCH, ACK. */
+  /**
+   * The server has seen every attacker's socket close: until then their unfinished lines still
+   * count against the buffer budget (a PUSH sent right after the attack was refused with "server
+   * buffers are full" in CI). INFO counts handshaken connections, this one included.
+   */
+  private void awaitAttackersClosed() {
+    try (ProtocolConnection c = connectGood(Duration.ofSeconds(15))) {
+      await("the attackers' connections closed on the server")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .pollInSameThread()
+          .until(() -> Wire.info(c).path("server").path("connections").asInt() <= 1);
+    }
+  }
+
   private void goodClientIsServed(String when) {
     try (ProtocolConnection good = connectGood(Duration.ofSeconds(15))) {
       pushFetchAck(good, when);
@@ -190,6 +205,7 @@ class HostileClientsIT {
     awaitAtLeast(refused, 10, Duration.ofSeconds(40));
     goodClientIsServed("during the attack");
     stopAttack();
+    awaitAttackersClosed();
     goodClientIsServed("after the attack");
 
     // Several large legitimate jobs at once still fit: three 4 MB PUSHes side by side.
