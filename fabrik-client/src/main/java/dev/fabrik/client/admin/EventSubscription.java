@@ -28,6 +28,9 @@ public final class EventSubscription implements AutoCloseable {
   private final Thread reader;
   private volatile boolean closed;
 
+  /** Set before the listener hears onClosed, so isOpen() is already false inside it. */
+  private volatile boolean ended;
+
   EventSubscription(InputStream body, EventListener listener) {
     this.body = body;
     this.listener = listener;
@@ -41,7 +44,7 @@ public final class EventSubscription implements AutoCloseable {
 
   /** True until the stream ended or was closed. */
   public boolean isOpen() {
-    return reader.isAlive() && !closed;
+    return !ended && !closed && reader.isAlive();
   }
 
   /** Stops reading and closes the connection; the listener hears {@code onClosed(null)}. */
@@ -96,6 +99,7 @@ public final class EventSubscription implements AutoCloseable {
         reason = "event stream failed: " + e.getMessage();
       }
     } finally {
+      ended = true;
       listener.onClosed(closed ? null : reason);
     }
   }
