@@ -84,16 +84,19 @@ public final class PeriodicTasks implements Service {
                 "enqueue",
                 settings.enqueue(),
                 () -> {
-                  manager.enqueueScheduled();
-                  manager.enqueueRetries();
+                  manager.maintenance().enqueueScheduled();
+                  manager.maintenance().enqueueRetries();
                 }),
-            new Task("reservations", settings.reapReservations(), manager::reapReservations),
-            new Task("dead", settings.purgeDead(), manager::purgeDead),
-            new Task("unique-locks", settings.purgeDead(), manager::purgeUniqueLocks),
+            new Task(
+                "reservations",
+                settings.reapReservations(),
+                manager.maintenance()::reapReservations),
+            new Task("dead", settings.purgeDead(), manager.maintenance()::purgeDead),
+            new Task("unique-locks", settings.purgeDead(), manager.maintenance()::purgeUniqueLocks),
             new Task(
                 "workers",
                 settings.reapWorkers(),
-                () -> manager.reapWorkers(settings.workerTtl()))));
+                () -> manager.maintenance().reapWorkers(settings.workerTtl()))));
   }
 
   PeriodicTasks(List<Task> tasks) {
