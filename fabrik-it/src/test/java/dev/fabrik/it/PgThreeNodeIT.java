@@ -118,7 +118,7 @@ class PgThreeNodeIT {
       assertThat(fetched.path("jid").asString()).isEqualTo(jid);
 
       clock.advance(Duration.ofSeconds(61));
-      List<Integer> reaped = race(node -> node.manager().reapReservations());
+      List<Integer> reaped = race(node -> node.manager().maintenance().reapReservations());
       // The nodes' own 5 s timers may have reaped it first; never more than once in all.
       assertThat(reaped.stream().mapToInt(Integer::intValue).sum()).isLessThanOrEqualTo(1);
       JsonNode info = Wire.info(conns.get(2));

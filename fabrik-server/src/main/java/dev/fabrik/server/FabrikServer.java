@@ -131,7 +131,9 @@ public final class FabrikServer implements Service, AutoCloseable {
             clock,
             new ManagerSettings(
                 config.fetchWait(), config.deadTtl(), config.deadMaxSize(), config.maxJobBytes()));
-    this.tasks = new PeriodicTasks(manager, PeriodicTasks.Settings.defaults(config.workerTtl()));
+    this.tasks =
+        new PeriodicTasks(
+            manager.maintenance(), PeriodicTasks.Settings.defaults(config.workerTtl()));
     this.cron = new CronService(store.cron(), manager::prepareForEnqueue, clock);
     ConnectionStats stats = new ConnectionStats();
     this.nodes =

@@ -100,7 +100,7 @@ class TrackingWorkerIT {
 
     // An hour later the 60 s reservation would long be gone; the extension keeps it.
     clock.advance(Duration.ofHours(1));
-    assertThat(server.manager().reapReservations()).isZero();
+    assertThat(server.manager().maintenance().reapReservations()).isZero();
     assertThat(client.trackStatus(job.jid()).state()).isEqualTo(TrackStatus.State.WORKING);
 
     finish.countDown();

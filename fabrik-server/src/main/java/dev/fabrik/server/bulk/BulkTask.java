@@ -114,7 +114,7 @@ final class BulkTask implements Runnable {
         changed +=
             action == BulkAction.COUNT
                 ? keys.size()
-                : manager.mutate(set, keys, action.mutateCommand());
+                : manager.sets().mutate(set, keys, action.mutateCommand());
         done += keys.size();
       }
       if (pastBoundary || page.next() == null) {

@@ -1,5 +1,6 @@
 package dev.fabrik.server.cluster;
 
+import dev.fabrik.server.lifecycle.PeriodicService;
 import dev.fabrik.server.lifecycle.Service;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,10 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -60,8 +58,9 @@ public final class NodeRegistry implements Service {
   private final IntSupplier connections;
   private final Object lock = new Object();
   private Instant startedAt;
-  private ScheduledExecutorService executor;
-  private boolean stopped;
+  private final PeriodicService runs;
+  private boolean running; // guarded by lock
+  private boolean stopped; // guarded by lock
   private volatile boolean failing;
 
   /**
@@ -83,6 +82,9 @@ public final class NodeRegistry implements Service {
     this.version = version;
     this.bindings = bindings;
     this.connections = connections;
+    this.runs =
+        new PeriodicService(
+            "fabrik-node", settings.refresh(), settings.refresh(), this::refreshSafely);
   }
 
   /** This process's node id (random per start). */
@@ -96,17 +98,14 @@ public final class NodeRegistry implements Service {
       if (stopped) {
         throw new IllegalStateException("the node registry was stopped; make a new one");
       }
-      if (executor != null) {
+      if (running) {
         return;
       }
       startedAt = clock.instant();
       // The first write is synchronous: a node that cannot register fails its start.
       store.upsert(self(startedAt));
-      executor =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().name("fabrik-node").daemon(true).factory());
-      long ms = settings.refresh().toMillis();
-      executor.scheduleWithFixedDelay(this::refreshSafely, ms, ms, TimeUnit.MILLISECONDS);
+      runs.start();
+      running = true;
     }
   }
 
@@ -157,24 +156,14 @@ public final class NodeRegistry implements Service {
   /** Stops refreshing and deletes this node's row (others would show it as gone otherwise). */
   @Override
   public void stop(Duration timeout) {
-    ScheduledExecutorService ex;
     synchronized (lock) {
-      ex = executor;
-      if (ex == null) {
+      if (!running) {
         return;
       }
+      running = false;
       stopped = true;
-      executor = null;
     }
-    ex.shutdown();
-    try {
-      if (!ex.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        ex.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      ex.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    runs.stop(timeout);
     try {
       store.delete(id);
     } catch (RuntimeException e) {

@@ -37,7 +37,7 @@ final class Mutate implements CommandHandler {
     } catch (IllegalArgumentException e) {
       throw CommandException.err(e.getMessage());
     }
-    manager.mutate(request);
+    manager.sets().mutate(request);
     return Reply.OK;
   }
 

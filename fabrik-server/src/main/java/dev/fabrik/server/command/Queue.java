@@ -37,9 +37,9 @@ final class Queue implements CommandHandler {
     String sub = words.getFirst().toUpperCase(Locale.ROOT);
     List<String> names = words.subList(1, words.size());
     switch (sub) {
-      case "PAUSE" -> manager.pauseQueues(requireNames(names));
-      case "RESUME" -> manager.resumeQueues(requireNames(names));
-      case "REMOVE" -> manager.removeQueues(requireNames(names));
+      case "PAUSE" -> manager.queues().pause(requireNames(names));
+      case "RESUME" -> manager.queues().resume(requireNames(names));
+      case "REMOVE" -> manager.queues().remove(requireNames(names));
       case "LATENCY" -> {
         return latency(names);
       }
@@ -61,7 +61,7 @@ final class Queue implements CommandHandler {
     if (names.contains("*")) {
       throw CommandException.err("QUEUE LATENCY does not support wildcards");
     }
-    Map<String, Double> seconds = manager.latency(names);
+    Map<String, Double> seconds = manager.queues().latency(names);
     ObjectNode out = JobCodec.MAPPER.createObjectNode();
     for (String name : names) {
       double value = seconds.getOrDefault(name, 0.0);

@@ -3,6 +3,7 @@ package dev.fabrik.server.cron;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.CommandException;
+import dev.fabrik.server.lifecycle.PeriodicService;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.StorageException;
@@ -16,21 +17,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Fires cron entries: once a second (on one platform thread: storage work must not pin virtual
- * threads' carriers) it looks at the entries whose next tick is due, reads each one's last tick
- * from the {@link CronStore}, plans the ticks to fire ({@link TickPlan}) and claims each with its
- * job in one store write. An entry's next due time is cached, so an idle second costs one pass over
- * an array of instants, whatever the number of entries.
+ * Fires cron entries: once a second (a {@link PeriodicService}: one platform thread, so storage
+ * work does not pin virtual threads' carriers) it looks at the entries whose next tick is due,
+ * reads each one's last tick from the {@link CronStore}, plans the ticks to fire ({@link TickPlan})
+ * and claims each with its job in one store write. An entry's next due time is cached, so an idle
+ * second costs one pass over an array of instants, whatever the number of entries.
  *
  * <p>Entries come from the config files ({@link #configure}, again on SIGHUP) and from the JSON API
  * ({@link #add}, kept in the store). Pause, resume and "run now" work on both. Several services on
@@ -67,7 +65,7 @@ public final class CronService implements Service {
   private final LinkedHashMap<String, Slot> slots = new LinkedHashMap<>();
   private List<CronEntry> configured = List.of();
   private List<String> configErrors = List.of();
-  private ScheduledExecutorService executor;
+  private final PeriodicService runs;
   private boolean started;
   private boolean stopped;
 
@@ -79,6 +77,7 @@ public final class CronService implements Service {
     this.store = store;
     this.prepare = prepare;
     this.clock = clock;
+    this.runs = new PeriodicService("fabrik-cron", PERIOD, PERIOD, this::runDue);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -92,11 +91,7 @@ public final class CronService implements Service {
       }
       started = true;
       rebuild();
-      executor =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().name("fabrik-cron").daemon().factory());
-      executor.scheduleWithFixedDelay(
-          this::runDueSafely, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+      runs.start();
     }
   }
 
@@ -110,20 +105,10 @@ public final class CronService implements Service {
 
   @Override
   public void stop(Duration timeout) {
-    ScheduledExecutorService e;
     synchronized (lock) {
       stopped = true;
-      e = executor;
-      executor = null;
     }
-    if (e != null) {
-      e.shutdown();
-      try {
-        e.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    runs.stop(timeout);
   }
 
   // ---------------------------------------------------------------- entries
@@ -302,14 +287,6 @@ public final class CronService implements Service {
   }
 
   // ---------------------------------------------------------------- firing
-
-  private void runDueSafely() {
-    try {
-      runDue();
-    } catch (RuntimeException e) {
-      log.warn("cron pass failed; trying again in {}", PERIOD, e);
-    }
-  }
 
   /**
    * One pass: fires every entry whose next tick is due. Public for tests, which drive it with a

@@ -1,5 +1,7 @@
 package dev.fabrik.server.history;
 
+import dev.fabrik.server.lifecycle.PeriodicService;
+import dev.fabrik.server.lifecycle.PeriodicService.Pass;
 import dev.fabrik.server.lifecycle.Service;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,9 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * A flush that fails (database down) keeps its rows and adds them to the next one; beyond {@link
  * #MAX_PENDING_ROWS} unflushed rows the oldest are dropped with a warning, so an outage bounds the
- * heap. Runs on its own platform thread (store calls pin carriers).
+ * heap. Runs on a {@link PeriodicService} (a platform thread: store calls pin carriers).
  */
 public final class History implements Service {
   private static final Logger log = LoggerFactory.getLogger(History.class);
@@ -47,14 +46,19 @@ public final class History implements Service {
   private final HistoryRecorder recorder;
   private final Object flushing = new Object();
   private List<HistoryRow> pending = List.of(); // guarded by flushing
-  private ScheduledExecutorService executor;
-  private boolean stopped;
+  private final PeriodicService runs;
 
   public History(JobStatsStore store, Clock clock, HistoryRetention retention) {
     this.store = store;
     this.clock = clock;
     this.retention = retention;
     this.recorder = new HistoryRecorder(clock);
+    this.runs =
+        new PeriodicService(
+            "fabrik-history",
+            List.of(
+                Pass.afterEach("history flush", FLUSH_PERIOD, FLUSH_PERIOD, this::flushSafely),
+                Pass.afterEach("history purge", Duration.ZERO, PURGE_PERIOD, this::purge)));
   }
 
   /** What the manager tells of every run ({@code manager.onOutcome(history.recorder())}). */
@@ -67,39 +71,14 @@ public final class History implements Service {
   }
 
   @Override
-  public synchronized void start() {
-    if (stopped) {
-      throw new IllegalStateException("the history was stopped; make a new one");
-    }
-    if (executor != null) {
-      return;
-    }
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("fabrik-history").daemon(true).factory());
-    long flushMs = FLUSH_PERIOD.toMillis();
-    executor.scheduleWithFixedDelay(this::flushSafely, flushMs, flushMs, TimeUnit.MILLISECONDS);
-    long purgeMs = PURGE_PERIOD.toMillis();
-    executor.scheduleWithFixedDelay(this::purgeSafely, 0, purgeMs, TimeUnit.MILLISECONDS);
+  public void start() {
+    runs.start();
   }
 
   /** Stops the timer, then flushes what is left (before the server closes the store). */
   @Override
   public void stop(Duration timeout) {
-    ScheduledExecutorService e;
-    synchronized (this) {
-      stopped = true;
-      e = executor;
-      executor = null;
-    }
-    if (e != null) {
-      e.shutdownNow();
-      try {
-        e.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    runs.stop(timeout);
     flushSafely();
   }
 
@@ -169,14 +148,6 @@ public final class History implements Service {
       } while (n >= PURGE_BATCH);
     }
     return total;
-  }
-
-  private void purgeSafely() {
-    try {
-      purge();
-    } catch (RuntimeException e) {
-      log.warn("purging old job history failed; trying again next period", e);
-    }
   }
 
   // ---------------------------------------------------------------- questions

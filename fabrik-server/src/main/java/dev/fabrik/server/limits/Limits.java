@@ -1,5 +1,6 @@
 package dev.fabrik.server.limits;
 
+import dev.fabrik.server.lifecycle.PeriodicService;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.manager.Manager;
 import dev.fabrik.server.manager.OutcomeListener;
@@ -16,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +69,7 @@ public final class Limits implements Service {
   private volatile List<LimitRule> confD = List.of();
   private volatile List<LimitRule> saved = List.of();
   private volatile LimitRules rules = LimitRules.NONE;
-  private ScheduledExecutorService refresher;
+  private PeriodicService refresher; // null until started
   private boolean stopped;
 
   public Limits(Store store, Manager manager, Clock clock) {
@@ -191,22 +191,19 @@ public final class Limits implements Service {
     if (refresher != null || stopped) {
       return;
     }
-    refresher =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("fabrik-limits").daemon(true).factory());
-    long ms = REFRESH.toMillis();
-    refresher.scheduleWithFixedDelay(this::periodic, ms, ms, TimeUnit.MILLISECONDS);
+    refresher = new PeriodicService("fabrik-limits", REFRESH, REFRESH, this::periodic);
+    refresher.start();
   }
 
   @Override
   public void stop(Duration timeout) {
-    ScheduledExecutorService r;
+    PeriodicService r;
     synchronized (this) {
       stopped = true;
       r = refresher;
     }
     if (r != null) {
-      r.shutdownNow();
+      r.stop(timeout);
     }
     if (releases != null) {
       releases.shutdown();

@@ -9,12 +9,10 @@ import dev.fabrik.server.CommandException;
 import dev.fabrik.server.priority.PriorityField;
 import dev.fabrik.server.storage.Counters;
 import dev.fabrik.server.storage.FailureDecision;
-import dev.fabrik.server.storage.Mutation;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
-import dev.fabrik.server.storage.SetQuery;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.unique.UniqueClaim;
 import dev.fabrik.server.unique.UniqueJobs;
@@ -24,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,19 +32,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
-import java.util.function.IntSupplier;
 import java.util.random.RandomGenerator;
 
 /**
  * Every rule of a job's life: push (validation, defaults, scheduling), fetch (queue order, paused
- * queues, quiet workers, blocking wait), ack, fail (retry policy, backoff, dead set), reservation
- * expiry, mutate and queue control. Never touches a socket; command handlers call it and turn its
- * {@link dev.fabrik.server.CommandException}s into {@code -CODE message} replies. Thread-safe.
+ * queues, quiet workers, blocking wait), ack, fail (retry policy, backoff, dead set). The rest it
+ * hands to collaborators that share its hooks and listeners: {@link #maintenance()} (the timed
+ * passes: due jobs, expired reservations, purges), {@link #queues()} (QUEUE PAUSE/RESUME/REMOVE/
+ * LATENCY) and {@link #sets()} (MUTATE). Never touches a socket; command handlers call it and turn
+ * its {@link dev.fabrik.server.CommandException}s into {@code -CODE message} replies. Thread-safe.
  */
 public final class Manager {
-  /** Entries moved per store call by the periodic passes; they loop until a pass comes up short. */
-  static final int BATCH = 1000;
-
   private final Store store;
   private final WorkerRegistry workers;
   private final Clock clock;
@@ -60,6 +55,9 @@ public final class Manager {
   private final Fetcher fetcher;
   private final TaskStatsRecorder tasks = new TaskStatsRecorder();
   private final UniqueJobs unique;
+  private final Maintenance maintenance;
+  private final QueueControl queues;
+  private final SetActions sets;
   private volatile PushRoute route;
 
   public Manager(Store store, WorkerRegistry workers, Clock clock, ManagerSettings settings) {
@@ -80,6 +78,11 @@ public final class Manager {
     this.retryPolicy = new RetryPolicy(random, settings.deadTtl());
     this.fetcher = new Fetcher(store, workers, clock, settings.fetchWait(), waiters, middleware);
     this.unique = new UniqueJobs(store.uniqueLocks());
+    this.maintenance =
+        new Maintenance(
+            store, workers, clock, settings, retryPolicy, middleware, outcomes, tasks, unique);
+    this.queues = new QueueControl(store, clock);
+    this.sets = new SetActions(store, clock, settings.deadTtl());
     store.onEnqueued(waiters::wake);
     store.onEnqueuedElsewhere(waiters::wake);
     workers.onStoppedRunning(waiters::release);
@@ -479,7 +482,7 @@ public final class Manager {
       snooze(report.jid(), clock.instant().plus(snooze.get()));
       return;
     }
-    DecisionTaken decided = new DecisionTaken(decision(failure, clock.instant()));
+    DecisionTaken decided = new DecisionTaken(retryPolicy.decision(failure, clock.instant()));
     Optional<Reservation> failed = store.fail(report.jid(), decided);
     if (failed.isEmpty()) {
       throw CommandException.err("Job not found " + CommandException.excerpt(report.jid()));
@@ -510,131 +513,16 @@ public final class Manager {
     }
   }
 
-  /** Remembers what the store applied, for the listeners (the last call wins on a retry). */
-  private static final class DecisionTaken implements FailureDecision {
-    private final FailureDecision decision;
-    private volatile FailureDecision.Outcome outcome;
+  // ---------------------------------------------------------------- administration
 
-    DecisionTaken(FailureDecision decision) {
-      this.decision = decision;
-    }
-
-    @Override
-    public Outcome decide(Reservation reservation) {
-      Outcome o = decision.decide(reservation);
-      outcome = o;
-      return o;
-    }
+  /** MUTATE and the web console's actions on the scheduled, retry and dead sets. */
+  public SetActions sets() {
+    return sets;
   }
 
-  private FailureDecision decision(FailureReports.Sanitized failure, Instant now) {
-    FailureDecision decide = retryPolicy.decision(failure, now);
-    return reservation -> {
-      try {
-        return decide.decide(reservation);
-      } catch (JobFormatException e) {
-        // Unreadable payload: keep it where an operator can see it rather than lose it.
-        return new FailureDecision.Dead(now.plus(settings.deadTtl()), reservation.payload());
-      }
-    };
-  }
-
-  // ---------------------------------------------------------------- mutate, queues
-
-  /** MUTATE on retries/scheduled/dead (spec §3.11). */
-  public void mutate(MutateRequest request) {
-    SetName set = SetName.fromWire(request.target());
-    if (set == null) {
-      throw CommandException.err("invalid target for mutation command");
-    }
-    String cmd = request.cmd() == null ? "" : request.cmd();
-    if (cmd.equals("clear")) {
-      store.mutate(set, e -> true, new Mutation.Delete());
-    } else {
-      store.mutate(set, MutationFilters.of(request.filter()), mutation(cmd));
-    }
-  }
-
-  /**
-   * An operator's action from the web console: MUTATE's {@code cmd} ({@code discard}, {@code kill},
-   * {@code requeue}) on the entries of {@code set} with these keys, with the same rules (a kill
-   * expires after the configured dead TTL). Keys of entries that are gone are skipped.
-   *
-   * @return how many entries were changed
-   * @throws CommandException for another {@code cmd}
-   */
-  public int mutate(SetName set, Collection<SetEntry.Key> keys, String cmd) {
-    return store.mutate(set, keys, mutation(cmd));
-  }
-
-  /**
-   * The same on every entry of {@code set} matching {@code query} ("act on all matching").
-   *
-   * @return how many entries were changed
-   * @throws CommandException for another {@code cmd}
-   */
-  public int mutate(SetName set, SetQuery query, String cmd) {
-    return store.mutate(set, query, mutation(cmd));
-  }
-
-  /** MUTATE's commands as store mutations; kill's expiry is computed here and only here. */
-  private Mutation mutation(String cmd) {
-    return switch (cmd) {
-      case "discard" -> new Mutation.Delete();
-      case "kill" -> new Mutation.Kill(clock.instant().plus(settings.deadTtl()));
-      case "requeue" -> new Mutation.Requeue();
-      default -> throw CommandException.err("unknown mutate operation");
-    };
-  }
-
-  /** QUEUE PAUSE; {@code *} as the first name means every known queue. */
-  public void pauseQueues(List<String> names) {
-    store.pause(expand(names));
-  }
-
-  public void resumeQueues(List<String> names) {
-    store.resume(expand(names));
-  }
-
-  public void removeQueues(List<String> names) {
-    store.remove(expand(names));
-  }
-
-  private Collection<String> expand(List<String> names) {
-    if (names == null || names.isEmpty()) {
-      return List.of();
-    }
-    return "*".equals(names.getFirst()) ? List.copyOf(store.queueSizes().keySet()) : names;
-  }
-
-  /**
-   * QUEUE LATENCY: seconds since the head job of each queue was enqueued (0 when empty or unknown).
-   * Checks the wildcard itself, so every caller gets {@code -ERR QUEUE LATENCY does not support
-   * wildcards}.
-   */
-  public Map<String, Double> latency(List<String> queues) {
-    if (queues.contains("*")) {
-      throw CommandException.err("QUEUE LATENCY does not support wildcards");
-    }
-    Instant now = clock.instant();
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (String q : queues) {
-      out.put(q, store.peek(q).map(p -> secondsSinceEnqueued(p, now)).orElse(0.0));
-    }
-    return out;
-  }
-
-  private static double secondsSinceEnqueued(byte[] payload, Instant now) {
-    try {
-      String at = JobCodec.decode(payload).enqueuedAt();
-      if (at == null || at.isEmpty()) {
-        return 0.0;
-      }
-      Duration d = Duration.between(Timestamps.parse(at), now);
-      return d.isNegative() ? 0.0 : d.toNanos() / 1e9;
-    } catch (RuntimeException e) {
-      return 0.0;
-    }
+  /** QUEUE PAUSE, RESUME, REMOVE and LATENCY. */
+  public QueueControl queues() {
+    return queues;
   }
 
   /** The data INFO reports under {@code faktory}. */
@@ -657,106 +545,9 @@ public final class Manager {
     flushListeners.forEach(Runnable::run);
   }
 
-  // ---------------------------------------------------------------- periodic tasks
-
-  /** Moves due scheduled jobs to their queues; returns how many. */
-  public int enqueueScheduled() {
-    return timed(TaskStatsRecorder.SCHEDULED, () -> enqueueDue(SetName.SCHEDULED));
-  }
-
-  /** Moves due retries to their queues; returns how many. */
-  public int enqueueRetries() {
-    return timed(TaskStatsRecorder.RETRIES, () -> enqueueDue(SetName.RETRIES));
-  }
-
-  private int enqueueDue(SetName set) {
-    Instant now = clock.instant();
-    String stamp = Timestamps.format(now);
-    int total = 0;
-    int moved;
-    do {
-      moved = store.enqueueDue(set, now, BATCH, payload -> restamp(payload, stamp));
-      total += moved;
-    } while (moved >= BATCH);
-    return total;
-  }
-
-  /** The payload to enqueue, or null to drop the job (a hook said so: it expired). */
-  private byte[] restamp(byte[] payload, String enqueuedAt) {
-    try {
-      Job job = JobCodec.decode(payload);
-      for (JobMiddleware m : middleware) {
-        if (m.dropWhenDue(job)) {
-          return null;
-        }
-      }
-      return JobCodec.encode(job.withEnqueuedAt(enqueuedAt));
-    } catch (JobFormatException e) {
-      return payload;
-    }
-  }
-
-  /** Drops dead jobs past their TTL or beyond the size cap; returns how many. */
-  public int purgeDead() {
-    return timed(
-        TaskStatsRecorder.DEAD,
-        () -> {
-          Instant now = clock.instant();
-          int total = 0;
-          int purged;
-          do {
-            purged = store.purgeDue(SetName.DEAD, now, BATCH);
-            total += purged;
-          } while (purged >= BATCH);
-          return total + store.trim(SetName.DEAD, settings.deadMaxSize());
-        });
-  }
-
-  /** Deletes unique locks past their TTL; returns how many. */
-  public int purgeUniqueLocks() {
-    return unique.purgeExpired(clock.instant(), BATCH);
-  }
-
-  /** Fails every reservation past its deadline ({@code ReservationExpired}); returns how many. */
-  public int reapReservations() {
-    return timed(
-        TaskStatsRecorder.BUSY,
-        () -> {
-          Instant now = clock.instant();
-          FailureDecision expired = decision(FailureReports.EXPIRED, now);
-          int total = 0;
-          while (true) {
-            List<Reservation> due = store.expiredReservations(now, BATCH);
-            int failed = 0;
-            for (Reservation r : due) {
-              DecisionTaken decided = new DecisionTaken(expired);
-              Optional<Reservation> gone = store.fail(r.jid(), decided);
-              if (gone.isPresent()) {
-                failed++;
-                for (OutcomeListener l : outcomes) {
-                  l.failed(gone.get(), true, decided.outcome);
-                }
-              }
-            }
-            total += failed;
-            // A short page is the last; a page where nothing could be failed would repeat forever.
-            if (due.size() < BATCH || failed == 0) {
-              return total;
-            }
-          }
-        });
-  }
-
-  /** Forgets workers silent for longer than {@code ttl} and closes their connections. */
-  public int reapWorkers(Duration ttl) {
-    return timed(TaskStatsRecorder.WORKERS, () -> workers.reap(ttl));
-  }
-
-  private int timed(String task, IntSupplier work) {
-    long start = System.nanoTime();
-    int moved = work.getAsInt();
-    tasks.record(task, moved, System.nanoTime() - start);
-    return moved;
+  /** The passes that run on a timer: due jobs, expired reservations, purges. */
+  public Maintenance maintenance() {
+    return maintenance;
   }
 
   Duration fetchWait() {

@@ -3,6 +3,7 @@ package dev.fabrik.server.manager;
 import dev.fabrik.protocol.Failure;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.protocol.JobFormatException;
 import dev.fabrik.protocol.Timestamps;
 import dev.fabrik.server.fate.FateMarks;
 import dev.fabrik.server.storage.FailureDecision;
@@ -39,14 +40,21 @@ final class RetryPolicy {
     return n * n * n * n + 15 + random.nextInt(30) * (n + 1);
   }
 
-  /** The decision the store applies atomically with removing the reservation. */
+  /**
+   * The decision the store applies atomically with removing the reservation. A payload that cannot
+   * be read goes to the dead set as it is, where an operator can see it, rather than being lost.
+   */
   FailureDecision decision(FailureReports.Sanitized report, Instant now) {
     return reservation -> {
-      Outcome o = decide(JobCodec.decode(reservation.payload()), report, now);
-      // A discarded batch or workflow job leaves a fate row with its deletion (JobFates).
-      return o instanceof FailureDecision.Discard && FateMarks.wanted(reservation.payload())
-          ? new FailureDecision.Discard(now)
-          : o;
+      try {
+        Outcome o = decide(JobCodec.decode(reservation.payload()), report, now);
+        // A discarded batch or workflow job leaves a fate row with its deletion (JobFates).
+        return o instanceof FailureDecision.Discard && FateMarks.wanted(reservation.payload())
+            ? new FailureDecision.Discard(now)
+            : o;
+      } catch (JobFormatException e) {
+        return new FailureDecision.Dead(now.plus(deadTtl), reservation.payload());
+      }
     };
   }
 

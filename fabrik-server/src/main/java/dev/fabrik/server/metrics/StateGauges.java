@@ -52,7 +52,7 @@ final class StateGauges {
         .callback(
             cb -> {
               List<String> queues = new ArrayList<>(store.queueSizes().keySet());
-              manager.latency(queues).forEach((q, seconds) -> cb.call(seconds, q));
+              manager.queues().latency(queues).forEach((q, seconds) -> cb.call(seconds, q));
             })
         .register(registry);
     GaugeWithCallback.builder()

@@ -1,23 +1,21 @@
 package dev.fabrik.server.scheduler;
 
+import dev.fabrik.server.lifecycle.PeriodicService;
+import dev.fabrik.server.lifecycle.PeriodicService.Pass;
 import dev.fabrik.server.lifecycle.Service;
-import dev.fabrik.server.manager.Manager;
+import dev.fabrik.server.manager.Maintenance;
 import dev.fabrik.server.storage.StorageException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's background passes, on one platform thread (storage work must not pin virtual
- * threads' carriers): due scheduled jobs and retries every second (Faktory scans every 5 s; a job
- * scheduled {@code at} T starts within about a second of T here), expired reservations every 5 s,
- * dead-set purge every minute, silent workers every 15 s. A pass that throws is logged and runs
- * again next period.
+ * The server's background passes ({@link Maintenance}), on one {@link PeriodicService} thread: due
+ * scheduled jobs and retries every second (Faktory scans every 5 s; a job scheduled {@code at} T
+ * starts within about a second of T here), expired reservations every 5 s, dead-set purge every
+ * minute, silent workers every 15 s. A pass that throws is logged and runs again next period.
  *
  * <p>Every node of a cluster (several servers on one PostgreSQL) runs all of these passes, with no
  * leader: each is safe because the store decides every race in one atomic statement, never a lock
@@ -72,51 +70,41 @@ public final class PeriodicTasks implements Service {
   /** One named pass and its period. */
   record Task(String name, Duration period, Runnable body) {}
 
-  private final List<Task> tasks;
-  private final Object lock = new Object();
-  private ScheduledExecutorService executor;
-  private boolean stopped;
+  private final PeriodicService runs;
+  private boolean started; // guarded by this: a stop before any start leaves it startable
 
-  public PeriodicTasks(Manager manager, Settings settings) {
+  public PeriodicTasks(Maintenance maintenance, Settings settings) {
     this(
         List.of(
             new Task(
                 "enqueue",
                 settings.enqueue(),
                 () -> {
-                  manager.enqueueScheduled();
-                  manager.enqueueRetries();
+                  maintenance.enqueueScheduled();
+                  maintenance.enqueueRetries();
                 }),
-            new Task("reservations", settings.reapReservations(), manager::reapReservations),
-            new Task("dead", settings.purgeDead(), manager::purgeDead),
-            new Task("unique-locks", settings.purgeDead(), manager::purgeUniqueLocks),
+            new Task("reservations", settings.reapReservations(), maintenance::reapReservations),
+            new Task("dead", settings.purgeDead(), maintenance::purgeDead),
+            new Task("unique-locks", settings.purgeDead(), maintenance::purgeUniqueLocks),
             new Task(
                 "workers",
                 settings.reapWorkers(),
-                () -> manager.reapWorkers(settings.workerTtl()))));
+                () -> maintenance.reapWorkers(settings.workerTtl()))));
   }
 
   PeriodicTasks(List<Task> tasks) {
-    this.tasks = List.copyOf(tasks);
+    this.runs =
+        new PeriodicService(
+            "fabrik-periodic",
+            tasks.stream()
+                .map(t -> Pass.afterEach(t.name(), t.period(), t.period(), () -> runSafely(t)))
+                .toList());
   }
 
   @Override
-  public void start() {
-    synchronized (lock) {
-      if (stopped) {
-        throw new IllegalStateException("periodic tasks were stopped; make a new instance");
-      }
-      if (executor != null) {
-        return;
-      }
-      executor =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().name("fabrik-periodic").daemon(true).factory());
-      for (Task t : tasks) {
-        long ms = t.period().toMillis();
-        executor.scheduleWithFixedDelay(() -> runSafely(t), ms, ms, TimeUnit.MILLISECONDS);
-      }
-    }
+  public synchronized void start() {
+    started = true;
+    runs.start();
   }
 
   private static void runSafely(Task t) {
@@ -134,24 +122,11 @@ public final class PeriodicTasks implements Service {
   /** Stops the passes and waits (up to {@code timeout}) for a running one to finish. */
   @Override
   public void stop(Duration timeout) {
-    ScheduledExecutorService ex;
-    synchronized (lock) {
-      ex = executor;
-      if (ex == null) {
-        return; // never started, or already stopped
+    synchronized (this) {
+      if (!started) {
+        return; // never started: it still may be
       }
-      stopped = true;
-      executor = null;
     }
-    ex.shutdown();
-    try {
-      if (!ex.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        ex.shutdownNow();
-        LOG.warn("periodic tasks did not finish within {}", timeout);
-      }
-    } catch (InterruptedException e) {
-      ex.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    runs.stop(timeout);
   }
 }

@@ -4,6 +4,7 @@ import dev.fabrik.protocol.Job;
 import dev.fabrik.server.cluster.RecoveryTrigger;
 import dev.fabrik.server.fate.FateSweep;
 import dev.fabrik.server.fault.CrashPoints;
+import dev.fabrik.server.lifecycle.PeriodicService;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.manager.JobMiddleware;
 import dev.fabrik.server.manager.OutcomeListener;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -60,7 +60,7 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
   private final RecoveryTrigger recoveryDue;
   private final ExecutorService outcomes =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fabrik-workflow-", 0).factory());
-  private ScheduledExecutorService purger;
+  private PeriodicService purger; // null when not running
 
   /**
    * @param retention how long a succeeded job stays nameable by later pushes
@@ -195,11 +195,9 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
       return;
     }
     recover();
-    purger =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("fabrik-workflow-purge").daemon(true).factory());
-    long every = CrashPoints.recoveryEvery().toMillis();
-    purger.scheduleWithFixedDelay(this::periodically, every, every, TimeUnit.MILLISECONDS);
+    Duration every = CrashPoints.recoveryEvery();
+    purger = new PeriodicService("fabrik-workflow-purge", every, every, this::periodically);
+    purger.start();
   }
 
   /**
@@ -254,13 +252,13 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
 
   @Override
   public void stop(Duration timeout) {
-    ScheduledExecutorService p;
+    PeriodicService p;
     synchronized (this) {
       p = purger;
       purger = null;
     }
     if (p != null) {
-      p.shutdownNow();
+      p.stop(timeout);
     }
     outcomes.shutdown();
     try {

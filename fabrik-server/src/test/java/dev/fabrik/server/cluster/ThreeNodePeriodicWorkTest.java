@@ -97,7 +97,7 @@ class ThreeNodePeriodicWorkTest {
     }
     assertThat(node(0).manager().stats().scheduled()).isEqualTo(JOBS);
     clock.advance(Duration.ofSeconds(31));
-    int moved = sum(race(n -> n.manager().enqueueScheduled()));
+    int moved = sum(race(n -> n.manager().maintenance().enqueueScheduled()));
     assertThat(moved).isLessThanOrEqualTo(JOBS);
     drainUntilScheduledIsEmpty();
     assertThat(node(1).manager().stats().queues()).containsEntry("later", (long) JOBS);
@@ -114,10 +114,10 @@ class ThreeNodePeriodicWorkTest {
     }
     assertThat(node(2).manager().stats().retries()).isEqualTo(JOBS);
     clock.advance(Duration.ofDays(1)); // past every first backoff
-    int moved = sum(race(n -> n.manager().enqueueRetries()));
+    int moved = sum(race(n -> n.manager().maintenance().enqueueRetries()));
     assertThat(moved).isLessThanOrEqualTo(JOBS);
     while (node(0).manager().stats().retries() > 0) {
-      node(0).manager().enqueueRetries();
+      node(0).manager().maintenance().enqueueRetries();
     }
     assertThat(node(0).manager().stats().queues()).containsEntry("flaky", (long) JOBS);
     assertThat(distinctFetched("flaky")).isEqualTo(JOBS);
@@ -128,7 +128,7 @@ class ThreeNodePeriodicWorkTest {
     node(0).manager().push(JobCodec.decode(job("held", "slow", ",\"reserve_for\":60,\"retry\":5")));
     assertThat(node(1).manager().fetchNow("w-gone", List.of("slow"))).isPresent();
     clock.advance(Duration.ofSeconds(61));
-    int reaped = sum(race(n -> n.manager().reapReservations()));
+    int reaped = sum(race(n -> n.manager().maintenance().reapReservations()));
     // A node's own 5 s timer may have been first; once in all, whoever it was.
     assertThat(reaped).isLessThanOrEqualTo(1);
     assertThat(node(2).manager().stats().working()).isZero();
@@ -175,7 +175,7 @@ class ThreeNodePeriodicWorkTest {
     }
     assertThat(node(0).manager().stats().dead()).isEqualTo(JOBS);
     clock.advance(Duration.ofDays(365));
-    int purged = sum(race(n -> n.manager().purgeDead()));
+    int purged = sum(race(n -> n.manager().maintenance().purgeDead()));
     assertThat(purged).isLessThanOrEqualTo(JOBS);
     assertThat(node(1).manager().stats().dead()).isZero();
   }
@@ -183,7 +183,7 @@ class ThreeNodePeriodicWorkTest {
   /** The nodes' own timers may still hold due jobs in flight; run passes until none is left. */
   private void drainUntilScheduledIsEmpty() {
     while (node(0).manager().stats().scheduled() > 0) {
-      node(0).manager().enqueueScheduled();
+      node(0).manager().maintenance().enqueueScheduled();
     }
   }
 

@@ -113,7 +113,7 @@ class ExpiringJobsTest {
     manager.push(scheduled("sched-keeping", now.plusSeconds(60), "{\"expires_in\":120}"));
     clock.advance(Duration.ofSeconds(60));
 
-    assertThat(manager.enqueueScheduled()).isEqualTo(2);
+    assertThat(manager.maintenance().enqueueScheduled()).isEqualTo(2);
     assertThat(store.setSize(SetName.SCHEDULED)).isZero();
     assertThat(store.queueSize("default")).isEqualTo(1);
     assertThat(expired).containsExactly("sched-expiring@DUE");
@@ -128,7 +128,7 @@ class ExpiringJobsTest {
     assertThat(store.setSize(SetName.RETRIES)).isEqualTo(1);
 
     clock.advance(Duration.ofHours(1)); // past the first backoff (15 s + up to 30 s... and 5 s)
-    assertThat(manager.enqueueRetries()).isEqualTo(1);
+    assertThat(manager.maintenance().enqueueRetries()).isEqualTo(1);
     assertThat(store.setSize(SetName.RETRIES)).isZero();
     assertThat(store.queueSize("default")).isZero();
     assertThat(expired).containsExactly("retrying@DUE");

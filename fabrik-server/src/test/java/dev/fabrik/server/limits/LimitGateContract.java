@@ -112,7 +112,7 @@ public abstract class LimitGateContract {
     assertThat(f.fetch("w1", "q")).contains("a");
 
     f.clock.advance(Duration.ofMinutes(31)); // past the default reserve_for of 1800 s
-    f.manager.reapReservations();
+    f.manager.maintenance().reapReservations();
 
     assertThat(f.fetch("w2", "q")).contains("b");
   }

@@ -37,7 +37,7 @@ class ManagerFailureTest {
     assertThat(f.size(SetName.RETRIES)).isEqualTo(1);
     assertThat(f.store.counters()).isEqualTo(new Counters(1, 1));
     f.clock.advance(Duration.ofMinutes(2));
-    assertThat(f.manager.enqueueRetries()).isEqualTo(1);
+    assertThat(f.manager.maintenance().enqueueRetries()).isEqualTo(1);
     assertThat(f.fetchJob("default").jid()).isEqualTo("abcdefgh");
     fail("abcdefgh", "second");
     assertThat(f.size(SetName.RETRIES)).isZero();
@@ -82,7 +82,7 @@ class ManagerFailureTest {
       assertThat(entry.score()).isEqualTo(f.clock.instant().plusSeconds(backoff));
       assertThat(failure.nextAt()).isEqualTo(Timestamps.format(entry.score()));
       f.clock.advance(Duration.ofSeconds(backoff));
-      assertThat(f.manager.enqueueRetries()).isEqualTo(1);
+      assertThat(f.manager.maintenance().enqueueRetries()).isEqualTo(1);
       Job again = f.fetchJob("default");
       assertThat(again.enqueuedAt()).isEqualTo(Timestamps.format(f.clock.instant()));
     }
@@ -93,7 +93,7 @@ class ManagerFailureTest {
     pushAndFetch("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"retry\":-1}");
     fail("abcdefgh", "dies");
     assertThat(f.size(SetName.DEAD)).isEqualTo(1);
-    f.manager.mutate(new MutateRequest("requeue", "dead", null));
+    f.manager.sets().mutate(new MutateRequest("requeue", "dead", null));
     assertThat(f.fetchJob("default").failure().retryCount()).isZero();
     fail("abcdefgh", "dies again");
     assertThat(f.size(SetName.DEAD)).isEqualTo(1);
@@ -103,12 +103,14 @@ class ManagerFailureTest {
     f.fetchJob("default");
     fail("abcdefgi", "1");
     f.clock.advance(Duration.ofMinutes(1));
-    f.manager.enqueueRetries();
+    f.manager.maintenance().enqueueRetries();
     f.fetchJob("default");
     fail("abcdefgi", "2");
-    f.manager.mutate(
-        new MutateRequest(
-            "requeue", "dead", new MutateRequest.Filter(List.of("abcdefgi"), null, null)));
+    f.manager
+        .sets()
+        .mutate(
+            new MutateRequest(
+                "requeue", "dead", new MutateRequest.Filter(List.of("abcdefgi"), null, null)));
     Job revived = f.fetchJob("default");
     assertThat(revived.failure().retryCount()).isEqualTo(1);
     fail("abcdefgi", "3");
@@ -131,14 +133,14 @@ class ManagerFailureTest {
   void expiredReservationIsFailedThroughTheRetryPath() throws Exception {
     pushAndFetch("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[]}");
     f.clock.advance(Duration.ofSeconds(10));
-    assertThat(f.manager.reapReservations()).isZero();
+    assertThat(f.manager.maintenance().reapReservations()).isZero();
     assertThat(f.store.extendReservation("nosuchjob", f.clock.instant())).isFalse();
     Instant fetchedAt = f.clock.instant().minusSeconds(10);
     f.store.extendReservation("abcdefgh", fetchedAt.plus(Duration.ofHours(50)));
     f.clock.set(fetchedAt.plusSeconds(1810));
-    assertThat(f.manager.reapReservations()).isZero();
+    assertThat(f.manager.maintenance().reapReservations()).isZero();
     f.clock.set(fetchedAt.plus(Duration.ofHours(51)));
-    assertThat(f.manager.reapReservations()).isEqualTo(1);
+    assertThat(f.manager.maintenance().reapReservations()).isEqualTo(1);
     assertThat(f.size(SetName.RETRIES)).isEqualTo(1);
     Failure failure =
         JobCodec.decode(f.store.scan(SetName.RETRIES, null, 1).getFirst().payload()).failure();
@@ -155,13 +157,13 @@ class ManagerFailureTest {
   void expiredRetryZeroJobVanishes() throws Exception {
     pushAndFetch("{\"jid\":\"abcdefgh\",\"jobtype\":\"T\",\"args\":[],\"retry\":0}");
     f.clock.advance(Duration.ofMinutes(31));
-    assertThat(f.manager.reapReservations()).isEqualTo(1);
+    assertThat(f.manager.maintenance().reapReservations()).isEqualTo(1);
     assertThat(f.size(SetName.RETRIES) + f.size(SetName.DEAD) + f.size("default")).isZero();
   }
 
   @Test
   void manyExpiredReservationsAreReapedInBatches() throws Exception {
-    int n = Manager.BATCH + 5;
+    int n = Maintenance.BATCH + 5;
     for (int i = 0; i < n; i++) {
       f.manager.push(job("jid-" + (100000 + i), "T", "default"));
     }
@@ -169,7 +171,7 @@ class ManagerFailureTest {
       f.fetchJob("default");
     }
     f.clock.advance(Duration.ofHours(1));
-    assertThat(f.manager.reapReservations()).isEqualTo(n);
+    assertThat(f.manager.maintenance().reapReservations()).isEqualTo(n);
     assertThat(f.store.workingSize()).isZero();
   }
 }

@@ -58,11 +58,11 @@ class ManagerFetchTest {
   void pausedQueueIsSkippedUntilResumed() throws Exception {
     f.manager.push(job("default-1", "T", "default"));
     f.manager.push(job("email-001", "T", "email"));
-    f.manager.pauseQueues(List.of("default"));
+    f.manager.queues().pause(List.of("default"));
     assertThat(f.store.pausedQueues()).containsExactly("default");
     assertThat(f.fetchJob("default", "email").jid()).isEqualTo("email-001");
     assertThat(f.fetchJob("default")).isNull();
-    f.manager.resumeQueues(List.of("default"));
+    f.manager.queues().resume(List.of("default"));
     assertThat(f.store.pausedQueues()).isEmpty();
     assertThat(f.fetchJob("default", "email").jid()).isEqualTo("default-1");
   }

@@ -42,7 +42,7 @@ class ManagerMutateTest {
   }
 
   private void mutate(String cmd, String target, MutateRequest.Filter filter) {
-    f.manager.mutate(new MutateRequest(cmd, target, filter));
+    f.manager.sets().mutate(new MutateRequest(cmd, target, filter));
   }
 
   private static MutateRequest.Filter filter(List<String> jids, String regexp, String jobtype) {

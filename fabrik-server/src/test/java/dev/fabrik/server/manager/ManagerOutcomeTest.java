@@ -46,7 +46,7 @@ class ManagerOutcomeTest {
     assertThatThrownBy(() -> f.manager.fail(new FailureReport("failed-1", "E", "m", null)))
         .isInstanceOf(CommandException.class);
     f.clock.advance(Duration.ofSeconds(61));
-    assertThat(f.manager.reapReservations()).isEqualTo(1);
+    assertThat(f.manager.maintenance().reapReservations()).isEqualTo(1);
 
     assertThat(heard).containsExactly("ack acked-01", "fail failed-1", "expired expire-1");
   }

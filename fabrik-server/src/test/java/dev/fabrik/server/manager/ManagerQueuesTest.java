@@ -22,30 +22,30 @@ class ManagerQueuesTest {
   void wildcardPausesResumesAndRemovesEveryKnownQueue() {
     f.manager.push(job("abcdefgh", "T", "a"));
     f.manager.push(job("abcdefgi", "T", "b"));
-    f.manager.pauseQueues(List.of("*"));
+    f.manager.queues().pause(List.of("*"));
     assertThat(f.store.pausedQueues()).containsExactlyInAnyOrder("a", "b");
-    f.manager.resumeQueues(List.of("*", "ignored"));
+    f.manager.queues().resume(List.of("*", "ignored"));
     assertThat(f.store.pausedQueues()).isEmpty();
-    f.manager.pauseQueues(List.of("never-seen"));
+    f.manager.queues().pause(List.of("never-seen"));
     assertThat(f.store.pausedQueues()).isEmpty();
-    f.manager.removeQueues(List.of("frobnoz"));
-    f.manager.removeQueues(List.of("a"));
+    f.manager.queues().remove(List.of("frobnoz"));
+    f.manager.queues().remove(List.of("a"));
     assertThat(f.store.queueSizes()).containsOnlyKeys("b");
-    f.manager.removeQueues(List.of("*"));
+    f.manager.queues().remove(List.of("*"));
     assertThat(f.store.queueSizes()).isEmpty();
-    f.manager.pauseQueues(List.of());
+    f.manager.queues().pause(List.of());
   }
 
   @Test
   void latencyIsSecondsSinceTheHeadJobWasEnqueued() {
-    assertThat(f.manager.latency(List.of("default")))
+    assertThat(f.manager.queues().latency(List.of("default")))
         .containsExactly(java.util.Map.entry("default", 0.0));
     f.manager.push(job("abcdefgh", "T", "default"));
     f.clock.advance(Duration.ofMillis(2500));
     f.manager.push(job("abcdefgi", "T", "default"));
-    assertThat(f.manager.latency(List.of("default", "foo")))
+    assertThat(f.manager.queues().latency(List.of("default", "foo")))
         .containsExactly(java.util.Map.entry("default", 2.5), java.util.Map.entry("foo", 0.0));
-    assertThatThrownBy(() -> f.manager.latency(List.of("*")))
+    assertThatThrownBy(() -> f.manager.queues().latency(List.of("*")))
         .isInstanceOf(CommandException.class)
         .hasMessage("QUEUE LATENCY does not support wildcards");
   }
@@ -56,7 +56,7 @@ class ManagerQueuesTest {
         List.of(
             new QueuedJob(
                 "abcdefgh", "raw", "{\"jid\":\"abcdefgh\"}".getBytes(StandardCharsets.UTF_8))));
-    assertThat(f.manager.latency(List.of("raw"))).containsEntry("raw", 0.0);
+    assertThat(f.manager.queues().latency(List.of("raw"))).containsEntry("raw", 0.0);
   }
 
   @Test
@@ -73,7 +73,7 @@ class ManagerQueuesTest {
     }
     assertThat(f.size(SetName.SCHEDULED)).isEqualTo(3);
     f.clock.advance(Duration.ofMillis(1));
-    assertThat(f.manager.enqueueScheduled()).isEqualTo(1);
+    assertThat(f.manager.maintenance().enqueueScheduled()).isEqualTo(1);
     assertThat(f.size(SetName.SCHEDULED)).isEqualTo(2);
     var head = dev.fabrik.protocol.JobCodec.decode(f.store.peek("default").orElseThrow());
     assertThat(head.enqueuedAt()).isEqualTo(Timestamps.format(f.clock.instant()));
@@ -85,7 +85,7 @@ class ManagerQueuesTest {
   void scheduledPassDrainsMoreThanOneBatch() {
     Instant at = f.clock.instant().plusSeconds(1);
     List<dev.fabrik.protocol.Job> jobs = new java.util.ArrayList<>();
-    for (int i = 0; i < Manager.BATCH * 2 + 1; i++) {
+    for (int i = 0; i < Maintenance.BATCH * 2 + 1; i++) {
       jobs.add(
           job(
               "{\"jid\":\"jid-"
@@ -96,7 +96,7 @@ class ManagerQueuesTest {
     }
     assertThat(f.manager.pushBulk(jobs)).isEmpty();
     f.clock.advance(Duration.ofSeconds(1));
-    assertThat(f.manager.enqueueScheduled()).isEqualTo(Manager.BATCH * 2 + 1);
+    assertThat(f.manager.maintenance().enqueueScheduled()).isEqualTo(Maintenance.BATCH * 2 + 1);
   }
 
   @Test
@@ -107,11 +107,11 @@ class ManagerQueuesTest {
     Instant now = capped.clock.instant();
     addDead(capped, "dead0001", now);
     addDead(capped, "dead0002", now.plus(Duration.ofMinutes(5)));
-    assertThat(capped.manager.purgeDead()).isEqualTo(1);
+    assertThat(capped.manager.maintenance().purgeDead()).isEqualTo(1);
     assertThat(capped.size(SetName.DEAD)).isEqualTo(1);
     addDead(capped, "dead0003", now.plus(Duration.ofMinutes(6)));
     addDead(capped, "dead0004", now.plus(Duration.ofMinutes(7)));
-    assertThat(capped.manager.purgeDead()).isEqualTo(1);
+    assertThat(capped.manager.maintenance().purgeDead()).isEqualTo(1);
     assertThat(capped.store.scan(SetName.DEAD, null, 10))
         .extracting(e -> e.jid())
         .containsExactly("dead0003", "dead0004");

@@ -65,9 +65,9 @@ class ManagerSnoozeTest {
     assertThat(heard).containsExactly("snoozed snoozed1 until " + until);
 
     f.clock.advance(Duration.ofSeconds(119));
-    assertThat(f.manager.enqueueScheduled()).isZero();
+    assertThat(f.manager.maintenance().enqueueScheduled()).isZero();
     f.clock.advance(Duration.ofSeconds(1));
-    assertThat(f.manager.enqueueScheduled()).isEqualTo(1);
+    assertThat(f.manager.maintenance().enqueueScheduled()).isEqualTo(1);
     Job again = f.fetchJob("default");
     assertThat(again.jid()).isEqualTo("snoozed1");
     assertThat(again.failure()).isNull();
@@ -80,7 +80,7 @@ class ManagerSnoozeTest {
     pushAndFetch("retried1");
     f.manager.fail(new FailureReport("retried1", "E", "boom", List.of()));
     f.clock.advance(Duration.ofMinutes(5));
-    f.manager.enqueueRetries();
+    f.manager.maintenance().enqueueRetries();
     f.fetchJob("default");
 
     f.manager.fail(new FailureReport("retried1", "", "", List.of(), 30.0));

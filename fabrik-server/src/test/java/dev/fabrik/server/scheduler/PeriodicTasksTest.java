@@ -92,7 +92,8 @@ class PeriodicTasksTest {
 
     var tasks =
         new PeriodicTasks(
-            manager, new PeriodicTasks.Settings(FAST, FAST, FAST, FAST, Duration.ofSeconds(60)));
+            manager.maintenance(),
+            new PeriodicTasks.Settings(FAST, FAST, FAST, FAST, Duration.ofSeconds(60)));
     tasks.start();
     try {
       assertThat(scheduledMoved.await(10, TimeUnit.SECONDS)).isTrue();

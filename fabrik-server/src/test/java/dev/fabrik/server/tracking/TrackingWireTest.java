@@ -150,7 +150,7 @@ class TrackingWireTest {
       assertThat(state("doomed-1")).isEqualTo("failed");
 
       clock.advance(Duration.ofHours(1)); // past any backoff of a first retry
-      assertThat(server.manager().enqueueRetries()).isEqualTo(1);
+      assertThat(server.manager().maintenance().enqueueRetries()).isEqualTo(1);
       assertThat(c.bulk("FETCH default")).contains("doomed-1");
       assertThat(state("doomed-1")).isEqualTo("working");
       fail("doomed-1");
@@ -199,11 +199,11 @@ class TrackingWireTest {
       assertThat(setReserveUntil("long-job-1", T0.plusSeconds(600))).isEqualTo("+OK\r\n");
 
       clock.set(T0.plus(Duration.ofHours(1)));
-      assertThat(server.manager().reapReservations()).isZero();
+      assertThat(server.manager().maintenance().reapReservations()).isZero();
       assertThat(state("long-job-1")).isEqualTo("working");
 
       clock.set(T0.plus(Duration.ofHours(2)).plusSeconds(1));
-      assertThat(server.manager().reapReservations()).isEqualTo(1);
+      assertThat(server.manager().maintenance().reapReservations()).isEqualTo(1);
       assertThat(state("long-job-1")).isEqualTo("failed");
     }
 

@@ -136,7 +136,7 @@ class MetricsEndpointTest {
       // The reserved Report job's reservation runs out: a failure with reason "expired".
       // The periodic reaper may get there first: either way it expires exactly once.
       clock.advance(Duration.ofSeconds(60));
-      server.manager().reapReservations();
+      server.manager().maintenance().reapReservations();
       String after = scrape();
       assertThat(sample(after, "fabrik_jobs_failed_total{jobtype=\"Report\",reason=\"expired\"}"))
           .isEqualTo(1);

@@ -4,16 +4,14 @@ import dev.fabrik.server.history.Grain;
 import dev.fabrik.server.history.HistoryRow;
 import dev.fabrik.server.history.JobStatsStore;
 import dev.fabrik.server.history.Tally;
+import dev.fabrik.server.storage.HistoryReads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * History in {@code {s}.job_history} (V8__history.sql), one row per non-zero field of a bucket. A
@@ -33,9 +31,7 @@ import java.util.TreeMap;
 final class PgJobStatsStore implements JobStatsStore {
   private final PgDatabase db;
   private final String add;
-  private final String series;
-  private final String seriesOfType;
-  private final String byType;
+  private final HistoryReads reads;
   private final String purge;
 
   PgJobStatsStore(PgDatabase db) {
@@ -46,18 +42,7 @@ final class PgJobStatsStore implements JobStatsStore {
                 + " SELECT * FROM unnest(?::smallint[], ?::bigint[], ?::text[], ?::smallint[],"
                 + " ?::bigint[]) ORDER BY 1, 2, 3, 4"
                 + " ON CONFLICT (grain, start, jobtype, field) DO UPDATE SET n = h.n + excluded.n");
-    series =
-        db.sql(
-            "SELECT start, field, sum(n) FROM {s}.job_history"
-                + " WHERE grain = ? AND start >= ? AND start < ? GROUP BY start, field");
-    seriesOfType =
-        db.sql(
-            "SELECT start, field, n FROM {s}.job_history"
-                + " WHERE grain = ? AND start >= ? AND start < ? AND jobtype = ?");
-    byType =
-        db.sql(
-            "SELECT jobtype, field, sum(n) FROM {s}.job_history"
-                + " WHERE grain = ? AND start >= ? AND start < ? GROUP BY jobtype, field");
+    reads = new HistoryReads(db.sql("{s}.job_history"));
     purge =
         db.sql(
             "DELETE FROM {s}.job_history WHERE ctid IN (SELECT ctid FROM {s}.job_history"
@@ -107,46 +92,13 @@ final class PgJobStatsStore implements JobStatsStore {
   @Override
   public SortedMap<Long, Tally> series(Grain grain, long from, long to, String jobtype) {
     return PgCalls.autocommit(
-        db,
-        "reading the job history",
-        c -> {
-          SortedMap<Long, Tally> out = new TreeMap<>();
-          try (PreparedStatement p = prepare(c, jobtype == null ? series : seriesOfType, grain)) {
-            p.setLong(2, from);
-            p.setLong(3, to);
-            if (jobtype != null) {
-              p.setString(4, jobtype);
-            }
-            try (ResultSet rs = p.executeQuery()) {
-              while (rs.next()) {
-                out.computeIfAbsent(rs.getLong(1), s -> new Tally())
-                    .add(rs.getInt(2), rs.getLong(3));
-              }
-            }
-          }
-          return out;
-        });
+        db, "reading the job history", c -> reads.series(c, grain, from, to, jobtype));
   }
 
   @Override
   public Map<String, Tally> byType(Grain grain, long from, long to) {
     return PgCalls.autocommit(
-        db,
-        "reading the job history by type",
-        c -> {
-          Map<String, Tally> out = new HashMap<>();
-          try (PreparedStatement p = prepare(c, byType, grain)) {
-            p.setLong(2, from);
-            p.setLong(3, to);
-            try (ResultSet rs = p.executeQuery()) {
-              while (rs.next()) {
-                out.computeIfAbsent(rs.getString(1), t -> new Tally())
-                    .add(rs.getInt(2), rs.getLong(3));
-              }
-            }
-          }
-          return out;
-        });
+        db, "reading the job history by type", c -> reads.byType(c, grain, from, to));
   }
 
   @Override

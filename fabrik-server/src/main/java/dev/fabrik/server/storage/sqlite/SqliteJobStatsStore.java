@@ -4,16 +4,14 @@ import dev.fabrik.server.history.Grain;
 import dev.fabrik.server.history.HistoryRow;
 import dev.fabrik.server.history.JobStatsStore;
 import dev.fabrik.server.history.Tally;
+import dev.fabrik.server.storage.HistoryReads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * History in the SQLite file, one row per non-zero field of a bucket's {@link Tally}:
@@ -42,24 +40,14 @@ final class SqliteJobStatsStore implements JobStatsStore {
           + TABLE
           + "(grain, start, jobtype, field, n) VALUES (?, ?, ?, ?, ?)"
           + " ON CONFLICT (grain, start, jobtype, field) DO UPDATE SET n = n + excluded.n";
-  private static final String SERIES =
-      "SELECT start, field, sum(n) FROM "
-          + TABLE
-          + " WHERE grain = ? AND start >= ? AND start < ? GROUP BY start, field";
-  private static final String SERIES_OF_TYPE =
-      "SELECT start, field, n FROM "
-          + TABLE
-          + " WHERE grain = ? AND start >= ? AND start < ? AND jobtype = ?";
-  private static final String BY_TYPE =
-      "SELECT jobtype, field, sum(n) FROM "
-          + TABLE
-          + " WHERE grain = ? AND start >= ? AND start < ? GROUP BY jobtype, field";
   private static final String PURGE =
       "DELETE FROM "
           + TABLE
           + " WHERE rowid IN (SELECT rowid FROM "
           + TABLE
           + " WHERE grain = ? AND start < ? LIMIT ?)";
+
+  private static final HistoryReads READS = new HistoryReads(TABLE);
 
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
@@ -105,46 +93,12 @@ final class SqliteJobStatsStore implements JobStatsStore {
 
   @Override
   public SortedMap<Long, Tally> series(Grain grain, long from, long to, String jobtype) {
-    return readers.read(
-        c -> {
-          SortedMap<Long, Tally> out = new TreeMap<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(jobtype == null ? SERIES : SERIES_OF_TYPE)) {
-            ps.setInt(1, grain.code());
-            ps.setLong(2, from);
-            ps.setLong(3, to);
-            if (jobtype != null) {
-              ps.setString(4, jobtype);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.computeIfAbsent(rs.getLong(1), s -> new Tally())
-                    .add(rs.getInt(2), rs.getLong(3));
-              }
-            }
-          }
-          return out;
-        });
+    return readers.read(c -> READS.series(c, grain, from, to, jobtype));
   }
 
   @Override
   public Map<String, Tally> byType(Grain grain, long from, long to) {
-    return readers.read(
-        c -> {
-          Map<String, Tally> out = new HashMap<>();
-          try (PreparedStatement ps = c.prepareStatement(BY_TYPE)) {
-            ps.setInt(1, grain.code());
-            ps.setLong(2, from);
-            ps.setLong(3, to);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.computeIfAbsent(rs.getString(1), t -> new Tally())
-                    .add(rs.getInt(2), rs.getLong(3));
-              }
-            }
-          }
-          return out;
-        });
+    return readers.read(c -> READS.byType(c, grain, from, to));
   }
 
   @Override

@@ -39,7 +39,7 @@ public final class QueueConsole {
     Set<String> paused = store.pausedQueues();
     List<String> names = new ArrayList<>(sizes.keySet());
     names.sort(null);
-    Map<String, Double> latency = names.isEmpty() ? Map.of() : manager.latency(names);
+    Map<String, Double> latency = names.isEmpty() ? Map.of() : manager.queues().latency(names);
     List<QueueSummary> out = new ArrayList<>(names.size());
     for (String name : names) {
       out.add(
@@ -70,7 +70,7 @@ public final class QueueConsole {
       jobs.add(JobDetail.of(j.jid(), j.queue(), j.payload()).summary());
     }
     Long next = page.size() == n && cursor + n < size ? cursor + n : null;
-    double latency = manager.latency(List.of(queue)).getOrDefault(queue, 0.0);
+    double latency = manager.queues().latency(List.of(queue)).getOrDefault(queue, 0.0);
     return new QueueJobs(
         queue, size, latency, store.pausedQueues().contains(queue), cursor, jobs, next);
   }
@@ -141,18 +141,18 @@ public final class QueueConsole {
   /** FETCH skips a paused queue; pushes still land in it. */
   public void pause(String queue) {
     requireQueue(queue);
-    manager.pauseQueues(List.of(queue));
+    manager.queues().pause(List.of(queue));
   }
 
   public void resume(String queue) {
     requireQueue(queue);
-    manager.resumeQueues(List.of(queue));
+    manager.queues().resume(List.of(queue));
   }
 
   /** Deletes the queue's jobs and forgets the queue. */
   public void remove(String queue) {
     requireQueue(queue);
-    manager.removeQueues(List.of(queue));
+    manager.queues().remove(List.of(queue));
   }
 
   /**

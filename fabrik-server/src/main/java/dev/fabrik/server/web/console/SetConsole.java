@@ -109,7 +109,7 @@ public final class SetConsole {
     for (String k : keys) {
       parsed.add(EntryKeys.parse(k));
     }
-    return parsed.isEmpty() ? 0 : manager.mutate(set, parsed, command(action));
+    return parsed.isEmpty() ? 0 : manager.sets().mutate(set, parsed, command(action));
   }
 
   /**
@@ -119,7 +119,9 @@ public final class SetConsole {
    * @return how many entries were changed
    */
   public int actOnMatching(SetName set, SetAction action, SetFilter filter) {
-    return manager.mutate(set, (filter == null ? SetFilter.ALL : filter).query(), command(action));
+    return manager
+        .sets()
+        .mutate(set, (filter == null ? SetFilter.ALL : filter).query(), command(action));
   }
 
   private static String command(SetAction action) {

@@ -1,5 +1,7 @@
 package dev.fabrik.server.web.console;
 
+import dev.fabrik.server.lifecycle.PeriodicService;
+import dev.fabrik.server.lifecycle.PeriodicService.Pass;
 import dev.fabrik.server.lifecycle.Service;
 import dev.fabrik.server.storage.Counters;
 import java.time.Clock;
@@ -9,23 +11,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Samples the processed/failed totals every {@code period} and keeps the last {@code capacity}
  * samples, so the dashboard's graph shows per-second rates for the last five minutes the moment it
  * loads instead of starting empty. Time comes from the injected clock (rates divide by the clock's
  * elapsed time, so a late tick does not spike the graph); tests call {@link #sample()} themselves.
- * Runs on its own platform thread: reading the counters may touch storage.
+ * Runs on a {@link PeriodicService} (a platform thread: reading the counters may touch storage).
  */
 public final class StatsHistory implements Service {
-  private static final Logger LOG = LoggerFactory.getLogger(StatsHistory.class);
-
   /** The default sampling period. */
   public static final Duration PERIOD = Duration.ofSeconds(1);
 
@@ -39,9 +34,7 @@ public final class StatsHistory implements Service {
   private final Duration period;
   private final int capacity;
   private final Deque<Sample> samples = new ArrayDeque<>();
-  private final Object lifecycle = new Object();
-  private ScheduledExecutorService executor;
-  private boolean stopped;
+  private final PeriodicService runs;
 
   public StatsHistory(Clock clock, Supplier<Counters> counters, Duration period, int capacity) {
     if (period.isNegative() || period.isZero() || capacity < 2) {
@@ -51,6 +44,11 @@ public final class StatsHistory implements Service {
     this.counters = counters;
     this.period = period;
     this.capacity = capacity;
+    // At a fixed rate: the graph's points stay evenly spaced.
+    this.runs =
+        new PeriodicService(
+            "fabrik-stats",
+            List.of(Pass.atRate("stats sampling", Duration.ZERO, period, this::sample)));
   }
 
   /** One sample per second, five minutes kept. */
@@ -101,49 +99,12 @@ public final class StatsHistory implements Service {
   /** Samples once, then every period on a daemon thread. */
   @Override
   public void start() {
-    synchronized (lifecycle) {
-      if (stopped) {
-        throw new IllegalStateException("stats history was stopped; make a new instance");
-      }
-      if (executor != null) {
-        return;
-      }
-      executor =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().name("fabrik-stats").daemon(true).factory());
-      long ms = period.toMillis();
-      executor.scheduleAtFixedRate(this::sampleSafely, 0, ms, TimeUnit.MILLISECONDS);
-    }
+    runs.start();
   }
 
-  private void sampleSafely() {
-    try {
-      sample();
-    } catch (RuntimeException e) {
-      // An exception escaping would cancel every later sample.
-      LOG.warn("sampling the job counters failed; trying again next period", e);
-    }
-  }
-
+  /** Stops the sampling; a sample under way finishes. */
   @Override
   public void stop(Duration timeout) {
-    ScheduledExecutorService ex;
-    synchronized (lifecycle) {
-      stopped = true;
-      ex = executor;
-      executor = null;
-    }
-    if (ex == null) {
-      return;
-    }
-    ex.shutdown(); // cancels the periodic sampling; a sample under way finishes
-    try {
-      if (!ex.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        ex.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      ex.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    runs.stop(timeout);
   }
 }

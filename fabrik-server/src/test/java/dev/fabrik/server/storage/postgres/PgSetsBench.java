@@ -31,7 +31,7 @@ public final class PgSetsBench {
   private PgSetsBench() {}
 
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
-  private static final int BATCH = 1000; // Manager.BATCH
+  private static final int BATCH = 1000; // Maintenance.BATCH
 
   public static void main(String[] args) throws Exception {
     int due = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
