@@ -21,25 +21,6 @@ source "$root/fabrik-bench/scripts/pg-throwaway.sh" drainpairs
 
 url=$("$root/dev/postgres" start "$work/pg")
 postmaster=$(head -n 1 "$work/pg/postmaster.pid")
-# CPU ticks (user + system) of a process: "one PID", or of it and its children: "tree PID".
-ticks() {
-  python3 - "$@" <<'PY'
-import os, sys
-def stat(pid):
-    try:
-        s = open(f"/proc/{pid}/stat").read()
-    except OSError:
-        return None
-    f = s[s.rfind(")") + 2:].split()
-    return int(f[1]), int(f[11]) + int(f[12])
-mode, pid = sys.argv[1], int(sys.argv[2])
-total = stat(pid)[1]
-if mode == "tree":
-    total += sum(s[1] for s in map(stat, filter(str.isdigit, os.listdir("/proc")))
-                 if s and s[0] == pid)
-print(total)
-PY
-}
 run=0
 for _ in $(seq 1 "$pairs"); do
   for jar in "$jar_a" "$jar_b"; do
@@ -61,13 +42,13 @@ for _ in $(seq 1 "$pairs"); do
     load=$(cut -d' ' -f1 /proc/loadavg)
     echo "run $run $(date -u +%H:%M:%S) $jar load $load"
     for phase in push-bulk drain; do
-      node0=$(ticks one "$node")
-      pg0=$(ticks tree "$postmaster")
+      node0=$(cpu one "$node")
+      pg0=$(cpu tree "$postmaster")
       "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$port" --concurrency 50 --jobs "$jobs" \
         --phases "$phase" 2>&1 | grep -E "^$phase " || echo "bench $phase failed"
     done
-    python3 -c "import os, sys; n0, n1, p0, p1 = map(int, sys.argv[1:]); ms = 1000 / os.sysconf('SC_CLK_TCK') / $jobs; print(f'CPU per drained job: node {(n1 - n0) * ms:.3f} ms, PostgreSQL {(p1 - p0) * ms:.3f} ms')" \
-      "$node0" "$(ticks one "$node")" "$pg0" "$(ticks tree "$postmaster")"
+    python3 -c "import sys; n0, n1, p0, p1 = map(float, sys.argv[1:]); print(f'CPU per drained job: node {(n1 - n0) * 1000 / $jobs:.3f} ms, PostgreSQL {(p1 - p0) * 1000 / $jobs:.3f} ms')" \
+      "$node0" "$(cpu one "$node")" "$pg0" "$(cpu tree "$postmaster")"
     kill "$node"
     wait "$node" 2>/dev/null || true
     node=

@@ -39,29 +39,6 @@ psql=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -n 1)
 sql() { "$psql" -h 127.0.0.1 -p "$pgport" -U fabrik -d fabrik -Atq "$@"; }
 sql -c "CREATE EXTENSION pg_stat_statements"
 
-# CPU seconds (user + system) of a process, or with "tree" of it and its children.
-cpu() {
-  python3 - "$@" <<'PY'
-import os, sys
-tick = os.sysconf("SC_CLK_TCK")
-def stat(pid):
-    try:
-        s = open(f"/proc/{pid}/stat").read()
-    except OSError:
-        return None
-    f = s[s.rfind(")") + 2:].split()
-    return int(f[1]), (int(f[11]) + int(f[12])) / tick
-mode, pid = sys.argv[1], int(sys.argv[2])
-total = stat(pid)[1]
-if mode == "tree":
-    for p in filter(str.isdigit, os.listdir("/proc")):
-        s = stat(int(p))
-        if s and s[0] == pid:
-            total += s[1]
-print(total)
-PY
-}
-
 port=$((31000 + RANDOM % 20000))
 "$java" -Xmx1g -jar "$jar" server --storage postgres --database-url "$url" --schema probe \
   --database-pool-size "$pool" --bind "127.0.0.1:$port" --no-web >"$work/node.log" 2>&1 &

@@ -27,7 +27,7 @@ import java.util.function.Function;
  * once: two claims of one queue list walk the same head of {@code jobs_ready}, each stepping over
  * the rows the other holds locked (SKIP LOCKED visits each) and the index entries the other just
  * left dead; measured with {@code pg_stat_statements} and PostgreSQL's CPU, one node draining
- * 100,000 jobs on 50 connections spent ~25 % more PostgreSQL CPU per job that way
+ * 100,000 jobs on 50 connections spent ~30 % more PostgreSQL CPU per job that way
  * (docs/benchmarks-postgresql.md).
  *
  * <p>Nothing here decides a race between nodes: the rows are claimed with {@code FOR UPDATE SKIP

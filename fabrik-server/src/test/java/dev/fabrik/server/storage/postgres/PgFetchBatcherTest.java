@@ -31,13 +31,7 @@ class PgFetchBatcherTest {
     PgFetchBatcher batcher =
         new PgFetchBatcher(
             batch -> {
-              batches.add(batch.stream().map(PgFetchRequest::wid).toList());
-              firstStarted.countDown();
-              try {
-                release.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
+              holdUntilReleased(batch, batches, firstStarted, release);
               return () -> batch.forEach(PgFetchBatcherTest::reserveFor);
             },
             1);
@@ -102,13 +96,7 @@ class PgFetchBatcherTest {
         new PgFetchBatcher(
             batch -> {
               mostAtOnce.accumulateAndGet(claimsRunning.incrementAndGet(), Math::max);
-              batches.add(batch.stream().map(PgFetchRequest::wid).toList());
-              firstStarted.countDown();
-              try {
-                release.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
+              holdUntilReleased(batch, batches, firstStarted, release);
               claimsRunning.decrementAndGet();
               return () -> batch.forEach(PgFetchBatcherTest::reserveFor);
             },
@@ -168,6 +156,21 @@ class PgFetchBatcherTest {
       assertThat(second.get()).map(Reservation::jid).contains("j-w1");
     } finally {
       batcher.close();
+    }
+  }
+
+  /** A claim that notes its batch's wids, says it started and waits until released. */
+  private static void holdUntilReleased(
+      List<PgFetchRequest> batch,
+      List<List<String>> batches,
+      CountDownLatch started,
+      CountDownLatch release) {
+    batches.add(batch.stream().map(PgFetchRequest::wid).toList());
+    started.countDown();
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
