@@ -25,7 +25,7 @@ run=0
 for _ in $(seq 1 "$pairs"); do
   for jar in "$jar_a" "$jar_b"; do
     run=$((run + 1))
-    port=$((31000 + RANDOM % 20000))
+    port=$(free_port)
     "$java" -Xmx1g -jar "$jar" server --storage postgres --database-url "$url" --schema "run$run" \
       --database-pool-size 24 --bind "127.0.0.1:$port" --no-web >"$work/node$run.log" 2>&1 &
     node=$!

@@ -39,7 +39,7 @@ psql=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -n 1)
 sql() { "$psql" -h 127.0.0.1 -p "$pgport" -U fabrik -d fabrik -Atq "$@"; }
 sql -c "CREATE EXTENSION pg_stat_statements"
 
-port=$((31000 + RANDOM % 20000))
+port=$(free_port)
 "$java" -Xmx1g -jar "$jar" server --storage postgres --database-url "$url" --schema probe \
   --database-pool-size "$pool" --bind "127.0.0.1:$port" --no-web >"$work/node.log" 2>&1 &
 node=$!

@@ -1,6 +1,7 @@
 # Sourced by the PostgreSQL benchmark scripts (needs $root, the repository): sets $java, a work
 # folder $work (/tmp/fabrik-NAME-XXXX) and an empty $node, and on exit (also on Ctrl-C) stops the
-# node whose pid is in $node and the cluster in $work/pg, then removes $work. Also defines cpu.
+# node whose pid is in $node and the cluster in $work/pg, then removes $work. Also defines cpu
+# and free_port.
 #   usage: source "$root/fabrik-bench/scripts/pg-throwaway.sh" NAME
 # shellcheck source=/dev/null
 source "$root/dev/java-home" >/dev/null
@@ -36,4 +37,10 @@ if mode == "tree":
             total += s[1]
 print(total)
 PY
+}
+
+# A loopback port free right now, chosen by the kernel: a random one in 31000-51000 may be an
+# outgoing connection's ephemeral port (the bench's own 50), and a node that cannot bind it exits.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
