@@ -8,8 +8,10 @@
 #     the node's JVM (from /proc: CPU time is less distorted by a loaded machine than wall time);
 #   - the wait events of the node's backends, counted over all samples ("Client:ClientRead idle"
 #     = the backend waits for the node; "Lock:..." = row or tuple lock waits);
+#   - the bench client's CPU seconds for the drain phase (its whole JVM, start-up included);
+#   - per drained job: statements, commits, WAL records and WAL bytes;
 #   - pg_stat_wal (flushes) and the top statements: calls, plans, mean plan and execution ms,
-#     shared buffers hit per call, rows per call.
+#     total ms, shared buffers hit per call, rows per call.
 # Stops the node and the cluster and removes its folder at the end, also on Ctrl-C.
 #
 # usage: fabrik-bench/scripts/pg-drain-probe.sh [JAR] [JOBS] [POOL]   (defaults: the built CLI, 30000, 10)
@@ -37,30 +39,7 @@ psql=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -n 1)
 sql() { "$psql" -h 127.0.0.1 -p "$pgport" -U fabrik -d fabrik -Atq "$@"; }
 sql -c "CREATE EXTENSION pg_stat_statements"
 
-# CPU seconds (user + system) of a process, or with "tree" of it and its children.
-cpu() {
-  python3 - "$@" <<'PY'
-import os, sys
-tick = os.sysconf("SC_CLK_TCK")
-def stat(pid):
-    try:
-        s = open(f"/proc/{pid}/stat").read()
-    except OSError:
-        return None
-    f = s[s.rfind(")") + 2:].split()
-    return int(f[1]), (int(f[11]) + int(f[12])) / tick
-mode, pid = sys.argv[1], int(sys.argv[2])
-total = stat(pid)[1]
-if mode == "tree":
-    for p in filter(str.isdigit, os.listdir("/proc")):
-        s = stat(int(p))
-        if s and s[0] == pid:
-            total += s[1]
-print(total)
-PY
-}
-
-port=$((31000 + RANDOM % 20000))
+port=$(free_port)
 "$java" -Xmx1g -jar "$jar" server --storage postgres --database-url "$url" --schema probe \
   --database-pool-size "$pool" --bind "127.0.0.1:$port" --no-web >"$work/node.log" 2>&1 &
 node=$!
@@ -76,7 +55,10 @@ postmaster=$(head -n 1 "$work/pg/postmaster.pid")
 pg0=$(cpu tree "$postmaster")
 node0=$(cpu one "$node")
 echo "drain start: load $(cut -d' ' -f1-3 /proc/loadavg)"
-bench drain >"$work/drain.out" &
+xact0=$(sql -c "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+( /usr/bin/time -f "bench client CPU s: %U user, %S system" "$java" -jar "$jar" bench \
+    --url "tcp://127.0.0.1:$port" --concurrency 50 --jobs "$jobs" --phases drain 2>&1 |
+    grep -E "^(drain |bench client)" ) >"$work/drain.out" 2>&1 &
 drain=$!
 while kill -0 "$drain" 2>/dev/null; do
   sql -c "SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-') || ' ' || state
@@ -91,10 +73,16 @@ python3 -c "import sys; a = [float(x) for x in sys.argv[1:]]; print(f'CPU s duri
   "$(cpu tree "$postmaster")" "$pg0" "$(cpu one "$node")" "$node0"
 echo "== wait events of the node's backends (all samples)"
 sort "$work/waits.txt" | uniq -c | sort -rn | head -n 12
+echo "== per drained job: statements | commits | WAL records | WAL bytes"
+sql -F ' | ' -c "SELECT round((SELECT sum(calls) FROM pg_stat_statements) / $jobs.0, 3),
+                        round(((SELECT xact_commit FROM pg_stat_database
+                                WHERE datname = current_database()) - $xact0) / $jobs.0, 3),
+                        round(wal_records / $jobs.0, 2), round(wal_bytes / $jobs.0) FROM pg_stat_wal"
 echo "== WAL: records | flushes | flush ms"
 sql -c "SELECT wal_records, wal_sync, round(wal_sync_time::numeric) FROM pg_stat_wal"
-echo "== statements: calls | plans | plan ms | exec ms | buffers hit per call | rows per call | query"
+echo "== statements: calls | plans | plan ms | exec ms | total ms | buffers hit per call | rows per call | query"
 sql -F ' | ' -c "SELECT calls, plans, round(mean_plan_time::numeric, 3), round(mean_exec_time::numeric, 3),
+                        round(total_exec_time + total_plan_time),
                         shared_blks_hit / greatest(calls, 1), rows / greatest(calls, 1),
-                        left(regexp_replace(query, '\s+', ' ', 'g'), 70)
-                   FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 8"
+                        left(regexp_replace(query, '\s+', ' ', 'g'), 90)
+                   FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 12"

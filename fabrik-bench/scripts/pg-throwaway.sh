@@ -1,6 +1,7 @@
 # Sourced by the PostgreSQL benchmark scripts (needs $root, the repository): sets $java, a work
 # folder $work (/tmp/fabrik-NAME-XXXX) and an empty $node, and on exit (also on Ctrl-C) stops the
-# node whose pid is in $node and the cluster in $work/pg, then removes $work.
+# node whose pid is in $node and the cluster in $work/pg, then removes $work. Also defines cpu
+# and free_port.
 #   usage: source "$root/fabrik-bench/scripts/pg-throwaway.sh" NAME
 # shellcheck source=/dev/null
 source "$root/dev/java-home" >/dev/null
@@ -14,3 +15,32 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# CPU seconds (user + system) of a process, or with "tree" of it and its children.
+cpu() {
+  python3 - "$@" <<'PY'
+import os, sys
+tick = os.sysconf("SC_CLK_TCK")
+def stat(pid):
+    try:
+        s = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        return None
+    f = s[s.rfind(")") + 2:].split()
+    return int(f[1]), (int(f[11]) + int(f[12])) / tick
+mode, pid = sys.argv[1], int(sys.argv[2])
+total = stat(pid)[1]
+if mode == "tree":
+    for p in filter(str.isdigit, os.listdir("/proc")):
+        s = stat(int(p))
+        if s and s[0] == pid:
+            total += s[1]
+print(total)
+PY
+}
+
+# A loopback port free right now, chosen by the kernel: a random one in 31000-51000 may be an
+# outgoing connection's ephemeral port (the bench's own 50), and a node that cannot bind it exits.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

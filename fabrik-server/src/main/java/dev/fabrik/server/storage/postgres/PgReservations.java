@@ -155,29 +155,42 @@ final class PgReservations {
    * when it fails (a group's failure fails only that group).
    */
   void reserveBatch(List<PgFetchRequest> batch) {
+    claimBatch(batch).run();
+  }
+
+  /**
+   * {@link #reserveBatch} in two steps: the statements now, and the returned answers, which
+   * complete the requests (and so write the FETCHes' replies) once the caller has let the claim go
+   * ({@link PgFetchBatcher}).
+   */
+  Runnable claimBatch(List<PgFetchRequest> batch) {
     Map<List<String>, List<PgFetchRequest>> groups = new LinkedHashMap<>();
+    List<Runnable> answers = new ArrayList<>();
     for (PgFetchRequest r : batch) {
       if (r.queues().isEmpty()) {
-        r.result().complete(Optional.empty());
+        answers.add(() -> r.result().complete(Optional.empty()));
       } else {
         groups.computeIfAbsent(r.queues(), k -> new ArrayList<>()).add(r);
       }
     }
     for (Map.Entry<List<String>, List<PgFetchRequest>> g : groups.entrySet()) {
       List<PgFetchRequest> waiting = g.getValue();
-      List<Reservation> got;
       try {
-        got = PgWork.autocommit(db, c -> claim(c, g.getKey(), waiting));
+        List<Reservation> got = PgWork.autocommit(db, c -> claim(c, g.getKey(), waiting));
+        answers.add(
+            () -> {
+              for (int i = 0; i < waiting.size(); i++) {
+                waiting
+                    .get(i)
+                    .result()
+                    .complete(Optional.ofNullable(i < got.size() ? got.get(i) : null));
+              }
+            });
       } catch (RuntimeException | Error e) {
-        for (PgFetchRequest r : waiting) {
-          r.result().completeExceptionally(e);
-        }
-        continue;
-      }
-      for (int i = 0; i < waiting.size(); i++) {
-        waiting.get(i).result().complete(Optional.ofNullable(i < got.size() ? got.get(i) : null));
+        answers.add(() -> waiting.forEach(r -> r.result().completeExceptionally(e)));
       }
     }
+    return () -> answers.forEach(Runnable::run);
   }
 
   /** What a deadline function gives a payload that names no reservation time of its own. */

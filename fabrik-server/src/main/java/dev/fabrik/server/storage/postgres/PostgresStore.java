@@ -82,8 +82,9 @@ public final class PostgresStore implements Store {
   private static final int WRITER_THREADS = 2;
 
   /**
-   * Threads serving batched FETCHes ({@link PgFetchBatcher}): one gathers the next batch while the
-   * other's transaction runs. Each holds a pool connection while it works.
+   * Threads serving batched FETCHes ({@link PgFetchBatcher}): one answers the FETCHes its last
+   * claim got while the other's claim runs (one claim at a time). Each holds a pool connection
+   * while it claims.
    */
   private static final int RESERVER_THREADS = 2;
 
@@ -125,7 +126,7 @@ public final class PostgresStore implements Store {
     this.queues = new PgQueues(db);
     this.paused = new PgPausedCache(queues::paused, Duration.ofSeconds(1), System::nanoTime);
     this.reservations = new PgReservations(db, inserts);
-    this.fetches = new PgFetchBatcher(reservations::reserveBatch, RESERVER_THREADS);
+    this.fetches = new PgFetchBatcher(reservations::claimBatch, RESERVER_THREADS);
     this.folding = new PgShardFoldingService(new PgShardFolding(db), PgShardFoldingService.PERIOD);
     this.sets = new PgSets(db, inserts, this::enqueued);
     this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
