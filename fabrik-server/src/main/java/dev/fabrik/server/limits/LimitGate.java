@@ -126,6 +126,31 @@ final class LimitGate implements Reserver {
       String wid,
       Instant now,
       Function<byte[], Instant> deadline) {
+    List<LimitStore.QueueSlot> direct = directSlots(in, queues);
+    if (direct != null) {
+      LimitStore.SlotGrant grant = state.reserveWithSlot(direct, wid, now, deadline);
+      if (grant != null) {
+        for (String key : grant.full()) {
+          gaps.wanted(key);
+          direct.stream()
+              .filter(q -> key.equals(q.key()))
+              .forEach(q -> counters.throttled(in.queue(q.queue())));
+        }
+        Reservation r = grant.reservation();
+        if (r != null) {
+          LimitRule rule = in.queue(r.queue());
+          if (rule != null) {
+            this.taken.accept(r.jid(), r.queue());
+            gaps.granted(rule.slotKey());
+          }
+          return Optional.of(r);
+        }
+        if (!grant.lost()) {
+          return Optional.empty();
+        }
+        counters.lostRace(); // the slot went elsewhere meanwhile: look the usual way
+      }
+    }
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Set<String> types = Set.of();
       Optional<Reservation> taken;
@@ -225,6 +250,30 @@ final class LimitGate implements Reserver {
             ? PassOver.NOTHING
             : new PassOver(types, partitionRefused(in, rateBlocked));
     return store.reserve(open, wid, now, deadline, passOver);
+  }
+
+  /**
+   * The queues of a FETCH with the slot a job of each takes, when every slot is known before the
+   * job is chosen: no job-type rule in force, and each limited queue limited by a plain concurrency
+   * rule (no per-worker count, no rate). Then a store may reserve and take the slot in one step
+   * ({@link LimitStore#reserveWithSlot}); else null.
+   */
+  private static List<LimitStore.QueueSlot> directSlots(LimitRules in, List<String> queues) {
+    if (!in.jobtypeRules().isEmpty()) {
+      return null;
+    }
+    List<LimitStore.QueueSlot> out = new ArrayList<>(queues.size());
+    for (String q : queues) {
+      LimitRule r = in.queue(q);
+      if (r == null) {
+        out.add(LimitStore.QueueSlot.open(q));
+      } else if (r.concurrency() > 0 && r.worker() == 0 && r.rate() == 0) {
+        out.add(new LimitStore.QueueSlot(q, r.slotKey(), r.concurrency(), r.timeout()));
+      } else {
+        return null;
+      }
+    }
+    return out;
   }
 
   /**
