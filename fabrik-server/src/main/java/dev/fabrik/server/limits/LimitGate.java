@@ -126,7 +126,7 @@ final class LimitGate implements Reserver {
       String wid,
       Instant now,
       Function<byte[], Instant> deadline) {
-    List<LimitStore.QueueSlot> direct = directSlots(in, queues);
+    List<LimitStore.QueueSlot> direct = serialize ? null : directSlots(in, queues);
     if (direct != null) {
       LimitStore.SlotGrant grant = state.reserveWithSlot(direct, wid, now, deadline);
       if (grant != null) {
