@@ -43,6 +43,14 @@ final class LimitGate implements Reserver {
   /** Looks before a FETCH gives up when other nodes keep winning the last slot. */
   private static final int ATTEMPTS = 5;
 
+  /**
+   * One-step claims ({@link LimitStore#reserveWithSlot}) before a FETCH takes the usual path: two
+   * FETCHes that picked the same free number conflict, and the loser's next claim sees the winner's
+   * slot (it takes another number, or finds the limit full). Still lost after that, only expired
+   * slots are left, which the usual acquisition takes over.
+   */
+  private static final int ONE_STEP_ATTEMPTS = 3;
+
   private final Store store;
   private final LimitStore state;
   private final Supplier<LimitRules> rules;
@@ -127,34 +135,24 @@ final class LimitGate implements Reserver {
       Instant now,
       Function<byte[], Instant> deadline) {
     List<LimitStore.QueueSlot> direct = serialize ? null : directSlots(in, queues);
-    if (direct != null) {
-      LimitStore.SlotGrant grant = state.reserveWithSlot(direct, wid, now, deadline);
-      if (grant != null) {
-        for (String key : grant.full()) {
-          gaps.wanted(key);
-          direct.stream()
-              .filter(q -> key.equals(q.key()))
-              .forEach(q -> counters.throttled(in.queue(q.queue())));
-        }
-        Reservation r = grant.reservation();
-        if (r != null) {
-          LimitRule rule = in.queue(r.queue());
-          if (rule != null) {
-            this.taken.accept(r.jid(), r.queue());
-            gaps.granted(rule.slotKey());
-          }
-          return Optional.of(r);
-        }
-        if (!grant.lost()) {
-          return Optional.empty();
-        }
-        counters.lostRace(); // the slot went elsewhere meanwhile: look the usual way
+    boolean oneStep = false;
+    for (int attempt = 0; direct != null && attempt < ONE_STEP_ATTEMPTS; attempt++) {
+      LimitStore.SlotGrant grant = claimOneStep(direct, wid, now, deadline);
+      if (grant == null) {
+        break; // the store has no one-step claim
       }
+      oneStep = true;
+      Optional<Reservation> out = granted(in, direct, grant);
+      if (out != null) {
+        return out;
+      }
+      counters.lostRace();
     }
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Set<String> types = Set.of();
       Optional<Reservation> taken;
-      if (attempt == 0 && handedOff(in, queues)) {
+      // A one-step claim that lost its slot lost the one a hand-off would offer too.
+      if (attempt == 0 && !oneStep && handedOff(in, queues)) {
         taken = store.reserve(queues, wid, now, deadline);
       } else {
         types = new HashSet<>();
@@ -186,6 +184,66 @@ final class LimitGate implements Reserver {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A one-step claim, counted in {@link #taking} while it runs when its FETCH lists a single
+   * limited queue: a FETCH of this node arriving meanwhile (the ACKing worker's next one, beside
+   * the waiter its ACK woke) then finds the limit full rather than racing for the same slot number
+   * and waiting for the winner's commit. A FETCH over several limited queues takes one slot of any
+   * of them, so it counts as taking none.
+   */
+  private LimitStore.SlotGrant claimOneStep(
+      List<LimitStore.QueueSlot> direct,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline) {
+    String only = null;
+    List<LimitStore.QueueSlot> queues = new ArrayList<>(direct.size());
+    for (LimitStore.QueueSlot q : direct) {
+      if (q.key() == null) {
+        queues.add(q);
+        continue;
+      }
+      only = only == null ? q.key() : "";
+      AtomicInteger n = taking.get(q.key());
+      int others = n == null ? 0 : n.get();
+      queues.add(new LimitStore.QueueSlot(q.queue(), q.key(), q.limit(), q.timeout(), others));
+    }
+    if (only == null || only.isEmpty()) {
+      return state.reserveWithSlot(queues, wid, now, deadline);
+    }
+    AtomicInteger mine = taking.computeIfAbsent(only, k -> new AtomicInteger());
+    mine.getAndIncrement();
+    try {
+      return state.reserveWithSlot(queues, wid, now, deadline);
+    } finally {
+      mine.getAndDecrement();
+    }
+  }
+
+  /**
+   * What a one-step claim gives the FETCH: its job (the throttled queues counted, the gap closed),
+   * or empty when no open queue had one; null when the slot went to a concurrent taker.
+   */
+  private Optional<Reservation> granted(
+      LimitRules in, List<LimitStore.QueueSlot> direct, LimitStore.SlotGrant grant) {
+    for (String key : grant.full()) {
+      gaps.wanted(key);
+      direct.stream()
+          .filter(q -> key.equals(q.key()))
+          .forEach(q -> counters.throttled(in.queue(q.queue())));
+    }
+    Reservation r = grant.reservation();
+    if (r != null) {
+      LimitRule rule = in.queue(r.queue());
+      if (rule != null) {
+        this.taken.accept(r.jid(), r.queue());
+        gaps.granted(rule.slotKey());
+      }
+      return Optional.of(r);
+    }
+    return grant.lost() ? null : Optional.empty();
   }
 
   private boolean acquire(Reservation r, String wid, Claims claims, Instant now) {
@@ -258,7 +316,7 @@ final class LimitGate implements Reserver {
    * rule (no per-worker count, no rate). Then a store may reserve and take the slot in one step
    * ({@link LimitStore#reserveWithSlot}); else null.
    */
-  private static List<LimitStore.QueueSlot> directSlots(LimitRules in, List<String> queues) {
+  private List<LimitStore.QueueSlot> directSlots(LimitRules in, List<String> queues) {
     if (!in.jobtypeRules().isEmpty()) {
       return null;
     }
@@ -268,7 +326,7 @@ final class LimitGate implements Reserver {
       if (r == null) {
         out.add(LimitStore.QueueSlot.open(q));
       } else if (r.concurrency() > 0 && r.worker() == 0 && r.rate() == 0) {
-        out.add(new LimitStore.QueueSlot(q, r.slotKey(), r.concurrency(), r.timeout()));
+        out.add(new LimitStore.QueueSlot(q, r.slotKey(), r.concurrency(), r.timeout(), 0));
       } else {
         return null;
       }

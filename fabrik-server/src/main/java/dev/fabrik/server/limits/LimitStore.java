@@ -120,11 +120,13 @@ public interface LimitStore {
    * @param key the slot key ({@link LimitRule#slotKey}); null when the queue is not limited
    * @param limit how many slots {@code key} has (0 when not limited)
    * @param timeout how long a slot is held at most; null: as long as the job's reservation
+   * @param taking slots of {@code key} other FETCHes of this node are taking right now, counted as
+   *     held (the store cannot see them before their commit)
    */
-  record QueueSlot(String queue, String key, int limit, Duration timeout) {
+  record QueueSlot(String queue, String key, int limit, Duration timeout, int taking) {
     /** A queue no rule limits. */
     public static QueueSlot open(String queue) {
-      return new QueueSlot(queue, null, 0, null);
+      return new QueueSlot(queue, null, 0, null, 0);
     }
   }
 

@@ -22,7 +22,8 @@ import java.util.function.Function;
  *
  * <pre>
  * WITH q AS MATERIALIZED (SELECT name, key, lim, expires, n, key IS NULL OR (SELECT count(*)
- *          FROM fabrik.limit_slots s WHERE s.key = q.key AND s.expires_us > $now) &lt; lim AS free
+ *          FROM fabrik.limit_slots s WHERE s.key = q.key AND s.expires_us > $now) + taking &lt; lim
+ *          AS free
  *        FROM unnest('{scrape,default}', '{queue:scrape,NULL}', '{10,0}', ...) WITH ORDINALITY q),
  *      claimed AS (SELECT ... FROM q CROSS JOIN LATERAL (SELECT id, jid FROM fabrik.jobs
  *        WHERE q.free AND queue = q.name AND reserved_until_us IS NULL
@@ -63,9 +64,9 @@ final class PgSlotClaims {
             "SELECT set_config('synchronous_commit', 'off', true);"
                 + " WITH q AS MATERIALIZED (SELECT q.name, q.key, q.lim, q.expires, q.n,"
                 + " q.key IS NULL OR (SELECT count(*) FROM {s}.limit_slots s"
-                + " WHERE s.key = q.key AND s.expires_us > ?) < q.lim AS free"
-                + " FROM unnest(?::text[], ?::text[], ?::int[], ?::bigint[])"
-                + " WITH ORDINALITY AS q(name, key, lim, expires, n)),"
+                + " WHERE s.key = q.key AND s.expires_us > ?) + q.taking < q.lim AS free"
+                + " FROM unnest(?::text[], ?::text[], ?::int[], ?::bigint[], ?::int[])"
+                + " WITH ORDINALITY AS q(name, key, lim, expires, taking, n)),"
                 + " claimed AS (SELECT c.id, c.jid, q.key, q.lim, q.expires FROM q"
                 + " CROSS JOIN LATERAL (SELECT id, jid FROM {s}.jobs"
                 + " WHERE q.free AND queue = q.name AND reserved_until_us IS NULL"
@@ -110,11 +111,13 @@ final class PgSlotClaims {
     String[] keys = new String[n];
     Integer[] limits = new Integer[n];
     Long[] expires = new Long[n];
+    Integer[] taking = new Integer[n];
     for (int i = 0; i < n; i++) {
       QueueSlot q = queues.get(i);
       names[i] = q.queue();
       keys[i] = q.key();
       limits[i] = q.limit();
+      taking[i] = q.taking();
       expires[i] = q.timeout() == null ? plainUntil : at + q.timeout().toNanos() / 1_000;
     }
     Reservation granted = null;
@@ -127,9 +130,10 @@ final class PgSlotClaims {
       p.setArray(3, c.createArrayOf("text", keys));
       p.setArray(4, c.createArrayOf("integer", limits));
       p.setArray(5, c.createArrayOf("bigint", expires));
-      p.setString(6, wid);
-      p.setLong(7, at);
-      p.setLong(8, plainUntil);
+      p.setArray(6, c.createArrayOf("integer", taking));
+      p.setString(7, wid);
+      p.setLong(8, at);
+      p.setLong(9, plainUntil);
       p.execute(); // the setting's row first, then the claim's rows
       p.getMoreResults();
       try (ResultSet rs = p.getResultSet()) {

@@ -64,7 +64,7 @@ class PgSlotClaimsTest {
   }
 
   private static List<QueueSlot> limited(int limit) {
-    return List.of(new QueueSlot("q", KEY, limit, null));
+    return List.of(new QueueSlot("q", KEY, limit, null, 0));
   }
 
   @Test
@@ -137,7 +137,7 @@ class PgSlotClaimsTest {
     PostgresStore a = node();
     enqueue(a, "q", 2);
     enqueue(a, "other", 1);
-    List<QueueSlot> queues = List.of(new QueueSlot("q", KEY, 1, null), QueueSlot.open("other"));
+    List<QueueSlot> queues = List.of(new QueueSlot("q", KEY, 1, null, 0), QueueSlot.open("other"));
     assertThat(a.limits().reserveWithSlot(queues, "w1", T0, DEADLINE).reservation().jid())
         .isEqualTo("q-job-00000");
 
@@ -147,6 +147,24 @@ class PgSlotClaimsTest {
     assertThat(g.full()).containsExactly(KEY);
     assertThat(a.limits().inFlight(T0)).containsExactly(Map.entry(KEY, 1));
     assertThat(a.queueSize("q")).isEqualTo(1);
+  }
+
+  /** Slots other FETCHes of the node are taking count as held: no race for the last one. */
+  @Test
+  void slotsTheNodeIsTakingElsewhereCountAsHeld() {
+    PostgresStore a = node();
+    enqueue(a, "q", 3);
+    assertThat(a.limits().reserveWithSlot(limited(3), "w1", T0, DEADLINE).reservation())
+        .isNotNull();
+
+    List<QueueSlot> twoTaking = List.of(new QueueSlot("q", KEY, 3, null, 2));
+    SlotGrant g = a.limits().reserveWithSlot(twoTaking, "w2", T0, DEADLINE);
+
+    assertThat(g.reservation()).isNull();
+    assertThat(g.lost()).isFalse();
+    assertThat(g.full()).containsExactly(KEY);
+    List<QueueSlot> oneTaking = List.of(new QueueSlot("q", KEY, 3, null, 1));
+    assertThat(a.limits().reserveWithSlot(oneTaking, "w2", T0, DEADLINE).reservation()).isNotNull();
   }
 
   /** Every number held by an expired row (a crashed worker's): left to the usual acquisition. */
@@ -177,7 +195,7 @@ class PgSlotClaimsTest {
         p -> new String(p, StandardCharsets.UTF_8).contains("q-job") ? longer : LATER;
 
     var r = a.limits().reserveWithSlot(limited(1), "w1", T0, perJob).reservation();
-    List<QueueSlot> timed = List.of(new QueueSlot("t", "queue:t", 1, Duration.ofSeconds(30)));
+    List<QueueSlot> timed = List.of(new QueueSlot("t", "queue:t", 1, Duration.ofSeconds(30), 0));
     a.limits().reserveWithSlot(timed, "w1", T0, perJob);
 
     assertThat(r.expiresAt()).isEqualTo(longer);
