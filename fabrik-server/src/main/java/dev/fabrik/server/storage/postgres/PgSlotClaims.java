@@ -61,7 +61,8 @@ final class PgSlotClaims {
   PgSlotClaims(PgDatabase db) {
     claim =
         db.sql(
-            "SELECT set_config('synchronous_commit', 'off', true);"
+            "SELECT set_config('plan_cache_mode', 'force_generic_plan', true),"
+                + " set_config('synchronous_commit', 'off', true);"
                 + " WITH q AS MATERIALIZED (SELECT q.name, q.key, q.lim, q.expires, q.n,"
                 + " q.key IS NULL OR (SELECT count(*) FROM {s}.limit_slots s"
                 + " WHERE s.key = q.key AND s.expires_us > ?) + q.taking < q.lim AS free"
