@@ -33,6 +33,11 @@ import tools.jackson.databind.JsonNode;
  * took the last one first, the reservation is given back (the job keeps its place) and the FETCH
  * looks again.
  *
+ * <p>When every slot is known before the job is chosen (queue concurrency rules only), a store
+ * shared between nodes may do all of it in one step ({@link LimitStore#reserveWithSlot}: the job
+ * and its slot in one commit, PostgreSQL); the look, the reservation and the acquisition above are
+ * then left to the cases it cannot grant (a slot only expired holders leave, other rules).
+ *
  * <p>With no rule in force the store is asked directly, as without this gate. A store only this
  * process opens (memory, SQLite) keeps its limit state in this process: the gate then runs limited
  * FETCHes one at a time, so an acquisition can never be lost after the look.
@@ -198,22 +203,22 @@ final class LimitGate implements Reserver {
       String wid,
       Instant now,
       Function<byte[], Instant> deadline) {
-    String only = null;
     List<LimitStore.QueueSlot> queues = new ArrayList<>(direct.size());
+    List<String> keys = new ArrayList<>(1);
     for (LimitStore.QueueSlot q : direct) {
       if (q.key() == null) {
         queues.add(q);
         continue;
       }
-      only = only == null ? q.key() : "";
+      keys.add(q.key());
       AtomicInteger n = taking.get(q.key());
       int others = n == null ? 0 : n.get();
       queues.add(new LimitStore.QueueSlot(q.queue(), q.key(), q.limit(), q.timeout(), others));
     }
-    if (only == null || only.isEmpty()) {
+    if (keys.size() != 1) {
       return state.reserveWithSlot(queues, wid, now, deadline);
     }
-    AtomicInteger mine = taking.computeIfAbsent(only, k -> new AtomicInteger());
+    AtomicInteger mine = taking.computeIfAbsent(keys.getFirst(), k -> new AtomicInteger());
     mine.getAndIncrement();
     try {
       return state.reserveWithSlot(queues, wid, now, deadline);
@@ -316,7 +321,7 @@ final class LimitGate implements Reserver {
    * rule (no per-worker count, no rate). Then a store may reserve and take the slot in one step
    * ({@link LimitStore#reserveWithSlot}); else null.
    */
-  private List<LimitStore.QueueSlot> directSlots(LimitRules in, List<String> queues) {
+  private static List<LimitStore.QueueSlot> directSlots(LimitRules in, List<String> queues) {
     if (!in.jobtypeRules().isEmpty()) {
       return null;
     }
