@@ -29,68 +29,31 @@ class PostgresOneStepGrantTest {
   @RegisterExtension final PgSchemas schemas = new PgSchemas("onestep");
 
   /** The store's limit state, counting the usage reads and the separate acquisitions. */
-  private static final class Counting implements LimitStore {
-    private final LimitStore inner;
+  private static final class Counting extends ForwardingLimitStore {
     final AtomicInteger looks = new AtomicInteger();
     final AtomicInteger acquisitions = new AtomicInteger();
 
     Counting(LimitStore inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public SlotGrant reserveWithSlot(
-        List<QueueSlot> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
-      return inner.reserveWithSlot(queues, wid, now, deadline);
+      super(inner);
     }
 
     @Override
     public boolean acquire(
         String jid, String wid, List<SlotClaim> slots, List<RateTake> takes, Instant now) {
       acquisitions.incrementAndGet();
-      return inner.acquire(jid, wid, slots, takes, now);
-    }
-
-    @Override
-    public void release(String jid) {
-      inner.release(jid);
+      return super.acquire(jid, wid, slots, takes, now);
     }
 
     @Override
     public Map<String, Integer> inFlight(Instant now) {
       looks.incrementAndGet();
-      return inner.inFlight(now);
+      return super.inFlight(now);
     }
 
     @Override
     public Set<String> rateBlocked(Instant now) {
       looks.incrementAndGet();
-      return inner.rateBlocked(now);
-    }
-
-    @Override
-    public List<LimitRule> savedRules() {
-      return inner.savedRules();
-    }
-
-    @Override
-    public void saveRule(LimitRule rule) {
-      inner.saveRule(rule);
-    }
-
-    @Override
-    public boolean removeRule(String id) {
-      return inner.removeRule(id);
-    }
-
-    @Override
-    public int purgeIdleBuckets(Instant now) {
-      return inner.purgeIdleBuckets(now);
-    }
-
-    @Override
-    public void clearUsage() {
-      inner.clearUsage();
+      return super.rateBlocked(now);
     }
   }
 

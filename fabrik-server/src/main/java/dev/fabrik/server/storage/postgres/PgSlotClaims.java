@@ -3,7 +3,6 @@ package dev.fabrik.server.storage.postgres;
 import dev.fabrik.server.limits.LimitStore.QueueSlot;
 import dev.fabrik.server.limits.LimitStore.SlotGrant;
 import dev.fabrik.server.storage.Reservation;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,9 +50,6 @@ import java.util.function.Function;
  * have that many more jobs running than it allows. A node's crash loses nothing.
  */
 final class PgSlotClaims {
-
-  /** What a deadline function gives a payload that names no reservation time of its own. */
-  private static final byte[] PLAIN_PAYLOAD = "{}".getBytes(StandardCharsets.UTF_8);
 
   private final String claim;
   private final String reconcile;
@@ -106,7 +102,7 @@ final class PgSlotClaims {
       Function<byte[], Instant> deadline)
       throws SQLException {
     long at = PgTime.micros(now);
-    long plainUntil = PgTime.micros(deadline.apply(PLAIN_PAYLOAD));
+    long plainUntil = PgTime.micros(deadline.apply(PgReservations.PLAIN_PAYLOAD));
     int n = queues.size();
     String[] names = new String[n];
     String[] keys = new String[n];

@@ -39,17 +39,11 @@ class PgSlotClaimsTest {
 
   @RegisterExtension final PgSchemas schemas = new PgSchemas("pgslotclaims");
 
-  private final List<PostgresStore> stores = new ArrayList<>();
+  private final PgStoreNodes nodes = new PgStoreNodes(schemas);
 
   @AfterEach
   void close() {
-    stores.forEach(PostgresStore::close);
-  }
-
-  private PostgresStore node() {
-    PostgresStore s = stores.isEmpty() ? schemas.newStore() : schemas.reopen(stores.getFirst());
-    stores.add(s);
-    return s;
+    nodes.close();
   }
 
   private static void enqueue(PostgresStore s, String queue, int n) {
@@ -69,8 +63,8 @@ class PgSlotClaimsTest {
 
   @Test
   void nodesRacingForTheLastSlotsNeverHoldMoreThanTheLimit() throws Exception {
-    PostgresStore a = node();
-    PostgresStore b = node();
+    PostgresStore a = nodes.node();
+    PostgresStore b = nodes.node();
     enqueue(a, "q", 20);
     ConcurrentLinkedQueue<String> granted = new ConcurrentLinkedQueue<>();
     CountDownLatch start = new CountDownLatch(1);
@@ -114,7 +108,7 @@ class PgSlotClaimsTest {
 
   @Test
   void aRolledBackClaimLeavesNeitherReservationNorSlot() throws Exception {
-    PostgresStore a = node();
+    PostgresStore a = nodes.node();
     enqueue(a, "q", 1);
     PgSlotClaims claims = new PgSlotClaims(a.database());
 
@@ -134,7 +128,7 @@ class PgSlotClaimsTest {
 
   @Test
   void aQueueAtItsLimitIsPassedForTheNextQueueOfTheFetch() {
-    PostgresStore a = node();
+    PostgresStore a = nodes.node();
     enqueue(a, "q", 2);
     enqueue(a, "other", 1);
     List<QueueSlot> queues = List.of(new QueueSlot("q", KEY, 1, null, 0), QueueSlot.open("other"));
@@ -152,7 +146,7 @@ class PgSlotClaimsTest {
   /** Slots other FETCHes of the node are taking count as held: no race for the last one. */
   @Test
   void slotsTheNodeIsTakingElsewhereCountAsHeld() {
-    PostgresStore a = node();
+    PostgresStore a = nodes.node();
     enqueue(a, "q", 3);
     assertThat(a.limits().reserveWithSlot(limited(3), "w1", T0, DEADLINE).reservation())
         .isNotNull();
@@ -170,7 +164,7 @@ class PgSlotClaimsTest {
   /** Every number held by an expired row (a crashed worker's): left to the usual acquisition. */
   @Test
   void slotsHeldOnlyByExpiredRowsAreReportedLostAndTheJobStaysQueued() {
-    PostgresStore a = node();
+    PostgresStore a = nodes.node();
     enqueue(a, "q", 1);
     SlotClaim old = new SlotClaim(KEY, 1, T0.minusSeconds(1));
     assertThat(
@@ -187,7 +181,7 @@ class PgSlotClaimsTest {
 
   @Test
   void aSlotLastsAsLongAsTheReservationOrItsRulesTimeout() {
-    PostgresStore a = node();
+    PostgresStore a = nodes.node();
     enqueue(a, "q", 1);
     enqueue(a, "t", 1);
     Instant longer = LATER.plusSeconds(600);
