@@ -203,28 +203,37 @@ final class LimitGate implements Reserver {
       String wid,
       Instant now,
       Function<byte[], Instant> deadline) {
-    List<LimitStore.QueueSlot> queues = new ArrayList<>(direct.size());
     List<String> keys = new ArrayList<>(1);
-    for (LimitStore.QueueSlot q : direct) {
-      if (q.key() == null) {
-        queues.add(q);
-        continue;
-      }
-      keys.add(q.key());
-      AtomicInteger n = taking.get(q.key());
-      int others = n == null ? 0 : n.get();
-      queues.add(new LimitStore.QueueSlot(q.queue(), q.key(), q.limit(), q.timeout(), others));
-    }
+    direct.stream().filter(q -> q.key() != null).forEach(q -> keys.add(q.key()));
     if (keys.size() != 1) {
-      return state.reserveWithSlot(queues, wid, now, deadline);
+      return state.reserveWithSlot(withTaking(direct, null, 0), wid, now, deadline);
     }
+    // Counted before it looks: of two claims starting together, the second sees the first.
     AtomicInteger mine = taking.computeIfAbsent(keys.getFirst(), k -> new AtomicInteger());
-    mine.getAndIncrement();
+    int before = mine.getAndIncrement();
     try {
-      return state.reserveWithSlot(queues, wid, now, deadline);
+      return state.reserveWithSlot(withTaking(direct, keys.getFirst(), before), wid, now, deadline);
     } finally {
       mine.getAndDecrement();
     }
+  }
+
+  /**
+   * {@code direct} with each key's slots being taken here; {@code key}'s given, the others read.
+   */
+  private List<LimitStore.QueueSlot> withTaking(
+      List<LimitStore.QueueSlot> direct, String key, int keyTaking) {
+    List<LimitStore.QueueSlot> out = new ArrayList<>(direct.size());
+    for (LimitStore.QueueSlot q : direct) {
+      if (q.key() == null) {
+        out.add(q);
+        continue;
+      }
+      AtomicInteger n = taking.get(q.key());
+      int others = q.key().equals(key) ? keyTaking : n == null ? 0 : n.get();
+      out.add(new LimitStore.QueueSlot(q.queue(), q.key(), q.limit(), q.timeout(), others));
+    }
+    return out;
   }
 
   /**
