@@ -3,9 +3,9 @@
 # interleaved A, B, A, B, ...: per run a fresh server (PostgreSQL: a fresh schema on one
 # default-durability cluster, dev/postgres without --fast; SQLite: a fresh data folder), then
 # `fabrik bench --phases limited-drain --jobs JOBS --concurrency 20 --limit 10 --work-ms 5`, whose
-# line shows the client's gaps, the FETCH round trip and the server's own idle gaps. Prints each
-# run's time, jar and load average; stops everything and removes its folder at the end, also on
-# Ctrl-C.
+# line shows the client's gaps, the FETCH round trip and the server's own idle gaps, then the
+# server's throttled and lost-race counters (/metrics). Prints each run's time, jar and load
+# average; stops everything and removes its folder at the end, also on Ctrl-C.
 #
 # usage: fabrik-bench/scripts/limited-pairs.sh postgres|sqlite JAR_A JAR_B [PAIRS] [JOBS]
 #        (defaults 3 pairs, 3000 jobs)
@@ -45,6 +45,9 @@ for _ in $(seq 1 "$pairs"); do
     "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$port" --web-url "http://127.0.0.1:$((port + 1))/" \
       --phases limited-drain --jobs "$jobs" --concurrency 20 --limit 10 --work-ms 5 \
       --server-pid "$node" 2>&1 | grep -vE "^\s*$" || echo "bench failed"
+    # The gate's own counts: FETCHes that found the queue full, and slots lost to a concurrent taker.
+    curl -s "http://127.0.0.1:$((port + 1))/metrics" |
+      grep -E "^fabrik_limit_(throttled|lost_races)_total" | tr '\n' ' ' && echo || true
     kill "$node" 2>/dev/null || true
     wait "$node" 2>/dev/null || true
     node=

@@ -33,6 +33,11 @@ import tools.jackson.databind.JsonNode;
  * took the last one first, the reservation is given back (the job keeps its place) and the FETCH
  * looks again.
  *
+ * <p>When every slot is known before the job is chosen (queue concurrency rules only), a store
+ * shared between nodes may do all of it in one step ({@link LimitStore#reserveWithSlot}: the job
+ * and its slot in one commit, PostgreSQL); the look, the reservation and the acquisition above are
+ * then left to the cases it cannot grant (a slot only expired holders leave, other rules).
+ *
  * <p>With no rule in force the store is asked directly, as without this gate. A store only this
  * process opens (memory, SQLite) keeps its limit state in this process: the gate then runs limited
  * FETCHes one at a time, so an acquisition can never be lost after the look.
@@ -42,6 +47,14 @@ final class LimitGate implements Reserver {
 
   /** Looks before a FETCH gives up when other nodes keep winning the last slot. */
   private static final int ATTEMPTS = 5;
+
+  /**
+   * One-step claims ({@link LimitStore#reserveWithSlot}) before a FETCH takes the usual path: two
+   * FETCHes that picked the same free number conflict, and the loser's next claim sees the winner's
+   * slot (it takes another number, or finds the limit full). Still lost after that, only expired
+   * slots are left, which the usual acquisition takes over.
+   */
+  private static final int ONE_STEP_ATTEMPTS = 3;
 
   private final Store store;
   private final LimitStore state;
@@ -126,10 +139,25 @@ final class LimitGate implements Reserver {
       String wid,
       Instant now,
       Function<byte[], Instant> deadline) {
+    List<LimitStore.QueueSlot> direct = serialize ? null : directSlots(in, queues);
+    boolean oneStep = false;
+    for (int attempt = 0; direct != null && attempt < ONE_STEP_ATTEMPTS; attempt++) {
+      LimitStore.SlotGrant grant = claimOneStep(direct, wid, now, deadline);
+      if (grant == null) {
+        break; // the store has no one-step claim
+      }
+      oneStep = true;
+      Optional<Reservation> out = granted(in, direct, grant);
+      if (out != null) {
+        return out;
+      }
+      counters.lostRace();
+    }
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Set<String> types = Set.of();
       Optional<Reservation> taken;
-      if (attempt == 0 && handedOff(in, queues)) {
+      // A one-step claim that lost its slot lost the one a hand-off would offer too.
+      if (attempt == 0 && !oneStep && handedOff(in, queues)) {
         taken = store.reserve(queues, wid, now, deadline);
       } else {
         types = new HashSet<>();
@@ -161,6 +189,75 @@ final class LimitGate implements Reserver {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A one-step claim, counted in {@link #taking} while it runs when its FETCH lists a single
+   * limited queue: a FETCH of this node arriving meanwhile (the ACKing worker's next one, beside
+   * the waiter its ACK woke) then finds the limit full rather than racing for the same slot number
+   * and waiting for the winner's commit. A FETCH over several limited queues takes one slot of any
+   * of them, so it counts as taking none.
+   */
+  private LimitStore.SlotGrant claimOneStep(
+      List<LimitStore.QueueSlot> direct,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline) {
+    List<String> keys = new ArrayList<>(1);
+    direct.stream().filter(q -> q.key() != null).forEach(q -> keys.add(q.key()));
+    if (keys.size() != 1) {
+      return state.reserveWithSlot(withTaking(direct, null, 0), wid, now, deadline);
+    }
+    // Counted before it looks: of two claims starting together, the second sees the first.
+    AtomicInteger mine = taking.computeIfAbsent(keys.getFirst(), k -> new AtomicInteger());
+    int before = mine.getAndIncrement();
+    try {
+      return state.reserveWithSlot(withTaking(direct, keys.getFirst(), before), wid, now, deadline);
+    } finally {
+      mine.getAndDecrement();
+    }
+  }
+
+  /**
+   * {@code direct} with each key's slots being taken here; {@code key}'s given, the others read.
+   */
+  private List<LimitStore.QueueSlot> withTaking(
+      List<LimitStore.QueueSlot> direct, String key, int keyTaking) {
+    List<LimitStore.QueueSlot> out = new ArrayList<>(direct.size());
+    for (LimitStore.QueueSlot q : direct) {
+      if (q.key() == null) {
+        out.add(q);
+        continue;
+      }
+      AtomicInteger n = taking.get(q.key());
+      int others = q.key().equals(key) ? keyTaking : n == null ? 0 : n.get();
+      out.add(new LimitStore.QueueSlot(q.queue(), q.key(), q.limit(), q.timeout(), others));
+    }
+    return out;
+  }
+
+  /**
+   * What a one-step claim gives the FETCH: its job (the throttled queues counted, the gap closed),
+   * or empty when no open queue had one; null when the slot went to a concurrent taker.
+   */
+  private Optional<Reservation> granted(
+      LimitRules in, List<LimitStore.QueueSlot> direct, LimitStore.SlotGrant grant) {
+    for (String key : grant.full()) {
+      gaps.wanted(key);
+      direct.stream()
+          .filter(q -> key.equals(q.key()))
+          .forEach(q -> counters.throttled(in.queue(q.queue())));
+    }
+    Reservation r = grant.reservation();
+    if (r != null) {
+      LimitRule rule = in.queue(r.queue());
+      if (rule != null) {
+        this.taken.accept(r.jid(), r.queue());
+        gaps.granted(rule.slotKey());
+      }
+      return Optional.of(r);
+    }
+    return grant.lost() ? null : Optional.empty();
   }
 
   private boolean acquire(Reservation r, String wid, Claims claims, Instant now) {
@@ -225,6 +322,30 @@ final class LimitGate implements Reserver {
             ? PassOver.NOTHING
             : new PassOver(types, partitionRefused(in, rateBlocked));
     return store.reserve(open, wid, now, deadline, passOver);
+  }
+
+  /**
+   * The queues of a FETCH with the slot a job of each takes, when every slot is known before the
+   * job is chosen: no job-type rule in force, and each limited queue limited by a plain concurrency
+   * rule (no per-worker count, no rate). Then a store may reserve and take the slot in one step
+   * ({@link LimitStore#reserveWithSlot}); else null.
+   */
+  private static List<LimitStore.QueueSlot> directSlots(LimitRules in, List<String> queues) {
+    if (!in.jobtypeRules().isEmpty()) {
+      return null;
+    }
+    List<LimitStore.QueueSlot> out = new ArrayList<>(queues.size());
+    for (String q : queues) {
+      LimitRule r = in.queue(q);
+      if (r == null) {
+        out.add(LimitStore.QueueSlot.open(q));
+      } else if (r.concurrency() > 0 && r.worker() == 0 && r.rate() == 0) {
+        out.add(new LimitStore.QueueSlot(q, r.slotKey(), r.concurrency(), r.timeout(), 0));
+      } else {
+        return null;
+      }
+    }
+    return out;
   }
 
   /**

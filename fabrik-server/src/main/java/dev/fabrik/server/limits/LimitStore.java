@@ -1,9 +1,12 @@
 package dev.fabrik.server.limits;
 
+import dev.fabrik.server.storage.Reservation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The run-time state of concurrency and rate limits: the slots jobs in flight hold, and one GCRA
@@ -27,6 +30,22 @@ public interface LimitStore {
    * @return false (and nothing taken) when some slot's key is full or some bucket has no budget
    */
   boolean acquire(String jid, String wid, List<SlotClaim> slots, List<RateTake> takes, Instant now);
+
+  /**
+   * Reserves the first job of {@code queues} (in their order, as {@code Store.reserve} would) whose
+   * queue has a free slot, and takes that slot for it in the same commit: a grant is one write, and
+   * a claim that fails or rolls back leaves neither the reservation nor the slot. A queue at its
+   * limit is skipped (no head-of-line blocking), and reported in {@link SlotGrant#full()}.
+   *
+   * <p>Only for rules whose slot is known before the job is chosen: a queue's plain concurrency
+   * limit (no per-worker count, no rate, no job-type rule in force).
+   *
+   * @return null when this store has no such claim: the caller reserves, then {@link #acquire}s
+   */
+  default SlotGrant reserveWithSlot(
+      List<QueueSlot> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+    return null;
+  }
 
   /** Frees every slot {@code jid} holds (ACK, FAIL, snooze, expired reservation). */
   void release(String jid);
@@ -94,6 +113,32 @@ public interface LimitStore {
       }
     }
   }
+
+  /**
+   * A queue of a limited FETCH and the slot a job from it takes.
+   *
+   * @param key the slot key ({@link LimitRule#slotKey}); null when the queue is not limited
+   * @param limit how many slots {@code key} has (0 when not limited)
+   * @param timeout how long a slot is held at most; null: as long as the job's reservation
+   * @param taking slots of {@code key} other FETCHes of this node are taking right now, counted as
+   *     held (the store cannot see them before their commit)
+   */
+  record QueueSlot(String queue, String key, int limit, Duration timeout, int taking) {
+    /** A queue no rule limits. */
+    public static QueueSlot open(String queue) {
+      return new QueueSlot(queue, null, 0, null, 0);
+    }
+  }
+
+  /**
+   * What {@link #reserveWithSlot} did.
+   *
+   * @param reservation the job reserved with its slot; null when none
+   * @param full the slot keys found at their limit
+   * @param lost true when a job was there but the free slot went to another node meanwhile (or only
+   *     slots whose holder's time passed were left): the caller looks again the usual way
+   */
+  record SlotGrant(Reservation reservation, List<String> full, boolean lost) {}
 
   /**
    * One start taken from a GCRA bucket allowing {@code count} starts per {@code periodMicros}: the

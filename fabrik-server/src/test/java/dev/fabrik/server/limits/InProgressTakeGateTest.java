@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +33,12 @@ class InProgressTakeGateTest {
    * A shared database's limit state, as the gate sees it (not in-process, so FETCHes are not run
    * one at a time): its first acquisition stops until the test lets it go on.
    */
-  private final class BlockingLimitState implements LimitStore {
-    private final InProcessLimitStore inner = new InProcessLimitStore();
+  private final class BlockingLimitState extends ForwardingLimitStore {
     private boolean first = true;
+
+    BlockingLimitState() {
+      super(new InProcessLimitStore());
+    }
 
     @Override
     public boolean acquire(
@@ -54,47 +56,7 @@ class InProgressTakeGateTest {
           throw new AssertionError(e);
         }
       }
-      return inner.acquire(jid, wid, slots, takes, now);
-    }
-
-    @Override
-    public void release(String jid) {
-      inner.release(jid);
-    }
-
-    @Override
-    public Map<String, Integer> inFlight(Instant now) {
-      return inner.inFlight(now);
-    }
-
-    @Override
-    public Set<String> rateBlocked(Instant now) {
-      return inner.rateBlocked(now);
-    }
-
-    @Override
-    public List<LimitRule> savedRules() {
-      return inner.savedRules();
-    }
-
-    @Override
-    public void saveRule(LimitRule rule) {
-      inner.saveRule(rule);
-    }
-
-    @Override
-    public boolean removeRule(String id) {
-      return inner.removeRule(id);
-    }
-
-    @Override
-    public int purgeIdleBuckets(Instant now) {
-      return inner.purgeIdleBuckets(now);
-    }
-
-    @Override
-    public void clearUsage() {
-      inner.clearUsage();
+      return super.acquire(jid, wid, slots, takes, now);
     }
   }
 

@@ -21,7 +21,8 @@ import java.util.Map;
  *      acked  AS (DELETE FROM fabrik.jobs USING picked ... RETURNING ...),
  *      counted AS (... queue_counts: reserved - 1 per row, see PgQueueCounts),
  *      processed AS (INSERT INTO fabrik.counters ... 'processed', pg_backend_pid(), count(*) ...)
- *      freed AS (DELETE FROM fabrik.limit_slots l USING acked WHERE l.jid = acked.jid ...),
+ *      freed AS (DELETE FROM fabrik.limit_slots l USING acked WHERE l.jid = acked.jid
+ *                AND EXISTS (SELECT 1 FROM fabrik.limit_slots) ...),
  *      notified AS MATERIALIZED (SELECT count(pg_notify($2, $3 || ' ' || n || ' ' || queue))
  *                FROM (the queues freed, with how many runs each)),
  * SELECT ... FROM acked CROSS JOIN notified ORDER BY jid, reserved_seq
@@ -33,8 +34,16 @@ import java.util.Map;
  * anything: an ACK repeated, or arriving after the reaper expired the reservation (which freed the
  * slots then), finds no reserved row and frees nothing. A slot row an expired run left and another
  * job took over carries that job's jid, so it is not touched. Each queue that got a slot back is
- * NOTIFYed on the channel an enqueue uses (sent at commit), so FETCHes waiting on it on every node
- * look again; the node that ran the ACK wakes its own waiters directly.
+ * NOTIFYed on the slots channel ({@link PgSlotNotice}, sent at commit), so as many FETCHes waiting
+ * on it on the other nodes look again; the node that ran the ACK wakes its own waiters directly.
+ *
+ * <p>Where no limit is in use the slot table is empty, and the uncorrelated {@code EXISTS} (a
+ * one-time filter, planned as an InitPlan) spares the batch its per-job probe of the jid index: one
+ * look at an empty table per batch instead. A node cannot skip the DELETE by its own rules (conf.d
+ * differs between nodes, and an API rule reaches a node only at its next refresh, while another
+ * node may already have granted slots under it); the statement's own snapshot can: the DELETE would
+ * see exactly the rows the {@code EXISTS} sees, so it is skipped only when it would have deleted
+ * nothing.
  *
  * <p>Rows are locked in jid order, so two nodes' batches never deadlock on each other. A concurrent
  * ACK of the same reservation (no SKIP LOCKED) waits for this one to commit and then finds it gone:
@@ -80,7 +89,7 @@ final class PgAcks {
                 + " SELECT 'processed', pg_backend_pid(), count(*) FROM acked HAVING count(*) > 0"
                 + " ON CONFLICT (name, shard) DO UPDATE SET value = c.value + excluded.value),"
                 + " freed AS (DELETE FROM {s}.limit_slots l USING acked WHERE l.jid = acked.jid"
-                + " RETURNING acked.queue),"
+                + " AND EXISTS (SELECT 1 FROM {s}.limit_slots) RETURNING acked.queue),"
                 + " notified AS MATERIALIZED (SELECT count(pg_notify(?, "
                 + PgSlotNotice.sql("?", "f.n", "f.queue")
                 + ")) AS n FROM (SELECT queue, count(*) AS n FROM freed GROUP BY queue) f)"

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Limit state in {@code limit_slots}, {@code limit_rates} and {@code limit_rules} (V7), exact
@@ -38,6 +39,7 @@ final class PgLimitStore implements LimitStore {
       " AND (SELECT count(*) FROM {s}.limit_slots c WHERE c.key = ? AND c.expires_us > ?) < ?";
 
   private final PgDatabase db;
+  private final PgSlotClaims claims;
   private final String takeSlot;
   private final String takeExpired;
   private final String takeStart;
@@ -52,6 +54,7 @@ final class PgLimitStore implements LimitStore {
 
   PgLimitStore(PgDatabase db) {
     this.db = db;
+    this.claims = new PgSlotClaims(db);
     // The lowest number below the limit with no row. A number another transaction inserts at the
     // same time conflicts, and DO NOTHING returns nothing without locking the row: a row that is
     // only looked at must stay free for the ACK that deletes it (PgAcks), which would otherwise
@@ -138,6 +141,14 @@ final class PgLimitStore implements LimitStore {
     } catch (Refused e) {
       return false;
     }
+  }
+
+  /** {@link PgSlotClaims}: the job and its queue's slot in one autocommitted statement. */
+  @Override
+  public SlotGrant reserveWithSlot(
+      List<QueueSlot> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+    return PgCalls.autocommit(
+        db, "limited fetch", c -> claims.claim(c, queues, wid, now, deadline));
   }
 
   private boolean takeSlot(Connection c, String jid, SlotClaim s, long now) throws SQLException {

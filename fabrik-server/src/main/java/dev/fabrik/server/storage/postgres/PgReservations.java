@@ -194,7 +194,7 @@ final class PgReservations {
   }
 
   /** What a deadline function gives a payload that names no reservation time of its own. */
-  private static final byte[] PLAIN_PAYLOAD = "{}".getBytes(StandardCharsets.UTF_8);
+  static final byte[] PLAIN_PAYLOAD = "{}".getBytes(StandardCharsets.UTF_8);
 
   /** One group's statement: the reservations of its first requests, in request order. */
   private List<Reservation> claim(Connection c, List<String> queues, List<PgFetchRequest> waiting)

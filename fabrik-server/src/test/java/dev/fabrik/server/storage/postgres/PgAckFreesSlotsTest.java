@@ -30,17 +30,15 @@ class PgAckFreesSlotsTest {
 
   @RegisterExtension final PgSchemas schemas = new PgSchemas("pgackslots");
 
-  private final List<PostgresStore> stores = new ArrayList<>();
+  private final PgStoreNodes nodes = new PgStoreNodes(schemas);
 
   @AfterEach
   void close() {
-    stores.forEach(PostgresStore::close);
+    nodes.close();
   }
 
   private PostgresStore node() {
-    PostgresStore s = stores.isEmpty() ? schemas.newStore() : schemas.reopen(stores.getFirst());
-    stores.add(s);
-    return s;
+    return nodes.node();
   }
 
   private static QueuedJob job(String jid, String queue) {
