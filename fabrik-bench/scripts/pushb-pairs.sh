@@ -2,7 +2,8 @@
 # PUSHB of two builds on a warm node, interleaved A, B, A, B, ...: per run one fresh node (SQLite in
 # a fresh folder, or PostgreSQL on a fresh schema of one default-durability cluster started here),
 # `fabrik bench --phases push-bulk --server-pid` "cold" (the node's first PUSHBs, JIT compiling
-# as it goes, as in pg-bench.sh), four untimed runs, then "warm"; the last column is the node's
+# as it goes), then "warm" after 4 x JOBS untimed jobs (`--warmup-jobs`, or untimed runs for a jar
+# without it); the last column is the node's
 # CPU per job (µs), less distorted by a loaded machine than the rate. Prints each run's time, jar and load average; stops everything it started
 # and removes its folder at the end, also on Ctrl-C.
 #
@@ -45,11 +46,19 @@ for _ in $(seq 1 "$pairs"); do
     echo "run $run $(date -u +%H:%M:%S) $jar load $(cut -d' ' -f1 /proc/loadavg)"
     echo -n "cold "
     "${bench[@]}" --server-pid "$node" 2>&1 | grep -E "^push-bulk " || echo "bench push-bulk failed"
-    for _ in 1 2 3 4; do # until the JIT is done: it took 40-60 % of the node's CPU of the next run
-      "${bench[@]}" >/dev/null 2>&1 || echo "warm-up push-bulk failed"
-    done
+    # Four times the jobs untimed first, until the JIT is done (it took 40-60 % of the node's CPU
+    # of the run after a single one): `bench --warmup-jobs` where the jar has it, else runs of
+    # their own.
+    warm=()
+    if "$java" -jar "$jar" bench --help 2>&1 | grep -q -- --warmup-jobs; then
+      warm=(--warmup-jobs $((4 * jobs)))
+    else
+      for _ in 1 2 3 4; do
+        "${bench[@]}" >/dev/null 2>&1 || echo "warm-up push-bulk failed"
+      done
+    fi
     echo -n "warm "
-    "${bench[@]}" --server-pid "$node" 2>&1 | grep -E "^push-bulk " || echo "bench push-bulk failed"
+    "${bench[@]}" "${warm[@]}" --server-pid "$node" 2>&1 | grep -E "^push-bulk " || echo "bench push-bulk failed"
     kill "$node" && wait "$node" 2>/dev/null || true
     node=
     rm -rf "$work/data$run"
