@@ -1,7 +1,6 @@
 package dev.fabrik.protocol;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -16,12 +15,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectWriter;
 
 /**
- * Reads a PUSHB body (or a PUSH's job, {@link #decodeOne}) in one pass for a server that stores its
- * jobs: {@code args} and unknown fields holding arrays or objects are not decoded into trees but
- * copied, as the parser reads them, into the compact bytes {@link JobCodec#encode} writes for them
- * ({@link RawJson}); encoding the job then copies those bytes. Known fields, {@code custom} (the
- * job options live there) and {@code failure} are read as {@link JobCodec#decodeArray} reads them,
- * so validation and the job options see the same job.
+ * Reads a PUSHB body in one pass for a server that stores its jobs: {@code args} and unknown fields
+ * holding arrays or objects are not decoded into trees but copied, as the parser reads them, into
+ * the compact bytes {@link JobCodec#encode} writes for them ({@link RawJson}); encoding the job
+ * then copies those bytes. Known fields, {@code custom} (the job options live there) and {@code
+ * failure} are read as {@link JobCodec#decodeArray} reads them, so validation and the job options
+ * see the same job.
  *
  * <p>The stored bytes are the ones the tree round trip gives: numbers normalised the same way
  * ({@code 1e3} → {@code 1E+3}, {@code -0} → {@code 0}, decimals as BigDecimal), strings escaped by
@@ -42,18 +41,6 @@ public final class BulkJobDecoder {
   public static Optional<List<Job>> decode(String body) {
     try (Copier copier = new Copier()) {
       return Optional.of(JobCodec.decodeArray(body, copier::read));
-    } catch (JacksonException | JobFormatException | DuplicateKey e) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * A PUSH's job read the same way, equal to {@link JobCodec#decode}'s once encoded; empty when
-   * only that decoder can answer.
-   */
-  public static Optional<Job> decodeOne(String json) {
-    try (Copier copier = new Copier()) {
-      return Optional.of(JobCodec.decode(json.getBytes(StandardCharsets.UTF_8), copier::read));
     } catch (JacksonException | JobFormatException | DuplicateKey e) {
       return Optional.empty();
     }

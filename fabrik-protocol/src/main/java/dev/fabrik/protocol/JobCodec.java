@@ -63,20 +63,12 @@ public final class JobCodec {
   }
 
   public static Job decode(byte[] json) {
-    return decode(json, JsonParser::readValueAsTree);
-  }
-
-  /**
-   * A PUSH's job, with {@code values} reading {@code args} and unknown fields (the parser on their
-   * first token).
-   */
-  static Job decode(byte[] json, Function<JsonParser, JsonNode> values) {
     try (JsonParser p = MAPPER.createParser(json)) {
       JsonToken first = p.nextToken();
       if (first == null) {
         throw new JobFormatException("empty input");
       }
-      Job job = readJob(p, values);
+      Job job = readJob(p, JsonParser::readValueAsTree);
       if (p.nextToken() != null) {
         throw new JobFormatException("trailing token after the job: " + p.currentToken());
       }

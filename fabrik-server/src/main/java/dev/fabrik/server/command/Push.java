@@ -1,6 +1,5 @@
 package dev.fabrik.server.command;
 
-import dev.fabrik.protocol.BulkJobDecoder;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.JobFormatException;
@@ -32,19 +31,9 @@ final class Push implements NonBlockingHandler {
     return manager.pushAsync(decode(argument)).thenApply(stored -> Reply.OK);
   }
 
-  /**
-   * In one pass, {@code args} copied into its stored bytes as PUSHB does ({@link BulkJobDecoder});
-   * what that pass hands over (malformed, duplicate keys inside a value) is decoded into trees,
-   * which gives the same job or the error PUSH always gave.
-   */
   private static Job decode(String argument) {
-    String json = Arguments.required(argument);
-    return BulkJobDecoder.decodeOne(json).orElseGet(() -> decodeTree(json));
-  }
-
-  private static Job decodeTree(String json) {
     try {
-      return JobCodec.decode(json);
+      return JobCodec.decode(Arguments.required(argument));
     } catch (JobFormatException e) {
       throw CommandException.err("invalid JSON: " + e.getMessage());
     }

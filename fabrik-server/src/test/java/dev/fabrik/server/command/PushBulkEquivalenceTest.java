@@ -26,8 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * PUSHB through the one-pass decoder against PUSHB as it was (every job decoded into trees): the
  * same reply (refusals by jid, with the same texts, or the same {@code -ERR}) and the same stored
- * payloads, byte for byte, queued and scheduled. PUSH the same, with each job of these bodies (and
- * the whole-command refusals) sent alone.
+ * payloads, byte for byte, queued and scheduled.
  */
 class PushBulkEquivalenceTest {
   private static final String J = "\"jobtype\":\"T\",\"args\":[1]";
@@ -126,39 +125,6 @@ class PushBulkEquivalenceTest {
     assertThat(after.stored()).isEqualTo(before.stored());
   }
 
-  /** Each job of {@link #bodies} on its own, and what is not an array of jobs as it is. */
-  static List<String> jobs() {
-    List<String> jobs = new ArrayList<>();
-    for (String body : bodies()) {
-      try {
-        JobCodec.MAPPER.readTree(body).forEach(job -> jobs.add(job.toString()));
-      } catch (RuntimeException notJson) {
-        jobs.add(body);
-      }
-      if (!body.startsWith("[{")) {
-        jobs.add(body);
-      }
-    }
-    // A PUSH's own text, not re-serialised: odd numbers, escapes, duplicate keys, trailing junk.
-    jobs.add("{\"jid\":\"jid-00030\",\"jobtype\":\"T\",\"args\":[1e3,-0,1.10,\"\\u00fc\\/\"]}");
-    jobs.add("{\"jid\":\"jid-00031\"," + J + ",\"x\":{\"a\":1,\"a\":2}}");
-    jobs.add("{\"jid\":\"jid-00032\"," + J + "} trailing");
-    jobs.add("{\"jid\":\"jid-00033\"," + J + ",\"args\":[2]}");
-    jobs.add("{\"jid\":\"jid-00034\",\"jobtype\":\"T\",\"args\":[1,]}");
-    return jobs;
-  }
-
-  @ParameterizedTest
-  @MethodSource("jobs")
-  void pushGivesTheSameReplyAndTheSameStoredBytes(String job) {
-    Outcome before = new Outcome();
-    Outcome after = new Outcome();
-    String oldReply = before.pushOneAsBefore(job);
-    String newReply = after.pushOne(job);
-    assertThat(newReply).isEqualTo(oldReply);
-    assertThat(after.stored()).isEqualTo(before.stored());
-  }
-
   /** A manager over its own memory store, at a fixed time, with a small job size limit. */
   private static final class Outcome {
     final ManualClock clock = new ManualClock();
@@ -186,26 +152,6 @@ class PushBulkEquivalenceTest {
     String push(String body) {
       try {
         return new PushBulk(manager).handle(body, null).toString();
-      } catch (CommandException e) {
-        return e.code() + " " + e.getMessage();
-      }
-    }
-
-    /** PUSH as it was before the one-pass decoder. */
-    String pushOneAsBefore(String job) {
-      try {
-        manager.push(JobCodec.decode(Arguments.required(job)));
-        return dev.fabrik.protocol.Reply.OK.toString();
-      } catch (JobFormatException e) {
-        return "ERR invalid JSON: " + e.getMessage();
-      } catch (CommandException e) {
-        return e.code() + " " + e.getMessage();
-      }
-    }
-
-    String pushOne(String job) {
-      try {
-        return new Push(manager).handle(job, null).toString();
       } catch (CommandException e) {
         return e.code() + " " + e.getMessage();
       }
