@@ -91,7 +91,7 @@ public final class Bench {
       case PUSH_BULK -> load.pushBulk(queue, n, settings.batch(), ignored);
       case PUSH, PUSH_UNIQUE -> load.push(queue, n, phase == Phase.PUSH_UNIQUE, ignored);
       case DRAIN -> {
-        load.pushBulk(queue, n, settings.batch(), ignored);
+        load.pushBulk(queue, n, settings.batch(), new Tally());
         load.drain(queue, n, ignored);
       }
       default -> {
