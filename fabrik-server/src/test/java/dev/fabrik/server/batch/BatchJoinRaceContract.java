@@ -44,7 +44,8 @@ public abstract class BatchJoinRaceContract {
     store.close();
   }
 
-  private static QueuedJob member(String jid, String bid) {
+  /** A job of queue {@code q} whose {@code custom.bid} names {@code bid} (none when null). */
+  public static QueuedJob member(String jid, String bid) {
     String custom = bid == null ? "" : ",\"custom\":{\"bid\":\"" + bid + "\"}";
     String json =
         "{\"jid\":\"" + jid + "\",\"jobtype\":\"W\",\"args\":[],\"queue\":\"q\"" + custom + "}";

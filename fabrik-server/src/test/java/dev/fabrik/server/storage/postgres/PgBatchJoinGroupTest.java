@@ -1,12 +1,11 @@
 package dev.fabrik.server.storage.postgres;
 
+import static dev.fabrik.server.batch.BatchJoinRaceContract.member;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fabrik.server.CommandException;
 import dev.fabrik.server.batch.BatchRecord;
-import dev.fabrik.server.storage.QueuedJob;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,13 +34,6 @@ class PgBatchJoinGroupTest {
     if (store != null) {
       store.close();
     }
-  }
-
-  private static QueuedJob job(String jid, String bid) {
-    String custom = bid == null ? "" : ",\"custom\":{\"bid\":\"" + bid + "\"}";
-    String json =
-        "{\"jid\":\"" + jid + "\",\"jobtype\":\"W\",\"args\":[],\"queue\":\"q\"" + custom + "}";
-    return new QueuedJob(jid, "q", json.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -75,15 +67,15 @@ class PgBatchJoinGroupTest {
                 }
               }
             });
-    CompletableFuture<Void> blocker = store.enqueueAsync(List.of(job("j0", null)));
+    CompletableFuture<Void> blocker = store.enqueueAsync(List.of(member("j0", null)));
     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<Void> member = store.enqueueAsync(List.of(job("j1", "b-1")));
-    CompletableFuture<Void> plain = store.enqueueAsync(List.of(job("j2", null)));
+    CompletableFuture<Void> joined = store.enqueueAsync(List.of(member("j1", "b-1")));
+    CompletableFuture<Void> plain = store.enqueueAsync(List.of(member("j2", null)));
     release.countDown();
 
     blocker.get(30, TimeUnit.SECONDS);
     plain.get(30, TimeUnit.SECONDS);
-    assertThatThrownBy(member::join)
+    assertThatThrownBy(joined::join)
         .isInstanceOf(CompletionException.class)
         .cause()
         .isInstanceOf(CommandException.class)
