@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,13 +33,14 @@ import java.util.function.LongSupplier;
  *   FOR KEY SHARE OF m      -- a FLUSH, expiry or purge deleting the row waits for our COMMIT
  * </pre>
  *
- * A noted job whose row is missing refuses its PUSH ({@code -ERR unknown batch ...} or {@code -ERR
- * batch ... is committed}) and nothing of that PUSH is stored; the other PUSHes of the group commit
- * as usual. Jobs not noted cost one map lookup each, and nothing at all while no join is pending.
- * Only a job whose payload names that same bid is checked, so a note left by a PUSH that failed
- * never refuses another job. Notes go when the job's transaction commits or its member leaves; a
- * note that neither happened to (a PUSH refused at its join) is dropped after {@link #STALE_NANOS}
- * once many have piled up.
+ * The group commit ({@link PgGroupCommit}) and the unique pushes' ({@link PgUniquePushes}, before
+ * they claim their keys) run it. A noted job whose row is missing refuses its PUSH ({@code -ERR
+ * unknown batch ...} or {@code -ERR batch ... is committed}) and nothing of that PUSH is stored;
+ * the other PUSHes of the group commit as usual. Jobs not noted cost one map lookup each, and
+ * nothing at all while no join is pending. Only a job whose payload names that same bid is checked,
+ * so a note left by a PUSH that failed never refuses another job. Notes go when the job's
+ * transaction commits or its member leaves; a note that neither happened to (a PUSH refused at its
+ * join) is dropped after {@link #STALE_NANOS} once many have piled up.
  */
 final class PgBatchJoins {
   /** A note older than this belongs to a PUSH that ended long ago. */
@@ -84,11 +86,16 @@ final class PgBatchJoins {
   }
 
   /**
-   * In the transaction about to store {@code pushes} (each a PUSH's jobs and set entries): locks
-   * the member rows of their noted jobs until COMMIT and returns the refusal of each PUSH (by its
-   * index) one of whose jobs is no longer a member. Empty (no statement) when no job is noted.
+   * In the transaction about to store {@code pushes} (each a PUSH's jobs and set entries, as {@code
+   * jobsOf} and {@code entriesOf} give them): locks the member rows of their noted jobs until
+   * COMMIT and returns the refusal of each PUSH (by its index) one of whose jobs is no longer a
+   * member. Empty (no statement) when no job is noted.
    */
-  Map<Integer, CommandException> refusals(Connection c, List<PgGroupCommit.Push> pushes)
+  <P> Map<Integer, CommandException> refusals(
+      Connection c,
+      List<P> pushes,
+      Function<P, List<QueuedJob>> jobsOf,
+      Function<P, List<SetEntry>> entriesOf)
       throws SQLException {
     if (joining.isEmpty()) {
       return Map.of();
@@ -97,11 +104,11 @@ final class PgBatchJoins {
     List<String> bids = new ArrayList<>();
     List<Integer> owners = new ArrayList<>();
     for (int i = 0; i < pushes.size(); i++) {
-      PgGroupCommit.Push p = pushes.get(i);
-      for (QueuedJob j : p.jobs()) {
+      P p = pushes.get(i);
+      for (QueuedJob j : jobsOf.apply(p)) {
         collect(j.jid(), j.payload(), i, jids, bids, owners);
       }
-      for (SetEntry e : p.entries()) {
+      for (SetEntry e : entriesOf.apply(p)) {
         collect(e.jid(), e.payload(), i, jids, bids, owners);
       }
     }

@@ -54,8 +54,7 @@ final class PgGroupCommit implements AutoCloseable {
     void fail(Throwable e);
   }
 
-  /** A PUSH's jobs and set entries, stored together or not at all. */
-  record Push(List<QueuedJob> jobs, List<SetEntry> entries, CompletableFuture<Void> done)
+  private record Push(List<QueuedJob> jobs, List<SetEntry> entries, CompletableFuture<Void> done)
       implements Op {
     @Override
     public int rows() {
@@ -292,7 +291,7 @@ final class PgGroupCommit implements AutoCloseable {
     try {
       c.setAutoCommit(alone);
       List<Op> kept = batch;
-      Map<Integer, CommandException> refused = joins.refusals(c, pushes);
+      Map<Integer, CommandException> refused = joins.refusals(c, pushes, Push::jobs, Push::entries);
       if (!refused.isEmpty()) {
         kept = new ArrayList<>(batch);
         for (int i = pushes.size() - 1; i >= 0; i--) {

@@ -129,10 +129,10 @@ public final class PostgresStore implements Store {
     this.fetches = new PgFetchBatcher(reservations::reserveBatch, RESERVER_THREADS);
     this.folding = new PgShardFoldingService(new PgShardFolding(db), PgShardFoldingService.PERIOD);
     this.sets = new PgSets(db, inserts, this::enqueued);
-    this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
+    PgBatchJoins joins = new PgBatchJoins(db, System::nanoTime);
+    this.uniqueLocks = new PgUniqueLocks(db, inserts, joins, this::enqueued);
     this.tracking = new PgTrackStore(db);
     this.failureGroups = new PgFailureGroups(db);
-    PgBatchJoins joins = new PgBatchJoins(db, System::nanoTime);
     this.batches = new PgBatchStore(db, inserts, joins, this::enqueued);
 
     this.limits = new PgLimitStore(db);
