@@ -129,7 +129,7 @@ public final class PostgresStore implements Store {
     this.fetches = new PgFetchBatcher(reservations::reserveBatch, RESERVER_THREADS);
     this.folding = new PgShardFoldingService(new PgShardFolding(db), PgShardFoldingService.PERIOD);
     this.sets = new PgSets(db, inserts, this::enqueued);
-    PgBatchJoins joins = new PgBatchJoins(db, System::nanoTime);
+    this.joins = new PgBatchJoins(db, System::nanoTime);
     this.uniqueLocks = new PgUniqueLocks(db, inserts, joins, this::enqueued);
     this.tracking = new PgTrackStore(db);
     this.failureGroups = new PgFailureGroups(db);
@@ -146,7 +146,6 @@ public final class PostgresStore implements Store {
     this.writes =
         new PgGroupCommit(
             db, inserts, new PgAcks(db, durableAcks), joins, this::enqueued, WRITER_THREADS);
-    this.joins = joins;
     this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
     // Jobs stored through other nodes (or by applications in SQL) wake this node's FETCHes.
     this.wakeups =
