@@ -12,7 +12,10 @@
 #   JOBS  jobs per throughput phase (default 200000)
 # env: FABRIK_BENCH_POOL (database pool per node, default 10), FABRIK_BENCH_HEAP (default -Xmx1g),
 #      FABRIK_BENCH_LATENCY_RATE (latency phase's pushes/s per node, default 1000: above the drain
-#      rate jobs queue up and the phase measures the backlog, not push-to-fetch)
+#      rate jobs queue up and the phase measures the backlog, not push-to-fetch),
+#      FABRIK_BENCH_WARMUP (jobs each push-bulk, push and drain phase first runs untimed, per node,
+#      default JOBS: a fresh JVM's first seconds are mostly JIT compiling; 0 for none, which a jar
+#      older than `bench --warmup-jobs` needs)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -21,6 +24,7 @@ jobs=${2:-200000}
 pool=${FABRIK_BENCH_POOL:-10}
 heap=${FABRIK_BENCH_HEAP:--Xmx1g}
 latency_rate=${FABRIK_BENCH_LATENCY_RATE:-1000} # per node; keep it below the drain rate
+warmup=${FABRIK_BENCH_WARMUP:-$jobs}
 [[ -f "$jar" ]] || { echo "pg-bench: $jar is missing (mvn -o -q -B package -DskipTests)" >&2; exit 2; }
 # shellcheck source=/dev/null
 source "$root/dev/java-home" >/dev/null
@@ -73,9 +77,11 @@ start_node() {
 }
 
 # A phase with errors makes fabrik bench exit 1: say so and go on to the next measurement.
-bench() { # URL_PORT CONCURRENCY JOBS PHASES [--json]
+bench() { # URL_PORT CONCURRENCY JOBS PHASES WARMUP_JOBS [--json]
+  local warm=()
+  [[ $5 == 0 ]] || warm=(--warmup-jobs "$5")
   "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$1" --concurrency "$2" --jobs "$3" --phases "$4" \
-    --latency-rate "$latency_rate" "${@:5}" || echo "pg-bench: fabrik bench exited $? ($4 on :$1)" >&2
+    --latency-rate "$latency_rate" "${warm[@]}" "${@:6}" || echo "pg-bench: fabrik bench exited $? ($4 on :$1)" >&2
 }
 
 table_size() { # SCHEMA
@@ -94,13 +100,13 @@ psql=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -n 1)
 echo "== PostgreSQL $("$psql" -h 127.0.0.1 -p "$pgport" -U fabrik -d fabrik -Atq -c 'SHOW server_version')" \
   "on 127.0.0.1:$pgport, fsync=$("$psql" -h 127.0.0.1 -p "$pgport" -U fabrik -d fabrik -Atq -c 'SHOW fsync')," \
   "synchronous_commit=$("$psql" -h 127.0.0.1 -p "$pgport" -U fabrik -d fabrik -Atq -c 'SHOW synchronous_commit')," \
-  "pool $pool per node, jobs $jobs per phase"
+  "pool $pool per node, jobs $jobs per phase, warm-up $warmup untimed jobs before each"
 
 echo
 echo "== one node"
 start_node bench_one
 one=$node_port
-bench "$one" 50 "$jobs" push-bulk,push,drain,latency
+bench "$one" 50 "$jobs" push-bulk,push,drain,latency "$warmup"
 echo "$(table_size bench_one); load $(cut -d' ' -f1-3 /proc/loadavg)"
 kill "${nodes[0]}" && wait "${nodes[0]}" 2>/dev/null || true
 nodes=()
@@ -113,9 +119,9 @@ start_node bench_two
 b=$node_port
 half=$((jobs / 2))
 for phase in push-bulk push drain latency; do
-  bench "$a" 25 "$half" "$phase" --json >"$work/a.json" &
+  bench "$a" 25 "$half" "$phase" "$((warmup / 2))" --json >"$work/a.json" &
   pa=$!
-  bench "$b" 25 "$half" "$phase" --json >"$work/b.json" &
+  bench "$b" 25 "$half" "$phase" "$((warmup / 2))" --json >"$work/b.json" &
   pb=$!
   wait "$pa" || true
   wait "$pb" || true

@@ -46,6 +46,9 @@ public final class Bench {
         for (Phase phase : settings.phases()) {
           say("phase " + phase.label() + " ...");
           control.call("QUEUE REMOVE " + queue + " " + latencyQueue);
+          if (warmUp(phase)) {
+            control.call("QUEUE REMOVE " + queue + " " + latencyQueue);
+          }
           PhaseResult result = runPhase(phase, control);
           results.add(result);
           say(
@@ -65,12 +68,43 @@ public final class Bench {
     }
   }
 
+  private Throughput load() {
+    return settings.effectiveEngine() == Engine.LOOP
+        ? new LoopPhases(settings.connection(), settings.concurrency())
+        : new ThroughputPhases(settings.connection(), settings.concurrency());
+  }
+
+  /**
+   * The untimed run of {@code phase} with {@link BenchSettings#warmupJobs} jobs, whose jobs the
+   * caller then removes; false when there is none (no warm-up asked, or a phase without one). A
+   * fresh server spends its first seconds compiling (the JIT took 40-60 % of a node's CPU during
+   * its first 100k PUSHB jobs), which a timed phase would otherwise measure.
+   */
+  private boolean warmUp(Phase phase) {
+    long n = settings.warmupJobs();
+    if (n == 0) {
+      return false;
+    }
+    Throughput load = load();
+    Tally ignored = new Tally();
+    switch (phase) {
+      case PUSH_BULK -> load.pushBulk(queue, n, settings.batch(), ignored);
+      case PUSH, PUSH_UNIQUE -> load.push(queue, n, phase == Phase.PUSH_UNIQUE, ignored);
+      case DRAIN -> {
+        load.pushBulk(queue, n, settings.batch(), new Tally());
+        load.drain(queue, n, ignored);
+      }
+      default -> {
+        return false;
+      }
+    }
+    say("warm-up " + phase.label() + ": " + ignored.done() + " jobs, untimed");
+    return true;
+  }
+
   private PhaseResult runPhase(Phase phase, ProtocolConnection control)
       throws InterruptedException {
-    Throughput load =
-        settings.effectiveEngine() == Engine.LOOP
-            ? new LoopPhases(settings.connection(), settings.concurrency())
-            : new ThroughputPhases(settings.connection(), settings.concurrency());
+    Throughput load = load();
     long jobs = settings.jobs();
     Tally tally = new Tally();
     return switch (phase) {

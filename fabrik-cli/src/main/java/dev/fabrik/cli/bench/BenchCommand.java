@@ -122,6 +122,16 @@ public final class BenchCommand implements Callable<Integer> {
               + " --url host, its port + 1).")
   java.net.URI webUrl;
 
+  @Option(
+      names = "--warmup-jobs",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Before each push-bulk, push, push-unique and drain phase, run it untimed with N jobs"
+              + " (default ${DEFAULT-VALUE}): a fresh server compiles its code paths meanwhile, so"
+              + " the timed phase measures a warm server.")
+  int warmupJobs;
+
   @Option(names = "--json", description = "Print the report as JSON on stdout.")
   boolean json;
 
@@ -159,6 +169,7 @@ public final class BenchCommand implements Callable<Integer> {
               .latencyTrace(latencyTrace)
               .limited(
                   new BenchSettings.Limited(limit, java.time.Duration.ofMillis(workMs), webUrl))
+              .warmupJobs(warmupJobs)
               .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -30,12 +30,13 @@ public record BenchReport(
     s.append(
         String.format(
             Locale.ROOT,
-            "fabrik bench: %s, %d jobs, %d connections, batch %d, engine %s%n",
+            "fabrik bench: %s, %d jobs, %d connections, batch %d, engine %s%s%n",
             BenchTarget.redact(url()),
             settings.jobs(),
             settings.concurrency(),
             settings.batch(),
-            settings.effectiveEngine().label()));
+            settings.effectiveEngine().label(),
+            settings.warmupJobs() == 0 ? "" : ", warm-up " + settings.warmupJobs() + " jobs"));
     s.append(
         String.format(
             Locale.ROOT,
@@ -97,6 +98,7 @@ public record BenchReport(
     root.put("concurrency", settings.concurrency());
     root.put("batch", settings.batch());
     root.put("engine", settings.effectiveEngine().label());
+    root.put("warmup_jobs", settings.warmupJobs());
     root.put("queue", queue);
     root.put("ok", ok());
     var list = root.putArray("phases");

@@ -21,6 +21,8 @@ import java.util.List;
  * @param engine how the phases generate load (TLS always uses {@link Engine#THREADS})
  * @param latencyTrace where the latency phase writes every sample ({@link LatencyTrace}), or null
  * @param limited the limited-drain phase's limit, work time and web address, or null for defaults
+ * @param warmupJobs jobs each push-bulk, push, push-unique and drain phase first runs untimed (the
+ *     server's JIT compiles its path meanwhile), 0 for none
  */
 public record BenchSettings(
     ConnectionOptions connection,
@@ -33,7 +35,8 @@ public record BenchSettings(
     Long serverPid,
     Engine engine,
     Path latencyTrace,
-    Limited limited) {
+    Limited limited,
+    int warmupJobs) {
 
   /**
    * The limited-drain phase: a concurrency limit of {@code limit} on the bench queue, each job held
@@ -55,6 +58,9 @@ public record BenchSettings(
       throw new IllegalArgumentException(
           "jobs, concurrency, batch, latency rate and latency jobs must all be at least 1");
     }
+    if (warmupJobs < 0) {
+      throw new IllegalArgumentException("--warmup-jobs must be at least 0");
+    }
     phases = List.copyOf(phases);
     if (engine == null) {
       engine = Engine.LOOP;
@@ -68,7 +74,7 @@ public record BenchSettings(
    * Settings for {@code phases} against {@code connection}, starting from the command's defaults:
    * 100,000 jobs, 50 connections, PUSHB batches of 1,000, a latency phase of 10,000 jobs at 1,000
    * per second, the {@link Engine#LOOP} engine, no server pid, no latency trace, the default
-   * limited drain.
+   * limited drain, no warm-up.
    */
   public static Builder builder(ConnectionOptions connection, List<Phase> phases) {
     return new Builder(connection, phases);
@@ -87,6 +93,7 @@ public record BenchSettings(
     private Engine engine = Engine.LOOP;
     private Path latencyTrace;
     private Limited limited = Limited.DEFAULT;
+    private int warmupJobs;
 
     private Builder(ConnectionOptions connection, List<Phase> phases) {
       this.connection = connection;
@@ -137,6 +144,12 @@ public record BenchSettings(
       return this;
     }
 
+    /** Each push-bulk, push, push-unique and drain phase first runs {@code jobs} jobs untimed. */
+    public Builder warmupJobs(int jobs) {
+      this.warmupJobs = jobs;
+      return this;
+    }
+
     public BenchSettings build() {
       return new BenchSettings(
           connection,
@@ -149,7 +162,8 @@ public record BenchSettings(
           serverPid,
           engine,
           latencyTrace,
-          limited);
+          limited,
+          warmupJobs);
     }
   }
 

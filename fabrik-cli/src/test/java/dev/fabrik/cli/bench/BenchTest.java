@@ -247,6 +247,33 @@ class BenchTest {
   }
 
   @Test
+  void aWarmUpRunsEachThroughputPhaseUntimedAndLeavesNoJobBehind() throws InterruptedException {
+    BenchSettings settings =
+        BenchSettings.builder(options(), Phase.parseList("push-bulk,push,drain"))
+            .jobs(500)
+            .concurrency(3)
+            .batch(50)
+            .warmupJobs(300)
+            .build();
+    BenchReport report = new Bench(settings, null).run();
+
+    // Each phase counts its own jobs only, and found its queue holding exactly those: the
+    // warm-up's jobs were removed before it started.
+    assertThat(report.phases())
+        .allSatisfy(
+            p -> {
+              assertThat(p.ok()).as(p.firstError()).isTrue();
+              assertThat(p.jobs()).isEqualTo(500);
+            });
+    try (ProtocolConnection conn = ProtocolConnection.open(options())) {
+      String info = ((Reply.Bulk) conn.call("INFO")).text();
+      assertThat(info).as("the drain's warm-up ran too").contains("\"total_processed\":800");
+    }
+    assertThat(report.table()).contains("warm-up 300 jobs");
+    assertThat(report.json()).contains("\"warmup_jobs\":300");
+  }
+
+  @Test
   void batchDrainRunsEveryJobOfOneBatchUpToItsCallback() throws InterruptedException {
     BenchSettings settings =
         BenchSettings.builder(options(), List.of(Phase.BATCH_DRAIN))

@@ -8,6 +8,7 @@ import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.Store;
+import dev.fabrik.server.unique.UniqueClaim;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +45,8 @@ public abstract class BatchJoinRaceContract {
     store.close();
   }
 
-  private static QueuedJob member(String jid, String bid) {
+  /** A job of queue {@code q} whose {@code custom.bid} names {@code bid} (none when null). */
+  public static QueuedJob member(String jid, String bid) {
     String custom = bid == null ? "" : ",\"custom\":{\"bid\":\"" + bid + "\"}";
     String json =
         "{\"jid\":\"" + jid + "\",\"jobtype\":\"W\",\"args\":[],\"queue\":\"q\"" + custom + "}";
@@ -104,6 +106,25 @@ public abstract class BatchJoinRaceContract {
             () -> store.push(List.of(member("other", null), member("j2", "b-1")), List.of(later)))
         .isInstanceOf(CommandException.class);
     assertThat(stored()).as("nothing of the bulk push").isZero();
+  }
+
+  @Test
+  void aUniquePushIsRefusedWithoutTakingItsKey() {
+    joined("j1");
+    store.flush();
+    UniqueClaim claim = new UniqueClaim("key-1", "j1", EXPIRES);
+    assertThatThrownBy(
+            () ->
+                store
+                    .uniqueLocks()
+                    .pushAsync(List.of(member("j1", "b-1")), List.of(), List.of(claim), T0)
+                    .join())
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(CommandException.class)
+        .hasMessageContaining("unknown batch b-1");
+    assertThat(stored()).isZero();
+    assertThat(store.uniqueLocks().find("key-1")).as("the key stays free").isEmpty();
   }
 
   @Test

@@ -19,20 +19,25 @@ import java.util.function.BiConsumer;
  * (expire, purge) claim their rows with {@code FOR UPDATE SKIP LOCKED} in one transaction.
  *
  * <p>{@link #join} runs its insert before returning (the job's own insert goes through the group
- * commit and is not ordered with it), so a PUSH answered {@code +OK} always has its membership.
+ * commit and is not ordered with it), so a PUSH answered {@code +OK} always has its membership. It
+ * notes the jid in {@link PgBatchJoins}, whose check in the job's transaction refuses the job if a
+ * FLUSH, an expiry or a COMMIT removed or closed the batch in between.
  */
 final class PgBatchStore implements BatchStore {
   private final PgDatabase db;
   private final BatchSql sql;
   private final PgInserts inserts;
+  private final PgBatchJoins joins;
   private final BiConsumer<String, Integer> enqueued;
 
   /**
    * @param enqueued told of a callback job committed into its queue (wakes this node's FETCHes)
    */
-  PgBatchStore(PgDatabase db, PgInserts inserts, BiConsumer<String, Integer> enqueued) {
+  PgBatchStore(
+      PgDatabase db, PgInserts inserts, PgBatchJoins joins, BiConsumer<String, Integer> enqueued) {
     this.db = db;
     this.inserts = inserts;
+    this.joins = joins;
     this.enqueued = enqueued;
     this.sql = new BatchSql(db.sql("{s}."), true);
   }
@@ -81,6 +86,7 @@ final class PgBatchStore implements BatchStore {
 
   @Override
   public CompletableFuture<Boolean> join(String bid, String jid, Instant now) {
+    joins.joining(bid, jid);
     try {
       return CompletableFuture.completedFuture(
           PgCalls.autocommit(db, "adding a job to a batch", c -> sql.join(c, bid, jid, now)));
@@ -98,6 +104,7 @@ final class PgBatchStore implements BatchStore {
           sql.leave(c, bid, jid);
           return null;
         });
+    joins.left(bid, jid);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.postgres;
 
+import dev.fabrik.server.CommandException;
 import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Several writers keep the database busy while one waits for its flush. Two operations of one
  * caller are never waiting together (a caller waits for its answer before sending the next), so
  * batches committing in either order changes nothing anyone can observe.
+ *
+ * <p>A PUSH whose job joined a batch is checked in the batch's transaction ({@link PgBatchJoins}):
+ * if its member row went away meanwhile, that PUSH alone is refused and the others commit.
  *
  * <p>When a batch fails, each of its operations is run again alone, so one bad operation (a value
  * PostgreSQL refuses) fails only itself and a deadlock with another node costs only a retry.
@@ -78,6 +82,7 @@ final class PgGroupCommit implements AutoCloseable {
   private final PgDatabase db;
   private final PgInserts inserts;
   private final PgAcks acks;
+  private final PgBatchJoins joins;
   private final BiConsumer<String, Integer> enqueued;
   private final ReentrantLock lock = new ReentrantLock();
   private final ReentrantLock executing = new ReentrantLock(true);
@@ -111,11 +116,13 @@ final class PgGroupCommit implements AutoCloseable {
       PgDatabase db,
       PgInserts inserts,
       PgAcks acks,
+      PgBatchJoins joins,
       BiConsumer<String, Integer> enqueued,
       int writerThreads) {
     this.db = db;
     this.inserts = inserts;
     this.acks = acks;
+    this.joins = joins;
     this.enqueued = enqueued;
     for (int i = 0; i < writerThreads; i++) {
       // Platform threads: each holds a JDBC connection through a round trip and a WAL flush.
@@ -234,6 +241,7 @@ final class PgGroupCommit implements AutoCloseable {
       List<Op> batch,
       Connection connection,
       List<QueuedJob> jobs,
+      List<SetEntry> entries,
       Map<String, ArrayDeque<Reservation>> acked,
       boolean committed,
       long start) {}
@@ -261,32 +269,51 @@ final class PgGroupCommit implements AutoCloseable {
     }
   }
 
-  /** Opens a transaction and runs the batch in it: all jobs and entries, or all ACKs. */
+  /**
+   * Opens a transaction and runs the batch in it: all jobs and entries, or all ACKs. A PUSH whose
+   * batch went away after it joined ({@link PgBatchJoins}) is failed at once and left out; the rest
+   * of the batch goes on (the returned batch holds only what the transaction stores).
+   */
   private Executed statements(List<Op> batch) throws SQLException {
     long start = System.nanoTime();
-    List<QueuedJob> jobs = new ArrayList<>();
-    List<SetEntry> entries = new ArrayList<>();
+    List<Push> pushes = new ArrayList<>();
     List<String> ackJids = new ArrayList<>();
     for (Op op : batch) {
       switch (op) {
-        case Push p -> {
-          jobs.addAll(p.jobs());
-          entries.addAll(p.entries());
-        }
+        case Push p -> pushes.add(p);
         case Ack a -> ackJids.add(a.jid());
       }
     }
     // An ACK batch is one statement: alone, it commits in its own implicit transaction, in the
     // round trip that runs it (a PgBouncer transaction-mode pool sees one statement, as for FETCH).
-    boolean alone = jobs.isEmpty() && entries.isEmpty() && acks.commitsAlone();
+    boolean alone = pushes.isEmpty() && acks.commitsAlone();
     Connection c = db.connection();
     try {
       c.setAutoCommit(alone);
+      List<Op> kept = batch;
+      Map<Integer, CommandException> refused = joins.refusals(c, pushes, Push::jobs, Push::entries);
+      if (!refused.isEmpty()) {
+        kept = new ArrayList<>(batch);
+        for (int i = pushes.size() - 1; i >= 0; i--) {
+          CommandException why = refused.get(i);
+          if (why != null) {
+            Push gone = pushes.remove(i);
+            kept.remove(gone);
+            gone.fail(why);
+          }
+        }
+      }
+      List<QueuedJob> jobs = new ArrayList<>();
+      List<SetEntry> entries = new ArrayList<>();
+      for (Push p : pushes) {
+        jobs.addAll(p.jobs());
+        entries.addAll(p.entries());
+      }
       inserts.jobs(c, jobs);
       inserts.entries(c, entries);
       Map<String, ArrayDeque<Reservation>> acked = acks.acknowledgeAll(c, ackJids);
       beforeCommit.inspect(jobs.size(), ackJids.size(), c);
-      return new Executed(batch, c, jobs, acked, alone, start);
+      return new Executed(kept, c, jobs, entries, acked, alone, start);
     } catch (SQLException | RuntimeException e) {
       close(c, e);
       throw e;
@@ -310,11 +337,15 @@ final class PgGroupCommit implements AutoCloseable {
       return;
     }
     close(x.connection(), null);
+    if (x.batch().isEmpty()) {
+      return; // every PUSH of it was refused
+    }
     try {
       observer.committed(x.batch().size(), System.nanoTime() - x.start());
     } catch (RuntimeException e) {
       log.warn("commit observer failed", e);
     }
+    joins.stored(x.jobs(), x.entries());
     tellEnqueued(x.jobs());
     for (Op op : x.batch()) {
       switch (op) {

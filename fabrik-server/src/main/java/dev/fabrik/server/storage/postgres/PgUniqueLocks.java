@@ -66,8 +66,9 @@ final class PgUniqueLocks implements UniqueLocks {
   /**
    * @param enqueued told (queue, count) after a commit stored jobs in a queue
    */
-  PgUniqueLocks(PgDatabase db, PgInserts inserts, BiConsumer<String, Integer> enqueued) {
-    this(db, inserts, enqueued, KeyOrderedWrites.onVirtualThreads("fabrik-pg-unique"));
+  PgUniqueLocks(
+      PgDatabase db, PgInserts inserts, PgBatchJoins joins, BiConsumer<String, Integer> enqueued) {
+    this(db, inserts, joins, enqueued, KeyOrderedWrites.onVirtualThreads("fabrik-pg-unique"));
   }
 
   /**
@@ -77,6 +78,7 @@ final class PgUniqueLocks implements UniqueLocks {
   PgUniqueLocks(
       PgDatabase db,
       PgInserts inserts,
+      PgBatchJoins joins,
       BiConsumer<String, Integer> enqueued,
       KeyOrderedWrites writes) {
     this.db = db;
@@ -87,6 +89,7 @@ final class PgUniqueLocks implements UniqueLocks {
             db,
             inserts,
             this::claim,
+            joins,
             this::tellEnqueued,
             Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("fabrik-pg-unique-push-", 0).factory()));

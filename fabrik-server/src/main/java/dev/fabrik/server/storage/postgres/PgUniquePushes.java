@@ -1,5 +1,6 @@
 package dev.fabrik.server.storage.postgres;
 
+import dev.fabrik.server.CommandException;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.unique.UniqueClaim;
@@ -38,8 +39,10 @@ import java.util.function.Function;
  * were submitted: the first claim of a key in the batch goes to PostgreSQL, a later one is refused
  * (the first holds the key, or a live lock held it from both). If the batch fails, each push is
  * tried again in a transaction of its own, so only a push that fails on its own reports a failure.
- * Writers are virtual threads started on demand, at most {@link #MAX_WRITERS} at once, each exiting
- * when nothing waits (a closed store leaves no thread behind).
+ * A push naming a batch it joined moments before is first checked to be still a member ({@link
+ * PgBatchJoins}), and fails whole, claiming nothing, if not. Writers are virtual threads started on
+ * demand, at most {@link #MAX_WRITERS} at once, each exiting when nothing waits (a closed store
+ * leaves no thread behind).
  */
 final class PgUniquePushes {
   /** Two writers: one fills a batch while the other waits for its COMMIT. */
@@ -68,6 +71,7 @@ final class PgUniquePushes {
   private final PgDatabase db;
   private final PgInserts inserts;
   private final Claimer claimer;
+  private final PgBatchJoins joins;
   private final Consumer<List<QueuedJob>> committed;
   private final Executor writers;
   private final ConcurrentLinkedQueue<Push> waiting = new ConcurrentLinkedQueue<>();
@@ -81,11 +85,13 @@ final class PgUniquePushes {
       PgDatabase db,
       PgInserts inserts,
       Claimer claimer,
+      PgBatchJoins joins,
       Consumer<List<QueuedJob>> committed,
       Executor writers) {
     this.db = db;
     this.inserts = inserts;
     this.claimer = claimer;
+    this.joins = joins;
     this.committed = committed;
     this.writers = writers;
   }
@@ -153,9 +159,12 @@ final class PgUniquePushes {
       return;
     }
     List<QueuedJob> stored = new ArrayList<>();
+    List<SetEntry> storedEntries = new ArrayList<>();
     for (Outcome o : outcomes) {
       stored.addAll(o.jobs());
+      storedEntries.addAll(o.entries());
     }
+    joins.stored(stored, storedEntries);
     committed.accept(stored);
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).done().complete(outcomes.get(i).refused());
@@ -163,12 +172,21 @@ final class PgUniquePushes {
   }
 
   private List<Outcome> run(Connection c, List<Push> batch) throws SQLException {
+    // A push whose batch went away after it joined fails whole, before it claims any key.
+    Map<Integer, CommandException> notMembers = joins.refusals(c, batch, Push::jobs, Push::entries);
     // The first claim of each key in the batch goes to PostgreSQL; a later one is refused.
     Map<String, UniqueClaim> first = new LinkedHashMap<>();
     List<Instant> nows = new ArrayList<>();
     List<Set<String>> refused = new ArrayList<>(batch.size());
-    for (Push push : batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      Push push = batch.get(i);
       Set<String> r = new HashSet<>();
+      refused.add(r);
+      CommandException notMember = notMembers.get(i);
+      if (notMember != null) {
+        push.done().completeExceptionally(notMember);
+        continue;
+      }
       for (UniqueClaim claim : push.claims()) {
         if (first.putIfAbsent(claim.key(), claim) == null) {
           nows.add(push.now());
@@ -176,7 +194,6 @@ final class PgUniquePushes {
           r.add(claim.jid());
         }
       }
-      refused.add(r);
     }
     Set<String> won = claimer.claim(c, List.copyOf(first.values()), nows);
     List<Outcome> outcomes = new ArrayList<>(batch.size());
@@ -185,6 +202,10 @@ final class PgUniquePushes {
     for (int i = 0; i < batch.size(); i++) {
       Push push = batch.get(i);
       Set<String> r = refused.get(i);
+      if (notMembers.containsKey(i)) {
+        outcomes.add(new Outcome(Set.of(), List.of(), List.of())); // already failed
+        continue;
+      }
       for (UniqueClaim claim : push.claims()) {
         if (first.get(claim.key()) == claim && !won.contains(claim.key())) {
           r.add(claim.jid());

@@ -111,6 +111,7 @@ public final class PostgresStore implements Store {
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final List<EnqueueListener> elsewhere = new CopyOnWriteArrayList<>();
   private final PgGroupCommit writes;
+  private final PgBatchJoins joins;
   private final ClusterStore cluster;
   private final PgWakeups wakeups;
   private final String counters;
@@ -129,10 +130,11 @@ public final class PostgresStore implements Store {
     this.fetches = new PgFetchBatcher(reservations::claimBatch, RESERVER_THREADS);
     this.folding = new PgShardFoldingService(new PgShardFolding(db), PgShardFoldingService.PERIOD);
     this.sets = new PgSets(db, inserts, this::enqueued);
-    this.uniqueLocks = new PgUniqueLocks(db, inserts, this::enqueued);
+    this.joins = new PgBatchJoins(db, System::nanoTime);
+    this.uniqueLocks = new PgUniqueLocks(db, inserts, joins, this::enqueued);
     this.tracking = new PgTrackStore(db);
     this.failureGroups = new PgFailureGroups(db);
-    this.batches = new PgBatchStore(db, inserts, this::enqueued);
+    this.batches = new PgBatchStore(db, inserts, joins, this::enqueued);
 
     this.limits = new PgLimitStore(db);
     this.fates = new PgJobFates(db);
@@ -143,7 +145,8 @@ public final class PostgresStore implements Store {
     this.singleJobs = new PgSingleJobs(db);
     this.counters = db.sql("SELECT name, sum(value) FROM {s}.counters GROUP BY name");
     this.writes =
-        new PgGroupCommit(db, inserts, new PgAcks(db, durableAcks), this::enqueued, WRITER_THREADS);
+        new PgGroupCommit(
+            db, inserts, new PgAcks(db, durableAcks), joins, this::enqueued, WRITER_THREADS);
     this.cluster = new ClusterStore(new PgNodeStore(db), new PgSharedWorkers(db));
     // Jobs stored through other nodes (or by applications in SQL) wake this node's FETCHes.
     this.wakeups =
@@ -406,6 +409,13 @@ public final class PostgresStore implements Store {
   @Override
   public void addToSet(SetName set, Instant score, QueuedJob job) {
     ensureOpen();
+    if (joins.noted(job.jid())) {
+      // A scheduled PUSH into a batch: stored by the group commit, which checks its membership.
+      join(
+          writes.push(
+              List.of(), List.of(new SetEntry(set, score, job.jid(), job.queue(), job.payload()))));
+      return;
+    }
     sets.add(set, score, job);
   }
 

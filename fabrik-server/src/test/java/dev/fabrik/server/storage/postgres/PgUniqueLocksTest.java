@@ -53,7 +53,10 @@ class PgUniqueLocksTest {
 
   private PgUniqueLocks locksOn(PgDatabase db) {
     return new PgUniqueLocks(
-        db, new PgInserts(db), (queue, n) -> woken.merge(queue, n, Integer::sum));
+        db,
+        new PgInserts(db),
+        new PgBatchJoins(db, System::nanoTime),
+        (queue, n) -> woken.merge(queue, n, Integer::sum));
   }
 
   private static QueuedJob job(String jid) {

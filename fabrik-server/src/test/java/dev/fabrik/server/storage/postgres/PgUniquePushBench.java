@@ -1,7 +1,9 @@
 package dev.fabrik.server.storage.postgres;
 
+import dev.fabrik.server.batch.BatchRecord;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.unique.UniqueClaim;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,9 +16,11 @@ import java.util.concurrent.Semaphore;
 
 /**
  * A by-hand measurement, not a test: single-job enqueues (the store's group commit) against unique
- * pushes (one claim each, SHA-256 keys) and tracking writes, 50 in flight like 50 connections, on
- * the PostgreSQL of {@code FABRIK_TEST_DATABASE_URL} (point it at a cluster with default
- * durability). {@code java -cp ... PgUniquePushBench [rounds] [jobs]}.
+ * pushes (one claim each, SHA-256 keys), tracking writes, and enqueues of jobs that joined a batch
+ * first (untimed; the group commit then locks their member rows: {@link PgBatchJoins}), 50 in
+ * flight like 50 connections, on the PostgreSQL of {@code FABRIK_TEST_DATABASE_URL} (point it at a
+ * cluster with default durability). Prints ops/s and this process's CPU per op (PostgreSQL's own is
+ * not in it). {@code java -cp ... PgUniquePushBench [rounds] [jobs]}.
  */
 public final class PgUniquePushBench {
   private PgUniquePushBench() {}
@@ -32,6 +36,7 @@ public final class PgUniquePushBench {
         seq = run(tag + "plain   ", store, jobs, seq, Kind.PLAIN);
         seq = run(tag + "unique  ", store, jobs, seq, Kind.UNIQUE);
         seq = run(tag + "tracking", store, jobs, seq, Kind.TRACKING);
+        seq = run(tag + "joined  ", store, jobs, seq, Kind.JOINED);
       }
       PgTestDatabase.drop(db);
     }
@@ -40,26 +45,41 @@ public final class PgUniquePushBench {
   private enum Kind {
     PLAIN,
     UNIQUE,
-    TRACKING
+    TRACKING,
+    JOINED
   }
 
   private static long run(String label, PostgresStore store, int jobs, long seq, Kind kind)
       throws InterruptedException {
     Semaphore inFlight = new Semaphore(50);
-    long start = System.nanoTime();
     Instant now = Instant.now();
+    String bid = "b-" + seq;
+    String custom = "";
+    if (kind == Kind.JOINED) {
+      store
+          .batches()
+          .create(
+              BatchRecord.created(bid, null, "bench", now, now.plusSeconds(86_400), "{}", null));
+      custom = ",\"custom\":{\"bid\":\"" + bid + "\"}";
+      for (long n = seq; n < seq + jobs; n++) {
+        store.batches().join(bid, "j" + n, now).join();
+      }
+    }
+    var os = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
+    long cpu = os.getProcessCpuTime();
+    long start = System.nanoTime();
     for (int i = 0; i < jobs; i++) {
       long n = seq++;
       QueuedJob q =
           new QueuedJob(
               "j" + n,
               "default",
-              ("{\"jid\":\"j" + n + "\",\"jobtype\":\"bench\",\"args\":[" + n + "]}")
+              ("{\"jid\":\"j" + n + "\",\"jobtype\":\"bench\",\"args\":[" + n + "]" + custom + "}")
                   .getBytes(StandardCharsets.UTF_8));
       inFlight.acquire();
       CompletableFuture<?> f =
           switch (kind) {
-            case PLAIN -> store.enqueueAsync(List.of(q));
+            case PLAIN, JOINED -> store.enqueueAsync(List.of(q));
             case UNIQUE ->
                 store
                     .uniqueLocks()
@@ -74,7 +94,8 @@ public final class PgUniquePushBench {
     }
     inFlight.acquire(50);
     double secs = (System.nanoTime() - start) / 1e9;
-    System.out.printf("%s: %.0f ops/s%n", label, jobs / secs);
+    cpu = os.getProcessCpuTime() - cpu;
+    System.out.printf("%s: %.0f ops/s, %.1f us CPU per op%n", label, jobs / secs, cpu / 1e3 / jobs);
     store.remove(List.of("default"));
     return seq;
   }
