@@ -567,7 +567,7 @@ public final class BatchSql {
     return out;
   }
 
-  private static void bind(PreparedStatement p, Object[] params) throws SQLException {
+  static void bind(PreparedStatement p, Object[] params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
       Object v = params[i];
       switch (v) {
@@ -580,7 +580,7 @@ public final class BatchSql {
     }
   }
 
-  private static long micros(Instant t) {
+  static long micros(Instant t) {
     return Math.multiplyExact(t.getEpochSecond(), 1_000_000L) + t.getNano() / 1_000;
   }
 

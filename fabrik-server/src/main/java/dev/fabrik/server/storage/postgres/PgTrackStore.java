@@ -43,6 +43,7 @@ final class PgTrackStore implements TrackStore {
   private final String purge;
   private final String size;
   private final String settle;
+  private final String anyQuiet;
 
   PgTrackStore(PgDatabase db) {
     this(db, KeyOrderedWrites.onVirtualThreads("fabrik-pg-track"));
@@ -83,6 +84,7 @@ final class PgTrackStore implements TrackStore {
                 + " WHERE expires_us <= ? ORDER BY expires_us LIMIT ? FOR UPDATE SKIP LOCKED)");
     size = db.sql("SELECT count(*) FROM {s}.job_tracking");
     settle = db.sql(VanishedTrackingSql.settle("{s}.", "updated_us", "expires_us", true));
+    anyQuiet = db.sql(VanishedTrackingSql.probe("{s}.", "updated_us", "expires_us"));
   }
 
   @Override
@@ -194,6 +196,14 @@ final class PgTrackStore implements TrackStore {
         db,
         "settling the tracking records of vanished jobs",
         c -> {
+          try (PreparedStatement p = c.prepareStatement(anyQuiet)) {
+            p.setLong(1, PgTime.micros(quietSince));
+            try (ResultSet rs = p.executeQuery()) {
+              if (!rs.next()) {
+                return 0; // nothing open and quiet: the job tables are not read
+              }
+            }
+          }
           try (PreparedStatement p = c.prepareStatement(settle)) {
             p.setLong(1, PgTime.micros(at));
             p.setLong(2, PgTime.micros(expiresAt));
