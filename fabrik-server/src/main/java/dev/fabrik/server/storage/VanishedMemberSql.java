@@ -30,10 +30,11 @@ import java.util.Set;
  *       <pre>
  * WITH c AS (SELECT value AS jid FROM json_each(?))           -- the page's jids, a JSON array
  * SELECT jid, 'failed' FROM set_entries WHERE set_id IN (1, 2) AND jid IN (SELECT jid FROM c)
- * UNION ALL SELECT jid, 'failed' FROM job_fates WHERE jid IN (SELECT jid FROM c)
+ * UNION ALL SELECT c.jid, 'failed' FROM c WHERE EXISTS (SELECT 1 FROM job_fates f WHERE f.jid = c.jid)
  * UNION ALL SELECT jid, 'pending' FROM jobs WHERE jid IN (SELECT jid FROM c)
  * UNION ALL SELECT jid, 'pending' FROM set_entries WHERE set_id = 0 AND jid IN (...)
- * UNION ALL SELECT jid, 'pending' FROM workflow_jobs WHERE state = 'held' AND jid IN (...)
+ * UNION ALL SELECT c.jid, 'pending' FROM c WHERE EXISTS (SELECT 1 FROM workflow_jobs w
+ *   WHERE w.jid = c.jid AND w.state = 'held')
  * </pre>
  *   <li>{@link #settle}: each judged member's compare-and-set from {@code pending}, in the store's
  *       write transaction: a report that arrived meanwhile wins.
@@ -66,6 +67,7 @@ public final class VanishedMemberSql {
     String sets = prefix + "set_entries WHERE ";
     String failedSets = postgres ? "set_name IN ('retries', 'dead')" : "set_id IN (1, 2)";
     String scheduled = postgres ? "set_name = 'scheduled'" : "set_id = 0";
+    // Tables keyed by jid are probed per candidate; the others are scanned once (hash semi join).
     this.whereabouts =
         "WITH c AS ("
             + page
@@ -74,11 +76,9 @@ public final class VanishedMemberSql {
             + failedSets
             + " AND"
             + in
-            + " UNION ALL SELECT jid, 'failed' FROM "
+            + " UNION ALL SELECT c.jid, 'failed' FROM c WHERE EXISTS (SELECT 1 FROM "
             + prefix
-            + "job_fates WHERE"
-            + in
-            + " UNION ALL SELECT jid, 'pending' FROM "
+            + "job_fates f WHERE f.jid = c.jid) UNION ALL SELECT jid, 'pending' FROM "
             + prefix
             + "jobs WHERE"
             + in
@@ -87,10 +87,9 @@ public final class VanishedMemberSql {
             + scheduled
             + " AND"
             + in
-            + " UNION ALL SELECT jid, 'pending' FROM "
+            + " UNION ALL SELECT c.jid, 'pending' FROM c WHERE EXISTS (SELECT 1 FROM "
             + prefix
-            + "workflow_jobs WHERE state = 'held' AND"
-            + in;
+            + "workflow_jobs w WHERE w.jid = c.jid AND w.state = 'held')";
     this.settle =
         "UPDATE " + members + " SET state = ? WHERE bid = ? AND jid = ? AND state = 'pending'";
   }
