@@ -189,10 +189,16 @@ final class PgTrackStore implements TrackStore {
         });
   }
 
+  /**
+   * Probes first: with no open, quiet record the job tables are not read. The anti-join then runs
+   * without nested loops: statistics taken while no record was open make the planner expect one row
+   * and scan the jobs table once per open record (measured: 120 s for 1,000 open records against
+   * 1,000,000 queued jobs; 0.33-0.38 s as a hash anti-join, load average ~12 on 2 cores).
+   */
   @Override
   public int settleVanished(Instant quietSince, Instant at, Instant expiresAt, int limit) {
     writes.drainedAll().join();
-    return PgCalls.autocommit(
+    return PgCalls.transaction(
         db,
         "settling the tracking records of vanished jobs",
         c -> {
@@ -203,6 +209,9 @@ final class PgTrackStore implements TrackStore {
                 return 0; // nothing open and quiet: the job tables are not read
               }
             }
+          }
+          try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_nestloop = off");
           }
           try (PreparedStatement p = c.prepareStatement(settle)) {
             p.setLong(1, PgTime.micros(at));
