@@ -84,13 +84,8 @@ public abstract class VanishedMembersContract {
   }
 
   protected static Job member(String jid, String bid) {
-    return JobCodec.decode(
-        ("{\"jid\":\""
-                + jid
-                + "\",\"jobtype\":\"W\",\"args\":[],\"queue\":\"members\",\"custom\":{\"bid\":\""
-                + bid
-                + "\"}}")
-            .getBytes(UTF_8));
+    String json = "{\"jid\":\"%s\",\"jobtype\":\"W\",\"args\":[],\"custom\":{\"bid\":\"%s\"}}";
+    return JobCodec.decode(json.formatted(jid, bid).getBytes(UTF_8));
   }
 
   protected static QueuedJob queued(Job job) {
