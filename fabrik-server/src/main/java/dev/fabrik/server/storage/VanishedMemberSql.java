@@ -24,9 +24,11 @@ import java.util.Set;
  *       joined before the grace; it reads only {@code batches} and {@code batch_members}, so a
  *       store with nothing pending never reads a job table;
  *   <li>{@link #whereabouts}: ONE statement (one snapshot) that finds the page's jids in the job
- *       tables. No store indexes queued jobs by jid, so each table is scanned once, probing the
- *       page's small set; a job that moves between tables in one transaction is seen in one of
- *       them:
+ *       tables; a job that moves between tables in one transaction is seen in one of them. No store
+ *       indexes queued jobs or set entries by jid, so those tables are scanned once each, probing
+ *       the page's small set (on PostgreSQL, 5,000 jids against 1,000,000 queued jobs: 0.1-1.0 s at
+ *       load average 10-17 on 2 cores); fates and workflow rows are keyed by jid and probed per
+ *       candidate:
  *       <pre>
  * WITH c AS (SELECT value AS jid FROM json_each(?))           -- the page's jids, a JSON array
  * SELECT jid, 'failed' FROM set_entries WHERE set_id IN (1, 2) AND jid IN (SELECT jid FROM c)
