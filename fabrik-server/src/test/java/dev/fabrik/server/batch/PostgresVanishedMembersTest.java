@@ -64,4 +64,51 @@ class PostgresVanishedMembersTest extends VanishedMembersContract {
       }
     }
   }
+
+  /**
+   * ACKs reported on this node while the other node's sweeps settle the deleted half of the
+   * members: each member counts once (as succeeded), and the complete callback is pushed once.
+   */
+  @Test
+  void acksReportedWhileAnotherNodeSweepsCountOnceAndTheCallbackFiresOnce() {
+    try (PostgresStore other = schemas.reopen((PostgresStore) store)) {
+      Batches otherNode = service(other);
+      try {
+        String bid = newBatch();
+        int count = 200;
+        for (int i = 0; i < count; i++) {
+          push("member-%03d".formatted(i), bid);
+        }
+        batches.commit(bid);
+        for (int i = 0; i < count; i += 2) {
+          assertThat(store.singleJobs().deleteQueued("members", "member-%03d".formatted(i)))
+              .isTrue();
+        }
+        clock.advance(LATER);
+        CompletableFuture<Void> acks =
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 1; i < count; i += 2) {
+                    ackNextMember();
+                  }
+                });
+        do {
+          otherNode.sweepNow();
+        } while (!acks.isDone());
+        acks.join();
+        batches.sweepNow();
+        otherNode.sweepNow();
+
+        BatchRecord b = batches.status(bid);
+        assertThat(b.total()).isEqualTo(count);
+        assertThat(b.pending()).isZero();
+        assertThat(b.failed()).isZero();
+        assertThat(b.completeSt()).isEqualTo(BatchRecord.ENQUEUED);
+        assertThat(batches.callbacksPushed() + otherNode.callbacksPushed()).isEqualTo(1);
+        assertThat(store.queueSize("callbacks")).isEqualTo(1);
+      } finally {
+        otherNode.stop(Duration.ofSeconds(5));
+      }
+    }
+  }
 }

@@ -113,6 +113,13 @@ public abstract class VanishedMembersContract {
     return store.reserve(List.of(queue), "w1", clock.instant(), p -> T0.plusSeconds(600)).get();
   }
 
+  /** A worker runs the next member and ACKs it; the ACK is reported as the manager reports it. */
+  protected void ackNextMember() {
+    Reservation r = fetch("members");
+    store.acknowledge(r.jid());
+    hooks.acknowledged(r);
+  }
+
   @Test
   void aDeletedMemberSettlesWithoutARestartAndEachCallbackFiresOnce() {
     String bid = newBatch();
@@ -122,9 +129,7 @@ public abstract class VanishedMembersContract {
     store.addToSet(SetName.SCHEDULED, T0.plusSeconds(3600), queued(scheduled));
     batches.commit(bid);
 
-    Reservation acked = fetch("members");
-    store.acknowledge(acked.jid());
-    hooks.acknowledged(acked);
+    ackNextMember();
     // An operator deletes one member from its queue and the other from the scheduled set.
     assertThat(store.singleJobs().deleteQueued("members", "deleted-1")).isTrue();
     assertThat(store.mutate(SetName.SCHEDULED, e -> true, new Mutation.Delete())).isEqualTo(1);
