@@ -495,6 +495,10 @@ public final class BatchSql {
                 + jobs
                 + ") AND jid NOT IN (SELECT jid FROM "
                 + sets
+                + ") AND jid NOT IN ("
+                + held
+                + ") AND jid NOT IN (SELECT jid FROM "
+                + fates
                 + ")",
             micros(joinedBefore));
     moved +=

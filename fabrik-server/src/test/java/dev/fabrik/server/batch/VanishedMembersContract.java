@@ -12,6 +12,8 @@ import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetName;
 import dev.fabrik.server.storage.Store;
+import dev.fabrik.server.workflow.WorkflowRow;
+import dev.fabrik.server.workflow.WorkflowState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,6 +115,27 @@ public abstract class VanishedMembersContract {
     return store.reserve(List.of(queue), "w1", clock.instant(), p -> T0.plusSeconds(600)).get();
   }
 
+  /** A job of a workflow waiting for a dependency: it lives only in the workflow's row. */
+  static void holdInWorkflow(Store in, Job job) {
+    WorkflowRow row =
+        new WorkflowRow(
+            job.jid(),
+            "members",
+            JobCodec.encode(job),
+            null,
+            1,
+            WorkflowState.HELD,
+            null,
+            null,
+            null);
+    in.workflows()
+        .transaction(
+            tx -> {
+              tx.insert(row);
+              return null;
+            });
+  }
+
   /** A worker runs the next member and ACKs it; the ACK is reported as the manager reports it. */
   protected void ackNextMember() {
     Reservation r = fetch("members");
@@ -173,9 +196,10 @@ public abstract class VanishedMembersContract {
   }
 
   /**
-   * A member whose job waits or runs anywhere stays pending: queued, in flight, scheduled, or
-   * joined too recently (its PUSH may still be storing the job). One retrying, dead (an operator
-   * killed it) or discarded by a FAIL counts as failed; one whose job is nowhere as succeeded.
+   * A member whose job waits or runs anywhere stays pending: queued, in flight, scheduled, or held
+   * by a workflow until its dependencies succeed, or joined too recently (its PUSH may still be
+   * storing the job). One retrying, dead (an operator killed it) or discarded by a FAIL counts as
+   * failed; one whose job is nowhere as succeeded.
    */
   @Test
   void onlyMembersWhoseJobIsNowhereSucceedAndWaitingOnesStayPending() {
@@ -187,6 +211,7 @@ public abstract class VanishedMembersContract {
     store.addToSet(SetName.RETRIES, T0.plusSeconds(60), queued(join("retrying-1", bid)));
     store.addToSet(SetName.DEAD, T0.plusSeconds(60), queued(join("killed-1", bid)));
     join("gone-1", bid);
+    holdInWorkflow(store, join("held-1", bid));
     assertThat(fetch("members").jid()).isEqualTo("in-flight-1");
     assertThat(fetch("members").jid()).isEqualTo(discarded.jid());
     // Its FAIL discarded it (retry 0); its report has not reached the batch yet.
@@ -203,7 +228,7 @@ public abstract class VanishedMembersContract {
     assertThat(members.members(bid, MemberState.FAILED, 10))
         .containsExactly("discarded-1", "killed-1", "retrying-1");
     assertThat(members.members(bid, MemberState.PENDING, 10))
-        .containsExactly("in-flight-1", "queued-1", "scheduled-1", "young-1");
+        .containsExactly("held-1", "in-flight-1", "queued-1", "scheduled-1", "young-1");
     assertThat(members.settleVanishedPage(null, T0.plusSeconds(1), 100).moved()).isEmpty();
   }
 
