@@ -156,6 +156,20 @@ public interface BatchStore {
    */
   int settleVanished(Instant joinedBefore);
 
+  /**
+   * The periodic pass over members whose job vanished while every node runs (an operator deleted
+   * it, FETCH dropped it expired, or an operator killed it to the dead set): no ACK or FAIL will
+   * report them. Looks at up to {@code limit} pending members of committed, unfinished batches
+   * joined before {@code joinedBefore}, after {@code after} in {@code (bid, jid)} order (null: from
+   * the first), and judges all of them on ONE snapshot of the job tables (a job moving between
+   * tables is seen in one of them): a job in the retries or dead set, or discarded by a FAIL (its
+   * fate row), moves its member to failed; a job that is nowhere (not queued, reserved, scheduled,
+   * retrying, dead, held by a workflow) moves it to succeeded; any other stays pending. Each move
+   * is a compare-and-set from {@code pending}, so a report arriving meanwhile wins and nothing
+   * counts twice. Finding no candidate reads no job table.
+   */
+  VanishedPage settleVanishedPage(MemberKey after, Instant joinedBefore, int limit);
+
   /** Batches held, by whether they are open, committed-but-unfinished or completed. */
   BatchCounts counts();
 }

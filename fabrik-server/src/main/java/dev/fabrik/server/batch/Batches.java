@@ -73,6 +73,12 @@ public final class Batches implements Service {
   /** Most pages of committed batches one sweep re-checks; the next sweep goes on from there. */
   private static final int SWEEP_PAGES = 4;
 
+  /**
+   * Most pending members one sweep judges for a vanished job ({@link #settleVanishedMembers}): one
+   * page costs one scan of each job table, whatever its size, so one large page per sweep.
+   */
+  static final int VANISHED_PAGE = 5000;
+
   /** Most ACK/FAIL outcomes written in one store operation. */
   private static final int GROUP = 2000;
 
@@ -95,6 +101,9 @@ public final class Batches implements Service {
 
   /** The last bid the sweep re-checked (null: start over); only the batches thread uses it. */
   private String sweptUpTo;
+
+  /** The last member the vanished pass judged (null: start over); the batches thread's. */
+  private MemberKey vanishedUpTo;
 
   /**
    * @param prepare validates a callback job and fills its defaults as PUSH does, without storing it
@@ -460,7 +469,27 @@ public final class Batches implements Service {
     if (recoveryDue.due(now)) {
       settleVanished(now.minus(periodicGrace()), "before");
     }
+    settleVanishedMembers(now);
     recheckCommitted(now);
+  }
+
+  /**
+   * Members whose job vanished while every node ran (an operator deleted it, FETCH dropped it
+   * expired, or killed it to the dead set) report no outcome: one page of pending members joined
+   * more than {@link #periodicGrace} ago is judged on the job tables each sweep, and the batches
+   * that moved are checked at once, so their callbacks fire (once, by their compare-and-set). The
+   * next sweep goes on after the page; with nothing pending the store reads no job table.
+   */
+  private void settleVanishedMembers(Instant now) {
+    VanishedPage page =
+        store.settleVanishedPage(vanishedUpTo, now.minus(periodicGrace()), VANISHED_PAGE);
+    vanishedUpTo = page.next();
+    if (!page.moved().isEmpty()) {
+      log.info("batches: members whose job vanished settled in {} batches", page.moved().size());
+    }
+    for (String bid : page.moved()) {
+      settle(bid, now);
+    }
   }
 
   /**

@@ -495,6 +495,10 @@ public final class BatchSql {
                 + jobs
                 + ") AND jid NOT IN (SELECT jid FROM "
                 + sets
+                + ") AND jid NOT IN ("
+                + held
+                + ") AND jid NOT IN (SELECT jid FROM "
+                + fates
                 + ")",
             micros(joinedBefore));
     moved +=
@@ -567,7 +571,7 @@ public final class BatchSql {
     return out;
   }
 
-  private static void bind(PreparedStatement p, Object[] params) throws SQLException {
+  static void bind(PreparedStatement p, Object[] params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
       Object v = params[i];
       switch (v) {
@@ -580,7 +584,7 @@ public final class BatchSql {
     }
   }
 
-  private static long micros(Instant t) {
+  static long micros(Instant t) {
     return Math.multiplyExact(t.getEpochSecond(), 1_000_000L) + t.getNano() / 1_000;
   }
 

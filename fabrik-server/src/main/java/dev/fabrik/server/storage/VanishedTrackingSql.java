@@ -58,6 +58,23 @@ public final class VanishedTrackingSql {
         + " LIMIT ?";
   }
 
+  /**
+   * The cheap look first (parameter: the quiet bound): is any record open and quiet at all? It
+   * reads {@code job_tracking} alone and stops at the first such row, so a store whose tracked jobs
+   * all finished never reads a job table (the {@link #settle} pass scans each of them).
+   *
+   * <pre>
+   * SELECT 1 FROM job_tracking WHERE expires IS NULL AND updated &lt; ? LIMIT 1
+   * </pre>
+   */
+  public static String probe(String prefix, String updated, String expires) {
+    return "SELECT 1 FROM "
+        + prefix
+        + "job_tracking WHERE "
+        + open("", updated, expires)
+        + " LIMIT 1";
+  }
+
   private static String open(String alias, String updated, String expires) {
     return alias + expires + " IS NULL AND " + alias + updated + " < ?";
   }

@@ -281,13 +281,22 @@ public abstract class BatchStoreContract {
   /**
    * For stores that outlive the process: a pending member whose job is gone (ACKed by a process
    * that died before recording it) counts as succeeded, one whose job is retrying or dead, or was
-   * discarded by a FAIL (its fate recorded), as failed; one whose job is still queued or scheduled
-   * stays pending, as does one joined too recently. A callback state "1" whose job is gone was
-   * ACKed: "2"; one whose job is still queued stays "1".
+   * discarded by a FAIL (its fate recorded), as failed; one whose job is still queued, scheduled or
+   * held by a workflow stays pending, as does one joined too recently. A callback state "1" whose
+   * job is gone was ACKed: "2"; one whose job is still queued stays "1".
    */
   protected void vanishedMembersAreSettledAfterACrash() {
     committed(
-        "b-1", null, "acked-1", "queued-1", "retrying-1", "dead-1", "scheduled-1", "discarded-1");
+        "b-1",
+        null,
+        "acked-1",
+        "queued-1",
+        "retrying-1",
+        "dead-1",
+        "scheduled-1",
+        "discarded-1",
+        "held-1");
+    VanishedMembersContract.holdInWorkflow(store, VanishedMembersContract.member("held-1", "b-1"));
     store.enqueue(List.of(new QueuedJob("discarded-1", "members", job("discarded-1").payload())));
     // Its FAIL (retry 0) discarded it and recorded the fate; the report is lost with the process.
     assertThat(store.reserve(List.of("members"), "w1", T0, p -> T0.plusSeconds(60))).isPresent();
@@ -312,7 +321,7 @@ public abstract class BatchStoreContract {
     assertThat(batches.members("b-1", MemberState.FAILED, 10))
         .containsExactly("dead-1", "discarded-1", "retrying-1");
     assertThat(batches.members("b-1", MemberState.PENDING, 10))
-        .containsExactly("late-1", "queued-1", "scheduled-1");
+        .containsExactly("held-1", "late-1", "queued-1", "scheduled-1");
     assertThat(batches.get("b-acked").orElseThrow().completeSt()).isEqualTo(BatchRecord.DONE);
     assertThat(batches.get("b-queued").orElseThrow().completeSt()).isEqualTo(BatchRecord.ENQUEUED);
   }

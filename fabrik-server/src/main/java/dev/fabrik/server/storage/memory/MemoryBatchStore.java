@@ -5,19 +5,24 @@ import dev.fabrik.server.batch.BatchRecord;
 import dev.fabrik.server.batch.BatchRefusals;
 import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
+import dev.fabrik.server.batch.MemberKey;
 import dev.fabrik.server.batch.MemberState;
+import dev.fabrik.server.batch.VanishedPage;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.SetEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Batches in maps, every method under this object's lock: each call is one atomic step, as one
@@ -30,6 +35,9 @@ final class MemoryBatchStore implements BatchStore {
     BatchRecord batch;
     final TreeMap<String, MemberState> members = new TreeMap<>();
 
+    /** When each member joined: the periodic pass spares members younger than its grace. */
+    final Map<String, Instant> joined = new HashMap<>();
+
     Row(BatchRecord batch) {
       this.batch = batch;
     }
@@ -38,6 +46,7 @@ final class MemoryBatchStore implements BatchStore {
   private final Map<String, Row> rows = new HashMap<>();
   private final Consumer<List<QueuedJob>> enqueue;
   private final Object storeLock;
+  private final Function<String, MemberState> whereabouts;
 
   /** {@code jid → bid} of PUSHes that joined and have not stored their job yet. */
   private final Map<String, String> joining = new HashMap<>();
@@ -46,10 +55,16 @@ final class MemoryBatchStore implements BatchStore {
    * @param storeLock the store's lock, held around a PUSH's membership check and its insert, and
    *     taken here (before this object's) around expiry, so no batch goes between the two
    * @param enqueue the store's enqueue, for callback jobs
+   * @param whereabouts what the store's job tables say of a member's job, read under the store's
+   *     lock ({@link BatchStore#settleVanishedPage}: failed, pending or succeeded)
    */
-  MemoryBatchStore(Object storeLock, Consumer<List<QueuedJob>> enqueue) {
+  MemoryBatchStore(
+      Object storeLock,
+      Consumer<List<QueuedJob>> enqueue,
+      Function<String, MemberState> whereabouts) {
     this.storeLock = storeLock;
     this.enqueue = enqueue;
+    this.whereabouts = whereabouts;
   }
 
   /**
@@ -235,7 +250,9 @@ final class MemoryBatchStore implements BatchStore {
     if (r == null || !r.batch.open()) {
       return CompletableFuture.completedFuture(false);
     }
-    r.members.putIfAbsent(jid, MemberState.PENDING);
+    if (r.members.putIfAbsent(jid, MemberState.PENDING) == null) {
+      r.joined.put(jid, now);
+    }
     return CompletableFuture.completedFuture(true);
   }
 
@@ -244,7 +261,9 @@ final class MemoryBatchStore implements BatchStore {
     joining.remove(jid, bid);
     Row r = rows.get(bid);
     if (r != null) {
-      r.members.remove(jid, MemberState.PENDING);
+      if (r.members.remove(jid, MemberState.PENDING)) {
+        r.joined.remove(jid);
+      }
     }
   }
 
@@ -392,6 +411,64 @@ final class MemoryBatchStore implements BatchStore {
   @Override
   public int settleVanished(Instant joinedBefore) {
     return 0;
+  }
+
+  /**
+   * Picks the candidates under this lock, asks the store without it (the store's lock is taken
+   * before this one), then moves each judged member still pending. Every job move happens under the
+   * store's lock, so each member's job is seen in one place.
+   */
+  @Override
+  public VanishedPage settleVanishedPage(MemberKey after, Instant joinedBefore, int limit) {
+    List<MemberKey> page = candidates(after, joinedBefore, limit);
+    if (page.isEmpty()) {
+      return VanishedPage.END;
+    }
+    Map<MemberKey, MemberState> judged = new HashMap<>();
+    for (MemberKey m : page) {
+      judged.put(m, whereabouts.apply(m.jid()));
+    }
+    Set<String> moved = new LinkedHashSet<>();
+    synchronized (this) {
+      judged.forEach(
+          (m, state) -> {
+            Row r = rows.get(m.bid());
+            if (state != MemberState.PENDING
+                && r != null
+                && r.members.replace(m.jid(), MemberState.PENDING, state)) {
+              moved.add(m.bid());
+            }
+          });
+    }
+    return VanishedPage.of(moved, page, limit);
+  }
+
+  private synchronized List<MemberKey> candidates(
+      MemberKey after, Instant joinedBefore, int limit) {
+    List<MemberKey> out = new ArrayList<>();
+    for (Row r : new TreeMap<>(rows).values()) {
+      BatchRecord b = r.batch;
+      boolean unfinished =
+          !b.completeSt().equals(BatchRecord.DONE) || !b.successSt().equals(BatchRecord.DONE);
+      if (!b.committed() || b.open() || !unfinished) {
+        continue;
+      }
+      if (after != null && b.bid().compareTo(after.bid()) < 0) {
+        continue;
+      }
+      String from = after != null && b.bid().equals(after.bid()) ? after.jid() : null;
+      var members = from == null ? r.members : r.members.tailMap(from, false);
+      for (Map.Entry<String, MemberState> e : members.entrySet()) {
+        if (out.size() >= limit) {
+          return out;
+        }
+        if (e.getValue() == MemberState.PENDING
+            && r.joined.get(e.getKey()).isBefore(joinedBefore)) {
+          out.add(new MemberKey(b.bid(), e.getKey()));
+        }
+      }
+    }
+    return out;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.fabrik.server.storage.memory;
 
 import dev.fabrik.server.cron.CronStore;
+import dev.fabrik.server.jobs.JobPlace;
 import dev.fabrik.server.limits.InProcessLimitStore;
 import dev.fabrik.server.limits.LimitStore;
 import dev.fabrik.server.storage.Counters;
@@ -52,7 +53,8 @@ public final class MemoryStore implements Store {
   private final ReservationTable<QueuedJob> reservations = new ReservationTable<>();
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final MemoryTrackStore tracking = new MemoryTrackStore(this::holdsJob);
-  private final MemoryBatchStore batches = new MemoryBatchStore(lock, this::enqueue);
+  private final MemoryBatchStore batches =
+      new MemoryBatchStore(lock, this::enqueue, this::memberWhereabouts);
 
   private final InProcessLimitStore limits = new InProcessLimitStore();
   private final MemoryJobStatsStore history = new MemoryJobStatsStore();
@@ -597,6 +599,27 @@ public final class MemoryStore implements Store {
               .row(jid)
               .filter(r -> r.state() == dev.fabrik.server.workflow.WorkflowState.HELD)
               .isPresent();
+    }
+  }
+
+  /**
+   * What the job tables say of a batch member's job, all read under the store's lock (one
+   * snapshot): failed when it is retrying, dead or was discarded, pending when it still waits
+   * anywhere, succeeded when it is nowhere.
+   */
+  private dev.fabrik.server.batch.MemberState memberWhereabouts(String jid) {
+    synchronized (lock) {
+      boolean failedRun =
+          fates.discardedAt(jid).isPresent()
+              || singleJobs.find(jid, Integer.MAX_VALUE).stream()
+                  .anyMatch(
+                      p -> p instanceof JobPlace.InSet s && s.entry().set() != SetName.SCHEDULED);
+      if (failedRun) {
+        return dev.fabrik.server.batch.MemberState.FAILED;
+      }
+      return holdsJob(jid)
+          ? dev.fabrik.server.batch.MemberState.PENDING
+          : dev.fabrik.server.batch.MemberState.SUCCEEDED;
     }
   }
 

@@ -110,6 +110,9 @@ final class MemoryTrackStore implements TrackStore {
         }
       }
     }
+    if (quiet.isEmpty()) {
+      return 0; // the probe: nothing open and quiet, the store is not asked
+    }
     List<TrackRecord> gone = new ArrayList<>();
     for (TrackRecord r : quiet) {
       if (gone.size() < limit && !present.test(r.jid())) {

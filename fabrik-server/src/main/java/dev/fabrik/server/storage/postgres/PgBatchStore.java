@@ -4,9 +4,12 @@ import dev.fabrik.server.batch.BatchCounts;
 import dev.fabrik.server.batch.BatchRecord;
 import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
+import dev.fabrik.server.batch.MemberKey;
 import dev.fabrik.server.batch.MemberState;
+import dev.fabrik.server.batch.VanishedPage;
 import dev.fabrik.server.storage.BatchSql;
 import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.VanishedMemberSql;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +29,7 @@ import java.util.function.BiConsumer;
 final class PgBatchStore implements BatchStore {
   private final PgDatabase db;
   private final BatchSql sql;
+  private final VanishedMemberSql vanished;
   private final PgInserts inserts;
   private final PgBatchJoins joins;
   private final BiConsumer<String, Integer> enqueued;
@@ -40,6 +44,7 @@ final class PgBatchStore implements BatchStore {
     this.joins = joins;
     this.enqueued = enqueued;
     this.sql = new BatchSql(db.sql("{s}."), true);
+    this.vanished = new VanishedMemberSql(db.sql("{s}."), true);
   }
 
   @Override
@@ -196,6 +201,28 @@ final class PgBatchStore implements BatchStore {
   public int settleVanished(Instant joinedBefore) {
     return PgCalls.autocommit(
         db, "recovering batch members", c -> sql.settleVanished(c, joinedBefore));
+  }
+
+  /**
+   * Any number of nodes may run this at once: each judges on its own snapshot and moves a member
+   * only from {@code pending}, so of two nodes settling the same member one changes the row.
+   */
+  @Override
+  public VanishedPage settleVanishedPage(MemberKey after, Instant joinedBefore, int limit) {
+    List<MemberKey> page =
+        PgCalls.autocommit(
+            db,
+            "listing pending batch members",
+            c -> vanished.candidates(c, after, joinedBefore, limit));
+    if (page.isEmpty()) {
+      return VanishedPage.END;
+    }
+    var judged =
+        PgCalls.autocommit(
+            db, "looking for batch members' jobs", c -> vanished.whereabouts(c, page));
+    var moved =
+        PgCalls.transaction(db, "settling vanished batch members", c -> vanished.settle(c, judged));
+    return VanishedPage.of(moved, page, limit);
   }
 
   @Override

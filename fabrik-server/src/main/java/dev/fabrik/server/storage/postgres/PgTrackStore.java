@@ -43,6 +43,7 @@ final class PgTrackStore implements TrackStore {
   private final String purge;
   private final String size;
   private final String settle;
+  private final String anyQuiet;
 
   PgTrackStore(PgDatabase db) {
     this(db, KeyOrderedWrites.onVirtualThreads("fabrik-pg-track"));
@@ -83,6 +84,7 @@ final class PgTrackStore implements TrackStore {
                 + " WHERE expires_us <= ? ORDER BY expires_us LIMIT ? FOR UPDATE SKIP LOCKED)");
     size = db.sql("SELECT count(*) FROM {s}.job_tracking");
     settle = db.sql(VanishedTrackingSql.settle("{s}.", "updated_us", "expires_us", true));
+    anyQuiet = db.sql(VanishedTrackingSql.probe("{s}.", "updated_us", "expires_us"));
   }
 
   @Override
@@ -187,13 +189,30 @@ final class PgTrackStore implements TrackStore {
         });
   }
 
+  /**
+   * Probes first: with no open, quiet record the job tables are not read. The anti-join then runs
+   * without nested loops: statistics taken while no record was open make the planner expect one row
+   * and scan the jobs table once per open record (measured: 120 s for 1,000 open records against
+   * 1,000,000 queued jobs; 0.33-0.38 s as a hash anti-join, load average ~12 on 2 cores).
+   */
   @Override
   public int settleVanished(Instant quietSince, Instant at, Instant expiresAt, int limit) {
     writes.drainedAll().join();
-    return PgCalls.autocommit(
+    return PgCalls.transaction(
         db,
         "settling the tracking records of vanished jobs",
         c -> {
+          try (PreparedStatement p = c.prepareStatement(anyQuiet)) {
+            p.setLong(1, PgTime.micros(quietSince));
+            try (ResultSet rs = p.executeQuery()) {
+              if (!rs.next()) {
+                return 0; // nothing open and quiet: the job tables are not read
+              }
+            }
+          }
+          try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_nestloop = off");
+          }
           try (PreparedStatement p = c.prepareStatement(settle)) {
             p.setLong(1, PgTime.micros(at));
             p.setLong(2, PgTime.micros(expiresAt));

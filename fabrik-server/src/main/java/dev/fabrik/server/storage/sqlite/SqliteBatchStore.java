@@ -4,9 +4,12 @@ import dev.fabrik.server.batch.BatchCounts;
 import dev.fabrik.server.batch.BatchRecord;
 import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
+import dev.fabrik.server.batch.MemberKey;
 import dev.fabrik.server.batch.MemberState;
+import dev.fabrik.server.batch.VanishedPage;
 import dev.fabrik.server.storage.BatchSql;
 import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.VanishedMemberSql;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +28,7 @@ final class SqliteBatchStore implements BatchStore {
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
   private final BatchSql sql = new BatchSql("", false);
+  private final VanishedMemberSql vanished = new VanishedMemberSql("", false);
   private final Function<List<QueuedJob>, WriteOp<Void>> insertJobs;
   private final BatchJoins joins;
 
@@ -187,6 +191,21 @@ final class SqliteBatchStore implements BatchStore {
   @Override
   public int settleVanished(Instant joinedBefore) {
     return writer.write(tx -> sql.settleVanished(tx.connection(), joinedBefore));
+  }
+
+  /**
+   * Candidates and their whereabouts are read on a reader (the scan of the job tables stays off the
+   * writer, which every PUSH and ACK waits for); only the compare-and-sets go through the writer.
+   */
+  @Override
+  public VanishedPage settleVanishedPage(MemberKey after, Instant joinedBefore, int limit) {
+    List<MemberKey> page = readers.read(c -> vanished.candidates(c, after, joinedBefore, limit));
+    if (page.isEmpty()) {
+      return VanishedPage.END;
+    }
+    var judged = readers.read(c -> vanished.whereabouts(c, page));
+    var moved = writer.write(tx -> vanished.settle(tx.connection(), judged), page.size(), 0);
+    return VanishedPage.of(moved, page, limit);
   }
 
   @Override

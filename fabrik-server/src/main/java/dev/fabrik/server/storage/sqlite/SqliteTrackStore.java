@@ -64,6 +64,7 @@ final class SqliteTrackStore implements TrackStore {
           + " WHERE jid IN (SELECT jid FROM "
           + TABLE
           + " WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)";
+  private static final String ANY_QUIET = VanishedTrackingSql.probe("", "updated_at", "expires_at");
   private static final String VANISHED =
       VanishedTrackingSql.candidates("", "updated_at", "expires_at", false);
   private static final String SETTLE =
@@ -196,6 +197,9 @@ final class SqliteTrackStore implements TrackStore {
         readers.read(
             c -> {
               List<String> jids = new ArrayList<>();
+              if (!anyQuiet(c, quiet)) {
+                return jids;
+              }
               try (PreparedStatement ps = c.prepareStatement(VANISHED)) {
                 ps.setLong(1, quiet);
                 ps.setInt(2, limit);
@@ -225,6 +229,15 @@ final class SqliteTrackStore implements TrackStore {
         },
         gone.size(),
         0);
+  }
+
+  private static boolean anyQuiet(java.sql.Connection c, long quiet) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(ANY_QUIET)) {
+      ps.setLong(1, quiet);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   @Override

@@ -1,0 +1,114 @@
+package dev.fabrik.server.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fabrik.server.storage.Store;
+import dev.fabrik.server.storage.postgres.PgSchemas;
+import dev.fabrik.server.storage.postgres.PostgresStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The contract on PostgreSQL, and two nodes' sweeps racing over the same vanished members. */
+class PostgresVanishedMembersTest extends VanishedMembersContract {
+  @RegisterExtension final PgSchemas schemas = new PgSchemas("vanished");
+
+  @Override
+  protected Store open() {
+    return schemas.newStore();
+  }
+
+  /**
+   * 300 members deleted by an operator; both nodes' sweeps run at once, three times each: every
+   * member is settled, the complete callback is pushed once, by one of them.
+   */
+  @Test
+  void twoNodesSweepingAtOnceSettleEachMemberAndFireTheCallbackOnce() {
+    try (PostgresStore other = schemas.reopen((PostgresStore) store)) {
+      Batches otherNode = service(other);
+      try {
+        String bid = newBatch();
+        int count = 300;
+        for (int i = 0; i < count; i++) {
+          push("deleted-%03d".formatted(i), bid);
+        }
+        batches.commit(bid);
+        for (int i = 0; i < count; i++) {
+          assertThat(store.singleJobs().deleteQueued("members", "deleted-%03d".formatted(i)))
+              .isTrue();
+        }
+        clock.advance(LATER);
+        List<CompletableFuture<Void>> sweeps =
+            List.of(batches, otherNode).stream()
+                .map(
+                    node ->
+                        CompletableFuture.runAsync(
+                            () -> {
+                              for (int k = 0; k < 3; k++) {
+                                node.sweepNow();
+                              }
+                            }))
+                .toList();
+        sweeps.forEach(CompletableFuture::join);
+
+        BatchRecord b = otherNode.status(bid);
+        assertThat(b.pending()).isZero();
+        assertThat(b.failed()).isZero();
+        assertThat(b.completeSt()).isEqualTo(BatchRecord.ENQUEUED);
+        assertThat(batches.callbacksPushed() + otherNode.callbacksPushed()).isEqualTo(1);
+        assertThat(other.queueSize("callbacks")).isEqualTo(1);
+      } finally {
+        otherNode.stop(Duration.ofSeconds(5));
+      }
+    }
+  }
+
+  /**
+   * ACKs reported on this node while the other node's sweeps settle the deleted half of the
+   * members: each member counts once (as succeeded), and the complete callback is pushed once.
+   */
+  @Test
+  void acksReportedWhileAnotherNodeSweepsCountOnceAndTheCallbackFiresOnce() {
+    try (PostgresStore other = schemas.reopen((PostgresStore) store)) {
+      Batches otherNode = service(other);
+      try {
+        String bid = newBatch();
+        int count = 200;
+        for (int i = 0; i < count; i++) {
+          push("member-%03d".formatted(i), bid);
+        }
+        batches.commit(bid);
+        for (int i = 0; i < count; i += 2) {
+          assertThat(store.singleJobs().deleteQueued("members", "member-%03d".formatted(i)))
+              .isTrue();
+        }
+        clock.advance(LATER);
+        CompletableFuture<Void> acks =
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 1; i < count; i += 2) {
+                    ackNextMember();
+                  }
+                });
+        do {
+          otherNode.sweepNow();
+        } while (!acks.isDone());
+        acks.join();
+        batches.sweepNow();
+        otherNode.sweepNow();
+
+        BatchRecord b = batches.status(bid);
+        assertThat(b.total()).isEqualTo(count);
+        assertThat(b.pending()).isZero();
+        assertThat(b.failed()).isZero();
+        assertThat(b.completeSt()).isEqualTo(BatchRecord.ENQUEUED);
+        assertThat(batches.callbacksPushed() + otherNode.callbacksPushed()).isEqualTo(1);
+        assertThat(store.queueSize("callbacks")).isEqualTo(1);
+      } finally {
+        otherNode.stop(Duration.ofSeconds(5));
+      }
+    }
+  }
+}
