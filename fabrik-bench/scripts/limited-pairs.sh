@@ -25,15 +25,17 @@ run=0
 for _ in $(seq 1 "$pairs"); do
   for jar in "$jar_a" "$jar_b"; do
     run=$((run + 1))
-    port=$((31000 + RANDOM % 20000))
+    port=$(free_port)
+    web=$(free_port)
+    while [[ $web == "$port" ]]; do web=$(free_port); done
     store=(--storage sqlite --data-dir "$work/data$run")
     [[ "$storage" == postgres ]] &&
       store=(--storage postgres --database-url "$url" --schema "run$run" --database-pool-size 24)
     "$java" -Xmx1g -jar "$jar" server "${store[@]}" --bind "127.0.0.1:$port" \
-      --web-bind "127.0.0.1:$((port + 1))" >"$work/node$run.log" 2>&1 &
+      --web-bind "127.0.0.1:$web" >"$work/node$run.log" 2>&1 &
     node=$!
     for _ in $(seq 1 100); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$((port + 1))") 2>/dev/null && break
+      (exec 3<>"/dev/tcp/127.0.0.1/$web") 2>/dev/null && break
       sleep 0.3 # polling for the node's web port: nothing to await in a shell
     done
     echo "run $run $(date -u +%H:%M:%S) $jar $storage load $(cut -d' ' -f1 /proc/loadavg)"
@@ -42,11 +44,11 @@ for _ in $(seq 1 "$pairs"); do
       node=
       continue
     fi
-    "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$port" --web-url "http://127.0.0.1:$((port + 1))/" \
+    "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$port" --web-url "http://127.0.0.1:$web/" \
       --phases limited-drain --jobs "$jobs" --concurrency 20 --limit 10 --work-ms 5 \
       --server-pid "$node" 2>&1 | grep -vE "^\s*$" || echo "bench failed"
     # The gate's own counts: FETCHes that found the queue full, and slots lost to a concurrent taker.
-    curl -s "http://127.0.0.1:$((port + 1))/metrics" |
+    curl -s "http://127.0.0.1:$web/metrics" |
       grep -E "^fabrik_limit_(throttled|lost_races)_total" | tr '\n' ' ' && echo || true
     kill "$node" 2>/dev/null || true
     wait "$node" 2>/dev/null || true

@@ -33,7 +33,7 @@ run=0
 for _ in $(seq 1 "$pairs"); do
   for jar in "$jar_a" "$jar_b"; do
     run=$((run + 1))
-    port=$((31000 + RANDOM % 20000))
+    port=$(free_port)
     if [[ $store == sqlite ]]; then
       storage=(--data-dir "$work/data$run")
     else
