@@ -196,7 +196,7 @@ final class Fetcher {
   private boolean accepted(Reservation r) {
     Job job = null;
     for (JobMiddleware m : middleware) {
-      if (!m.inspects(r.payload())) {
+      if (!m.inspects(r.options())) {
         continue;
       }
       if (job == null) {

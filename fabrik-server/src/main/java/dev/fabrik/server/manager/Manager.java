@@ -457,12 +457,11 @@ public final class Manager {
       l.acknowledged(r.get());
     }
     // Decoded only for a hook that wants this job: most ACKs concern none.
-    byte[] payload = r.get().payload();
     Job job = null;
     for (JobMiddleware m : middleware) {
-      if (m.inspects(payload)) {
+      if (m.inspects(r.get().options())) {
         if (job == null) {
-          job = JobCodec.decode(payload);
+          job = JobCodec.decode(r.get().payload());
         }
         m.afterAck(job);
       }
