@@ -22,7 +22,7 @@ public final class Reservation {
   private final String wid;
   private final Instant reservedAt;
   private final Instant expiresAt;
-  // Benign race: two threads may both parse; both store the same value.
+  // Benign races: two threads may both read the payload; both store equal values.
   private String jobtype = UNREAD;
   private OptionKeys options;
 
@@ -72,12 +72,8 @@ public final class Reservation {
 
   /** Which job-option keys the payload holds (scanned once, then kept). */
   public OptionKeys options() {
-    OptionKeys o = options;
-    if (o == null) {
-      o = OptionKeys.of(payload);
-      options = o;
-    }
-    return o;
+    OptionKeys o = options; // one read: a racing thread's write may land between two
+    return o != null ? o : (options = OptionKeys.of(payload));
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.storage.Reservation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * its queues empty waits without looking first, and still gets a job stored meanwhile.
  */
 class EmptyFetchLooksTest {
-  private final Fixture f = new Fixture(); // FETCH waits 50 ms
+  // A FETCH waits 1 s: the look when the wait ran out happens only if the thread reaches the wait
+  // before its deadline, which a loaded machine must not be able to prevent.
+  private final Fixture f = new Fixture(Duration.ofSeconds(1));
   private final AtomicInteger looks = new AtomicInteger();
 
   EmptyFetchLooksTest() {
