@@ -25,20 +25,7 @@ run=0
 for _ in $(seq 1 "$pairs"); do
   for jar in "$jar_a" "$jar_b"; do
     run=$((run + 1))
-    port=$(free_port)
-    "$java" -Xmx1g -jar "$jar" server --storage postgres --database-url "$url" --schema "run$run" \
-      --database-pool-size 24 --bind "127.0.0.1:$port" --no-web >"$work/node$run.log" 2>&1 &
-    node=$!
-    for _ in $(seq 1 100); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-      sleep 0.3 # polling for the node's port: nothing to await in a shell
-    done
-    if ! kill -0 "$node" 2>/dev/null; then
-      echo "run $run: the node did not start:"
-      tail -n 3 "$work/node$run.log"
-      node=
-      continue
-    fi
+    start_node "$jar" "run$run" "$work/node$run.log" || continue
     load=$(cut -d' ' -f1 /proc/loadavg)
     echo "run $run $(date -u +%H:%M:%S) $jar load $load"
     for phase in push-bulk drain; do
@@ -49,8 +36,6 @@ for _ in $(seq 1 "$pairs"); do
     done
     python3 -c "import sys; n0, n1, p0, p1 = map(float, sys.argv[1:]); print(f'CPU per drained job: node {(n1 - n0) * 1000 / $jobs:.3f} ms, PostgreSQL {(p1 - p0) * 1000 / $jobs:.3f} ms')" \
       "$node0" "$(cpu one "$node")" "$pg0" "$(cpu tree "$postmaster")"
-    kill "$node"
-    wait "$node" 2>/dev/null || true
-    node=
+    stop_node
   done
 done

@@ -44,3 +44,31 @@ PY
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# Starts JAR as one node (pool 24, no web UI) on schema SCHEMA of the database at $url, on a free
+# port, logging to LOG: sets $node and $port. Fails, after printing the log's end, when the node
+# does not come up.
+#   usage: start_node JAR SCHEMA LOG || continue
+start_node() {
+  port=$(free_port)
+  "$java" -Xmx1g -jar "$1" server --storage postgres --database-url "$url" --schema "$2" \
+    --database-pool-size 24 --bind "127.0.0.1:$port" --no-web >"$3" 2>&1 &
+  node=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.3 # polling for the node's port: nothing to await in a shell
+  done
+  if ! kill -0 "$node" 2>/dev/null; then
+    echo "the node did not start:"
+    tail -n 3 "$3"
+    node=
+    return 1
+  fi
+}
+
+# Stops the node started by start_node and waits for it to end.
+stop_node() {
+  kill "$node"
+  wait "$node" 2>/dev/null || true
+  node=
+}

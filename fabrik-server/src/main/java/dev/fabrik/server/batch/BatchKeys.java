@@ -3,7 +3,7 @@ package dev.fabrik.server.batch;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.JobFormatException;
-import dev.fabrik.server.PayloadKey;
+import dev.fabrik.server.OptionKeys;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -11,21 +11,18 @@ import tools.jackson.databind.JsonNode;
  * The batch keys of a job's {@code custom}: {@code bid} on a member ({@code
  * "custom":{"bid":"b-Xh3..."}}), {@code _bid} and {@code _cb} on a callback the server pushed
  * ({@code "custom":{"_bid":"b-Xh3...","_cb":"complete"}}). A stored payload is decoded only when
- * its bytes hold one of the keys, so ACKs of jobs outside batches cost a byte scan.
+ * its bytes hold one of the keys, so ACKs of jobs outside batches cost no decode.
  */
 final class BatchKeys {
-  private static final PayloadKey BID = PayloadKey.of("bid");
-  private static final PayloadKey CALLBACK_BID = PayloadKey.of("_bid");
-
   static final String MEMBER = "bid";
   static final String CALLBACK = "_bid";
   static final String WHICH = "_cb";
 
   private BatchKeys() {}
 
-  /** Whether the payload may carry either key. */
-  static boolean mayCarry(byte[] payload) {
-    return BID.foundIn(payload) || CALLBACK_BID.foundIn(payload);
+  /** Whether a payload with these option keys may carry either batch key. */
+  static boolean mayCarry(OptionKeys keys) {
+    return keys.has(OptionKeys.Key.BID) || keys.has(OptionKeys.Key.CALLBACK_BID);
   }
 
   /** The job of a stored payload, or null when it is not readable. */

@@ -1,6 +1,7 @@
 package dev.fabrik.server.batch;
 
 import dev.fabrik.protocol.Job;
+import dev.fabrik.server.OptionKeys;
 import dev.fabrik.server.fault.CrashPoints;
 import dev.fabrik.server.manager.JobMiddleware;
 import dev.fabrik.server.manager.OutcomeListener;
@@ -64,13 +65,13 @@ public final class BatchOutcomes implements JobMiddleware, OutcomeListener {
   }
 
   @Override
-  public boolean inspects(byte[] payload) {
+  public boolean inspects(OptionKeys keys) {
     return false; // everything is done from the outcome reports below
   }
 
   @Override
   public void acknowledged(Reservation r) {
-    if (!BatchKeys.mayCarry(r.payload())) {
+    if (!BatchKeys.mayCarry(r.options())) {
       return;
     }
     Job job = BatchKeys.decode(r.payload());
@@ -88,7 +89,7 @@ public final class BatchOutcomes implements JobMiddleware, OutcomeListener {
 
   @Override
   public void failed(Reservation r, boolean expired) {
-    if (!BatchKeys.mayCarry(r.payload())) {
+    if (!BatchKeys.mayCarry(r.options())) {
       return;
     }
     String bid = BatchKeys.custom(BatchKeys.decode(r.payload()), BatchKeys.MEMBER);
@@ -99,7 +100,7 @@ public final class BatchOutcomes implements JobMiddleware, OutcomeListener {
 
   @Override
   public void failed(Reservation r, boolean expired, FailureDecision.Outcome outcome) {
-    if (BatchKeys.mayCarry(r.payload())) {
+    if (BatchKeys.mayCarry(r.options())) {
       CrashPoints.reached(CrashPoints.MEMBER_FAILED);
     }
     failed(r, expired);

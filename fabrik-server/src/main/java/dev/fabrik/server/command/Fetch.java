@@ -30,6 +30,13 @@ final class Fetch implements NonBlockingHandler {
     return job.<Reply>map(Reply::bulk).orElse(Reply.NULL);
   }
 
+  /** The store's answer to {@link #start} was "nothing queued": wait without asking it again. */
+  @Override
+  public Reply handleAfterStart(String argument, Session session) throws InterruptedException {
+    Optional<byte[]> job = manager.fetchAfterEmptyLook(session.wid(), queues(argument));
+    return job.<Reply>map(Reply::bulk).orElse(Reply.NULL);
+  }
+
   @Override
   public CompletionStage<Reply> start(String argument, Session session) {
     if (manager.fetchWaitsForStorage()) {

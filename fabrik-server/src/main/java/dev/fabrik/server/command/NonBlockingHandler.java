@@ -23,4 +23,12 @@ public interface NonBlockingHandler extends CommandHandler {
    *     FETCH was: nothing queued): the caller then does the same.
    */
   CompletionStage<Reply> start(String argument, Session session);
+
+  /**
+   * {@link #handle} for a command whose {@link #start} stage completed with a {@code null} reply:
+   * what start found out (a FETCH's queues were empty just now) need not be asked again.
+   */
+  default Reply handleAfterStart(String argument, Session session) throws InterruptedException {
+    return handle(argument, session);
+  }
 }

@@ -1,7 +1,7 @@
 package dev.fabrik.server.expiry;
 
 import dev.fabrik.protocol.Job;
-import dev.fabrik.server.PayloadKey;
+import dev.fabrik.server.OptionKeys;
 import dev.fabrik.server.manager.JobMiddleware;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,13 +15,10 @@ import org.slf4j.LoggerFactory;
  * retries, dropped when it falls due instead of being enqueued.
  *
  * <p>A job counts as expired from the instant {@code expires_at} on. The check on the fetch path is
- * a byte probe for the key; only a job that has one is decoded.
+ * a look at the payload's option keys; only a job that has one is decoded.
  */
 public final class ExpiringJobs implements JobMiddleware {
   private static final Logger log = LoggerFactory.getLogger(ExpiringJobs.class);
-
-  /** PUSH always writes the absolute key, also for a job sent with {@code expires_in}. */
-  private static final PayloadKey KEY = PayloadKey.of(ExpiryTime.EXPIRES_AT);
 
   private final Clock clock;
   private final ExpiredJobs observer;
@@ -39,8 +36,9 @@ public final class ExpiringJobs implements JobMiddleware {
   }
 
   @Override
-  public boolean inspects(byte[] payload) {
-    return KEY.foundIn(payload);
+  public boolean inspects(OptionKeys keys) {
+    // PUSH always writes the absolute key, also for a job sent with expires_in.
+    return keys.has(OptionKeys.Key.EXPIRES_AT);
   }
 
   @Override

@@ -92,15 +92,22 @@ final class Fetcher {
     return taken.thenApply(r -> r.isEmpty() || accepted(r.get()) ? r : Optional.empty());
   }
 
-  Optional<Reservation> fetch(String wid, List<String> queues) throws InterruptedException {
+  /**
+   * @param justLooked the caller found the queues empty just now: skip the first look (the one
+   *     after registering the waiter covers a job stored since)
+   */
+  Optional<Reservation> fetch(String wid, List<String> queues, boolean justLooked)
+      throws InterruptedException {
     long deadline = System.nanoTime() + fetchWait.toNanos();
     List<String> active = fetchable(wid, queues);
     if (active.isEmpty()) {
       idleUntil(deadline);
       return Optional.empty();
     }
+    boolean look = !justLooked;
     while (true) {
-      Optional<Reservation> r = tryReserve(wid, active);
+      Optional<Reservation> r = look ? tryReserve(wid, active) : Optional.empty();
+      look = true;
       if (r.isPresent()) {
         return r;
       }
@@ -196,7 +203,7 @@ final class Fetcher {
   private boolean accepted(Reservation r) {
     Job job = null;
     for (JobMiddleware m : middleware) {
-      if (!m.inspects(r.payload())) {
+      if (!m.inspects(r.options())) {
         continue;
       }
       if (job == null) {

@@ -1,6 +1,7 @@
 package dev.fabrik.server.manager;
 
 import dev.fabrik.protocol.Job;
+import dev.fabrik.server.OptionKeys;
 
 /**
  * Hooks around a job's life, as Faktory's middleware chains (spec §8.7): the base for unique jobs,
@@ -19,11 +20,11 @@ public interface JobMiddleware {
   default void beforePush(Job job) {}
 
   /**
-   * Whether {@link #afterFetch} and {@link #afterAck} must see the job of this stored payload. A
-   * FETCH or an ACK decodes the job only when some hook says yes, so a hook that acts on few jobs
-   * answers with a cheap byte probe here (e.g. for its key in {@code custom}).
+   * Whether {@link #afterFetch} and {@link #afterAck} must see the job of a stored payload that
+   * holds {@code keys}. A FETCH or an ACK decodes the job only when some hook says yes, so a hook
+   * that acts on few jobs answers from the option keys (found in one pass for all hooks).
    */
-  default boolean inspects(byte[] payload) {
+  default boolean inspects(OptionKeys keys) {
     return true;
   }
 

@@ -349,7 +349,17 @@ public final class Manager {
    * @return the job's payload as it is to be sent
    */
   public Optional<byte[]> fetch(String wid, List<String> queues) throws InterruptedException {
-    return fetcher.fetch(wid, queues).map(this::handedOut);
+    return fetcher.fetch(wid, queues, false).map(this::handedOut);
+  }
+
+  /**
+   * {@link #fetch} right after {@link #fetchNowAsync} found nothing: the wait starts without a
+   * first look, which would be a second database round trip for the same empty queues (a look still
+   * follows the waiter's registration, so a job stored meanwhile is not missed).
+   */
+  public Optional<byte[]> fetchAfterEmptyLook(String wid, List<String> queues)
+      throws InterruptedException {
+    return fetcher.fetch(wid, queues, true).map(this::handedOut);
   }
 
   /**
@@ -457,12 +467,11 @@ public final class Manager {
       l.acknowledged(r.get());
     }
     // Decoded only for a hook that wants this job: most ACKs concern none.
-    byte[] payload = r.get().payload();
     Job job = null;
     for (JobMiddleware m : middleware) {
-      if (m.inspects(payload)) {
+      if (m.inspects(r.get().options())) {
         if (job == null) {
-          job = JobCodec.decode(payload);
+          job = JobCodec.decode(r.get().payload());
         }
         m.afterAck(job);
       }

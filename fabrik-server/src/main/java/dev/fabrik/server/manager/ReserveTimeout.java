@@ -1,7 +1,7 @@
 package dev.fabrik.server.manager;
 
 import dev.fabrik.protocol.JobCodec;
-import java.nio.charset.StandardCharsets;
+import dev.fabrik.server.OptionKeys;
 import java.time.Duration;
 
 /**
@@ -12,7 +12,6 @@ final class ReserveTimeout {
   static final Duration MIN = Duration.ofSeconds(60);
   static final Duration DEFAULT = Duration.ofSeconds(1800);
   static final Duration MAX = Duration.ofSeconds(86_400);
-  private static final byte[] KEY = "\"reserve_for\"".getBytes(StandardCharsets.US_ASCII);
 
   private ReserveTimeout() {}
 
@@ -31,22 +30,9 @@ final class ReserveTimeout {
    * omits {@code reserve_for} when it is 0, so most fetches skip the JSON decode.
    */
   static Duration of(byte[] payload) {
-    if (indexOf(payload, KEY) < 0) {
+    if (!OptionKeys.of(payload).has(OptionKeys.Key.RESERVE_FOR)) {
       return DEFAULT;
     }
     return clamp(JobCodec.decode(payload).reserveFor());
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }

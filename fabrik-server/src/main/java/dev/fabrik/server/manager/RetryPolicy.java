@@ -49,7 +49,7 @@ final class RetryPolicy {
       try {
         Outcome o = decide(JobCodec.decode(reservation.payload()), report, now);
         // A discarded batch or workflow job leaves a fate row with its deletion (JobFates).
-        return o instanceof FailureDecision.Discard && FateMarks.wanted(reservation.payload())
+        return o instanceof FailureDecision.Discard && FateMarks.wanted(reservation.options())
             ? new FailureDecision.Discard(now)
             : o;
       } catch (JobFormatException e) {

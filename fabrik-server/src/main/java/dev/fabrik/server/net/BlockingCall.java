@@ -1,8 +1,6 @@
 package dev.fabrik.server.net;
 
 import dev.fabrik.protocol.Reply;
-import dev.fabrik.server.command.CommandHandler;
-import dev.fabrik.server.command.Session;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,8 +17,7 @@ final class BlockingCall {
    *     call is seen here, one that begins after finds the thread to interrupt
    * @throws InterruptedException the server is stopping (answer so, then close)
    */
-  Reply call(CommandHandler handler, String argument, Session session, Listener listener)
-      throws InterruptedException {
+  Reply call(Handling handling, Listener listener) throws InterruptedException {
     lock.lock();
     try {
       if (listener.stopping()) {
@@ -31,7 +28,7 @@ final class BlockingCall {
       lock.unlock();
     }
     try {
-      return handler.handle(argument, session);
+      return handling.handle();
     } finally {
       lock.lock();
       try {
@@ -41,6 +38,11 @@ final class BlockingCall {
         lock.unlock();
       }
     }
+  }
+
+  /** A command's handling, on the calling thread. */
+  interface Handling {
+    Reply handle() throws InterruptedException;
   }
 
   /** Interrupts the thread waiting in {@link #call}, if any. */

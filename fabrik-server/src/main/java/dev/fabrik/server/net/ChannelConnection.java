@@ -408,7 +408,7 @@ final class ChannelConnection implements Session, ClientConnection {
         reply.whenComplete(
             (r, e) -> {
               if (e == null && r == null) {
-                onThread(handler, verb, argument, started); // it has to wait after all
+                onThreadAfterStart(async, verb, argument, started); // it has to wait after all
               } else {
                 completed(verb, started, e == null ? r : failed(verb, e));
               }
@@ -421,20 +421,31 @@ final class ChannelConnection implements Session, ClientConnection {
 
   /** Runs the command in flight on a virtual thread of its own; any thread. */
   private void onThread(CommandHandler handler, String verb, String argument, long started) {
+    onThread(handler, verb, started, () -> handler.handle(argument, this));
+  }
+
+  /** The same for a command whose start found out that it must wait. */
+  private void onThreadAfterStart(
+      NonBlockingHandler handler, String verb, String argument, long started) {
+    onThread(handler, verb, started, () -> handler.handleAfterStart(argument, this));
+  }
+
+  private void onThread(
+      CommandHandler handler, String verb, long started, BlockingCall.Handling handling) {
     if (handler.mayBlock()) {
       outbox.flush(); // the replies held for a pipelining client go out before a long wait
     }
     COMMAND_THREADS
-        .newThread(() -> completed(verb, started, runOnThread(handler, verb, argument)))
+        .newThread(() -> completed(verb, started, runOnThread(handler, verb, handling)))
         .start();
   }
 
-  private Reply runOnThread(CommandHandler handler, String verb, String argument) {
+  private Reply runOnThread(CommandHandler handler, String verb, BlockingCall.Handling handling) {
     try {
       if (handler.mayBlock()) {
-        return blocking.call(handler, argument, this, listener);
+        return blocking.call(handling, listener);
       }
-      return handler.handle(argument, this);
+      return handling.handle();
     } catch (InterruptedException e) {
       ending = true;
       return Reply.error("ERR", "shutdown in progress");

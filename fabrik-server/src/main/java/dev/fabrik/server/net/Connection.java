@@ -209,7 +209,7 @@ final class Connection implements Runnable, Session, ClientConnection {
     try {
       if (handler.mayBlock()) {
         flush();
-        return blocking.call(handler, argument, this, listener);
+        return blocking.call(() -> handler.handle(argument, this), listener);
       }
       return handler.handle(argument, this);
     } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.fabrik.server.net;
 
 import dev.fabrik.server.lifecycle.FatalErrorHandler;
+import dev.fabrik.server.wakeup.WakeupBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * from (out of memory) goes to the {@link FatalErrorHandler}, which ends the process: a loop that
  * silently died would leave its connections, and every new one handed to it, unserved.
  */
-final class EventLoop {
+final class EventLoop implements WakeupBatch.Target {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
   /** The loop's read buffer (see {@link LineFramer}): the most one read takes. */
@@ -112,8 +113,18 @@ final class EventLoop {
     handshakes.addLast(c);
   }
 
-  /** Makes a change of a key's interest set from another thread take effect now. */
+  /**
+   * Makes a change of a key's interest set from another thread take effect now, or once the batch
+   * of completions this thread runs ({@link WakeupBatch}) has ended.
+   */
   void wakeup() {
+    if (!WakeupBatch.deferred(this)) {
+      wakeNow();
+    }
+  }
+
+  @Override
+  public void wakeNow() {
     // One selector wakeup per loop round: the JDK's wakeup takes a lock that the loop also takes
     // after its select, so every extra wakeup from a completing thread can make the loop wait.
     if (wakeupPending.compareAndSet(false, true)) {

@@ -1,15 +1,16 @@
 package dev.fabrik.server.storage;
 
+import dev.fabrik.server.OptionKeys;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
  * A fetched job held for a worker until ACK, FAIL or {@code expiresAt}.
  *
- * <p>A class rather than a record for one reason: the job type is read from the payload on first
- * use and kept, so the listeners of one ACK (metrics, history, limits) share one parse instead of
- * each streaming the payload again. Equality is a record's: component by component, the payload
- * array by identity.
+ * <p>A class rather than a record for one reason: the job type and the option keys are read from
+ * the payload on first use and kept, so the listeners and hooks of one FETCH or ACK (metrics,
+ * history, limits, job options) share one pass instead of each going through the payload again.
+ * Equality is a record's: component by component, the payload array by identity.
  */
 public final class Reservation {
   // A distinct instance, compared by identity: no payload's job type can be this object.
@@ -21,8 +22,9 @@ public final class Reservation {
   private final String wid;
   private final Instant reservedAt;
   private final Instant expiresAt;
-  // Benign race: two threads may both parse; both store the same value.
+  // Benign races: two threads may both read the payload; both store equal values.
   private String jobtype = UNREAD;
+  private OptionKeys options;
 
   public Reservation(
       String jid, String queue, byte[] payload, String wid, Instant reservedAt, Instant expiresAt) {
@@ -66,6 +68,12 @@ public final class Reservation {
       jobtype = t;
     }
     return t;
+  }
+
+  /** Which job-option keys the payload holds (scanned once, then kept). */
+  public OptionKeys options() {
+    OptionKeys o = options; // one read: a racing thread's write may land between two
+    return o != null ? o : (options = OptionKeys.of(payload));
   }
 
   @Override

@@ -3,7 +3,8 @@ package dev.fabrik.server.tracking;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.protocol.JobFormatException;
-import dev.fabrik.server.PayloadKey;
+import dev.fabrik.server.OptionKeys;
+import dev.fabrik.server.storage.Reservation;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -13,8 +14,6 @@ import tools.jackson.databind.JsonNode;
  * lookup), and a reserved job's payload is only decoded when its bytes contain {@code "track"}.
  */
 public final class TrackedJobs {
-  private static final PayloadKey KEY = PayloadKey.of("track");
-
   private TrackedJobs() {}
 
   /** True when the job's {@code custom.track} is 1 (or {@code true}, or {@code "1"}). */
@@ -22,11 +21,17 @@ public final class TrackedJobs {
     return job.custom() != null && isOn(job.custom().get("track"));
   }
 
+  /** The same for a reserved job, whose option keys are shared with the other hooks. */
+  public static boolean tracked(Reservation r) {
+    return r.options().has(OptionKeys.Key.TRACK) && decodedTracked(r.payload());
+  }
+
   /** The same for a stored payload; false for one that is not a job. */
   public static boolean tracked(byte[] payload) {
-    if (!KEY.foundIn(payload)) {
-      return false;
-    }
+    return OptionKeys.of(payload).has(OptionKeys.Key.TRACK) && decodedTracked(payload);
+  }
+
+  private static boolean decodedTracked(byte[] payload) {
     try {
       return tracked(JobCodec.decode(payload));
     } catch (JobFormatException | JacksonException e) {

@@ -156,7 +156,7 @@ public final class Tracker implements OutcomeListener {
 
   @Override
   public void fetched(Reservation r) {
-    if (TrackedJobs.tracked(r.payload())) {
+    if (TrackedJobs.tracked(r)) {
       record(r.jid(), () -> store.moved(r.jid(), TrackState.WORKING, clock.instant(), null));
     }
   }
@@ -182,13 +182,13 @@ public final class Tracker implements OutcomeListener {
    */
   @Override
   public void snoozed(Reservation r, Instant until) {
-    if (TrackedJobs.tracked(r.payload())) {
+    if (TrackedJobs.tracked(r)) {
       record(r.jid(), () -> store.moved(r.jid(), TrackState.ENQUEUED, clock.instant(), null));
     }
   }
 
   private void finished(Reservation r, TrackState state) {
-    if (TrackedJobs.tracked(r.payload())) {
+    if (TrackedJobs.tracked(r)) {
       Instant now = clock.instant();
       record(r.jid(), () -> store.moved(r.jid(), state, now, now.plus(RETENTION)));
     }

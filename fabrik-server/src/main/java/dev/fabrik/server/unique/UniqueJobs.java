@@ -78,7 +78,7 @@ public final class UniqueJobs {
   }
 
   private CompletableFuture<Void> release(Reservation r, UniqueUntil when) {
-    if (!UniqueOption.mayBeUnique(r.payload())) {
+    if (!UniqueOption.mayBeUnique(r.options())) {
       return CompletableFuture.completedFuture(null);
     }
     UniqueOption option;

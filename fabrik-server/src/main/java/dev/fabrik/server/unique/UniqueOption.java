@@ -3,7 +3,7 @@ package dev.fabrik.server.unique;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.CommandException;
-import dev.fabrik.server.PayloadKey;
+import dev.fabrik.server.OptionKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,8 +30,6 @@ public record UniqueOption(String key, Duration window, UniqueUntil until) {
 
   /** Longest window accepted (about 100 years); beyond that a lock could never expire anyway. */
   static final double MAX_SECONDS = 100 * 365.25 * 86_400;
-
-  private static final PayloadKey MARKER = PayloadKey.of("unique_for");
 
   private static final ObjectWriter CANONICAL =
       JobCodec.MAPPER.writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
@@ -66,11 +64,12 @@ public record UniqueOption(String key, Duration window, UniqueUntil until) {
   }
 
   /**
-   * Whether a stored payload may carry {@code unique_for}: a byte search, so ACK and FETCH of plain
-   * jobs never decode their payload. False positives (the text inside args) only cost a decode.
+   * Whether a stored payload with these option keys may carry {@code unique_for}, so ACK and FETCH
+   * of plain jobs never decode their payload. False positives (the text inside args) only cost a
+   * decode.
    */
-  public static boolean mayBeUnique(byte[] payload) {
-    return MARKER.foundIn(payload);
+  public static boolean mayBeUnique(OptionKeys keys) {
+    return keys.has(OptionKeys.Key.UNIQUE_FOR);
   }
 
   /** The claim of job {@code jid} due at {@code dueAt} (now, or its {@code at}). */

@@ -2,7 +2,7 @@ package dev.fabrik.server.workflow;
 
 import dev.fabrik.protocol.Job;
 import dev.fabrik.server.CommandException;
-import dev.fabrik.server.PayloadKey;
+import dev.fabrik.server.OptionKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,8 +21,6 @@ import tools.jackson.databind.JsonNode;
 public record WorkflowOption(List<String> after) {
   /** The most dependencies one job may name. */
   public static final int MAX_DEPENDENCIES = 1000;
-
-  static final PayloadKey MARKER = PayloadKey.of("after");
 
   /**
    * The option of a job, or null when it has no {@code custom.after}.
@@ -59,8 +57,8 @@ public record WorkflowOption(List<String> after) {
     return new WorkflowOption(List.copyOf(new ArrayList<>(jids)));
   }
 
-  /** Whether a stored payload may carry the option (a cheap byte probe; false is certain). */
-  public static boolean mayBeIn(byte[] payload) {
-    return MARKER.foundIn(payload);
+  /** Whether a stored payload with these option keys may carry the option (false is certain). */
+  public static boolean mayBeIn(OptionKeys keys) {
+    return keys.has(OptionKeys.Key.AFTER);
   }
 }

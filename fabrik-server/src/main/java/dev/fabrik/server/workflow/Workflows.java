@@ -1,6 +1,7 @@
 package dev.fabrik.server.workflow;
 
 import dev.fabrik.protocol.Job;
+import dev.fabrik.server.OptionKeys;
 import dev.fabrik.server.cluster.RecoveryTrigger;
 import dev.fabrik.server.fate.FateSweep;
 import dev.fabrik.server.fault.CrashPoints;
@@ -97,7 +98,7 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
   }
 
   @Override
-  public boolean inspects(byte[] payload) {
+  public boolean inspects(OptionKeys keys) {
     return false;
   }
 
@@ -121,7 +122,7 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
 
   @Override
   public void acknowledged(Reservation r) {
-    if (WorkflowOption.mayBeIn(r.payload())) {
+    if (WorkflowOption.mayBeIn(r.options())) {
       later(() -> succeeded(r.jid()));
     }
   }
@@ -131,7 +132,7 @@ public final class Workflows implements PushRoute, JobMiddleware, OutcomeListene
 
   @Override
   public void failed(Reservation r, boolean expired, FailureDecision.Outcome outcome) {
-    if (!WorkflowOption.mayBeIn(r.payload())) {
+    if (!WorkflowOption.mayBeIn(r.options())) {
       return;
     }
     // A failure with retry 0 throws the job away: it will never succeed either, so its

@@ -4,12 +4,14 @@ import static dev.fabrik.server.manager.Fixture.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fabrik.protocol.Job;
-import java.nio.charset.StandardCharsets;
+import dev.fabrik.server.OptionKeys;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link JobMiddleware#inspects}: fetch and ack hooks see only the jobs their probe asks for. */
+/**
+ * {@link JobMiddleware#inspects}: fetch and ack hooks see only the jobs their option keys ask for.
+ */
 class MiddlewareProbeTest {
   private final Fixture f = new Fixture();
   private final List<String> seen = new ArrayList<>();
@@ -18,8 +20,8 @@ class MiddlewareProbeTest {
     f.manager.use(
         new JobMiddleware() {
           @Override
-          public boolean inspects(byte[] payload) {
-            return new String(payload, StandardCharsets.UTF_8).contains("\"Watched\"");
+          public boolean inspects(OptionKeys keys) {
+            return keys.has(OptionKeys.Key.TRACK);
           }
 
           @Override
@@ -38,7 +40,10 @@ class MiddlewareProbeTest {
   @Test
   void hooksSeeOnlyTheJobsTheirProbeAsksFor() throws Exception {
     f.manager.push(job("plain-01", "Plain", "default"));
-    f.manager.push(job("watched1", "Watched", "default"));
+    f.manager.push(
+        job(
+            "{\"jid\":\"watched1\",\"jobtype\":\"Watched\",\"queue\":\"default\","
+                + "\"args\":[],\"custom\":{\"track\":1}}"));
 
     assertThat(f.fetchJob("default").jid()).isEqualTo("plain-01");
     f.manager.ack("plain-01");

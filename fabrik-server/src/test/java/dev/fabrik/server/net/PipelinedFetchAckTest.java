@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PipelinedFetchAckTest {
   static final int JOBS = 240;
-  static final int WORKERS = 4;
+  static final int WORKERS = 8;
 
   /** FETCHes each worker keeps ahead of its ACKs. */
   static final int AHEAD = 3;

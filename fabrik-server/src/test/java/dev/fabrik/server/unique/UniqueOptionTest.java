@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.CommandException;
+import dev.fabrik.server.OptionKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,14 +89,14 @@ class UniqueOptionTest {
 
   @Test
   void theByteScanFindsTheMarkerAndMissesPlainJobs() {
-    assertThat(UniqueOption.mayBeUnique(bytes("{\"custom\":{\"unique_for\":1}}"))).isTrue();
-    assertThat(UniqueOption.mayBeUnique(bytes("{\"jid\":\"x\",\"args\":[\"unique\"]}"))).isFalse();
-    assertThat(UniqueOption.mayBeUnique(bytes(""))).isFalse();
-    assertThat(UniqueOption.mayBeUnique(bytes("\"unique_for\""))).isTrue();
-    assertThat(UniqueOption.mayBeUnique(bytes("\"unique_fo\""))).isFalse();
-    assertThat(UniqueOption.mayBeUnique(bytes("xx\"unique_for\"\"unique_fo"))).isTrue();
-    assertThat(UniqueOption.mayBeUnique(bytes("\"uunique_for\"\"unique_foor\""))).isFalse();
-    assertThat(UniqueOption.mayBeUnique(bytes("{\"a\":\"\u00e9\u00e9\",\"unique_for\":2}")))
+    assertThat(UniqueOption.mayBeUnique(keys("{\"custom\":{\"unique_for\":1}}"))).isTrue();
+    assertThat(UniqueOption.mayBeUnique(keys("{\"jid\":\"x\",\"args\":[\"unique\"]}"))).isFalse();
+    assertThat(UniqueOption.mayBeUnique(keys(""))).isFalse();
+    assertThat(UniqueOption.mayBeUnique(keys("\"unique_for\""))).isTrue();
+    assertThat(UniqueOption.mayBeUnique(keys("\"unique_fo\""))).isFalse();
+    assertThat(UniqueOption.mayBeUnique(keys("xx\"unique_for\"\"unique_fo"))).isTrue();
+    assertThat(UniqueOption.mayBeUnique(keys("\"uunique_for\"\"unique_foor\""))).isFalse();
+    assertThat(UniqueOption.mayBeUnique(keys("{\"a\":\"\u00e9\u00e9\",\"unique_for\":2}")))
         .isTrue();
   }
 
@@ -111,10 +112,14 @@ class UniqueOptionTest {
         text.append(pieces[random.nextInt(pieces.length)]);
       }
       String t = text.toString();
-      assertThat(UniqueOption.mayBeUnique(bytes(t)))
+      assertThat(UniqueOption.mayBeUnique(keys(t)))
           .as("seed %d, text %s", seed, t)
           .isEqualTo(t.contains("\"unique_for\""));
     }
+  }
+
+  private static OptionKeys keys(String s) {
+    return OptionKeys.of(bytes(s));
   }
 
   private static byte[] bytes(String s) {

@@ -3,6 +3,7 @@ package dev.fabrik.server.unique;
 import com.sun.management.OperatingSystemMXBean;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.server.OptionKeys;
 import dev.fabrik.server.storage.Durability;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.sqlite.SqliteStore;
@@ -63,7 +64,7 @@ public final class UniquePushBench {
       long sink = 0;
       for (int i = 0; i < n; i++) {
         plain[plain.length - 2] = (byte) ('0' + (i & 7));
-        sink += UniqueOption.mayBeUnique(plain) ? 1 : 0;
+        sink += UniqueOption.mayBeUnique(OptionKeys.of(plain)) ? 1 : 0;
       }
       System.out.printf(
           "byte scan of a plain %d-byte payload (FETCH, ACK): %.1f ns (%d)%n",

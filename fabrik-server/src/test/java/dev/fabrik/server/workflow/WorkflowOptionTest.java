@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fabrik.protocol.Job;
 import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.CommandException;
+import dev.fabrik.server.OptionKeys;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +47,12 @@ class WorkflowOptionTest {
   @Test
   void theByteProbeFindsTheKey() {
     assertThat(
-            WorkflowOption.mayBeIn("{\"custom\":{\"after\":[]}}".getBytes(StandardCharsets.UTF_8)))
+            WorkflowOption.mayBeIn(
+                OptionKeys.of("{\"custom\":{\"after\":[]}}".getBytes(StandardCharsets.UTF_8))))
         .isTrue();
-    assertThat(WorkflowOption.mayBeIn("{\"jid\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
+    assertThat(
+            WorkflowOption.mayBeIn(
+                OptionKeys.of("{\"jid\":\"x\"}".getBytes(StandardCharsets.UTF_8))))
         .isFalse();
   }
 }

@@ -2,6 +2,7 @@ package dev.fabrik.server.storage.postgres;
 
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.StorageException;
+import dev.fabrik.server.wakeup.WakeupBatch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,7 +126,7 @@ final class PgFetchBatcher implements AutoCloseable {
         claiming.unlock();
       }
       try {
-        answer.run();
+        WakeupBatch.run(answer); // one wake-up per event loop for the batch's FETCH replies
       } catch (RuntimeException | Error e) {
         for (PgFetchRequest r : batch) {
           r.result().completeExceptionally(e); // no-op for those already answered

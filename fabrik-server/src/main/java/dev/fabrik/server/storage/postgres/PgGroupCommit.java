@@ -6,6 +6,7 @@ import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.SetEntry;
 import dev.fabrik.server.storage.StorageException;
+import dev.fabrik.server.wakeup.WakeupBatch;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -347,6 +348,11 @@ final class PgGroupCommit implements AutoCloseable {
     }
     joins.stored(x.jobs(), x.entries());
     tellEnqueued(x.jobs());
+    // The callers' replies wake each event loop once for the whole batch.
+    WakeupBatch.run(() -> answer(x));
+  }
+
+  private static void answer(Executed x) {
     for (Op op : x.batch()) {
       switch (op) {
         case Push p -> p.done().complete(null);

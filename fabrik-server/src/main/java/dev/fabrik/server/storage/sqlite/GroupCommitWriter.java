@@ -2,6 +2,7 @@ package dev.fabrik.server.storage.sqlite;
 
 import dev.fabrik.server.storage.CommitObserver;
 import dev.fabrik.server.storage.StorageException;
+import dev.fabrik.server.wakeup.WakeupBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -317,9 +318,13 @@ final class GroupCommitWriter implements AutoCloseable {
         log.warn("enqueue listener failed", e);
       }
     }
-    for (int i = 0; i < done.size(); i++) {
-      ((CompletableFuture<Object>) done.get(i).future()).complete(results[i]);
-    }
+    // The callers' replies wake each event loop once for the whole batch.
+    WakeupBatch.run(
+        () -> {
+          for (int i = 0; i < done.size(); i++) {
+            ((CompletableFuture<Object>) done.get(i).future()).complete(results[i]);
+          }
+        });
   }
 
   /**

@@ -109,7 +109,7 @@ public final class BusyConsole {
   private Map<String, TrackRecord> trackedProgress(List<Reservation> shown) {
     List<String> jids = new ArrayList<>();
     for (Reservation r : shown) {
-      if (TrackedJobs.tracked(r.payload())) {
+      if (TrackedJobs.tracked(r)) {
         jids.add(r.jid());
       }
     }
