@@ -105,6 +105,11 @@ final class PgAcks {
     token = db.nodeToken();
   }
 
+  /** The ACK statement (JDBC placeholders), for tests that look at its plan. */
+  String statement() {
+    return acknowledge;
+  }
+
   /**
    * True when an ACK batch may run as one autocommitted statement: it writes nothing else, and its
    * implicit transaction already turns synchronous_commit off, so the separate COMMIT round trip

@@ -37,7 +37,8 @@ public final class PgMigrations {
           "V8__history.sql",
           "V9__triage.sql",
           "V10__worker_load.sql",
-          "V11__job_fates.sql");
+          "V11__job_fates.sql",
+          "V12__reserved_until_index.sql");
 
   private PgMigrations() {}
 

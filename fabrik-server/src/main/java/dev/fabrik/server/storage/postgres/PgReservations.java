@@ -131,11 +131,13 @@ final class PgReservations {
                 + " moved AS (UPDATE {s}.jobs j SET reserved_until_us = ? FROM held"
                 + " WHERE j.id = held.id AND held.reserved_until_us < ? RETURNING 1)"
                 + " SELECT count(*) FROM held");
+    // "> 0" and not "IS NOT NULL": the deadline index's predicate (V12), which no jid lookup
+    // implies, so only this statement can be planned on it.
     expired =
         db.sql(
             "SELECT "
                 + COLUMNS
-                + " FROM {s}.jobs WHERE reserved_until_us IS NOT NULL AND reserved_until_us <= ?"
+                + " FROM {s}.jobs WHERE reserved_until_us > 0 AND reserved_until_us <= ?"
                 + " ORDER BY reserved_until_us, reserved_seq LIMIT ?");
     list =
         db.sql(
