@@ -2,14 +2,18 @@ package dev.fabrik.server.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fabrik.protocol.JobCodec;
+import dev.fabrik.server.storage.Reservation;
 import dev.fabrik.server.storage.Store;
 import dev.fabrik.server.storage.postgres.PgSchemas;
 import dev.fabrik.server.storage.postgres.PostgresStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The contract on PostgreSQL, and two nodes' sweeps racing over the same vanished members. */
 class PostgresVanishedMembersTest extends VanishedMembersContract {
@@ -110,5 +114,67 @@ class PostgresVanishedMembersTest extends VanishedMembersContract {
         otherNode.stop(Duration.ofSeconds(5));
       }
     }
+  }
+
+  /**
+   * Twenty child batches whose complete callbacks were ACKed on this node, their reports arriving
+   * while the other node's sweeps (each callback already found vanished once, the grace past) count
+   * them as done: each callback counts once, each child's success callback is pushed once, and the
+   * parent, waiting for all twenty, pushes its complete callback once.
+   */
+  @Test
+  void callbackAcksReportedWhileAnotherNodeSweepsCountOnceAndTheParentProgressesOnce() {
+    try (PostgresStore other = schemas.reopen((PostgresStore) store)) {
+      Batches otherNode = service(other);
+      try {
+        String parent = newBatch();
+        int children = 20;
+        List<String> kids = new ArrayList<>();
+        for (int i = 0; i < children; i++) {
+          String kid = batches.create(new BatchRequest(null, parent, callbackJob(), callbackJob()));
+          push("member-%02d".formatted(i), kid);
+          batches.commit(kid);
+          kids.add(kid);
+        }
+        batches.commit(parent);
+        for (int i = 0; i < children; i++) {
+          ackNextMember();
+        }
+        batches.sweepNow();
+        List<Reservation> acked = new ArrayList<>();
+        for (int i = 0; i < children; i++) {
+          Reservation r = fetch("kids");
+          assertThat(store.acknowledge(r.jid())).isPresent();
+          acked.add(r);
+        }
+        otherNode.sweepNow();
+        clock.advance(LATER);
+        CompletableFuture<Void> reports =
+            CompletableFuture.runAsync(() -> acked.forEach(hooks::acknowledged));
+        do {
+          otherNode.sweepNow();
+        } while (!reports.isDone());
+        reports.join();
+        batches.sweepNow();
+        otherNode.sweepNow();
+
+        for (String kid : kids) {
+          BatchRecord b = batches.status(kid);
+          assertThat(b.completeSt()).isEqualTo(BatchRecord.DONE);
+          assertThat(b.successSt()).isEqualTo(BatchRecord.ENQUEUED);
+        }
+        assertThat(batches.status(parent).completeSt()).isEqualTo(BatchRecord.ENQUEUED);
+        assertThat(store.queueSize("kids")).as("each child's success callback").isEqualTo(children);
+        assertThat(store.queueSize("callbacks")).as("the parent's complete callback").isEqualTo(1);
+        assertThat(batches.callbacksPushed() + otherNode.callbacksPushed())
+            .isEqualTo(2L * children + 1);
+      } finally {
+        otherNode.stop(Duration.ofSeconds(5));
+      }
+    }
+  }
+
+  private static ObjectNode callbackJob() {
+    return (ObjectNode) JobCodec.MAPPER.readTree("{\"jobtype\":\"Kid\",\"queue\":\"kids\"}");
   }
 }
