@@ -30,7 +30,7 @@ import java.util.function.BiConsumer;
  */
 final class PgBatchStore implements BatchStore {
   /** Members crash recovery judges per lookup: one scan of each job table per page. */
-  private static final int RECOVERY_PAGE = 20_000;
+  private static final int RECOVERY_PAGE = 100_000;
 
   private final PgDatabase db;
   private final BatchSql sql;

@@ -31,7 +31,7 @@ import java.util.function.Function;
  */
 final class SqliteBatchStore implements BatchStore {
   /** Members crash recovery judges per lookup: one scan of each job table per page. */
-  private static final int RECOVERY_PAGE = 20_000;
+  private static final int RECOVERY_PAGE = 100_000;
 
   /**
    * About how many rows a vanished page's compare-and-sets write (the writer bounds its groups).
