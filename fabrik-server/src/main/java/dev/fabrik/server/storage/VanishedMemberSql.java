@@ -20,9 +20,10 @@ import java.util.Map;
  * BatchStore.settleVanished}), in SQLite's or PostgreSQL's dialect. Three steps:
  *
  * <ol>
- *   <li>{@link #candidates}: a keyset page of pending members of committed, unfinished batches
- *       joined before the grace; it reads only {@code batches} and {@code batch_members}, so a
- *       store with nothing pending never reads a job table;
+ *   <li>{@link #candidates}: a keyset page of pending members joined before the grace, of
+ *       committed, unfinished batches (recovery: of every batch not yet complete, open ones too);
+ *       it reads only {@code batches} and {@code batch_members}, so a store with nothing pending
+ *       never reads a job table;
  *   <li>{@link #whereabouts}: ONE statement (one snapshot) that finds the page's jids in the job
  *       tables; a job that moves between tables in one transaction is seen in one of them. No store
  *       indexes queued jobs or set entries by jid, so those tables are scanned once each, probing
