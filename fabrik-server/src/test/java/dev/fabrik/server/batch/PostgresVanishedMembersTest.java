@@ -56,12 +56,7 @@ class PostgresVanishedMembersTest extends VanishedMembersContract {
                   .toList();
           sweeps.forEach(CompletableFuture::join);
 
-          BatchRecord b = otherNode.status(bid);
-          assertThat(b.pending()).isZero();
-          assertThat(b.failed()).isZero();
-          assertThat(b.completeSt()).isEqualTo(BatchRecord.ENQUEUED);
-          assertThat(batches.callbacksPushed() + otherNode.callbacksPushed()).isEqualTo(1);
-          assertThat(other.queueSize("callbacks")).isEqualTo(1);
+          assertEveryMemberSucceededAndTheCallbackFiredOnce(otherNode.status(bid), otherNode);
         });
   }
 
@@ -98,13 +93,8 @@ class PostgresVanishedMembersTest extends VanishedMembersContract {
           batches.sweepNow();
           otherNode.sweepNow();
 
-          BatchRecord b = batches.status(bid);
-          assertThat(b.total()).isEqualTo(count);
-          assertThat(b.pending()).isZero();
-          assertThat(b.failed()).isZero();
-          assertThat(b.completeSt()).isEqualTo(BatchRecord.ENQUEUED);
-          assertThat(batches.callbacksPushed() + otherNode.callbacksPushed()).isEqualTo(1);
-          assertThat(store.queueSize("callbacks")).isEqualTo(1);
+          assertThat(batches.status(bid).total()).isEqualTo(count);
+          assertEveryMemberSucceededAndTheCallbackFiredOnce(batches.status(bid), otherNode);
         });
   }
 
@@ -165,6 +155,14 @@ class PostgresVanishedMembersTest extends VanishedMembersContract {
           assertThat(batches.callbacksPushed() + otherNode.callbacksPushed())
               .isEqualTo(2L * children + 1);
         });
+  }
+
+  private void assertEveryMemberSucceededAndTheCallbackFiredOnce(BatchRecord b, Batches otherNode) {
+    assertThat(b.pending()).isZero();
+    assertThat(b.failed()).isZero();
+    assertThat(b.completeSt()).isEqualTo(BatchRecord.ENQUEUED);
+    assertThat(batches.callbacksPushed() + otherNode.callbacksPushed()).isEqualTo(1);
+    assertThat(store.queueSize("callbacks")).isEqualTo(1);
   }
 
   /** Runs {@code test} with a second node (its own store and batches service) on this schema. */
