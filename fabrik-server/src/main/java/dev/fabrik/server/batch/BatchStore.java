@@ -148,11 +148,13 @@ public interface BatchStore {
 
   /**
    * Crash recovery, for outcomes stored but not reported before the process died. Pending members
-   * joined before {@code joinedBefore}: one whose job waits in the retries or dead set counts as
-   * failed; one whose job exists nowhere in this store counts as succeeded (its ACK was stored; a
-   * discard is recorded before the job goes). A callback state {@code "1"} whose job exists nowhere
-   * (it is stored with the state, {@link #fire}) was ACKed: it moves to {@code "2"}. Returns how
-   * many rows moved. A store that loses its jobs with the process does nothing.
+   * of batches not yet complete, joined before {@code joinedBefore}: one whose job waits in the
+   * retries or dead set counts as failed; one whose job exists nowhere in this store counts as
+   * succeeded (its ACK was stored; a discard is recorded before the job goes). A callback state
+   * {@code "1"} whose job exists nowhere (it is stored with the state, {@link #fire}) was ACKed: it
+   * moves to {@code "2"}. The members' jids are looked up in the job tables by pages (one scan of
+   * each job table per page, hashing only the page), never by an anti-join over every job. Returns
+   * how many rows moved. A store that loses its jobs with the process does nothing.
    */
   int settleVanished(Instant joinedBefore);
 
@@ -169,6 +171,17 @@ public interface BatchStore {
    * counts twice. Finding no candidate reads no job table.
    */
   VanishedPage settleVanishedPage(MemberKey after, Instant joinedBefore, int limit);
+
+  /**
+   * Callbacks whose state is {@code "1"} (pushed, not yet reported done) and whose job is nowhere
+   * in this store (not queued, reserved, scheduled, retrying, dead, nor held by a workflow), read
+   * on ONE snapshot of the batch and job tables, in bid order. Such a job was ACKed (its report may
+   * be on its way) or deleted by an operator; the caller moves the state by {@link #callbackDone},
+   * a compare-and-set that the report and any other node's pass race on, so it counts once. Reads
+   * only {@code batches} when no callback is in state {@code "1"}; else each job table once,
+   * probing the callbacks' jids (no store indexes queued jobs by jid).
+   */
+  List<CallbackKey> vanishedCallbacks();
 
   /** Batches held, by whether they are open, committed-but-unfinished or completed. */
   BatchCounts counts();

@@ -105,6 +105,8 @@ public final class Batches implements Service {
   /** The last member the vanished pass judged (null: start over); the batches thread's. */
   private MemberKey vanishedUpTo;
 
+  private final VanishedCallbacks vanishedCallbacks;
+
   /**
    * @param prepare validates a callback job and fills its defaults as PUSH does, without storing it
    *     ({@code Manager::prepareForEnqueue}): the store stores it with the callback's state
@@ -130,6 +132,7 @@ public final class Batches implements Service {
     this.sweepEvery = sweepEvery;
     this.recoveryGrace = recoveryGrace;
     this.recoveryDue = recoveryDue;
+    this.vanishedCallbacks = new VanishedCallbacks(store, periodicGrace());
     this.work =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("fabrik-batches").daemon(true).factory());
@@ -453,7 +456,8 @@ public final class Batches implements Service {
 
   /**
    * Expires batches never committed in time, closes stale re-opens, purges batches completed longer
-   * than the retention ago, and re-checks committed batches that may have missed a check.
+   * than the retention ago, settles members and callbacks whose job vanished ({@link
+   * VanishedCallbacks}), and re-checks committed batches that may have missed a check.
    */
   void sweep() {
     Instant now = clock.instant();
@@ -470,6 +474,13 @@ public final class Batches implements Service {
       settleVanished(now.minus(periodicGrace()), "before");
     }
     settleVanishedMembers(now);
+    List<String> callbacksGone = vanishedCallbacks.settle(now);
+    if (!callbacksGone.isEmpty()) {
+      log.info("batches: callbacks whose job vanished counted as done in {}", callbacksGone);
+    }
+    for (String bid : callbacksGone) {
+      settle(bid, now);
+    }
     recheckCommitted(now);
   }
 

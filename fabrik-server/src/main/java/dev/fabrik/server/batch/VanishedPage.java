@@ -1,5 +1,6 @@
 package dev.fabrik.server.batch;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -15,8 +16,10 @@ public record VanishedPage(Set<String> moved, MemberKey next) {
   /** No pending member left to examine: the next pass starts over. */
   public static final VanishedPage END = new VanishedPage(Set.of(), null);
 
-  /** A page of {@code examined} members (at most {@code limit}) in which {@code moved} moved. */
-  public static VanishedPage of(Set<String> moved, List<MemberKey> examined, int limit) {
-    return new VanishedPage(moved, examined.size() < limit ? null : examined.getLast());
+  /** A page of {@code examined} members (at most {@code limit}) of which {@code moved} moved. */
+  public static VanishedPage of(List<MemberKey> moved, List<MemberKey> examined, int limit) {
+    Set<String> bids = new LinkedHashSet<>();
+    moved.forEach(m -> bids.add(m.bid()));
+    return new VanishedPage(bids, examined.size() < limit ? null : examined.getLast());
   }
 }

@@ -47,10 +47,6 @@ public final class BatchSql {
 
   private final String batches;
   private final String members;
-  private final String jobs;
-  private final String sets;
-  private final String fates;
-  private final String held;
   private final String insertIgnore;
   private final String onConflictIgnore;
   private final String skipLocked;
@@ -63,10 +59,6 @@ public final class BatchSql {
   public BatchSql(String prefix, boolean postgres) {
     this.batches = prefix + "batches";
     this.members = prefix + "batch_members";
-    this.jobs = prefix + "jobs";
-    this.sets = prefix + "set_entries";
-    this.fates = prefix + "job_fates";
-    this.held = "SELECT jid FROM " + prefix + "workflow_jobs WHERE state = 'held'";
     this.insertIgnore = postgres ? "INSERT INTO " : "INSERT OR IGNORE INTO ";
     this.onConflictIgnore = postgres ? " ON CONFLICT DO NOTHING" : "";
     this.skipLocked = postgres ? " FOR UPDATE SKIP LOCKED" : "";
@@ -437,103 +429,6 @@ public final class BatchSql {
       update(c, "DELETE FROM " + members + " WHERE bid = ?", bid);
       update(c, "DELETE FROM " + batches + " WHERE bid = ?", bid);
     }
-  }
-
-  /**
-   * Crash recovery, in the caller's transaction; returns how many rows moved. Safe to run at any
-   * time on any number of nodes: each statement moves a member only forward ({@code pending} to
-   * failed or succeeded), as its ACK or FAIL report would, so a report that arrives later changes
-   * nothing, and the callbacks still fire by their own compare-and-set.
-   *
-   * <p>Pending members of unfinished batches, joined before {@code joinedBefore}, whose job waits
-   * in the retries or the dead set, or whose FAIL discarded it ({@code job_fates}, written in that
-   * FAIL's transaction), failed a run whose outcome was lost: they count as failed.
-   *
-   * <p>Pending members whose job is nowhere any more (not queued, reserved, scheduled, retrying,
-   * dead, held by a workflow, nor discarded) were ACKed by a process that died before it recorded
-   * the outcome: they count as succeeded. {@code NOT IN} so each jobs table is read once, not once
-   * per member:
-   *
-   * <pre>
-   * UPDATE batch_members SET state = 'succeeded' WHERE state = 'pending' AND joined_us &lt; ?
-   *   AND bid IN (SELECT bid FROM batches WHERE complete_st = '')
-   *   AND jid NOT IN (SELECT jid FROM jobs) AND jid NOT IN (SELECT jid FROM set_entries)
-   *   AND jid NOT IN (SELECT jid FROM workflow_jobs WHERE state = 'held')
-   *   AND jid NOT IN (SELECT jid FROM job_fates)
-   * </pre>
-   *
-   * <p>A callback state {@code "1"} whose job is nowhere was ACKed before its report reached the
-   * batch (the job is stored with the state, {@code fire}, so it existed): it moves to {@code "2"}.
-   */
-  public int settleVanished(Connection c, Instant joinedBefore) throws SQLException {
-    String unfinished = " AND bid IN (SELECT bid FROM " + batches + " WHERE complete_st = '')";
-    String failedRuns =
-        postgres
-            ? "SELECT jid FROM " + sets + " WHERE set_name IN ('retries', 'dead')"
-            : "SELECT jid FROM " + sets + " WHERE set_id IN (1, 2)";
-    int moved =
-        update(
-            c,
-            "UPDATE "
-                + members
-                + " SET state = 'failed' WHERE state = 'pending' AND joined_us < ?"
-                + unfinished
-                + " AND (jid IN ("
-                + failedRuns
-                + ") OR jid IN (SELECT jid FROM "
-                + fates
-                + "))",
-            micros(joinedBefore));
-    moved +=
-        update(
-            c,
-            "UPDATE "
-                + members
-                + " SET state = 'succeeded' WHERE state = 'pending' AND joined_us < ?"
-                + unfinished
-                + " AND jid NOT IN (SELECT jid FROM "
-                + jobs
-                + ") AND jid NOT IN (SELECT jid FROM "
-                + sets
-                + ") AND jid NOT IN ("
-                + held
-                + ") AND jid NOT IN (SELECT jid FROM "
-                + fates
-                + ")",
-            micros(joinedBefore));
-    moved +=
-        update(
-            c,
-            "UPDATE "
-                + batches
-                + " SET complete_st = '2', completed_us = ? WHERE complete_st = '1'"
-                + gone(callbackJid("complete_job")),
-            micros(joinedBefore));
-    moved +=
-        update(
-            c,
-            "UPDATE "
-                + batches
-                + " SET success_st = '2' WHERE success_st = '1'"
-                + gone(callbackJid("success_job")));
-    return moved;
-  }
-
-  /** The jid of a callback job column's JSON. */
-  private String callbackJid(String column) {
-    return postgres ? "(" + column + "::jsonb ->> 'jid')" : "json_extract(" + column + ", '$.jid')";
-  }
-
-  private String gone(String jid) {
-    return " AND "
-        + jid
-        + " NOT IN (SELECT jid FROM "
-        + jobs
-        + ") AND "
-        + jid
-        + " NOT IN (SELECT jid FROM "
-        + sets
-        + ")";
   }
 
   public BatchCounts counts(Connection c) throws SQLException {

@@ -41,7 +41,7 @@ public abstract class VanishedMembersContract {
   protected Store store;
   protected BatchStore members;
   protected Batches batches;
-  private BatchOutcomes hooks;
+  protected BatchOutcomes hooks;
 
   protected abstract Store open() throws Exception;
 
@@ -111,7 +111,7 @@ public abstract class VanishedMembersContract {
     return job;
   }
 
-  private Reservation fetch(String queue) {
+  protected Reservation fetch(String queue) {
     return store.reserve(List.of(queue), "w1", clock.instant(), p -> T0.plusSeconds(600)).get();
   }
 
@@ -304,5 +304,135 @@ public abstract class VanishedMembersContract {
     mover.join();
     assertThat(members.settleVanishedPage(null, T0.plusSeconds(1), 1000).moved()).isEmpty();
     assertThat(members.members(bid, MemberState.PENDING, count + 1)).hasSize(count);
+  }
+
+  // ---------------------------------------------------------------- callbacks
+
+  /** The jid of {@code bid}'s callback job, fixed at NEW. */
+  protected String callbackJid(String bid, Callback which) {
+    BatchRecord b = members.row(bid).orElseThrow();
+    String json = which == Callback.COMPLETE ? b.completeJob() : b.successJob();
+    return JobCodec.MAPPER.readTree(json).path("jid").asString();
+  }
+
+  /** A committed batch of one member, ACKed: its complete callback is queued ("1"). */
+  protected String batchWithItsCompleteCallbackQueued(String member) {
+    String bid = newBatch();
+    push(member, bid);
+    batches.commit(bid);
+    ackNextMember();
+    assertThat(batches.status(bid).completeSt()).isEqualTo(BatchRecord.ENQUEUED);
+    return bid;
+  }
+
+  /**
+   * An operator deletes a queued complete callback: past the grace the sweep counts it as done, and
+   * the success callback fires, once, as after its ACK.
+   */
+  @Test
+  void aDeletedCompleteCallbackCountsAsDoneAndTheSuccessCallbackFiresOnce() {
+    String bid = batchWithItsCompleteCallbackQueued("m-1");
+    assertThat(store.singleJobs().deleteQueued("callbacks", callbackJid(bid, Callback.COMPLETE)))
+        .isTrue();
+
+    batches.sweepNow();
+    assertThat(batches.status(bid).completeSt()).as("within the grace").isEqualTo("1");
+    clock.advance(LATER);
+    batches.sweepNow();
+    BatchRecord b = batches.status(bid);
+    assertThat(b.completeSt()).isEqualTo(BatchRecord.DONE);
+    assertThat(b.successSt()).isEqualTo(BatchRecord.ENQUEUED);
+    assertThat(store.queueSize("callbacks")).as("the success callback").isEqualTo(1);
+
+    clock.advance(LATER);
+    batches.sweepNow();
+    batches.sweepNow();
+    assertThat(batches.status(bid).successSt()).as("its job still waits").isEqualTo("1");
+    assertThat(store.queueSize("callbacks")).isEqualTo(1);
+    assertThat(batches.callbacksPushed()).isEqualTo(2);
+  }
+
+  /**
+   * A callback in flight, or killed to the dead set, is not vanished; deleted from the dead set it
+   * is.
+   */
+  @Test
+  void aRunningOrDeadCallbackStaysPendingUntilDeletedFromTheDeadSet() {
+    String bid = batchWithItsCompleteCallbackQueued("m-1");
+    Reservation running = fetch("callbacks");
+    for (int i = 0; i < 2; i++) {
+      clock.advance(LATER);
+      batches.sweepNow();
+    }
+    assertThat(batches.status(bid).completeSt()).as("in flight").isEqualTo("1");
+
+    assertThat(
+            store.fail(
+                running.jid(),
+                r -> new FailureDecision.Dead(T0.plus(Duration.ofDays(1)), r.payload())))
+        .isPresent();
+    for (int i = 0; i < 2; i++) {
+      clock.advance(LATER);
+      batches.sweepNow();
+    }
+    assertThat(batches.status(bid).completeSt()).as("dead").isEqualTo("1");
+
+    assertThat(store.mutate(SetName.DEAD, e -> true, new Mutation.Delete())).isEqualTo(1);
+    batches.sweepNow();
+    clock.advance(LATER);
+    batches.sweepNow();
+    assertThat(batches.status(bid).completeSt()).isEqualTo(BatchRecord.DONE);
+  }
+
+  /** A child batch whose complete callback was deleted no longer holds its parent back. */
+  @Test
+  void aChildsDeletedCallbackLetsTheParentComplete() {
+    String parent = newBatch();
+    String child =
+        batches.create(
+            new BatchRequest(
+                null,
+                parent,
+                null,
+                (ObjectNode)
+                    JobCodec.MAPPER.readTree("{\"jobtype\":\"Child\",\"queue\":\"kids\"}")));
+    push("m-1", child);
+    batches.commit(child);
+    batches.commit(parent);
+    ackNextMember();
+    assertThat(batches.status(child).completeSt()).isEqualTo(BatchRecord.ENQUEUED);
+    assertThat(batches.status(parent).completeSt()).isEmpty();
+    assertThat(store.singleJobs().deleteQueued("kids", callbackJid(child, Callback.COMPLETE)))
+        .isTrue();
+
+    batches.sweepNow();
+    clock.advance(LATER);
+    batches.sweepNow();
+    assertThat(batches.status(child).completeSt()).isEqualTo(BatchRecord.DONE);
+    assertThat(batches.status(parent).completeSt()).isEqualTo(BatchRecord.ENQUEUED);
+    assertThat(store.queueSize("callbacks")).as("the parent's complete callback").isEqualTo(1);
+    assertThat(batches.callbacksPushed()).isEqualTo(2);
+  }
+
+  /**
+   * A callback ACKed while its report is still on its way looks vanished; the sweep and the late
+   * report race on one compare-and-set, so the next step fires once, whichever comes first.
+   */
+  @Test
+  void anAckedCallbackReportedAfterTheSweepCountsOnce() {
+    String bid = batchWithItsCompleteCallbackQueued("m-1");
+    Reservation complete = fetch("callbacks");
+    store.acknowledge(complete.jid());
+    batches.sweepNow();
+    clock.advance(LATER);
+    batches.sweepNow();
+    hooks.acknowledged(complete);
+    batches.sweepNow();
+
+    BatchRecord b = batches.status(bid);
+    assertThat(b.completeSt()).isEqualTo(BatchRecord.DONE);
+    assertThat(b.successSt()).isEqualTo(BatchRecord.ENQUEUED);
+    assertThat(store.queueSize("callbacks")).isEqualTo(1);
+    assertThat(batches.callbacksPushed()).isEqualTo(2);
   }
 }

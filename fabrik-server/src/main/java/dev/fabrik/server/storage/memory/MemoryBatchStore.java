@@ -1,10 +1,12 @@
 package dev.fabrik.server.storage.memory;
 
+import dev.fabrik.protocol.JobCodec;
 import dev.fabrik.server.batch.BatchCounts;
 import dev.fabrik.server.batch.BatchRecord;
 import dev.fabrik.server.batch.BatchRefusals;
 import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
+import dev.fabrik.server.batch.CallbackKey;
 import dev.fabrik.server.batch.MemberKey;
 import dev.fabrik.server.batch.MemberState;
 import dev.fabrik.server.batch.VanishedPage;
@@ -14,15 +16,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Batches in maps, every method under this object's lock: each call is one atomic step, as one
@@ -47,6 +48,7 @@ final class MemoryBatchStore implements BatchStore {
   private final Consumer<List<QueuedJob>> enqueue;
   private final Object storeLock;
   private final Function<String, MemberState> whereabouts;
+  private final Predicate<String> holds;
 
   /** {@code jid → bid} of PUSHes that joined and have not stored their job yet. */
   private final Map<String, String> joining = new HashMap<>();
@@ -57,14 +59,18 @@ final class MemoryBatchStore implements BatchStore {
    * @param enqueue the store's enqueue, for callback jobs
    * @param whereabouts what the store's job tables say of a member's job, read under the store's
    *     lock ({@link BatchStore#settleVanishedPage}: failed, pending or succeeded)
+   * @param holds whether the store holds a job anywhere (queued, reserved, in a set, held by a
+   *     workflow), read under the store's lock ({@link BatchStore#vanishedCallbacks})
    */
   MemoryBatchStore(
       Object storeLock,
       Consumer<List<QueuedJob>> enqueue,
-      Function<String, MemberState> whereabouts) {
+      Function<String, MemberState> whereabouts,
+      Predicate<String> holds) {
     this.storeLock = storeLock;
     this.enqueue = enqueue;
     this.whereabouts = whereabouts;
+    this.holds = holds;
   }
 
   /**
@@ -428,7 +434,7 @@ final class MemoryBatchStore implements BatchStore {
     for (MemberKey m : page) {
       judged.put(m, whereabouts.apply(m.jid()));
     }
-    Set<String> moved = new LinkedHashSet<>();
+    List<MemberKey> moved = new ArrayList<>();
     synchronized (this) {
       judged.forEach(
           (m, state) -> {
@@ -436,11 +442,35 @@ final class MemoryBatchStore implements BatchStore {
             if (state != MemberState.PENDING
                 && r != null
                 && r.members.replace(m.jid(), MemberState.PENDING, state)) {
-              moved.add(m.bid());
+              moved.add(m);
             }
           });
     }
     return VanishedPage.of(moved, page, limit);
+  }
+
+  /** Under the store's lock, then this one (their order everywhere): one snapshot of both. */
+  @Override
+  public List<CallbackKey> vanishedCallbacks() {
+    synchronized (storeLock) {
+      synchronized (this) {
+        List<CallbackKey> out = new ArrayList<>();
+        for (Row r : new TreeMap<>(rows).values()) {
+          BatchRecord b = r.batch;
+          if (b.completeSt().equals(BatchRecord.ENQUEUED) && !holds.test(jid(b.completeJob()))) {
+            out.add(new CallbackKey(b.bid(), Callback.COMPLETE));
+          }
+          if (b.successSt().equals(BatchRecord.ENQUEUED) && !holds.test(jid(b.successJob()))) {
+            out.add(new CallbackKey(b.bid(), Callback.SUCCESS));
+          }
+        }
+        return out;
+      }
+    }
+  }
+
+  private static String jid(String callbackJson) {
+    return JobCodec.MAPPER.readTree(callbackJson).path("jid").asString();
   }
 
   private synchronized List<MemberKey> candidates(

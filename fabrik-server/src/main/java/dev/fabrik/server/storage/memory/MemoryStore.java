@@ -54,7 +54,7 @@ public final class MemoryStore implements Store {
   private final List<EnqueueListener> listeners = new CopyOnWriteArrayList<>();
   private final MemoryTrackStore tracking = new MemoryTrackStore(this::holdsJob);
   private final MemoryBatchStore batches =
-      new MemoryBatchStore(lock, this::enqueue, this::memberWhereabouts);
+      new MemoryBatchStore(lock, this::enqueue, this::memberWhereabouts, this::holdsJob);
 
   private final InProcessLimitStore limits = new InProcessLimitStore();
   private final MemoryJobStatsStore history = new MemoryJobStatsStore();

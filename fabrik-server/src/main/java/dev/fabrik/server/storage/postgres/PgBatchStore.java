@@ -4,11 +4,13 @@ import dev.fabrik.server.batch.BatchCounts;
 import dev.fabrik.server.batch.BatchRecord;
 import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
+import dev.fabrik.server.batch.CallbackKey;
 import dev.fabrik.server.batch.MemberKey;
 import dev.fabrik.server.batch.MemberState;
 import dev.fabrik.server.batch.VanishedPage;
 import dev.fabrik.server.storage.BatchSql;
 import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.VanishedCallbackSql;
 import dev.fabrik.server.storage.VanishedMemberSql;
 import java.time.Instant;
 import java.util.List;
@@ -27,9 +29,14 @@ import java.util.function.BiConsumer;
  * FLUSH, an expiry or a COMMIT removed or closed the batch in between.
  */
 final class PgBatchStore implements BatchStore {
+  /** Members crash recovery judges per lookup: one scan of each job table per page. */
+  private static final int RECOVERY_PAGE = 100_000;
+
   private final PgDatabase db;
   private final BatchSql sql;
   private final VanishedMemberSql vanished;
+  private final VanishedCallbackSql callbacks;
+  private final VanishedMemberSql.Runner steps;
   private final PgInserts inserts;
   private final PgBatchJoins joins;
   private final BiConsumer<String, Integer> enqueued;
@@ -45,6 +52,19 @@ final class PgBatchStore implements BatchStore {
     this.enqueued = enqueued;
     this.sql = new BatchSql(db.sql("{s}."), true);
     this.vanished = new VanishedMemberSql(db.sql("{s}."), true);
+    this.callbacks = new VanishedCallbackSql(db.sql("{s}."), true);
+    this.steps =
+        new VanishedMemberSql.Runner() {
+          @Override
+          public <T> T read(VanishedMemberSql.Step<T> step) {
+            return PgCalls.autocommit(db, "looking for batch members' jobs", step::run);
+          }
+
+          @Override
+          public <T> T write(VanishedMemberSql.Step<T> step) {
+            return PgCalls.transaction(db, "settling vanished batch members", step::run);
+          }
+        };
   }
 
   @Override
@@ -197,10 +217,16 @@ final class PgBatchStore implements BatchStore {
     return PgCalls.transaction(db, "purging batches", c -> sql.purge(c, before, limit));
   }
 
+  /** Members page by page (each page settled in its own short transaction), then callbacks. */
   @Override
   public int settleVanished(Instant joinedBefore) {
-    return PgCalls.autocommit(
-        db, "recovering batch members", c -> sql.settleVanished(c, joinedBefore));
+    int moved = vanished.recover(steps, joinedBefore, RECOVERY_PAGE);
+    for (CallbackKey k : vanishedCallbacks()) {
+      if (callbackDone(k.bid(), k.which(), joinedBefore)) {
+        moved++;
+      }
+    }
+    return moved;
   }
 
   /**
@@ -209,20 +235,12 @@ final class PgBatchStore implements BatchStore {
    */
   @Override
   public VanishedPage settleVanishedPage(MemberKey after, Instant joinedBefore, int limit) {
-    List<MemberKey> page =
-        PgCalls.autocommit(
-            db,
-            "listing pending batch members",
-            c -> vanished.candidates(c, after, joinedBefore, limit));
-    if (page.isEmpty()) {
-      return VanishedPage.END;
-    }
-    var judged =
-        PgCalls.autocommit(
-            db, "looking for batch members' jobs", c -> vanished.whereabouts(c, page));
-    var moved =
-        PgCalls.transaction(db, "settling vanished batch members", c -> vanished.settle(c, judged));
-    return VanishedPage.of(moved, page, limit);
+    return vanished.page(steps, after, joinedBefore, limit);
+  }
+
+  @Override
+  public List<CallbackKey> vanishedCallbacks() {
+    return PgCalls.autocommit(db, "looking for batch callbacks' jobs", callbacks::vanished);
   }
 
   @Override

@@ -4,12 +4,17 @@ import dev.fabrik.server.batch.BatchCounts;
 import dev.fabrik.server.batch.BatchRecord;
 import dev.fabrik.server.batch.BatchStore;
 import dev.fabrik.server.batch.Callback;
+import dev.fabrik.server.batch.CallbackKey;
 import dev.fabrik.server.batch.MemberKey;
 import dev.fabrik.server.batch.MemberState;
 import dev.fabrik.server.batch.VanishedPage;
 import dev.fabrik.server.storage.BatchSql;
 import dev.fabrik.server.storage.QueuedJob;
+import dev.fabrik.server.storage.StorageException;
+import dev.fabrik.server.storage.VanishedCallbackSql;
 import dev.fabrik.server.storage.VanishedMemberSql;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
@@ -25,10 +30,20 @@ import java.util.function.Function;
  * #fire}), so they commit together.
  */
 final class SqliteBatchStore implements BatchStore {
+  /** Members crash recovery judges per lookup: one scan of each job table per page. */
+  private static final int RECOVERY_PAGE = 100_000;
+
+  /**
+   * About how many rows a vanished page's compare-and-sets write (the writer bounds its groups).
+   */
+  private static final int SETTLE_ROWS = 5000;
+
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
   private final BatchSql sql = new BatchSql("", false);
   private final VanishedMemberSql vanished = new VanishedMemberSql("", false);
+  private final VanishedCallbackSql callbacks = new VanishedCallbackSql("", false);
+  private final VanishedMemberSql.Runner offWriter;
   private final Function<List<QueuedJob>, WriteOp<Void>> insertJobs;
   private final BatchJoins joins;
 
@@ -45,6 +60,18 @@ final class SqliteBatchStore implements BatchStore {
     this.readers = readers;
     this.insertJobs = insertJobs;
     this.joins = joins;
+    this.offWriter =
+        new VanishedMemberSql.Runner() {
+          @Override
+          public <T> T read(VanishedMemberSql.Step<T> step) {
+            return readers.read(step::run);
+          }
+
+          @Override
+          public <T> T write(VanishedMemberSql.Step<T> step) {
+            return writer.write(tx -> step.run(tx.connection()), SETTLE_ROWS, 0);
+          }
+        };
     writer.write(
         tx -> {
           try (Statement s = tx.connection().createStatement()) {
@@ -188,9 +215,23 @@ final class SqliteBatchStore implements BatchStore {
     return writer.write(tx -> sql.purge(tx.connection(), before, limit));
   }
 
+  /**
+   * One writer op, as before the lookups were paged: nothing the writer applies (a join, the job of
+   * its PUSH, an ACK's outcome) falls between a page's lookup and its compare-and-sets.
+   */
   @Override
   public int settleVanished(Instant joinedBefore) {
-    return writer.write(tx -> sql.settleVanished(tx.connection(), joinedBefore));
+    return writer.write(
+        tx -> {
+          Connection c = tx.connection();
+          int moved = vanished.recover(on(c), joinedBefore, RECOVERY_PAGE);
+          for (CallbackKey k : callbacks.vanished(c)) {
+            if (sql.callbackDone(c, k.bid(), k.which(), joinedBefore)) {
+              moved++;
+            }
+          }
+          return moved;
+        });
   }
 
   /**
@@ -199,13 +240,32 @@ final class SqliteBatchStore implements BatchStore {
    */
   @Override
   public VanishedPage settleVanishedPage(MemberKey after, Instant joinedBefore, int limit) {
-    List<MemberKey> page = readers.read(c -> vanished.candidates(c, after, joinedBefore, limit));
-    if (page.isEmpty()) {
-      return VanishedPage.END;
-    }
-    var judged = readers.read(c -> vanished.whereabouts(c, page));
-    var moved = writer.write(tx -> vanished.settle(tx.connection(), judged), page.size(), 0);
-    return VanishedPage.of(moved, page, limit);
+    return vanished.page(offWriter, after, joinedBefore, limit);
+  }
+
+  /** On a reader: the scans never hold up the writer. */
+  @Override
+  public List<CallbackKey> vanishedCallbacks() {
+    return readers.read(callbacks::vanished);
+  }
+
+  /** Every step on {@code c}, the writer's connection inside one of its ops. */
+  private static VanishedMemberSql.Runner on(Connection c) {
+    return new VanishedMemberSql.Runner() {
+      @Override
+      public <T> T read(VanishedMemberSql.Step<T> step) {
+        return write(step);
+      }
+
+      @Override
+      public <T> T write(VanishedMemberSql.Step<T> step) {
+        try {
+          return step.run(c);
+        } catch (SQLException e) {
+          throw new StorageException("recovering batch members", e);
+        }
+      }
+    };
   }
 
   @Override
