@@ -35,7 +35,7 @@ import java.util.function.Function;
  *        FROM fabrik.jobs WHERE q.free AND queue = q.name AND reserved_until_us IS NULL
  *        AND jobtype &lt;&gt; ALL(bt) ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED) c LIMIT 1),
  *      needed AS (the rows of r for the claimed job's queue and type),
- *      picked AS (for each, the ($spread mod free)-th free number below its limit),
+ *      picked AS (for each, the ($ticket mod free)-th of its first 64 free numbers),
  *      slot AS (INSERT INTO fabrik.limit_slots ... picked, if every key has a number
  *        ON CONFLICT (key, slot) DO NOTHING RETURNING key),
  *      moved AS (UPDATE fabrik.jobs ... WHERE id = claimed.id AND every needed slot went in),
@@ -55,9 +55,9 @@ import java.util.function.Function;
  *
  * <p>Why a spread number: concurrent claims of one node that all picked the lowest free number
  * conflicted (measured: most lost races of a limited drain, where one ACK batch frees several slots
- * and wakes as many FETCHes). Each claim takes a ticket, and picks the (ticket mod free)-th free
- * number, so claims that see the same free numbers pick different ones; the tickets start at a
- * random value per node, so two nodes seldom pick alike.
+ * and wakes as many FETCHes). Each claim takes a ticket, and picks the (ticket mod free)-th of the
+ * first {@value #SPREAD} free numbers it finds, so claims that see the same free numbers pick
+ * different ones; the tickets start at a random value per node, so two nodes seldom pick alike.
  *
  * <p>The statement commits without waiting for the WAL flush, as a plain FETCH's claim does ({@link
  * PgReservations}; {@code set_config('synchronous_commit', 'off', true)} sent in the same round
@@ -68,6 +68,12 @@ import java.util.function.Function;
  * have that many more jobs running than it allows. A node's crash loses nothing.
  */
 final class PgSlotClaims {
+
+  /**
+   * How many free numbers a claim chooses among: the first ones found, so a key with a large limit
+   * costs no more than one with a small (no sort, no count over every number).
+   */
+  static final int SPREAD = 64;
 
   /** SQLSTATE the statement raises to roll back a claim that took only some of its slots. */
   static final String UNDONE = "FB001";
@@ -105,10 +111,11 @@ final class PgSlotClaims {
                 + " JOIN r ON r.name = CASE r.scope WHEN 'queue' THEN c.queue ELSE c.jobtype END),"
                 + " picked AS MATERIALIZED (SELECT n.key, f.g, n.jid, n.expires FROM needed n"
                 + " CROSS JOIN LATERAL (SELECT f.g FROM (SELECT g,"
-                + " row_number() OVER (ORDER BY g) - 1 AS i, count(*) OVER () AS free"
-                + " FROM generate_series(0, n.lim - 1) g WHERE NOT EXISTS (SELECT 1"
-                + " FROM {s}.limit_slots h WHERE h.key = n.key AND h.slot = g)) f"
-                + " WHERE f.i = ?::bigint % f.free) f),"
+                + " row_number() OVER () - 1 AS i, count(*) OVER () AS free"
+                + " FROM (SELECT g FROM generate_series(0, n.lim - 1) g WHERE NOT EXISTS (SELECT 1"
+                + " FROM {s}.limit_slots h WHERE h.key = n.key AND h.slot = g) LIMIT "
+                + SPREAD
+                + ") w) f WHERE f.i = ?::bigint % f.free) f),"
                 + " slot AS (INSERT INTO {s}.limit_slots (key, slot, jid, expires_us)"
                 + " SELECT key, g, jid, expires FROM picked"
                 + " WHERE (SELECT count(*) FROM picked) = (SELECT count(*) FROM needed)"

@@ -17,12 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,38 +68,10 @@ class PgSlotClaimsTest {
     PostgresStore a = nodes.node();
     PostgresStore b = nodes.node();
     enqueue(a, "q", 20);
-    ConcurrentLinkedQueue<String> granted = new ConcurrentLinkedQueue<>();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> racers = new ArrayList<>();
-      for (int t = 0; t < 8; t++) {
-        PostgresStore s = t % 2 == 0 ? a : b;
-        String wid = "w" + t;
-        racers.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  // Until this racer finds the limit full: a lost race looks again.
-                  for (int i = 0; i < 100; i++) {
-                    SlotGrant g = s.limits().reserveWithSlot(Q, limited(3), wid, T0, DEADLINE);
-                    if (g.reservation() != null) {
-                      granted.add(g.reservation().jid());
-                    } else if (!g.lost()) {
-                      assertThat(g.full()).containsExactly(KEY);
-                      return null;
-                    }
-                  }
-                  throw new AssertionError("never found the limit full");
-                }));
-      }
-      start.countDown();
-      for (Future<?> f : racers) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+
+    List<String> granted =
+        SlotRacers.race(
+            a, b, KEY, (s, wid) -> s.limits().reserveWithSlot(Q, limited(3), wid, T0, DEADLINE));
 
     assertThat(granted).hasSize(3).doesNotHaveDuplicates();
     assertThat(b.limits().inFlight(T0)).containsExactly(Map.entry(KEY, 3));
