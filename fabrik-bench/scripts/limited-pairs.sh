@@ -9,6 +9,9 @@
 #
 # usage: fabrik-bench/scripts/limited-pairs.sh postgres|sqlite JAR_A JAR_B [PAIRS] [JOBS]
 #        (defaults 3 pairs, 3000 jobs)
+# env:   SCOPE=jobtype  limit the bench jobs' type (bench.noop) rather than the queue
+#        (--limit-scope, which builds before it lack: set BENCH_JAR)
+#        BENCH_JAR=JAR  run the bench client of JAR against both servers (default: each run's jar)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,6 +20,9 @@ jar_a=$2
 jar_b=$3
 pairs=${4:-3}
 jobs=${5:-3000}
+scope=${SCOPE:-queue}
+scope_opt=()
+[[ "$scope" != queue ]] && scope_opt=(--limit-scope "$scope")
 # shellcheck source=pg-throwaway.sh
 source "$root/fabrik-bench/scripts/pg-throwaway.sh" limitedpairs
 
@@ -38,13 +44,14 @@ for _ in $(seq 1 "$pairs"); do
       (exec 3<>"/dev/tcp/127.0.0.1/$web") 2>/dev/null && break
       sleep 0.3 # polling for the node's web port: nothing to await in a shell
     done
-    echo "run $run $(date -u +%H:%M:%S) $jar $storage load $(cut -d' ' -f1 /proc/loadavg)"
+    echo "run $run $(date -u +%H:%M:%S) $jar $storage $scope load $(cut -d' ' -f1 /proc/loadavg)"
     if ! kill -0 "$node" 2>/dev/null; then
       echo "the server did not start:" && tail -5 "$work/node$run.log"
       node=
       continue
     fi
-    "$java" -jar "$jar" bench --url "tcp://127.0.0.1:$port" --web-url "http://127.0.0.1:$web/" \
+    "$java" -jar "${BENCH_JAR:-$jar}" bench --url "tcp://127.0.0.1:$port" \
+      --web-url "http://127.0.0.1:$web/" "${scope_opt[@]}" \
       --phases limited-drain --jobs "$jobs" --concurrency 20 --limit 10 --work-ms 5 \
       --server-pid "$node" 2>&1 | grep -vE "^\s*$" || echo "bench failed"
     # The gate's own counts: FETCHes that found the queue full, and slots lost to a concurrent taker.

@@ -182,7 +182,7 @@ public final class Bench {
               settings.concurrency(),
               l.limit(),
               l.work(),
-              new WebLimitApi(webUrl(l), settings.connection().password()));
+              new WebLimitApi(webUrl(l), settings.connection().password(), l.onJobtype()));
     } catch (IllegalArgumentException e) {
       tally.error(e.getMessage());
       return tally.result(Phase.LIMITED_DRAIN, Duration.ZERO, null);

@@ -107,6 +107,15 @@ public final class BenchCommand implements Callable<Integer> {
   int limit;
 
   @Option(
+      names = "--limit-scope",
+      paramLabel = "SCOPE",
+      defaultValue = "queue",
+      description =
+          "limited-drain: what --limit limits: queue (the bench queue) or jobtype (the bench jobs'"
+              + " type, bench.noop) (default ${DEFAULT-VALUE}).")
+  String limitScope;
+
+  @Option(
       names = "--work-ms",
       paramLabel = "MS",
       defaultValue = "5",
@@ -168,7 +177,8 @@ public final class BenchCommand implements Callable<Integer> {
               .engine(engine)
               .latencyTrace(latencyTrace)
               .limited(
-                  new BenchSettings.Limited(limit, java.time.Duration.ofMillis(workMs), webUrl))
+                  new BenchSettings.Limited(
+                      limit, java.time.Duration.ofMillis(workMs), webUrl, onJobtype(limitScope)))
               .warmupJobs(warmupJobs)
               .build();
     } catch (IllegalArgumentException e) {
@@ -189,5 +199,15 @@ public final class BenchCommand implements Callable<Integer> {
     out.print(json ? report.json() : report.table());
     out.flush();
     return report.ok() ? 0 : 1;
+  }
+
+  private static boolean onJobtype(String scope) {
+    return switch (scope) {
+      case "queue" -> false;
+      case "jobtype" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "--limit-scope must be queue or jobtype, not \"" + scope + "\"");
+    };
   }
 }

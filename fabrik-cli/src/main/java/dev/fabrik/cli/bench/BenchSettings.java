@@ -39,12 +39,17 @@ public record BenchSettings(
     int warmupJobs) {
 
   /**
-   * The limited-drain phase: a concurrency limit of {@code limit} on the bench queue, each job held
-   * {@code work}, the limit set through the JSON API at {@code web} (null: the command port + 1 on
-   * the same host, as 7419/7420).
+   * The limited-drain phase: a concurrency limit of {@code limit} on the bench queue (or, with
+   * {@code onJobtype}, on the bench jobs' type), each job held {@code work}, the limit set through
+   * the JSON API at {@code web} (null: the command port + 1 on the same host, as 7419/7420).
    */
-  public record Limited(int limit, Duration work, URI web) {
+  public record Limited(int limit, Duration work, URI web, boolean onJobtype) {
     public static final Limited DEFAULT = new Limited(10, Duration.ofMillis(5), null);
+
+    /** A limit on the bench queue. */
+    public Limited(int limit, Duration work, URI web) {
+      this(limit, work, web, false);
+    }
 
     public Limited {
       if (limit < 1 || work == null || work.isNegative()) {

@@ -21,12 +21,17 @@ import tools.jackson.databind.json.JsonMapper;
 final class JobLines {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /** The job type of every bench job. */
+  static final String JOBTYPE = "bench.noop";
+
   private JobLines() {}
 
   static String job(String queue, String argsJson) {
     return "{\"jid\":\""
         + ProtocolConnection.randomJid()
-        + "\",\"jobtype\":\"bench.noop\","
+        + "\",\"jobtype\":\""
+        + JOBTYPE
+        + "\","
         + "\"queue\":\""
         + queue
         + "\",\"args\":["

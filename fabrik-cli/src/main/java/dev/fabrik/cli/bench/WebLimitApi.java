@@ -8,27 +8,39 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Sets and removes limited-drain's limit through the server's JSON API (docs/limits.md):
+ * Sets and removes limited-drain's limit through the server's JSON API (docs/limits.md), on the
+ * bench queue or on the bench jobs' type:
  *
  * <pre>
  * POST /api/limits {"scope":"queue","name":"bench-1a2b3c4d","concurrency":10}   → 201
  * POST /api/limits/queue:bench-1a2b3c4d/remove                                  → 200
+ * POST /api/limits {"scope":"jobtype","name":"bench.noop","concurrency":10}      → 201
  * </pre>
  */
 final class WebLimitApi implements LimitedDrainPhase.LimitApi {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final FabrikAdmin admin;
+  private final boolean onJobtype;
 
-  WebLimitApi(URI web, String password) {
+  WebLimitApi(URI web, String password, boolean onJobtype) {
     this.admin = FabrikAdmin.connect(web, password);
+    this.onJobtype = onJobtype;
+  }
+
+  private String scope() {
+    return onJobtype ? "jobtype" : "queue";
+  }
+
+  private String name(String queue) {
+    return onJobtype ? JobLines.JOBTYPE : queue;
   }
 
   @Override
   public void set(String queue, int concurrency) {
     ObjectNode rule = JSON.createObjectNode();
-    rule.put("scope", "queue");
-    rule.put("name", queue);
+    rule.put("scope", scope());
+    rule.put("name", name(queue));
     rule.put("concurrency", concurrency);
     admin.postJson("/api/limits", rule);
   }
@@ -41,7 +53,7 @@ final class WebLimitApi implements LimitedDrainPhase.LimitApi {
   public String serverIdleGaps(String queue) {
     for (JsonNode limit : admin.getJson("/api/limits").path("limits")) {
       JsonNode gaps = limit.path("idle_gaps");
-      if (limit.path("id").asString("").equals("queue:" + queue) && gaps.isObject()) {
+      if (limit.path("id").asString("").equals(scope() + ":" + name(queue)) && gaps.isObject()) {
         long count = gaps.path("count").asLong();
         return String.format(
             Locale.ROOT,
@@ -71,6 +83,6 @@ final class WebLimitApi implements LimitedDrainPhase.LimitApi {
 
   @Override
   public void remove(String queue) {
-    admin.postJson("/api/limits/queue:" + queue + "/remove", null);
+    admin.postJson("/api/limits/" + scope() + ":" + name(queue) + "/remove", null);
   }
 }

@@ -90,8 +90,11 @@ class BenchTest {
         .contains("push-bulk", "drain", "jobs/s", "srv us/job", "engine " + engine.label());
   }
 
-  @Test
-  void limitedDrainKeepsTheLimitAndRemovesItAfterwards() throws InterruptedException {
+  /** On the bench queue, or (--limit-scope jobtype) on the bench jobs' type. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void limitedDrainKeepsTheLimitAndRemovesItAfterwards(boolean onJobtype)
+      throws InterruptedException {
     server.close();
     server =
         FabrikServer.start(
@@ -106,7 +109,7 @@ class BenchTest {
         BenchSettings.builder(options(), List.of(Phase.LIMITED_DRAIN))
             .jobs(300)
             .concurrency(6)
-            .limited(new BenchSettings.Limited(3, Duration.ofMillis(2), web))
+            .limited(new BenchSettings.Limited(3, Duration.ofMillis(2), web, onJobtype))
             .build();
     BenchReport report = new Bench(settings, null).run();
 
@@ -118,7 +121,7 @@ class BenchTest {
     assertThat(p.latency().maxMs()).isGreaterThanOrEqualTo(p.latency().p50Ms());
     String limits =
         dev.fabrik.client.admin.FabrikAdmin.connect(web, null).getJson("/api/limits").toString();
-    assertThat(limits).doesNotContain("bench-"); // the phase's limit is gone
+    assertThat(limits).doesNotContain("bench-", "bench.noop"); // the phase's limit is gone
   }
 
   @Test

@@ -14,7 +14,7 @@ import java.util.Map;
  * fabrik_limit_capacity{limit="queue:scraper"} 3.0           (its concurrency)
  * fabrik_limit_throttled_total{limit="queue:scraper"} 12.0   (FETCHes that left the queue out)
  * fabrik_limit_passed_over_total 40.0                        (FETCHes that passed over job types)
- * fabrik_limit_lost_races_total 1.0                          (slots another node took first)
+ * fabrik_limit_lost_races_total{cause="same_number"} 1.0    (slots a concurrent claim took first)
  * </pre>
  */
 final class LimitCounters {
@@ -34,7 +34,10 @@ final class LimitCounters {
   private final Counter lostRaces =
       Counter.builder()
           .name("fabrik_limit_lost_races_total")
-          .help("Reservations given back because another node took the last slot first")
+          .help(
+              "Claims that found a job but not its slots (a concurrent claim took them first), by"
+                  + " cause: same_number, only_expired, after_reserve")
+          .labelNames("cause")
           .withoutExemplars()
           .build();
 
@@ -46,8 +49,8 @@ final class LimitCounters {
     passedOver.inc();
   }
 
-  void lostRace() {
-    lostRaces.inc();
+  void lostRace(LimitStore.LostRace cause) {
+    lostRaces.labelValues(cause.label()).inc();
   }
 
   /** Registers the counters and the usage gauges (read from {@code limits} at each scrape). */

@@ -32,18 +32,24 @@ public interface LimitStore {
   boolean acquire(String jid, String wid, List<SlotClaim> slots, List<RateTake> takes, Instant now);
 
   /**
-   * Reserves the first job of {@code queues} (in their order, as {@code Store.reserve} would) whose
-   * queue has a free slot, and takes that slot for it in the same commit: a grant is one write, and
-   * a claim that fails or rolls back leaves neither the reservation nor the slot. A queue at its
-   * limit is skipped (no head-of-line blocking), and reported in {@link SlotGrant#full()}.
+   * Reserves the first job of {@code queues} (in their order, as {@code Store.reserve} would) that
+   * every rule of {@code rules} concerning it lets start, and takes one slot of each of those
+   * rules' keys for it in the same commit: a grant is one write, and a claim that fails, rolls back
+   * or loses one of its slots to a concurrent taker leaves neither the reservation nor any slot. A
+   * queue with a key at its limit is skipped, and so is a job whose type has one (no head-of-line
+   * blocking: the jobs behind it are served); those keys are reported in {@link SlotGrant#full()}.
    *
-   * <p>Only for rules whose slot is known before the job is chosen: a queue's plain concurrency
-   * limit (no per-worker count, no rate, no job-type rule in force).
+   * <p>Only for rules whose slots are known before the job is chosen: concurrency and per-worker
+   * counts of queues and job types, no rate.
    *
    * @return null when this store has no such claim: the caller reserves, then {@link #acquire}s
    */
   default SlotGrant reserveWithSlot(
-      List<QueueSlot> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+      List<String> queues,
+      List<SlotRule> rules,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline) {
     return null;
   }
 
@@ -115,30 +121,65 @@ public interface LimitStore {
   }
 
   /**
-   * A queue of a limited FETCH and the slot a job from it takes.
+   * One slot key a job under a queue's or a job type's rule takes in {@link #reserveWithSlot}.
    *
-   * @param key the slot key ({@link LimitRule#slotKey}); null when the queue is not limited
-   * @param limit how many slots {@code key} has (0 when not limited)
+   * @param scope whether {@code name} is a queue or a job type
+   * @param key the slot key ({@link LimitRule#slotKey}, or {@link LimitRule#workerSlotKey})
+   * @param limit how many slots {@code key} has
    * @param timeout how long a slot is held at most; null: as long as the job's reservation
    * @param taking slots of {@code key} other FETCHes of this node are taking right now, counted as
    *     held (the store cannot see them before their commit)
    */
-  record QueueSlot(String queue, String key, int limit, Duration timeout, int taking) {
-    /** A queue no rule limits. */
-    public static QueueSlot open(String queue) {
-      return new QueueSlot(queue, null, 0, null, 0);
+  record SlotRule(
+      LimitRule.Scope scope, String name, String key, int limit, Duration timeout, int taking) {
+    public SlotRule {
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit must be at least 1: " + limit);
+      }
+    }
+
+    /** This rule with {@code n} slots being taken elsewhere on this node. */
+    public SlotRule taking(int n) {
+      return new SlotRule(scope, name, key, limit, timeout, n);
+    }
+  }
+
+  /** Why a claim that found a job did not get its slots (metrics label {@code cause}). */
+  enum LostRace {
+    /** Another FETCH took the free number this one picked, between its look and its insert. */
+    SAME_NUMBER("same_number"),
+    /**
+     * The key's numbers were all held, some by holders whose time passed (taken over elsewhere).
+     */
+    ONLY_EXPIRED("only_expired"),
+    /** The usual path: a job reserved, then its slots or starts were gone (the job went back). */
+    AFTER_RESERVE("after_reserve");
+
+    private final String label;
+
+    LostRace(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
     }
   }
 
   /**
    * What {@link #reserveWithSlot} did.
    *
-   * @param reservation the job reserved with its slot; null when none
+   * @param reservation the job reserved with its slots; null when none
    * @param full the slot keys found at their limit
-   * @param lost true when a job was there but the free slot went to another node meanwhile (or only
-   *     slots whose holder's time passed were left): the caller looks again the usual way
+   * @param lostRace why a job was there but did not get its slots (the caller looks again the usual
+   *     way); null when nothing was lost
    */
-  record SlotGrant(Reservation reservation, List<String> full, boolean lost) {}
+  record SlotGrant(Reservation reservation, List<String> full, LostRace lostRace) {
+    /** True when a job was there but its slots went to a concurrent taker (or only expired). */
+    public boolean lost() {
+      return lostRace != null;
+    }
+  }
 
   /**
    * One start taken from a GCRA bucket allowing {@code count} starts per {@code periodMicros}: the

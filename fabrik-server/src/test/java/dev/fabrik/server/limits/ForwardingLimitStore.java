@@ -19,8 +19,12 @@ abstract class ForwardingLimitStore implements LimitStore {
 
   @Override
   public SlotGrant reserveWithSlot(
-      List<QueueSlot> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
-    return inner.reserveWithSlot(queues, wid, now, deadline);
+      List<String> queues,
+      List<SlotRule> rules,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline) {
+    return inner.reserveWithSlot(queues, rules, wid, now, deadline);
   }
 
   @Override

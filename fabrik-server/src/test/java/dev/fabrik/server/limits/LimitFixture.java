@@ -40,9 +40,16 @@ public final class LimitFixture implements AutoCloseable {
    * place of the store's own limit state.
    */
   static LimitGate oneSlotGate(Store store, LimitStore state, SlotHandoffs handoffs) {
-    LimitRules rules =
-        new LimitRules(
-            List.of(new LimitRule(LimitRule.Scope.QUEUE, "q", 1, 0, null, 0, null, null)));
+    return gate(
+        store,
+        state,
+        handoffs,
+        new LimitRule(LimitRule.Scope.QUEUE, "q", 1, 0, null, 0, null, null));
+  }
+
+  /** A gate over {@code state} under {@code rule}, nothing else around it. */
+  static LimitGate gate(Store store, LimitStore state, SlotHandoffs handoffs, LimitRule rule) {
+    LimitRules rules = new LimitRules(List.of(rule));
     return new LimitGate(
         store,
         state,

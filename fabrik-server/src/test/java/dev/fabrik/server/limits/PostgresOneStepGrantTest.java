@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * On PostgreSQL a FETCH under a queue's concurrency limit is granted its job and its slot by one
- * statement ({@link LimitStore#reserveWithSlot}): no usage read before it, no acquisition after.
+ * On PostgreSQL a FETCH under a queue's or a job type's concurrency limit is granted its job and
+ * its slot by one statement ({@link LimitStore#reserveWithSlot}): no usage read before it, no
+ * acquisition after.
  */
 class PostgresOneStepGrantTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
@@ -77,8 +78,34 @@ class PostgresOneStepGrantTest {
     }
   }
 
+  /** A job type at its limit is passed over in the same statement: the job behind it is served. */
+  @Test
+  void aJobTypeLimitedFetchTakesItsJobAndSlotInOneStep() {
+    try (PostgresStore store = schemas.newStore()) {
+      store.enqueue(List.of(job("slow-0001", "Slow"), job("slow-0002", "Slow"), job("fast-0001")));
+      Counting state = new Counting(store.limits());
+      LimitRule slow = new LimitRule(LimitRule.Scope.JOBTYPE, "Slow", 1, 0, null, 0, null, null);
+      LimitGate gate = LimitFixture.gate(store, state, new SlotHandoffs(new ManualClock(T0)), slow);
+
+      Optional<Reservation> first = gate.reserve(List.of("q"), "w1", T0, DEADLINE);
+      Optional<Reservation> second = gate.reserve(List.of("q"), "w2", T0, DEADLINE);
+      Optional<Reservation> third = gate.reserve(List.of("q"), "w3", T0, DEADLINE);
+
+      assertThat(first).map(Reservation::jid).contains("slow-0001");
+      assertThat(second).map(Reservation::jid).contains("fast-0001");
+      assertThat(third).isEmpty();
+      assertThat(state.looks.get() + state.acquisitions.get()).isZero();
+      assertThat(store.limits().inFlight(T0)).containsExactly(Map.entry("jobtype:Slow", 1));
+      assertThat(store.queueSize("q")).isEqualTo(1);
+    }
+  }
+
   private static QueuedJob job(String jid) {
-    return new QueuedJob(
-        jid, "q", ("{\"jid\":\"" + jid + "\",\"jobtype\":\"T\"}").getBytes(StandardCharsets.UTF_8));
+    return job(jid, "T");
+  }
+
+  private static QueuedJob job(String jid, String type) {
+    String json = "{\"jid\":\"" + jid + "\",\"jobtype\":\"" + type + "\"}";
+    return new QueuedJob(jid, "q", json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -143,12 +143,16 @@ final class PgLimitStore implements LimitStore {
     }
   }
 
-  /** {@link PgSlotClaims}: the job and its queue's slot in one autocommitted statement. */
+  /** {@link PgSlotClaims}: the job and its slots in one autocommitted statement. */
   @Override
   public SlotGrant reserveWithSlot(
-      List<QueueSlot> queues, String wid, Instant now, Function<byte[], Instant> deadline) {
+      List<String> queues,
+      List<SlotRule> rules,
+      String wid,
+      Instant now,
+      Function<byte[], Instant> deadline) {
     return PgCalls.autocommit(
-        db, "limited fetch", c -> claims.claim(c, queues, wid, now, deadline));
+        db, "limited fetch", c -> claims.claim(c, queues, rules, wid, now, deadline));
   }
 
   private boolean takeSlot(Connection c, String jid, SlotClaim s, long now) throws SQLException {

@@ -1,7 +1,9 @@
 package dev.fabrik.server.storage.postgres;
 
-import dev.fabrik.server.limits.LimitStore.QueueSlot;
+import dev.fabrik.server.limits.LimitRule;
+import dev.fabrik.server.limits.LimitStore.LostRace;
 import dev.fabrik.server.limits.LimitStore.SlotGrant;
+import dev.fabrik.server.limits.LimitStore.SlotRule;
 import dev.fabrik.server.storage.Reservation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,127 +12,189 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * A FETCH under queue concurrency limits in ONE statement: it skips the queues whose slots are all
- * held, claims the first free job of the others (in the FETCH's order), takes a free slot number of
- * its queue for it and marks it reserved; without a slot nothing is marked. One commit grants the
- * job and its slot, so a waiting FETCH gets a freed slot one round trip after the ACK that freed
- * it, and a statement that fails or rolls back leaves neither behind.
+ * A FETCH under concurrency limits (queues' and job types', cluster-wide and per worker) in ONE
+ * statement: it skips the queues with a key at its limit, claims the first free job of the others
+ * (in the FETCH's order) whose type has no key at its limit, takes a free slot number of every key
+ * of the job's queue and type for it and marks it reserved; without every slot nothing is marked.
+ * One commit grants the job and its slots, so a waiting FETCH gets a freed slot one round trip
+ * after the ACK that freed it, and a statement that fails or rolls back leaves nothing behind.
  *
  * <pre>
- * WITH q AS MATERIALIZED (SELECT name, key, lim, expires, n, key IS NULL OR (SELECT count(*)
- *          FROM fabrik.limit_slots s WHERE s.key = q.key AND s.expires_us > $now) + taking &lt; lim
- *          AS free
- *        FROM unnest('{scrape,default}', '{queue:scrape,NULL}', '{10,0}', ...) WITH ORDINALITY q),
- *      claimed AS (SELECT ... FROM q CROSS JOIN LATERAL (SELECT id, jid FROM fabrik.jobs
- *        WHERE q.free AND queue = q.name AND reserved_until_us IS NULL
- *        ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED) c LIMIT 1),
- *      slot AS (INSERT INTO fabrik.limit_slots ... the lowest free number below the limit
- *        ... ON CONFLICT (key, slot) DO NOTHING RETURNING 1),
- *      moved AS (UPDATE fabrik.jobs ... WHERE id = claimed.id AND (key IS NULL OR EXISTS slot)),
- *      counted AS (queue_counts, see PgQueueCounts)
+ * WITH r AS MATERIALIZED (SELECT scope, name, key, lim, expires, (SELECT count(*)
+ *          FROM fabrik.limit_slots s WHERE s.key = r.key AND s.expires_us > $now) + taking &lt; lim
+ *          AS free FROM unnest('{queue,jobtype}', '{scrape,Email}', '{queue:scrape,jobtype:Email}',
+ *          '{10,3}', ...) AS r(scope, name, key, lim, expires, taking)),
+ *      q AS MATERIALIZED (queues of the FETCH in order, free unless a queue key of theirs is full),
+ *      bt AS MATERIALIZED (the job types with a full key, as an array),
+ *      claimed AS (SELECT ... FROM q CROSS JOIN LATERAL (SELECT id, jid, payload's jobtype
+ *        FROM fabrik.jobs WHERE q.free AND queue = q.name AND reserved_until_us IS NULL
+ *        AND jobtype &lt;&gt; ALL(bt) ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED) c LIMIT 1),
+ *      needed AS (the rows of r for the claimed job's queue and type),
+ *      picked AS (for each, the ($ticket mod free)-th of its first 64 free numbers),
+ *      slot AS (INSERT INTO fabrik.limit_slots ... picked, if every key has a number
+ *        ON CONFLICT (key, slot) DO NOTHING RETURNING key),
+ *      moved AS (UPDATE fabrik.jobs ... WHERE id = claimed.id AND every needed slot went in),
+ *      counted AS (queue_counts, see PgQueueCounts),
+ *      undone AS (fabrik.refuse(...) when some slots went in and others not: rolls all back)
  * SELECT 'granted', ... FROM moved
- * UNION ALL SELECT 'lost', ... FROM claimed WHERE NOT EXISTS (SELECT 1 FROM moved)
- * UNION ALL SELECT 'full', ..., key FROM q WHERE NOT free
+ * UNION ALL SELECT 'lost' | 'expired', ... FROM claimed WHERE NOT EXISTS (SELECT 1 FROM moved)
+ * UNION ALL SELECT 'full', ..., key FROM r WHERE NOT free
  * </pre>
  *
  * Exact between nodes as {@link PgLimitStore#acquire} is: two statements that pick the same free
  * number conflict, and the second (which waits for the first's commit) inserts nothing, so its job
- * is not marked ("lost": the caller looks again the usual way). So is a key whose numbers all have
- * rows, some of them expired (a crashed worker's): taking those over is left to the usual path.
+ * is not marked ("lost": the caller claims again). When that second statement took another key's
+ * slot meanwhile (a job under a queue rule and a type rule), it raises {@value #UNDONE} so the
+ * whole statement rolls back. A key whose numbers all have rows, some of them expired (a crashed
+ * worker's), is "expired": taking those over is left to the usual path.
+ *
+ * <p>Why a spread number: concurrent claims of one node that all picked the lowest free number
+ * conflicted (measured: most lost races of a limited drain, where one ACK batch frees several slots
+ * and wakes as many FETCHes). Each claim takes a ticket, and picks the (ticket mod free)-th of the
+ * first {@value #SPREAD} free numbers it finds, so claims that see the same free numbers pick
+ * different ones; the tickets start at a random value per node, so two nodes seldom pick alike.
  *
  * <p>The statement commits without waiting for the WAL flush, as a plain FETCH's claim does ({@link
  * PgReservations}; {@code set_config('synchronous_commit', 'off', true)} sent in the same round
  * trip, so it ends with the implicit transaction): the flush (~5 ms on our test VM) would otherwise
  * stand between every freed slot and its next grant. What that costs: a crash of PostgreSQL itself
- * (not of a node) may forget the grants of its last moments, reservation and slot together; those
- * jobs are queued again (at-least-once), and until the runs that lost their slot end, a limit may
+ * (not of a node) may forget the grants of its last moments, reservation and slots together; those
+ * jobs are queued again (at-least-once), and until the runs that lost their slots end, a limit may
  * have that many more jobs running than it allows. A node's crash loses nothing.
  */
 final class PgSlotClaims {
 
+  /**
+   * How many free numbers a claim chooses among: the first ones found, so a key with a large limit
+   * costs no more than one with a small (no sort, no count over every number).
+   */
+  static final int SPREAD = 64;
+
+  /** SQLSTATE the statement raises to roll back a claim that took only some of its slots. */
+  static final String UNDONE = "FB001";
+
   private final String claim;
   private final String reconcile;
+  private final AtomicLong tickets = new AtomicLong(ThreadLocalRandom.current().nextInt(1 << 16));
 
   PgSlotClaims(PgDatabase db) {
+    String jobtype = "coalesce(convert_from(payload, 'UTF8')::jsonb->>'jobtype', '')";
     claim =
         db.sql(
             "SELECT set_config('plan_cache_mode', 'force_generic_plan', true),"
                 + " set_config('synchronous_commit', 'off', true);"
-                + " WITH q AS MATERIALIZED (SELECT q.name, q.key, q.lim, q.expires, q.n,"
-                + " q.key IS NULL OR (SELECT count(*) FROM {s}.limit_slots s"
-                + " WHERE s.key = q.key AND s.expires_us > ?) + q.taking < q.lim AS free"
-                + " FROM unnest(?::text[], ?::text[], ?::int[], ?::bigint[], ?::int[])"
-                + " WITH ORDINALITY AS q(name, key, lim, expires, taking, n)),"
-                + " claimed AS (SELECT c.id, c.jid, q.key, q.lim, q.expires FROM q"
-                + " CROSS JOIN LATERAL (SELECT id, jid FROM {s}.jobs"
+                + " WITH r AS MATERIALIZED (SELECT r.scope, r.name, r.key, r.lim, r.expires,"
+                + " (SELECT count(*) FROM {s}.limit_slots s"
+                + " WHERE s.key = r.key AND s.expires_us > ?) + r.taking < r.lim AS free"
+                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[], ?::int[])"
+                + " AS r(scope, name, key, lim, expires, taking)),"
+                + " q AS MATERIALIZED (SELECT q.name, q.n, NOT EXISTS (SELECT 1 FROM r"
+                + " WHERE r.scope = 'queue' AND r.name = q.name AND NOT r.free) AS free"
+                + " FROM unnest(?::text[]) WITH ORDINALITY AS q(name, n)),"
+                + " bt AS MATERIALIZED (SELECT coalesce(array_agg(r.name), '{}') AS types FROM r"
+                + " WHERE r.scope = 'jobtype' AND NOT r.free),"
+                + " claimed AS (SELECT c.id, c.jid, q.name AS queue, c.jobtype FROM q"
+                + " CROSS JOIN LATERAL (SELECT id, jid, CASE WHEN ? THEN "
+                + jobtype
+                + " END AS jobtype FROM {s}.jobs"
                 + " WHERE q.free AND queue = q.name AND reserved_until_us IS NULL"
+                + " AND (cardinality((SELECT types FROM bt)) = 0 OR "
+                + jobtype
+                + " <> ALL((SELECT types FROM bt)::text[]))"
                 + " ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED) c LIMIT 1),"
+                + " needed AS MATERIALIZED (SELECT r.key, r.lim, r.expires, c.jid FROM claimed c"
+                + " JOIN r ON r.name = CASE r.scope WHEN 'queue' THEN c.queue ELSE c.jobtype END),"
+                + " picked AS MATERIALIZED (SELECT n.key, f.g, n.jid, n.expires FROM needed n"
+                + " CROSS JOIN LATERAL (SELECT f.g FROM (SELECT g,"
+                + " row_number() OVER () - 1 AS i, count(*) OVER () AS free"
+                + " FROM (SELECT g FROM generate_series(0, n.lim - 1) g WHERE NOT EXISTS (SELECT 1"
+                + " FROM {s}.limit_slots h WHERE h.key = n.key AND h.slot = g) LIMIT "
+                + SPREAD
+                + ") w) f WHERE f.i = ?::bigint % f.free) f),"
                 + " slot AS (INSERT INTO {s}.limit_slots (key, slot, jid, expires_us)"
-                + " SELECT c.key, g, c.jid, c.expires FROM claimed c"
-                + " CROSS JOIN LATERAL generate_series(0, c.lim - 1) g WHERE c.key IS NOT NULL"
-                + " AND NOT EXISTS (SELECT 1 FROM {s}.limit_slots h WHERE h.key = c.key"
-                + " AND h.slot = g) ORDER BY g LIMIT 1"
-                + " ON CONFLICT (key, slot) DO NOTHING RETURNING 1),"
+                + " SELECT key, g, jid, expires FROM picked"
+                + " WHERE (SELECT count(*) FROM picked) = (SELECT count(*) FROM needed)"
+                + " ON CONFLICT (key, slot) DO NOTHING RETURNING key),"
                 + " moved AS (UPDATE {s}.jobs j SET wid = ?, reserved_at_us = ?,"
                 + " reserved_until_us = ?, reserved_seq = nextval('{s}.reservation_seq')"
-                + " FROM claimed c WHERE j.id = c.id AND (c.key IS NULL OR EXISTS (SELECT 1 FROM slot))"
+                + " FROM claimed c WHERE j.id = c.id"
+                + " AND (SELECT count(*) FROM slot) = (SELECT count(*) FROM needed)"
                 + " RETURNING j.reserved_seq, j.jid, j.queue, j.payload), "
                 + PgQueueCounts.cte("moved", -1, 1)
+                + ", undone AS (SELECT {s}.refuse('a limit slot went to a concurrent claim', NULL,"
+                + " '"
+                + UNDONE
+                + "') WHERE (SELECT count(*) FROM slot) BETWEEN 1"
+                + " AND (SELECT count(*) FROM needed) - 1)"
                 + " SELECT 'granted' AS kind, reserved_seq, jid, queue AS name, payload FROM moved"
-                + " UNION ALL SELECT 'lost', NULL, c.jid, c.key, NULL FROM claimed c"
-                + " WHERE NOT EXISTS (SELECT 1 FROM moved)"
-                + " UNION ALL SELECT 'full', NULL, NULL, q.key, NULL FROM q WHERE NOT q.free");
-    // A job whose payload asks for a reservation time of its own: its deadline, and its slot's
-    // when the slot lasts as long as the reservation (key NULL when the rule has a timeout).
+                + " UNION ALL SELECT CASE WHEN (SELECT count(*) FROM picked)"
+                + " < (SELECT count(*) FROM needed) THEN 'expired' ELSE 'lost' END,"
+                + " NULL, c.jid, NULL, NULL FROM claimed c WHERE NOT EXISTS (SELECT 1 FROM moved)"
+                + " UNION ALL SELECT 'full', NULL, NULL, r.key, NULL FROM r WHERE NOT r.free"
+                + " UNION ALL SELECT 'undone', NULL, NULL, NULL, NULL FROM undone");
+    // A job whose payload asks for a reservation time of its own: its deadline, and its slots'
+    // when they last as long as the reservation (the keys of rules without a timeout).
     reconcile =
         db.sql(
             "WITH j AS (UPDATE {s}.jobs SET reserved_until_us = ?"
                 + " WHERE reserved_seq = ? AND reserved_until_us IS NOT NULL RETURNING jid)"
                 + " UPDATE {s}.limit_slots l SET expires_us = ? FROM j"
-                + " WHERE l.jid = j.jid AND l.key = ?");
+                + " WHERE l.jid = j.jid AND l.key = ANY(?)");
   }
 
   /** Runs the claim on {@code c} (in the caller's transaction, or autocommitted). */
   SlotGrant claim(
       Connection c,
-      List<QueueSlot> queues,
+      List<String> queues,
+      List<SlotRule> rules,
       String wid,
       Instant now,
       Function<byte[], Instant> deadline)
       throws SQLException {
     long at = PgTime.micros(now);
     long plainUntil = PgTime.micros(deadline.apply(PgReservations.PLAIN_PAYLOAD));
-    int n = queues.size();
+    int n = rules.size();
+    String[] scopes = new String[n];
     String[] names = new String[n];
     String[] keys = new String[n];
     Integer[] limits = new Integer[n];
     Long[] expires = new Long[n];
     Integer[] taking = new Integer[n];
+    boolean typed = false;
     for (int i = 0; i < n; i++) {
-      QueueSlot q = queues.get(i);
-      names[i] = q.queue();
-      keys[i] = q.key();
-      limits[i] = q.limit();
-      taking[i] = q.taking();
-      expires[i] = q.timeout() == null ? plainUntil : at + q.timeout().toNanos() / 1_000;
+      SlotRule r = rules.get(i);
+      scopes[i] = r.scope().word();
+      names[i] = r.name();
+      keys[i] = r.key();
+      limits[i] = r.limit();
+      taking[i] = r.taking();
+      expires[i] = r.timeout() == null ? plainUntil : at + r.timeout().toNanos() / 1_000;
+      typed |= r.scope() == LimitRule.Scope.JOBTYPE;
     }
     Reservation granted = null;
     long seq = 0;
-    boolean lost = false;
+    LostRace lost = null;
     List<String> full = new ArrayList<>();
     try (PreparedStatement p = c.prepareStatement(claim)) {
-      p.setLong(1, at);
-      p.setArray(2, c.createArrayOf("text", names));
-      p.setArray(3, c.createArrayOf("text", keys));
-      p.setArray(4, c.createArrayOf("integer", limits));
-      p.setArray(5, c.createArrayOf("bigint", expires));
-      p.setArray(6, c.createArrayOf("integer", taking));
-      p.setString(7, wid);
-      p.setLong(8, at);
-      p.setLong(9, plainUntil);
+      int i = 1;
+      p.setLong(i++, at);
+      p.setArray(i++, c.createArrayOf("text", scopes));
+      p.setArray(i++, c.createArrayOf("text", names));
+      p.setArray(i++, c.createArrayOf("text", keys));
+      p.setArray(i++, c.createArrayOf("integer", limits));
+      p.setArray(i++, c.createArrayOf("bigint", expires));
+      p.setArray(i++, c.createArrayOf("integer", taking));
+      p.setArray(i++, c.createArrayOf("text", queues.toArray(String[]::new)));
+      p.setBoolean(i++, typed);
+      p.setLong(i++, tickets.getAndIncrement() & Long.MAX_VALUE);
+      p.setString(i++, wid);
+      p.setLong(i++, at);
+      p.setLong(i, plainUntil);
       p.execute(); // the setting's row first, then the claim's rows
       p.getMoreResults();
       try (ResultSet rs = p.getResultSet()) {
@@ -139,34 +203,40 @@ final class PgSlotClaims {
             case "granted" -> {
               seq = rs.getLong(2);
               byte[] payload = rs.getBytes(5);
-              String queue = rs.getString(4);
               granted =
                   new Reservation(
                       rs.getString(3),
-                      queue,
+                      rs.getString(4),
                       payload,
                       wid,
                       PgTime.instant(at),
                       PgTime.instant(PgTime.micros(deadline.apply(payload))));
             }
-            case "lost" -> lost = true;
+            case "lost" -> lost = LostRace.SAME_NUMBER;
+            case "expired" -> lost = LostRace.ONLY_EXPIRED;
             default -> full.add(rs.getString(4));
           }
         }
       }
+    } catch (SQLException e) {
+      if (!UNDONE.equals(e.getSQLState())) {
+        throw e;
+      }
+      return new SlotGrant(null, List.of(), LostRace.SAME_NUMBER);
     }
     if (granted != null && PgTime.micros(granted.expiresAt()) != plainUntil) {
-      reconcile(c, granted, seq, queues);
+      reconcile(c, granted, seq, rules);
     }
     return new SlotGrant(granted, full, lost);
   }
 
-  private void reconcile(Connection c, Reservation r, long seq, List<QueueSlot> queues)
+  private void reconcile(Connection c, Reservation r, long seq, List<SlotRule> rules)
       throws SQLException {
-    String slotKey = null;
-    for (QueueSlot q : queues) {
-      if (q.queue().equals(r.queue()) && q.timeout() == null) {
-        slotKey = q.key();
+    List<String> untimed = new ArrayList<>();
+    for (SlotRule rule : rules) {
+      String owner = rule.scope() == LimitRule.Scope.QUEUE ? r.queue() : r.jobtype();
+      if (rule.timeout() == null && rule.name().equals(owner)) {
+        untimed.add(rule.key());
       }
     }
     long until = PgTime.micros(r.expiresAt());
@@ -174,7 +244,7 @@ final class PgSlotClaims {
       p.setLong(1, until);
       p.setLong(2, seq);
       p.setLong(3, until);
-      p.setString(4, slotKey);
+      p.setArray(4, c.createArrayOf("text", untimed.toArray(String[]::new)));
       p.executeUpdate();
     }
   }

@@ -2,9 +2,10 @@ package dev.fabrik.server.storage.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fabrik.server.limits.LimitStore.QueueSlot;
+import dev.fabrik.server.limits.LimitRule.Scope;
 import dev.fabrik.server.limits.LimitStore.SlotClaim;
 import dev.fabrik.server.limits.LimitStore.SlotGrant;
+import dev.fabrik.server.limits.LimitStore.SlotRule;
 import dev.fabrik.server.storage.QueuedJob;
 import dev.fabrik.server.storage.Reservation;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,8 +52,15 @@ class PgSlotClaimsTest {
     s.enqueue(jobs);
   }
 
-  private static List<QueueSlot> limited(int limit) {
-    return List.of(new QueueSlot("q", KEY, limit, null, 0));
+  private static final List<String> Q = List.of("q");
+
+  private static List<SlotRule> limited(int limit) {
+    return List.of(queueRule("q", KEY, limit, null, 0));
+  }
+
+  private static SlotRule queueRule(
+      String queue, String key, int limit, Duration timeout, int taking) {
+    return new SlotRule(Scope.QUEUE, queue, key, limit, timeout, taking);
   }
 
   @Test
@@ -66,38 +68,10 @@ class PgSlotClaimsTest {
     PostgresStore a = nodes.node();
     PostgresStore b = nodes.node();
     enqueue(a, "q", 20);
-    ConcurrentLinkedQueue<String> granted = new ConcurrentLinkedQueue<>();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> racers = new ArrayList<>();
-      for (int t = 0; t < 8; t++) {
-        PostgresStore s = t % 2 == 0 ? a : b;
-        String wid = "w" + t;
-        racers.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  // Until this racer finds the limit full: a lost race looks again.
-                  for (int i = 0; i < 100; i++) {
-                    SlotGrant g = s.limits().reserveWithSlot(limited(3), wid, T0, DEADLINE);
-                    if (g.reservation() != null) {
-                      granted.add(g.reservation().jid());
-                    } else if (!g.lost()) {
-                      assertThat(g.full()).containsExactly(KEY);
-                      return null;
-                    }
-                  }
-                  throw new AssertionError("never found the limit full");
-                }));
-      }
-      start.countDown();
-      for (Future<?> f : racers) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+
+    List<String> granted =
+        SlotRacers.race(
+            a, b, KEY, (s, wid) -> s.limits().reserveWithSlot(Q, limited(3), wid, T0, DEADLINE));
 
     assertThat(granted).hasSize(3).doesNotHaveDuplicates();
     assertThat(b.limits().inFlight(T0)).containsExactly(Map.entry(KEY, 3));
@@ -114,7 +88,7 @@ class PgSlotClaimsTest {
 
     try (Connection c = a.database().connection()) {
       c.setAutoCommit(false);
-      SlotGrant g = claims.claim(c, limited(1), "w1", T0, DEADLINE);
+      SlotGrant g = claims.claim(c, Q, limited(1), "w1", T0, DEADLINE);
       assertThat(g.reservation()).isNotNull();
       c.rollback();
     }
@@ -122,7 +96,7 @@ class PgSlotClaimsTest {
     assertThat(a.workingSize()).isZero();
     assertThat(a.limits().inFlight(T0)).isEmpty();
     assertThat(a.queueSize("q")).isEqualTo(1);
-    SlotGrant again = a.limits().reserveWithSlot(limited(1), "w1", T0, DEADLINE);
+    SlotGrant again = a.limits().reserveWithSlot(Q, limited(1), "w1", T0, DEADLINE);
     assertThat(again.reservation().jid()).isEqualTo("q-job-00000");
   }
 
@@ -131,11 +105,12 @@ class PgSlotClaimsTest {
     PostgresStore a = nodes.node();
     enqueue(a, "q", 2);
     enqueue(a, "other", 1);
-    List<QueueSlot> queues = List.of(new QueueSlot("q", KEY, 1, null, 0), QueueSlot.open("other"));
-    assertThat(a.limits().reserveWithSlot(queues, "w1", T0, DEADLINE).reservation().jid())
+    List<String> queues = List.of("q", "other");
+    assertThat(
+            a.limits().reserveWithSlot(queues, limited(1), "w1", T0, DEADLINE).reservation().jid())
         .isEqualTo("q-job-00000");
 
-    SlotGrant g = a.limits().reserveWithSlot(queues, "w2", T0, DEADLINE);
+    SlotGrant g = a.limits().reserveWithSlot(queues, limited(1), "w2", T0, DEADLINE);
 
     assertThat(g.reservation().jid()).isEqualTo("other-job-00000");
     assertThat(g.full()).containsExactly(KEY);
@@ -148,17 +123,18 @@ class PgSlotClaimsTest {
   void slotsTheNodeIsTakingElsewhereCountAsHeld() {
     PostgresStore a = nodes.node();
     enqueue(a, "q", 3);
-    assertThat(a.limits().reserveWithSlot(limited(3), "w1", T0, DEADLINE).reservation())
+    assertThat(a.limits().reserveWithSlot(Q, limited(3), "w1", T0, DEADLINE).reservation())
         .isNotNull();
 
-    List<QueueSlot> twoTaking = List.of(new QueueSlot("q", KEY, 3, null, 2));
-    SlotGrant g = a.limits().reserveWithSlot(twoTaking, "w2", T0, DEADLINE);
+    List<SlotRule> twoTaking = List.of(queueRule("q", KEY, 3, null, 2));
+    SlotGrant g = a.limits().reserveWithSlot(Q, twoTaking, "w2", T0, DEADLINE);
 
     assertThat(g.reservation()).isNull();
     assertThat(g.lost()).isFalse();
     assertThat(g.full()).containsExactly(KEY);
-    List<QueueSlot> oneTaking = List.of(new QueueSlot("q", KEY, 3, null, 1));
-    assertThat(a.limits().reserveWithSlot(oneTaking, "w2", T0, DEADLINE).reservation()).isNotNull();
+    List<SlotRule> oneTaking = List.of(queueRule("q", KEY, 3, null, 1));
+    assertThat(a.limits().reserveWithSlot(Q, oneTaking, "w2", T0, DEADLINE).reservation())
+        .isNotNull();
   }
 
   /** Every number held by an expired row (a crashed worker's): left to the usual acquisition. */
@@ -171,7 +147,7 @@ class PgSlotClaimsTest {
             a.limits().acquire("crashed-0001", "w0", List.of(old), List.of(), T0.minusSeconds(9)))
         .isTrue();
 
-    SlotGrant g = a.limits().reserveWithSlot(limited(1), "w1", T0, DEADLINE);
+    SlotGrant g = a.limits().reserveWithSlot(Q, limited(1), "w1", T0, DEADLINE);
 
     assertThat(g.reservation()).isNull();
     assertThat(g.lost()).isTrue();
@@ -188,9 +164,9 @@ class PgSlotClaimsTest {
     Function<byte[], Instant> perJob =
         p -> new String(p, StandardCharsets.UTF_8).contains("q-job") ? longer : LATER;
 
-    var r = a.limits().reserveWithSlot(limited(1), "w1", T0, perJob).reservation();
-    List<QueueSlot> timed = List.of(new QueueSlot("t", "queue:t", 1, Duration.ofSeconds(30), 0));
-    a.limits().reserveWithSlot(timed, "w1", T0, perJob);
+    var r = a.limits().reserveWithSlot(Q, limited(1), "w1", T0, perJob).reservation();
+    List<SlotRule> timed = List.of(queueRule("t", "queue:t", 1, Duration.ofSeconds(30), 0));
+    a.limits().reserveWithSlot(List.of("t"), timed, "w1", T0, perJob);
 
     assertThat(r.expiresAt()).isEqualTo(longer);
     assertThat(a.limits().inFlight(LATER.plusSeconds(1))).containsExactly(Map.entry(KEY, 1));
