@@ -11,7 +11,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -79,6 +83,7 @@ final class PgSlotClaims {
   static final String UNDONE = "FB001";
 
   private final String claim;
+  private final String claimOneKeyPerQueue;
   private final String reconcile;
   private final AtomicLong tickets = new AtomicLong(ThreadLocalRandom.current().nextInt(1 << 16));
 
@@ -137,6 +142,44 @@ final class PgSlotClaims {
                 + " NULL, c.jid, NULL, NULL FROM claimed c WHERE NOT EXISTS (SELECT 1 FROM moved)"
                 + " UNION ALL SELECT 'full', NULL, NULL, r.key, NULL FROM r WHERE NOT r.free"
                 + " UNION ALL SELECT 'undone', NULL, NULL, NULL, NULL FROM undone");
+    // The same grant when every key is a queue's and no queue has more than one (plain queue
+    // `concurrency` rules, the common case): each queue of the FETCH carries its own key (NULL:
+    // unlimited), the job needs at most one slot, so there is no type to read, no keys to match to
+    // the job and no partial grant to undo. Measured against the general statement above: that
+    // one's extra CTEs cost a queue-limited drain ~6 % of its rate and ~0.25 ms of idle gap.
+    claimOneKeyPerQueue =
+        db.sql(
+            "SELECT set_config('plan_cache_mode', 'force_generic_plan', true),"
+                + " set_config('synchronous_commit', 'off', true);"
+                + " WITH q AS MATERIALIZED (SELECT q.name, q.key, q.lim, q.expires, q.n,"
+                + " q.key IS NULL OR (SELECT count(*) FROM {s}.limit_slots s"
+                + " WHERE s.key = q.key AND s.expires_us > ?) + q.taking < q.lim AS free"
+                + " FROM unnest(?::text[], ?::text[], ?::int[], ?::bigint[], ?::int[])"
+                + " WITH ORDINALITY AS q(name, key, lim, expires, taking, n)),"
+                + " claimed AS (SELECT c.id, c.jid, q.key, q.lim, q.expires FROM q"
+                + " CROSS JOIN LATERAL (SELECT id, jid FROM {s}.jobs"
+                + " WHERE q.free AND queue = q.name AND reserved_until_us IS NULL"
+                + " ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED) c LIMIT 1),"
+                + " picked AS MATERIALIZED (SELECT c.key, f.g, c.jid, c.expires FROM claimed c"
+                + " CROSS JOIN LATERAL (SELECT f.g FROM (SELECT g,"
+                + " row_number() OVER () - 1 AS i, count(*) OVER () AS free"
+                + " FROM (SELECT g FROM generate_series(0, c.lim - 1) g WHERE NOT EXISTS (SELECT 1"
+                + " FROM {s}.limit_slots h WHERE h.key = c.key AND h.slot = g) LIMIT "
+                + SPREAD
+                + ") w) f WHERE f.i = ?::bigint % f.free) f WHERE c.key IS NOT NULL),"
+                + " slot AS (INSERT INTO {s}.limit_slots (key, slot, jid, expires_us)"
+                + " SELECT key, g, jid, expires FROM picked"
+                + " ON CONFLICT (key, slot) DO NOTHING RETURNING 1),"
+                + " moved AS (UPDATE {s}.jobs j SET wid = ?, reserved_at_us = ?,"
+                + " reserved_until_us = ?, reserved_seq = nextval('{s}.reservation_seq')"
+                + " FROM claimed c WHERE j.id = c.id AND (c.key IS NULL OR EXISTS (SELECT 1 FROM slot))"
+                + " RETURNING j.reserved_seq, j.jid, j.queue, j.payload), "
+                + PgQueueCounts.cte("moved", -1, 1)
+                + " SELECT 'granted' AS kind, reserved_seq, jid, queue AS name, payload FROM moved"
+                + " UNION ALL SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM picked) THEN 'expired'"
+                + " ELSE 'lost' END, NULL, c.jid, NULL, NULL FROM claimed c"
+                + " WHERE NOT EXISTS (SELECT 1 FROM moved)"
+                + " UNION ALL SELECT 'full', NULL, NULL, q.key, NULL FROM q WHERE NOT q.free");
     // A job whose payload asks for a reservation time of its own: its deadline, and its slots'
     // when they last as long as the reservation (the keys of rules without a timeout).
     reconcile =
@@ -158,39 +201,16 @@ final class PgSlotClaims {
       throws SQLException {
     long at = PgTime.micros(now);
     long plainUntil = PgTime.micros(deadline.apply(PgReservations.PLAIN_PAYLOAD));
-    int n = rules.size();
-    String[] scopes = new String[n];
-    String[] names = new String[n];
-    String[] keys = new String[n];
-    Integer[] limits = new Integer[n];
-    Long[] expires = new Long[n];
-    Integer[] taking = new Integer[n];
-    boolean typed = false;
-    for (int i = 0; i < n; i++) {
-      SlotRule r = rules.get(i);
-      scopes[i] = r.scope().word();
-      names[i] = r.name();
-      keys[i] = r.key();
-      limits[i] = r.limit();
-      taking[i] = r.taking();
-      expires[i] = r.timeout() == null ? plainUntil : at + r.timeout().toNanos() / 1_000;
-      typed |= r.scope() == LimitRule.Scope.JOBTYPE;
-    }
+    boolean oneKeyPerQueue = oneKeyPerQueue(rules);
     Reservation granted = null;
     long seq = 0;
     LostRace lost = null;
     List<String> full = new ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement(claim)) {
-      int i = 1;
-      p.setLong(i++, at);
-      p.setArray(i++, c.createArrayOf("text", scopes));
-      p.setArray(i++, c.createArrayOf("text", names));
-      p.setArray(i++, c.createArrayOf("text", keys));
-      p.setArray(i++, c.createArrayOf("integer", limits));
-      p.setArray(i++, c.createArrayOf("bigint", expires));
-      p.setArray(i++, c.createArrayOf("integer", taking));
-      p.setArray(i++, c.createArrayOf("text", queues.toArray(String[]::new)));
-      p.setBoolean(i++, typed);
+    try (PreparedStatement p = c.prepareStatement(oneKeyPerQueue ? claimOneKeyPerQueue : claim)) {
+      int i =
+          oneKeyPerQueue
+              ? bindQueueKeys(c, p, queues, rules, at, plainUntil)
+              : bindRules(c, p, queues, rules, at, plainUntil);
       p.setLong(i++, tickets.getAndIncrement() & Long.MAX_VALUE);
       p.setString(i++, wid);
       p.setLong(i++, at);
@@ -228,6 +248,100 @@ final class PgSlotClaims {
       reconcile(c, granted, seq, rules);
     }
     return new SlotGrant(granted, full, lost);
+  }
+
+  /** True when every key is a queue's and no queue has two (see {@link #claimOneKeyPerQueue}). */
+  private static boolean oneKeyPerQueue(List<SlotRule> rules) {
+    Set<String> seen = new HashSet<>();
+    for (SlotRule r : rules) {
+      if (r.scope() != LimitRule.Scope.QUEUE || !seen.add(r.name())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Binds {@link #claimOneKeyPerQueue}'s arrays, one element per queue of the FETCH (its key, or
+   * NULL when no rule limits it); returns the next parameter's index.
+   */
+  private static int bindQueueKeys(
+      Connection c,
+      PreparedStatement p,
+      List<String> queues,
+      List<SlotRule> rules,
+      long at,
+      long plainUntil)
+      throws SQLException {
+    Map<String, SlotRule> byQueue = new HashMap<>();
+    rules.forEach(r -> byQueue.put(r.name(), r));
+    int n = queues.size();
+    String[] keys = new String[n];
+    Integer[] limits = new Integer[n];
+    Long[] expires = new Long[n];
+    Integer[] taking = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      SlotRule r = byQueue.get(queues.get(i));
+      if (r != null) {
+        keys[i] = r.key();
+        limits[i] = r.limit();
+        taking[i] = r.taking();
+        expires[i] = expiry(r, at, plainUntil);
+      }
+    }
+    int i = 1;
+    p.setLong(i++, at);
+    p.setArray(i++, c.createArrayOf("text", queues.toArray(String[]::new)));
+    p.setArray(i++, c.createArrayOf("text", keys));
+    p.setArray(i++, c.createArrayOf("integer", limits));
+    p.setArray(i++, c.createArrayOf("bigint", expires));
+    p.setArray(i++, c.createArrayOf("integer", taking));
+    return i;
+  }
+
+  /** Binds {@link #claim}'s arrays, one element per rule; returns the next parameter's index. */
+  private static int bindRules(
+      Connection c,
+      PreparedStatement p,
+      List<String> queues,
+      List<SlotRule> rules,
+      long at,
+      long plainUntil)
+      throws SQLException {
+    int n = rules.size();
+    String[] scopes = new String[n];
+    String[] names = new String[n];
+    String[] keys = new String[n];
+    Integer[] limits = new Integer[n];
+    Long[] expires = new Long[n];
+    Integer[] taking = new Integer[n];
+    boolean typed = false;
+    for (int i = 0; i < n; i++) {
+      SlotRule r = rules.get(i);
+      scopes[i] = r.scope().word();
+      names[i] = r.name();
+      keys[i] = r.key();
+      limits[i] = r.limit();
+      taking[i] = r.taking();
+      expires[i] = expiry(r, at, plainUntil);
+      typed |= r.scope() == LimitRule.Scope.JOBTYPE;
+    }
+    int i = 1;
+    p.setLong(i++, at);
+    p.setArray(i++, c.createArrayOf("text", scopes));
+    p.setArray(i++, c.createArrayOf("text", names));
+    p.setArray(i++, c.createArrayOf("text", keys));
+    p.setArray(i++, c.createArrayOf("integer", limits));
+    p.setArray(i++, c.createArrayOf("bigint", expires));
+    p.setArray(i++, c.createArrayOf("integer", taking));
+    p.setArray(i++, c.createArrayOf("text", queues.toArray(String[]::new)));
+    p.setBoolean(i++, typed);
+    return i;
+  }
+
+  /** When a slot of {@code r} taken now ends: its timeout, else with a plain reservation. */
+  private static long expiry(SlotRule r, long at, long plainUntil) {
+    return r.timeout() == null ? plainUntil : at + r.timeout().toNanos() / 1_000;
   }
 
   private void reconcile(Connection c, Reservation r, long seq, List<SlotRule> rules)
