@@ -275,28 +275,11 @@ final class PgSlotClaims {
       throws SQLException {
     Map<String, SlotRule> byQueue = new HashMap<>();
     rules.forEach(r -> byQueue.put(r.name(), r));
-    int n = queues.size();
-    String[] keys = new String[n];
-    Integer[] limits = new Integer[n];
-    Long[] expires = new Long[n];
-    Integer[] taking = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      SlotRule r = byQueue.get(queues.get(i));
-      if (r != null) {
-        keys[i] = r.key();
-        limits[i] = r.limit();
-        taking[i] = r.taking();
-        expires[i] = expiry(r, at, plainUntil);
-      }
-    }
-    int i = 1;
-    p.setLong(i++, at);
-    p.setArray(i++, c.createArrayOf("text", queues.toArray(String[]::new)));
-    p.setArray(i++, c.createArrayOf("text", keys));
-    p.setArray(i++, c.createArrayOf("integer", limits));
-    p.setArray(i++, c.createArrayOf("bigint", expires));
-    p.setArray(i++, c.createArrayOf("integer", taking));
-    return i;
+    List<SlotRule> perQueue = new ArrayList<>();
+    queues.forEach(q -> perQueue.add(byQueue.get(q)));
+    p.setLong(1, at);
+    p.setArray(2, c.createArrayOf("text", queues.toArray(String[]::new)));
+    return bindKeyColumns(c, p, 3, perQueue, at, plainUntil);
   }
 
   /** Binds {@link #claim}'s arrays, one element per rule; returns the next parameter's index. */
@@ -308,40 +291,50 @@ final class PgSlotClaims {
       long at,
       long plainUntil)
       throws SQLException {
-    int n = rules.size();
-    String[] scopes = new String[n];
-    String[] names = new String[n];
-    String[] keys = new String[n];
-    Integer[] limits = new Integer[n];
-    Long[] expires = new Long[n];
-    Integer[] taking = new Integer[n];
+    String[] scopes = new String[rules.size()];
+    String[] names = new String[rules.size()];
     boolean typed = false;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < scopes.length; i++) {
       SlotRule r = rules.get(i);
       scopes[i] = r.scope().word();
       names[i] = r.name();
-      keys[i] = r.key();
-      limits[i] = r.limit();
-      taking[i] = r.taking();
-      expires[i] = expiry(r, at, plainUntil);
       typed |= r.scope() == LimitRule.Scope.JOBTYPE;
     }
-    int i = 1;
-    p.setLong(i++, at);
-    p.setArray(i++, c.createArrayOf("text", scopes));
-    p.setArray(i++, c.createArrayOf("text", names));
-    p.setArray(i++, c.createArrayOf("text", keys));
-    p.setArray(i++, c.createArrayOf("integer", limits));
-    p.setArray(i++, c.createArrayOf("bigint", expires));
-    p.setArray(i++, c.createArrayOf("integer", taking));
+    p.setLong(1, at);
+    p.setArray(2, c.createArrayOf("text", scopes));
+    p.setArray(3, c.createArrayOf("text", names));
+    int i = bindKeyColumns(c, p, 4, rules, at, plainUntil);
     p.setArray(i++, c.createArrayOf("text", queues.toArray(String[]::new)));
     p.setBoolean(i++, typed);
     return i;
   }
 
-  /** When a slot of {@code r} taken now ends: its timeout, else with a plain reservation. */
-  private static long expiry(SlotRule r, long at, long plainUntil) {
-    return r.timeout() == null ? plainUntil : at + r.timeout().toNanos() / 1_000;
+  /**
+   * Binds the key, limit, slot expiry and "taking" arrays of {@code rules} from parameter {@code i}
+   * on (a null rule: NULLs); returns the next parameter's index.
+   */
+  private static int bindKeyColumns(
+      Connection c, PreparedStatement p, int i, List<SlotRule> rules, long at, long plainUntil)
+      throws SQLException {
+    int n = rules.size();
+    String[] keys = new String[n];
+    Integer[] limits = new Integer[n];
+    Long[] expires = new Long[n];
+    Integer[] taking = new Integer[n];
+    for (int k = 0; k < n; k++) {
+      SlotRule r = rules.get(k);
+      if (r != null) {
+        keys[k] = r.key();
+        limits[k] = r.limit();
+        taking[k] = r.taking();
+        expires[k] = r.timeout() == null ? plainUntil : at + r.timeout().toNanos() / 1_000;
+      }
+    }
+    p.setArray(i++, c.createArrayOf("text", keys));
+    p.setArray(i++, c.createArrayOf("integer", limits));
+    p.setArray(i++, c.createArrayOf("bigint", expires));
+    p.setArray(i++, c.createArrayOf("integer", taking));
+    return i;
   }
 
   private void reconcile(Connection c, Reservation r, long seq, List<SlotRule> rules)
