@@ -2,11 +2,15 @@ package dev.fabrik.server.storage.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +68,10 @@ class PgReservedLookupPlanTest {
     }
   }
 
-  /** The jids of ten of the reserved jobs, as an array literal. */
+  /**
+   * The jids of ten of the reserved jobs (md5 of their row number, as inserted), as an array
+   * literal.
+   */
   private static String jids() {
     StringBuilder out = new StringBuilder("'{");
     for (int i = 1; i <= 10; i++) {
@@ -75,9 +82,10 @@ class PgReservedLookupPlanTest {
 
   private static String md5(String s) {
     try {
-      return java.util.HexFormat.of()
-          .formatHex(java.security.MessageDigest.getInstance("MD5").digest(s.getBytes()));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
